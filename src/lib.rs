@@ -1,0 +1,5 @@
+//! cydex: a cyber defence exercise engine. Loads YAML scenarios of Allied national networks,
+//! injects ATT&CK-tagged campaigns, simulates detection, response and assistance on bevy_ecs, and
+//! scores the run.
+
+pub mod scenario;

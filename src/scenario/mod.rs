@@ -1,0 +1,4 @@
+//! Scenario files: the format's types, the YAML loader and the semantic validator. Knows nothing of bevy.
+
+pub mod duration;
+pub mod model;

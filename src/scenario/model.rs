@@ -1,0 +1,1117 @@
+//! The scenario format v1: the serde/schemars types a planner writes in YAML, key by key.
+//!
+//! These types are the single source of truth for the format: the loader deserializes into them,
+//! `cydex schema` derives the JSON Schema from them, and `docs/scenario-format.md` documents them.
+//! Rules the type system cannot express (ids resolve, probabilities lie in [0, 1], the entry can
+//! reach a target …) live in `validate.rs`. Every struct denies unknown keys; enums that carry data
+//! are externally tagged (`- encrypt: {}`), never internally tagged, so every error stays located.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::duration::Duration;
+
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole exercise scenario: the root of a cydex YAML file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version. Must be `1`.
+    pub cydex: u32,
+    /// What the exercise is: id, title, HSEEP type, mode, TLP, pinned ATT&CK version, STARTEX.
+    pub exercise: Exercise,
+    /// The simulation clock: tick length and exercise duration.
+    pub clock: Clock,
+    /// SMART objectives the evaluators rate P/S/M/U.
+    #[serde(default)]
+    pub objectives: Vec<Objective>,
+    /// Participating nations, each with its national team and networks.
+    pub nations: Vec<Nation>,
+    /// Links between segments, within a nation or across borders.
+    #[serde(default)]
+    pub links: Vec<Link>,
+    /// Assistance providers: NATO Cyber Rapid Reaction Teams, EU CRRTs, VCISC-style remote support.
+    #[serde(default)]
+    pub assistance: Vec<AssistanceProvider>,
+    /// Information-sharing agreements between nations.
+    #[serde(default)]
+    pub sharing: Vec<SharingAgreement>,
+    /// Malicious campaigns injected into the exercise (the OPFOR plan).
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
+    /// The Master Scenario Events List (NATO: MEL/MIL): scheduled and triggered injects.
+    #[serde(default, alias = "mel_mil")]
+    pub msel: Vec<Inject>,
+    /// Score category weights and the thresholds behind P/S/M/U ratings.
+    #[serde(default)]
+    pub scoring: Scoring,
+}
+
+// ───────────────────────────── exercise & clock ─────────────────────────────
+
+/// The exercise overview (HSEEP "Exercise Overview" table).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// Short stable identifier, e.g. `BALTIC-RW-DRILL-26`.
+    pub id: String,
+    /// Human title shown on reports.
+    pub title: String,
+    /// Two or three sentences: the scenario and its impacts.
+    #[serde(default)]
+    pub description: String,
+    /// HSEEP exercise type.
+    #[serde(rename = "type")]
+    pub kind: ExerciseType,
+    /// `competitive` (Locked Shields-like league table) or `cooperative` (Cyber Coalition-like).
+    #[serde(default)]
+    pub mode: ExerciseMode,
+    /// Traffic Light Protocol 2.0 marking of the scenario and its reports.
+    #[serde(default)]
+    pub tlp: Tlp,
+    /// Pinned MITRE ATT&CK Enterprise version the stage ids are checked against.
+    #[serde(default = "default_attack_version")]
+    pub attack_version: String,
+    /// STARTEX as a UTC datetime, `YYYY-MM-DDTHH:MM:SSZ`. Drives office hours and report timestamps.
+    #[serde(default)]
+    pub startex: Option<String>,
+    /// Sponsoring organisation.
+    #[serde(default)]
+    pub sponsor: Option<String>,
+    /// Exercise point of contact.
+    #[serde(default)]
+    pub poc: Option<String>,
+}
+
+fn default_attack_version() -> String {
+    "18.1".to_string()
+}
+
+/// The seven HSEEP exercise types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseType {
+    /// Discussion-based: orient participants.
+    Seminar,
+    /// Discussion-based: build a product.
+    Workshop,
+    /// Discussion-based: tabletop exercise (TTX).
+    Tabletop,
+    /// Discussion-based: decision-making game.
+    Game,
+    /// Operations-based: test a single function.
+    Drill,
+    /// Operations-based: command and coordination centres play, the rest is simulated.
+    Functional,
+    /// Operations-based: full-scale exercise (FSE).
+    FullScale,
+}
+
+/// How results are scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseMode {
+    /// National teams are ranked (Locked Shields-like).
+    Competitive,
+    /// No ranking; shared outcomes are scored (Cyber Coalition-like).
+    #[default]
+    Cooperative,
+}
+
+/// Traffic Light Protocol 2.0 labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema)]
+pub enum Tlp {
+    /// Disclosure is not limited.
+    #[serde(rename = "TLP:CLEAR")]
+    Clear,
+    /// Limited to the community.
+    #[default]
+    #[serde(rename = "TLP:GREEN")]
+    Green,
+    /// Limited to participants' organisations and their clients.
+    #[serde(rename = "TLP:AMBER")]
+    Amber,
+    /// Limited to participants' organisations only.
+    #[serde(rename = "TLP:AMBER+STRICT")]
+    AmberStrict,
+    /// For the eyes and ears of individual recipients only.
+    #[serde(rename = "TLP:RED")]
+    Red,
+}
+
+/// The simulation clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Clock {
+    /// Length of one tick, e.g. `1m`. Every cadence and latency is rounded up to whole ticks.
+    pub tick: Duration,
+    /// Exercise length from STARTEX to ENDEX, e.g. `3d`.
+    pub duration: Duration,
+}
+
+// ───────────────────────────── objectives ─────────────────────────────
+
+/// A SMART exercise objective, judged on one metric against one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    /// Unique id, e.g. `OBJ-1`.
+    pub id: String,
+    /// The objective as written in the exercise plan.
+    pub text: String,
+    /// HSEEP core capability the objective maps to.
+    #[serde(default)]
+    pub capability: Option<String>,
+    /// The metric the objective is judged on. Required: an objective without one cannot be rated.
+    #[serde(default)]
+    pub metric: Option<Metric>,
+    /// The target value: a duration for time metrics (`4h`), a fraction for availability (`0.95` or
+    /// `95%`), megabytes for data lost, a count for host counts.
+    #[serde(default)]
+    pub target: Option<Scalar>,
+    /// Who is judged: a nation id, a team id, an assistance provider id, or `alliance` (everyone).
+    pub scope: String,
+    /// Restricts the metric to one campaign.
+    #[serde(default)]
+    pub campaign: Option<String>,
+    /// The service an availability objective is about.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Cyber Defence Pledge commitments served (I–VII).
+    #[serde(default)]
+    pub pledge: Vec<Pledge>,
+    /// NIST CSF 2.0 categories, e.g. `RS.MI`, `DE.CM`.
+    #[serde(default)]
+    pub csf: Vec<String>,
+}
+
+/// The metrics an objective can be judged on. Time metrics are means over incidents in scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Mean time from compromise to detection (MTTD). Target: a duration; lower is better.
+    TimeToDetect,
+    /// Mean time from detection to an analyst taking the incident (MTTA). Target: a duration.
+    TimeToAcknowledge,
+    /// Mean time from detection to containment (MTTC). Target: a duration.
+    TimeToContain,
+    /// Mean time from detection to recovery, R = recover (MTTR). Target: a duration.
+    TimeToRecover,
+    /// Time from first detection to the assistance request. Target: a duration.
+    TimeToRequestAssistance,
+    /// Time from the assistance request until a team is on task. Target: a duration.
+    TimeToAssistance,
+    /// Time from first detection to indicators reaching partners. Target: a duration.
+    TimeToShareIndicators,
+    /// Criticality-weighted service availability over the exercise. Target: a fraction; higher is better.
+    ServiceAvailability,
+    /// Data lost (exfiltrated or destroyed), in MB. Target: a maximum.
+    DataLost,
+    /// Hosts compromised. Target: a maximum count.
+    HostsCompromised,
+    /// Whether campaigns were stopped before their impact stage. Target: `true`.
+    StoppedBeforeImpact,
+}
+
+/// The Cyber Defence Pledge (2016) commitments, by roman numeral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub enum Pledge {
+    /// Capabilities.
+    I,
+    /// Resources.
+    II,
+    /// Stakeholder interaction.
+    III,
+    /// Threat understanding and information sharing.
+    IV,
+    /// Skills and awareness.
+    V,
+    /// Education, training and exercising.
+    VI,
+    /// Implementation.
+    VII,
+}
+
+/// A YAML scalar kept as text (a number, a string, a boolean), interpreted by the validator in the
+/// context that gives it meaning (e.g. an objective target depends on its metric).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(transparent)]
+pub struct Scalar(#[schemars(with = "ScalarSchema")] pub String);
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "schema shape only")]
+enum ScalarSchema {
+    S(String),
+    N(f64),
+    B(bool),
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number, a duration or a boolean")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ───────────────────────────── nations, teams, networks ─────────────────────────────
+
+/// A participating nation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Nation {
+    /// ISO 3166-1 alpha-3 code, e.g. `EST`.
+    pub id: String,
+    /// Display name, e.g. `Estonia`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Local time offset from UTC, `+HH:MM` or `-HH:MM`, for office hours.
+    #[serde(default = "default_utc_offset")]
+    pub utc_offset: String,
+    /// The national team (CSIRT / CERT) that handles incidents.
+    pub team: NationalTeam,
+    /// The nation's network segments.
+    #[serde(default)]
+    pub segments: Vec<Segment>,
+    /// Services users depend on, running on this nation's host groups.
+    #[serde(default)]
+    pub services: Vec<Service>,
+}
+
+fn default_utc_offset() -> String {
+    "+00:00".to_string()
+}
+
+/// A national incident-response team.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NationalTeam {
+    /// Unique team id, e.g. `CERT-EE`.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Analysts on shift. Each works one incident at a time.
+    pub analysts: u32,
+    /// Working pattern.
+    #[serde(default)]
+    pub schedule: WorkPattern,
+    /// Skill levels in [0, 1].
+    pub skills: Skills,
+    /// When the nation asks for outside help.
+    #[serde(default)]
+    pub assistance_policy: AssistancePolicy,
+}
+
+/// When a team works at full capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkPattern {
+    /// Staffed around the clock.
+    #[default]
+    #[serde(rename = "24x7")]
+    TwentyFourSeven,
+    /// Staffed 08:00–17:00 local time, Monday to Friday; one on-call analyst otherwise.
+    OfficeHours,
+}
+
+/// Skill levels, each in [0, 1]. Higher skill detects more and finishes work sooner.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Skills {
+    /// Detection and analysis.
+    pub detect: f64,
+    /// Containment and eradication.
+    pub contain: f64,
+    /// Recovery and restoration.
+    pub recover: f64,
+}
+
+/// The nation's policy for requesting assistance. With no condition set, it never asks on its own
+/// (an inject can still make it ask).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssistancePolicy {
+    /// Ask when this many incidents are open at once.
+    #[serde(default)]
+    pub backlog_over: Option<u32>,
+    /// Ask when an incident on a host of at least this criticality is detected.
+    #[serde(default)]
+    pub severity_at_least: Option<Criticality>,
+    /// Providers to ask, in order of preference.
+    #[serde(default)]
+    pub providers: Vec<String>,
+}
+
+/// A network segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// Unique segment id, e.g. `EST-GOV`.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// What the segment is.
+    pub kind: SegmentKind,
+    /// Groups of identical hosts.
+    #[serde(default)]
+    pub host_groups: Vec<HostGroup>,
+}
+
+/// Kinds of segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentKind {
+    /// Government offices and ministries.
+    Government,
+    /// Military command and support networks.
+    Military,
+    /// Deployable networks of forces on operations.
+    Deployable,
+    /// Energy, water, health, transport operators.
+    CriticalInfrastructure,
+    /// Networks that connect a nation to NATO systems.
+    NatoInterface,
+    /// Industrial control systems.
+    Ot,
+    /// Internet-facing services.
+    Dmz,
+    /// Corporate / office IT.
+    Enterprise,
+    /// A software or service vendor (supply-chain source).
+    Vendor,
+    /// Cloud tenancy.
+    Cloud,
+}
+
+/// A group of `count` identical hosts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostGroup {
+    /// Unique host-group id, e.g. `EST-GOV-WS`.
+    pub id: String,
+    /// Number of hosts.
+    pub count: u64,
+    /// What the hosts do.
+    pub role: HostRole,
+    /// Operating-system family.
+    pub os: OsFamily,
+    /// Business criticality.
+    #[serde(default)]
+    pub criticality: Criticality,
+    /// Fraction of hosts covered by sensors (EDR / NSM), in [0, 1]. 0 means nothing can be detected.
+    #[serde(default)]
+    pub sensors: f64,
+    /// Hardening in [0, 1]: scales down every attack stage's success probability.
+    #[serde(default)]
+    pub hardening: f64,
+    /// Time between backups. Absent means no backups: wiped data cannot be restored.
+    #[serde(default)]
+    pub backup_interval: Option<Duration>,
+    /// Time to restore one host from backup (or rebuild it).
+    #[serde(default = "default_restore")]
+    pub restore_time: Duration,
+    /// Megabytes of new data each host writes per hour (lost on wipe since the last backup).
+    #[serde(default)]
+    pub data_mb_per_hour: u64,
+}
+
+fn default_restore() -> Duration {
+    Duration::hours(4)
+}
+
+/// Host roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HostRole {
+    /// End-user workstation.
+    Workstation,
+    /// General server.
+    Server,
+    /// Active Directory domain controller.
+    DomainController,
+    /// Mail server.
+    Mail,
+    /// Web server.
+    Web,
+    /// Database server.
+    Database,
+    /// File server.
+    FileServer,
+    /// Industrial control system / SCADA.
+    Ics,
+    /// Network device (router, switch, firewall).
+    Network,
+    /// Build or update server (supply-chain source).
+    BuildServer,
+    /// Mobile device.
+    Mobile,
+}
+
+/// Operating-system families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OsFamily {
+    /// Microsoft Windows.
+    Windows,
+    /// Linux.
+    Linux,
+    /// Apple macOS.
+    Macos,
+    /// Network operating system (IOS, JunOS …).
+    NetworkOs,
+    /// Embedded / real-time OS (PLC, RTU).
+    Embedded,
+    /// Mobile OS.
+    Mobile,
+}
+
+/// Business criticality, ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Criticality {
+    /// Loss is an inconvenience.
+    Low,
+    /// Loss hurts one organisation.
+    #[default]
+    Medium,
+    /// Loss hurts a national function.
+    High,
+    /// Loss endangers life or national security.
+    Critical,
+}
+
+/// A service users depend on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Unique service id, e.g. `EST-XROAD`.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Host groups the service runs on (any nation's).
+    pub runs_on: Vec<String>,
+    /// Fraction of its hosts that must be up for the service to be up, in (0, 1].
+    #[serde(default = "default_quorum")]
+    pub quorum: f64,
+    /// Criticality weight in the availability score (> 0).
+    #[serde(default = "default_weight")]
+    pub weight: f64,
+    /// Services this one needs; when any is down, this one is down too.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+}
+
+fn default_quorum() -> f64 {
+    0.5
+}
+
+fn default_weight() -> f64 {
+    1.0
+}
+
+/// A link between two segments, carrying lateral movement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// The two segment ids it joins. Links are bidirectional.
+    pub between: Vec<String>,
+    /// How strongly the link filters lateral movement, in [0, 1]: 0 open, 1 blocks everything.
+    #[serde(default)]
+    pub filtering: f64,
+}
+
+// ───────────────────────────── assistance & sharing ─────────────────────────────
+
+/// An assistance provider: a team that can be requested to help a nation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssistanceProvider {
+    /// Unique id, e.g. `NATO-CRRT`.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Which scheme the provider belongs to.
+    pub kind: ProviderKind,
+    /// Time from request to approval. A scenario parameter: NATO's real figures are not public.
+    #[serde(default)]
+    pub approval: Duration,
+    /// Time from approval until the team is on task.
+    pub deployment: Duration,
+    /// `remote` or `on_site` deployment.
+    #[serde(default)]
+    pub deploy_mode: DeployMode,
+    /// How long the team stays on task once deployed.
+    pub on_task: Duration,
+    /// Experts in the team; each adds one analyst of capacity while on task.
+    pub size: u32,
+    /// The team's skills, in [0, 1].
+    pub skills: Skills,
+    /// Deployments it can run at once.
+    #[serde(default = "one")]
+    pub max_concurrent: u32,
+    /// Remote services offered (VCISC-style).
+    #[serde(default)]
+    pub offers: Vec<Offer>,
+    /// Nations it serves. Empty means every nation.
+    #[serde(default)]
+    pub serves: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Assistance schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    /// NATO Cyber Rapid Reaction Team (NCIRC): 24/7 standby, approval-gated.
+    NatoRrt,
+    /// EU PESCO Cyber Rapid Response Team.
+    EuCrrt,
+    /// NATO Virtual Cyber Incident Support Capability: remote, national-asset based.
+    Vcisc,
+    /// A bilateral arrangement with another nation.
+    Bilateral,
+}
+
+/// Deployment modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeployMode {
+    /// Works remotely.
+    #[default]
+    Remote,
+    /// Travels to the requesting nation.
+    OnSite,
+}
+
+/// Remote support offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Offer {
+    /// Malware analysis.
+    MalwareAnalysis,
+    /// Cyber threat intelligence.
+    ThreatIntelligence,
+    /// Digital forensics.
+    Forensics,
+    /// Hands-on incident response.
+    IncidentResponse,
+}
+
+/// An information-sharing agreement among nations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharingAgreement {
+    /// Unique id, e.g. `BALTIC-CTI`.
+    pub id: String,
+    /// Nation ids that share with each other (every pair, both ways).
+    pub between: Vec<String>,
+    /// Time for indicators to reach the partners.
+    pub latency: Duration,
+    /// The most restrictive TLP that may be shared under the agreement.
+    #[serde(default = "amber")]
+    pub tlp_ceiling: Tlp,
+}
+
+fn amber() -> Tlp {
+    Tlp::Amber
+}
+
+// ───────────────────────────── campaigns ─────────────────────────────
+
+/// A malicious campaign by a fictional actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    /// Unique id, e.g. `CAMP-RW-1`.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The fictional actor behind it.
+    pub actor: Actor,
+    /// Scenario time (from STARTEX) when it starts. Absent: only an inject's `start_campaign` starts it.
+    #[serde(default)]
+    pub start: Option<Duration>,
+    /// TLP of the campaign's indicators; sharing agreements with a lower ceiling cannot carry them.
+    #[serde(default = "amber")]
+    pub tlp: Tlp,
+    /// Which hosts the campaign is after: its impact stage only applies to these.
+    pub targets: Targets,
+    /// Where and how it gets in.
+    pub entry: Entry,
+    /// The kill chain each compromised host goes through, in order.
+    pub stages: Vec<Stage>,
+}
+
+/// A fictional threat actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Fictional name, e.g. `OPFOR CRIMSON OTTER`.
+    pub name: String,
+    /// Kind of actor.
+    pub kind: ActorKind,
+    /// Sophistication in [0, 1]: raises success against hardened hosts.
+    pub sophistication: f64,
+}
+
+/// Kinds of actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    /// A state's own services.
+    State,
+    /// A group sponsored by a state.
+    StateSponsored,
+    /// A proxy acting for a state with deniability.
+    Proxy,
+    /// Financially motivated criminals.
+    Criminal,
+    /// Ideologically motivated activists.
+    Hacktivist,
+    /// Terrorist organisation.
+    Terrorist,
+}
+
+/// Target selection: a host is a target when it matches every list that is given.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// Nation ids.
+    #[serde(default)]
+    pub nations: Vec<String>,
+    /// Segment ids.
+    #[serde(default)]
+    pub segments: Vec<String>,
+    /// Segment kinds.
+    #[serde(default)]
+    pub segment_kinds: Vec<SegmentKind>,
+    /// Host roles.
+    #[serde(default)]
+    pub roles: Vec<HostRole>,
+    /// Minimum criticality.
+    #[serde(default)]
+    pub criticality_at_least: Option<Criticality>,
+}
+
+/// The campaign's entry point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Initial-access technique, e.g. `T1566.001` or `T1195.002`.
+    pub technique: String,
+    /// Host groups the entry lands in.
+    pub host_groups: Vec<String>,
+    /// Hosts compromised at start, spread over `host_groups` in order (ignored if `fraction` is set).
+    #[serde(default = "one_u64")]
+    pub footholds: u64,
+    /// Supply-chain entry: this fraction of every listed group's hosts is compromised at once.
+    #[serde(default)]
+    pub fraction: Option<f64>,
+}
+
+fn one_u64() -> u64 {
+    1
+}
+
+/// One step of the kill chain, attempted by each foothold at its cadence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    /// Short name, unique within the campaign, e.g. `cred-dump`.
+    pub id: String,
+    /// ATT&CK tactic id, e.g. `TA0006`.
+    pub tactic: String,
+    /// ATT&CK technique id, e.g. `T1003.001`.
+    pub technique: String,
+    /// Chance that one attempt succeeds, in [0, 1], before hardening and sophistication.
+    pub probability: f64,
+    /// Time between attempts.
+    pub cadence: Delay,
+    /// Stealth in [0, 1]: scales down the chance of detecting a host at this stage.
+    #[serde(default)]
+    pub stealth: f64,
+    /// Lateral movement: on success, also compromise neighbouring hosts.
+    #[serde(default)]
+    pub lateral: Option<Lateral>,
+    /// Impact effect applied when a target host completes this stage.
+    #[serde(default)]
+    pub effect: Option<Effect>,
+}
+
+/// A delay between attempts: a fixed duration (`2h`), or a distribution
+/// (`{ exponential: { mean: 2h } }`, `{ uniform: { min: 1h, max: 3h } }`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Delay {
+    /// Always this long.
+    Fixed(Duration),
+    /// A distribution.
+    Distribution(DelayDistribution),
+}
+
+impl<'de> Deserialize<'de> for Delay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Delay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a duration such as `2h`, or `{ exponential: { mean: 2h } }` or `{ uniform: { min: 1h, max: 3h } }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Delay, E> {
+                super::duration::parse_duration(v).map(Delay::Fixed).map_err(|e| E::custom(e.0))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Delay, A::Error> {
+                DelayDistribution::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Delay::Distribution)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Delay distributions (whole ticks after rounding).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DelayDistribution {
+    /// Uniform between `min` and `max` inclusive.
+    Uniform {
+        /// Shortest delay.
+        min: Duration,
+        /// Longest delay.
+        max: Duration,
+    },
+    /// Exponential (memoryless) with this mean.
+    Exponential {
+        /// Mean delay.
+        mean: Duration,
+    },
+}
+
+/// Lateral-movement behaviour of a stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lateral {
+    /// How far it reaches: the host's own segment, or also across links.
+    #[serde(default)]
+    pub reach: Reach,
+    /// New hosts compromised per successful attempt.
+    #[serde(default = "one_u64")]
+    pub fanout: u64,
+    /// Keep spreading after success (worm-like) instead of moving on to the next stage.
+    #[serde(default)]
+    pub repeat: bool,
+}
+
+/// How far lateral movement reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// Only hosts in the same segment.
+    Segment,
+    /// Same segment, plus linked segments (scaled by each link's filtering).
+    #[default]
+    Linked,
+}
+
+/// Impact effects. A bare name for effects without parameters (`effect: encrypt`), a one-key map
+/// otherwise (`effect: { exfiltrate: { mb_per_host: 500 } }`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// Ransomware: the host is down until restored.
+    Encrypt,
+    /// Wiper: the host is down; restoring from backup loses data written since the last backup.
+    Wipe,
+    /// Exfiltration: adds to the data-loss counter.
+    Exfiltrate {
+        /// Megabytes stolen per host.
+        mb_per_host: u64,
+    },
+    /// Disruption of a named service for a time.
+    Disrupt {
+        /// Service id.
+        service: String,
+        /// Outage length.
+        #[serde(rename = "for")]
+        duration: Duration,
+    },
+    /// Defacement: reputational impact, no outage.
+    Deface,
+}
+
+// ───────────────────────────── MSEL ─────────────────────────────
+
+/// One MSEL (MEL/MIL) inject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inject {
+    /// Unique id, e.g. `MSEL-001`.
+    pub id: String,
+    /// Scheduled scenario time (T+ from STARTEX). Give `at` or `trigger`, not both.
+    #[serde(default)]
+    pub at: Option<Duration>,
+    /// Fires when an exercise event happens.
+    #[serde(default)]
+    pub trigger: Option<Trigger>,
+    /// Originator: a team id or a simulated role such as `SIMCELL:national_media`.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Recipient: a team id, a nation id, or `all`.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Inject type.
+    #[serde(rename = "type", default)]
+    pub kind: InjectType,
+    /// Delivery method.
+    #[serde(default)]
+    pub delivery: Delivery,
+    /// Short title.
+    pub title: String,
+    /// Full inject text.
+    #[serde(default)]
+    pub text: String,
+    /// What the players are expected to do.
+    #[serde(default)]
+    pub expected_action: Option<String>,
+    /// Objectives the inject exercises.
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    /// What the inject does to the simulation.
+    #[serde(default)]
+    pub effects: Vec<InjectEffect>,
+}
+
+/// An exercise event that fires a triggered inject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    /// The event.
+    pub on: TriggerEvent,
+    /// The campaign the event concerns (campaign events).
+    #[serde(default)]
+    pub campaign: Option<String>,
+    /// Only count events in this nation.
+    #[serde(default)]
+    pub nation: Option<String>,
+    /// The inject whose delivery fires this one (`inject_delivered`).
+    #[serde(default)]
+    pub inject: Option<String>,
+    /// Delay after the event.
+    #[serde(default)]
+    pub delay: Duration,
+}
+
+/// Events that can fire an inject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerEvent {
+    /// The campaign's first host is compromised.
+    FirstCompromise,
+    /// The campaign is first detected.
+    FirstDetection,
+    /// The campaign first applies its impact.
+    Impact,
+    /// A nation requests assistance.
+    AssistanceRequested,
+    /// An assistance team is on task.
+    AssistanceOnTask,
+    /// Another inject was delivered.
+    InjectDelivered,
+}
+
+/// HSEEP / MSEL inject types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InjectType {
+    /// Something happens.
+    #[default]
+    Event,
+    /// Information for the players.
+    Information,
+    /// A media report.
+    Media,
+    /// Social-media activity.
+    SocialMedia,
+    /// A request to the players.
+    Request,
+    /// A technical artefact (log, alert, sample).
+    Technical,
+    /// Held in reserve to steer play.
+    Contingency,
+}
+
+/// Delivery methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// Email.
+    Email,
+    /// Phone call.
+    Phone,
+    /// Ticket.
+    Ticket,
+    /// Chat.
+    Chat,
+    /// Paper handout.
+    Handout,
+    /// Spoken by a controller.
+    Verbal,
+    /// A SIEM alert.
+    SiemAlert,
+    /// Applied directly to the simulation.
+    #[default]
+    SimEvent,
+}
+
+/// What an inject does to the simulation. Written as a one-key map, e.g.
+/// `- service_down: { service: EST-MAIL, for: 2h }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InjectEffect {
+    /// Hand a campaign's indicators to nations (as if shared by a partner).
+    ShareIndicators {
+        /// Campaign id.
+        campaign: String,
+        /// Nation ids that receive them.
+        to: Vec<String>,
+    },
+    /// Change a national team's analysts on shift (positive or negative).
+    TeamCapacity {
+        /// Team id.
+        team: String,
+        /// Change in analysts.
+        analysts: i32,
+    },
+    /// Start a campaign now.
+    StartCampaign {
+        /// Campaign id.
+        campaign: String,
+    },
+    /// Take a service down.
+    ServiceDown {
+        /// Service id.
+        service: String,
+        /// Outage length.
+        #[serde(rename = "for")]
+        duration: Duration,
+    },
+    /// Make a nation request assistance now.
+    RequestAssistance {
+        /// Requesting nation id.
+        nation: String,
+        /// Provider id.
+        provider: String,
+    },
+}
+
+// ───────────────────────────── scoring ─────────────────────────────
+
+/// Scoring configuration: Locked Shields-style categories and the P/S/M/U rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// Category weights (relative; normalised to 100).
+    #[serde(default)]
+    pub weights: Weights,
+    /// Thresholds behind P/S/M/U ratings.
+    #[serde(default)]
+    pub ratings: RatingThresholds,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring { weights: Weights::default(), ratings: RatingThresholds::default() }
+    }
+}
+
+/// Category weights. The defaults are an engine convention, not an official Locked Shields split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// Service availability (technical defence).
+    #[serde(default = "w30")]
+    pub availability: f64,
+    /// Resistance to attack stages (technical defence; red successes cost points).
+    #[serde(default = "w30")]
+    pub attack_resistance: f64,
+    /// Incident response timeliness: detect, contain, recover.
+    #[serde(default = "w25")]
+    pub incident_response: f64,
+    /// Reporting and cooperation: sharing indicators and timely assistance requests.
+    #[serde(default = "w15")]
+    pub reporting: f64,
+}
+
+fn w30() -> f64 {
+    30.0
+}
+fn w25() -> f64 {
+    25.0
+}
+fn w15() -> f64 {
+    15.0
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { availability: 30.0, attack_resistance: 30.0, incident_response: 25.0, reporting: 15.0 }
+    }
+}
+
+/// The engine rule mapping a measured value to P/S/M/U, as a ratio to the target. For
+/// lower-is-better metrics the ratio is measured / target; for higher-is-better it is target / measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingThresholds {
+    /// Up to this ratio (and above 1): S, performed with some challenges.
+    #[serde(default = "r15")]
+    pub some_challenges: f64,
+    /// Up to this ratio (and above `some_challenges`): M, major challenges. Beyond it, or never
+    /// achieved by ENDEX: U.
+    #[serde(default = "r30")]
+    pub major_challenges: f64,
+}
+
+fn r15() -> f64 {
+    1.5
+}
+fn r30() -> f64 {
+    3.0
+}
+
+impl Default for RatingThresholds {
+    fn default() -> Self {
+        RatingThresholds { some_challenges: 1.5, major_challenges: 3.0 }
+    }
+}
