@@ -1,4 +1,5 @@
 //! Scenario files: the format's types, the YAML loader and the semantic validator. Knows nothing of bevy.
 
+pub mod attack;
 pub mod duration;
 pub mod model;
