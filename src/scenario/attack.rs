@@ -22,8 +22,7 @@ const SOURCES: [(&str, &str); 1] = [("18.1", include_str!("attack/enterprise-18.
 
 static VERSIONS: [&str; SOURCES.len()] = ["18.1"];
 
-static CATALOGS: [OnceLock<Option<Catalog>>; SOURCES.len()] =
-    [const { OnceLock::new() }; SOURCES.len()];
+static CATALOGS: [OnceLock<Option<Catalog>>; SOURCES.len()] = [const { OnceLock::new() }; SOURCES.len()];
 
 /// Queries longer than this get no edit-distance suggestions (ids are at most 9 characters).
 const MAX_FUZZY_QUERY: usize = 16;
@@ -43,16 +42,11 @@ pub fn catalog(version: &str) -> Option<&'static Catalog> {
     let version = canonical_version(version);
     let index = SOURCES.iter().position(|(v, _)| *v == version)?;
     let (v, text) = SOURCES.get(index)?;
-    CATALOGS
-        .get(index)?
-        .get_or_init(|| parse(v, text).ok())
-        .as_ref()
+    CATALOGS.get(index)?.get_or_init(|| parse(v, text).ok()).as_ref()
 }
 
 fn canonical_version(version: &str) -> &str {
-    let version = version
-        .strip_prefix("enterprise-attack/")
-        .unwrap_or(version);
+    let version = version.strip_prefix("enterprise-attack/").unwrap_or(version);
     version.strip_prefix('v').unwrap_or(version)
 }
 
@@ -146,11 +140,7 @@ impl Entry {
 
     /// The parent technique id of a sub-technique (`T1566` for `T1566.001`).
     pub fn parent_id(&self) -> Option<&'static str> {
-        if self.is_subtechnique() {
-            self.id.get(..5)
-        } else {
-            None
-        }
+        if self.is_subtechnique() { self.id.get(..5) } else { None }
     }
 }
 
@@ -182,10 +172,7 @@ impl Catalog {
 
     /// The entry with exactly this id (case-sensitive), whatever its status.
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.entries
-            .binary_search_by(|e| e.id.cmp(id))
-            .ok()
-            .and_then(|i| self.entries.get(i))
+        self.entries.binary_search_by(|e| e.id.cmp(id)).ok().and_then(|i| self.entries.get(i))
     }
 
     /// The shortname techniques use for a tactic: `"impact"` for `TA0040`.
@@ -207,9 +194,7 @@ impl Catalog {
     /// either id is unknown or the first is not a technique. Revoked and deprecated techniques keep
     /// the tactics MITRE last gave them; check [`Entry::status`] separately.
     pub fn technique_in_tactic(&self, technique_id: &str, tactic_id: &str) -> bool {
-        let (Some(technique), Some(short)) =
-            (self.get(technique_id), self.tactic_shortname(tactic_id))
-        else {
+        let (Some(technique), Some(short)) = (self.get(technique_id), self.tactic_shortname(tactic_id)) else {
             return false;
         };
         !technique.is_tactic() && technique.tactics.contains(&short)
@@ -238,21 +223,11 @@ impl Catalog {
             .filter_map(|e| {
                 let by_name = e.name.eq_ignore_ascii_case(trimmed);
                 let in_family = family.is_some() && e.id.get(..5) == family;
-                let distance = if fuzzy {
-                    strsim::damerau_levenshtein(&query, e.id)
-                } else {
-                    usize::MAX
-                };
+                let distance = if fuzzy { strsim::damerau_levenshtein(&query, e.id) } else { usize::MAX };
                 if !(by_name || in_family || distance <= MAX_SUGGEST_DISTANCE) {
                     return None;
                 }
-                let key = (
-                    !by_name,
-                    e.is_tactic() != want_tactic,
-                    !in_family,
-                    distance,
-                    e.status,
-                );
+                let key = (!by_name, e.is_tactic() != want_tactic, !in_family, distance, e.status);
                 Some((key, e))
             })
             .collect();
@@ -276,17 +251,12 @@ fn parse(version: &'static str, text: &'static str) -> Result<Catalog, String> {
         }
         let at = || format!("ATT&CK {version} table line {}", number + 1);
         let mut fields = line.split('\t');
-        let (Some(id), Some(name), Some(tactics), Some(status), None) = (
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-            fields.next(),
-        ) else {
+        let (Some(id), Some(name), Some(tactics), Some(status), None) =
+            (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+        else {
             return Err(format!("{}: expected 4 tab-separated fields", at()));
         };
-        let status =
-            Status::parse(status).ok_or_else(|| format!("{}: bad status {status:?}", at()))?;
+        let status = Status::parse(status).ok_or_else(|| format!("{}: bad status {status:?}", at()))?;
         let tactic = is_tactic_id(id);
         if !tactic && !is_technique_id(id) {
             return Err(format!("{}: malformed id {id:?}", at()));
@@ -294,50 +264,24 @@ fn parse(version: &'static str, text: &'static str) -> Result<Catalog, String> {
         if name.is_empty() {
             return Err(format!("{}: empty name", at()));
         }
-        let tactics: Vec<&'static str> = if tactics.is_empty() {
-            Vec::new()
-        } else {
-            tactics.split(',').collect()
-        };
+        let tactics: Vec<&'static str> = if tactics.is_empty() { Vec::new() } else { tactics.split(',').collect() };
         if tactic != tactics.is_empty() {
-            return Err(format!(
-                "{}: tactics column must be empty exactly for tactics",
-                at()
-            ));
+            return Err(format!("{}: tactics column must be empty exactly for tactics", at()));
         }
-        entries.push(Entry {
-            id,
-            name,
-            tactics,
-            status,
-        });
+        entries.push(Entry { id, name, tactics, status });
     }
     entries.sort_by(|a, b| a.id.cmp(b.id));
     if let Some(w) = entries.windows(2).find(|w| w[0].id == w[1].id) {
         return Err(format!("ATT&CK {version} table: duplicate id {}", w[0].id));
     }
-    let shortnames: Vec<(&'static str, String)> = entries
-        .iter()
-        .filter(|e| e.is_tactic())
-        .map(|e| (e.id, shortname_of(e.name)))
-        .collect();
+    let shortnames: Vec<(&'static str, String)> =
+        entries.iter().filter(|e| e.is_tactic()).map(|e| (e.id, shortname_of(e.name))).collect();
     for e in &entries {
-        if let Some(t) = e
-            .tactics
-            .iter()
-            .find(|t| !shortnames.iter().any(|(_, s)| s == *t))
-        {
-            return Err(format!(
-                "ATT&CK {version} table: {} names unknown tactic {t:?}",
-                e.id
-            ));
+        if let Some(t) = e.tactics.iter().find(|t| !shortnames.iter().any(|(_, s)| s == *t)) {
+            return Err(format!("ATT&CK {version} table: {} names unknown tactic {t:?}", e.id));
         }
     }
-    Ok(Catalog {
-        version,
-        entries,
-        shortnames,
-    })
+    Ok(Catalog { version, entries, shortnames })
 }
 
 #[cfg(test)]
@@ -362,31 +306,13 @@ mod tests {
 
     #[test]
     fn version_spellings() {
-        for v in [
-            "18.1",
-            "v18.1",
-            "enterprise-attack/18.1",
-            "enterprise-attack/v18.1",
-        ] {
+        for v in ["18.1", "v18.1", "enterprise-attack/18.1", "enterprise-attack/v18.1"] {
             assert_eq!(catalog(v).map(Catalog::version), Some("18.1"), "{v}");
         }
-        for v in [
-            "",
-            "18",
-            "18.0",
-            "19",
-            "19.0",
-            "v19",
-            "enterprise-attack/19.0",
-            " 18.1",
-            "V18.1x",
-        ] {
+        for v in ["", "18", "18.0", "19", "19.0", "v19", "enterprise-attack/19.0", " 18.1", "V18.1x"] {
             assert!(catalog(v).is_none(), "{v}");
         }
-        assert!(
-            std::ptr::eq(v18(), catalog("v18.1").unwrap()),
-            "parsed once"
-        );
+        assert!(std::ptr::eq(v18(), catalog("v18.1").unwrap()), "parsed once");
     }
 
     #[test]
@@ -395,17 +321,9 @@ mod tests {
         let cases = [
             ("T1486", "Data Encrypted for Impact", &["impact"][..]),
             ("T1566.001", "Spearphishing Attachment", &["initial-access"]),
-            (
-                "T1195.002",
-                "Compromise Software Supply Chain",
-                &["initial-access"],
-            ),
+            ("T1195.002", "Compromise Software Supply Chain", &["initial-access"]),
             ("T1562.001", "Disable or Modify Tools", &["defense-evasion"]),
-            (
-                "T1070.001",
-                "Clear Windows Event Logs",
-                &["defense-evasion"],
-            ),
+            ("T1070.001", "Clear Windows Event Logs", &["defense-evasion"]),
             ("TA0040", "Impact", &[]),
             ("TA0005", "Defense Evasion", &[]),
         ];
@@ -415,15 +333,7 @@ mod tests {
             assert_eq!(e.status, Status::Active, "{id}");
         }
         let valid = c.get("T1078").unwrap();
-        assert_eq!(
-            valid.tactics,
-            [
-                "initial-access",
-                "persistence",
-                "privilege-escalation",
-                "defense-evasion"
-            ]
-        );
+        assert_eq!(valid.tactics, ["initial-access", "persistence", "privilege-escalation", "defense-evasion"]);
         assert_eq!(c.get("T1566.001").unwrap().parent_id(), Some("T1566"));
         assert_eq!(c.get("T1566").unwrap().parent_id(), None);
     }
@@ -431,14 +341,8 @@ mod tests {
     #[test]
     fn revoked_and_deprecated_are_kept() {
         let c = v18();
-        assert_eq!(
-            c.get("T1002").map(|e| (e.name, e.status)),
-            Some(("Data Compressed", Status::Revoked))
-        );
-        assert_eq!(
-            c.get("T1064").map(|e| (e.name, e.status)),
-            Some(("Scripting", Status::Deprecated))
-        );
+        assert_eq!(c.get("T1002").map(|e| (e.name, e.status)), Some(("Data Compressed", Status::Revoked)));
+        assert_eq!(c.get("T1064").map(|e| (e.name, e.status)), Some(("Scripting", Status::Deprecated)));
         assert_eq!(Status::Revoked.to_string(), "revoked");
     }
 
@@ -483,25 +387,10 @@ mod tests {
     #[test]
     fn malformed_and_unknown_ids_are_not_found() {
         let c = v18();
-        for s in [
-            "t1486",
-            "T1486 ",
-            "T1486.1",
-            "ta0040",
-            "",
-            "T1486.0010",
-            "Impact",
-        ] {
+        for s in ["t1486", "T1486 ", "T1486.1", "ta0040", "", "T1486.0010", "Impact"] {
             assert!(c.get(s).is_none(), "{s:?}");
         }
-        for s in [
-            "T9999",
-            "T1486.001",
-            "T1566.999",
-            "TA0099",
-            "TA0112",
-            "T1685",
-        ] {
+        for s in ["T9999", "T1486.001", "T1566.999", "TA0099", "TA0112", "T1685"] {
             assert!(is_tactic_id(s) || is_technique_id(s));
             assert!(c.get(s).is_none(), "{s} is well-formed but not in 18.1");
         }
@@ -514,10 +403,7 @@ mod tests {
         assert_eq!(c.tactic_shortname("TA0011"), Some("command-and-control"));
         assert_eq!(c.tactic_shortname("TA0099"), None);
         assert_eq!(c.tactic_shortname("T1486"), None);
-        assert_eq!(
-            c.tactic_by_shortname("impact").map(|e| e.id),
-            Some("TA0040")
-        );
+        assert_eq!(c.tactic_by_shortname("impact").map(|e| e.id), Some("TA0040"));
         assert!(c.technique_in_tactic("T1486", "TA0040"));
         assert!(!c.technique_in_tactic("T1486", "TA0001"));
         assert!(c.technique_in_tactic("T1566.001", "TA0001"));
@@ -533,14 +419,8 @@ mod tests {
     fn table_shape() {
         let c = v18();
         let entries = c.entries();
-        assert!(
-            entries.windows(2).all(|w| w[0].id < w[1].id),
-            "sorted, unique"
-        );
-        let tactics: Vec<_> = c
-            .tactics()
-            .map(|t| (t.id, c.tactic_shortname(t.id).unwrap()))
-            .collect();
+        assert!(entries.windows(2).all(|w| w[0].id < w[1].id), "sorted, unique");
+        let tactics: Vec<_> = c.tactics().map(|t| (t.id, c.tactic_shortname(t.id).unwrap())).collect();
         assert_eq!(
             tactics,
             [
@@ -562,10 +442,7 @@ mod tests {
         );
         let count = |f: &dyn Fn(&Entry) -> bool| entries.iter().filter(|e| f(e)).count();
         let active = |e: &Entry| e.status == Status::Active;
-        assert_eq!(
-            count(&|e| !e.is_tactic() && !e.is_subtechnique() && active(e)),
-            216
-        );
+        assert_eq!(count(&|e| !e.is_tactic() && !e.is_subtechnique() && active(e)), 216);
         assert_eq!(count(&|e| e.is_subtechnique() && active(e)), 475);
         assert_eq!(count(&|e| e.status == Status::Revoked), 132);
         assert_eq!(count(&|e| e.status == Status::Deprecated), 12);
@@ -587,10 +464,7 @@ mod tests {
         assert_eq!(ids("T1566.01", 1), ["T1566.001"]);
         let family = ids("T1566.009", 5);
         assert_eq!(family.len(), 5);
-        assert!(
-            family.iter().all(|id| id.starts_with("T1566")),
-            "{family:?}"
-        );
+        assert!(family.iter().all(|id| id.starts_with("T1566")), "{family:?}");
         assert_eq!(ids("t1486", 1), ["T1486"]);
         assert_eq!(ids("TA040", 1), ["TA0040"]);
         assert_eq!(ids("TA0041", 3).len(), 3);
@@ -606,8 +480,7 @@ mod tests {
 
     #[test]
     fn parse_rejects_bad_tables() {
-        let good =
-            "# c\nTA0040\tImpact\t\tactive\nT1486\tData Encrypted for Impact\timpact\tactive\n";
+        let good = "# c\nTA0040\tImpact\t\tactive\nT1486\tData Encrypted for Impact\timpact\tactive\n";
         assert_eq!(parse("x", good).map(|c| c.entries().len()), Ok(2));
         let bad = [
             "TA0040\tImpact\t\tactive\nT1486\tX\timpact\n",
