@@ -63,7 +63,8 @@ impl From<usize> for Seg {
     }
 }
 
-fn show(path: &[Seg]) -> String {
+/// Renders a path as `nations[0].team.analysts`.
+pub fn show_path(path: &[Seg]) -> String {
     let mut s = String::new();
     for seg in path {
         match seg {
@@ -192,7 +193,7 @@ impl<'a> Check<'a> {
         let ids = which(self);
         let kind = ids.kind;
         if let Some(first) = ids.defined.get(id) {
-            let first = show(first);
+            let first = show_path(first);
             self.error(
                 "duplicate-id",
                 path,
