@@ -453,7 +453,16 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
     ) -> Result<V::Value, Error> {
         let (id, key) = (self.id, self.key);
         let NodeKind::Map(entries) = self.kind() else {
-            return self.any(visitor).map_err(|e| e.tag(id, key));
+            let found = match self.kind() {
+                NodeKind::Seq(_) => "a list".to_string(),
+                NodeKind::Scalar { text, .. } if self.is_null() && text.is_empty() => "nothing".to_string(),
+                NodeKind::Scalar { text, .. } => format!("`{text}`"),
+                NodeKind::Map(_) => "a mapping".to_string(),
+            };
+            let keys = fields.iter().take(6).copied().collect::<Vec<_>>().join(", ");
+            let more = if fields.len() > 6 { ", …" } else { "" };
+            let msg = format!("expected a mapping with keys such as {keys}{more}; found {found}");
+            return Err(Error { kind: Kind::Custom(msg), origin: Some((id, key)), cascade: false });
         };
         let tree = self.st.tree;
         let mut kept = Vec::with_capacity(entries.len());
