@@ -2,4 +2,6 @@
 //! injects ATT&CK-tagged campaigns, simulates detection, response and assistance on bevy_ecs, and
 //! scores the run.
 
+pub mod atomic;
+pub mod cli;
 pub mod scenario;

@@ -37,32 +37,70 @@ pub struct Problem {
     pub help: Option<String>,
 }
 
+/// What recovery left behind when a scenario had problems: the best-effort value (bad values
+/// replaced by neutral placeholders or left out), the problems, and which nodes are not to be trusted,
+/// so that semantic validation can run on the partial value without reporting consequences twice.
+#[derive(Debug)]
+pub struct Partial<T> {
+    /// The value, if any attempt got that far.
+    pub value: Option<T>,
+    /// Every problem found.
+    pub problems: Vec<Problem>,
+    /// Nodes whose value was replaced or dropped.
+    pub suspect: BTreeSet<NodeId>,
+    /// Mappings into which placeholder values were inserted for missing keys.
+    pub filled: BTreeSet<NodeId>,
+}
+
 /// Deserializes `T` from `tree`, reporting every problem found (up to [`MAX_PROBLEMS`]).
-pub fn from_tree<T: DeserializeOwned>(tree: &Tree) -> Result<T, Vec<Problem>> {
-    let mut skip = BTreeSet::new();
+pub fn from_tree<T: DeserializeOwned>(tree: &Tree) -> Result<T, Partial<T>> {
+    let mut soft = BTreeSet::new();
+    let mut hard = BTreeSet::new();
+    let mut missing: BTreeSet<(NodeId, &'static str)> = BTreeSet::new();
     let mut problems: Vec<Problem> = Vec::new();
     let push = |problems: &mut Vec<Problem>, p: Problem| {
         if !problems.iter().any(|q| q.node == p.node && q.message == p.message) {
             problems.push(p);
         }
     };
-    for _ in 0..(MAX_PROBLEMS * 4) {
-        let state = State { tree, skip: &skip, found: RefCell::new(Vec::new()) };
+    let mut value = None;
+    for _ in 0..(MAX_PROBLEMS * 8) {
+        let state = State { tree, soft: &soft, hard: &hard, missing: &missing, found: RefCell::new(Vec::new()) };
         let result = T::deserialize(NodeDe { st: &state, id: tree.root(), key: false });
         for p in state.found.take() {
             push(&mut problems, p);
         }
         match result {
-            Ok(value) if problems.is_empty() => return Ok(value),
-            Ok(_) => return Err(problems),
+            Ok(v) if problems.is_empty() => return Ok(v),
+            Ok(v) => {
+                value = Some(v);
+                break;
+            }
             Err(e) => {
                 let (node, at_key) = e.origin.unwrap_or((tree.root(), false));
+                let missing_field = match e.kind {
+                    Kind::MissingField(name) => Some(name),
+                    _ => None,
+                };
                 if !e.cascade {
                     push(&mut problems, e.into_problem(tree, node, at_key));
                 }
+                if problems.len() >= MAX_PROBLEMS {
+                    break;
+                }
+                // A missing key gets a placeholder on the next attempt.
+                if let Some(name) = missing_field
+                    && missing.insert((node, name))
+                {
+                    continue;
+                }
                 // A bad key (an unknown enum variant written as a map key) poisons its mapping.
                 let poison = if at_key { tree.node(node).parent.unwrap_or(tree.root()) } else { node };
-                if poison == tree.root() || !skip.insert(poison) || problems.len() >= MAX_PROBLEMS {
+                if poison == tree.root() {
+                    break;
+                }
+                // First replace the value by a placeholder; if even that fails, leave it out.
+                if !soft.insert(poison) && !hard.insert(poison) {
                     break;
                 }
             }
@@ -78,12 +116,18 @@ pub fn from_tree<T: DeserializeOwned>(tree: &Tree) -> Result<T, Vec<Problem>> {
             help: None,
         });
     }
-    Err(problems)
+    let filled = missing.iter().map(|&(n, _)| n).collect();
+    Err(Partial { value, problems, suspect: soft.union(&hard).copied().collect(), filled })
 }
 
 struct State<'t> {
     tree: &'t Tree,
-    skip: &'t BTreeSet<NodeId>,
+    /// Values replaced by a neutral placeholder.
+    soft: &'t BTreeSet<NodeId>,
+    /// Values left out entirely.
+    hard: &'t BTreeSet<NodeId>,
+    /// (mapping, key) pairs that were missing and get a placeholder.
+    missing: &'t BTreeSet<(NodeId, &'static str)>,
     /// Problems that did not abort the attempt (unknown keys).
     found: RefCell<Vec<Problem>>,
 }
@@ -126,8 +170,8 @@ impl Error {
             },
             Kind::MissingField(field) => Problem {
                 code: "missing-key",
-                node,
-                at_key: false,
+                node: mapping_handle(tree, node),
+                at_key: true,
                 message: format!("{place} is missing the required key `{field}`"),
                 label: format!("`{field}` is required in this mapping"),
                 help: Some(format!("add `{field}: …`; see docs/scenario-format.md for its type")),
@@ -142,6 +186,21 @@ impl Error {
                 help: None,
             },
         }
+    }
+}
+
+/// The node to point at for a whole mapping: its key in the parent mapping (`team:`), or, for a
+/// list item, its first key.
+fn mapping_handle(tree: &Tree, map: NodeId) -> NodeId {
+    if let Some(parent) = tree.node(map).parent
+        && let NodeKind::Map(entries) = &tree.node(parent).kind
+        && let Some(&(k, _)) = entries.iter().find(|&&(_, v)| v == map)
+    {
+        return k;
+    }
+    match &tree.node(map).kind {
+        NodeKind::Map(entries) => entries.first().map_or(map, |&(k, _)| k),
+        _ => map,
     }
 }
 
@@ -299,15 +358,23 @@ impl<'s, 't> NodeDe<'s, 't> {
                 Plain::Str(s) => visitor.visit_str(s),
             },
             NodeKind::Seq(items) => {
-                let items: Vec<NodeId> = items.iter().copied().filter(|i| !self.st.skip.contains(i)).collect();
+                let items: Vec<NodeId> =
+                    items.iter().copied().filter(|i| !self.st.hard.contains(i) && !self.st.soft.contains(i)).collect();
                 visitor.visit_seq(SeqDe { de: self, items: items.into_iter() })
             }
             NodeKind::Map(entries) => {
-                let entries: Vec<(NodeId, NodeId)> =
-                    entries.iter().copied().filter(|(_, v)| !self.st.skip.contains(v)).collect();
+                let entries: Vec<Entry> = entries
+                    .iter()
+                    .filter(|(_, v)| !self.st.hard.contains(v))
+                    .map(|&(k, v)| Entry { key: Key::Node(k), value: self.value_source(v) })
+                    .collect();
                 visitor.visit_map(MapDe { de: self, entries: entries.into_iter(), value: None })
             }
         }
+    }
+
+    fn value_source(&self, v: NodeId) -> Value {
+        if self.st.soft.contains(&v) { Value::Placeholder(v) } else { Value::Node(v) }
     }
 
     fn is_null(&self) -> bool {
@@ -390,7 +457,8 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
         };
         let tree = self.st.tree;
         let mut kept = Vec::with_capacity(entries.len());
-        let mut skipped_keys: Vec<&str> = Vec::new();
+        // Keys whose absence is a consequence of a problem already reported.
+        let mut explained: Vec<&str> = Vec::new();
         for &(k, v) in entries {
             let name = tree.scalar(k).unwrap_or("");
             if !fields.contains(&name) {
@@ -398,18 +466,29 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
                     p if p.is_empty() => "the top level".to_string(),
                     p => format!("`{p}`"),
                 };
+                if let Some(s) = did_you_mean(name, fields.iter().copied()) {
+                    explained.push(s);
+                }
                 self.st.found.borrow_mut().push(unknown_key(k, name, &place, fields));
-            } else if self.st.skip.contains(&v) {
-                skipped_keys.push(name);
+            } else if self.st.hard.contains(&v) {
+                explained.push(name);
             } else {
-                kept.push((k, v));
+                kept.push(Entry { key: Key::Node(k), value: self.value_source(v) });
+            }
+        }
+        for &(map, name) in self.st.missing.range((id, "")..) {
+            if map != id {
+                break;
+            }
+            if let Some(&field) = fields.iter().find(|f| **f == name) {
+                kept.push(Entry { key: Key::Name(field), value: Value::Placeholder(id) });
             }
         }
         visitor.visit_map(MapDe { de: self, entries: kept.into_iter(), value: None }).map_err(|mut e| {
             if e.origin.is_none()
                 && let Kind::MissingField(name) = e.kind
             {
-                e.cascade = skipped_keys.contains(&name);
+                e.cascade = explained.contains(&name);
             }
             e.tag(id, key)
         })
@@ -473,10 +552,28 @@ impl<'de> de::SeqAccess<'de> for SeqDe<'_, '_> {
     }
 }
 
+#[derive(Clone, Copy)]
+enum Key {
+    Node(NodeId),
+    Name(&'static str),
+}
+
+#[derive(Clone, Copy)]
+enum Value {
+    Node(NodeId),
+    /// A neutral value standing in for the given (bad or missing) node.
+    Placeholder(NodeId),
+}
+
+struct Entry {
+    key: Key,
+    value: Value,
+}
+
 struct MapDe<'s, 't> {
     de: NodeDe<'s, 't>,
-    entries: std::vec::IntoIter<(NodeId, NodeId)>,
-    value: Option<NodeId>,
+    entries: std::vec::IntoIter<Entry>,
+    value: Option<Value>,
 }
 
 impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
@@ -484,15 +581,143 @@ impl<'de> de::MapAccess<'de> for MapDe<'_, '_> {
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
         match self.entries.next() {
             None => Ok(None),
-            Some((k, v)) => {
-                self.value = Some(v);
-                seed.deserialize(self.de.child(k, true)).map(Some).map_err(|e| e.tag(k, true))
+            Some(Entry { key, value }) => {
+                self.value = Some(value);
+                match key {
+                    Key::Node(k) => seed.deserialize(self.de.child(k, true)).map(Some).map_err(|e| e.tag(k, true)),
+                    Key::Name(name) => seed
+                        .deserialize(name.into_deserializer())
+                        .map(Some)
+                        .map_err(|e: Error| e.tag(self.de.id, false)),
+                }
             }
         }
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let v = self.value.take().unwrap_or(self.de.id);
-        seed.deserialize(self.de.child(v, false)).map_err(|e| e.tag(v, false))
+        match self.value.take().unwrap_or(Value::Placeholder(self.de.id)) {
+            Value::Node(v) => seed.deserialize(self.de.child(v, false)).map_err(|e| e.tag(v, false)),
+            Value::Placeholder(v) => seed.deserialize(Placeholder).map_err(|mut e| {
+                // A placeholder that does not fit is a consequence of a problem already reported.
+                e.cascade = true;
+                e.tag(v, false)
+            }),
+        }
+    }
+}
+
+/// A neutral value of whatever type is asked for: zero, empty, none, the first variant. Stands in
+/// for a bad or missing value so that the rest of the scenario can still be checked.
+#[derive(Clone, Copy)]
+struct Placeholder;
+
+macro_rules! placeholder_as {
+    ($($name:ident => $visit:ident($v:expr)),* $(,)?) => {
+        $(fn $name<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.$visit($v)
+        })*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for Placeholder {
+    type Error = Error;
+
+    placeholder_as! {
+        deserialize_bool => visit_bool(false),
+        deserialize_i8 => visit_i8(0), deserialize_i16 => visit_i16(0), deserialize_i32 => visit_i32(0),
+        deserialize_i64 => visit_i64(0), deserialize_u8 => visit_u8(0), deserialize_u16 => visit_u16(0),
+        deserialize_u32 => visit_u32(0), deserialize_u64 => visit_u64(0), deserialize_f32 => visit_f32(0.0),
+        deserialize_f64 => visit_f64(0.0), deserialize_char => visit_char('?'), deserialize_str => visit_str(""),
+        deserialize_string => visit_str(""), deserialize_identifier => visit_str(""), deserialize_bytes => visit_bytes(&[]),
+        deserialize_byte_buf => visit_bytes(&[]),
+    }
+
+    /// Only the model's hand-written scalar types (durations, delays, free scalars) ask for "any";
+    /// each accepts the text `0s`. Findings about the placeholder are filtered out by the loader.
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_str("0s")
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_none()
+    }
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_seq(de::value::SeqDeserializer::new(std::iter::empty::<Placeholder>()))
+    }
+    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_map(de::value::MapDeserializer::new(std::iter::empty::<(Placeholder, Placeholder)>()))
+    }
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_map(de::value::MapDeserializer::new(fields.iter().map(|f| (*f, self))))
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let first = variants.first().copied().unwrap_or("");
+        visitor.visit_enum(PlaceholderEnum(first, self))
+    }
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+}
+
+impl<'de> IntoDeserializer<'de, Error> for Placeholder {
+    type Deserializer = Placeholder;
+    fn into_deserializer(self) -> Placeholder {
+        self
+    }
+}
+
+struct PlaceholderEnum(&'static str, Placeholder);
+
+impl<'de> de::EnumAccess<'de> for PlaceholderEnum {
+    type Error = Error;
+    type Variant = Placeholder;
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Placeholder), Error> {
+        let v = seed.deserialize(self.0.into_deserializer())?;
+        Ok((v, self.1))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Placeholder {
+    type Error = Error;
+    fn unit_variant(self) -> Result<(), Error> {
+        Ok(())
+    }
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+        seed.deserialize(self)
+    }
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
+        de::Deserializer::deserialize_tuple(self, len, visitor)
+    }
+    fn struct_variant<V: Visitor<'de>>(self, fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+        de::Deserializer::deserialize_struct(self, "", fields, visitor)
     }
 }
 
@@ -591,7 +816,7 @@ mod tests {
 
     fn load(s: &str) -> (Tree, Result<Root, Vec<Problem>>) {
         let tree = parse(s, &Limits::default()).unwrap();
-        let r = from_tree::<Root>(&tree);
+        let r = from_tree::<Root>(&tree).map_err(|p| p.problems);
         (tree, r)
     }
 
@@ -616,12 +841,22 @@ mod tests {
         assert!(lines.contains(&(8, "invalid-type")), "{problems:#?}");
         assert!(lines.contains(&(9, "unknown-value")), "{problems:#?}");
         assert!(lines.contains(&(10, "unknown-key")), "{problems:#?}");
-        // The missing `analysts` of team A is a real problem too (the typo did not supply it).
-        assert!(problems.iter().any(|p| p.code == "missing-key"), "{problems:#?}");
+        // The missing `analysts` of team A is explained by the typo, so it is not reported twice.
+        assert!(!problems.iter().any(|p| p.code == "missing-key"), "{problems:#?}");
+        assert_eq!(problems.len(), 5, "{problems:#?}");
         let typo = problems.iter().find(|p| p.message.contains("analystz")).unwrap();
         assert!(typo.help.as_deref().unwrap().contains("did you mean `analysts`"));
         let level = problems.iter().find(|p| p.code == "unknown-value").unwrap();
         assert!(level.help.as_deref().unwrap().contains("did you mean `high`"));
+    }
+
+    #[test]
+    fn genuinely_missing_key_is_reported_once() {
+        let (tree, r) = load("teams:\n  - id: A\n  - id: B\n    analysts: 1\n");
+        let problems = r.unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(problems[0].code, "missing-key");
+        assert_eq!(tree.node(problems[0].node).span.start.line, 2);
     }
 
     #[test]

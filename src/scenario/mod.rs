@@ -92,7 +92,10 @@ pub fn load_with_limits(name: &str, bytes: &[u8], limits: &Limits) -> Result<Loa
             "too-large",
             name,
             format!("`{name}` is larger than the {} byte limit for scenarios", limits.max_bytes),
-            Some("host groups expand `count` hosts, so even alliance-scale scenarios stay small; see README \"Limits\"".into()),
+            Some(
+                "host groups expand `count` hosts, so even alliance-scale scenarios stay small; see README \"Limits\""
+                    .into(),
+            ),
         )));
     }
     let sha256 = hex(&Sha256::digest(bytes));
@@ -108,7 +111,10 @@ pub fn load_with_limits(name: &str, bytes: &[u8], limits: &Limits) -> Result<Loa
             return Err(Rejected::one(Diagnostic::file_level(
                 "not-utf8",
                 name,
-                format!("`{name}` is not UTF-8 text: invalid byte at line {line}, column {col} (byte {})", e.valid_up_to()),
+                format!(
+                    "`{name}` is not UTF-8 text: invalid byte at line {line}, column {col} (byte {})",
+                    e.valid_up_to()
+                ),
                 Some("save the scenario as UTF-8; is this really a YAML file?".into()),
             )));
         }
@@ -131,32 +137,65 @@ pub fn load_with_limits(name: &str, bytes: &[u8], limits: &Limits) -> Result<Loa
             )));
         }
     };
-    let scenario: Scenario = match de::from_tree(&tree) {
-        Ok(s) => s,
-        Err(problems) => {
-            let diagnostics = problems
-                .into_iter()
+    let (scenario, mut diagnostics, partial) = match de::from_tree::<Scenario>(&tree) {
+        Ok(s) => (s, Vec::new(), None),
+        Err(partial) => {
+            let diagnostics: Vec<Diagnostic> = partial
+                .problems
+                .iter()
                 .map(|p| {
                     let span = tree.node(p.node).span;
                     let path = tree.path_of(p.node);
-                    Diagnostic::new(Severity::Error, p.code, p.message, path, &source, Some((span.start, span.end)), p.label, p.help)
+                    let (code, msg, label, help) = (p.code, p.message.clone(), p.label.clone(), p.help.clone());
+                    Diagnostic::new(
+                        Severity::Error,
+                        code,
+                        msg,
+                        path,
+                        &source,
+                        Some((span.start, span.end)),
+                        label,
+                        help,
+                    )
                 })
                 .collect();
-            return Err(Rejected { diagnostics: sorted(diagnostics) });
+            match partial.value {
+                // Nothing to check further: report what was found.
+                None => return Err(Rejected { diagnostics: sorted(diagnostics) }),
+                Some(ref v) => (v.clone(), diagnostics, Some(partial)),
+            }
         }
     };
-    let findings = validate::validate(&scenario);
-    let diagnostics: Vec<Diagnostic> = findings
-        .into_iter()
-        .map(|f| {
-            let (node, exact) = tree.locate(&f.path, f.at_key);
-            let span = tree.node(node).span;
-            let path = if exact { tree.path_of(node) } else { validate::show_path(&f.path) };
-            Diagnostic::new(f.severity, f.code, f.message, path, &source, Some((span.start, span.end)), f.label, f.help)
-        })
-        .collect();
+    // Semantic checks run even on a partly broken scenario, so one pass reports everything; findings
+    // about values that were replaced or left out during recovery are consequences, not news.
+    for f in validate::validate(&scenario) {
+        let (node, exact) = tree.locate(&f.path, f.at_key);
+        if let Some(p) = &partial {
+            let mut at = Some(node);
+            let mut tainted = !exact && p.filled.contains(&node);
+            while let Some(n) = at {
+                tainted |= p.suspect.contains(&n);
+                at = tree.node(n).parent;
+            }
+            if tainted {
+                continue;
+            }
+        }
+        let span = tree.node(node).span;
+        let path = if exact { tree.path_of(node) } else { validate::show_path(&f.path) };
+        diagnostics.push(Diagnostic::new(
+            f.severity,
+            f.code,
+            f.message,
+            path,
+            &source,
+            Some((span.start, span.end)),
+            f.label,
+            f.help,
+        ));
+    }
     let diagnostics = sorted(diagnostics);
-    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    if partial.is_some() || diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Rejected { diagnostics });
     }
     Ok(Loaded { scenario, source, sha256, warnings: diagnostics })
