@@ -1092,15 +1092,15 @@ impl<'a> Check<'a> {
             if let Some(t) = &inj.trigger {
                 let tp = with(&ip, "trigger");
                 let campaign_event =
-                    matches!(t.on, TriggerEvent::FirstCompromise | TriggerEvent::FirstDetection | TriggerEvent::Impact);
+                    matches!(t.event, TriggerEvent::FirstCompromise | TriggerEvent::FirstDetection | TriggerEvent::Impact);
                 match &t.campaign {
                     Some(c) => {
                         self.reference(|x| &x.campaigns, c, with(&tp, "campaign"));
                     }
                     None if campaign_event => self.error(
                         "trigger-needs-campaign",
-                        with(&tp, "on"),
-                        format!("trigger `{}` needs the campaign it watches", snake(&format!("{:?}", t.on))),
+                        with(&tp, "event"),
+                        format!("trigger `{}` needs the campaign it watches", snake(&format!("{:?}", t.event))),
                         "which campaign?",
                         Some("add `campaign: <campaign id>` to the trigger".to_string()),
                     ),
@@ -1120,9 +1120,9 @@ impl<'a> Check<'a> {
                         );
                     }
                     Some(_) => {}
-                    None if t.on == TriggerEvent::InjectDelivered => self.error(
+                    None if t.event == TriggerEvent::InjectDelivered => self.error(
                         "trigger-needs-inject",
-                        with(&tp, "on"),
+                        with(&tp, "event"),
                         "trigger `inject_delivered` needs the inject it follows".into(),
                         "which inject?",
                         Some("add `inject: <inject id>` to the trigger".to_string()),
