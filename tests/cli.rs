@@ -37,8 +37,14 @@ fn validate_reports_all_problems_located_and_exits_2() {
 
 #[test]
 fn validate_several_files_fails_if_any_is_invalid() {
-    cydex().args(["validate", "scenarios/ransomware-drill.yaml", "tests/fixtures/invalid/unknown-key.yaml"]).assert().code(2);
-    cydex().args(["validate", "-q", "scenarios/ransomware-drill.yaml", "scenarios/supply-chain.yaml"]).assert().success();
+    cydex()
+        .args(["validate", "scenarios/ransomware-drill.yaml", "tests/fixtures/invalid/unknown-key.yaml"])
+        .assert()
+        .code(2);
+    cydex()
+        .args(["validate", "-q", "scenarios/ransomware-drill.yaml", "scenarios/supply-chain.yaml"])
+        .assert()
+        .success();
 }
 
 #[test]
@@ -60,7 +66,12 @@ fn validate_json_is_machine_readable() {
 
 #[test]
 fn unreadable_inputs_exit_2_without_panicking() {
-    for f in ["does-not-exist.yaml", "tests", "tests/fixtures/invalid/binary-garbage.yaml", "tests/fixtures/invalid/empty.yaml"] {
+    for f in [
+        "does-not-exist.yaml",
+        "tests",
+        "tests/fixtures/invalid/binary-garbage.yaml",
+        "tests/fixtures/invalid/empty.yaml",
+    ] {
         let a = cydex().args(["validate", f]).assert().code(2);
         let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
         assert!(err.starts_with("error["), "{f}: {err}");
@@ -74,7 +85,19 @@ fn schema_is_json_schema_of_the_format() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(v["$schema"].as_str().unwrap().contains("json-schema.org"));
     let props = v["properties"].as_object().unwrap();
-    for key in ["cydex", "exercise", "clock", "objectives", "nations", "links", "assistance", "sharing", "campaigns", "msel", "scoring"] {
+    for key in [
+        "cydex",
+        "exercise",
+        "clock",
+        "objectives",
+        "nations",
+        "links",
+        "assistance",
+        "sharing",
+        "campaigns",
+        "msel",
+        "scoring",
+    ] {
         assert!(props.contains_key(key), "schema lacks {key}");
     }
 }

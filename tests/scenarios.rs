@@ -21,7 +21,11 @@ fn bundled_scenarios_validate_cleanly() {
     for f in files {
         match load_file(&f) {
             Ok(l) => assert!(l.warnings.is_empty(), "{}: {:#?}", f.display(), l.warnings),
-            Err(r) => panic!("{} is invalid:\n{}", f.display(), r.diagnostics.iter().map(|d| d.render(false)).collect::<String>()),
+            Err(r) => panic!(
+                "{} is invalid:\n{}",
+                f.display(),
+                r.diagnostics.iter().map(|d| d.render(false)).collect::<String>()
+            ),
         }
     }
 }

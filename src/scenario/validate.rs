@@ -50,7 +50,8 @@ pub struct Finding {
 }
 
 /// Codes of whole-scenario checks (see [`Finding::derived`]).
-const DERIVED: &[&str] = &["no-targets", "unreachable-targets", "empty-nation", "no-sensors", "too-many-hosts", "never-starts"];
+const DERIVED: &[&str] =
+    &["no-targets", "unreachable-targets", "empty-nation", "no-sensors", "too-many-hosts", "never-starts"];
 
 /// Builds a YAML path from keys and indices: `path!["nations", 0, "id"]`.
 macro_rules! path {
@@ -176,7 +177,16 @@ impl<'a> Check<'a> {
         help: Option<String>,
     ) {
         let derived = DERIVED.contains(&code);
-        self.out.push(Finding { severity, code, path, at_key: false, derived, message, label: label.to_string(), help });
+        self.out.push(Finding {
+            severity,
+            code,
+            path,
+            at_key: false,
+            derived,
+            message,
+            label: label.to_string(),
+            help,
+        });
     }
 
     fn error(&mut self, code: &'static str, path: Vec<Seg>, message: String, label: &str, help: Option<String>) {
@@ -1091,8 +1101,10 @@ impl<'a> Check<'a> {
             }
             if let Some(t) = &inj.trigger {
                 let tp = with(&ip, "trigger");
-                let campaign_event =
-                    matches!(t.event, TriggerEvent::FirstCompromise | TriggerEvent::FirstDetection | TriggerEvent::Impact);
+                let campaign_event = matches!(
+                    t.event,
+                    TriggerEvent::FirstCompromise | TriggerEvent::FirstDetection | TriggerEvent::Impact
+                );
                 match &t.campaign {
                     Some(c) => {
                         self.reference(|x| &x.campaigns, c, with(&tp, "campaign"));
