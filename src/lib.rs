@@ -2,4 +2,6 @@
 //! injects ATT&CK-tagged campaigns, simulates detection, response and assistance on bevy_ecs, and
 //! scores the run.
 
+pub mod output;
 pub mod scenario;
+pub mod sim;
