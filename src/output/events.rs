@@ -38,17 +38,11 @@ pub fn write_jsonl<W: Write>(events: &[Event], mut w: W) -> io::Result<()> {
 
 /// Quotes a CSV field when it contains a comma, quote, CR or LF (RFC 4180), doubling quotes.
 fn field(s: &str) -> String {
-    if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    if s.contains([',', '"', '\r', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref()
-        .map(|x| field(&x.to_string()))
-        .unwrap_or_default()
+    v.as_ref().map(|x| field(&x.to_string())).unwrap_or_default()
 }
 
 /// Writes a header row and one row per event.
@@ -118,9 +112,9 @@ mod tests {
         let mut lines = text.split("\r\n");
         assert_eq!(lines.next().unwrap(), CSV_HEADER.join(","));
         let row = lines.next().unwrap();
-        assert!(row.starts_with(
-            "1,2,120,host_compromised,EST,CERT-EE,,EST-GOV-WS-0001,\"CAMP, \"\"X\"\"\",,T1566.001,"
-        ));
+        assert!(
+            row.starts_with("1,2,120,host_compromised,EST,CERT-EE,,EST-GOV-WS-0001,\"CAMP, \"\"X\"\"\",,T1566.001,")
+        );
         assert!(text.ends_with(",0,1.5,\"a\nb\"\r\n"));
     }
 
@@ -130,9 +124,9 @@ mod tests {
         write_jsonl(&[event(), event()], &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 2);
-        assert!(text.starts_with(
-            "{\"id\":1,\"tick\":2,\"time_s\":120,\"kind\":\"host_compromised\",\"nation\":\"EST\""
-        ));
+        assert!(
+            text.starts_with("{\"id\":1,\"tick\":2,\"time_s\":120,\"kind\":\"host_compromised\",\"nation\":\"EST\"")
+        );
         let back: Event = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(back, event());
     }

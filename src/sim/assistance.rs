@@ -134,21 +134,13 @@ struct Ctx<'a, 'w> {
 impl Ctx<'_, '_> {
     fn request(&mut self, nation: u32, provider: u32, reason: &'static str, cause: Option<u64>) {
         let now = self.clock.tick;
-        let keys = Keys {
-            nation: Some(nation),
-            provider: Some(provider),
-            cause,
-            detail: Some(reason),
-            ..Keys::default()
-        };
+        let keys =
+            Keys { nation: Some(nation), provider: Some(provider), cause, detail: Some(reason), ..Keys::default() };
         if !self.book.serves(provider, nation) || !self.book.has_slot(provider) {
-            self.log
-                .emit(self.cat, self.clock, EventKind::AssistanceUnavailable, keys);
+            self.log.emit(self.cat, self.clock, EventKind::AssistanceUnavailable, keys);
             return;
         }
-        let ev = self
-            .log
-            .emit(self.cat, self.clock, EventKind::AssistanceRequested, keys);
+        let ev = self.log.emit(self.cat, self.clock, EventKind::AssistanceRequested, keys);
         self.triggers.write(TriggerSeen {
             on: TriggerEvent::AssistanceRequested,
             campaign: None,
@@ -181,11 +173,7 @@ impl Ctx<'_, '_> {
         if ticks == 0 {
             self.advance(d);
         } else {
-            self.book
-                .agenda
-                .entry(self.clock.tick + ticks)
-                .or_default()
-                .push(d);
+            self.book.agenda.entry(self.clock.tick + ticks).or_default().push(d);
         }
     }
 
@@ -200,28 +188,12 @@ impl Ctx<'_, '_> {
             ..Keys::default()
         };
         let (kind, step, wait) = match dep.step {
-            Step::Requested => (
-                EventKind::AssistanceApproved,
-                Step::Approved,
-                Some(prov.deployment_ticks),
-            ),
-            Step::Approved => (
-                EventKind::AssistanceOnTask,
-                Step::OnTask,
-                Some(prov.on_task_ticks),
-            ),
+            Step::Requested => (EventKind::AssistanceApproved, Step::Approved, Some(prov.deployment_ticks)),
+            Step::Approved => (EventKind::AssistanceOnTask, Step::OnTask, Some(prov.on_task_ticks)),
             Step::OnTask => (EventKind::AssistanceOffTask, Step::OffTask, None),
             Step::OffTask => return,
         };
-        let ev = self.log.emit(
-            self.cat,
-            self.clock,
-            kind,
-            Keys {
-                value: Some(f64::from(prov.size)),
-                ..keys
-            },
-        );
+        let ev = self.log.emit(self.cat, self.clock, kind, Keys { value: Some(f64::from(prov.size)), ..keys });
         let entry = &mut self.book.deployments[d as usize];
         entry.step = step;
         entry.last_event = ev;
@@ -255,12 +227,7 @@ impl Ctx<'_, '_> {
 
     fn refresh_skills(&mut self, nation: u32) {
         let mut best: Option<Skills> = None;
-        for dep in self
-            .book
-            .deployments
-            .iter()
-            .filter(|d| d.nation == nation && d.step == Step::OnTask)
-        {
+        for dep in self.book.deployments.iter().filter(|d| d.nation == nation && d.step == Step::OnTask) {
             let s = self.book.providers[dep.provider as usize].skills;
             best = Some(match best {
                 None => s,
@@ -279,19 +246,12 @@ impl Ctx<'_, '_> {
             .providers
             .iter()
             .copied()
-            .find(|&p| {
-                self.book.serves(p, nation)
-                    && self.book.has_slot(p)
-                    && !self.book.asked.contains(&(nation, p))
-            })
+            .find(|&p| self.book.serves(p, nation) && self.book.has_slot(p) && !self.book.asked.contains(&(nation, p)))
     }
 }
 
 /// Assistance phase.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "a system's parameters are its declared data access"
-)]
+#[allow(clippy::too_many_arguments, reason = "a system's parameters are its declared data access")]
 pub fn coordinate_assistance(
     clock: Res<SimClock>,
     cat: Res<Catalog>,
@@ -310,16 +270,11 @@ pub fn coordinate_assistance(
         let nat = &cat.nations[d.nation as usize];
         let crit = cat.groups[cat.group_of(d.host) as usize].criticality;
         if nat.severity_at_least.is_some_and(|s| crit >= s) {
-            wishes
-                .entry(d.nation)
-                .or_insert(("policy_severity", Some(d.event)));
+            wishes.entry(d.nation).or_insert(("policy_severity", Some(d.event)));
         }
     }
     for (n, nat) in cat.nations.iter().enumerate() {
-        if nat
-            .backlog_over
-            .is_some_and(|b| response.open_count(n as u32) >= b as usize)
-        {
+        if nat.backlog_over.is_some_and(|b| response.open_count(n as u32) >= b as usize) {
             wishes.entry(n as u32).or_insert(("policy_backlog", None));
         }
     }

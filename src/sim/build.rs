@@ -25,39 +25,27 @@ use super::rng::{CampaignRng, DetectionRng, Purpose, ResponseRng, stream};
 use super::services::{ServiceBook, ServiceDef};
 use super::sharing::{AgreementDef, Intel};
 use super::state::{
-    CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupInfo, HostSlot, Hosts,
-    InjectIndex, LateralDef, NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex,
-    SegmentInfo, ServiceIndex, StageDef, TeamOf,
+    CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupInfo, HostSlot, Hosts, InjectIndex, LateralDef,
+    NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef, TeamOf,
 };
 use super::summary::{CampaignTally, HostRecords, NationTally};
-use crate::scenario::model::{
-    Delay, DelayDistribution, Effect, InjectEffect, Scenario, Targets, WorkPattern,
-};
+use crate::scenario::model::{Delay, DelayDistribution, Effect, InjectEffect, Scenario, Targets, WorkPattern};
 
 fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, u32> {
-    ids.enumerate()
-        .map(|(i, id)| (id.to_string(), i as u32))
-        .collect()
+    ids.enumerate().map(|(i, id)| (id.to_string(), i as u32)).collect()
 }
 
 fn cadence(d: &Delay) -> CadenceDef {
     match *d {
         Delay::Fixed(x) => CadenceDef::Fixed(x.secs()),
-        Delay::Distribution(DelayDistribution::Uniform { min, max }) => {
-            CadenceDef::Uniform(min.secs(), max.secs())
-        }
-        Delay::Distribution(DelayDistribution::Exponential { mean }) => {
-            CadenceDef::Exponential(mean.secs())
-        }
+        Delay::Distribution(DelayDistribution::Uniform { min, max }) => CadenceDef::Uniform(min.secs(), max.secs()),
+        Delay::Distribution(DelayDistribution::Exponential { mean }) => CadenceDef::Exponential(mean.secs()),
     }
 }
 
 fn is_target(t: &Targets, cat: &Catalog, g: &GroupInfo) -> bool {
     let seg = &cat.segments[g.segment as usize];
-    (t.nations.is_empty()
-        || t.nations
-            .iter()
-            .any(|n| *n == cat.nations[g.nation as usize].id))
+    (t.nations.is_empty() || t.nations.iter().any(|n| *n == cat.nations[g.nation as usize].id))
         && (t.segments.is_empty() || t.segments.contains(&seg.id))
         && (t.segment_kinds.is_empty() || t.segment_kinds.contains(&seg.kind))
         && (t.roles.is_empty() || t.roles.contains(&g.role))
@@ -66,21 +54,9 @@ fn is_target(t: &Targets, cat: &Catalog, g: &GroupInfo) -> bool {
 
 /// Builds the world for one run.
 pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
-    let startex = scenario
-        .exercise
-        .startex
-        .as_deref()
-        .and_then(parse_startex)
-        .unwrap_or(DEFAULT_STARTEX);
-    let clock = SimClock::new(
-        scenario.clock.tick.secs(),
-        scenario.clock.duration.secs(),
-        startex,
-    );
-    let mut cat = Catalog {
-        exercise_id: scenario.exercise.id.clone(),
-        ..Catalog::default()
-    };
+    let startex = scenario.exercise.startex.as_deref().and_then(parse_startex).unwrap_or(DEFAULT_STARTEX);
+    let clock = SimClock::new(scenario.clock.tick.secs(), scenario.clock.duration.secs(), startex);
+    let mut cat = Catalog { exercise_id: scenario.exercise.id.clone(), ..Catalog::default() };
 
     let provider_ix = index_of(scenario.assistance.iter().map(|p| p.id.as_str()));
     let nation_ix = index_of(scenario.nations.iter().map(|n| n.id.as_str()));
@@ -101,11 +77,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
             skills: n.team.skills,
             backlog_over: policy.backlog_over,
             severity_at_least: policy.severity_at_least,
-            providers: policy
-                .providers
-                .iter()
-                .filter_map(|p| provider_ix.get(p).copied())
-                .collect(),
+            providers: policy.providers.iter().filter_map(|p| provider_ix.get(p).copied()).collect(),
         });
         for s in &n.segments {
             let seg = cat.segments.len() as u32;
@@ -145,11 +117,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     // Links → CSR adjacency over segments (sorted by target for a stable order).
     let mut adjacency: Vec<Vec<(u32, f64)>> = vec![Vec::new(); cat.segments.len()];
     for link in &scenario.links {
-        let ends: Vec<u32> = link
-            .between
-            .iter()
-            .filter_map(|s| segment_ix.get(s).copied())
-            .collect();
+        let ends: Vec<u32> = link.between.iter().filter_map(|s| segment_ix.get(s).copied()).collect();
         for (i, &a) in ends.iter().enumerate() {
             for &b in &ends[i + 1..] {
                 if a != b {
@@ -180,30 +148,18 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     let service_ix = index_of(all_services.iter().map(|(_, s)| s.id.as_str()));
     let mut service_defs = Vec::with_capacity(all_services.len());
     for (si, (nation, s)) in all_services.iter().enumerate() {
-        let groups: Vec<u32> = s
-            .runs_on
-            .iter()
-            .filter_map(|g| group_ix.get(g).copied())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let groups: Vec<u32> =
+            s.runs_on.iter().filter_map(|g| group_ix.get(g).copied()).collect::<BTreeSet<_>>().into_iter().collect();
         for &g in &groups {
             cat.groups[g as usize].services.push(si as u32);
         }
         service_defs.push(ServiceDef {
             nation: *nation,
-            total_hosts: groups
-                .iter()
-                .map(|&g| u64::from(cat.groups[g as usize].count))
-                .sum(),
+            total_hosts: groups.iter().map(|&g| u64::from(cat.groups[g as usize].count)).sum(),
             groups,
             quorum: s.quorum,
             weight: s.weight,
-            deps: s
-                .depends_on
-                .iter()
-                .filter_map(|d| service_ix.get(d).copied())
-                .collect(),
+            deps: s.depends_on.iter().filter_map(|d| service_ix.get(d).copied()).collect(),
         });
         cat.services.push(s.id.clone());
     }
@@ -225,28 +181,19 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
                 probability: s.probability.clamp(0.0, 1.0),
                 cadence: cadence(&s.cadence),
                 stealth: s.stealth.clamp(0.0, 1.0),
-                lateral: s.lateral.as_ref().map(|l| LateralDef {
-                    reach: l.reach,
-                    fanout: l.fanout,
-                    repeat: l.repeat,
-                }),
+                lateral: s.lateral.as_ref().map(|l| LateralDef { reach: l.reach, fanout: l.fanout, repeat: l.repeat }),
                 effect: s.effect.as_ref().map(|e| match e {
                     Effect::Encrypt => EffectDef::Encrypt,
                     Effect::Wipe => EffectDef::Wipe,
                     Effect::Exfiltrate { mb_per_host } => EffectDef::Exfiltrate(*mb_per_host),
-                    Effect::Disrupt { service, duration } => EffectDef::Disrupt(
-                        service_ix.get(service).copied(),
-                        clock.ticks_min1(duration.secs()),
-                    ),
+                    Effect::Disrupt { service, duration } => {
+                        EffectDef::Disrupt(service_ix.get(service).copied(), clock.ticks_min1(duration.secs()))
+                    }
                     Effect::Deface => EffectDef::Deface,
                 }),
             })
             .collect();
-        let target_group = cat
-            .groups
-            .iter()
-            .map(|g| is_target(&c.targets, &cat, g))
-            .collect();
+        let target_group = cat.groups.iter().map(|g| is_target(&c.targets, &cat, g)).collect();
         cat.campaigns.push(CampaignDef {
             id: c.id.clone(),
             name: c.name.clone().unwrap_or_else(|| c.id.clone()),
@@ -254,12 +201,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
             sophistication: c.actor.sophistication.clamp(0.0, 1.0),
             start_tick,
             entry_technique: c.entry.technique.clone(),
-            entry_groups: c
-                .entry
-                .host_groups
-                .iter()
-                .filter_map(|g| group_ix.get(g).copied())
-                .collect(),
+            entry_groups: c.entry.host_groups.iter().filter_map(|g| group_ix.get(g).copied()).collect(),
             footholds: c.entry.footholds,
             fraction: c.entry.fraction,
             stages,
@@ -278,11 +220,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
             size: p.size,
             skills: p.skills,
             max_concurrent: p.max_concurrent,
-            serves: p
-                .serves
-                .iter()
-                .filter_map(|n| nation_ix.get(n).copied())
-                .collect(),
+            serves: p.serves.iter().filter_map(|n| nation_ix.get(n).copied()).collect(),
         })
         .collect();
     cat.providers = scenario.assistance.iter().map(|p| p.id.clone()).collect();
@@ -306,18 +244,13 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
 
     // Injects.
     let inject_ix = index_of(scenario.msel.iter().map(|i| i.id.as_str()));
-    let resolve = |m: &BTreeMap<String, u32>, id: &Option<String>| {
-        id.as_ref().map(|s| m.get(s).copied().unwrap_or(NONE))
-    };
+    let resolve =
+        |m: &BTreeMap<String, u32>, id: &Option<String>| id.as_ref().map(|s| m.get(s).copied().unwrap_or(NONE));
     let injects: Vec<InjectDef> = scenario
         .msel
         .iter()
         .map(|inj| InjectDef {
-            at_tick: if inj.trigger.is_none() {
-                inj.at.map(|d| clock.ticks(d.secs()))
-            } else {
-                None
-            },
+            at_tick: if inj.trigger.is_none() { inj.at.map(|d| clock.ticks(d.secs())) } else { None },
             trigger: inj.trigger.as_ref().map(|t| TriggerDef {
                 on: t.on,
                 campaign: resolve(&campaign_ix, &t.campaign),
@@ -329,24 +262,16 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
                 .effects
                 .iter()
                 .map(|e| match e {
-                    InjectEffect::ShareIndicators { campaign, to } => {
-                        match campaign_ix.get(campaign) {
-                            Some(&c) => EffectRef::Share {
-                                campaign: c,
-                                to: to
-                                    .iter()
-                                    .filter_map(|n| nation_ix.get(n).copied())
-                                    .collect(),
-                            },
-                            None => EffectRef::Unresolved("unknown_campaign"),
-                        }
-                    }
+                    InjectEffect::ShareIndicators { campaign, to } => match campaign_ix.get(campaign) {
+                        Some(&c) => EffectRef::Share {
+                            campaign: c,
+                            to: to.iter().filter_map(|n| nation_ix.get(n).copied()).collect(),
+                        },
+                        None => EffectRef::Unresolved("unknown_campaign"),
+                    },
                     InjectEffect::TeamCapacity { team, analysts } => {
                         match team_ix.get(team).or_else(|| nation_ix.get(team)) {
-                            Some(&n) => EffectRef::Capacity {
-                                nation: n,
-                                delta: *analysts,
-                            },
+                            Some(&n) => EffectRef::Capacity { nation: n, delta: *analysts },
                             None => EffectRef::Unresolved("unknown_team"),
                         }
                     }
@@ -354,30 +279,19 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
                         Some(&c) => EffectRef::Start(c),
                         None => EffectRef::Unresolved("unknown_campaign"),
                     },
-                    InjectEffect::ServiceDown { service, duration } => {
-                        match service_ix.get(service) {
-                            Some(&s) => EffectRef::ServiceDown {
-                                service: s,
-                                ticks: clock.ticks_min1(duration.secs()),
-                            },
-                            None => EffectRef::Unresolved("unknown_service"),
-                        }
-                    }
+                    InjectEffect::ServiceDown { service, duration } => match service_ix.get(service) {
+                        Some(&s) => EffectRef::ServiceDown { service: s, ticks: clock.ticks_min1(duration.secs()) },
+                        None => EffectRef::Unresolved("unknown_service"),
+                    },
                     InjectEffect::RequestAssistance { nation, provider } => {
                         match (nation_ix.get(nation), provider_ix.get(provider)) {
-                            (Some(&n), Some(&p)) => EffectRef::Request {
-                                nation: n,
-                                provider: p,
-                            },
+                            (Some(&n), Some(&p)) => EffectRef::Request { nation: n, provider: p },
                             _ => EffectRef::Unresolved("unknown_nation_or_provider"),
                         }
                     }
                 })
                 .collect(),
-            to_nation: inj
-                .to
-                .as_ref()
-                .and_then(|t| nation_ix.get(t).or_else(|| team_ix.get(t)).copied()),
+            to_nation: inj.to.as_ref().and_then(|t| nation_ix.get(t).or_else(|| team_ix.get(t)).copied()),
         })
         .collect();
     cat.injects = scenario.msel.iter().map(|i| i.id.clone()).collect();
@@ -443,21 +357,9 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     world.insert_resource(InjectBook::new(injects));
     world.insert_resource(EventLog::default());
     world.insert_resource(HostRecords::default());
-    world.insert_resource(CampaignRng(stream(
-        config.seed,
-        config.run_index,
-        Purpose::Campaign,
-    )));
-    world.insert_resource(DetectionRng(stream(
-        config.seed,
-        config.run_index,
-        Purpose::Detection,
-    )));
-    world.insert_resource(ResponseRng(stream(
-        config.seed,
-        config.run_index,
-        Purpose::Response,
-    )));
+    world.insert_resource(CampaignRng(stream(config.seed, config.run_index, Purpose::Campaign)));
+    world.insert_resource(DetectionRng(stream(config.seed, config.run_index, Purpose::Detection)));
+    world.insert_resource(ResponseRng(stream(config.seed, config.run_index, Purpose::Response)));
     world.insert_resource(Messages::<TriggerSeen>::default());
     world.insert_resource(Messages::<Detected>::default());
     world.insert_resource(hosts);

@@ -70,11 +70,7 @@ pub fn draw_ticks(rng: &mut ChaCha8Rng, cadence: CadenceDef, clock: &SimClock) -
 pub fn exp_secs(rng: &mut ChaCha8Rng, mean: f64) -> u64 {
     let u: f64 = rng.random::<f64>();
     let x = -mean * (1.0 - u).ln();
-    if x.is_finite() && x > 0.0 {
-        x.ceil().min(u64::MAX as f64 / 2.0) as u64
-    } else {
-        0
-    }
+    if x.is_finite() && x > 0.0 { x.ceil().min(u64::MAX as f64 / 2.0) as u64 } else { 0 }
 }
 
 /// Per-attempt success probability (see module docs).
@@ -93,14 +89,7 @@ pub fn note_first(
     event: u64,
 ) {
     if firsts.insert((on as u8, campaign, nation)) {
-        out.write(TriggerSeen {
-            on,
-            campaign: Some(campaign),
-            nation: Some(nation),
-            inject: None,
-            tick,
-            event,
-        });
+        out.write(TriggerSeen { on, campaign: Some(campaign), nation: Some(nation), inject: None, tick, event });
     }
 }
 
@@ -128,23 +117,11 @@ impl Ctx<'_, '_, '_> {
             self.cat,
             self.clock,
             EventKind::HostCompromised,
-            Keys {
-                host: Some(h),
-                campaign: Some(c),
-                ..keys
-            },
+            Keys { host: Some(h), campaign: Some(c), ..keys },
         );
         self.hosts.compromise(self.cat, h, c, now, ev);
         let nation = self.nation_of(h);
-        note_first(
-            &mut self.book.firsts,
-            self.triggers,
-            TriggerEvent::FirstCompromise,
-            c,
-            nation,
-            now,
-            ev,
-        );
+        note_first(&mut self.book.firsts, self.triggers, TriggerEvent::FirstCompromise, c, nation, now, ev);
         self.enter_stage(h, 0);
     }
 
@@ -177,12 +154,7 @@ impl Ctx<'_, '_, '_> {
                 self.cat,
                 self.clock,
                 EventKind::ChainCompleted,
-                Keys {
-                    host: Some(h),
-                    campaign: Some(c),
-                    cause: Some(self.hosts.last_event[i]),
-                    ..Keys::default()
-                },
+                Keys { host: Some(h), campaign: Some(c), cause: Some(self.hosts.last_event[i]), ..Keys::default() },
             );
             self.hosts.last_event[i] = ev;
             return;
@@ -196,11 +168,7 @@ impl Ctx<'_, '_, '_> {
         let cadence = self.cat.campaigns[c as usize].stages[s].cadence;
         let due = self.clock.tick + draw_ticks(self.rng, cadence, self.clock);
         let generation = self.hosts.generation[h as usize];
-        self.book
-            .agenda
-            .entry(due)
-            .or_default()
-            .push((h, generation));
+        self.book.agenda.entry(due).or_default().push((h, generation));
     }
 
     fn start(&mut self, c: u32, cause: Option<u64>) {
@@ -212,31 +180,22 @@ impl Ctx<'_, '_, '_> {
             self.cat,
             self.clock,
             EventKind::CampaignStarted,
-            Keys {
-                campaign: Some(c),
-                cause,
-                ..Keys::default()
-            },
+            Keys { campaign: Some(c), cause, ..Keys::default() },
         );
         let def = &self.cat.campaigns[c as usize];
         let mut chosen = Vec::new();
-        let mut cursor: Vec<u32> = def
-            .entry_groups
-            .iter()
-            .map(|&g| self.cat.groups[g as usize].start)
-            .collect();
-        let next_clean =
-            |g: usize, hosts: &Hosts, cursor: &mut Vec<u32>, chosen: &Vec<u32>| -> Option<u32> {
-                let info = &self.cat.groups[def.entry_groups[g] as usize];
-                while cursor[g] < info.start + info.count {
-                    let h = cursor[g];
-                    cursor[g] += 1;
-                    if !hosts.has(h, flag::COMPROMISED) && !chosen.contains(&h) {
-                        return Some(h);
-                    }
+        let mut cursor: Vec<u32> = def.entry_groups.iter().map(|&g| self.cat.groups[g as usize].start).collect();
+        let next_clean = |g: usize, hosts: &Hosts, cursor: &mut Vec<u32>, chosen: &Vec<u32>| -> Option<u32> {
+            let info = &self.cat.groups[def.entry_groups[g] as usize];
+            while cursor[g] < info.start + info.count {
+                let h = cursor[g];
+                cursor[g] += 1;
+                if !hosts.has(h, flag::COMPROMISED) && !chosen.contains(&h) {
+                    return Some(h);
                 }
-                None
-            };
+            }
+            None
+        };
         if let Some(fraction) = def.fraction {
             for g in 0..def.entry_groups.len() {
                 let count = self.cat.groups[def.entry_groups[g] as usize].count;
@@ -271,23 +230,14 @@ impl Ctx<'_, '_, '_> {
             }
         }
         for h in chosen {
-            self.infect(
-                h,
-                c,
-                Keys {
-                    entry: true,
-                    cause: Some(ev),
-                    ..Keys::default()
-                },
-            );
+            self.infect(h, c, Keys { entry: true, cause: Some(ev), ..Keys::default() });
         }
     }
 
     fn attempt(&mut self, h: u32, generation: u32) {
         let i = h as usize;
         if self.hosts.generation[i] != generation
-            || self.hosts.flags[i] & (flag::COMPROMISED | flag::CONTAINED | flag::DONE)
-                != flag::COMPROMISED
+            || self.hosts.flags[i] & (flag::COMPROMISED | flag::CONTAINED | flag::DONE) != flag::COMPROMISED
         {
             return;
         }
@@ -334,19 +284,11 @@ impl Ctx<'_, '_, '_> {
         if reach == Reach::Linked {
             reachable.extend(self.cat.links(seg).filter(|&(t, _)| t != seg));
         }
-        let budget: u64 = reachable
-            .iter()
-            .map(|&(t, _)| u64::from(self.hosts.clean_in(t)))
-            .sum();
+        let budget: u64 = reachable.iter().map(|&(t, _)| u64::from(self.hosts.clean_in(t))).sum();
         let mut candidates = Vec::with_capacity(reachable.len());
         for _ in 0..fanout.min(budget) {
             candidates.clear();
-            candidates.extend(
-                reachable
-                    .iter()
-                    .copied()
-                    .filter(|&(t, _)| self.hosts.clean_in(t) > 0),
-            );
+            candidates.extend(reachable.iter().copied().filter(|&(t, _)| self.hosts.clean_in(t) > 0));
             if candidates.is_empty() {
                 break;
             }
@@ -356,47 +298,22 @@ impl Ctx<'_, '_, '_> {
             }
             let k = self.rng.random_range(0..self.hosts.clean_in(t));
             let victim = self.hosts.clean_at(self.cat, t, k);
-            self.infect(
-                victim,
-                c,
-                Keys {
-                    stage: Some(s as u32),
-                    cause: Some(cause),
-                    ..Keys::default()
-                },
-            );
+            self.infect(victim, c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
         }
     }
 
     fn impact(&mut self, h: u32, c: u32, s: usize, effect: &EffectDef, cause: u64) {
         let now = self.clock.tick;
-        let keys = Keys {
-            host: Some(h),
-            campaign: Some(c),
-            stage: Some(s as u32),
-            ..Keys::default()
-        };
+        let keys = Keys { host: Some(h), campaign: Some(c), stage: Some(s as u32), ..Keys::default() };
         let ev = self.log.emit(
             self.cat,
             self.clock,
             EventKind::ImpactApplied,
-            Keys {
-                cause: Some(cause),
-                detail: Some(effect.name()),
-                ..keys
-            },
+            Keys { cause: Some(cause), detail: Some(effect.name()), ..keys },
         );
         self.hosts.last_event[h as usize] = ev;
         let nation = self.nation_of(h);
-        note_first(
-            &mut self.book.firsts,
-            self.triggers,
-            TriggerEvent::Impact,
-            c,
-            nation,
-            now,
-            ev,
-        );
+        note_first(&mut self.book.firsts, self.triggers, TriggerEvent::Impact, c, nation, now, ev);
         match *effect {
             EffectDef::Encrypt | EffectDef::Wipe => {
                 if *effect == EffectDef::Wipe {
@@ -408,11 +325,7 @@ impl Ctx<'_, '_, '_> {
                         self.cat,
                         self.clock,
                         EventKind::HostDown,
-                        Keys {
-                            cause: Some(ev),
-                            detail: Some(effect.name()),
-                            ..keys
-                        },
+                        Keys { cause: Some(ev), detail: Some(effect.name()), ..keys },
                     );
                 }
             }
@@ -421,27 +334,17 @@ impl Ctx<'_, '_, '_> {
                     self.cat,
                     self.clock,
                     EventKind::DataLost,
-                    Keys {
-                        cause: Some(ev),
-                        value: Some(mb as f64),
-                        detail: Some("exfiltrate"),
-                        ..keys
-                    },
+                    Keys { cause: Some(ev), value: Some(mb as f64), detail: Some("exfiltrate"), ..keys },
                 );
             }
-            EffectDef::Disrupt(Some(svc), ticks) => {
-                self.services.force_down(svc, now, now + ticks.max(1), ev)
-            }
+            EffectDef::Disrupt(Some(svc), ticks) => self.services.force_down(svc, now, now + ticks.max(1), ev),
             EffectDef::Disrupt(None, _) | EffectDef::Deface => {}
         }
     }
 }
 
 /// Campaigns phase: start due campaigns, then process every attempt due this tick.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "a system's parameters are its declared data access"
-)]
+#[allow(clippy::too_many_arguments, reason = "a system's parameters are its declared data access")]
 pub fn advance_campaigns(
     clock: Res<SimClock>,
     cat: Res<Catalog>,
@@ -453,13 +356,8 @@ pub fn advance_campaigns(
     mut triggers: MessageWriter<TriggerSeen>,
 ) {
     let now = clock.tick;
-    let mut starts: Vec<(u32, Option<u64>)> = book
-        .scheduled
-        .remove(&now)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| (c, None))
-        .collect();
+    let mut starts: Vec<(u32, Option<u64>)> =
+        book.scheduled.remove(&now).unwrap_or_default().into_iter().map(|c| (c, None)).collect();
     starts.extend(book.start_requests.drain(..).map(|(c, e)| (c, Some(e))));
     starts.sort_by_key(|&(c, _)| c);
     let mut due = book.agenda.remove(&now).unwrap_or_default();
@@ -508,10 +406,7 @@ mod tests {
             assert!(draw_ticks(&mut rng, CadenceDef::Exponential(600), &clock) >= 1);
         }
         let n = 20_000;
-        let mean: f64 = (0..n)
-            .map(|_| exp_secs(&mut rng, 600.0) as f64)
-            .sum::<f64>()
-            / f64::from(n);
+        let mean: f64 = (0..n).map(|_| exp_secs(&mut rng, 600.0) as f64).sum::<f64>() / f64::from(n);
         assert!((mean - 600.5).abs() < 20.0, "mean {mean}");
     }
 }

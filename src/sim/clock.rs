@@ -29,12 +29,7 @@ impl SimClock {
     /// Builds a clock; a zero tick length is treated as one second.
     pub fn new(tick_secs: u64, duration_secs: u64, startex_unix: i64) -> Self {
         let tick_secs = tick_secs.max(1);
-        SimClock {
-            tick: 0,
-            tick_secs,
-            n_ticks: duration_secs.div_ceil(tick_secs),
-            startex_unix,
-        }
+        SimClock { tick: 0, tick_secs, n_ticks: duration_secs.div_ceil(tick_secs), startex_unix }
     }
 
     /// Scenario seconds at the start of the current tick.
@@ -67,13 +62,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 /// Parses `YYYY-MM-DDTHH:MM:SSZ` into Unix seconds. `None` if malformed.
 pub fn parse_startex(text: &str) -> Option<i64> {
     let b = text.trim().as_bytes();
-    if b.len() != 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-        || b[19] != b'Z'
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
     {
         return None;
     }
@@ -133,12 +122,7 @@ pub fn format_utc(unix: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", sod / 3600, sod % 3600 / 60, sod % 60)
 }
 
 #[cfg(test)]
@@ -152,15 +136,9 @@ mod tests {
         assert!(in_office_hours(DEFAULT_STARTEX, 0));
         assert!(!in_office_hours(DEFAULT_STARTEX - 1, 0));
         // Saturday 2026-01-10 at noon is outside office hours.
-        assert!(!in_office_hours(
-            parse_startex("2026-01-10T12:00:00Z").unwrap(),
-            0
-        ));
+        assert!(!in_office_hours(parse_startex("2026-01-10T12:00:00Z").unwrap(), 0));
         // 07:30 UTC is 09:30 in +02:00.
-        assert!(in_office_hours(
-            parse_startex("2026-01-05T07:30:00Z").unwrap(),
-            7200
-        ));
+        assert!(in_office_hours(parse_startex("2026-01-05T07:30:00Z").unwrap(), 7200));
     }
 
     #[test]

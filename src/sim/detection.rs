@@ -23,25 +23,13 @@ use super::state::{Catalog, Hosts, flag};
 use crate::scenario::model::TriggerEvent;
 
 /// Detection probability for one host this tick (see module docs).
-pub fn detection_probability(
-    sensors: f64,
-    detect_skill: f64,
-    stealth: f64,
-    has_intel: bool,
-) -> f64 {
+pub fn detection_probability(sensors: f64, detect_skill: f64, stealth: f64, has_intel: bool) -> f64 {
     let base = (sensors * detect_skill * (1.0 - stealth)).clamp(0.0, 1.0);
-    if has_intel {
-        (2.0 * base).min(1.0)
-    } else {
-        base
-    }
+    if has_intel { (2.0 * base).min(1.0) } else { base }
 }
 
 /// Detection phase.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "a system's parameters are its declared data access"
-)]
+#[allow(clippy::too_many_arguments, reason = "a system's parameters are its declared data access")]
 pub fn detect_compromises(
     clock: Res<SimClock>,
     cat: Res<Catalog>,
@@ -89,29 +77,15 @@ pub fn detect_compromises(
                 host: Some(h),
                 campaign: Some(c),
                 stage: Some(
-                    u32::from(hosts.stage[i])
-                        .min(cat.campaigns[c as usize].stages.len().saturating_sub(1) as u32),
+                    u32::from(hosts.stage[i]).min(cat.campaigns[c as usize].stages.len().saturating_sub(1) as u32),
                 ),
                 cause: Some(hosts.compromise_event[i]),
                 ..Keys::default()
             },
         );
         response.open_incident(&cat, &clock, &mut log, h, c, nation, ev);
-        detected_out.write(Detected {
-            host: h,
-            campaign: c,
-            nation,
-            event: ev,
-        });
-        note_first(
-            &mut campaigns.firsts,
-            &mut triggers,
-            TriggerEvent::FirstDetection,
-            c,
-            nation,
-            now,
-            ev,
-        );
+        detected_out.write(Detected { host: h, campaign: c, nation, event: ev });
+        note_first(&mut campaigns.firsts, &mut triggers, TriggerEvent::FirstDetection, c, nation, now, ev);
     }
 }
 

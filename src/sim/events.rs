@@ -209,9 +209,7 @@ impl EventLog {
             None => (None, None),
         };
         let camp = k.campaign.and_then(|c| cat.campaigns.get(c as usize));
-        let stage = camp
-            .zip(k.stage)
-            .and_then(|(c, s)| c.stages.get(s as usize));
+        let stage = camp.zip(k.stage).and_then(|(c, s)| c.stages.get(s as usize));
         let technique = match (stage, camp) {
             (Some(s), _) => Some(s.technique.clone()),
             (None, Some(c)) if k.entry => Some(c.entry_technique.clone()),
@@ -229,14 +227,8 @@ impl EventLog {
             campaign: camp.map(|c| c.id.clone()),
             stage: stage.map(|s| s.id.clone()),
             technique,
-            service: k
-                .service
-                .and_then(|s| cat.services.get(s as usize))
-                .cloned(),
-            provider: k
-                .provider
-                .and_then(|p| cat.providers.get(p as usize))
-                .cloned(),
+            service: k.service.and_then(|s| cat.services.get(s as usize)).cloned(),
+            provider: k.provider.and_then(|p| cat.providers.get(p as usize)).cloned(),
             inject: k.inject.and_then(|i| cat.injects.get(i as usize)).cloned(),
             incident: k.incident,
             cause: k.cause,

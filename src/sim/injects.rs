@@ -49,19 +49,14 @@ impl TriggerDef {
     /// Whether an exercise event matches.
     pub fn matches(&self, t: &TriggerSeen) -> bool {
         let campaign_ok = match (self.on, self.campaign) {
-            (
-                TriggerEvent::AssistanceRequested
-                | TriggerEvent::AssistanceOnTask
-                | TriggerEvent::InjectDelivered,
-                _,
-            ) => true,
+            (TriggerEvent::AssistanceRequested | TriggerEvent::AssistanceOnTask | TriggerEvent::InjectDelivered, _) => {
+                true
+            }
             (_, Some(c)) => t.campaign == Some(c),
             (_, None) => true,
         };
         let nation_ok = self.nation.is_none() || t.nation == self.nation;
-        let inject_ok = self.on != TriggerEvent::InjectDelivered
-            || self.inject.is_none()
-            || t.inject == self.inject;
+        let inject_ok = self.on != TriggerEvent::InjectDelivered || self.inject.is_none() || t.inject == self.inject;
         self.on == t.on && campaign_ok && nation_ok && inject_ok
     }
 }
@@ -140,20 +135,12 @@ impl InjectBook {
                 armed[i] = true;
             }
         }
-        InjectBook {
-            defs,
-            armed,
-            due,
-            pending: Vec::new(),
-        }
+        InjectBook { defs, armed, due, pending: Vec::new() }
     }
 }
 
 /// Injects phase: apply last tick's effects, arm triggered injects, deliver due injects.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "inject effects reach into every domain"
-)]
+#[allow(clippy::too_many_arguments, reason = "inject effects reach into every domain")]
 pub fn apply_injects(
     clock: Res<SimClock>,
     cat: Res<Catalog>,
@@ -171,22 +158,14 @@ pub fn apply_injects(
     for (i, delivered) in std::mem::take(&mut book.pending) {
         let effects = book.defs[i as usize].effects.clone();
         for effect in effects {
-            let keys = Keys {
-                inject: Some(i),
-                cause: Some(delivered),
-                ..Keys::default()
-            };
+            let keys = Keys { inject: Some(i), cause: Some(delivered), ..Keys::default() };
             match effect {
                 EffectRef::Share { campaign, to } => {
                     let ev = log.emit(
                         &cat,
                         &clock,
                         EventKind::InjectEffectApplied,
-                        Keys {
-                            campaign: Some(campaign),
-                            detail: Some("share_indicators"),
-                            ..keys
-                        },
+                        Keys { campaign: Some(campaign), detail: Some("share_indicators"), ..keys },
                     );
                     for n in to {
                         if intel.grant(n, campaign) {
@@ -224,11 +203,7 @@ pub fn apply_injects(
                         &cat,
                         &clock,
                         EventKind::InjectEffectApplied,
-                        Keys {
-                            campaign: Some(c),
-                            detail: Some("start_campaign"),
-                            ..keys
-                        },
+                        Keys { campaign: Some(c), detail: Some("start_campaign"), ..keys },
                     );
                     campaigns.start_requests.push((c, ev));
                 }
@@ -238,12 +213,7 @@ pub fn apply_injects(
                         &cat,
                         &clock,
                         EventKind::InjectEffectApplied,
-                        Keys {
-                            nation,
-                            service: Some(service),
-                            detail: Some("service_down"),
-                            ..keys
-                        },
+                        Keys { nation, service: Some(service), detail: Some("service_down"), ..keys },
                     );
                     services.force_down(service, now, now + ticks.max(1), ev);
                 }
@@ -262,15 +232,7 @@ pub fn apply_injects(
                     assistance.inject_requests.push((nation, provider, ev));
                 }
                 EffectRef::Unresolved(what) => {
-                    log.emit(
-                        &cat,
-                        &clock,
-                        EventKind::InjectEffectIgnored,
-                        Keys {
-                            detail: Some(what),
-                            ..keys
-                        },
-                    );
+                    log.emit(&cat, &clock, EventKind::InjectEffectIgnored, Keys { detail: Some(what), ..keys });
                 }
             }
         }
@@ -288,10 +250,7 @@ pub fn apply_injects(
             if tr.matches(t) {
                 let at = t.tick + tr.delay_ticks.max(1);
                 book.armed[i] = true;
-                book.due
-                    .entry(at.max(now))
-                    .or_default()
-                    .push((i as u32, Some(t.event)));
+                book.due.entry(at.max(now)).or_default().push((i as u32, Some(t.event)));
             }
         }
     }
@@ -304,12 +263,7 @@ pub fn apply_injects(
             &cat,
             &clock,
             EventKind::InjectDelivered,
-            Keys {
-                nation: to,
-                inject: Some(i),
-                cause,
-                ..Keys::default()
-            },
+            Keys { nation: to, inject: Some(i), cause, ..Keys::default() },
         );
         book.pending.push((i, ev));
         triggers.write(TriggerSeen {
@@ -328,14 +282,7 @@ mod tests {
     use super::*;
 
     fn seen(on: TriggerEvent, campaign: Option<u32>, nation: Option<u32>) -> TriggerSeen {
-        TriggerSeen {
-            on,
-            campaign,
-            nation,
-            inject: None,
-            tick: 0,
-            event: 1,
-        }
+        TriggerSeen { on, campaign, nation, inject: None, tick: 0, event: 1 }
     }
 
     #[test]

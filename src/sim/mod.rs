@@ -53,9 +53,7 @@ use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
 
 pub use events::{Event, EventKind};
-pub use summary::{
-    AssistanceRecord, CampaignSummary, HostRecord, NationSummary, RunSummary, ServiceSummary,
-};
+pub use summary::{AssistanceRecord, CampaignSummary, HostRecord, NationSummary, RunSummary, ServiceSummary};
 
 use crate::scenario::model::Scenario;
 use clock::SimClock;
@@ -75,10 +73,7 @@ pub struct RunConfig {
 
 impl Default for RunConfig {
     fn default() -> Self {
-        RunConfig {
-            seed: DEFAULT_SEED,
-            run_index: 0,
-        }
+        RunConfig { seed: DEFAULT_SEED, run_index: 0 }
     }
 }
 
@@ -119,10 +114,7 @@ pub enum SimSystems {
 pub struct SimTick;
 
 /// Clock phase: rotate message buffers so each message lives for this tick and the next.
-fn rotate_messages(
-    mut triggers: ResMut<Messages<TriggerSeen>>,
-    mut detected: ResMut<Messages<Detected>>,
-) {
+fn rotate_messages(mut triggers: ResMut<Messages<TriggerSeen>>, mut detected: ResMut<Messages<Detected>>) {
     triggers.update();
     detected.update();
 }
@@ -178,16 +170,9 @@ impl Simulation {
         if let Err(e) = schedule.initialize(&mut world) {
             // The schedule does not depend on the scenario; a failure is a programming error
             // that the `schedule_initialises` test catches.
-            panic!(
-                "the tick schedule is invalid: {}",
-                e.to_string(schedule.graph(), &world)
-            );
+            panic!("the tick schedule is invalid: {}", e.to_string(schedule.graph(), &world));
         }
-        Simulation {
-            world,
-            schedule,
-            config: *config,
-        }
+        Simulation { world, schedule, config: *config }
     }
 
     /// The world (for tests and inspection).
@@ -240,10 +225,6 @@ mod tests {
         let mut schedule = build_schedule();
         // Resources are not needed to build the graph.
         let r = schedule.initialize(&mut world);
-        assert!(
-            r.is_ok(),
-            "{:?}",
-            r.err().map(|e| e.to_string(schedule.graph(), &world))
-        );
+        assert!(r.is_ok(), "{:?}", r.err().map(|e| e.to_string(schedule.graph(), &world)));
     }
 }

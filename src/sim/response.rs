@@ -130,14 +130,9 @@ impl ResponseBook {
     /// Analysts available this tick.
     pub fn capacity(&self, cat: &Catalog, clock: &SimClock, nation: u32) -> u32 {
         let n = &cat.nations[nation as usize];
-        let base = (i64::from(n.analysts) + self.capacity_delta[nation as usize])
-            .clamp(0, i64::from(u32::MAX)) as u32;
+        let base = (i64::from(n.analysts) + self.capacity_delta[nation as usize]).clamp(0, i64::from(u32::MAX)) as u32;
         let now = clock.startex_unix + clock.now_s() as i64;
-        let on_shift = if n.office_hours && !in_office_hours(now, n.offset_secs) {
-            base.min(1)
-        } else {
-            base
-        };
+        let on_shift = if n.office_hours && !in_office_hours(now, n.offset_secs) { base.min(1) } else { base };
         on_shift + self.assist_size[nation as usize]
     }
 
@@ -147,10 +142,7 @@ impl ResponseBook {
     }
 
     /// Opens an incident for a detection and queues it.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "all are needed to log the opening"
-    )]
+    #[allow(clippy::too_many_arguments, reason = "all are needed to log the opening")]
     pub fn open_incident(
         &mut self,
         cat: &Catalog,
@@ -174,26 +166,12 @@ impl ResponseBook {
                 ..Keys::default()
             },
         );
-        self.incidents.push(Incident {
-            id,
-            host,
-            campaign,
-            nation,
-            phase: Phase::Queued,
-            last_event: ev,
-        });
+        self.incidents.push(Incident { id, host, campaign, nation, phase: Phase::Queued, last_event: ev });
         self.queues[nation as usize].push_back(id);
         id
     }
 
-    fn start_phase(
-        &mut self,
-        cat: &Catalog,
-        clock: &SimClock,
-        rng: &mut ChaCha8Rng,
-        id: u64,
-        phase: Phase,
-    ) {
+    fn start_phase(&mut self, cat: &Catalog, clock: &SimClock, rng: &mut ChaCha8Rng, id: u64, phase: Phase) {
         let inc = &self.incidents[(id - 1) as usize];
         let skills = self.skills(cat, inc.nation);
         let mean = match phase {
@@ -257,11 +235,7 @@ pub fn respond_to_incidents(
             let h = inc.host as usize;
             if hosts.flags[h] & flag::WIPED != 0 {
                 let g = &cat.groups[hosts.group[h] as usize];
-                lost = Some(wipe_loss_mb(
-                    g.data_mb_per_hour,
-                    g.backup_secs,
-                    hosts.wiped_at_s[h],
-                ));
+                lost = Some(wipe_loss_mb(g.data_mb_per_hour, g.backup_secs, hosts.wiped_at_s[h]));
             }
             hosts.restore(&cat, inc.host);
         }
@@ -272,12 +246,7 @@ pub fn respond_to_incidents(
                 &cat,
                 &clock,
                 EventKind::DataLost,
-                Keys {
-                    cause: Some(ev),
-                    value: Some(mb),
-                    detail: Some("wipe_restore"),
-                    ..keys
-                },
+                Keys { cause: Some(ev), value: Some(mb), detail: Some("wipe_restore"), ..keys },
             );
         }
         if next == Phase::Closed {

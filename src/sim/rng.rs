@@ -60,30 +60,14 @@ mod tests {
 
     #[test]
     fn streams_are_reproducible_and_independent() {
-        let a: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(stream(7, 0, Purpose::Campaign), |r, _: u64| {
-                Some(r.random::<u64>())
-            })
-            .collect();
-        let b: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(stream(7, 0, Purpose::Campaign), |r, _: u64| {
-                Some(r.random::<u64>())
-            })
-            .collect();
-        let c: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(stream(7, 0, Purpose::Detection), |r, _: u64| {
-                Some(r.random::<u64>())
-            })
-            .collect();
-        let d: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(stream(7, 1, Purpose::Campaign), |r, _: u64| {
-                Some(r.random::<u64>())
-            })
-            .collect();
+        let a: Vec<u64> =
+            (0..4).map(|_| 0).scan(stream(7, 0, Purpose::Campaign), |r, _: u64| Some(r.random::<u64>())).collect();
+        let b: Vec<u64> =
+            (0..4).map(|_| 0).scan(stream(7, 0, Purpose::Campaign), |r, _: u64| Some(r.random::<u64>())).collect();
+        let c: Vec<u64> =
+            (0..4).map(|_| 0).scan(stream(7, 0, Purpose::Detection), |r, _: u64| Some(r.random::<u64>())).collect();
+        let d: Vec<u64> =
+            (0..4).map(|_| 0).scan(stream(7, 1, Purpose::Campaign), |r, _: u64| Some(r.random::<u64>())).collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(a, d);

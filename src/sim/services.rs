@@ -73,8 +73,7 @@ impl ServiceBook {
                 dependents[dep as usize].push(i as u32);
             }
         }
-        let mut ready: std::collections::BTreeSet<u32> =
-            (0..n as u32).filter(|&i| indeg[i as usize] == 0).collect();
+        let mut ready: std::collections::BTreeSet<u32> = (0..n as u32).filter(|&i| indeg[i as usize] == 0).collect();
         let mut order = Vec::with_capacity(n);
         while let Some(i) = ready.pop_first() {
             order.push(i);
@@ -127,11 +126,7 @@ impl ServiceBook {
         if d.total_hosts == 0 {
             return true;
         }
-        let down: u64 = d
-            .groups
-            .iter()
-            .map(|&g| u64::from(hosts.group_down[g as usize]))
-            .sum();
+        let down: u64 = d.groups.iter().map(|&g| u64::from(hosts.group_down[g as usize])).sum();
         let up = d.total_hosts - down.min(d.total_hosts);
         up as f64 >= d.quorum * d.total_hosts as f64
     }
@@ -181,11 +176,7 @@ pub fn update_services(
                 &cat,
                 &clock,
                 EventKind::ServiceUp,
-                Keys {
-                    nation: Some(nation),
-                    service: Some(svc),
-                    ..Keys::default()
-                },
+                Keys { nation: Some(nation), service: Some(svc), ..Keys::default() },
             );
         } else {
             book.down_since[i] = Some(now);
@@ -204,13 +195,7 @@ pub fn update_services(
                 &cat,
                 &clock,
                 EventKind::ServiceDown,
-                Keys {
-                    nation: Some(nation),
-                    service: Some(svc),
-                    cause,
-                    detail: Some(detail),
-                    ..Keys::default()
-                },
+                Keys { nation: Some(nation), service: Some(svc), cause, detail: Some(detail), ..Keys::default() },
             );
         }
     }
@@ -221,14 +206,7 @@ mod tests {
     use super::*;
 
     fn def(deps: Vec<u32>) -> ServiceDef {
-        ServiceDef {
-            nation: 0,
-            groups: vec![0],
-            total_hosts: 4,
-            quorum: 0.5,
-            weight: 1.0,
-            deps,
-        }
+        ServiceDef { nation: 0, groups: vec![0], total_hosts: 4, quorum: 0.5, weight: 1.0, deps }
     }
 
     #[test]
@@ -241,10 +219,7 @@ mod tests {
     #[test]
     fn quorum_counts_down_hosts() {
         let book = ServiceBook::new(vec![def(vec![])]);
-        let mut hosts = Hosts {
-            group_down: vec![2],
-            ..Hosts::default()
-        };
+        let mut hosts = Hosts { group_down: vec![2], ..Hosts::default() };
         assert!(book.quorum_met(0, &hosts));
         hosts.group_down[0] = 3;
         assert!(!book.quorum_met(0, &hosts));

@@ -47,20 +47,12 @@ pub struct Intel {
 impl Intel {
     /// Empty holdings.
     pub fn new(nations: usize, campaigns: usize, agreements: Vec<AgreementDef>) -> Self {
-        Intel {
-            n_campaigns: campaigns,
-            held: vec![false; nations * campaigns],
-            agreements,
-            ..Intel::default()
-        }
+        Intel { n_campaigns: campaigns, held: vec![false; nations * campaigns], agreements, ..Intel::default() }
     }
 
     /// Whether a nation holds a campaign's indicators.
     pub fn holds(&self, nation: u32, campaign: u32) -> bool {
-        self.held
-            .get(nation as usize * self.n_campaigns + campaign as usize)
-            .copied()
-            .unwrap_or(false)
+        self.held.get(nation as usize * self.n_campaigns + campaign as usize).copied().unwrap_or(false)
     }
 
     /// Gives a nation a campaign's indicators; true if it did not hold them yet.
@@ -92,17 +84,8 @@ pub fn share_indicators(
         }
         let tlp = cat.campaigns[d.campaign as usize].tlp;
         let mut shipments = Vec::new();
-        for a in intel
-            .agreements
-            .iter()
-            .filter(|a| a.members.contains(&d.nation) && tlp <= a.ceiling)
-        {
-            let partners: Vec<u32> = a
-                .members
-                .iter()
-                .copied()
-                .filter(|&m| m != d.nation)
-                .collect();
+        for a in intel.agreements.iter().filter(|a| a.members.contains(&d.nation) && tlp <= a.ceiling) {
+            let partners: Vec<u32> = a.members.iter().copied().filter(|&m| m != d.nation).collect();
             if !partners.is_empty() {
                 shipments.push((a.latency_ticks, partners));
             }
@@ -124,11 +107,7 @@ pub fn share_indicators(
             arrivals.extend(partners.into_iter().map(|m| (m, d.campaign, ev)));
         }
     }
-    while intel
-        .in_flight
-        .first_key_value()
-        .is_some_and(|(&t, _)| t <= now)
-    {
+    while intel.in_flight.first_key_value().is_some_and(|(&t, _)| t <= now) {
         let Some((_, arrivals)) = intel.in_flight.pop_first() else {
             break;
         };
@@ -138,12 +117,7 @@ pub fn share_indicators(
                     &cat,
                     &clock,
                     EventKind::IndicatorsReceived,
-                    Keys {
-                        nation: Some(m),
-                        campaign: Some(c),
-                        cause: Some(cause),
-                        ..Keys::default()
-                    },
+                    Keys { nation: Some(m), campaign: Some(c), cause: Some(cause), ..Keys::default() },
                 );
             }
         }

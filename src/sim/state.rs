@@ -243,20 +243,13 @@ impl Catalog {
     /// Segments linked to `seg` with their filtering.
     pub fn links(&self, seg: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
         let a = self.link_offsets.get(seg as usize).copied().unwrap_or(0) as usize;
-        let b = self
-            .link_offsets
-            .get(seg as usize + 1)
-            .copied()
-            .unwrap_or(0) as usize;
+        let b = self.link_offsets.get(seg as usize + 1).copied().unwrap_or(0) as usize;
         (a..b).map(|i| (self.link_to[i], self.link_filtering[i]))
     }
 
     /// Nation index by id.
     pub fn nation_index(&self, id: &str) -> Option<u32> {
-        self.nations
-            .iter()
-            .position(|n| n.id == id)
-            .map(|i| i as u32)
+        self.nations.iter().position(|n| n.id == id).map(|i| i as u32)
     }
 }
 

@@ -409,17 +409,11 @@ pub struct RunSummary {
 
 /// Builds the summary from the world at ENDEX.
 pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
-    let mut nation_tallies: Vec<(u32, NationTally)> = world
-        .query::<(&NationIndex, &NationTally)>()
-        .iter(world)
-        .map(|(i, t)| (i.0, t.clone()))
-        .collect();
+    let mut nation_tallies: Vec<(u32, NationTally)> =
+        world.query::<(&NationIndex, &NationTally)>().iter(world).map(|(i, t)| (i.0, t.clone())).collect();
     nation_tallies.sort_by_key(|(i, _)| *i);
-    let mut campaign_tallies: Vec<(u32, CampaignTally)> = world
-        .query::<(&CampaignIndex, &CampaignTally)>()
-        .iter(world)
-        .map(|(i, t)| (i.0, t.clone()))
-        .collect();
+    let mut campaign_tallies: Vec<(u32, CampaignTally)> =
+        world.query::<(&CampaignIndex, &CampaignTally)>().iter(world).map(|(i, t)| (i.0, t.clone())).collect();
     campaign_tallies.sort_by_key(|(i, _)| *i);
     let cat = world.resource::<Catalog>();
     let clock = world.resource::<SimClock>();
@@ -441,11 +435,7 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
                 up_ticks: end - down,
                 down_ticks: down,
                 down_s: secs(down),
-                uptime: if end == 0 {
-                    1.0
-                } else {
-                    (end - down) as f64 / end as f64
-                },
+                uptime: if end == 0 { 1.0 } else { (end - down) as f64 / end as f64 },
                 outages: services.outages[i],
                 down_at_endex: !services.up[i],
             }
@@ -472,16 +462,9 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
                 started_s: t.started_s,
                 outcome: outcome.to_string(),
                 stages: def.stages.len() as u32,
-                furthest_stage: t
-                    .furthest_stage
-                    .and_then(|s| def.stages.get(s as usize))
-                    .map(|s| s.id.clone()),
+                furthest_stage: t.furthest_stage.and_then(|s| def.stages.get(s as usize)).map(|s| s.id.clone()),
                 furthest_stage_index: t.furthest_stage,
-                stopped_at_stage: if t.impacts > 0 {
-                    None
-                } else {
-                    def.stages.get(next_stage).map(|s| s.id.clone())
-                },
+                stopped_at_stage: if t.impacts > 0 { None } else { def.stages.get(next_stage).map(|s| s.id.clone()) },
                 hosts_compromised: t.compromised,
                 hosts_detected: t.detected,
                 hosts_contained: t.contained,
@@ -497,10 +480,7 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
         .iter()
         .map(|(i, t)| {
             let n = &cat.nations[*i as usize];
-            let mine: Vec<&ServiceSummary> = service_summaries
-                .iter()
-                .filter(|s| s.nation == n.id)
-                .collect();
+            let mine: Vec<&ServiceSummary> = service_summaries.iter().filter(|s| s.nation == n.id).collect();
             NationSummary {
                 id: n.id.clone(),
                 team: n.team_id.clone(),
@@ -512,11 +492,7 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
                 incidents_open_at_endex: response.open_count(*i) as u64,
                 data_lost_mb: t.data_lost_mb,
                 indicators_received: t.indicators_received,
-                services_down: mine
-                    .iter()
-                    .filter(|s| s.outages > 0)
-                    .map(|s| s.id.clone())
-                    .collect(),
+                services_down: mine.iter().filter(|s| s.outages > 0).map(|s| s.id.clone()).collect(),
                 service_down_s: mine.iter().map(|s| s.down_s).sum(),
                 first_compromise_s: t.first_compromise_s,
                 first_detection_s: t.first_detection_s,
@@ -574,14 +550,8 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
         duration_s: secs(end),
         hosts_total: u64::from(cat.n_hosts),
         events: log.events.len() as u64,
-        first_compromise_s: nation_tallies
-            .iter()
-            .filter_map(|(_, t)| t.first_compromise_s)
-            .min(),
-        first_detection_s: nation_tallies
-            .iter()
-            .filter_map(|(_, t)| t.first_detection_s)
-            .min(),
+        first_compromise_s: nation_tallies.iter().filter_map(|(_, t)| t.first_compromise_s).min(),
+        first_detection_s: nation_tallies.iter().filter_map(|(_, t)| t.first_detection_s).min(),
         data_lost_mb: nation_tallies.iter().map(|(_, t)| t.data_lost_mb).sum(),
         campaigns,
         nations,
