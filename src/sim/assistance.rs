@@ -27,6 +27,69 @@ use super::response::ResponseBook;
 use super::state::Catalog;
 use crate::scenario::model::{Skills, TriggerEvent};
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::duration::Duration;
+    use crate::scenario::model::{AssistanceProvider, DeployMode, ProviderKind};
+    use crate::sim::testkit::*;
+    use bevy_ecs::system::RunSystemOnce;
+
+    fn with_provider(approval: u64, deployment: u64) -> bevy_ecs::world::World {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        s.assistance.push(AssistanceProvider {
+            id: "RRT".into(),
+            name: None,
+            kind: ProviderKind::NatoRrt,
+            approval: Duration(approval),
+            deployment: Duration(deployment),
+            deploy_mode: DeployMode::Remote,
+            on_task: Duration(10 * MIN),
+            size: 3,
+            skills: Skills { detect: 0.9, contain: 0.2, recover: 0.9 },
+            max_concurrent: 1,
+            offers: vec![],
+            serves: vec![],
+        });
+        let mut w = world(&s);
+        w.resource_mut::<AssistanceBook>().inject_requests.push((0, 0, 0));
+        w
+    }
+
+    #[test]
+    fn zero_delays_put_the_team_on_task_in_the_request_tick() {
+        let mut w = with_provider(0, 0);
+        w.run_system_once(coordinate_assistance).unwrap();
+        assert_eq!(
+            kinds(&w),
+            vec![EventKind::AssistanceRequested, EventKind::AssistanceApproved, EventKind::AssistanceOnTask]
+        );
+        let r = w.resource::<ResponseBook>();
+        assert_eq!(r.assist_size[0], 3);
+        let skills = r.skills(w.resource::<Catalog>(), 0);
+        assert_eq!((skills.detect, skills.contain), (0.9, 0.5), "max of team and provider");
+    }
+
+    #[test]
+    fn timeline_follows_approval_deployment_on_task_and_frees_the_slot() {
+        let mut w = with_provider(2 * MIN, 3 * MIN);
+        for t in 0..20 {
+            at_tick(&mut w, t);
+            w.run_system_once(coordinate_assistance).unwrap();
+        }
+        let ticks: Vec<u64> = w.resource::<EventLog>().events.iter().map(|e| e.tick).collect();
+        assert_eq!(ticks, vec![0, 2, 5, 15]);
+        let book = w.resource::<AssistanceBook>();
+        assert_eq!((book.active[0], book.outstanding[0]), (0, 0));
+        assert_eq!(w.resource::<ResponseBook>().assist_size[0], 0);
+        // A second request while the slot is taken is refused.
+        let mut w = with_provider(MIN, MIN);
+        w.resource_mut::<AssistanceBook>().inject_requests.push((0, 0, 0));
+        w.run_system_once(coordinate_assistance).unwrap();
+        assert_eq!(kinds(&w), vec![EventKind::AssistanceRequested, EventKind::AssistanceUnavailable]);
+    }
+}
+
 /// A compiled provider.
 #[derive(Debug, Clone)]
 pub struct ProviderDef {

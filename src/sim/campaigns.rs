@@ -384,7 +384,89 @@ pub fn advance_campaigns(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::events::EventKind;
     use crate::sim::rng::{Purpose, stream};
+    use crate::sim::testkit::*;
+    use bevy_ecs::system::RunSystemOnce;
+
+    fn compromised(w: &bevy_ecs::world::World) -> Vec<u32> {
+        let h = w.resource::<Hosts>();
+        (0..h.flags.len() as u32).filter(|&i| h.has(i, flag::COMPROMISED)).collect()
+    }
+
+    #[test]
+    fn footholds_land_round_robin_then_stages_advance_each_cadence() {
+        let mut s = tiny(&[("SEG-A", "GA", 3, 0.0), ("SEG-B", "GB", 3, 0.0)]);
+        let mut c = campaign("C", &["GA", "GB"], vec![stage("a", 1.0, MIN), stage("b", 1.0, 2 * MIN)]);
+        c.entry.footholds = 3;
+        s.campaigns.push(c);
+        let mut w = world(&s);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(compromised(&w), vec![0, 1, 3], "GA-1, GB-1, GA-2");
+        assert_eq!(count(&w, EventKind::CampaignStarted), 1);
+        at_tick(&mut w, 1);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(count(&w, EventKind::StageCompleted), 3);
+        assert!(w.resource::<Hosts>().stage.iter().take(2).all(|&s| s == 1));
+        at_tick(&mut w, 2);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(count(&w, EventKind::StageCompleted), 3, "stage b has a 2-tick cadence");
+        at_tick(&mut w, 3);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(count(&w, EventKind::ChainCompleted), 3);
+        assert!(w.resource::<CampaignBook>().agenda.is_empty(), "finished hosts schedule nothing");
+    }
+
+    #[test]
+    fn supply_chain_fraction_hits_every_listed_group_at_once() {
+        let mut s = tiny(&[("SEG-A", "GA", 4, 0.0), ("SEG-B", "GB", 3, 0.0)]);
+        let mut c = campaign("C", &["GA", "GB"], vec![stage("a", 0.0, MIN)]);
+        c.entry.fraction = Some(0.5);
+        s.campaigns.push(c);
+        let mut w = world(&s);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(compromised(&w), vec![0, 1, 4, 5]);
+    }
+
+    #[test]
+    fn only_targets_suffer_the_impact_stage() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 0.0)]);
+        let mut enc = stage("enc", 1.0, MIN);
+        enc.effect = Some(crate::scenario::model::Effect::Encrypt);
+        let mut c = campaign("C", &["GA"], vec![enc]);
+        c.targets.roles = vec![crate::scenario::model::HostRole::Server];
+        s.campaigns.push(c.clone());
+        let mut w = world(&s);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(count(&w, EventKind::StageSkipped), 1);
+        assert_eq!(count(&w, EventKind::ChainCompleted), 1);
+        // Now as a target: the host goes down one tick later.
+        c.targets.roles.clear();
+        s.campaigns[0] = c;
+        let mut w = world(&s);
+        w.run_system_once(advance_campaigns).unwrap();
+        at_tick(&mut w, 1);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(count(&w, EventKind::ImpactApplied), 1);
+        assert_eq!(count(&w, EventKind::HostDown), 1);
+        assert_eq!(w.resource::<Hosts>().group_down, vec![1]);
+    }
+
+    #[test]
+    fn segment_reach_stays_in_the_segment_even_across_a_link() {
+        let mut s = tiny(&[("SEG-A", "GA", 5, 0.0), ("SEG-B", "GB", 5, 0.0)]);
+        s.links.push(crate::scenario::model::Link { between: vec!["SEG-A".into(), "SEG-B".into()], filtering: 0.0 });
+        let mut spread = stage("spread", 1.0, MIN);
+        spread.lateral = Some(crate::scenario::model::Lateral { reach: Reach::Segment, fanout: 10, repeat: true });
+        s.campaigns.push(campaign("C", &["GA"], vec![spread]));
+        let mut w = world(&s);
+        for t in 0..5 {
+            at_tick(&mut w, t);
+            w.run_system_once(advance_campaigns).unwrap();
+        }
+        assert_eq!(compromised(&w), vec![0, 1, 2, 3, 4]);
+        assert_eq!(w.resource::<Hosts>().clean, vec![0, 5]);
+    }
 
     #[test]
     fn success_formula() {

@@ -92,6 +92,41 @@ pub fn detect_compromises(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::campaigns::advance_campaigns;
+    use crate::sim::testkit::*;
+    use bevy_ecs::system::RunSystemOnce;
+
+    fn one_host(sensors: f64) -> bevy_ecs::world::World {
+        let mut s = tiny(&[("SEG-A", "GA", 1, sensors)]);
+        s.nations[0].team.skills.detect = 1.0;
+        s.campaigns.push(campaign("C", &["GA"], vec![stage("never", 0.0, MIN)]));
+        let mut w = world(&s);
+        w.run_system_once(advance_campaigns).unwrap();
+        w
+    }
+
+    #[test]
+    fn first_tried_on_the_tick_after_the_compromise() {
+        let mut w = one_host(1.0);
+        w.run_system_once(detect_compromises).unwrap();
+        assert_eq!(count(&w, EventKind::HostDetected), 0, "p = 1, but not in the compromise tick");
+        at_tick(&mut w, 1);
+        w.run_system_once(detect_compromises).unwrap();
+        assert_eq!(count(&w, EventKind::HostDetected), 1);
+        assert_eq!(count(&w, EventKind::IncidentOpened), 1);
+        assert!(w.resource::<Hosts>().undetected.is_empty());
+        assert_eq!(w.resource::<ResponseBook>().open_count(0), 1);
+    }
+
+    #[test]
+    fn no_sensors_no_detection() {
+        let mut w = one_host(0.0);
+        for t in 1..50 {
+            at_tick(&mut w, t);
+            w.run_system_once(detect_compromises).unwrap();
+        }
+        assert_eq!(count(&w, EventKind::HostDetected), 0);
+    }
 
     #[test]
     fn probability_formula() {

@@ -280,6 +280,28 @@ pub fn apply_injects(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::model::InjectEffect;
+    use crate::sim::testkit::*;
+    use bevy_ecs::system::RunSystemOnce;
+
+    #[test]
+    fn delivered_at_its_tick_applied_at_the_next() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        s.msel.push(inject("M1", 2 * MIN, vec![InjectEffect::TeamCapacity { team: "CERT-EE".into(), analysts: -3 }]));
+        s.msel.push(inject("M2", 2 * MIN, vec![InjectEffect::StartCampaign { campaign: "NOPE".into() }]));
+        let mut w = world(&s);
+        for t in 0..3 {
+            at_tick(&mut w, t);
+            w.run_system_once(apply_injects).unwrap();
+        }
+        assert_eq!(kinds(&w), vec![EventKind::InjectDelivered, EventKind::InjectDelivered]);
+        assert_eq!(w.resource::<ResponseBook>().capacity_delta[0], 0);
+        at_tick(&mut w, 3);
+        w.run_system_once(apply_injects).unwrap();
+        assert_eq!(w.resource::<ResponseBook>().capacity_delta[0], -3);
+        assert_eq!(count(&w, EventKind::TeamCapacityChanged), 1);
+        assert_eq!(count(&w, EventKind::InjectEffectIgnored), 1, "unknown ids are recorded, not fatal");
+    }
 
     fn seen(on: TriggerEvent, campaign: Option<u32>, nation: Option<u32>) -> TriggerSeen {
         TriggerSeen { on, campaign, nation, inject: None, tick: 0, event: 1 }

@@ -45,6 +45,8 @@ pub mod services;
 pub mod sharing;
 pub mod state;
 pub mod summary;
+#[cfg(test)]
+mod testkit;
 
 use bevy_ecs::message::Messages;
 use bevy_ecs::prelude::{IntoScheduleConfigs, ResMut, Schedule, SystemSet};

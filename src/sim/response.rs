@@ -285,6 +285,53 @@ pub fn respond_to_incidents(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::model::WorkPattern;
+    use crate::sim::testkit::*;
+    use bevy_ecs::system::RunSystemOnce;
+
+    #[test]
+    fn incidents_are_taken_fifo_up_to_capacity_and_run_to_recovery() {
+        let mut s = tiny(&[("SEG-A", "GA", 3, 1.0)]);
+        s.nations[0].team.analysts = 2;
+        let mut w = world(&s);
+        w.resource_scope(|w, mut book: bevy_ecs::prelude::Mut<ResponseBook>| {
+            let (cat, clock) = (w.resource::<Catalog>().clone(), w.resource::<SimClock>().clone());
+            let mut log = EventLog::default();
+            for h in 0..3 {
+                book.open_incident(&cat, &clock, &mut log, h, 0, 0, 0);
+            }
+            w.resource_mut::<EventLog>().events.extend(log.events);
+        });
+        w.run_system_once(respond_to_incidents).unwrap();
+        let book = w.resource::<ResponseBook>();
+        assert_eq!(book.busy[0], 2);
+        assert_eq!(book.queues[0].iter().copied().collect::<Vec<_>>(), vec![3], "incident 3 waits");
+        for t in 1..2000 {
+            at_tick(&mut w, t);
+            w.run_system_once(respond_to_incidents).unwrap();
+        }
+        assert_eq!(count(&w, EventKind::HostRecovered), 3);
+        assert_eq!(count(&w, EventKind::HostContained), 3);
+        assert_eq!(w.resource::<ResponseBook>().open_count(0), 0);
+    }
+
+    #[test]
+    fn office_hours_teams_have_one_analyst_off_hours() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        s.nations[0].team.schedule = WorkPattern::OfficeHours;
+        s.nations[0].team.analysts = 5;
+        let w = world(&s);
+        let (cat, book) = (w.resource::<Catalog>(), w.resource::<ResponseBook>());
+        let mut clock = w.resource::<SimClock>().clone();
+        // STARTEX defaults to Monday 08:00 UTC.
+        assert_eq!(book.capacity(cat, &clock, 0), 5);
+        clock.tick = 9 * 60; // 17:00
+        assert_eq!(book.capacity(cat, &clock, 0), 1);
+        clock.tick = 5 * 24 * 60 + 2 * 60; // Saturday 10:00
+        assert_eq!(book.capacity(cat, &clock, 0), 1);
+        clock.tick = 7 * 24 * 60; // next Monday 08:00
+        assert_eq!(book.capacity(cat, &clock, 0), 5);
+    }
 
     #[test]
     fn phase_means_scale_with_skill() {

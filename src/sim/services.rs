@@ -204,6 +204,54 @@ pub fn update_services(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::model::Service;
+    use crate::sim::testkit::*;
+    use bevy_ecs::system::RunSystemOnce;
+
+    fn svc(id: &str, runs_on: &str, quorum: f64, deps: &[&str]) -> Service {
+        Service {
+            id: id.into(),
+            name: None,
+            runs_on: vec![runs_on.into()],
+            quorum,
+            weight: 1.0,
+            depends_on: deps.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn host_down_cascades_through_dependencies_and_back() {
+        let mut s = tiny(&[("SEG-A", "GA", 2, 0.0), ("SEG-B", "GB", 2, 0.0)]);
+        s.nations[0].services = vec![svc("WEB", "GB", 0.5, &["DB"]), svc("DB", "GA", 1.0, &[])];
+        let mut w = world(&s);
+        w.run_system_once(update_services).unwrap();
+        assert!(kinds(&w).is_empty(), "everything starts up");
+        w.resource_mut::<Hosts>().set_down(0, true);
+        at_tick(&mut w, 3);
+        w.run_system_once(update_services).unwrap();
+        assert_eq!(kinds(&w), vec![EventKind::ServiceDown, EventKind::ServiceDown]);
+        assert_eq!(w.resource::<ServiceBook>().up, vec![false, false]);
+        w.resource_mut::<Hosts>().set_down(0, false);
+        at_tick(&mut w, 5);
+        w.run_system_once(update_services).unwrap();
+        let book = w.resource::<ServiceBook>();
+        assert_eq!(book.up, vec![true, true]);
+        assert_eq!(book.down_ticks, vec![2, 2]);
+    }
+
+    #[test]
+    fn forced_outage_ends_on_time() {
+        let mut s = tiny(&[("SEG-A", "GA", 2, 0.0)]);
+        s.nations[0].services = vec![svc("DB", "GA", 0.5, &[])];
+        let mut w = world(&s);
+        w.resource_mut::<ServiceBook>().force_down(0, 0, 3, 1);
+        for t in 0..4 {
+            at_tick(&mut w, t);
+            w.run_system_once(update_services).unwrap();
+        }
+        assert_eq!(kinds(&w), vec![EventKind::ServiceDown, EventKind::ServiceUp]);
+        assert_eq!(w.resource::<EventLog>().events[1].tick, 3);
+    }
 
     fn def(deps: Vec<u32>) -> ServiceDef {
         ServiceDef { nation: 0, groups: vec![0], total_hosts: 4, quorum: 0.5, weight: 1.0, deps }

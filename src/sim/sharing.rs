@@ -127,6 +127,40 @@ pub fn share_indicators(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::duration::Duration;
+    use crate::scenario::model::SharingAgreement;
+    use crate::sim::testkit::*;
+    use bevy_ecs::message::Messages;
+    use bevy_ecs::system::RunSystemOnce;
+
+    #[test]
+    fn indicators_arrive_after_the_latency() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        let mut lva = s.nations[0].clone();
+        lva.id = "LVA".into();
+        lva.team.id = "CERT-LV".into();
+        lva.segments.clear();
+        s.nations.push(lva);
+        s.campaigns.push(campaign("C", &["GA"], vec![stage("a", 0.0, MIN)]));
+        s.sharing.push(SharingAgreement {
+            id: "B".into(),
+            between: vec!["EST".into(), "LVA".into()],
+            latency: Duration(2 * MIN),
+            tlp_ceiling: Tlp::Amber,
+        });
+        let mut w = world(&s);
+        w.resource_mut::<Messages<Detected>>().write(Detected { host: 0, campaign: 0, nation: 0, event: 0 });
+        w.run_system_once(share_indicators).unwrap();
+        assert_eq!(kinds(&w), vec![EventKind::IndicatorsShared]);
+        assert!(w.resource::<Intel>().holds(0, 0));
+        at_tick(&mut w, 1);
+        w.run_system_once(share_indicators).unwrap();
+        assert!(!w.resource::<Intel>().holds(1, 0));
+        at_tick(&mut w, 2);
+        w.run_system_once(share_indicators).unwrap();
+        assert!(w.resource::<Intel>().holds(1, 0));
+        assert_eq!(kinds(&w), vec![EventKind::IndicatorsShared, EventKind::IndicatorsReceived]);
+    }
 
     #[test]
     fn grant_once() {

@@ -20,6 +20,35 @@ use super::response::ResponseBook;
 use super::services::ServiceBook;
 use super::state::{CampaignIndex, Catalog, NationIndex};
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testkit::*;
+    use crate::sim::{RunConfig, run};
+
+    #[test]
+    fn tallies_match_the_event_log() {
+        let mut s = tiny(&[("SEG-A", "GA", 20, 0.3)]);
+        let mut spread = stage("spread", 0.5, 5 * MIN);
+        spread.lateral = Some(crate::scenario::model::Lateral {
+            reach: crate::scenario::model::Reach::Segment,
+            fanout: 1,
+            repeat: true,
+        });
+        s.campaigns.push(campaign("C", &["GA"], vec![spread]));
+        let out = run(&s, &RunConfig { seed: 3, run_index: 0 });
+        let n = |k: EventKind| out.events.iter().filter(|e| e.kind == k).count() as u64;
+        let nat = &out.summary.nations[0];
+        assert_eq!(nat.hosts_compromised, n(EventKind::HostCompromised));
+        assert_eq!(nat.hosts_detected, n(EventKind::HostDetected));
+        assert_eq!(nat.hosts_contained, n(EventKind::HostContained));
+        assert_eq!(nat.hosts_recovered, n(EventKind::HostRecovered));
+        assert_eq!(out.summary.campaigns[0].hosts_compromised, n(EventKind::HostCompromised));
+        assert_eq!(out.summary.campaigns[0].furthest_stage.as_deref(), Some("spread"));
+        assert!(out.summary.hosts.iter().all(|h| h.name.starts_with("GA-00")));
+    }
+}
+
 /// Running counters of one nation (component on the nation entity).
 #[derive(Component, Debug, Clone, Default)]
 pub struct NationTally {
