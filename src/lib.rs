@@ -4,4 +4,6 @@
 
 pub mod atomic;
 pub mod cli;
+pub mod output;
 pub mod scenario;
+pub mod sim;

@@ -1,0 +1,133 @@
+//! Event-log writers: JSON Lines (one `Event` object per line, fields in declaration order) and
+//! CSV (a header row plus one row per event, RFC 4180 quoting, CRLF line ends).
+
+use std::io::{self, Write};
+
+use crate::sim::Event;
+
+/// CSV columns, in `Event` field order.
+pub const CSV_HEADER: [&str; 18] = [
+    "id",
+    "tick",
+    "time_s",
+    "kind",
+    "nation",
+    "team",
+    "segment",
+    "host",
+    "campaign",
+    "stage",
+    "technique",
+    "service",
+    "provider",
+    "inject",
+    "incident",
+    "cause",
+    "value",
+    "detail",
+];
+
+/// Writes one JSON object per line.
+pub fn write_jsonl<W: Write>(events: &[Event], mut w: W) -> io::Result<()> {
+    for e in events {
+        serde_json::to_writer(&mut w, e).map_err(io::Error::other)?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()
+}
+
+/// Quotes a CSV field when it contains a comma, quote, CR or LF (RFC 4180), doubling quotes.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(|x| field(&x.to_string())).unwrap_or_default()
+}
+
+/// Writes a header row and one row per event.
+pub fn write_csv<W: Write>(events: &[Event], mut w: W) -> io::Result<()> {
+    w.write_all(CSV_HEADER.join(",").as_bytes())?;
+    w.write_all(b"\r\n")?;
+    for e in events {
+        let row = [
+            e.id.to_string(),
+            e.tick.to_string(),
+            e.time_s.to_string(),
+            e.kind.as_str().to_string(),
+            opt(&e.nation),
+            opt(&e.team),
+            opt(&e.segment),
+            opt(&e.host),
+            opt(&e.campaign),
+            opt(&e.stage),
+            opt(&e.technique),
+            opt(&e.service),
+            opt(&e.provider),
+            opt(&e.inject),
+            opt(&e.incident),
+            opt(&e.cause),
+            opt(&e.value),
+            opt(&e.detail),
+        ];
+        w.write_all(row.join(",").as_bytes())?;
+        w.write_all(b"\r\n")?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::EventKind;
+
+    fn event() -> Event {
+        Event {
+            id: 1,
+            tick: 2,
+            time_s: 120,
+            kind: EventKind::HostCompromised,
+            nation: Some("EST".into()),
+            team: Some("CERT-EE".into()),
+            segment: None,
+            host: Some("EST-GOV-WS-0001".into()),
+            campaign: Some("CAMP, \"X\"".into()),
+            stage: None,
+            technique: Some("T1566.001".into()),
+            service: None,
+            provider: None,
+            inject: None,
+            incident: None,
+            cause: Some(0),
+            value: Some(1.5),
+            detail: Some("a\nb".into()),
+        }
+    }
+
+    #[test]
+    fn csv_quotes_per_rfc4180() {
+        let mut out = Vec::new();
+        write_csv(&[event()], &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut lines = text.split("\r\n");
+        assert_eq!(lines.next().unwrap(), CSV_HEADER.join(","));
+        let row = lines.next().unwrap();
+        assert!(
+            row.starts_with("1,2,120,host_compromised,EST,CERT-EE,,EST-GOV-WS-0001,\"CAMP, \"\"X\"\"\",,T1566.001,")
+        );
+        assert!(text.ends_with(",0,1.5,\"a\nb\"\r\n"));
+    }
+
+    #[test]
+    fn jsonl_one_object_per_line_in_field_order() {
+        let mut out = Vec::new();
+        write_jsonl(&[event(), event()], &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        assert!(
+            text.starts_with("{\"id\":1,\"tick\":2,\"time_s\":120,\"kind\":\"host_compromised\",\"nation\":\"EST\"")
+        );
+        let back: Event = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        assert_eq!(back, event());
+    }
+}

@@ -1,0 +1,366 @@
+//! Owns the Assistance phase: when nations ask for outside help, provider slots, and the
+//! request → approved → on task → off task timeline.
+//!
+//! * Policy requests: a nation asks when its open incidents (queued + in work) reach
+//!   `backlog_over`, or when a host of criticality ≥ `severity_at_least` is detected. It asks the
+//!   first provider in its `providers` order that serves it (`serves` empty = everyone), has a
+//!   free slot (deployments from request to off task < `max_concurrent`) and that this nation has
+//!   not asked before: **a nation asks each provider at most once on its own**, and never while
+//!   one of its own requests is still running.
+//! * Inject requests (`request_assistance`) name the provider; they are placed whenever the
+//!   provider serves the nation and has a free slot, else an `assistance_unavailable` event is
+//!   recorded.
+//! * Timeline, in whole ticks (durations rounded up): approved at `request + approval`, on task
+//!   at `approved + deployment`, off task at `on task + on_task`. So assistance arrives exactly
+//!   `approval + deployment` after the request. Zero-length steps happen in the same tick.
+//! * On task, the provider adds `size` analysts to the nation's capacity and raises each team
+//!   skill to the provider's if higher; Response (which runs earlier in the tick) sees it from the
+//!   next tick on.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bevy_ecs::prelude::{MessageReader, MessageWriter, Res, ResMut, Resource};
+
+use super::clock::SimClock;
+use super::events::{Detected, EventKind, EventLog, Keys, TriggerSeen};
+use super::response::ResponseBook;
+use super::state::Catalog;
+use crate::scenario::model::{Skills, TriggerEvent};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::duration::Duration;
+    use crate::scenario::model::{AssistanceProvider, DeployMode, ProviderKind};
+    use crate::sim::testkit::*;
+    use bevy_ecs::system::RunSystemOnce;
+
+    fn with_provider(approval: u64, deployment: u64) -> bevy_ecs::world::World {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        s.assistance.push(AssistanceProvider {
+            id: "RRT".into(),
+            name: None,
+            kind: ProviderKind::NatoRrt,
+            approval: Duration(approval),
+            deployment: Duration(deployment),
+            deploy_mode: DeployMode::Remote,
+            on_task: Duration(10 * MIN),
+            size: 3,
+            skills: Skills { detect: 0.9, contain: 0.2, recover: 0.9 },
+            max_concurrent: 1,
+            offers: vec![],
+            serves: vec![],
+        });
+        let mut w = world(&s);
+        w.resource_mut::<AssistanceBook>().inject_requests.push((0, 0, 0));
+        w
+    }
+
+    #[test]
+    fn zero_delays_put_the_team_on_task_in_the_request_tick() {
+        let mut w = with_provider(0, 0);
+        w.run_system_once(coordinate_assistance).unwrap();
+        assert_eq!(
+            kinds(&w),
+            vec![EventKind::AssistanceRequested, EventKind::AssistanceApproved, EventKind::AssistanceOnTask]
+        );
+        let r = w.resource::<ResponseBook>();
+        assert_eq!(r.assist_size[0], 3);
+        let skills = r.skills(w.resource::<Catalog>(), 0);
+        assert_eq!((skills.detect, skills.contain), (0.9, 0.5), "max of team and provider");
+    }
+
+    #[test]
+    fn timeline_follows_approval_deployment_on_task_and_frees_the_slot() {
+        let mut w = with_provider(2 * MIN, 3 * MIN);
+        for t in 0..20 {
+            at_tick(&mut w, t);
+            w.run_system_once(coordinate_assistance).unwrap();
+        }
+        let ticks: Vec<u64> = w.resource::<EventLog>().events.iter().map(|e| e.tick).collect();
+        assert_eq!(ticks, vec![0, 2, 5, 15]);
+        let book = w.resource::<AssistanceBook>();
+        assert_eq!((book.active[0], book.outstanding[0]), (0, 0));
+        assert_eq!(w.resource::<ResponseBook>().assist_size[0], 0);
+        // A second request while the slot is taken is refused.
+        let mut w = with_provider(MIN, MIN);
+        w.resource_mut::<AssistanceBook>().inject_requests.push((0, 0, 0));
+        w.run_system_once(coordinate_assistance).unwrap();
+        assert_eq!(kinds(&w), vec![EventKind::AssistanceRequested, EventKind::AssistanceUnavailable]);
+    }
+}
+
+/// A compiled provider.
+#[derive(Debug, Clone)]
+pub struct ProviderDef {
+    /// Request → approval, ticks.
+    pub approval_ticks: u64,
+    /// Approval → on task, ticks.
+    pub deployment_ticks: u64,
+    /// On task → off task, ticks.
+    pub on_task_ticks: u64,
+    /// Analysts added.
+    pub size: u32,
+    /// Skills.
+    pub skills: Skills,
+    /// Concurrent deployments.
+    pub max_concurrent: u32,
+    /// Nations served (empty = all).
+    pub serves: Vec<u32>,
+}
+
+/// Where a deployment is in its timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Waiting for approval.
+    Requested,
+    /// Approved, deploying.
+    Approved,
+    /// On task.
+    OnTask,
+    /// Finished.
+    OffTask,
+}
+
+/// One assistance request and its timeline.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    /// Requesting nation.
+    pub nation: u32,
+    /// Provider.
+    pub provider: u32,
+    /// Why it was asked for.
+    pub reason: &'static str,
+    /// Current step.
+    pub step: Step,
+    /// Tick requested.
+    pub requested: u64,
+    /// Tick approved.
+    pub approved: Option<u64>,
+    /// Tick on task.
+    pub on_task: Option<u64>,
+    /// Tick off task.
+    pub off_task: Option<u64>,
+    /// Latest event.
+    pub last_event: u64,
+}
+
+/// Providers and deployments.
+#[derive(Resource, Debug, Default)]
+pub struct AssistanceBook {
+    /// Providers (scenario order).
+    pub providers: Vec<ProviderDef>,
+    /// Deployments in request order.
+    pub deployments: Vec<Deployment>,
+    /// Running deployments per provider.
+    pub active: Vec<u32>,
+    /// Running deployments per nation.
+    pub outstanding: Vec<u32>,
+    /// (nation, provider) pairs already asked.
+    pub asked: BTreeSet<(u32, u32)>,
+    /// Next steps by tick (deployment indices).
+    pub agenda: BTreeMap<u64, Vec<u32>>,
+    /// Requests from inject effects: (nation, provider, cause).
+    pub inject_requests: Vec<(u32, u32, u64)>,
+}
+
+impl AssistanceBook {
+    /// New book.
+    pub fn new(providers: Vec<ProviderDef>, nations: usize) -> Self {
+        AssistanceBook {
+            active: vec![0; providers.len()],
+            outstanding: vec![0; nations],
+            providers,
+            ..AssistanceBook::default()
+        }
+    }
+
+    fn serves(&self, p: u32, nation: u32) -> bool {
+        let s = &self.providers[p as usize].serves;
+        s.is_empty() || s.contains(&nation)
+    }
+
+    fn has_slot(&self, p: u32) -> bool {
+        self.active[p as usize] < self.providers[p as usize].max_concurrent
+    }
+}
+
+struct Ctx<'a, 'w> {
+    clock: &'a SimClock,
+    cat: &'a Catalog,
+    book: &'a mut AssistanceBook,
+    response: &'a mut ResponseBook,
+    log: &'a mut EventLog,
+    triggers: &'a mut MessageWriter<'w, TriggerSeen>,
+}
+
+impl Ctx<'_, '_> {
+    fn request(&mut self, nation: u32, provider: u32, reason: &'static str, cause: Option<u64>) {
+        let now = self.clock.tick;
+        let keys =
+            Keys { nation: Some(nation), provider: Some(provider), cause, detail: Some(reason), ..Keys::default() };
+        if !self.book.serves(provider, nation) || !self.book.has_slot(provider) {
+            self.log.emit(self.cat, self.clock, EventKind::AssistanceUnavailable, keys);
+            return;
+        }
+        let ev = self.log.emit(self.cat, self.clock, EventKind::AssistanceRequested, keys);
+        self.triggers.write(TriggerSeen {
+            on: TriggerEvent::AssistanceRequested,
+            campaign: None,
+            nation: Some(nation),
+            inject: None,
+            tick: now,
+            event: ev,
+        });
+        self.book.asked.insert((nation, provider));
+        self.book.active[provider as usize] += 1;
+        self.book.outstanding[nation as usize] += 1;
+        let d = self.book.deployments.len() as u32;
+        self.book.deployments.push(Deployment {
+            nation,
+            provider,
+            reason,
+            step: Step::Requested,
+            requested: now,
+            approved: None,
+            on_task: None,
+            off_task: None,
+            last_event: ev,
+        });
+        let wait = self.book.providers[provider as usize].approval_ticks;
+        self.after(d, wait);
+    }
+
+    /// Schedules the next step of `d` in `ticks`, or takes it now when `ticks` is 0.
+    fn after(&mut self, d: u32, ticks: u64) {
+        if ticks == 0 {
+            self.advance(d);
+        } else {
+            self.book.agenda.entry(self.clock.tick + ticks).or_default().push(d);
+        }
+    }
+
+    fn advance(&mut self, d: u32) {
+        let now = self.clock.tick;
+        let dep = self.book.deployments[d as usize].clone();
+        let prov = self.book.providers[dep.provider as usize].clone();
+        let keys = Keys {
+            nation: Some(dep.nation),
+            provider: Some(dep.provider),
+            cause: Some(dep.last_event),
+            ..Keys::default()
+        };
+        let (kind, step, wait) = match dep.step {
+            Step::Requested => (EventKind::AssistanceApproved, Step::Approved, Some(prov.deployment_ticks)),
+            Step::Approved => (EventKind::AssistanceOnTask, Step::OnTask, Some(prov.on_task_ticks)),
+            Step::OnTask => (EventKind::AssistanceOffTask, Step::OffTask, None),
+            Step::OffTask => return,
+        };
+        let ev = self.log.emit(self.cat, self.clock, kind, Keys { value: Some(f64::from(prov.size)), ..keys });
+        let entry = &mut self.book.deployments[d as usize];
+        entry.step = step;
+        entry.last_event = ev;
+        match step {
+            Step::Approved => entry.approved = Some(now),
+            Step::OnTask => {
+                entry.on_task = Some(now);
+                self.response.assist_size[dep.nation as usize] += prov.size;
+                self.triggers.write(TriggerSeen {
+                    on: TriggerEvent::AssistanceOnTask,
+                    campaign: None,
+                    nation: Some(dep.nation),
+                    inject: None,
+                    tick: now,
+                    event: ev,
+                });
+            }
+            Step::OffTask => {
+                entry.off_task = Some(now);
+                self.response.assist_size[dep.nation as usize] -= prov.size;
+                self.book.active[dep.provider as usize] -= 1;
+                self.book.outstanding[dep.nation as usize] -= 1;
+            }
+            Step::Requested => {}
+        }
+        self.refresh_skills(dep.nation);
+        if let Some(w) = wait {
+            self.after(d, w);
+        }
+    }
+
+    fn refresh_skills(&mut self, nation: u32) {
+        let mut best: Option<Skills> = None;
+        for dep in self.book.deployments.iter().filter(|d| d.nation == nation && d.step == Step::OnTask) {
+            let s = self.book.providers[dep.provider as usize].skills;
+            best = Some(match best {
+                None => s,
+                Some(b) => Skills {
+                    detect: b.detect.max(s.detect),
+                    contain: b.contain.max(s.contain),
+                    recover: b.recover.max(s.recover),
+                },
+            });
+        }
+        self.response.assist_skills[nation as usize] = best;
+    }
+
+    fn policy_provider(&self, nation: u32) -> Option<u32> {
+        self.cat.nations[nation as usize]
+            .providers
+            .iter()
+            .copied()
+            .find(|&p| self.book.serves(p, nation) && self.book.has_slot(p) && !self.book.asked.contains(&(nation, p)))
+    }
+}
+
+/// Assistance phase.
+#[allow(clippy::too_many_arguments, reason = "a system's parameters are its declared data access")]
+pub fn coordinate_assistance(
+    clock: Res<SimClock>,
+    cat: Res<Catalog>,
+    mut book: ResMut<AssistanceBook>,
+    mut response: ResMut<ResponseBook>,
+    mut log: ResMut<EventLog>,
+    mut detected: MessageReader<Detected>,
+    mut triggers: MessageWriter<TriggerSeen>,
+) {
+    let mut due = book.agenda.remove(&clock.tick).unwrap_or_default();
+    due.sort_unstable();
+    let injected = std::mem::take(&mut book.inject_requests);
+    // Policy wishes, one per nation: (reason, cause), first reason wins.
+    let mut wishes: BTreeMap<u32, (&'static str, Option<u64>)> = BTreeMap::new();
+    for d in detected.read() {
+        let nat = &cat.nations[d.nation as usize];
+        let crit = cat.groups[cat.group_of(d.host) as usize].criticality;
+        if nat.severity_at_least.is_some_and(|s| crit >= s) {
+            wishes.entry(d.nation).or_insert(("policy_severity", Some(d.event)));
+        }
+    }
+    for (n, nat) in cat.nations.iter().enumerate() {
+        if nat.backlog_over.is_some_and(|b| response.open_count(n as u32) >= b as usize) {
+            wishes.entry(n as u32).or_insert(("policy_backlog", None));
+        }
+    }
+    let mut ctx = Ctx {
+        clock: &clock,
+        cat: &cat,
+        book: &mut book,
+        response: &mut response,
+        log: &mut log,
+        triggers: &mut triggers,
+    };
+    for d in due {
+        ctx.advance(d);
+    }
+    for (nation, provider, cause) in injected {
+        ctx.request(nation, provider, "inject", Some(cause));
+    }
+    for (nation, (reason, cause)) in wishes {
+        if ctx.book.outstanding[nation as usize] > 0 {
+            continue;
+        }
+        if let Some(p) = ctx.policy_provider(nation) {
+            ctx.request(nation, p, reason, cause);
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! Owns world construction: turns a validated `Scenario` into a bevy_ecs `World` holding every
+//! entity (nations, teams, segments, hosts, services, providers, campaigns, injects) and the
+//! resources the phases work on.
+//!
+//! Layout choice: each host is an entity (`HostSlot`, spawned with one `spawn_batch`), but its
+//! hot state lives in the dense [`Hosts`] arrays, indexed by slot; adjacency is a CSR array over
+//! segments and group membership is a slot range. Every reference in the scenario (ids) is
+//! resolved here, once, to a dense `u32` index; unknown ids (which validation rejects) are dropped
+//! or compile to "never matches" rather than panicking. Building is linear in hosts + ids: one
+//! pass to allocate slots, `vec!` fills for the arrays, one `spawn_batch`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bevy_ecs::message::Messages;
+use bevy_ecs::world::World;
+
+use super::RunConfig;
+use super::assistance::{AssistanceBook, ProviderDef};
+use super::campaigns::CampaignBook;
+use super::clock::{DEFAULT_STARTEX, SimClock, parse_startex, parse_utc_offset};
+use super::events::{Detected, EventLog, TriggerSeen};
+use super::injects::{EffectRef, InjectBook, InjectDef, TriggerDef};
+use super::response::ResponseBook;
+use super::rng::{CampaignRng, DetectionRng, Purpose, ResponseRng, stream};
+use super::services::{ServiceBook, ServiceDef};
+use super::sharing::{AgreementDef, Intel};
+use super::state::{
+    CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupInfo, HostSlot, Hosts, InjectIndex, LateralDef,
+    NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef, TeamOf,
+};
+use super::summary::{CampaignTally, HostRecords, NationTally};
+use crate::scenario::model::{Delay, DelayDistribution, Effect, InjectEffect, Scenario, Targets, WorkPattern};
+
+fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, u32> {
+    ids.enumerate().map(|(i, id)| (id.to_string(), i as u32)).collect()
+}
+
+fn cadence(d: &Delay) -> CadenceDef {
+    match *d {
+        Delay::Fixed(x) => CadenceDef::Fixed(x.secs()),
+        Delay::Distribution(DelayDistribution::Uniform { min, max }) => CadenceDef::Uniform(min.secs(), max.secs()),
+        Delay::Distribution(DelayDistribution::Exponential { mean }) => CadenceDef::Exponential(mean.secs()),
+    }
+}
+
+fn is_target(t: &Targets, cat: &Catalog, g: &GroupInfo) -> bool {
+    let seg = &cat.segments[g.segment as usize];
+    (t.nations.is_empty() || t.nations.iter().any(|n| *n == cat.nations[g.nation as usize].id))
+        && (t.segments.is_empty() || t.segments.contains(&seg.id))
+        && (t.segment_kinds.is_empty() || t.segment_kinds.contains(&seg.kind))
+        && (t.roles.is_empty() || t.roles.contains(&g.role))
+        && t.criticality_at_least.is_none_or(|c| g.criticality >= c)
+}
+
+/// Builds the world for one run.
+pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
+    let startex = scenario.exercise.startex.as_deref().and_then(parse_startex).unwrap_or(DEFAULT_STARTEX);
+    let clock = SimClock::new(scenario.clock.tick.secs(), scenario.clock.duration.secs(), startex);
+    let mut cat = Catalog { exercise_id: scenario.exercise.id.clone(), ..Catalog::default() };
+
+    let provider_ix = index_of(scenario.assistance.iter().map(|p| p.id.as_str()));
+    let nation_ix = index_of(scenario.nations.iter().map(|n| n.id.as_str()));
+    let mut team_ix: BTreeMap<String, u32> = BTreeMap::new();
+
+    // Nations, segments and host groups, allocating contiguous slots.
+    let mut next_slot: u64 = 0;
+    let slot_cap = u64::from(u32::MAX - 1);
+    for (ni, n) in scenario.nations.iter().enumerate() {
+        team_ix.insert(n.team.id.clone(), ni as u32);
+        let policy = &n.team.assistance_policy;
+        cat.nations.push(NationInfo {
+            id: n.id.clone(),
+            team_id: n.team.id.clone(),
+            offset_secs: parse_utc_offset(&n.utc_offset),
+            office_hours: n.team.schedule == WorkPattern::OfficeHours,
+            analysts: n.team.analysts,
+            skills: n.team.skills,
+            backlog_over: policy.backlog_over,
+            severity_at_least: policy.severity_at_least,
+            providers: policy.providers.iter().filter_map(|p| provider_ix.get(p).copied()).collect(),
+        });
+        for s in &n.segments {
+            let seg = cat.segments.len() as u32;
+            let start = next_slot as u32;
+            for g in &s.host_groups {
+                let count = g.count.min(slot_cap - next_slot) as u32;
+                cat.groups.push(GroupInfo {
+                    id: g.id.clone(),
+                    nation: ni as u32,
+                    segment: seg,
+                    role: g.role,
+                    criticality: g.criticality,
+                    sensors: g.sensors.clamp(0.0, 1.0),
+                    hardening: g.hardening.clamp(0.0, 1.0),
+                    backup_secs: g.backup_interval.map(|d| d.secs()),
+                    restore_secs: g.restore_time.secs(),
+                    data_mb_per_hour: g.data_mb_per_hour,
+                    start: next_slot as u32,
+                    count,
+                    services: Vec::new(),
+                });
+                next_slot += u64::from(count);
+            }
+            cat.segments.push(SegmentInfo {
+                id: s.id.clone(),
+                nation: ni as u32,
+                kind: s.kind,
+                start,
+                end: next_slot as u32,
+            });
+        }
+    }
+    cat.n_hosts = next_slot as u32;
+    let group_ix = index_of(cat.groups.iter().map(|g| g.id.as_str()));
+    let segment_ix = index_of(cat.segments.iter().map(|s| s.id.as_str()));
+
+    // Links → CSR adjacency over segments (sorted by target for a stable order).
+    let mut adjacency: Vec<Vec<(u32, f64)>> = vec![Vec::new(); cat.segments.len()];
+    for link in &scenario.links {
+        let ends: Vec<u32> = link.between.iter().filter_map(|s| segment_ix.get(s).copied()).collect();
+        for (i, &a) in ends.iter().enumerate() {
+            for &b in &ends[i + 1..] {
+                if a != b {
+                    let f = link.filtering.clamp(0.0, 1.0);
+                    adjacency[a as usize].push((b, f));
+                    adjacency[b as usize].push((a, f));
+                }
+            }
+        }
+    }
+    cat.link_offsets.push(0);
+    for adj in &mut adjacency {
+        adj.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+        for &(t, f) in adj.iter() {
+            cat.link_to.push(t);
+            cat.link_filtering.push(f);
+        }
+        cat.link_offsets.push(cat.link_to.len() as u32);
+    }
+
+    // Services.
+    let all_services: Vec<(u32, &crate::scenario::model::Service)> = scenario
+        .nations
+        .iter()
+        .enumerate()
+        .flat_map(|(ni, n)| n.services.iter().map(move |s| (ni as u32, s)))
+        .collect();
+    let service_ix = index_of(all_services.iter().map(|(_, s)| s.id.as_str()));
+    let mut service_defs = Vec::with_capacity(all_services.len());
+    for (si, (nation, s)) in all_services.iter().enumerate() {
+        let groups: Vec<u32> =
+            s.runs_on.iter().filter_map(|g| group_ix.get(g).copied()).collect::<BTreeSet<_>>().into_iter().collect();
+        for &g in &groups {
+            cat.groups[g as usize].services.push(si as u32);
+        }
+        service_defs.push(ServiceDef {
+            nation: *nation,
+            total_hosts: groups.iter().map(|&g| u64::from(cat.groups[g as usize].count)).sum(),
+            groups,
+            quorum: s.quorum,
+            weight: s.weight,
+            deps: s.depends_on.iter().filter_map(|d| service_ix.get(d).copied()).collect(),
+        });
+        cat.services.push(s.id.clone());
+    }
+
+    // Campaigns.
+    let campaign_ix = index_of(scenario.campaigns.iter().map(|c| c.id.as_str()));
+    let mut scheduled_starts: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+    for (ci, c) in scenario.campaigns.iter().enumerate() {
+        let start_tick = c.start.map(|d| clock.ticks(d.secs()));
+        if let Some(t) = start_tick {
+            scheduled_starts.entry(t).or_default().push(ci as u32);
+        }
+        let stages = c
+            .stages
+            .iter()
+            .map(|s| StageDef {
+                id: s.id.clone(),
+                technique: s.technique.clone(),
+                probability: s.probability.clamp(0.0, 1.0),
+                cadence: cadence(&s.cadence),
+                stealth: s.stealth.clamp(0.0, 1.0),
+                lateral: s.lateral.as_ref().map(|l| LateralDef { reach: l.reach, fanout: l.fanout, repeat: l.repeat }),
+                effect: s.effect.as_ref().map(|e| match e {
+                    Effect::Encrypt => EffectDef::Encrypt,
+                    Effect::Wipe => EffectDef::Wipe,
+                    Effect::Exfiltrate { mb_per_host } => EffectDef::Exfiltrate(*mb_per_host),
+                    Effect::Disrupt { service, duration } => {
+                        EffectDef::Disrupt(service_ix.get(service).copied(), clock.ticks_min1(duration.secs()))
+                    }
+                    Effect::Deface => EffectDef::Deface,
+                }),
+            })
+            .collect();
+        let target_group = cat.groups.iter().map(|g| is_target(&c.targets, &cat, g)).collect();
+        cat.campaigns.push(CampaignDef {
+            id: c.id.clone(),
+            name: c.name.clone().unwrap_or_else(|| c.id.clone()),
+            tlp: c.tlp,
+            sophistication: c.actor.sophistication.clamp(0.0, 1.0),
+            start_tick,
+            entry_technique: c.entry.technique.clone(),
+            entry_groups: c.entry.host_groups.iter().filter_map(|g| group_ix.get(g).copied()).collect(),
+            footholds: c.entry.footholds,
+            fraction: c.entry.fraction,
+            stages,
+            target_group,
+        });
+    }
+
+    // Assistance providers.
+    let providers: Vec<ProviderDef> = scenario
+        .assistance
+        .iter()
+        .map(|p| ProviderDef {
+            approval_ticks: clock.ticks(p.approval.secs()),
+            deployment_ticks: clock.ticks(p.deployment.secs()),
+            on_task_ticks: clock.ticks(p.on_task.secs()),
+            size: p.size,
+            skills: p.skills,
+            max_concurrent: p.max_concurrent,
+            serves: p.serves.iter().filter_map(|n| nation_ix.get(n).copied()).collect(),
+        })
+        .collect();
+    cat.providers = scenario.assistance.iter().map(|p| p.id.clone()).collect();
+
+    // Sharing agreements.
+    let agreements = scenario
+        .sharing
+        .iter()
+        .map(|a| AgreementDef {
+            members: a
+                .between
+                .iter()
+                .filter_map(|n| nation_ix.get(n).copied())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            latency_ticks: clock.ticks(a.latency.secs()),
+            ceiling: a.tlp_ceiling,
+        })
+        .collect();
+
+    // Injects.
+    let inject_ix = index_of(scenario.msel.iter().map(|i| i.id.as_str()));
+    let resolve =
+        |m: &BTreeMap<String, u32>, id: &Option<String>| id.as_ref().map(|s| m.get(s).copied().unwrap_or(NONE));
+    let injects: Vec<InjectDef> = scenario
+        .msel
+        .iter()
+        .map(|inj| InjectDef {
+            at_tick: if inj.trigger.is_none() { inj.at.map(|d| clock.ticks(d.secs())) } else { None },
+            trigger: inj.trigger.as_ref().map(|t| TriggerDef {
+                on: t.event,
+                campaign: resolve(&campaign_ix, &t.campaign),
+                nation: resolve(&nation_ix, &t.nation),
+                inject: resolve(&inject_ix, &t.inject),
+                delay_ticks: clock.ticks(t.delay.secs()),
+            }),
+            effects: inj
+                .effects
+                .iter()
+                .map(|e| match e {
+                    InjectEffect::ShareIndicators { campaign, to } => match campaign_ix.get(campaign) {
+                        Some(&c) => EffectRef::Share {
+                            campaign: c,
+                            to: to.iter().filter_map(|n| nation_ix.get(n).copied()).collect(),
+                        },
+                        None => EffectRef::Unresolved("unknown_campaign"),
+                    },
+                    InjectEffect::TeamCapacity { team, analysts } => {
+                        match team_ix.get(team).or_else(|| nation_ix.get(team)) {
+                            Some(&n) => EffectRef::Capacity { nation: n, delta: *analysts },
+                            None => EffectRef::Unresolved("unknown_team"),
+                        }
+                    }
+                    InjectEffect::StartCampaign { campaign } => match campaign_ix.get(campaign) {
+                        Some(&c) => EffectRef::Start(c),
+                        None => EffectRef::Unresolved("unknown_campaign"),
+                    },
+                    InjectEffect::ServiceDown { service, duration } => match service_ix.get(service) {
+                        Some(&s) => EffectRef::ServiceDown { service: s, ticks: clock.ticks_min1(duration.secs()) },
+                        None => EffectRef::Unresolved("unknown_service"),
+                    },
+                    InjectEffect::RequestAssistance { nation, provider } => {
+                        match (nation_ix.get(nation), provider_ix.get(provider)) {
+                            (Some(&n), Some(&p)) => EffectRef::Request { nation: n, provider: p },
+                            _ => EffectRef::Unresolved("unknown_nation_or_provider"),
+                        }
+                    }
+                })
+                .collect(),
+            to_nation: inj.to.as_ref().and_then(|t| nation_ix.get(t).or_else(|| team_ix.get(t)).copied()),
+        })
+        .collect();
+    cat.injects = scenario.msel.iter().map(|i| i.id.clone()).collect();
+
+    // Dense host arrays.
+    let n = cat.n_hosts as usize;
+    let mut group = Vec::with_capacity(n);
+    for (gi, g) in cat.groups.iter().enumerate() {
+        group.extend(std::iter::repeat_n(gi as u32, g.count as usize));
+    }
+    let hosts = Hosts {
+        group,
+        flags: vec![0; n],
+        campaign: vec![NONE; n],
+        stage: vec![0; n],
+        generation: vec![0; n],
+        compromised_tick: vec![0; n],
+        compromise_event: vec![0; n],
+        last_event: vec![0; n],
+        wiped_at_s: vec![0; n],
+        perm: (0..n as u32).collect(),
+        pos: (0..n as u32).collect(),
+        clean: cat.segments.iter().map(|s| s.end - s.start).collect(),
+        undetected: BTreeSet::new(),
+        group_down: vec![0; cat.groups.len()],
+        health_dirty: false,
+    };
+
+    // The world.
+    let mut world = World::new();
+    let n_nations = cat.nations.len();
+    let n_campaigns = cat.campaigns.len();
+    for i in 0..n_nations as u32 {
+        world.spawn((NationIndex(i), NationTally::default()));
+        world.spawn(TeamOf(i));
+    }
+    for i in 0..cat.segments.len() as u32 {
+        world.spawn(SegmentIndex(i));
+    }
+    world.spawn_batch((0..cat.n_hosts).map(HostSlot));
+    for i in 0..cat.services.len() as u32 {
+        world.spawn(ServiceIndex(i));
+    }
+    for i in 0..cat.providers.len() as u32 {
+        world.spawn(ProviderIndex(i));
+    }
+    for i in 0..n_campaigns as u32 {
+        world.spawn((CampaignIndex(i), CampaignTally::default()));
+    }
+    for i in 0..cat.injects.len() as u32 {
+        world.spawn(InjectIndex(i));
+    }
+
+    world.insert_resource(CampaignBook {
+        started: vec![None; n_campaigns],
+        scheduled: scheduled_starts,
+        ..CampaignBook::default()
+    });
+    world.insert_resource(ServiceBook::new(service_defs));
+    world.insert_resource(ResponseBook::new(n_nations));
+    world.insert_resource(AssistanceBook::new(providers, n_nations));
+    world.insert_resource(Intel::new(n_nations, n_campaigns, agreements));
+    world.insert_resource(InjectBook::new(injects));
+    world.insert_resource(EventLog::default());
+    world.insert_resource(HostRecords::default());
+    world.insert_resource(CampaignRng(stream(config.seed, config.run_index, Purpose::Campaign)));
+    world.insert_resource(DetectionRng(stream(config.seed, config.run_index, Purpose::Detection)));
+    world.insert_resource(ResponseRng(stream(config.seed, config.run_index, Purpose::Response)));
+    world.insert_resource(Messages::<TriggerSeen>::default());
+    world.insert_resource(Messages::<Detected>::default());
+    world.insert_resource(hosts);
+    world.insert_resource(cat);
+    world.insert_resource(clock);
+    world
+}

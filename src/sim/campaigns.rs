@@ -1,0 +1,494 @@
+//! Owns the Campaigns phase: campaign starts, entry footholds, per-host kill-chain attempts,
+//! lateral movement along links, and impact effects.
+//!
+//! Modelling rules (all documented here, tested in this module and in `tests/engine.rs`):
+//! * A campaign starts at `ceil(start / tick)` or when a `start_campaign` inject effect applies;
+//!   it starts at most once.
+//! * Entry: without `fraction`, `footholds` hosts are taken round-robin over `entry.host_groups`
+//!   in the listed order, each time the lowest-numbered clean host of the group. With
+//!   `fraction`, `ceil(fraction × count)` lowest-numbered clean hosts of **every** listed group
+//!   are compromised at once (supply chain).
+//! * Every compromised host (entry or lateral) starts at stage 0 and attempts its current stage
+//!   once per cadence draw (`fixed`, `uniform` [min, max] seconds, `exponential` mean seconds →
+//!   `ceil(secs / tick)`, at least 1 tick). Attempts are kept in a tick-keyed agenda, so idle
+//!   hosts cost nothing and a compromised host costs one agenda entry per attempt.
+//! * Per-attempt success: `p = stage.probability × (1 − hardening × (1 − sophistication))`.
+//! * On success with `lateral`: `fanout` times, pick a segment uniformly among the host's own
+//!   segment and (for `reach: linked`) the segments linked to it that still have clean hosts; a
+//!   linked segment is entered with probability `1 − filtering`; then a uniformly random clean host
+//!   of that segment is compromised. Movement never leaves a segment except along a link.
+//! * `lateral.repeat`: the host stays on the stage and keeps attempting it (worm); otherwise it
+//!   advances. A host whose next stage has an `effect` but which is not a target skips that stage.
+//! * Impact when a target host completes an `effect` stage: encrypt → host down; wipe → host down
+//!   and marked wiped (data loss is accounted at restore); exfiltrate → `mb_per_host` MB lost;
+//!   disrupt → the service is forced down for `for`; deface → recorded only.
+//! * Contained or recovered hosts never progress: their generation is bumped, and stale agenda
+//!   entries are dropped when they come due.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bevy_ecs::prelude::{MessageWriter, Res, ResMut, Resource};
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use super::clock::SimClock;
+use super::events::{EventKind, EventLog, Keys, TriggerSeen};
+use super::rng::CampaignRng;
+use super::services::ServiceBook;
+use super::state::{CadenceDef, Catalog, EffectDef, Hosts, flag};
+use crate::scenario::model::{Reach, TriggerEvent};
+
+/// Campaign running state.
+#[derive(Resource, Debug, Default)]
+pub struct CampaignBook {
+    /// Tick each campaign started.
+    pub started: Vec<Option<u64>>,
+    /// Starts requested by inject effects this tick: (campaign, cause event).
+    pub start_requests: Vec<(u32, u64)>,
+    /// Scheduled starts by tick.
+    pub scheduled: BTreeMap<u64, Vec<u32>>,
+    /// Host attempts due by tick: (host, generation).
+    pub agenda: BTreeMap<u64, Vec<(u32, u32)>>,
+    /// (trigger kind, campaign, nation) already reported as a trigger.
+    pub firsts: BTreeSet<(u8, u32, u32)>,
+}
+
+/// Draws a cadence in whole ticks (≥ 1).
+pub fn draw_ticks(rng: &mut ChaCha8Rng, cadence: CadenceDef, clock: &SimClock) -> u64 {
+    let secs = match cadence {
+        CadenceDef::Fixed(s) => s,
+        CadenceDef::Uniform(a, b) => {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            rng.random_range(lo..=hi)
+        }
+        CadenceDef::Exponential(mean) => exp_secs(rng, mean as f64),
+    };
+    clock.ticks_min1(secs)
+}
+
+/// An exponential draw with the given mean, in whole seconds (rounded up).
+pub fn exp_secs(rng: &mut ChaCha8Rng, mean: f64) -> u64 {
+    let u: f64 = rng.random::<f64>();
+    let x = -mean * (1.0 - u).ln();
+    if x.is_finite() && x > 0.0 { x.ceil().min(u64::MAX as f64 / 2.0) as u64 } else { 0 }
+}
+
+/// Per-attempt success probability (see module docs).
+pub fn attempt_probability(probability: f64, hardening: f64, sophistication: f64) -> f64 {
+    (probability * (1.0 - hardening * (1.0 - sophistication))).clamp(0.0, 1.0)
+}
+
+/// Emits a trigger message the first time (kind, campaign, nation) happens.
+pub fn note_first(
+    firsts: &mut BTreeSet<(u8, u32, u32)>,
+    out: &mut MessageWriter<TriggerSeen>,
+    on: TriggerEvent,
+    campaign: u32,
+    nation: u32,
+    tick: u64,
+    event: u64,
+) {
+    if firsts.insert((on as u8, campaign, nation)) {
+        out.write(TriggerSeen { on, campaign: Some(campaign), nation: Some(nation), inject: None, tick, event });
+    }
+}
+
+struct Ctx<'a, 'w, 's> {
+    clock: &'a SimClock,
+    cat: &'a Catalog,
+    hosts: &'a mut Hosts,
+    book: &'a mut CampaignBook,
+    rng: &'a mut ChaCha8Rng,
+    log: &'a mut EventLog,
+    services: &'a mut ServiceBook,
+    triggers: &'a mut MessageWriter<'w, TriggerSeen>,
+    _s: std::marker::PhantomData<&'s ()>,
+}
+
+impl Ctx<'_, '_, '_> {
+    fn nation_of(&self, h: u32) -> u32 {
+        self.cat.groups[self.hosts.group[h as usize] as usize].nation
+    }
+
+    /// Compromises a clean host and puts it on stage 0.
+    fn infect(&mut self, h: u32, c: u32, keys: Keys) {
+        let now = self.clock.tick;
+        let ev = self.log.emit(
+            self.cat,
+            self.clock,
+            EventKind::HostCompromised,
+            Keys { host: Some(h), campaign: Some(c), ..keys },
+        );
+        self.hosts.compromise(self.cat, h, c, now, ev);
+        let nation = self.nation_of(h);
+        note_first(&mut self.book.firsts, self.triggers, TriggerEvent::FirstCompromise, c, nation, now, ev);
+        self.enter_stage(h, 0);
+    }
+
+    /// Puts a host on stage `s`, skipping impact stages for non-targets, and schedules its attempt.
+    fn enter_stage(&mut self, h: u32, mut s: usize) {
+        let i = h as usize;
+        let c = self.hosts.campaign[i];
+        let def = &self.cat.campaigns[c as usize];
+        let target = def.target_group[self.hosts.group[i] as usize];
+        while s < def.stages.len() && def.stages[s].effect.is_some() && !target {
+            let ev = self.log.emit(
+                self.cat,
+                self.clock,
+                EventKind::StageSkipped,
+                Keys {
+                    host: Some(h),
+                    campaign: Some(c),
+                    stage: Some(s as u32),
+                    cause: Some(self.hosts.last_event[i]),
+                    detail: Some("not_a_target"),
+                    ..Keys::default()
+                },
+            );
+            self.hosts.last_event[i] = ev;
+            s += 1;
+        }
+        if s >= def.stages.len() {
+            self.hosts.flags[i] |= flag::DONE;
+            let ev = self.log.emit(
+                self.cat,
+                self.clock,
+                EventKind::ChainCompleted,
+                Keys { host: Some(h), campaign: Some(c), cause: Some(self.hosts.last_event[i]), ..Keys::default() },
+            );
+            self.hosts.last_event[i] = ev;
+            return;
+        }
+        self.hosts.stage[i] = s as u16;
+        self.schedule(h, s);
+    }
+
+    fn schedule(&mut self, h: u32, s: usize) {
+        let c = self.hosts.campaign[h as usize];
+        let cadence = self.cat.campaigns[c as usize].stages[s].cadence;
+        let due = self.clock.tick + draw_ticks(self.rng, cadence, self.clock);
+        let generation = self.hosts.generation[h as usize];
+        self.book.agenda.entry(due).or_default().push((h, generation));
+    }
+
+    fn start(&mut self, c: u32, cause: Option<u64>) {
+        if self.book.started[c as usize].is_some() {
+            return;
+        }
+        self.book.started[c as usize] = Some(self.clock.tick);
+        let ev = self.log.emit(
+            self.cat,
+            self.clock,
+            EventKind::CampaignStarted,
+            Keys { campaign: Some(c), cause, ..Keys::default() },
+        );
+        let def = &self.cat.campaigns[c as usize];
+        let mut chosen = Vec::new();
+        let mut cursor: Vec<u32> = def.entry_groups.iter().map(|&g| self.cat.groups[g as usize].start).collect();
+        let next_clean = |g: usize, hosts: &Hosts, cursor: &mut Vec<u32>, chosen: &Vec<u32>| -> Option<u32> {
+            let info = &self.cat.groups[def.entry_groups[g] as usize];
+            while cursor[g] < info.start + info.count {
+                let h = cursor[g];
+                cursor[g] += 1;
+                if !hosts.has(h, flag::COMPROMISED) && !chosen.contains(&h) {
+                    return Some(h);
+                }
+            }
+            None
+        };
+        if let Some(fraction) = def.fraction {
+            for g in 0..def.entry_groups.len() {
+                let count = self.cat.groups[def.entry_groups[g] as usize].count;
+                let n = ((fraction.clamp(0.0, 1.0) * f64::from(count)).ceil() as u32).min(count);
+                let mut group_chosen = Vec::new();
+                for _ in 0..n {
+                    match next_clean(g, self.hosts, &mut cursor, &group_chosen) {
+                        Some(h) => group_chosen.push(h),
+                        None => break,
+                    }
+                }
+                chosen.extend(group_chosen);
+            }
+        } else if !def.entry_groups.is_empty() {
+            let groups = def.entry_groups.len();
+            let mut exhausted = vec![false; groups];
+            let mut i = 0usize;
+            let mut placed = 0u64;
+            while placed < def.footholds && exhausted.iter().any(|e| !e) {
+                let g = i % groups;
+                i += 1;
+                if exhausted[g] {
+                    continue;
+                }
+                match next_clean(g, self.hosts, &mut cursor, &chosen) {
+                    Some(h) => {
+                        chosen.push(h);
+                        placed += 1;
+                    }
+                    None => exhausted[g] = true,
+                }
+            }
+        }
+        for h in chosen {
+            self.infect(h, c, Keys { entry: true, cause: Some(ev), ..Keys::default() });
+        }
+    }
+
+    fn attempt(&mut self, h: u32, generation: u32) {
+        let i = h as usize;
+        if self.hosts.generation[i] != generation
+            || self.hosts.flags[i] & (flag::COMPROMISED | flag::CONTAINED | flag::DONE) != flag::COMPROMISED
+        {
+            return;
+        }
+        let c = self.hosts.campaign[i];
+        let s = self.hosts.stage[i] as usize;
+        let cat = self.cat;
+        let def = &cat.campaigns[c as usize];
+        let stage = &def.stages[s];
+        let group = &cat.groups[self.hosts.group[i] as usize];
+        let p = attempt_probability(stage.probability, group.hardening, def.sophistication);
+        if !(p > 0.0 && self.rng.random::<f64>() < p) {
+            self.schedule(h, s);
+            return;
+        }
+        let ev = self.log.emit(
+            cat,
+            self.clock,
+            EventKind::StageCompleted,
+            Keys {
+                host: Some(h),
+                campaign: Some(c),
+                stage: Some(s as u32),
+                cause: Some(self.hosts.last_event[i]),
+                ..Keys::default()
+            },
+        );
+        self.hosts.last_event[i] = ev;
+        if let Some(lat) = stage.lateral {
+            self.spread(h, c, s, lat.reach, lat.fanout, ev);
+        }
+        if let Some(effect) = &stage.effect {
+            self.impact(h, c, s, effect, ev);
+        }
+        if stage.lateral.is_some_and(|l| l.repeat) {
+            self.schedule(h, s);
+        } else {
+            self.enter_stage(h, s + 1);
+        }
+    }
+
+    fn spread(&mut self, h: u32, c: u32, s: usize, reach: Reach, fanout: u64, cause: u64) {
+        let seg = self.cat.groups[self.hosts.group[h as usize] as usize].segment;
+        let mut reachable: Vec<(u32, f64)> = vec![(seg, 0.0)];
+        if reach == Reach::Linked {
+            reachable.extend(self.cat.links(seg).filter(|&(t, _)| t != seg));
+        }
+        let budget: u64 = reachable.iter().map(|&(t, _)| u64::from(self.hosts.clean_in(t))).sum();
+        let mut candidates = Vec::with_capacity(reachable.len());
+        for _ in 0..fanout.min(budget) {
+            candidates.clear();
+            candidates.extend(reachable.iter().copied().filter(|&(t, _)| self.hosts.clean_in(t) > 0));
+            if candidates.is_empty() {
+                break;
+            }
+            let (t, filtering) = candidates[self.rng.random_range(0..candidates.len())];
+            if t != seg && self.rng.random::<f64>() >= 1.0 - filtering {
+                continue; // the link filtered this attempt
+            }
+            let k = self.rng.random_range(0..self.hosts.clean_in(t));
+            let victim = self.hosts.clean_at(self.cat, t, k);
+            self.infect(victim, c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
+        }
+    }
+
+    fn impact(&mut self, h: u32, c: u32, s: usize, effect: &EffectDef, cause: u64) {
+        let now = self.clock.tick;
+        let keys = Keys { host: Some(h), campaign: Some(c), stage: Some(s as u32), ..Keys::default() };
+        let ev = self.log.emit(
+            self.cat,
+            self.clock,
+            EventKind::ImpactApplied,
+            Keys { cause: Some(cause), detail: Some(effect.name()), ..keys },
+        );
+        self.hosts.last_event[h as usize] = ev;
+        let nation = self.nation_of(h);
+        note_first(&mut self.book.firsts, self.triggers, TriggerEvent::Impact, c, nation, now, ev);
+        match *effect {
+            EffectDef::Encrypt | EffectDef::Wipe => {
+                if *effect == EffectDef::Wipe {
+                    self.hosts.flags[h as usize] |= flag::WIPED;
+                    self.hosts.wiped_at_s[h as usize] = self.clock.now_s();
+                }
+                if self.hosts.set_down(h, true) {
+                    self.log.emit(
+                        self.cat,
+                        self.clock,
+                        EventKind::HostDown,
+                        Keys { cause: Some(ev), detail: Some(effect.name()), ..keys },
+                    );
+                }
+            }
+            EffectDef::Exfiltrate(mb) => {
+                self.log.emit(
+                    self.cat,
+                    self.clock,
+                    EventKind::DataLost,
+                    Keys { cause: Some(ev), value: Some(mb as f64), detail: Some("exfiltrate"), ..keys },
+                );
+            }
+            EffectDef::Disrupt(Some(svc), ticks) => self.services.force_down(svc, now, now + ticks.max(1), ev),
+            EffectDef::Disrupt(None, _) | EffectDef::Deface => {}
+        }
+    }
+}
+
+/// Campaigns phase: start due campaigns, then process every attempt due this tick.
+#[allow(clippy::too_many_arguments, reason = "a system's parameters are its declared data access")]
+pub fn advance_campaigns(
+    clock: Res<SimClock>,
+    cat: Res<Catalog>,
+    mut hosts: ResMut<Hosts>,
+    mut book: ResMut<CampaignBook>,
+    mut rng: ResMut<CampaignRng>,
+    mut log: ResMut<EventLog>,
+    mut services: ResMut<ServiceBook>,
+    mut triggers: MessageWriter<TriggerSeen>,
+) {
+    let now = clock.tick;
+    let mut starts: Vec<(u32, Option<u64>)> =
+        book.scheduled.remove(&now).unwrap_or_default().into_iter().map(|c| (c, None)).collect();
+    starts.extend(book.start_requests.drain(..).map(|(c, e)| (c, Some(e))));
+    starts.sort_by_key(|&(c, _)| c);
+    let mut due = book.agenda.remove(&now).unwrap_or_default();
+    due.sort_unstable();
+    let mut ctx = Ctx {
+        clock: &clock,
+        cat: &cat,
+        hosts: &mut hosts,
+        book: &mut book,
+        rng: &mut rng.0,
+        log: &mut log,
+        services: &mut services,
+        triggers: &mut triggers,
+        _s: std::marker::PhantomData,
+    };
+    for (c, cause) in starts {
+        ctx.start(c, cause);
+    }
+    for (h, generation) in due {
+        ctx.attempt(h, generation);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::events::EventKind;
+    use crate::sim::rng::{Purpose, stream};
+    use crate::sim::testkit::*;
+    use bevy_ecs::system::RunSystemOnce;
+
+    fn compromised(w: &bevy_ecs::world::World) -> Vec<u32> {
+        let h = w.resource::<Hosts>();
+        (0..h.flags.len() as u32).filter(|&i| h.has(i, flag::COMPROMISED)).collect()
+    }
+
+    #[test]
+    fn footholds_land_round_robin_then_stages_advance_each_cadence() {
+        let mut s = tiny(&[("SEG-A", "GA", 3, 0.0), ("SEG-B", "GB", 3, 0.0)]);
+        let mut c = campaign("C", &["GA", "GB"], vec![stage("a", 1.0, MIN), stage("b", 1.0, 2 * MIN)]);
+        c.entry.footholds = 3;
+        s.campaigns.push(c);
+        let mut w = world(&s);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(compromised(&w), vec![0, 1, 3], "GA-1, GB-1, GA-2");
+        assert_eq!(count(&w, EventKind::CampaignStarted), 1);
+        at_tick(&mut w, 1);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(count(&w, EventKind::StageCompleted), 3);
+        assert!(w.resource::<Hosts>().stage.iter().take(2).all(|&s| s == 1));
+        at_tick(&mut w, 2);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(count(&w, EventKind::StageCompleted), 3, "stage b has a 2-tick cadence");
+        at_tick(&mut w, 3);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(count(&w, EventKind::ChainCompleted), 3);
+        assert!(w.resource::<CampaignBook>().agenda.is_empty(), "finished hosts schedule nothing");
+    }
+
+    #[test]
+    fn supply_chain_fraction_hits_every_listed_group_at_once() {
+        let mut s = tiny(&[("SEG-A", "GA", 4, 0.0), ("SEG-B", "GB", 3, 0.0)]);
+        let mut c = campaign("C", &["GA", "GB"], vec![stage("a", 0.0, MIN)]);
+        c.entry.fraction = Some(0.5);
+        s.campaigns.push(c);
+        let mut w = world(&s);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(compromised(&w), vec![0, 1, 4, 5]);
+    }
+
+    #[test]
+    fn only_targets_suffer_the_impact_stage() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 0.0)]);
+        let mut enc = stage("enc", 1.0, MIN);
+        enc.effect = Some(crate::scenario::model::Effect::Encrypt);
+        let mut c = campaign("C", &["GA"], vec![enc]);
+        c.targets.roles = vec![crate::scenario::model::HostRole::Server];
+        s.campaigns.push(c.clone());
+        let mut w = world(&s);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(count(&w, EventKind::StageSkipped), 1);
+        assert_eq!(count(&w, EventKind::ChainCompleted), 1);
+        // Now as a target: the host goes down one tick later.
+        c.targets.roles.clear();
+        s.campaigns[0] = c;
+        let mut w = world(&s);
+        w.run_system_once(advance_campaigns).unwrap();
+        at_tick(&mut w, 1);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(count(&w, EventKind::ImpactApplied), 1);
+        assert_eq!(count(&w, EventKind::HostDown), 1);
+        assert_eq!(w.resource::<Hosts>().group_down, vec![1]);
+    }
+
+    #[test]
+    fn segment_reach_stays_in_the_segment_even_across_a_link() {
+        let mut s = tiny(&[("SEG-A", "GA", 5, 0.0), ("SEG-B", "GB", 5, 0.0)]);
+        s.links.push(crate::scenario::model::Link { between: vec!["SEG-A".into(), "SEG-B".into()], filtering: 0.0 });
+        let mut spread = stage("spread", 1.0, MIN);
+        spread.lateral = Some(crate::scenario::model::Lateral { reach: Reach::Segment, fanout: 10, repeat: true });
+        s.campaigns.push(campaign("C", &["GA"], vec![spread]));
+        let mut w = world(&s);
+        for t in 0..5 {
+            at_tick(&mut w, t);
+            w.run_system_once(advance_campaigns).unwrap();
+        }
+        assert_eq!(compromised(&w), vec![0, 1, 2, 3, 4]);
+        assert_eq!(w.resource::<Hosts>().clean, vec![0, 5]);
+    }
+
+    #[test]
+    fn success_formula() {
+        assert!((attempt_probability(0.5, 0.0, 0.0) - 0.5).abs() < 1e-12);
+        assert!((attempt_probability(0.5, 1.0, 0.0) - 0.0).abs() < 1e-12);
+        assert!((attempt_probability(0.5, 1.0, 1.0) - 0.5).abs() < 1e-12);
+        assert!((attempt_probability(0.8, 0.5, 0.5) - 0.6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn cadence_draws_are_whole_ticks_at_least_one() {
+        let clock = SimClock::new(60, 3600, 0);
+        let mut rng = stream(1, 0, Purpose::Campaign);
+        assert_eq!(draw_ticks(&mut rng, CadenceDef::Fixed(0), &clock), 1);
+        assert_eq!(draw_ticks(&mut rng, CadenceDef::Fixed(61), &clock), 2);
+        for _ in 0..100 {
+            let t = draw_ticks(&mut rng, CadenceDef::Uniform(60, 180), &clock);
+            assert!((1..=3).contains(&t));
+            assert!(draw_ticks(&mut rng, CadenceDef::Exponential(600), &clock) >= 1);
+        }
+        let n = 20_000;
+        let mean: f64 = (0..n).map(|_| exp_secs(&mut rng, 600.0) as f64).sum::<f64>() / f64::from(n);
+        assert!((mean - 600.5).abs() < 20.0, "mean {mean}");
+    }
+}

@@ -1,0 +1,351 @@
+//! Owns the Response phase: incident queues on national teams, analyst capacity (shifts,
+//! injects, assistance), and the triage → containment → eradication → recovery pipeline.
+//!
+//! * Incidents queue FIFO by incident id on the host's national team. Each analyst works one
+//!   incident at a time, from acknowledgement until the host is recovered.
+//! * Capacity in tick `t` = analysts on shift + `size` of every assistance team on task for the
+//!   nation. Analysts on shift = `max(0, analysts + inject deltas)`; for `office_hours` teams that
+//!   holds 08:00–17:00 local time (`utc_offset`) Monday–Friday, and otherwise only one on-call
+//!   analyst (`min(1, …)`). Capacity gates *taking* incidents; work in progress is finished even
+//!   when a shift ends.
+//! * Each phase lasts an exponential time with mean `base × 1.25 / (0.25 + skill)` (so skill 1 →
+//!   `base`, skill 0 → `5 × base`), rounded up to whole ticks, at least 1. Bases: triage 15 min
+//!   (`detect` skill), containment 30 min and eradication 1 h (`contain` skill), recovery the host
+//!   group's `restore_time` (`recover` skill). The skill is the team's, raised to the best
+//!   on-task assistance team's skill, taken when the phase starts.
+//! * Containment completes → the host is contained: its campaign never progresses or spreads
+//!   from it again. Recovery completes → the host is up and clean; for a wiped host the data
+//!   written since its last backup is lost: `data_mb_per_hour × (t_wipe − last_backup) / 3600`
+//!   MB, where backups happen at multiples of `backup_interval` from STARTEX (no interval → all
+//!   data since STARTEX). Every transition is an event whose `cause` is the previous one.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use bevy_ecs::prelude::{Res, ResMut, Resource};
+use rand_chacha::ChaCha8Rng;
+
+use super::campaigns::exp_secs;
+use super::clock::{SimClock, in_office_hours};
+use super::events::{EventKind, EventLog, Keys};
+use super::rng::ResponseRng;
+use super::state::{Catalog, Hosts, flag};
+use crate::scenario::model::Skills;
+
+/// Base triage time at skill 1, seconds.
+pub const TRIAGE_BASE_S: f64 = 15.0 * 60.0;
+/// Base containment time at skill 1, seconds.
+pub const CONTAIN_BASE_S: f64 = 30.0 * 60.0;
+/// Base eradication time at skill 1, seconds.
+pub const ERADICATE_BASE_S: f64 = 60.0 * 60.0;
+
+/// Incident phases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Waiting for an analyst.
+    Queued,
+    /// Being triaged.
+    Triage,
+    /// Being contained.
+    Containment,
+    /// Being eradicated.
+    Eradication,
+    /// Host being restored.
+    Recovery,
+    /// Done.
+    Closed,
+}
+
+/// One incident.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    /// Id (from 1).
+    pub id: u64,
+    /// Host slot.
+    pub host: u32,
+    /// Campaign.
+    pub campaign: u32,
+    /// Nation.
+    pub nation: u32,
+    /// Current phase.
+    pub phase: Phase,
+    /// Latest event of the incident.
+    pub last_event: u64,
+}
+
+/// Incidents and team runtime state.
+#[derive(Resource, Debug, Default)]
+pub struct ResponseBook {
+    /// All incidents; index = id − 1.
+    pub incidents: Vec<Incident>,
+    /// FIFO queue per nation (incident ids).
+    pub queues: Vec<VecDeque<u64>>,
+    /// Analysts busy per nation.
+    pub busy: Vec<u32>,
+    /// Analyst change from injects per nation.
+    pub capacity_delta: Vec<i64>,
+    /// Assistance analysts on task per nation.
+    pub assist_size: Vec<u32>,
+    /// Best on-task assistance skills per nation.
+    pub assist_skills: Vec<Option<Skills>>,
+    /// Phase ends by tick (incident ids).
+    pub agenda: BTreeMap<u64, Vec<u64>>,
+}
+
+/// Mean phase duration in seconds for a skill (see module docs).
+pub fn phase_mean_secs(base: f64, skill: f64) -> f64 {
+    base * 1.25 / (0.25 + skill.clamp(0.0, 1.0))
+}
+
+impl ResponseBook {
+    /// Empty book for `nations` nations.
+    pub fn new(nations: usize) -> Self {
+        ResponseBook {
+            queues: vec![VecDeque::new(); nations],
+            busy: vec![0; nations],
+            capacity_delta: vec![0; nations],
+            assist_size: vec![0; nations],
+            assist_skills: vec![None; nations],
+            ..ResponseBook::default()
+        }
+    }
+
+    /// The nation's effective skills (team, raised by on-task assistance).
+    pub fn skills(&self, cat: &Catalog, nation: u32) -> Skills {
+        let base = cat.nations[nation as usize].skills;
+        match self.assist_skills[nation as usize] {
+            Some(a) => Skills {
+                detect: base.detect.max(a.detect),
+                contain: base.contain.max(a.contain),
+                recover: base.recover.max(a.recover),
+            },
+            None => base,
+        }
+    }
+
+    /// Effective detection skill.
+    pub fn detect_skill(&self, cat: &Catalog, nation: u32) -> f64 {
+        self.skills(cat, nation).detect
+    }
+
+    /// Analysts available this tick.
+    pub fn capacity(&self, cat: &Catalog, clock: &SimClock, nation: u32) -> u32 {
+        let n = &cat.nations[nation as usize];
+        let base = (i64::from(n.analysts) + self.capacity_delta[nation as usize]).clamp(0, i64::from(u32::MAX)) as u32;
+        let now = clock.startex_unix + clock.now_s() as i64;
+        let on_shift = if n.office_hours && !in_office_hours(now, n.offset_secs) { base.min(1) } else { base };
+        on_shift + self.assist_size[nation as usize]
+    }
+
+    /// Open (queued or in work) incidents of a nation.
+    pub fn open_count(&self, nation: u32) -> usize {
+        self.queues[nation as usize].len() + self.busy[nation as usize] as usize
+    }
+
+    /// Opens an incident for a detection and queues it.
+    #[allow(clippy::too_many_arguments, reason = "all are needed to log the opening")]
+    pub fn open_incident(
+        &mut self,
+        cat: &Catalog,
+        clock: &SimClock,
+        log: &mut EventLog,
+        host: u32,
+        campaign: u32,
+        nation: u32,
+        cause: u64,
+    ) -> u64 {
+        let id = self.incidents.len() as u64 + 1;
+        let ev = log.emit(
+            cat,
+            clock,
+            EventKind::IncidentOpened,
+            Keys {
+                host: Some(host),
+                campaign: Some(campaign),
+                incident: Some(id),
+                cause: Some(cause),
+                ..Keys::default()
+            },
+        );
+        self.incidents.push(Incident { id, host, campaign, nation, phase: Phase::Queued, last_event: ev });
+        self.queues[nation as usize].push_back(id);
+        id
+    }
+
+    fn start_phase(&mut self, cat: &Catalog, clock: &SimClock, rng: &mut ChaCha8Rng, id: u64, phase: Phase) {
+        let inc = &self.incidents[(id - 1) as usize];
+        let skills = self.skills(cat, inc.nation);
+        let mean = match phase {
+            Phase::Triage => phase_mean_secs(TRIAGE_BASE_S, skills.detect),
+            Phase::Containment => phase_mean_secs(CONTAIN_BASE_S, skills.contain),
+            Phase::Eradication => phase_mean_secs(ERADICATE_BASE_S, skills.contain),
+            Phase::Recovery => {
+                let g = cat.group_of(inc.host);
+                phase_mean_secs(cat.groups[g as usize].restore_secs as f64, skills.recover)
+            }
+            Phase::Queued | Phase::Closed => return,
+        };
+        let due = clock.tick + clock.ticks_min1(exp_secs(rng, mean));
+        self.incidents[(id - 1) as usize].phase = phase;
+        self.agenda.entry(due).or_default().push(id);
+    }
+}
+
+/// MB lost when a host wiped at `wiped_at_s` is restored (see module docs).
+pub fn wipe_loss_mb(data_mb_per_hour: u64, backup_secs: Option<u64>, wiped_at_s: u64) -> f64 {
+    let last_backup = match backup_secs {
+        Some(b) if b > 0 => wiped_at_s / b * b,
+        _ => 0,
+    };
+    data_mb_per_hour as f64 * (wiped_at_s - last_backup) as f64 / 3600.0
+}
+
+/// Response phase: finish due phases, then hand queued incidents to free analysts.
+pub fn respond_to_incidents(
+    clock: Res<SimClock>,
+    cat: Res<Catalog>,
+    mut hosts: ResMut<Hosts>,
+    mut book: ResMut<ResponseBook>,
+    mut rng: ResMut<ResponseRng>,
+    mut log: ResMut<EventLog>,
+) {
+    let rng = &mut rng.0;
+    let mut due = book.agenda.remove(&clock.tick).unwrap_or_default();
+    due.sort_unstable();
+    for id in due {
+        let inc = book.incidents[(id - 1) as usize].clone();
+        let keys = Keys {
+            host: Some(inc.host),
+            campaign: Some(inc.campaign),
+            incident: Some(id),
+            cause: Some(inc.last_event),
+            ..Keys::default()
+        };
+        let (kind, next) = match inc.phase {
+            Phase::Triage => (EventKind::TriageCompleted, Phase::Containment),
+            Phase::Containment => {
+                hosts.contain(inc.host);
+                (EventKind::HostContained, Phase::Eradication)
+            }
+            Phase::Eradication => (EventKind::HostEradicated, Phase::Recovery),
+            Phase::Recovery => (EventKind::HostRecovered, Phase::Closed),
+            Phase::Queued | Phase::Closed => continue,
+        };
+        let mut lost = None;
+        if kind == EventKind::HostRecovered {
+            let h = inc.host as usize;
+            if hosts.flags[h] & flag::WIPED != 0 {
+                let g = &cat.groups[hosts.group[h] as usize];
+                lost = Some(wipe_loss_mb(g.data_mb_per_hour, g.backup_secs, hosts.wiped_at_s[h]));
+            }
+            hosts.restore(&cat, inc.host);
+        }
+        let ev = log.emit(&cat, &clock, kind, keys);
+        book.incidents[(id - 1) as usize].last_event = ev;
+        if let Some(mb) = lost {
+            log.emit(
+                &cat,
+                &clock,
+                EventKind::DataLost,
+                Keys { cause: Some(ev), value: Some(mb), detail: Some("wipe_restore"), ..keys },
+            );
+        }
+        if next == Phase::Closed {
+            book.incidents[(id - 1) as usize].phase = Phase::Closed;
+            book.busy[inc.nation as usize] -= 1;
+        } else {
+            book.start_phase(&cat, &clock, rng, id, next);
+        }
+    }
+    for n in 0..cat.nations.len() as u32 {
+        let cap = book.capacity(&cat, &clock, n);
+        while book.busy[n as usize] < cap {
+            let Some(id) = book.queues[n as usize].pop_front() else {
+                break;
+            };
+            book.busy[n as usize] += 1;
+            let inc = book.incidents[(id - 1) as usize].clone();
+            let ev = log.emit(
+                &cat,
+                &clock,
+                EventKind::IncidentAcknowledged,
+                Keys {
+                    host: Some(inc.host),
+                    campaign: Some(inc.campaign),
+                    incident: Some(id),
+                    cause: Some(inc.last_event),
+                    ..Keys::default()
+                },
+            );
+            book.incidents[(id - 1) as usize].last_event = ev;
+            book.start_phase(&cat, &clock, rng, id, Phase::Triage);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::model::WorkPattern;
+    use crate::sim::testkit::*;
+    use bevy_ecs::system::RunSystemOnce;
+
+    #[test]
+    fn incidents_are_taken_fifo_up_to_capacity_and_run_to_recovery() {
+        let mut s = tiny(&[("SEG-A", "GA", 3, 1.0)]);
+        s.nations[0].team.analysts = 2;
+        let mut w = world(&s);
+        w.resource_scope(|w, mut book: bevy_ecs::prelude::Mut<ResponseBook>| {
+            let (cat, clock) = (w.resource::<Catalog>().clone(), w.resource::<SimClock>().clone());
+            let mut log = EventLog::default();
+            for h in 0..3 {
+                book.open_incident(&cat, &clock, &mut log, h, 0, 0, 0);
+            }
+            w.resource_mut::<EventLog>().events.extend(log.events);
+        });
+        w.run_system_once(respond_to_incidents).unwrap();
+        let book = w.resource::<ResponseBook>();
+        assert_eq!(book.busy[0], 2);
+        assert_eq!(book.queues[0].iter().copied().collect::<Vec<_>>(), vec![3], "incident 3 waits");
+        for t in 1..2000 {
+            at_tick(&mut w, t);
+            w.run_system_once(respond_to_incidents).unwrap();
+        }
+        assert_eq!(count(&w, EventKind::HostRecovered), 3);
+        assert_eq!(count(&w, EventKind::HostContained), 3);
+        assert_eq!(w.resource::<ResponseBook>().open_count(0), 0);
+    }
+
+    #[test]
+    fn office_hours_teams_have_one_analyst_off_hours() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        s.nations[0].team.schedule = WorkPattern::OfficeHours;
+        s.nations[0].team.analysts = 5;
+        let w = world(&s);
+        let (cat, book) = (w.resource::<Catalog>(), w.resource::<ResponseBook>());
+        let mut clock = w.resource::<SimClock>().clone();
+        // STARTEX defaults to Monday 08:00 UTC.
+        assert_eq!(book.capacity(cat, &clock, 0), 5);
+        clock.tick = 9 * 60; // 17:00
+        assert_eq!(book.capacity(cat, &clock, 0), 1);
+        clock.tick = 5 * 24 * 60 + 2 * 60; // Saturday 10:00
+        assert_eq!(book.capacity(cat, &clock, 0), 1);
+        clock.tick = 7 * 24 * 60; // next Monday 08:00
+        assert_eq!(book.capacity(cat, &clock, 0), 5);
+    }
+
+    #[test]
+    fn phase_means_scale_with_skill() {
+        assert!((phase_mean_secs(600.0, 1.0) - 600.0).abs() < 1e-9);
+        assert!((phase_mean_secs(600.0, 0.0) - 3000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn wipe_loss_counts_since_last_backup() {
+        // Backups every 6 h; wiped at 8 h → 2 h of data at 50 MB/h.
+        assert!((wipe_loss_mb(50, Some(6 * 3600), 8 * 3600) - 100.0).abs() < 1e-9);
+        // No backups: everything since STARTEX.
+        assert!((wipe_loss_mb(50, None, 8 * 3600) - 400.0).abs() < 1e-9);
+        // Wiped exactly at a backup: nothing lost.
+        assert_eq!(wipe_loss_mb(50, Some(3600), 7200), 0.0);
+    }
+}

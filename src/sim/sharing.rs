@@ -1,0 +1,182 @@
+//! Owns the Sharing phase: which nation holds indicators for which campaign, and their travel
+//! to partner nations under sharing agreements.
+//!
+//! * A nation's first detection of a campaign gives it the campaign's indicators and sends them,
+//!   under every agreement whose `between` lists it, to every other member, provided the
+//!   campaign's `tlp` ≤ the agreement's `tlp_ceiling`. They arrive `ceil(latency / tick)` ticks
+//!   later (latency 0 → the same tick). Received indicators are not forwarded again.
+//! * A `share_indicators` inject hands them over directly (Injects phase).
+//! * Holding indicators doubles the nation's detection probability for that campaign (capped at 1)
+//!   from the next Detection phase on; see `detection.rs`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bevy_ecs::prelude::{MessageReader, Res, ResMut, Resource};
+
+use super::clock::SimClock;
+use super::events::{Detected, EventKind, EventLog, Keys};
+use super::state::Catalog;
+use crate::scenario::model::Tlp;
+
+/// A compiled sharing agreement.
+#[derive(Debug, Clone)]
+pub struct AgreementDef {
+    /// Member nations.
+    pub members: Vec<u32>,
+    /// Latency in ticks.
+    pub latency_ticks: u64,
+    /// Most restrictive TLP carried.
+    pub ceiling: Tlp,
+}
+
+/// Indicator holdings and shipments.
+#[derive(Resource, Debug, Default)]
+pub struct Intel {
+    /// Campaign count (row stride of `held`).
+    pub n_campaigns: usize,
+    /// `held[nation × n_campaigns + campaign]`.
+    pub held: Vec<bool>,
+    /// Agreements.
+    pub agreements: Vec<AgreementDef>,
+    /// (nation, campaign) pairs that have already sent their own indicators.
+    pub sent: BTreeSet<(u32, u32)>,
+    /// Arrivals by tick: (nation, campaign, cause event).
+    pub in_flight: BTreeMap<u64, Vec<(u32, u32, u64)>>,
+}
+
+impl Intel {
+    /// Empty holdings.
+    pub fn new(nations: usize, campaigns: usize, agreements: Vec<AgreementDef>) -> Self {
+        Intel { n_campaigns: campaigns, held: vec![false; nations * campaigns], agreements, ..Intel::default() }
+    }
+
+    /// Whether a nation holds a campaign's indicators.
+    pub fn holds(&self, nation: u32, campaign: u32) -> bool {
+        self.held.get(nation as usize * self.n_campaigns + campaign as usize).copied().unwrap_or(false)
+    }
+
+    /// Gives a nation a campaign's indicators; true if it did not hold them yet.
+    pub fn grant(&mut self, nation: u32, campaign: u32) -> bool {
+        let i = nation as usize * self.n_campaigns + campaign as usize;
+        match self.held.get_mut(i) {
+            Some(h) if !*h => {
+                *h = true;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Sharing phase.
+pub fn share_indicators(
+    clock: Res<SimClock>,
+    cat: Res<Catalog>,
+    mut intel: ResMut<Intel>,
+    mut log: ResMut<EventLog>,
+    mut detected: MessageReader<Detected>,
+) {
+    let now = clock.tick;
+    for d in detected.read() {
+        intel.grant(d.nation, d.campaign);
+        if !intel.sent.insert((d.nation, d.campaign)) {
+            continue;
+        }
+        let tlp = cat.campaigns[d.campaign as usize].tlp;
+        let mut shipments = Vec::new();
+        for a in intel.agreements.iter().filter(|a| a.members.contains(&d.nation) && tlp <= a.ceiling) {
+            let partners: Vec<u32> = a.members.iter().copied().filter(|&m| m != d.nation).collect();
+            if !partners.is_empty() {
+                shipments.push((a.latency_ticks, partners));
+            }
+        }
+        for (latency, partners) in shipments {
+            let ev = log.emit(
+                &cat,
+                &clock,
+                EventKind::IndicatorsShared,
+                Keys {
+                    nation: Some(d.nation),
+                    campaign: Some(d.campaign),
+                    cause: Some(d.event),
+                    value: Some(partners.len() as f64),
+                    ..Keys::default()
+                },
+            );
+            let arrivals = intel.in_flight.entry(now + latency).or_default();
+            arrivals.extend(partners.into_iter().map(|m| (m, d.campaign, ev)));
+        }
+    }
+    while intel.in_flight.first_key_value().is_some_and(|(&t, _)| t <= now) {
+        let Some((_, arrivals)) = intel.in_flight.pop_first() else {
+            break;
+        };
+        for (m, c, cause) in arrivals {
+            if intel.grant(m, c) {
+                log.emit(
+                    &cat,
+                    &clock,
+                    EventKind::IndicatorsReceived,
+                    Keys { nation: Some(m), campaign: Some(c), cause: Some(cause), ..Keys::default() },
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::duration::Duration;
+    use crate::scenario::model::SharingAgreement;
+    use crate::sim::testkit::*;
+    use bevy_ecs::message::Messages;
+    use bevy_ecs::system::RunSystemOnce;
+
+    #[test]
+    fn indicators_arrive_after_the_latency() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        let mut lva = s.nations[0].clone();
+        lva.id = "LVA".into();
+        lva.team.id = "CERT-LV".into();
+        lva.segments.clear();
+        s.nations.push(lva);
+        s.campaigns.push(campaign("C", &["GA"], vec![stage("a", 0.0, MIN)]));
+        s.sharing.push(SharingAgreement {
+            id: "B".into(),
+            between: vec!["EST".into(), "LVA".into()],
+            latency: Duration(2 * MIN),
+            tlp_ceiling: Tlp::Amber,
+        });
+        let mut w = world(&s);
+        w.resource_mut::<Messages<Detected>>().write(Detected { host: 0, campaign: 0, nation: 0, event: 0 });
+        w.run_system_once(share_indicators).unwrap();
+        assert_eq!(kinds(&w), vec![EventKind::IndicatorsShared]);
+        assert!(w.resource::<Intel>().holds(0, 0));
+        at_tick(&mut w, 1);
+        w.run_system_once(share_indicators).unwrap();
+        assert!(!w.resource::<Intel>().holds(1, 0));
+        at_tick(&mut w, 2);
+        w.run_system_once(share_indicators).unwrap();
+        assert!(w.resource::<Intel>().holds(1, 0));
+        assert_eq!(kinds(&w), vec![EventKind::IndicatorsShared, EventKind::IndicatorsReceived]);
+    }
+
+    #[test]
+    fn grant_once() {
+        let mut intel = Intel::new(2, 3, vec![]);
+        assert!(!intel.holds(1, 2));
+        assert!(intel.grant(1, 2));
+        assert!(!intel.grant(1, 2));
+        assert!(intel.holds(1, 2));
+        assert!(!intel.holds(0, 2));
+        assert!(!intel.grant(5, 0));
+    }
+
+    #[test]
+    fn tlp_orders_for_ceilings() {
+        assert!(Tlp::Amber <= Tlp::Amber);
+        assert!(Tlp::Red > Tlp::Amber);
+        assert!(Tlp::Green < Tlp::AmberStrict);
+    }
+}

@@ -1,0 +1,591 @@
+//! Owns the Log phase (folding each tick's new events into per-nation and per-campaign tallies
+//! held as components on the nation and campaign entities, and into per-host records) and the
+//! end-of-run [`RunSummary`] built from them.
+//!
+//! The summary tells the story a terminal report needs: per campaign how far it got and whether
+//! it reached its impact or was stopped; per nation what was compromised, detected, contained,
+//! recovered, lost, and which services went down for how long; every assistance request with
+//! its timestamps; and a host table (only hosts that took part in the run, by readable name).
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::{Component, Local, Query, Res, ResMut, Resource};
+use bevy_ecs::world::World;
+use serde::{Deserialize, Serialize};
+
+use super::assistance::AssistanceBook;
+use super::clock::{SimClock, format_utc};
+use super::events::{EventKind, EventLog};
+use super::response::ResponseBook;
+use super::services::ServiceBook;
+use super::state::{CampaignIndex, Catalog, NationIndex};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testkit::*;
+    use crate::sim::{RunConfig, run};
+
+    #[test]
+    fn tallies_match_the_event_log() {
+        let mut s = tiny(&[("SEG-A", "GA", 20, 0.3)]);
+        let mut spread = stage("spread", 0.5, 5 * MIN);
+        spread.lateral = Some(crate::scenario::model::Lateral {
+            reach: crate::scenario::model::Reach::Segment,
+            fanout: 1,
+            repeat: true,
+        });
+        s.campaigns.push(campaign("C", &["GA"], vec![spread]));
+        let out = run(&s, &RunConfig { seed: 3, run_index: 0 });
+        let n = |k: EventKind| out.events.iter().filter(|e| e.kind == k).count() as u64;
+        let nat = &out.summary.nations[0];
+        assert_eq!(nat.hosts_compromised, n(EventKind::HostCompromised));
+        assert_eq!(nat.hosts_detected, n(EventKind::HostDetected));
+        assert_eq!(nat.hosts_contained, n(EventKind::HostContained));
+        assert_eq!(nat.hosts_recovered, n(EventKind::HostRecovered));
+        assert_eq!(out.summary.campaigns[0].hosts_compromised, n(EventKind::HostCompromised));
+        assert_eq!(out.summary.campaigns[0].furthest_stage.as_deref(), Some("spread"));
+        assert!(out.summary.hosts.iter().all(|h| h.name.starts_with("GA-00")));
+    }
+}
+
+/// Running counters of one nation (component on the nation entity).
+#[derive(Component, Debug, Clone, Default)]
+pub struct NationTally {
+    /// Host compromises.
+    pub compromised: u64,
+    /// Detections.
+    pub detected: u64,
+    /// Containments.
+    pub contained: u64,
+    /// Recoveries.
+    pub recovered: u64,
+    /// Incidents opened.
+    pub incidents: u64,
+    /// MB lost.
+    pub data_lost_mb: f64,
+    /// Indicators received (campaign, partner or inject).
+    pub indicators_received: u64,
+    /// First compromise, seconds.
+    pub first_compromise_s: Option<u64>,
+    /// First detection, seconds.
+    pub first_detection_s: Option<u64>,
+}
+
+/// Running counters of one campaign (component on the campaign entity).
+#[derive(Component, Debug, Clone, Default)]
+pub struct CampaignTally {
+    /// Start, seconds.
+    pub started_s: Option<u64>,
+    /// Host compromises.
+    pub compromised: u64,
+    /// Detections.
+    pub detected: u64,
+    /// Containments.
+    pub contained: u64,
+    /// Furthest stage completed by any host.
+    pub furthest_stage: Option<u32>,
+    /// Impacts applied.
+    pub impacts: u64,
+    /// First compromise, seconds.
+    pub first_compromise_s: Option<u64>,
+    /// First detection, seconds.
+    pub first_detection_s: Option<u64>,
+    /// First impact, seconds.
+    pub first_impact_s: Option<u64>,
+}
+
+/// Per-host record, raw.
+#[derive(Debug, Clone, Default)]
+pub struct HostTrace {
+    campaign: Option<u32>,
+    furthest_stage: Option<u32>,
+    compromised_s: Option<u64>,
+    detected_s: Option<u64>,
+    contained_s: Option<u64>,
+    recovered_s: Option<u64>,
+    impact: Option<&'static str>,
+    data_lost_mb: f64,
+}
+
+/// Hosts that took part in the run.
+#[derive(Resource, Debug, Default)]
+pub struct HostRecords(pub BTreeMap<u32, HostTrace>);
+
+fn first(slot: &mut Option<u64>, t: u64) {
+    slot.get_or_insert(t);
+}
+
+/// Log phase: fold the events emitted since the last fold.
+pub fn fold_events(
+    log: Res<EventLog>,
+    mut cursor: Local<usize>,
+    mut records: ResMut<HostRecords>,
+    mut nations: Query<(&NationIndex, &mut NationTally)>,
+    mut campaigns: Query<(&CampaignIndex, &mut CampaignTally)>,
+) {
+    let start = *cursor;
+    if start >= log.events.len() {
+        return;
+    }
+    *cursor = log.events.len();
+    let new = &log.keys[start..];
+    let times = &log.events[start..];
+    let mut per_nation: BTreeMap<u32, NationTally> = BTreeMap::new();
+    let mut per_campaign: BTreeMap<u32, CampaignTally> = BTreeMap::new();
+    for ((kind, k), e) in new.iter().zip(times) {
+        let t = e.time_s;
+        let mut nt = k.nation.map(|n| per_nation.entry(n).or_default());
+        let mut ct = k.campaign.map(|c| per_campaign.entry(c).or_default());
+        let mut hr = k.host.map(|h| records.0.entry(h).or_default());
+        match kind {
+            EventKind::CampaignStarted => {
+                if let Some(c) = ct.as_mut() {
+                    first(&mut c.started_s, t);
+                }
+            }
+            EventKind::HostCompromised => {
+                if let Some(n) = nt.as_mut() {
+                    n.compromised += 1;
+                    first(&mut n.first_compromise_s, t);
+                }
+                if let Some(c) = ct.as_mut() {
+                    c.compromised += 1;
+                    first(&mut c.first_compromise_s, t);
+                }
+                if let Some(h) = hr.as_mut() {
+                    h.campaign = k.campaign;
+                    first(&mut h.compromised_s, t);
+                }
+            }
+            EventKind::StageCompleted => {
+                if let Some(c) = ct.as_mut() {
+                    c.furthest_stage = c.furthest_stage.max(k.stage);
+                }
+                if let Some(h) = hr.as_mut() {
+                    h.furthest_stage = h.furthest_stage.max(k.stage);
+                }
+            }
+            EventKind::ImpactApplied => {
+                if let Some(c) = ct.as_mut() {
+                    c.impacts += 1;
+                    first(&mut c.first_impact_s, t);
+                }
+                if let Some(h) = hr.as_mut() {
+                    h.impact = k.detail;
+                }
+            }
+            EventKind::HostDetected => {
+                if let Some(n) = nt.as_mut() {
+                    n.detected += 1;
+                    first(&mut n.first_detection_s, t);
+                }
+                if let Some(c) = ct.as_mut() {
+                    c.detected += 1;
+                    first(&mut c.first_detection_s, t);
+                }
+                if let Some(h) = hr.as_mut() {
+                    first(&mut h.detected_s, t);
+                }
+            }
+            EventKind::IncidentOpened => {
+                if let Some(n) = nt.as_mut() {
+                    n.incidents += 1;
+                }
+            }
+            EventKind::HostContained => {
+                if let Some(n) = nt.as_mut() {
+                    n.contained += 1;
+                }
+                if let Some(c) = ct.as_mut() {
+                    c.contained += 1;
+                }
+                if let Some(h) = hr.as_mut() {
+                    first(&mut h.contained_s, t);
+                }
+            }
+            EventKind::HostRecovered => {
+                if let Some(n) = nt.as_mut() {
+                    n.recovered += 1;
+                }
+                if let Some(h) = hr.as_mut() {
+                    first(&mut h.recovered_s, t);
+                }
+            }
+            EventKind::DataLost => {
+                let mb = k.value.unwrap_or(0.0);
+                if let Some(n) = nt.as_mut() {
+                    n.data_lost_mb += mb;
+                }
+                if let Some(h) = hr.as_mut() {
+                    h.data_lost_mb += mb;
+                }
+            }
+            EventKind::IndicatorsReceived => {
+                if let Some(n) = nt.as_mut() {
+                    n.indicators_received += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    for (idx, mut tally) in &mut nations {
+        if let Some(d) = per_nation.get(&idx.0) {
+            tally.compromised += d.compromised;
+            tally.detected += d.detected;
+            tally.contained += d.contained;
+            tally.recovered += d.recovered;
+            tally.incidents += d.incidents;
+            tally.data_lost_mb += d.data_lost_mb;
+            tally.indicators_received += d.indicators_received;
+            tally.first_compromise_s = tally.first_compromise_s.or(d.first_compromise_s);
+            tally.first_detection_s = tally.first_detection_s.or(d.first_detection_s);
+        }
+    }
+    for (idx, mut tally) in &mut campaigns {
+        if let Some(d) = per_campaign.get(&idx.0) {
+            tally.started_s = tally.started_s.or(d.started_s);
+            tally.compromised += d.compromised;
+            tally.detected += d.detected;
+            tally.contained += d.contained;
+            tally.furthest_stage = tally.furthest_stage.max(d.furthest_stage);
+            tally.impacts += d.impacts;
+            tally.first_compromise_s = tally.first_compromise_s.or(d.first_compromise_s);
+            tally.first_detection_s = tally.first_detection_s.or(d.first_detection_s);
+            tally.first_impact_s = tally.first_impact_s.or(d.first_impact_s);
+        }
+    }
+}
+
+/// What a campaign achieved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignSummary {
+    /// Campaign id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Start, seconds from STARTEX (None: never started).
+    pub started_s: Option<u64>,
+    /// `not_started`, `impact`, `stopped` (every compromised host contained or recovered before
+    /// impact), or `running` (hosts still active at ENDEX without impact).
+    pub outcome: String,
+    /// Stages in the kill chain.
+    pub stages: u32,
+    /// Furthest stage completed by any host (id).
+    pub furthest_stage: Option<String>,
+    /// Its index (0-based).
+    pub furthest_stage_index: Option<u32>,
+    /// The stage the campaign was stopped at / is at: the stage after the furthest completed.
+    pub stopped_at_stage: Option<String>,
+    /// Host compromises.
+    pub hosts_compromised: u64,
+    /// Hosts detected.
+    pub hosts_detected: u64,
+    /// Hosts contained.
+    pub hosts_contained: u64,
+    /// Impacts applied.
+    pub impacts: u64,
+    /// First compromise, seconds.
+    pub first_compromise_s: Option<u64>,
+    /// First detection, seconds.
+    pub first_detection_s: Option<u64>,
+    /// First impact, seconds.
+    pub first_impact_s: Option<u64>,
+}
+
+/// One service's availability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    /// Service id.
+    pub id: String,
+    /// Owning nation.
+    pub nation: String,
+    /// Availability weight.
+    pub weight: f64,
+    /// Ticks up.
+    pub up_ticks: u64,
+    /// Ticks down.
+    pub down_ticks: u64,
+    /// Seconds down.
+    pub down_s: u64,
+    /// Fraction of the run up.
+    pub uptime: f64,
+    /// Number of outages.
+    pub outages: u32,
+    /// Down at ENDEX.
+    pub down_at_endex: bool,
+}
+
+/// What happened to one nation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NationSummary {
+    /// Nation id.
+    pub id: String,
+    /// Team id.
+    pub team: String,
+    /// Host compromises.
+    pub hosts_compromised: u64,
+    /// Detections.
+    pub hosts_detected: u64,
+    /// Containments.
+    pub hosts_contained: u64,
+    /// Recoveries.
+    pub hosts_recovered: u64,
+    /// Incidents opened.
+    pub incidents_opened: u64,
+    /// Incidents still open at ENDEX.
+    pub incidents_open_at_endex: u64,
+    /// MB lost.
+    pub data_lost_mb: f64,
+    /// Indicator deliveries received.
+    pub indicators_received: u64,
+    /// Services that went down at least once.
+    pub services_down: Vec<String>,
+    /// Seconds of service down-time, summed over its services.
+    pub service_down_s: u64,
+    /// First compromise, seconds.
+    pub first_compromise_s: Option<u64>,
+    /// First detection, seconds.
+    pub first_detection_s: Option<u64>,
+}
+
+/// One assistance request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssistanceRecord {
+    /// Requesting nation.
+    pub nation: String,
+    /// Provider.
+    pub provider: String,
+    /// Why (`policy_backlog`, `policy_severity`, `inject`).
+    pub reason: String,
+    /// Requested, seconds.
+    pub requested_s: u64,
+    /// Approved, seconds.
+    pub approved_s: Option<u64>,
+    /// On task, seconds.
+    pub on_task_s: Option<u64>,
+    /// Off task, seconds.
+    pub off_task_s: Option<u64>,
+}
+
+/// One host that took part in the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HostRecord {
+    /// Readable name, e.g. `EST-GOV-WS-0012`.
+    pub name: String,
+    /// Nation.
+    pub nation: String,
+    /// Segment.
+    pub segment: String,
+    /// Host group.
+    pub group: String,
+    /// Campaign that (last) compromised it.
+    pub campaign: Option<String>,
+    /// Furthest stage completed.
+    pub furthest_stage: Option<String>,
+    /// First compromise, seconds.
+    pub compromised_s: Option<u64>,
+    /// First detection, seconds.
+    pub detected_s: Option<u64>,
+    /// First containment, seconds.
+    pub contained_s: Option<u64>,
+    /// First recovery, seconds.
+    pub recovered_s: Option<u64>,
+    /// Impact applied to it.
+    pub impact: Option<String>,
+    /// MB lost from it.
+    pub data_lost_mb: f64,
+}
+
+/// The run's result, for reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// Exercise id.
+    pub exercise: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Run index.
+    pub run_index: u64,
+    /// STARTEX, UTC.
+    pub startex: String,
+    /// Tick length, seconds.
+    pub tick_s: u64,
+    /// Ticks simulated.
+    pub ticks_run: u64,
+    /// Simulated seconds.
+    pub duration_s: u64,
+    /// Hosts in the exercise.
+    pub hosts_total: u64,
+    /// Events logged.
+    pub events: u64,
+    /// First compromise anywhere, seconds.
+    pub first_compromise_s: Option<u64>,
+    /// First detection anywhere, seconds.
+    pub first_detection_s: Option<u64>,
+    /// MB lost in total.
+    pub data_lost_mb: f64,
+    /// Per campaign.
+    pub campaigns: Vec<CampaignSummary>,
+    /// Per nation.
+    pub nations: Vec<NationSummary>,
+    /// Per service.
+    pub services: Vec<ServiceSummary>,
+    /// Assistance requests.
+    pub assistance: Vec<AssistanceRecord>,
+    /// Hosts that took part (sorted by slot).
+    pub hosts: Vec<HostRecord>,
+}
+
+/// Builds the summary from the world at ENDEX.
+pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
+    let mut nation_tallies: Vec<(u32, NationTally)> =
+        world.query::<(&NationIndex, &NationTally)>().iter(world).map(|(i, t)| (i.0, t.clone())).collect();
+    nation_tallies.sort_by_key(|(i, _)| *i);
+    let mut campaign_tallies: Vec<(u32, CampaignTally)> =
+        world.query::<(&CampaignIndex, &CampaignTally)>().iter(world).map(|(i, t)| (i.0, t.clone())).collect();
+    campaign_tallies.sort_by_key(|(i, _)| *i);
+    let cat = world.resource::<Catalog>();
+    let clock = world.resource::<SimClock>();
+    let services = world.resource::<ServiceBook>();
+    let response = world.resource::<ResponseBook>();
+    let assistance = world.resource::<AssistanceBook>();
+    let records = world.resource::<HostRecords>();
+    let log = world.resource::<EventLog>();
+    let end = clock.n_ticks;
+    let secs = |t: u64| t * clock.tick_secs;
+
+    let service_summaries: Vec<ServiceSummary> = (0..services.defs.len())
+        .map(|i| {
+            let down = services.down_ticks_at(i, end).min(end);
+            ServiceSummary {
+                id: cat.services[i].clone(),
+                nation: cat.nations[services.defs[i].nation as usize].id.clone(),
+                weight: services.defs[i].weight,
+                up_ticks: end - down,
+                down_ticks: down,
+                down_s: secs(down),
+                uptime: if end == 0 { 1.0 } else { (end - down) as f64 / end as f64 },
+                outages: services.outages[i],
+                down_at_endex: !services.up[i],
+            }
+        })
+        .collect();
+
+    let campaigns = campaign_tallies
+        .iter()
+        .map(|(i, t)| {
+            let def = &cat.campaigns[*i as usize];
+            let next_stage = t.furthest_stage.map_or(0, |s| s as usize + 1);
+            let outcome = if t.started_s.is_none() {
+                "not_started"
+            } else if t.impacts > 0 {
+                "impact"
+            } else if t.compromised > 0 && t.contained >= t.compromised {
+                "stopped"
+            } else {
+                "running"
+            };
+            CampaignSummary {
+                id: def.id.clone(),
+                name: def.name.clone(),
+                started_s: t.started_s,
+                outcome: outcome.to_string(),
+                stages: def.stages.len() as u32,
+                furthest_stage: t.furthest_stage.and_then(|s| def.stages.get(s as usize)).map(|s| s.id.clone()),
+                furthest_stage_index: t.furthest_stage,
+                stopped_at_stage: if t.impacts > 0 { None } else { def.stages.get(next_stage).map(|s| s.id.clone()) },
+                hosts_compromised: t.compromised,
+                hosts_detected: t.detected,
+                hosts_contained: t.contained,
+                impacts: t.impacts,
+                first_compromise_s: t.first_compromise_s,
+                first_detection_s: t.first_detection_s,
+                first_impact_s: t.first_impact_s,
+            }
+        })
+        .collect();
+
+    let nations: Vec<NationSummary> = nation_tallies
+        .iter()
+        .map(|(i, t)| {
+            let n = &cat.nations[*i as usize];
+            let mine: Vec<&ServiceSummary> = service_summaries.iter().filter(|s| s.nation == n.id).collect();
+            NationSummary {
+                id: n.id.clone(),
+                team: n.team_id.clone(),
+                hosts_compromised: t.compromised,
+                hosts_detected: t.detected,
+                hosts_contained: t.contained,
+                hosts_recovered: t.recovered,
+                incidents_opened: t.incidents,
+                incidents_open_at_endex: response.open_count(*i) as u64,
+                data_lost_mb: t.data_lost_mb,
+                indicators_received: t.indicators_received,
+                services_down: mine.iter().filter(|s| s.outages > 0).map(|s| s.id.clone()).collect(),
+                service_down_s: mine.iter().map(|s| s.down_s).sum(),
+                first_compromise_s: t.first_compromise_s,
+                first_detection_s: t.first_detection_s,
+            }
+        })
+        .collect();
+
+    let assistance_records = assistance
+        .deployments
+        .iter()
+        .map(|d| AssistanceRecord {
+            nation: cat.nations[d.nation as usize].id.clone(),
+            provider: cat.providers[d.provider as usize].clone(),
+            reason: d.reason.to_string(),
+            requested_s: secs(d.requested),
+            approved_s: d.approved.map(secs),
+            on_task_s: d.on_task.map(secs),
+            off_task_s: d.off_task.map(secs),
+        })
+        .collect();
+
+    let hosts = records
+        .0
+        .iter()
+        .map(|(&h, r)| {
+            let g = &cat.groups[cat.group_of(h) as usize];
+            let camp = r.campaign.and_then(|c| cat.campaigns.get(c as usize));
+            HostRecord {
+                name: cat.host_name(h),
+                nation: cat.nations[g.nation as usize].id.clone(),
+                segment: cat.segments[g.segment as usize].id.clone(),
+                group: g.id.clone(),
+                campaign: camp.map(|c| c.id.clone()),
+                furthest_stage: camp
+                    .zip(r.furthest_stage)
+                    .and_then(|(c, s)| c.stages.get(s as usize))
+                    .map(|s| s.id.clone()),
+                compromised_s: r.compromised_s,
+                detected_s: r.detected_s,
+                contained_s: r.contained_s,
+                recovered_s: r.recovered_s,
+                impact: r.impact.map(str::to_string),
+                data_lost_mb: r.data_lost_mb,
+            }
+        })
+        .collect();
+
+    RunSummary {
+        exercise: cat.exercise_id.clone(),
+        seed,
+        run_index,
+        startex: format_utc(clock.startex_unix),
+        tick_s: clock.tick_secs,
+        ticks_run: end,
+        duration_s: secs(end),
+        hosts_total: u64::from(cat.n_hosts),
+        events: log.events.len() as u64,
+        first_compromise_s: nation_tallies.iter().filter_map(|(_, t)| t.first_compromise_s).min(),
+        first_detection_s: nation_tallies.iter().filter_map(|(_, t)| t.first_detection_s).min(),
+        data_lost_mb: nation_tallies.iter().map(|(_, t)| t.data_lost_mb).sum(),
+        campaigns,
+        nations,
+        services: service_summaries,
+        assistance: assistance_records,
+        hosts,
+    }
+}

@@ -1,0 +1,549 @@
+//! Scenario-level tests of the simulation engine, on small scenarios built in code.
+
+use cydex::scenario::duration::Duration;
+use cydex::scenario::model::*;
+use cydex::sim::events::EventLog;
+use cydex::sim::services::ServiceBook;
+use cydex::sim::{Event, EventKind, RunConfig, Simulation, run};
+
+// ───────────────────────────── builder helpers ─────────────────────────────
+
+const MIN: u64 = 60;
+const HOUR: u64 = 3600;
+
+fn dur(s: u64) -> Duration {
+    Duration(s)
+}
+
+fn skills(detect: f64, contain: f64, recover: f64) -> Skills {
+    Skills { detect, contain, recover }
+}
+
+fn scenario(tick_s: u64, duration_s: u64, nations: Vec<Nation>) -> Scenario {
+    Scenario {
+        cydex: 1,
+        exercise: Exercise {
+            id: "TEST".into(),
+            title: "test".into(),
+            description: String::new(),
+            kind: ExerciseType::Drill,
+            mode: ExerciseMode::Cooperative,
+            tlp: Tlp::Green,
+            attack_version: "18.1".into(),
+            startex: None,
+            sponsor: None,
+            poc: None,
+        },
+        clock: Clock { tick: dur(tick_s), duration: dur(duration_s) },
+        objectives: vec![],
+        nations,
+        links: vec![],
+        assistance: vec![],
+        sharing: vec![],
+        campaigns: vec![],
+        msel: vec![],
+        scoring: Scoring::default(),
+    }
+}
+
+fn nation(id: &str, segments: Vec<Segment>) -> Nation {
+    Nation {
+        id: id.into(),
+        name: None,
+        utc_offset: "+00:00".into(),
+        team: NationalTeam {
+            id: format!("CERT-{id}"),
+            name: None,
+            analysts: 4,
+            schedule: WorkPattern::TwentyFourSeven,
+            skills: skills(0.5, 0.5, 0.5),
+            assistance_policy: AssistancePolicy::default(),
+        },
+        segments,
+        services: vec![],
+    }
+}
+
+fn segment(id: &str, host_groups: Vec<HostGroup>) -> Segment {
+    Segment { id: id.into(), name: None, kind: SegmentKind::Government, host_groups }
+}
+
+fn group(id: &str, count: u64, sensors: f64) -> HostGroup {
+    HostGroup {
+        id: id.into(),
+        count,
+        role: HostRole::Workstation,
+        os: OsFamily::Windows,
+        criticality: Criticality::Medium,
+        sensors,
+        hardening: 0.0,
+        backup_interval: None,
+        restore_time: dur(HOUR),
+        data_mb_per_hour: 0,
+    }
+}
+
+fn stage(id: &str, probability: f64, cadence_s: u64) -> Stage {
+    Stage {
+        id: id.into(),
+        tactic: "TA0002".into(),
+        technique: "T1059".into(),
+        probability,
+        cadence: Delay::Fixed(dur(cadence_s)),
+        stealth: 0.0,
+        lateral: None,
+        effect: None,
+    }
+}
+
+fn campaign(id: &str, entry_groups: &[&str], stages: Vec<Stage>) -> Campaign {
+    Campaign {
+        id: id.into(),
+        name: None,
+        actor: Actor { name: "OPFOR".into(), kind: ActorKind::Criminal, sophistication: 0.0 },
+        start: Some(dur(0)),
+        tlp: Tlp::Amber,
+        targets: Targets::default(),
+        entry: Entry {
+            technique: "T1566.001".into(),
+            host_groups: entry_groups.iter().map(|s| s.to_string()).collect(),
+            footholds: 1,
+            fraction: None,
+        },
+        stages,
+    }
+}
+
+fn worm(reach: Reach, fanout: u64) -> Stage {
+    Stage { lateral: Some(Lateral { reach, fanout, repeat: true }), ..stage("spread", 1.0, 5 * MIN) }
+}
+
+fn inject(id: &str, at_s: u64, effects: Vec<InjectEffect>) -> Inject {
+    Inject {
+        id: id.into(),
+        at: Some(dur(at_s)),
+        trigger: None,
+        from: None,
+        to: None,
+        kind: InjectType::Event,
+        delivery: Delivery::SimEvent,
+        title: id.into(),
+        text: String::new(),
+        expected_action: None,
+        objectives: vec![],
+        effects,
+    }
+}
+
+fn provider(id: &str, approval_s: u64, deployment_s: u64) -> AssistanceProvider {
+    AssistanceProvider {
+        id: id.into(),
+        name: None,
+        kind: ProviderKind::NatoRrt,
+        approval: dur(approval_s),
+        deployment: dur(deployment_s),
+        deploy_mode: DeployMode::Remote,
+        on_task: dur(24 * HOUR),
+        size: 3,
+        skills: skills(0.9, 0.9, 0.9),
+        max_concurrent: 1,
+        offers: vec![],
+        serves: vec![],
+    }
+}
+
+fn cfg(seed: u64) -> RunConfig {
+    RunConfig { seed, run_index: 0 }
+}
+
+fn of_kind(events: &[Event], kind: EventKind) -> Vec<&Event> {
+    events.iter().filter(|e| e.kind == kind).collect()
+}
+
+// ───────────────────────────── behaviour ─────────────────────────────
+
+#[test]
+fn without_sensors_nothing_is_detected() {
+    let mut s = scenario(
+        MIN,
+        2 * 24 * HOUR,
+        vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-GOV-WS", 200, 0.0)])])],
+    );
+    s.nations[0].team.skills = skills(1.0, 1.0, 1.0);
+    s.campaigns.push(campaign("C1", &["EST-GOV-WS"], vec![worm(Reach::Segment, 2)]));
+    for seed in 0..5 {
+        let out = run(&s, &cfg(seed));
+        assert!(out.summary.nations[0].hosts_compromised > 50, "the worm must spread for the test to mean anything");
+        assert!(of_kind(&out.events, EventKind::HostDetected).is_empty());
+        assert_eq!(out.summary.first_detection_s, None);
+    }
+}
+
+#[test]
+fn without_links_nothing_spreads_beyond_the_entry_segment() {
+    let segs = vec![
+        segment("EST-GOV", vec![group("EST-GOV-WS", 30, 0.0)]),
+        segment("EST-MIL", vec![group("EST-MIL-WS", 30, 0.0)]),
+    ];
+    let mut s = scenario(MIN, 24 * HOUR, vec![nation("EST", segs)]);
+    s.campaigns.push(campaign("C1", &["EST-GOV-WS"], vec![worm(Reach::Linked, 3)]));
+    for seed in 0..5 {
+        let out = run(&s, &cfg(seed));
+        let hit = of_kind(&out.events, EventKind::HostCompromised);
+        assert_eq!(hit.len(), 30, "the whole entry segment falls");
+        assert!(hit.iter().all(|e| e.segment.as_deref() == Some("EST-GOV")));
+    }
+    // Contrast: with an open link, the same worm does cross.
+    s.links.push(Link { between: vec!["EST-GOV".into(), "EST-MIL".into()], filtering: 0.0 });
+    let out = run(&s, &cfg(1));
+    assert!(of_kind(&out.events, EventKind::HostCompromised).iter().any(|e| e.segment.as_deref() == Some("EST-MIL")));
+    // A fully filtering link blocks it again.
+    s.links[0].filtering = 1.0;
+    let out = run(&s, &cfg(1));
+    assert!(of_kind(&out.events, EventKind::HostCompromised).iter().all(|e| e.segment.as_deref() == Some("EST-GOV")));
+}
+
+#[test]
+fn assistance_arrives_exactly_approval_plus_deployment_after_the_request() {
+    let mut s =
+        scenario(MIN, 24 * HOUR, vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-GOV-WS", 5, 1.0)])])]);
+    s.assistance.push(provider("NATO-CRRT", 2 * HOUR, 3 * HOUR + 30 * MIN));
+    s.assistance.push(provider("EU-CRRT", 45 * MIN, HOUR));
+    // Inject-driven request.
+    s.msel.push(inject(
+        "MSEL-1",
+        HOUR,
+        vec![InjectEffect::RequestAssistance { nation: "EST".into(), provider: "NATO-CRRT".into() }],
+    ));
+    // Policy-driven request on the first detection of a medium host.
+    s.nations[0].team.assistance_policy = AssistancePolicy {
+        backlog_over: None,
+        severity_at_least: Some(Criticality::Medium),
+        providers: vec!["EU-CRRT".into()],
+    };
+    s.campaigns.push(campaign("C1", &["EST-GOV-WS"], vec![stage("x", 0.0, MIN)]));
+    let out = run(&s, &cfg(3));
+    let recs = &out.summary.assistance;
+    assert_eq!(recs.len(), 2, "{recs:?}");
+    for (r, p) in recs.iter().zip([&s.assistance[1], &s.assistance[0]]) {
+        assert_eq!(r.provider, p.id);
+        let on_task = r.on_task_s.expect("on task before ENDEX");
+        assert_eq!(on_task - r.requested_s, p.approval.secs() + p.deployment.secs());
+        assert_eq!(r.approved_s, Some(r.requested_s + p.approval.secs()));
+    }
+    assert_eq!(recs[0].reason, "policy_severity");
+    assert_eq!(recs[1].reason, "inject");
+    // The policy request is placed in the tick of the first detection.
+    let det = of_kind(&out.events, EventKind::HostDetected)[0];
+    assert_eq!(recs[0].requested_s, det.time_s);
+    // The inject fires at 1 h; its request is placed in the next tick.
+    assert_eq!(recs[1].requested_s, HOUR + MIN);
+    // Every step is an event, each caused by the previous one.
+    let steps = [EventKind::AssistanceRequested, EventKind::AssistanceApproved, EventKind::AssistanceOnTask];
+    for kind in steps {
+        assert_eq!(of_kind(&out.events, kind).len(), 2);
+    }
+    let on = of_kind(&out.events, EventKind::AssistanceOnTask)[0];
+    let approved = &out.events[(on.cause.unwrap() - 1) as usize];
+    assert_eq!(approved.kind, EventKind::AssistanceApproved);
+}
+
+#[test]
+fn a_contained_host_never_progresses() {
+    let mut s =
+        scenario(MIN, 3 * 24 * HOUR, vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-GOV-WS", 40, 1.0)])])]);
+    s.nations[0].team.skills = skills(0.3, 1.0, 0.0);
+    s.nations[0].team.analysts = 2;
+    let mut spread = worm(Reach::Segment, 1);
+    spread.cadence = Delay::Fixed(dur(20 * MIN));
+    spread.probability = 0.5;
+    s.campaigns.push(campaign("C1", &["EST-GOV-WS"], vec![stage("exec", 0.7, 10 * MIN), spread]));
+    let mut contained_checked = 0;
+    for seed in 0..8 {
+        let out = run(&s, &cfg(seed));
+        for c in of_kind(&out.events, EventKind::HostContained) {
+            contained_checked += 1;
+            let host = c.host.as_deref();
+            // Until that host is recovered, nothing the campaign does originates from it.
+            let recovered = out
+                .events
+                .iter()
+                .find(|e| e.id > c.id && e.kind == EventKind::HostRecovered && e.host.as_deref() == host);
+            let until = recovered.map_or(u64::MAX, |r| r.id);
+            let later = out.events.iter().filter(|e| e.id > c.id && e.id < until && e.host.as_deref() == host);
+            for e in later {
+                assert!(
+                    !matches!(e.kind, EventKind::StageCompleted | EventKind::ImpactApplied | EventKind::ChainCompleted),
+                    "seed {seed}: {e:?} after containment {c:?}"
+                );
+            }
+            // No host is compromised by a stage completed on the contained host after containment.
+            for e in of_kind(&out.events, EventKind::HostCompromised) {
+                let cause = &out.events[(e.cause.unwrap() - 1) as usize];
+                if cause.host.as_deref() == host && cause.kind == EventKind::StageCompleted {
+                    assert!(cause.id < c.id || cause.id > until);
+                }
+            }
+        }
+    }
+    assert!(contained_checked > 10, "too few containments to test ({contained_checked})");
+}
+
+#[test]
+fn a_host_restored_from_backup_loses_exactly_the_data_since_its_last_backup() {
+    let mut g = group("EST-GOV-FS", 1, 1.0);
+    g.backup_interval = Some(dur(6 * HOUR));
+    g.data_mb_per_hour = 60;
+    let mut s = scenario(MIN, 3 * 24 * HOUR, vec![nation("EST", vec![segment("EST-GOV", vec![g])])]);
+    s.nations[0].team.skills = skills(1.0, 1.0, 1.0);
+    let wipe = Stage { stealth: 1.0, effect: Some(Effect::Wipe), ..stage("wipe", 1.0, 8 * HOUR + 20 * MIN) };
+    let linger = stage("linger", 0.0, HOUR);
+    s.campaigns.push(campaign("C1", &["EST-GOV-FS"], vec![wipe, linger]));
+    for seed in 0..4 {
+        let out = run(&s, &cfg(seed));
+        let wiped = of_kind(&out.events, EventKind::ImpactApplied);
+        assert_eq!(wiped.len(), 1);
+        assert_eq!(wiped[0].time_s, 8 * HOUR + 20 * MIN);
+        let lost = of_kind(&out.events, EventKind::DataLost);
+        assert_eq!(lost.len(), 1, "seed {seed}: the host must be recovered");
+        assert_eq!(out.events[(lost[0].cause.unwrap() - 1) as usize].kind, EventKind::HostRecovered);
+        // Last backup at 6 h; wiped at 8 h 20 m → 2 h 20 m × 60 MB/h = 140 MB.
+        assert_eq!(lost[0].value, Some(140.0));
+        assert_eq!(out.summary.data_lost_mb, 140.0);
+        assert_eq!(out.summary.hosts[0].name, "EST-GOV-FS-0001");
+    }
+    // Without backups, everything written since STARTEX is lost: 8 h 20 m × 60 MB/h = 500 MB.
+    s.nations[0].segments[0].host_groups[0].backup_interval = None;
+    let out = run(&s, &cfg(0));
+    assert_eq!(out.summary.data_lost_mb, 500.0);
+}
+
+#[test]
+fn an_inject_fires_at_its_time_and_its_effect_is_visible_in_the_next_tick() {
+    let mut s = scenario(MIN, 2 * HOUR, vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-MAIL", 2, 0.0)])])]);
+    s.nations[0].services.push(Service {
+        id: "EST-MAIL-SVC".into(),
+        name: None,
+        runs_on: vec!["EST-MAIL".into()],
+        quorum: 0.5,
+        weight: 1.0,
+        depends_on: vec![],
+    });
+    s.msel.push(inject(
+        "MSEL-1",
+        30 * MIN,
+        vec![InjectEffect::ServiceDown { service: "EST-MAIL-SVC".into(), duration: dur(10 * MIN) }],
+    ));
+    let mut sim = Simulation::new(&s, &cfg(0));
+    let up = |sim: &Simulation| sim.world().resource::<ServiceBook>().up[0];
+    let delivered = |sim: &Simulation| {
+        sim.world().resource::<EventLog>().events.iter().filter(|e| e.kind == EventKind::InjectDelivered).count()
+    };
+    for _ in 0..30 {
+        sim.step();
+    }
+    assert_eq!(delivered(&sim), 0);
+    sim.step(); // tick 30 = T+30m: delivered, not yet applied
+    assert_eq!(delivered(&sim), 1);
+    assert!(up(&sim));
+    sim.step(); // tick 31: applied
+    assert!(!up(&sim));
+    let out = sim.run_to_end();
+    let d = of_kind(&out.events, EventKind::InjectDelivered)[0];
+    assert_eq!((d.tick, d.time_s), (30, 30 * MIN));
+    let down = of_kind(&out.events, EventKind::ServiceDown)[0];
+    assert_eq!(down.tick, 31);
+    let back = of_kind(&out.events, EventKind::ServiceUp)[0];
+    assert_eq!(back.tick, 41);
+    assert_eq!(out.summary.services[0].down_ticks, 10);
+    // cause chain: service_down ← effect applied ← delivered
+    let effect = &out.events[(down.cause.unwrap() - 1) as usize];
+    assert_eq!(effect.kind, EventKind::InjectEffectApplied);
+    assert_eq!(effect.cause, Some(d.id));
+}
+
+#[test]
+fn a_triggered_inject_fires_after_its_event_and_can_start_a_campaign() {
+    let mut s =
+        scenario(MIN, 12 * HOUR, vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-GOV-WS", 10, 1.0)])])]);
+    s.nations[0].team.skills = skills(1.0, 1.0, 1.0);
+    s.campaigns.push(campaign("C1", &["EST-GOV-WS"], vec![stage("x", 0.0, MIN)]));
+    let mut c2 = campaign("C2", &["EST-GOV-WS"], vec![stage("y", 0.0, MIN)]);
+    c2.start = None;
+    s.campaigns.push(c2);
+    let mut inj = inject("MSEL-2", 0, vec![InjectEffect::StartCampaign { campaign: "C2".into() }]);
+    inj.at = None;
+    inj.trigger = Some(Trigger {
+        event: TriggerEvent::FirstDetection,
+        campaign: Some("C1".into()),
+        nation: Some("EST".into()),
+        inject: None,
+        delay: dur(5 * MIN),
+    });
+    s.msel.push(inj);
+    let out = run(&s, &cfg(5));
+    let det = of_kind(&out.events, EventKind::HostDetected)[0];
+    let delivered = of_kind(&out.events, EventKind::InjectDelivered)[0];
+    assert_eq!(delivered.tick, det.tick + 5);
+    assert_eq!(delivered.cause, Some(det.id));
+    let started: Vec<_> = of_kind(&out.events, EventKind::CampaignStarted);
+    assert_eq!(started.len(), 2);
+    assert_eq!(started[1].campaign.as_deref(), Some("C2"));
+    assert_eq!(started[1].tick, delivered.tick + 1);
+}
+
+#[test]
+fn indicators_reach_partners_after_the_latency_within_the_tlp_ceiling() {
+    let mk = |id: &str| nation(id, vec![segment(&format!("{id}-GOV"), vec![group(&format!("{id}-GOV-WS"), 3, 1.0)])]);
+    let mut s = scenario(MIN, 6 * HOUR, vec![mk("EST"), mk("LVA"), mk("LTU")]);
+    s.nations[0].team.skills = skills(1.0, 1.0, 1.0);
+    s.sharing.push(SharingAgreement {
+        id: "BALTIC".into(),
+        between: vec!["EST".into(), "LVA".into()],
+        latency: dur(30 * MIN),
+        tlp_ceiling: Tlp::Amber,
+    });
+    s.sharing.push(SharingAgreement {
+        id: "GREEN-ONLY".into(),
+        between: vec!["EST".into(), "LTU".into()],
+        latency: dur(0),
+        tlp_ceiling: Tlp::Green,
+    });
+    s.campaigns.push(campaign("C1", &["EST-GOV-WS"], vec![stage("x", 0.0, MIN)]));
+    let out = run(&s, &cfg(2));
+    let det = of_kind(&out.events, EventKind::HostDetected)[0];
+    let got = of_kind(&out.events, EventKind::IndicatorsReceived);
+    assert_eq!(got.len(), 1, "AMBER indicators may not travel under a GREEN ceiling");
+    assert_eq!(got[0].nation.as_deref(), Some("LVA"));
+    assert_eq!(got[0].time_s, det.time_s + 30 * MIN);
+}
+
+// ───────────────────────────── statistics & determinism ─────────────────────────────
+
+/// Ticks from compromise (tick 0) to detection for one seed; None if not detected in time.
+fn ticks_to_detect(s: &Scenario, seed: u64) -> Option<u64> {
+    let mut sim = Simulation::new(s, &cfg(seed));
+    while sim.step() {
+        let log = sim.world().resource::<EventLog>();
+        if let Some(e) = log.events.iter().find(|e| e.kind == EventKind::HostDetected) {
+            return Some(e.tick);
+        }
+    }
+    None
+}
+
+#[test]
+fn mean_time_to_detect_matches_the_geometric_distribution() {
+    // One host, compromised at tick 0 by a stage that never completes (probability 0), so it
+    // stays compromised with a constant per-tick detection probability p = 1 × p × (1 − 0).
+    let p = 0.05;
+    let mut s =
+        scenario(MIN, 1000 * MIN, vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-GOV-WS", 1, 1.0)])])]);
+    s.nations[0].team.skills = skills(p, 0.5, 0.5);
+    s.campaigns.push(campaign("C1", &["EST-GOV-WS"], vec![stage("never", 0.0, MIN)]));
+    // Detection is first tried on the tick after the compromise, so the tick of detection T
+    // (compromise at 0) is geometric on {1, 2, …}: P(T = k) = (1 − p)^(k−1) p, E[T] = 1/p,
+    // Var[T] = (1 − p)/p², sd = √(1 − p)/p. The mean of N independent runs has standard error
+    // sd/√N; we allow 4 standard errors (a false failure has probability ≈ 6e-5).
+    // P(no detection within 1000 ticks) = 0.95^1000 ≈ 5e-23, so truncation is negligible.
+    let n = 4000u64;
+    let samples: Vec<u64> = (0..n).map(|seed| ticks_to_detect(&s, seed).expect("detected before ENDEX")).collect();
+    let mean = samples.iter().sum::<u64>() as f64 / n as f64;
+    let mu = 1.0 / p;
+    let sd = (1.0 - p).sqrt() / p;
+    let tol = 4.0 * sd / (n as f64).sqrt();
+    assert!((mean - mu).abs() <= tol, "mean {mean}, expected {mu} ± {tol}");
+    assert!(samples.iter().all(|&t| t >= 1), "never detected in the tick of the compromise");
+    // Deterministic: the same seeds give the same samples.
+    let again: Vec<u64> = (0..50).map(|seed| ticks_to_detect(&s, seed).unwrap()).collect();
+    assert_eq!(&samples[..50], &again[..]);
+}
+
+fn rich_scenario() -> Scenario {
+    let mk = |id: &str, n: u64| {
+        let mut na = nation(
+            id,
+            vec![
+                segment(
+                    &format!("{id}-GOV"),
+                    vec![group(&format!("{id}-GOV-WS"), n, 0.05), group(&format!("{id}-GOV-SRV"), 4, 0.2)],
+                ),
+                segment(&format!("{id}-MIL"), vec![group(&format!("{id}-MIL-WS"), n, 0.05)]),
+            ],
+        );
+        na.services.push(Service {
+            id: format!("{id}-PORTAL"),
+            name: None,
+            runs_on: vec![format!("{id}-GOV-SRV")],
+            quorum: 0.75,
+            weight: 2.0,
+            depends_on: vec![],
+        });
+        na.team.schedule = WorkPattern::OfficeHours;
+        na.team.assistance_policy =
+            AssistancePolicy { backlog_over: Some(3), severity_at_least: None, providers: vec!["NATO-CRRT".into()] };
+        na
+    };
+    let mut s = scenario(5 * MIN, 3 * 24 * HOUR, vec![mk("EST", 40), mk("LVA", 30)]);
+    s.links.push(Link { between: vec!["EST-GOV".into(), "EST-MIL".into()], filtering: 0.5 });
+    s.links.push(Link { between: vec!["EST-GOV".into(), "LVA-GOV".into()], filtering: 0.7 });
+    s.assistance.push(provider("NATO-CRRT", HOUR, 4 * HOUR));
+    s.sharing.push(SharingAgreement {
+        id: "BALTIC".into(),
+        between: vec!["EST".into(), "LVA".into()],
+        latency: dur(HOUR),
+        tlp_ceiling: Tlp::Amber,
+    });
+    let mut spread = worm(Reach::Linked, 2);
+    spread.probability = 0.3;
+    spread.cadence = Delay::Distribution(DelayDistribution::Exponential { mean: dur(30 * MIN) });
+    spread.stealth = 0.5;
+    let enc = Stage { effect: Some(Effect::Encrypt), ..stage("encrypt", 0.5, HOUR) };
+    let mut c = campaign("CAMP-RW", &["EST-GOV-WS"], vec![stage("exec", 0.8, 10 * MIN), enc, spread]);
+    c.targets.roles = vec![HostRole::Server, HostRole::Workstation];
+    c.entry.footholds = 2;
+    s.campaigns.push(c);
+    let exfil = Stage { effect: Some(Effect::Exfiltrate { mb_per_host: 250 }), ..stage("exfil", 0.2, HOUR) };
+    let mut c2 = campaign("CAMP-APT", &["LVA-GOV-SRV"], vec![stage("persist", 0.5, HOUR), exfil]);
+    c2.start = Some(dur(6 * HOUR));
+    c2.entry.fraction = Some(0.5);
+    s.campaigns.push(c2);
+    s.msel.push(inject("MSEL-1", 2 * HOUR, vec![InjectEffect::TeamCapacity { team: "CERT-LVA".into(), analysts: 2 }]));
+    s.msel.push(inject(
+        "MSEL-2",
+        10 * HOUR,
+        vec![InjectEffect::ServiceDown { service: "EST-PORTAL".into(), duration: dur(HOUR) }],
+    ));
+    s
+}
+
+#[test]
+fn same_seed_same_bytes_other_seed_other_log() {
+    let s = rich_scenario();
+    let a = run(&s, &cfg(42));
+    let b = run(&s, &cfg(42));
+    let json = |o: &cydex::sim::RunOutcome| serde_json::to_vec(o).unwrap();
+    assert!(a.events.len() > 50, "the scenario must do something ({} events)", a.events.len());
+    assert_eq!(json(&a), json(&b));
+    let c = run(&s, &cfg(43));
+    assert_ne!(serde_json::to_vec(&a.events).unwrap(), serde_json::to_vec(&c.events).unwrap());
+    let d = run(&s, &RunConfig { seed: 42, run_index: 1 });
+    assert_ne!(serde_json::to_vec(&a.events).unwrap(), serde_json::to_vec(&d.events).unwrap());
+}
+
+#[test]
+fn events_are_sequential_and_causes_point_backwards() {
+    let out = run(&rich_scenario(), &cfg(7));
+    for (i, e) in out.events.iter().enumerate() {
+        assert_eq!(e.id, i as u64 + 1);
+        if let Some(c) = e.cause {
+            assert!(c < e.id && c >= 1, "{e:?}");
+        }
+        assert_eq!(e.time_s, e.tick * 5 * MIN);
+    }
+    assert!(out.events.windows(2).all(|w| w[0].tick <= w[1].tick));
+    let summary = &out.summary;
+    assert_eq!(summary.campaigns.len(), 2);
+    assert!(summary.campaigns[0].hosts_compromised >= 2);
+    assert_eq!(summary.ticks_run, 3 * 24 * 12);
+}
