@@ -239,7 +239,7 @@ HEADER = """\
 #
 # HOW TO RUN
 #   cydex validate scenarios/alliance-exercise.yaml
-#   cydex run scenarios/alliance-exercise.yaml --seed 1
+#   cydex run scenarios/alliance-exercise.yaml   # simulate it (`cydex run --help` for seeds)
 #
 # SIZE: {nations} nations, {segments} segments, {groups} host groups, {hosts:,} hosts,
 # {services} services, {links} links, {campaigns} campaigns, {injects} MSEL injects,
