@@ -624,7 +624,7 @@ msel:
     text: "Open sources announce #OpLattice; intelligence warns of VPN appliance exploitation."
     expected_action: "Review exposure of VPN appliances and public portals; raise monitoring."
   - id: MSEL-003
-    trigger: { on: first_compromise, campaign: CAMP-ESP, delay: 10h }
+    trigger: { event: first_compromise, campaign: CAMP-ESP, delay: 10h }
     from: "SIMCELL:nsm_sensor"
     to: NCSIRT-EST
     type: technical
@@ -645,7 +645,7 @@ msel:
     effects:
       - start_campaign: { campaign: CAMP-HKT-DDOS-POL }
   - id: MSEL-005
-    trigger: { on: impact, campaign: CAMP-HKT-DEFACE, delay: 30m }
+    trigger: { event: impact, campaign: CAMP-HKT-DEFACE, delay: 30m }
     from: "SIMCELL:national_media"
     to: all
     type: media
@@ -654,7 +654,7 @@ msel:
     text: "Journalists in several nations ask about defaced government sites showing anti-NATO slogans."
     expected_action: "Restore the sites; issue a coordinated holding statement."
   - id: MSEL-006
-    trigger: { on: first_detection, campaign: CAMP-ESP, delay: 1h }
+    trigger: { event: first_detection, campaign: CAMP-ESP, delay: 1h }
     from: "SIMCELL:ncirc_cc"
     to: all
     type: request
@@ -673,7 +673,7 @@ msel:
     text: "Lures impersonate the regulator's winter-readiness survey."
     expected_action: "Pass the warning to national operators; check mail filtering."
   - id: MSEL-008
-    trigger: { on: first_detection, campaign: CAMP-RW, delay: 30m }
+    trigger: { event: first_detection, campaign: CAMP-RW, delay: 30m }
     from: "SIMCELL:operator_soc"
     to: all
     type: technical
@@ -683,7 +683,7 @@ msel:
     expected_action: "Declare an incident; isolate affected segments; protect the IT/OT boundary."
     objectives: [OBJ-3]
   - id: MSEL-009
-    trigger: { on: impact, campaign: CAMP-RW, delay: 15m }
+    trigger: { event: impact, campaign: CAMP-RW, delay: 15m }
     from: "SIMCELL:operator_helpdesk"
     to: all
     type: technical
@@ -693,7 +693,7 @@ msel:
     expected_action: "Activate recovery; inform the regulator; consider requesting assistance."
     objectives: [OBJ-4, OBJ-10]
   - id: MSEL-010
-    trigger: { on: impact, campaign: CAMP-RW, delay: 2h }
+    trigger: { event: impact, campaign: CAMP-RW, delay: 2h }
     from: "SIMCELL:operator_romania"
     to: ROU
     type: event
@@ -705,7 +705,7 @@ msel:
     effects:
       - service_down: { service: ROU-GRID, for: 4h }
   - id: MSEL-011
-    trigger: { on: assistance_requested }
+    trigger: { event: assistance_requested }
     from: "SIMCELL:nato_hq"
     to: all
     type: information
@@ -714,7 +714,7 @@ msel:
     text: "The request is routed for approval; providers confirm readiness."
     expected_action: "Requesting nation prepares a liaison, access and a SITREP for the team."
   - id: MSEL-012
-    trigger: { on: assistance_on_task, nation: LTU }
+    trigger: { event: assistance_on_task, nation: LTU }
     from: "SIMCELL:assistance_team"
     to: NCSIRT-LTU
     type: information
@@ -782,7 +782,7 @@ msel:
     text: "Fabricated screenshots claim blackouts in three Baltic capitals."
     expected_action: "Coordinate fact-based public messaging with national StratCom."
   - id: MSEL-018
-    trigger: { on: inject_delivered, inject: MSEL-017, delay: 2h }
+    trigger: { event: inject_delivered, inject: MSEL-017, delay: 2h }
     from: "SIMCELL:international_media"
     to: all
     type: media

@@ -1,6 +1,7 @@
 //! Atomic file output: every file cydex writes goes to a temporary file beside its target, is
 //! flushed to disk, then renamed over the target, so a failed or interrupted write never leaves a
-//! partial or half-overwritten file.
+//! partial or half-overwritten file. A target that exists and is not a regular file (a device such
+//! as `/dev/stdout` or `/dev/full`, a FIFO) is written in place instead, never replaced.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -14,6 +15,16 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Writes to `path` atomically through `fill`, which receives the temporary file.
 pub fn write_with(path: &Path, fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>) -> io::Result<()> {
+    if let Ok(meta) = fs::metadata(path)
+        && !meta.is_file()
+    {
+        if meta.is_dir() {
+            return Err(io::Error::new(io::ErrorKind::IsADirectory, "it is a directory"));
+        }
+        let mut w = io::BufWriter::new(fs::OpenOptions::new().write(true).open(path)?);
+        fill(&mut w)?;
+        return w.flush();
+    }
     let tmp = temp_path(path)?;
     let result = (|| {
         let file = File::create(&tmp)?;
@@ -57,6 +68,15 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(fs::read(&p).unwrap(), b"second");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "temporary file left behind");
+    }
+
+    #[test]
+    fn special_files_are_written_in_place_not_replaced() {
+        let full = Path::new("/dev/full");
+        if full.exists() {
+            assert!(write(full, b"x").is_err(), "a full device must report the failure");
+            assert!(!fs::metadata(full).unwrap().is_file(), "the device node must survive");
+        }
     }
 
     #[test]

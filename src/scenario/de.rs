@@ -20,6 +20,9 @@ use super::yaml::{NodeId, NodeKind, Tree};
 /// Most problems reported from one file.
 pub const MAX_PROBLEMS: usize = 100;
 
+/// Most node visits spent on error recovery (attempts × nodes).
+const WORK_BUDGET: usize = 20_000_000;
+
 /// A problem found while turning the tree into model types.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -64,7 +67,10 @@ pub fn from_tree<T: DeserializeOwned>(tree: &Tree) -> Result<T, Partial<T>> {
         }
     };
     let mut value = None;
-    for _ in 0..(MAX_PROBLEMS * 8) {
+    // Each attempt walks the whole tree; bound the total work so a huge file full of errors still
+    // answers quickly (the first problems are reported, which is what a planner fixes first).
+    let attempts = (WORK_BUDGET / tree.len().max(1)).clamp(16, MAX_PROBLEMS * 8);
+    for _ in 0..attempts {
         let state = State { tree, soft: &soft, hard: &hard, missing: &missing, found: RefCell::new(Vec::new()) };
         let result = T::deserialize(NodeDe { st: &state, id: tree.root(), key: false });
         for p in state.found.take() {
@@ -453,7 +459,16 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
     ) -> Result<V::Value, Error> {
         let (id, key) = (self.id, self.key);
         let NodeKind::Map(entries) = self.kind() else {
-            return self.any(visitor).map_err(|e| e.tag(id, key));
+            let found = match self.kind() {
+                NodeKind::Seq(_) => "a list".to_string(),
+                NodeKind::Scalar { text, .. } if self.is_null() && text.is_empty() => "nothing".to_string(),
+                NodeKind::Scalar { text, .. } => format!("`{text}`"),
+                NodeKind::Map(_) => "a mapping".to_string(),
+            };
+            let keys = fields.iter().take(6).copied().collect::<Vec<_>>().join(", ");
+            let more = if fields.len() > 6 { ", …" } else { "" };
+            let msg = format!("expected a mapping with keys such as {keys}{more}; found {found}");
+            return Err(Error { kind: Kind::Custom(msg), origin: Some((id, key)), cascade: false });
         };
         let tree = self.st.tree;
         let mut kept = Vec::with_capacity(entries.len());
@@ -462,14 +477,17 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
         for &(k, v) in entries {
             let name = tree.scalar(k).unwrap_or("");
             if !fields.contains(&name) {
-                let place = match tree.path_of(id) {
-                    p if p.is_empty() => "the top level".to_string(),
-                    p => format!("`{p}`"),
-                };
                 if let Some(s) = did_you_mean(name, fields.iter().copied()) {
                     explained.push(s);
                 }
-                self.st.found.borrow_mut().push(unknown_key(k, name, &place, fields));
+                let mut found = self.st.found.borrow_mut();
+                if found.len() < MAX_PROBLEMS {
+                    let place = match tree.path_of(id) {
+                        p if p.is_empty() => "the top level".to_string(),
+                        p => format!("`{p}`"),
+                    };
+                    found.push(unknown_key(k, name, &place, fields));
+                }
             } else if self.st.hard.contains(&v) {
                 explained.push(name);
             } else {

@@ -50,7 +50,13 @@ pub struct Location {
     /// Length in bytes of the marked text.
     #[serde(skip)]
     pub len: usize,
+    /// Whether the source line is short enough to quote in a snippet.
+    #[serde(skip)]
+    pub quotable: bool,
 }
+
+/// Longest source line quoted in a snippet; longer lines (minified or hostile input) are not shown.
+const MAX_QUOTED_LINE: usize = 400;
 
 /// One problem found in a scenario file.
 #[derive(Debug, Clone, Serialize)]
@@ -104,7 +110,9 @@ impl Diagnostic {
             let end = source.offset(end).max(offset);
             // Mark at most the rest of the first line.
             let line_end = source.text[offset..].find('\n').map_or(source.text.len(), |i| offset + i);
-            Location { line: start.line, column: start.col + 1, offset, len: end.min(line_end) - offset }
+            let line_start = source.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let quotable = line_end - line_start <= MAX_QUOTED_LINE;
+            Location { line: start.line, column: start.col + 1, offset, len: end.min(line_end) - offset, quotable }
         });
         Diagnostic { severity, code, message, path, location, label, help, source: Some(source.clone()) }
     }
@@ -171,10 +179,10 @@ impl miette::Diagnostic for Diagnostic {
         self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.location.map(|_| self as &dyn SourceCode)
+        self.location.filter(|l| l.quotable).map(|_| self as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let l = self.location?;
+        let l = self.location.filter(|l| l.quotable)?;
         let label = (!self.label.is_empty()).then(|| self.label.clone());
         Some(Box::new(std::iter::once(LabeledSpan::new(label, l.offset, l.len.max(1)))))
     }

@@ -171,6 +171,9 @@ pub fn load_with_limits(name: &str, bytes: &[u8], limits: &Limits) -> Result<Loa
     for f in validate::validate(&scenario) {
         let (node, exact) = tree.locate(&f.path, f.at_key);
         if let Some(p) = &partial {
+            if f.derived {
+                continue;
+            }
             let mut at = Some(node);
             let mut tainted = !exact && p.filled.contains(&node);
             while let Some(n) = at {

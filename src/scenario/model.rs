@@ -916,8 +916,8 @@ pub struct Inject {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Trigger {
-    /// The event.
-    pub on: TriggerEvent,
+    /// The event. (Not spelt `on`: YAML 1.1 tools read `on` as a boolean.)
+    pub event: TriggerEvent,
     /// The campaign the event concerns (campaign events).
     #[serde(default)]
     pub campaign: Option<String>,

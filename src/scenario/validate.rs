@@ -38,6 +38,9 @@ pub struct Finding {
     pub path: Vec<Seg>,
     /// Point at the key rather than the value.
     pub at_key: bool,
+    /// A whole-scenario check (reachability, host totals …) whose verdict depends on values
+    /// elsewhere; meaningless while other values failed to parse.
+    pub derived: bool,
     /// One-line message.
     pub message: String,
     /// Label under the source snippet.
@@ -45,6 +48,10 @@ pub struct Finding {
     /// What to do about it.
     pub help: Option<String>,
 }
+
+/// Codes of whole-scenario checks (see [`Finding::derived`]).
+const DERIVED: &[&str] =
+    &["no-targets", "unreachable-targets", "empty-nation", "no-sensors", "too-many-hosts", "never-starts"];
 
 /// Builds a YAML path from keys and indices: `path!["nations", 0, "id"]`.
 macro_rules! path {
@@ -118,6 +125,8 @@ struct Check<'a> {
     group_at: BTreeMap<&'a str, (usize, usize, usize)>,
     /// Segment id → (nation index, segment index).
     segment_at: BTreeMap<&'a str, (usize, usize)>,
+    /// Every link names two known segments (reachability is only meaningful then).
+    links_ok: bool,
 }
 
 /// Validates a scenario, returning every finding, errors first then warnings, each group in
@@ -138,6 +147,7 @@ pub fn validate(s: &Scenario) -> Vec<Finding> {
         sharing: Ids::new("sharing agreement"),
         group_at: BTreeMap::new(),
         segment_at: BTreeMap::new(),
+        links_ok: true,
     };
     c.collect_ids();
     c.exercise();
@@ -166,7 +176,17 @@ impl<'a> Check<'a> {
         label: &str,
         help: Option<String>,
     ) {
-        self.out.push(Finding { severity, code, path, at_key: false, message, label: label.to_string(), help });
+        let derived = DERIVED.contains(&code);
+        self.out.push(Finding {
+            severity,
+            code,
+            path,
+            at_key: false,
+            derived,
+            message,
+            label: label.to_string(),
+            help,
+        });
     }
 
     fn error(&mut self, code: &'static str, path: Vec<Seg>, message: String, label: &str, help: Option<String>) {
@@ -623,6 +643,7 @@ impl<'a> Check<'a> {
             let mut ok = true;
             for (j, seg) in link.between.iter().enumerate() {
                 ok &= self.reference(|c| &c.segments, seg, path!["links", i, "between", j]);
+                self.links_ok &= ok;
             }
             self.fraction(link.filtering, with(&lp, "filtering"), "link filtering");
             if ok && link.between.len() == 2 {
@@ -882,7 +903,7 @@ impl<'a> Check<'a> {
                     }
                 }
             }
-            if entry_ok && targets_ok {
+            if entry_ok && targets_ok && self.links_ok {
                 self.reachability(i, camp, &tp);
             }
         }
@@ -1080,16 +1101,18 @@ impl<'a> Check<'a> {
             }
             if let Some(t) = &inj.trigger {
                 let tp = with(&ip, "trigger");
-                let campaign_event =
-                    matches!(t.on, TriggerEvent::FirstCompromise | TriggerEvent::FirstDetection | TriggerEvent::Impact);
+                let campaign_event = matches!(
+                    t.event,
+                    TriggerEvent::FirstCompromise | TriggerEvent::FirstDetection | TriggerEvent::Impact
+                );
                 match &t.campaign {
                     Some(c) => {
                         self.reference(|x| &x.campaigns, c, with(&tp, "campaign"));
                     }
                     None if campaign_event => self.error(
                         "trigger-needs-campaign",
-                        with(&tp, "on"),
-                        format!("trigger `{}` needs the campaign it watches", snake(&format!("{:?}", t.on))),
+                        with(&tp, "event"),
+                        format!("trigger `{}` needs the campaign it watches", snake(&format!("{:?}", t.event))),
                         "which campaign?",
                         Some("add `campaign: <campaign id>` to the trigger".to_string()),
                     ),
@@ -1109,9 +1132,9 @@ impl<'a> Check<'a> {
                         );
                     }
                     Some(_) => {}
-                    None if t.on == TriggerEvent::InjectDelivered => self.error(
+                    None if t.event == TriggerEvent::InjectDelivered => self.error(
                         "trigger-needs-inject",
-                        with(&tp, "on"),
+                        with(&tp, "event"),
                         "trigger `inject_delivered` needs the inject it follows".into(),
                         "which inject?",
                         Some("add `inject: <inject id>` to the trigger".to_string()),

@@ -23,7 +23,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 16 * 1024 * 1024, max_depth: 64, max_nodes: 2_000_000, max_expanded_nodes: 4_000_000 }
+        Limits { max_bytes: 16 * 1024 * 1024, max_depth: 64, max_nodes: 250_000, max_expanded_nodes: 1_000_000 }
     }
 }
 
@@ -73,6 +73,8 @@ pub struct Node {
     pub span: Span,
     /// The node that holds it (first holder, for aliased nodes), or `None` for the root.
     pub parent: Option<NodeId>,
+    /// Position within the parent: the index in a sequence, the entry index in a mapping.
+    pub slot: u32,
 }
 
 /// A parsed YAML document.
@@ -262,7 +264,7 @@ impl Builder {
             ));
         }
         let id = NodeId::try_from(self.nodes.len()).unwrap_or(NodeId::MAX);
-        self.nodes.push(Node { kind, span, parent: None });
+        self.nodes.push(Node { kind, span, parent: None, slot: 0 });
         self.expanded.push(size);
         Ok(id)
     }
@@ -344,8 +346,15 @@ impl Builder {
             Some(Open::Seq(p, _)) | Some(Open::Map(p, _, _)) => Some(*p),
             None => None,
         };
-        if self.nodes[id as usize].parent.is_none() && parent != Some(id) {
-            self.nodes[id as usize].parent = parent;
+        if self.nodes[id as usize].parent.is_none() && parent != Some(id) && self.root.is_none() {
+            let slot = match self.stack.last() {
+                Some(Open::Seq(_, items)) => items.len(),
+                Some(Open::Map(_, entries, _)) => entries.len(),
+                None => 0,
+            };
+            let node = &mut self.nodes[id as usize];
+            node.parent = parent;
+            node.slot = u32::try_from(slot).unwrap_or(u32::MAX);
         }
         match self.stack.last_mut() {
             None => {
@@ -391,6 +400,16 @@ impl Builder {
 }
 
 impl Tree {
+    /// Number of nodes written in the file.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the tree is empty (never true for a parsed tree).
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
     /// The root node.
     pub fn root(&self) -> NodeId {
         self.root
@@ -442,13 +461,11 @@ impl Tree {
             if guard > 1000 {
                 break;
             }
+            let slot = self.node(at).slot as usize;
             match &self.node(parent).kind {
-                NodeKind::Seq(items) => {
-                    let i = items.iter().position(|&c| c == at).unwrap_or(0);
-                    segs.push(format!("[{i}]"));
-                }
+                NodeKind::Seq(_) => segs.push(format!("[{slot}]")),
                 NodeKind::Map(entries) => {
-                    if let Some(&(k, _)) = entries.iter().find(|&&(k, v)| v == at || k == at) {
+                    if let Some(&(k, _)) = entries.get(slot) {
                         let key = self.scalar(k).unwrap_or("?");
                         segs.push(format!(".{key}"));
                     }
