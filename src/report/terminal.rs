@@ -39,9 +39,9 @@ impl Table {
         let mut out = String::new();
         for (ri, r) in std::iter::once(&self.header).chain(&self.rows).enumerate() {
             let mut line = String::from("  ");
-            for i in 0..n {
+            for (i, w) in width.iter().enumerate() {
                 let c = r.get(i).map_or("", String::as_str);
-                let pad = width[i] - c.chars().count();
+                let pad = w - c.chars().count();
                 if numeric(i) {
                     line.push_str(&" ".repeat(pad));
                     line.push_str(c);
