@@ -7,4 +7,5 @@ pub mod cli;
 pub mod output;
 pub mod report;
 pub mod scenario;
+pub mod score;
 pub mod sim;

@@ -56,7 +56,8 @@ pub fn run(args: Args) -> u8 {
         seed: config.seed,
         run_index: config.run_index,
     };
-    let results = RunResults::new(meta, outcome.summary);
+    let assessment = crate::score::assess(&loaded.scenario, &outcome);
+    let results = RunResults::new(meta, outcome.summary, assessment);
     if let Some(dir) = &args.out
         && let Err(code) = write_outputs(dir, &results, &outcome.events)
     {

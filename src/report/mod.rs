@@ -5,6 +5,7 @@ pub mod terminal;
 
 use serde::{Deserialize, Serialize};
 
+use crate::score::Assessment;
 use crate::sim::RunSummary;
 
 /// The `format` tag of a results file.
@@ -44,12 +45,14 @@ pub struct RunResults {
     pub meta: RunMeta,
     /// What happened.
     pub summary: RunSummary,
+    /// Metrics, scores, ratings and the executed MSEL.
+    pub assessment: Assessment,
 }
 
 impl RunResults {
     /// Wraps a run's summary with its provenance.
-    pub fn new(meta: RunMeta, summary: RunSummary) -> RunResults {
-        RunResults { format: RESULTS_FORMAT.to_string(), format_version: RESULTS_VERSION, meta, summary }
+    pub fn new(meta: RunMeta, summary: RunSummary, assessment: Assessment) -> RunResults {
+        RunResults { format: RESULTS_FORMAT.to_string(), format_version: RESULTS_VERSION, meta, summary, assessment }
     }
 
     /// Pretty JSON with a trailing newline; keys in declaration order, maps sorted.
