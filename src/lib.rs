@@ -5,6 +5,7 @@
 pub mod atomic;
 pub mod cli;
 pub mod output;
+pub mod pipeline;
 pub mod report;
 pub mod scenario;
 pub mod score;

@@ -170,3 +170,28 @@ fn run_refuses_an_out_that_is_a_file_and_an_invalid_scenario() {
     assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("is a file"));
     cydex().args(["run", "tests/fixtures/invalid/unknown-key.yaml"]).assert().code(2);
 }
+
+#[test]
+fn report_re_renders_exactly_what_the_run_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    cydex().args(["run", "-q", "--out"]).arg(&out).assert().success();
+    for (format, file) in [("md", "report.md"), ("json", "results.json")] {
+        let again = cydex().args(["report", "--format", format]).arg(out.join("results.json")).output().unwrap();
+        assert!(again.status.success());
+        assert_eq!(again.stdout, std::fs::read(out.join(file)).unwrap(), "{format} differs from {file}");
+    }
+    let written = dir.path().join("again.md");
+    cydex().args(["report", "--format", "md", "--output"]).arg(&written).arg(out.join("results.json")).assert().success();
+    assert_eq!(std::fs::read(written).unwrap(), std::fs::read(out.join("report.md")).unwrap());
+}
+
+#[test]
+fn report_refuses_files_that_are_not_cydex_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let bogus = dir.path().join("bogus.json");
+    std::fs::write(&bogus, "{\"format\": \"something-else\"}").unwrap();
+    let a = cydex().arg("report").arg(&bogus).assert().code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("not a cydex results file"));
+    cydex().args(["report", "missing.json"]).assert().code(2);
+}

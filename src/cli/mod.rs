@@ -2,6 +2,7 @@
 //! the mapping of outcomes to documented exit codes.
 
 mod init;
+mod report;
 mod run;
 mod schema;
 mod validate;
@@ -31,6 +32,8 @@ pub struct Cli {
 enum Command {
     /// Run one seeded exercise and print what happened (the embedded default scenario if none is given).
     Run(run::Args),
+    /// Re-render a saved run's results.json as an after-action report (Markdown, HTML or JSON).
+    Report(report::Args),
     /// Check scenario files and report every problem, located at file:line:column.
     Validate(validate::Args),
     /// Print the JSON Schema of the scenario format, for editors' YAML language servers.
@@ -55,6 +58,7 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Run(a) => run::run(a),
+        Command::Report(a) => report::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Init(a) => init::run(a),
@@ -92,10 +96,15 @@ pub(crate) fn fail(message: &str, help: Option<&str>) -> u8 {
     EXIT_INVALID
 }
 
+/// Loads the embedded default scenario.
+pub fn load_default() -> Result<crate::scenario::Loaded, crate::scenario::Rejected> {
+    crate::scenario::load_bytes(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO.as_bytes())
+}
+
 /// Where a scenario comes from: a file, or the embedded default.
 pub(crate) fn load(path: Option<&PathBuf>) -> Result<crate::scenario::Loaded, crate::scenario::Rejected> {
     match path {
         Some(p) => crate::scenario::load_file(p),
-        None => crate::scenario::load_bytes(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO.as_bytes()),
+        None => load_default(),
     }
 }

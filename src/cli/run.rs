@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_INVALID, EXIT_OK, color_stderr, fail, load, print_stdout};
-use crate::report::{RunMeta, RunResults, engine_version, terminal};
+use crate::report::{RunResults, terminal};
 use crate::sim::{DEFAULT_SEED, RunConfig};
 
 /// Arguments of `cydex run`.
@@ -17,7 +17,7 @@ pub struct Args {
     /// Which run of a batch to reproduce (each index is an independent random stream).
     #[arg(long, default_value_t = 0)]
     run_index: u64,
-    /// Write results.json, events.jsonl and events.csv into this directory (created if needed).
+    /// Write results.json, report.md, events.jsonl and events.csv into this directory (created if needed).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Print nothing on success.
@@ -44,22 +44,9 @@ pub fn run(args: Args) -> u8 {
         return code;
     }
     let config = RunConfig { seed: args.seed, run_index: args.run_index };
-    let outcome = crate::sim::run(&loaded.scenario, &config);
-    let ex = &loaded.scenario.exercise;
-    let meta = RunMeta {
-        engine: engine_version(),
-        scenario: loaded.source.name.clone(),
-        scenario_sha256: loaded.sha256.clone(),
-        exercise_id: ex.id.clone(),
-        exercise_title: ex.title.clone(),
-        tlp: serde_json::to_value(ex.tlp).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
-        seed: config.seed,
-        run_index: config.run_index,
-    };
-    let assessment = crate::score::assess(&loaded.scenario, &outcome);
-    let results = RunResults::new(meta, outcome.summary, assessment);
+    let (results, events) = crate::pipeline::run(&loaded, &config);
     if let Some(dir) = &args.out
-        && let Err(code) = write_outputs(dir, &results, &outcome.events)
+        && let Err(code) = write_outputs(dir, &results, &events)
     {
         return code;
     }
@@ -67,7 +54,7 @@ pub fn run(args: Args) -> u8 {
         let color = super::color_stdout();
         let mut text = terminal::render(&results, color);
         if let Some(dir) = &args.out {
-            text.push_str(&format!("\nwrote {}/{{results.json, events.jsonl, events.csv}}\n", dir.display()));
+            text.push_str(&format!("\nwrote {}/{{results.json, report.md, events.jsonl, events.csv}}\n", dir.display()));
         }
         print_stdout(&text);
     }
@@ -93,5 +80,6 @@ fn write_outputs(dir: &Path, results: &RunResults, events: &[crate::sim::Event])
     write("events.jsonl", &|w| crate::output::events::write_jsonl(events, w))?;
     write("events.csv", &|w| crate::output::events::write_csv(events, w))?;
     write("results.json", &|w| w.write_all(results.to_json().as_bytes()))?;
+    write("report.md", &|w| w.write_all(super::report::render(results, super::report::Format::Md).as_bytes()))?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Run results and their renderings. Depends only on results: the `RunResults` record (what
 //! `results.json` holds) and the text made from it, never on the simulation's world.
 
+pub mod markdown;
 pub mod terminal;
 
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,32 @@ impl RunResults {
     /// Wraps a run's summary with its provenance.
     pub fn new(meta: RunMeta, summary: RunSummary, assessment: Assessment) -> RunResults {
         RunResults { format: RESULTS_FORMAT.to_string(), format_version: RESULTS_VERSION, meta, summary, assessment }
+    }
+
+    /// Reads a results file, refusing one that is not cydex's or was written in another format
+    /// version, with a message that says why.
+    pub fn from_json(text: &str) -> Result<RunResults, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not a cydex results file: it is not valid JSON ({e})"))?;
+        match value.get("format").and_then(|f| f.as_str()) {
+            Some(RESULTS_FORMAT) => {}
+            Some("cydex-batch") => {
+                return Err("this is a batch result (`cydex-batch`), not a single run's results.json".to_string());
+            }
+            Some(other) => return Err(format!("not a cydex results file: its format is `{other}`, not `{RESULTS_FORMAT}`")),
+            None => return Err(format!("not a cydex results file: it has no `\"format\": \"{RESULTS_FORMAT}\"` field")),
+        }
+        match value.get("format_version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(RESULTS_VERSION) => {}
+            Some(v) => {
+                return Err(format!(
+                    "results format version {v} is not supported: this cydex ({}) reads version {RESULTS_VERSION}; re-run the scenario with this version",
+                    engine_version()
+                ));
+            }
+            None => return Err("the results file has no `format_version`".to_string()),
+        }
+        serde_json::from_value(value).map_err(|e| format!("the results file is damaged or incomplete: {e}"))
     }
 
     /// Pretty JSON with a trailing newline; keys in declaration order, maps sorted.

@@ -219,5 +219,57 @@ pub fn render(r: &RunResults, color: bool) -> String {
         out.push_str(&t.render(color));
     }
     out.push_str(&format!("\n  data lost in total: {}\n", mb(s.data_lost_mb)));
+
+    let a = &r.assessment;
+    for x in a.assistance.iter().filter(|x| x.on_task_s.is_some()) {
+        out.push_str(&format!(
+            "  {} with {}: {} incident(s) contained before it arrived, {} while on task ({}/h vs {}/h)\n",
+            x.nation,
+            x.provider,
+            x.contained_before,
+            x.contained_during,
+            x.containment_rate_before_per_h.map_or("—".into(), |v| format!("{v:.2}")),
+            x.containment_rate_during_per_h.map_or("—".into(), |v| format!("{v:.2}")),
+        ));
+    }
+
+    if !a.ratings.is_empty() {
+        out.push_str(&heading("\nObjectives (P/S/M/U, engine rule — see report.md)", color));
+        let mut t = Table::new(&["objective", "metric", "scope", "target", "measured", "rating"]);
+        for x in &a.ratings {
+            t.row(vec![
+                x.id.clone(),
+                x.metric.clone(),
+                x.scope.clone(),
+                x.target.clone(),
+                x.measured.clone().unwrap_or_else(|| "not observed".into()),
+                x.rating.code().to_string(),
+            ]);
+        }
+        out.push_str(&t.render(color));
+    }
+
+    let sc = &a.scores;
+    let mode = if sc.ranking.is_empty() { "cooperative: no ranking" } else { "competitive: ranked" };
+    out.push_str(&heading(&format!("\nScores ({mode}; every point is in the ledger)"), color));
+    let mut t = Table::new(&["nation", "availability", "attack", "response", "reporting", "total"]);
+    let order: Vec<&crate::score::scoring::NationScore> = if sc.ranking.is_empty() {
+        sc.nations.iter().collect()
+    } else {
+        sc.ranking.iter().filter_map(|id| sc.nations.iter().find(|n| &n.nation == id)).collect()
+    };
+    for n in order {
+        let c = |k: &str| format!("{:.1}", n.categories.get(k).copied().unwrap_or(0.0));
+        t.row(vec![
+            n.nation.clone(),
+            c("availability"),
+            c("attack_resistance"),
+            c("incident_response"),
+            c("reporting"),
+            format!("{:.1}", n.total),
+        ]);
+    }
+    out.push_str(&t.render(color));
+    out.push_str(&format!("  alliance (host-weighted): {:.1}\n", sc.alliance));
     out
 }

@@ -1,0 +1,60 @@
+//! `cydex report`: re-render a saved run's results.json as Markdown, HTML or JSON without
+//! re-running it. The output is byte-identical to what `cydex run --out` wrote.
+
+use std::path::PathBuf;
+
+use super::{EXIT_OK, fail, print_stdout};
+use crate::report::RunResults;
+
+/// Arguments of `cydex report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A results.json written by `cydex run --out`.
+    results: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The after-action report in Markdown.
+    Md,
+    /// The machine format, as written by the run.
+    Json,
+}
+
+/// Renders `results` in `format`.
+pub fn render(results: &RunResults, format: Format) -> String {
+    match format {
+        Format::Md => crate::report::markdown::render(results),
+        Format::Json => results.to_json(),
+    }
+}
+
+/// Runs `cydex report`.
+pub fn run(args: Args) -> u8 {
+    let text = match std::fs::read_to_string(&args.results) {
+        Ok(t) => t,
+        Err(e) => return fail(&format!("cannot read `{}`: {e}", args.results.display()), Some("name a results.json written by `cydex run --out DIR`")),
+    };
+    let results = match RunResults::from_json(&text) {
+        Ok(r) => r,
+        Err(why) => return fail(&format!("`{}`: {why}", args.results.display()), None),
+    };
+    let out = render(&results, args.format);
+    match args.output {
+        None => {
+            print_stdout(&out);
+            EXIT_OK
+        }
+        Some(path) => match crate::atomic::write(&path, out.as_bytes()) {
+            Ok(()) => EXIT_OK,
+            Err(e) => fail(&format!("cannot write `{}`: {e}", path.display()), Some("check the directory exists and is writable")),
+        },
+    }
+}

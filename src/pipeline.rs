@@ -1,0 +1,24 @@
+//! One exercise run from a loaded scenario to its results: simulate, assess, and stamp the
+//! provenance (engine version, scenario hash, seed, run index) that makes it reproducible.
+
+use crate::report::{RunMeta, RunResults, engine_version};
+use crate::scenario::Loaded;
+use crate::sim::{Event, RunConfig};
+
+/// Runs `loaded` with `config` and returns the results and the event log.
+pub fn run(loaded: &Loaded, config: &RunConfig) -> (RunResults, Vec<Event>) {
+    let outcome = crate::sim::run(&loaded.scenario, config);
+    let assessment = crate::score::assess(&loaded.scenario, &outcome);
+    let ex = &loaded.scenario.exercise;
+    let meta = RunMeta {
+        engine: engine_version(),
+        scenario: loaded.source.name.clone(),
+        scenario_sha256: loaded.sha256.clone(),
+        exercise_id: ex.id.clone(),
+        exercise_title: ex.title.clone(),
+        tlp: serde_json::to_value(ex.tlp).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        seed: config.seed,
+        run_index: config.run_index,
+    };
+    (RunResults::new(meta, outcome.summary, assessment), outcome.events)
+}
