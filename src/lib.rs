@@ -2,6 +2,8 @@
 //! injects ATT&CK-tagged campaigns, simulates detection, response and assistance on bevy_ecs, and
 //! scores the run.
 
+pub mod atomic;
+pub mod cli;
 pub mod output;
 pub mod scenario;
 pub mod sim;

@@ -374,7 +374,7 @@ fn a_triggered_inject_fires_after_its_event_and_can_start_a_campaign() {
     let mut inj = inject("MSEL-2", 0, vec![InjectEffect::StartCampaign { campaign: "C2".into() }]);
     inj.at = None;
     inj.trigger = Some(Trigger {
-        on: TriggerEvent::FirstDetection,
+        event: TriggerEvent::FirstDetection,
         campaign: Some("C1".into()),
         nation: Some("EST".into()),
         inject: None,

@@ -74,9 +74,7 @@ fn parse_compact(s: &str) -> Result<Duration, DurationError> {
             continue;
         }
         let Some(mult) = unit_seconds(ch) else {
-            return Err(DurationError(format!(
-                "`{s}` is not a duration: unknown unit `{ch}`; {UNITS_HINT}"
-            )));
+            return Err(DurationError(format!("`{s}` is not a duration: unknown unit `{ch}`; {UNITS_HINT}")));
         };
         if digits.is_empty() {
             return Err(DurationError(format!(
@@ -94,9 +92,7 @@ fn parse_compact(s: &str) -> Result<Duration, DurationError> {
         digits.clear();
     }
     if !digits.is_empty() {
-        return Err(DurationError(format!(
-            "`{s}` has no unit: durations need one (`{s}s`? `{s}m`?); {UNITS_HINT}"
-        )));
+        return Err(DurationError(format!("`{s}` has no unit: durations need one (`{s}s`? `{s}m`?); {UNITS_HINT}")));
     }
     Ok(Duration(total))
 }
@@ -186,9 +182,7 @@ impl<'de> Deserialize<'de> for Duration {
                 parse_duration(v).map_err(|e| E::custom(e.0))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Duration, E> {
-                Err(E::custom(format!(
-                    "`{v}` has no unit: durations need one (`{v}s`? `{v}m`?); {UNITS_HINT}"
-                )))
+                Err(E::custom(format!("`{v}` has no unit: durations need one (`{v}s`? `{v}m`?); {UNITS_HINT}")))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Duration, E> {
                 Err(E::custom(format!("`{v}` is not a duration; {UNITS_HINT}")))

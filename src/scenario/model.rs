@@ -916,8 +916,8 @@ pub struct Inject {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Trigger {
-    /// The event.
-    pub on: TriggerEvent,
+    /// The event. (Not spelt `on`: YAML 1.1 tools read `on` as a boolean.)
+    pub event: TriggerEvent,
     /// The campaign the event concerns (campaign events).
     #[serde(default)]
     pub campaign: Option<String>,
@@ -1038,7 +1038,7 @@ pub enum InjectEffect {
 // ───────────────────────────── scoring ─────────────────────────────
 
 /// Scoring configuration: Locked Shields-style categories and the P/S/M/U rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scoring {
     /// Category weights (relative; normalised to 100).
@@ -1047,12 +1047,6 @@ pub struct Scoring {
     /// Thresholds behind P/S/M/U ratings.
     #[serde(default)]
     pub ratings: RatingThresholds,
-}
-
-impl Default for Scoring {
-    fn default() -> Self {
-        Scoring { weights: Weights::default(), ratings: RatingThresholds::default() }
-    }
 }
 
 /// Category weights. The defaults are an engine convention, not an official Locked Shields split.
@@ -1113,5 +1107,86 @@ fn r30() -> f64 {
 impl Default for RatingThresholds {
     fn default() -> Self {
         RatingThresholds { some_challenges: 1.5, major_challenges: 3.0 }
+    }
+}
+
+// ───────────────────────────── interpreted values ─────────────────────────────
+
+/// An objective's target, interpreted according to its metric.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetValue {
+    /// At most this long (time metrics).
+    Duration(Duration),
+    /// At least this fraction, in [0, 1] (availability).
+    Fraction(f64),
+    /// At most this many (megabytes, hosts).
+    Count(u64),
+    /// This must hold (stopped before impact).
+    Flag(bool),
+}
+
+impl Metric {
+    /// Every metric, in documentation order.
+    pub const ALL: [Metric; 11] = [
+        Metric::TimeToDetect,
+        Metric::TimeToAcknowledge,
+        Metric::TimeToContain,
+        Metric::TimeToRecover,
+        Metric::TimeToRequestAssistance,
+        Metric::TimeToAssistance,
+        Metric::TimeToShareIndicators,
+        Metric::ServiceAvailability,
+        Metric::DataLost,
+        Metric::HostsCompromised,
+        Metric::StoppedBeforeImpact,
+    ];
+
+    /// The YAML name of the metric.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::TimeToDetect => "time_to_detect",
+            Metric::TimeToAcknowledge => "time_to_acknowledge",
+            Metric::TimeToContain => "time_to_contain",
+            Metric::TimeToRecover => "time_to_recover",
+            Metric::TimeToRequestAssistance => "time_to_request_assistance",
+            Metric::TimeToAssistance => "time_to_assistance",
+            Metric::TimeToShareIndicators => "time_to_share_indicators",
+            Metric::ServiceAvailability => "service_availability",
+            Metric::DataLost => "data_lost",
+            Metric::HostsCompromised => "hosts_compromised",
+            Metric::StoppedBeforeImpact => "stopped_before_impact",
+        }
+    }
+
+    /// Interprets a target written for this metric, or says what was expected.
+    pub fn parse_target(self, target: &Scalar) -> Result<TargetValue, String> {
+        let text = target.0.trim();
+        match self {
+            Metric::ServiceAvailability => {
+                let (number, scale) = match text.strip_suffix('%') {
+                    Some(p) => (p.trim(), 100.0),
+                    None => (text, 1.0),
+                };
+                match number.parse::<f64>() {
+                    Ok(v) if (0.0..=1.0).contains(&(v / scale)) => Ok(TargetValue::Fraction(v / scale)),
+                    _ => Err(format!(
+                        "`{text}` is not an availability target: write a fraction in [0, 1] such as `0.95`, or a percentage such as `\"95%\"`"
+                    )),
+                }
+            }
+            Metric::DataLost | Metric::HostsCompromised => text.parse::<u64>().map(TargetValue::Count).map_err(|_| {
+                let unit = if self == Metric::DataLost { "megabytes" } else { "hosts" };
+                format!("`{text}` is not a {} target: write a whole number of {unit}", self.name())
+            }),
+            Metric::StoppedBeforeImpact => match text {
+                "true" => Ok(TargetValue::Flag(true)),
+                "false" => Ok(TargetValue::Flag(false)),
+                _ => Err(format!("`{text}` is not a stopped_before_impact target: write `true`")),
+            },
+            _ => super::duration::parse_duration(text)
+                .map(TargetValue::Duration)
+                .map_err(|e| format!("{} needs a duration target: {e}", self.name())),
+        }
     }
 }

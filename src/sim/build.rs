@@ -252,7 +252,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         .map(|inj| InjectDef {
             at_tick: if inj.trigger.is_none() { inj.at.map(|d| clock.ticks(d.secs())) } else { None },
             trigger: inj.trigger.as_ref().map(|t| TriggerDef {
-                on: t.on,
+                on: t.event,
                 campaign: resolve(&campaign_ix, &t.campaign),
                 nation: resolve(&nation_ix, &t.nation),
                 inject: resolve(&inject_ix, &t.inject),

@@ -1,0 +1,92 @@
+//! The `cydex` command line: argument parsing (clap), dispatch to one module per subcommand, and
+//! the mapping of outcomes to documented exit codes.
+
+mod init;
+mod schema;
+mod validate;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: invalid input (scenario, results file, arguments) or an I/O failure.
+pub const EXIT_INVALID: u8 = 2;
+
+/// cydex: a cyber defence exercise engine for Allied national teams and NATO Rapid Reaction Teams.
+#[derive(Debug, Parser)]
+#[command(name = "cydex", version, about, long_about = None, max_term_width = 100)]
+#[command(after_help = "Exit codes: 0 success; 2 invalid scenario, invalid arguments or I/O error.\n\
+Docs: README.md and docs/scenario-format.md")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check scenario files and report every problem, located at file:line:column.
+    Validate(validate::Args),
+    /// Print the JSON Schema of the scenario format, for editors' YAML language servers.
+    Schema(schema::Args),
+    /// Write a commented starter scenario that validates.
+    Init(init::Args),
+}
+
+/// The embedded default scenario: a small national ransomware drill.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/ransomware-drill.yaml");
+/// The name the embedded default scenario is shown under.
+pub const DEFAULT_SCENARIO_NAME: &str = "<embedded default: scenarios/ransomware-drill.yaml>";
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_INVALID } else { EXIT_OK });
+        }
+    };
+    let code = match cli.command {
+        Command::Validate(a) => validate::run(a),
+        Command::Schema(a) => schema::run(a),
+        Command::Init(a) => init::run(a),
+    };
+    ExitCode::from(code)
+}
+
+/// Whether to colour output written to stderr: only on a terminal, and never with `NO_COLOR`.
+pub(crate) fn color_stderr() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Writes to stdout, treating a closed pipe (`cydex … | head`) as success.
+pub(crate) fn print_stdout(text: &str) -> bool {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
+        Err(_) => false,
+    }
+}
+
+/// Reports an error about the command itself (not about a scenario) and returns the exit code.
+pub(crate) fn fail(message: &str, help: Option<&str>) -> u8 {
+    let mut text = format!("error: {message}\n");
+    if let Some(h) = help {
+        text.push_str(&format!("  help: {h}\n"));
+    }
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    EXIT_INVALID
+}
+
+/// Where a scenario comes from: a file, or the embedded default.
+pub(crate) fn load(path: Option<&PathBuf>) -> Result<crate::scenario::Loaded, crate::scenario::Rejected> {
+    match path {
+        Some(p) => crate::scenario::load_file(p),
+        None => crate::scenario::load_bytes(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO.as_bytes()),
+    }
+}

@@ -1,0 +1,42 @@
+//! `cydex schema`: print (or write) the JSON Schema of the scenario format, derived from the model
+//! types, for editors' YAML language servers.
+
+use std::path::PathBuf;
+
+use super::{EXIT_OK, fail, print_stdout};
+
+/// Arguments of `cydex schema`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Write the schema to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+/// The JSON Schema of scenario format v1, pretty-printed.
+pub fn schema_json() -> String {
+    let mut schema = schemars::schema_for!(crate::scenario::model::Scenario);
+    schema.insert("$id".into(), "https://cydex.invalid/schema/scenario-v1.json".into());
+    schema.insert("title".into(), "cydex scenario (format v1)".into());
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Runs `cydex schema`.
+pub fn run(args: Args) -> u8 {
+    let text = schema_json();
+    match args.output {
+        None => {
+            print_stdout(&text);
+            EXIT_OK
+        }
+        Some(path) => match crate::atomic::write(&path, text.as_bytes()) {
+            Ok(()) => EXIT_OK,
+            Err(e) => fail(
+                &format!("cannot write `{}`: {e}", path.display()),
+                Some("check that the directory exists and is writable"),
+            ),
+        },
+    }
+}

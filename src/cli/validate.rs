@@ -1,0 +1,215 @@
+//! `cydex validate`: load, parse and validate scenario files; print every diagnostic and a
+//! one-screen summary of each valid scenario.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{EXIT_INVALID, EXIT_OK, color_stderr, load, print_stdout};
+use crate::scenario::model::{InjectEffect, Scenario};
+use crate::scenario::{Diagnostic, Loaded, Severity};
+
+/// Arguments of `cydex validate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario files to check. With none, checks the embedded default scenario.
+    files: Vec<PathBuf>,
+    /// Treat warnings as errors (exit 2 if any).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Output format: `human` (diagnostics on stderr, summary on stdout) or `json` (one report on stdout).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Print diagnostics only, no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Serialize)]
+struct FileReport<'a> {
+    file: String,
+    valid: bool,
+    sha256: Option<&'a str>,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// Runs `cydex validate`.
+pub fn run(args: Args) -> u8 {
+    let targets: Vec<Option<&PathBuf>> =
+        if args.files.is_empty() { vec![None] } else { args.files.iter().map(Some).collect() };
+    let color = color_stderr();
+    let mut all_ok = true;
+    let mut json = Vec::new();
+    for target in targets {
+        let name = target.map_or(super::DEFAULT_SCENARIO_NAME.to_string(), |p| p.display().to_string());
+        let (loaded, diagnostics) = match load(target) {
+            Ok(l) => {
+                let w = l.warnings.clone();
+                (Some(l), w)
+            }
+            Err(r) => (None, r.diagnostics),
+        };
+        let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings = diagnostics.len() - errors;
+        let valid = loaded.is_some() && !(args.deny_warnings && warnings > 0);
+        all_ok &= valid;
+        match args.format {
+            Format::Json => json.push(serde_json::json!(FileReport {
+                file: name,
+                valid,
+                sha256: loaded.as_ref().map(|l| l.sha256.as_str()),
+                errors,
+                warnings,
+                diagnostics: &diagnostics,
+            })),
+            Format::Human => {
+                let mut err = std::io::stderr().lock();
+                for d in &diagnostics {
+                    let _ = writeln!(err, "{}", d.render(color));
+                }
+                let verdict = match (&loaded, valid) {
+                    (Some(_), true) => format!("{name}: valid{}", plural_warnings(warnings)),
+                    (Some(_), false) => format!("{name}: invalid: {warnings} warning(s) denied by --deny-warnings"),
+                    (None, _) => format!("{name}: invalid: {errors} error(s){}", plural_warnings(warnings)),
+                };
+                if let (Some(l), false) = (&loaded, args.quiet) {
+                    print_stdout(&format!("{verdict}\n{}\n", summary(l)));
+                } else if loaded.is_none() || !valid {
+                    let _ = writeln!(err, "{verdict}");
+                } else {
+                    print_stdout(&format!("{verdict}\n"));
+                }
+            }
+        }
+    }
+    if args.format == Format::Json {
+        let doc = if json.len() == 1 { json.remove(0) } else { serde_json::Value::Array(json) };
+        print_stdout(&format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default()));
+    }
+    if all_ok { EXIT_OK } else { EXIT_INVALID }
+}
+
+fn plural_warnings(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " (1 warning)".to_string(),
+        n => format!(" ({n} warnings)"),
+    }
+}
+
+/// The one-screen summary of a valid scenario.
+pub fn summary(l: &Loaded) -> String {
+    let s: &Scenario = &l.scenario;
+    let e = &s.exercise;
+    let segments: usize = s.nations.iter().map(|n| n.segments.len()).sum();
+    let groups: usize = s.nations.iter().flat_map(|n| &n.segments).map(|g| g.host_groups.len()).sum();
+    let hosts: u64 = s.nations.iter().flat_map(|n| &n.segments).flat_map(|g| &g.host_groups).map(|h| h.count).sum();
+    let services: usize = s.nations.iter().map(|n| n.services.len()).sum();
+    let ticks = s.clock.duration.secs() / s.clock.tick.secs().max(1);
+    let nation_ids: Vec<&str> = s.nations.iter().map(|n| n.id.as_str()).collect();
+    let providers: Vec<String> = s.assistance.iter().map(|p| format!("{} ({:?})", p.id, p.kind)).collect();
+    let scheduled = s.msel.iter().filter(|i| i.at.is_some()).count();
+    let started_by_inject: BTreeSet<&str> = s
+        .msel
+        .iter()
+        .flat_map(|i| &i.effects)
+        .filter_map(|e| match e {
+            InjectEffect::StartCampaign { campaign } => Some(campaign.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut out = String::new();
+    let mut row = |k: &str, v: String| out.push_str(&format!("  {k:<11} {v}\n"));
+    row("exercise", format!("{} \"{}\"", e.id, e.title));
+    row(
+        "",
+        format!(
+            "{} exercise, {} mode, {}, ATT&CK Enterprise {}",
+            snake(&format!("{:?}", e.kind)),
+            snake(&format!("{:?}", e.mode)),
+            tlp(e.tlp),
+            e.attack_version
+        ),
+    );
+    row(
+        "clock",
+        format!(
+            "tick {} × {ticks} ticks = {}; STARTEX {}",
+            s.clock.tick,
+            s.clock.duration,
+            e.startex.as_deref().unwrap_or("not set (engine default)")
+        ),
+    );
+    row("nations", format!("{}: {}", s.nations.len(), abbreviate(&nation_ids, 12)));
+    row("segments", format!("{segments} ({} links)", s.links.len()));
+    row("hosts", format!("{} in {groups} host groups", thousands(hosts)));
+    row("services", services.to_string());
+    row(
+        "teams",
+        format!(
+            "{} national; {} assistance provider(s){}",
+            s.nations.len(),
+            s.assistance.len(),
+            if providers.is_empty() { String::new() } else { format!(": {}", providers.join(", ")) }
+        ),
+    );
+    row("sharing", format!("{} agreement(s)", s.sharing.len()));
+    row("campaigns", s.campaigns.len().to_string());
+    for c in &s.campaigns {
+        let start = match (c.start, started_by_inject.contains(c.id.as_str())) {
+            (Some(t), _) => format!("starts T+{t}"),
+            (None, true) => "started by inject".to_string(),
+            (None, false) => "never starts".to_string(),
+        };
+        row("", format!("{}: {} stages, {:?} actor, {start}", c.id, c.stages.len(), c.actor.kind));
+    }
+    row("injects", format!("{} ({scheduled} scheduled, {} triggered)", s.msel.len(), s.msel.len() - scheduled));
+    row("objectives", s.objectives.len().to_string());
+    row("sha256", l.sha256.clone());
+    out.trim_end().to_string()
+}
+
+fn snake(debug: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+fn tlp(t: crate::scenario::model::Tlp) -> String {
+    serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn abbreviate(items: &[&str], max: usize) -> String {
+    if items.len() <= max {
+        items.join(", ")
+    } else {
+        format!("{}, … (+{})", items[..max].join(", "), items.len() - max)
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

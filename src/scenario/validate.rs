@@ -1,0 +1,1417 @@
+//! Semantic validation of a deserialized scenario: every rule the types cannot express, all checked
+//! in one pass, each problem tied to the YAML path of the offending value.
+//!
+//! Errors make a scenario invalid. Warnings do not, unless the caller denies them. Nothing here
+//! knows about YAML text or spans: problems carry a path (`nations[0].team.analysts`) that the loader
+//! turns into `file:line:column`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::attack;
+use super::duration::Duration;
+use super::model::*;
+use super::suggest::closest;
+use super::yaml::Seg;
+
+/// Largest total host count a scenario may declare.
+pub const MAX_TOTAL_HOSTS: u64 = 10_000_000;
+/// Most ticks an exercise may run (duration / tick).
+pub const MAX_TICKS: u64 = 5_000_000;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The scenario is invalid.
+    Error,
+    /// Suspicious but runnable.
+    Warning,
+}
+
+/// One finding of the validator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Short stable code, e.g. `dangling-reference`.
+    pub code: &'static str,
+    /// Where: the path of the offending value.
+    pub path: Vec<Seg>,
+    /// Point at the key rather than the value.
+    pub at_key: bool,
+    /// A whole-scenario check (reachability, host totals …) whose verdict depends on values
+    /// elsewhere; meaningless while other values failed to parse.
+    pub derived: bool,
+    /// One-line message.
+    pub message: String,
+    /// Label under the source snippet.
+    pub label: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+/// Codes of whole-scenario checks (see [`Finding::derived`]).
+const DERIVED: &[&str] =
+    &["no-targets", "unreachable-targets", "empty-nation", "no-sensors", "too-many-hosts", "never-starts"];
+
+/// Builds a YAML path from keys and indices: `path!["nations", 0, "id"]`.
+macro_rules! path {
+    ($($seg:expr),* $(,)?) => { vec![$(Seg::from($seg)),*] };
+}
+
+impl From<&str> for Seg {
+    fn from(s: &str) -> Seg {
+        Seg::Key(s.to_string())
+    }
+}
+
+impl From<usize> for Seg {
+    fn from(i: usize) -> Seg {
+        Seg::Index(i)
+    }
+}
+
+/// Renders a path as `nations[0].team.analysts`.
+pub fn show_path(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) if s.is_empty() => s.push_str(k),
+            Seg::Key(k) => {
+                s.push('.');
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+fn with(path: &[Seg], more: impl Into<Seg>) -> Vec<Seg> {
+    let mut p = path.to_vec();
+    p.push(more.into());
+    p
+}
+
+/// Ids of one kind, with the path where each was defined.
+#[derive(Default)]
+struct Ids {
+    kind: &'static str,
+    defined: BTreeMap<String, Vec<Seg>>,
+}
+
+impl Ids {
+    fn new(kind: &'static str) -> Self {
+        Ids { kind, defined: BTreeMap::new() }
+    }
+    fn contains(&self, id: &str) -> bool {
+        self.defined.contains_key(id)
+    }
+}
+
+struct Check<'a> {
+    s: &'a Scenario,
+    out: Vec<Finding>,
+    nations: Ids,
+    teams: Ids,
+    segments: Ids,
+    groups: Ids,
+    services: Ids,
+    providers: Ids,
+    campaigns: Ids,
+    injects: Ids,
+    objectives: Ids,
+    sharing: Ids,
+    /// Host-group id → (nation index, segment index, group index).
+    group_at: BTreeMap<&'a str, (usize, usize, usize)>,
+    /// Segment id → (nation index, segment index).
+    segment_at: BTreeMap<&'a str, (usize, usize)>,
+    /// Every link names two known segments (reachability is only meaningful then).
+    links_ok: bool,
+}
+
+/// Validates a scenario, returning every finding, errors first then warnings, each group in
+/// document order.
+pub fn validate(s: &Scenario) -> Vec<Finding> {
+    let mut c = Check {
+        s,
+        out: Vec::new(),
+        nations: Ids::new("nation"),
+        teams: Ids::new("team"),
+        segments: Ids::new("segment"),
+        groups: Ids::new("host group"),
+        services: Ids::new("service"),
+        providers: Ids::new("assistance provider"),
+        campaigns: Ids::new("campaign"),
+        injects: Ids::new("inject"),
+        objectives: Ids::new("objective"),
+        sharing: Ids::new("sharing agreement"),
+        group_at: BTreeMap::new(),
+        segment_at: BTreeMap::new(),
+        links_ok: true,
+    };
+    c.collect_ids();
+    c.exercise();
+    c.clock();
+    c.nations();
+    c.services();
+    c.links();
+    c.assistance();
+    c.sharing_agreements();
+    c.campaigns();
+    c.msel();
+    c.objectives();
+    c.scoring();
+    let mut out = c.out;
+    out.sort_by_key(|f| f.severity);
+    out
+}
+
+impl<'a> Check<'a> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        path: Vec<Seg>,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) {
+        let derived = DERIVED.contains(&code);
+        self.out.push(Finding {
+            severity,
+            code,
+            path,
+            at_key: false,
+            derived,
+            message,
+            label: label.to_string(),
+            help,
+        });
+    }
+
+    fn error(&mut self, code: &'static str, path: Vec<Seg>, message: String, label: &str, help: Option<String>) {
+        self.push(Severity::Error, code, path, message, label, help);
+    }
+
+    fn warn(&mut self, code: &'static str, path: Vec<Seg>, message: String, label: &str, help: Option<String>) {
+        self.push(Severity::Warning, code, path, message, label, help);
+    }
+
+    // ───────────── ids ─────────────
+
+    fn define(&mut self, which: fn(&mut Self) -> &mut Ids, id: &str, path: Vec<Seg>) {
+        if id.trim().is_empty() || id.chars().any(char::is_whitespace) {
+            let kind = which(self).kind;
+            self.error(
+                "invalid-id",
+                path.clone(),
+                format!("{kind} id `{id}` is empty or contains whitespace"),
+                "not a usable id",
+                Some("ids are single words such as `EST-GOV` or `OBJ-1`".to_string()),
+            );
+        }
+        let ids = which(self);
+        let kind = ids.kind;
+        if let Some(first) = ids.defined.get(id) {
+            let first = show_path(first);
+            self.error(
+                "duplicate-id",
+                path,
+                format!("duplicate {kind} id `{id}`"),
+                "defined a second time here",
+                Some(format!("`{id}` is first defined at `{first}`; {kind} ids must be unique")),
+            );
+        } else {
+            ids.defined.insert(id.to_string(), path);
+        }
+    }
+
+    fn collect_ids(&mut self) {
+        let s = self.s;
+        for (n, nation) in s.nations.iter().enumerate() {
+            self.define(|c| &mut c.nations, &nation.id, path!["nations", n, "id"]);
+            self.define(|c| &mut c.teams, &nation.team.id, path!["nations", n, "team", "id"]);
+            for (g, seg) in nation.segments.iter().enumerate() {
+                self.define(|c| &mut c.segments, &seg.id, path!["nations", n, "segments", g, "id"]);
+                self.segment_at.entry(&seg.id).or_insert((n, g));
+                for (h, group) in seg.host_groups.iter().enumerate() {
+                    self.define(
+                        |c| &mut c.groups,
+                        &group.id,
+                        path!["nations", n, "segments", g, "host_groups", h, "id"],
+                    );
+                    self.group_at.entry(&group.id).or_insert((n, g, h));
+                }
+            }
+            for (v, svc) in nation.services.iter().enumerate() {
+                self.define(|c| &mut c.services, &svc.id, path!["nations", n, "services", v, "id"]);
+            }
+        }
+        for (i, p) in s.assistance.iter().enumerate() {
+            self.define(|c| &mut c.providers, &p.id, path!["assistance", i, "id"]);
+        }
+        for (i, a) in s.sharing.iter().enumerate() {
+            self.define(|c| &mut c.sharing, &a.id, path!["sharing", i, "id"]);
+        }
+        for (i, camp) in s.campaigns.iter().enumerate() {
+            self.define(|c| &mut c.campaigns, &camp.id, path!["campaigns", i, "id"]);
+        }
+        for (i, inj) in s.msel.iter().enumerate() {
+            self.define(|c| &mut c.injects, &inj.id, path!["msel", i, "id"]);
+        }
+        for (i, o) in s.objectives.iter().enumerate() {
+            self.define(|c| &mut c.objectives, &o.id, path!["objectives", i, "id"]);
+        }
+        // Nations, teams and providers share one namespace: an objective's scope names any of them.
+        let mut seen: BTreeMap<&str, &'static str> = BTreeMap::new();
+        let mut clashes = Vec::new();
+        for ids in [&self.nations, &self.teams, &self.providers] {
+            for (id, path) in &ids.defined {
+                match seen.get(id.as_str()) {
+                    Some(other) => clashes.push((id.clone(), path.clone(), *other, ids.kind)),
+                    None => {
+                        seen.insert(id, ids.kind);
+                    }
+                }
+            }
+        }
+        for (id, path, first, second) in clashes {
+            self.error(
+                "duplicate-id",
+                path,
+                format!("`{id}` is used both as a {first} id and a {second} id"),
+                "ambiguous id",
+                Some("objective scopes name nations, teams and providers alike, so their ids must differ".to_string()),
+            );
+        }
+    }
+
+    /// Checks a reference to an id of one kind.
+    fn reference(&mut self, which: fn(&Self) -> &Ids, id: &str, path: Vec<Seg>) -> bool {
+        let ids = which(self);
+        if ids.contains(id) {
+            return true;
+        }
+        let kind = ids.kind;
+        let near = closest(id, ids.defined.keys().map(String::as_str), 3);
+        let help = if near.is_empty() {
+            let all: Vec<&str> = ids.defined.keys().map(String::as_str).take(12).collect();
+            if all.is_empty() {
+                format!("the scenario defines no {kind}s")
+            } else {
+                format!("defined {kind} ids: {}", all.join(", "))
+            }
+        } else {
+            format!(
+                "did you mean `{}`? Closest {kind} ids: {}",
+                near[0],
+                near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            )
+        };
+        self.error(
+            "dangling-reference",
+            path,
+            format!("unknown {kind} `{id}`"),
+            &format!("no {kind} has this id"),
+            Some(help),
+        );
+        false
+    }
+
+    fn fraction(&mut self, v: f64, path: Vec<Seg>, what: &str) {
+        if !(0.0..=1.0).contains(&v) {
+            self.error(
+                "out-of-range",
+                path,
+                format!("{what} must lie in [0, 1], not {v}"),
+                "outside [0, 1]",
+                Some("probabilities and fractions are written as decimals: 0.25 means 25%".to_string()),
+            );
+        }
+    }
+
+    fn positive(&mut self, d: Duration, path: Vec<Seg>, what: &str) {
+        if d.secs() == 0 {
+            self.error(
+                "non-positive-duration",
+                path,
+                format!("{what} must be longer than zero"),
+                "zero duration",
+                Some("write a positive duration such as `30m` or `PT30M`".to_string()),
+            );
+        }
+    }
+
+    fn skills(&mut self, k: &Skills, path: &[Seg]) {
+        self.fraction(k.detect, with(path, "detect"), "skill `detect`");
+        self.fraction(k.contain, with(path, "contain"), "skill `contain`");
+        self.fraction(k.recover, with(path, "recover"), "skill `recover`");
+    }
+
+    // ───────────── sections ─────────────
+
+    fn exercise(&mut self) {
+        let s = self.s;
+        if s.cydex != FORMAT_VERSION {
+            self.error(
+                "unsupported-version",
+                path!["cydex"],
+                format!("format version {} is not supported by this cydex", s.cydex),
+                "unsupported",
+                Some(format!("this build reads format version {FORMAT_VERSION}: write `cydex: {FORMAT_VERSION}`")),
+            );
+        }
+        if attack::catalog(&s.exercise.attack_version).is_none() {
+            self.error(
+                "unknown-attack-version",
+                path!["exercise", "attack_version"],
+                format!("ATT&CK version `{}` is not bundled with this cydex", s.exercise.attack_version),
+                "no table for this version",
+                Some(format!("bundled versions: {}", attack::supported_versions().join(", "))),
+            );
+        }
+        if let Some(t) = &s.exercise.startex
+            && parse_utc(t).is_none()
+        {
+            self.error(
+                "invalid-datetime",
+                path!["exercise", "startex"],
+                format!("STARTEX `{t}` is not a UTC datetime"),
+                "not YYYY-MM-DDTHH:MM:SSZ",
+                Some("write it as `2026-11-23T08:00:00Z` (UTC, with the trailing Z)".to_string()),
+            );
+        }
+    }
+
+    fn clock(&mut self) {
+        let clock = &self.s.clock;
+        self.positive(clock.tick, path!["clock", "tick"], "the tick");
+        self.positive(clock.duration, path!["clock", "duration"], "the exercise duration");
+        if clock.tick.secs() > 0 && clock.duration.secs() > 0 {
+            if !clock.duration.secs().is_multiple_of(clock.tick.secs()) {
+                self.error(
+                    "duration-not-whole-ticks",
+                    path!["clock", "duration"],
+                    format!("the exercise duration {} is not a whole number of {} ticks", clock.duration, clock.tick),
+                    "not a multiple of the tick",
+                    Some("make the duration a multiple of the tick".to_string()),
+                );
+            }
+            let ticks = clock.duration.secs() / clock.tick.secs();
+            if ticks > MAX_TICKS {
+                self.error(
+                    "too-many-ticks",
+                    path!["clock", "tick"],
+                    format!("{ticks} ticks is more than the limit of {MAX_TICKS}"),
+                    "tick too short for this duration",
+                    Some("use a longer tick; see README \"Limits\"".to_string()),
+                );
+            }
+        }
+    }
+
+    fn nations(&mut self) {
+        let s = self.s;
+        if s.nations.is_empty() {
+            self.error("no-nations", path!["nations"], "the scenario has no nations".into(), "empty", None);
+        }
+        let mut total: u64 = 0;
+        for (n, nation) in s.nations.iter().enumerate() {
+            let np = path!["nations", n];
+            if !is_iso_alpha3(&nation.id) {
+                self.error(
+                    "invalid-nation-code",
+                    with(&np, "id"),
+                    format!("`{}` is not an ISO 3166-1 alpha-3 country code", nation.id),
+                    "not an alpha-3 code",
+                    Some("use the three-letter code, e.g. `EST` for Estonia; fictional nations use the user-assigned codes XAA–XZZ".to_string()),
+                );
+            }
+            if parse_offset(&nation.utc_offset).is_none() {
+                self.error(
+                    "invalid-utc-offset",
+                    with(&np, "utc_offset"),
+                    format!("`{}` is not a UTC offset", nation.utc_offset),
+                    "not ±HH:MM",
+                    Some("write it as `+02:00` or `-05:00`".to_string()),
+                );
+            }
+            let tp = with(&np, "team");
+            if nation.team.analysts == 0 {
+                self.warn(
+                    "no-analysts",
+                    with(&tp, "analysts"),
+                    format!("team `{}` has no analysts on shift: its incidents are never handled", nation.team.id),
+                    "zero analysts",
+                    None,
+                );
+            }
+            self.skills(&nation.team.skills, &with(&tp, "skills"));
+            let policy = &nation.team.assistance_policy;
+            for (i, p) in policy.providers.iter().enumerate() {
+                if self.reference(|c| &c.providers, p, path!["nations", n, "team", "assistance_policy", "providers", i])
+                    && let Some(prov) = s.assistance.iter().find(|a| &a.id == p)
+                    && !prov.serves.is_empty()
+                    && !prov.serves.contains(&nation.id)
+                {
+                    self.warn(
+                        "provider-does-not-serve",
+                        path!["nations", n, "team", "assistance_policy", "providers", i],
+                        format!("provider `{p}` does not serve `{}`", nation.id),
+                        "never answers this nation",
+                        Some(format!("add `{}` to `serves` of `{p}`, or remove it here", nation.id)),
+                    );
+                }
+            }
+            let asks = policy.backlog_over.is_some() || policy.severity_at_least.is_some();
+            if asks && policy.providers.is_empty() {
+                self.warn(
+                    "policy-without-providers",
+                    with(&tp, "assistance_policy"),
+                    format!("`{}` would ask for assistance but names no provider", nation.id),
+                    "no providers",
+                    Some("list providers under `providers:` in order of preference".to_string()),
+                );
+            }
+            let mut hosts: u64 = 0;
+            let mut sensors = false;
+            for (g, seg) in nation.segments.iter().enumerate() {
+                for (h, group) in seg.host_groups.iter().enumerate() {
+                    let gp = path!["nations", n, "segments", g, "host_groups", h];
+                    hosts = hosts.saturating_add(group.count);
+                    sensors |= group.sensors > 0.0 && group.count > 0;
+                    if group.count == 0 {
+                        self.warn(
+                            "empty-host-group",
+                            with(&gp, "count"),
+                            format!("host group `{}` has no hosts", group.id),
+                            "zero",
+                            None,
+                        );
+                    }
+                    self.fraction(group.sensors, with(&gp, "sensors"), "sensor coverage");
+                    self.fraction(group.hardening, with(&gp, "hardening"), "hardening");
+                    if let Some(b) = group.backup_interval {
+                        self.positive(b, with(&gp, "backup_interval"), "the backup interval");
+                    }
+                    self.positive(group.restore_time, with(&gp, "restore_time"), "the restore time");
+                }
+            }
+            if hosts == 0 {
+                self.error(
+                    "empty-nation",
+                    with(&np, if nation.segments.is_empty() { "id" } else { "segments" }),
+                    format!("nation `{}` has no hosts", nation.id),
+                    "nothing to defend",
+                    Some("give it at least one segment with a host group whose `count` is above zero".to_string()),
+                );
+            } else if !sensors {
+                self.warn(
+                    "no-sensors",
+                    with(&np, "id"),
+                    format!("nation `{}` has no sensors anywhere: nothing in it can be detected", nation.id),
+                    "blind nation",
+                    Some("set `sensors:` (EDR/NSM coverage, 0–1) on some host groups".to_string()),
+                );
+            }
+            total = total.saturating_add(hosts);
+        }
+        if total > MAX_TOTAL_HOSTS {
+            self.error(
+                "too-many-hosts",
+                path!["nations"],
+                format!("the scenario declares {total} hosts; the limit is {MAX_TOTAL_HOSTS}"),
+                "too many hosts",
+                Some("reduce host-group counts; see README \"Limits\"".to_string()),
+            );
+        }
+    }
+
+    fn services(&mut self) {
+        let s = self.s;
+        let mut deps: BTreeMap<&str, (Vec<&str>, Vec<Seg>)> = BTreeMap::new();
+        for (n, nation) in s.nations.iter().enumerate() {
+            for (v, svc) in nation.services.iter().enumerate() {
+                let sp = path!["nations", n, "services", v];
+                if svc.runs_on.is_empty() {
+                    self.error(
+                        "service-without-hosts",
+                        with(&sp, "runs_on"),
+                        format!("service `{}` runs on no host group", svc.id),
+                        "empty",
+                        Some("list the host groups it runs on".to_string()),
+                    );
+                }
+                for (i, g) in svc.runs_on.iter().enumerate() {
+                    self.reference(|c| &c.groups, g, path!["nations", n, "services", v, "runs_on", i]);
+                }
+                if !(svc.quorum > 0.0 && svc.quorum <= 1.0) {
+                    self.error(
+                        "out-of-range",
+                        with(&sp, "quorum"),
+                        format!("quorum must lie in (0, 1], not {}", svc.quorum),
+                        "outside (0, 1]",
+                        Some("quorum is the fraction of its hosts that must be up, e.g. 0.5".to_string()),
+                    );
+                }
+                if !(svc.weight.is_finite() && svc.weight > 0.0) {
+                    self.error(
+                        "out-of-range",
+                        with(&sp, "weight"),
+                        format!("weight must be above zero, not {}", svc.weight),
+                        "not positive",
+                        None,
+                    );
+                }
+                for (i, d) in svc.depends_on.iter().enumerate() {
+                    let dp = path!["nations", n, "services", v, "depends_on", i];
+                    if d == &svc.id {
+                        self.error(
+                            "dependency-cycle",
+                            dp,
+                            format!("service `{d}` depends on itself"),
+                            "self-dependency",
+                            None,
+                        );
+                    } else {
+                        self.reference(|c| &c.services, d, dp);
+                    }
+                }
+                deps.entry(&svc.id)
+                    .or_insert((svc.depends_on.iter().map(String::as_str).collect(), with(&sp, "depends_on")));
+            }
+        }
+        // Cycle detection: depth-first, in id order so the reported cycle is stable.
+        let mut state: BTreeMap<&str, u8> = BTreeMap::new();
+        let mut reported = BTreeSet::new();
+        for &start in deps.keys() {
+            let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+            if state.get(start).copied().unwrap_or(0) != 0 {
+                continue;
+            }
+            state.insert(start, 1);
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                let children = deps.get(node).map(|d| d.0.as_slice()).unwrap_or(&[]);
+                if *next < children.len() {
+                    let child = children[*next];
+                    *next += 1;
+                    match state.get(child).copied().unwrap_or(0) {
+                        0 if deps.contains_key(child) => {
+                            state.insert(child, 1);
+                            stack.push((child, 0));
+                        }
+                        1 if child != node => {
+                            let pos = stack.iter().position(|&(n, _)| n == child).unwrap_or(0);
+                            let mut cycle: Vec<&str> = stack[pos..].iter().map(|&(n, _)| n).collect();
+                            cycle.push(child);
+                            let key: BTreeSet<&str> = cycle.iter().copied().collect();
+                            if reported.insert(key) {
+                                let path = deps.get(node).map(|d| d.1.clone()).unwrap_or_default();
+                                self.error(
+                                    "dependency-cycle",
+                                    path,
+                                    format!("service dependency cycle: {}", cycle.join(" → ")),
+                                    "closes the cycle",
+                                    Some("a service cannot depend on itself, even indirectly; break one of these dependencies".to_string()),
+                                );
+                            }
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state.insert(node, 2);
+                    stack.pop();
+                }
+            }
+        }
+    }
+
+    fn links(&mut self) {
+        let s = self.s;
+        let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for (i, link) in s.links.iter().enumerate() {
+            let lp = path!["links", i];
+            if link.between.len() != 2 {
+                self.error(
+                    "link-arity",
+                    with(&lp, "between"),
+                    format!("a link joins exactly two segments, not {}", link.between.len()),
+                    "needs two segment ids",
+                    Some("write `between: [SEG-A, SEG-B]`".to_string()),
+                );
+            }
+            let mut ok = true;
+            for (j, seg) in link.between.iter().enumerate() {
+                ok &= self.reference(|c| &c.segments, seg, path!["links", i, "between", j]);
+                self.links_ok &= ok;
+            }
+            self.fraction(link.filtering, with(&lp, "filtering"), "link filtering");
+            if ok && link.between.len() == 2 {
+                let (a, b) = (&link.between[0], &link.between[1]);
+                if a == b {
+                    self.error(
+                        "self-link",
+                        with(&lp, "between"),
+                        format!("link joins `{a}` to itself"),
+                        "same segment twice",
+                        None,
+                    );
+                }
+                let key = if a <= b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
+                if let Some(first) = pairs.get(&key) {
+                    self.warn(
+                        "duplicate-link",
+                        with(&lp, "between"),
+                        format!("`{a}` and `{b}` are already linked by links[{first}]"),
+                        "second link",
+                        Some("keep one link per pair of segments".to_string()),
+                    );
+                } else {
+                    pairs.insert(key, i);
+                }
+            }
+        }
+    }
+
+    fn assistance(&mut self) {
+        let s = self.s;
+        for (i, p) in s.assistance.iter().enumerate() {
+            let pp = path!["assistance", i];
+            self.positive(p.deployment, with(&pp, "deployment"), "the deployment latency");
+            self.positive(p.on_task, with(&pp, "on_task"), "the time on task");
+            if p.size == 0 {
+                self.error(
+                    "out-of-range",
+                    with(&pp, "size"),
+                    format!("provider `{}` has no experts", p.id),
+                    "zero",
+                    None,
+                );
+            }
+            if p.max_concurrent == 0 {
+                self.error(
+                    "out-of-range",
+                    with(&pp, "max_concurrent"),
+                    format!("provider `{}` can never deploy (max_concurrent is 0)", p.id),
+                    "zero",
+                    None,
+                );
+            }
+            self.skills(&p.skills, &with(&pp, "skills"));
+            for (j, n) in p.serves.iter().enumerate() {
+                self.reference(|c| &c.nations, n, path!["assistance", i, "serves", j]);
+            }
+        }
+    }
+
+    fn sharing_agreements(&mut self) {
+        let s = self.s;
+        for (i, a) in s.sharing.iter().enumerate() {
+            let unique: BTreeSet<&String> = a.between.iter().collect();
+            if unique.len() < 2 {
+                self.error(
+                    "sharing-arity",
+                    path!["sharing", i, "between"],
+                    format!("sharing agreement `{}` needs at least two distinct nations", a.id),
+                    "fewer than two nations",
+                    None,
+                );
+            }
+            for (j, n) in a.between.iter().enumerate() {
+                self.reference(|c| &c.nations, n, path!["sharing", i, "between", j]);
+            }
+        }
+    }
+
+    fn campaigns(&mut self) {
+        let s = self.s;
+        let catalog = attack::catalog(&s.exercise.attack_version);
+        let started_by_inject: BTreeSet<&str> = s
+            .msel
+            .iter()
+            .flat_map(|i| &i.effects)
+            .filter_map(|e| match e {
+                InjectEffect::StartCampaign { campaign } => Some(campaign.as_str()),
+                _ => None,
+            })
+            .collect();
+        for (i, camp) in s.campaigns.iter().enumerate() {
+            let cp = path!["campaigns", i];
+            self.fraction(
+                camp.actor.sophistication,
+                path!["campaigns", i, "actor", "sophistication"],
+                "sophistication",
+            );
+            match camp.start {
+                Some(t) if t > s.clock.duration => self.error(
+                    "outside-window",
+                    with(&cp, "start"),
+                    format!(
+                        "campaign `{}` starts at T+{t}, after ENDEX (clock.duration {})",
+                        camp.id, s.clock.duration
+                    ),
+                    "after the end of the exercise",
+                    Some("start it within the exercise window".to_string()),
+                ),
+                None if !started_by_inject.contains(camp.id.as_str()) => self.warn(
+                    "never-starts",
+                    with(&cp, "id"),
+                    format!("campaign `{}` has no `start` and no inject starts it", camp.id),
+                    "never starts",
+                    Some(
+                        "give it `start: 2h`, or add an inject effect `- start_campaign: { campaign: … }`".to_string(),
+                    ),
+                ),
+                _ => {}
+            }
+            // Entry.
+            let ep = with(&cp, "entry");
+            self.technique(catalog, &camp.entry.technique, Some("TA0001"), with(&ep, "technique"));
+            if camp.entry.host_groups.is_empty() {
+                self.error(
+                    "empty-entry",
+                    with(&ep, "host_groups"),
+                    format!("campaign `{}` has no entry host group", camp.id),
+                    "empty",
+                    None,
+                );
+            }
+            let mut entry_ok = true;
+            for (j, g) in camp.entry.host_groups.iter().enumerate() {
+                entry_ok &= self.reference(|c| &c.groups, g, path!["campaigns", i, "entry", "host_groups", j]);
+            }
+            if camp.entry.footholds == 0 && camp.entry.fraction.is_none() {
+                self.error(
+                    "out-of-range",
+                    with(&ep, "footholds"),
+                    "an entry needs at least one foothold".into(),
+                    "zero",
+                    None,
+                );
+            }
+            if let Some(f) = camp.entry.fraction
+                && !(f > 0.0 && f <= 1.0)
+            {
+                self.error(
+                    "out-of-range",
+                    with(&ep, "fraction"),
+                    format!("entry fraction must lie in (0, 1], not {f}"),
+                    "outside (0, 1]",
+                    None,
+                );
+            }
+            // Targets.
+            let tp = with(&cp, "targets");
+            let mut targets_ok = true;
+            for (j, n) in camp.targets.nations.iter().enumerate() {
+                targets_ok &= self.reference(|c| &c.nations, n, path!["campaigns", i, "targets", "nations", j]);
+            }
+            for (j, g) in camp.targets.segments.iter().enumerate() {
+                targets_ok &= self.reference(|c| &c.segments, g, path!["campaigns", i, "targets", "segments", j]);
+            }
+            // Stages.
+            if camp.stages.is_empty() {
+                self.error(
+                    "no-stages",
+                    with(&cp, "stages"),
+                    format!("campaign `{}` has no stages", camp.id),
+                    "empty",
+                    None,
+                );
+            }
+            let mut stage_ids: BTreeMap<&str, usize> = BTreeMap::new();
+            for (k, st) in camp.stages.iter().enumerate() {
+                let sp = path!["campaigns", i, "stages", k];
+                if let Some(first) = stage_ids.insert(&st.id, k) {
+                    self.error(
+                        "duplicate-id",
+                        with(&sp, "id"),
+                        format!("duplicate stage id `{}` in campaign `{}`", st.id, camp.id),
+                        "defined a second time here",
+                        Some(format!("first defined at `campaigns[{i}].stages[{first}].id`")),
+                    );
+                }
+                if !attack::is_tactic_id(&st.tactic) {
+                    self.error(
+                        "malformed-attack-id",
+                        with(&sp, "tactic"),
+                        format!("`{}` is not an ATT&CK tactic id", st.tactic),
+                        "expected TA followed by four digits",
+                        Some("tactic ids look like `TA0040` (Impact)".to_string()),
+                    );
+                } else if let Some(cat) = catalog
+                    && cat.get(&st.tactic).is_none()
+                {
+                    self.warn(
+                        "unknown-attack-id",
+                        with(&sp, "tactic"),
+                        format!("tactic `{}` is not in ATT&CK Enterprise {}", st.tactic, cat.version()),
+                        "unknown tactic",
+                        None,
+                    );
+                }
+                let tactic = attack::is_tactic_id(&st.tactic).then_some(st.tactic.as_str());
+                self.technique(catalog, &st.technique, tactic, with(&sp, "technique"));
+                self.fraction(st.probability, with(&sp, "probability"), "stage probability");
+                self.fraction(st.stealth, with(&sp, "stealth"), "stealth");
+                self.delay(&st.cadence, with(&sp, "cadence"));
+                if let Some(l) = &st.lateral
+                    && l.fanout == 0
+                {
+                    self.error(
+                        "out-of-range",
+                        path!["campaigns", i, "stages", k, "lateral", "fanout"],
+                        "fanout must be at least 1".into(),
+                        "zero",
+                        None,
+                    );
+                }
+                if let Some(effect) = &st.effect {
+                    if st.tactic != "TA0040" && st.tactic != "TA0010" {
+                        self.warn(
+                            "effect-outside-impact",
+                            with(&sp, "effect"),
+                            format!(
+                                "stage `{}` has an impact effect but its tactic is {} rather than TA0040 (Impact)",
+                                st.id, st.tactic
+                            ),
+                            "effect on a non-impact stage",
+                            None,
+                        );
+                    }
+                    match effect {
+                        Effect::Disrupt { service, duration } => {
+                            self.reference(
+                                |c| &c.services,
+                                service,
+                                path!["campaigns", i, "stages", k, "effect", "disrupt", "service"],
+                            );
+                            self.positive(
+                                *duration,
+                                path!["campaigns", i, "stages", k, "effect", "disrupt", "for"],
+                                "the disruption",
+                            );
+                        }
+                        Effect::Exfiltrate { mb_per_host: 0 } => self.warn(
+                            "zero-effect",
+                            path!["campaigns", i, "stages", k, "effect", "exfiltrate", "mb_per_host"],
+                            "exfiltration of 0 MB per host has no effect".into(),
+                            "zero",
+                            None,
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            if entry_ok && targets_ok && self.links_ok {
+                self.reachability(i, camp, &tp);
+            }
+        }
+    }
+
+    fn technique(&mut self, catalog: Option<&attack::Catalog>, id: &str, tactic: Option<&str>, path: Vec<Seg>) {
+        if !attack::is_technique_id(id) {
+            self.error(
+                "malformed-attack-id",
+                path,
+                format!("`{id}` is not an ATT&CK technique id"),
+                "expected T followed by four digits",
+                Some("technique ids look like `T1486` or, for a sub-technique, `T1566.001`".to_string()),
+            );
+            return;
+        }
+        let Some(cat) = catalog else { return };
+        match cat.get(id) {
+            None => {
+                let near: Vec<String> = cat.closest(id, 3).iter().map(|e| format!("`{}` {}", e.id, e.name)).collect();
+                self.warn(
+                    "unknown-attack-id",
+                    path,
+                    format!("technique `{id}` is not in ATT&CK Enterprise {}", cat.version()),
+                    "unknown technique",
+                    (!near.is_empty()).then(|| format!("closest known: {}", near.join(", "))),
+                );
+            }
+            Some(e) if e.status != attack::Status::Active => {
+                let status = if e.status == attack::Status::Revoked { "revoked" } else { "deprecated" };
+                self.warn(
+                    "retired-attack-id",
+                    path,
+                    format!("technique `{id}` ({}) is {status} in ATT&CK Enterprise {}", e.name, cat.version()),
+                    status,
+                    Some("use its replacement from the pinned ATT&CK version".to_string()),
+                );
+            }
+            Some(e) => {
+                if let Some(t) = tactic
+                    && cat.get(t).is_some()
+                    && !cat.technique_in_tactic(id, t)
+                {
+                    let name = cat.get(t).map(|x| x.name).unwrap_or("");
+                    self.warn(
+                        "technique-tactic-mismatch",
+                        path,
+                        format!("technique `{id}` ({}) is not listed under tactic `{t}` ({name})", e.name),
+                        "tactic mismatch",
+                        Some(format!("`{id}` belongs to: {}", e.tactics.join(", "))),
+                    );
+                }
+            }
+        }
+    }
+
+    fn delay(&mut self, d: &Delay, path: Vec<Seg>) {
+        match d {
+            Delay::Fixed(t) => self.positive(*t, path, "the cadence"),
+            Delay::Distribution(DelayDistribution::Exponential { mean }) => {
+                self.positive(*mean, with(&with(&path, "exponential"), "mean"), "the mean cadence");
+            }
+            Delay::Distribution(DelayDistribution::Uniform { min, max }) => {
+                let up = with(&path, "uniform");
+                self.positive(*min, with(&up, "min"), "the shortest cadence");
+                if max < min {
+                    self.error(
+                        "out-of-range",
+                        with(&up, "max"),
+                        format!("max {max} is shorter than min {min}"),
+                        "max < min",
+                        None,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Can the entry reach at least one target host through links and lateral movement?
+    fn reachability(&mut self, i: usize, camp: &Campaign, targets_path: &[Seg]) {
+        let s = self.s;
+        let reach = camp
+            .stages
+            .iter()
+            .filter_map(|st| st.lateral.as_ref())
+            .map(|l| l.reach)
+            .max_by_key(|r| matches!(r, Reach::Linked));
+        let mut reachable: BTreeSet<(usize, usize)> = camp
+            .entry
+            .host_groups
+            .iter()
+            .filter_map(|g| self.group_at.get(g.as_str()).map(|&(n, sg, _)| (n, sg)))
+            .collect();
+        if reach == Some(Reach::Linked) {
+            let mut frontier: Vec<(usize, usize)> = reachable.iter().copied().collect();
+            while let Some(at) = frontier.pop() {
+                for link in &s.links {
+                    if link.between.len() != 2 || link.filtering >= 1.0 {
+                        continue;
+                    }
+                    for (a, b) in [(0, 1), (1, 0)] {
+                        let (Some(&from), Some(&to)) = (
+                            self.segment_at.get(link.between[a].as_str()),
+                            self.segment_at.get(link.between[b].as_str()),
+                        ) else {
+                            continue;
+                        };
+                        if from == at && reachable.insert(to) {
+                            frontier.push(to);
+                        }
+                    }
+                }
+            }
+        }
+        let any_target_host = s.nations.iter().enumerate().any(|(n, nation)| {
+            nation.segments.iter().enumerate().any(|(g, seg)| {
+                seg.host_groups.iter().any(|h| {
+                    h.count > 0
+                        && is_target(&camp.targets, nation, seg, h)
+                        && (reachable.contains(&(n, g)) || camp.entry.host_groups.contains(&h.id))
+                })
+            })
+        });
+        if any_target_host {
+            return;
+        }
+        let matches_anywhere = s.nations.iter().any(|nation| {
+            nation
+                .segments
+                .iter()
+                .any(|seg| seg.host_groups.iter().any(|h| h.count > 0 && is_target(&camp.targets, nation, seg, h)))
+        });
+        if !matches_anywhere {
+            self.error(
+                "no-targets",
+                targets_path.to_vec(),
+                format!("campaign `{}`'s targets match no host in the scenario", camp.id),
+                "matches nothing",
+                Some("loosen `targets` (nations, segments, segment_kinds, roles, criticality_at_least)".to_string()),
+            );
+            return;
+        }
+        let entry: Vec<&str> = camp.entry.host_groups.iter().map(String::as_str).collect();
+        let why = match reach {
+            None => "no stage moves laterally, so only the entry host groups can be hit",
+            Some(Reach::Segment) => "lateral movement is limited to the entry segments (`reach: segment`)",
+            Some(Reach::Linked) => "no chain of links with filtering below 1 joins the entry to a target",
+        };
+        self.error(
+            "unreachable-targets",
+            path!["campaigns", i, "entry", "host_groups"],
+            format!("campaign `{}`'s entry cannot reach any of its targets", camp.id),
+            "no path from here to a target",
+            Some(format!(
+                "entry host groups: {}; {why}. Add a link, a lateral stage, or change the targets",
+                entry.join(", ")
+            )),
+        );
+    }
+
+    fn msel(&mut self) {
+        let s = self.s;
+        for (i, inj) in s.msel.iter().enumerate() {
+            let ip = path!["msel", i];
+            match (&inj.at, &inj.trigger) {
+                (None, None) => self.error(
+                    "inject-without-time",
+                    with(&ip, "id"),
+                    format!("inject `{}` has neither `at` nor `trigger`", inj.id),
+                    "never fires",
+                    Some("give it a scheduled time (`at: 2h`) or a trigger (`trigger: { on: first_detection, campaign: … }`)".to_string()),
+                ),
+                (Some(_), Some(_)) => self.error(
+                    "inject-time-and-trigger",
+                    with(&ip, "trigger"),
+                    format!("inject `{}` has both `at` and `trigger`", inj.id),
+                    "choose one",
+                    Some("keep `at` for a scheduled inject, or `trigger` for a triggered one".to_string()),
+                ),
+                _ => {}
+            }
+            if let Some(at) = inj.at
+                && at > s.clock.duration
+            {
+                self.error(
+                    "outside-window",
+                    with(&ip, "at"),
+                    format!(
+                        "inject `{}` at T+{at} is outside the exercise window (ENDEX at T+{})",
+                        inj.id, s.clock.duration
+                    ),
+                    "after ENDEX",
+                    Some("schedule it within `clock.duration`".to_string()),
+                );
+            }
+            if let Some(t) = &inj.trigger {
+                let tp = with(&ip, "trigger");
+                let campaign_event = matches!(
+                    t.event,
+                    TriggerEvent::FirstCompromise | TriggerEvent::FirstDetection | TriggerEvent::Impact
+                );
+                match &t.campaign {
+                    Some(c) => {
+                        self.reference(|x| &x.campaigns, c, with(&tp, "campaign"));
+                    }
+                    None if campaign_event => self.error(
+                        "trigger-needs-campaign",
+                        with(&tp, "event"),
+                        format!("trigger `{}` needs the campaign it watches", snake(&format!("{:?}", t.event))),
+                        "which campaign?",
+                        Some("add `campaign: <campaign id>` to the trigger".to_string()),
+                    ),
+                    None => {}
+                }
+                if let Some(n) = &t.nation {
+                    self.reference(|x| &x.nations, n, with(&tp, "nation"));
+                }
+                match &t.inject {
+                    Some(other) if self.reference(|x| &x.injects, other, with(&tp, "inject")) && other == &inj.id => {
+                        self.error(
+                            "trigger-cycle",
+                            with(&tp, "inject"),
+                            format!("inject `{}` triggers on itself", inj.id),
+                            "self-trigger",
+                            None,
+                        );
+                    }
+                    Some(_) => {}
+                    None if t.event == TriggerEvent::InjectDelivered => self.error(
+                        "trigger-needs-inject",
+                        with(&tp, "event"),
+                        "trigger `inject_delivered` needs the inject it follows".into(),
+                        "which inject?",
+                        Some("add `inject: <inject id>` to the trigger".to_string()),
+                    ),
+                    None => {}
+                }
+            }
+            for (j, o) in inj.objectives.iter().enumerate() {
+                self.reference(|x| &x.objectives, o, path!["msel", i, "objectives", j]);
+            }
+            for (j, e) in inj.effects.iter().enumerate() {
+                let ep = path!["msel", i, "effects", j];
+                match e {
+                    InjectEffect::ShareIndicators { campaign, to } => {
+                        let p = with(&ep, "share_indicators");
+                        self.reference(|x| &x.campaigns, campaign, with(&p, "campaign"));
+                        for (k, n) in to.iter().enumerate() {
+                            self.reference(|x| &x.nations, n, with(&with(&p, "to"), k));
+                        }
+                    }
+                    InjectEffect::TeamCapacity { team, .. } => {
+                        self.reference(|x| &x.teams, team, with(&with(&ep, "team_capacity"), "team"));
+                    }
+                    InjectEffect::StartCampaign { campaign } => {
+                        self.reference(|x| &x.campaigns, campaign, with(&with(&ep, "start_campaign"), "campaign"));
+                    }
+                    InjectEffect::ServiceDown { service, duration } => {
+                        let p = with(&ep, "service_down");
+                        self.reference(|x| &x.services, service, with(&p, "service"));
+                        self.positive(*duration, with(&p, "for"), "the outage");
+                    }
+                    InjectEffect::RequestAssistance { nation, provider } => {
+                        let p = with(&ep, "request_assistance");
+                        self.reference(|x| &x.nations, nation, with(&p, "nation"));
+                        self.reference(|x| &x.providers, provider, with(&p, "provider"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn objectives(&mut self) {
+        let s = self.s;
+        for (i, o) in s.objectives.iter().enumerate() {
+            let op = path!["objectives", i];
+            let known = o.scope == "alliance"
+                || self.nations.contains(&o.scope)
+                || self.teams.contains(&o.scope)
+                || self.providers.contains(&o.scope);
+            if !known {
+                let all =
+                    self.nations.defined.keys().chain(self.teams.defined.keys()).chain(self.providers.defined.keys());
+                let near = closest(&o.scope, all.map(String::as_str).chain(["alliance"]), 3);
+                let help = match near.first() {
+                    Some(n) => format!("did you mean `{n}`? A scope is a nation, team or provider id, or `alliance`"),
+                    None => "a scope is a nation, team or provider id, or `alliance`".to_string(),
+                };
+                self.error(
+                    "dangling-reference",
+                    with(&op, "scope"),
+                    format!("unknown scope `{}`", o.scope),
+                    "no nation, team or provider has this id",
+                    Some(help),
+                );
+            }
+            if let Some(c) = &o.campaign {
+                self.reference(|x| &x.campaigns, c, with(&op, "campaign"));
+            }
+            if let Some(v) = &o.service {
+                self.reference(|x| &x.services, v, with(&op, "service"));
+            }
+            match (o.metric, &o.target) {
+                (None, _) => {
+                    let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+                    self.error(
+                        "unmeasurable-objective",
+                        with(&op, "id"),
+                        format!("objective `{}` has no measurable metric", o.id),
+                        "cannot be rated",
+                        Some(format!("add `metric:` and `target:`; metrics: {}", names.join(", "))),
+                    );
+                }
+                (Some(m), None) => self.error(
+                    "objective-without-target",
+                    with(&op, "metric"),
+                    format!("objective `{}` has a metric but no target", o.id),
+                    "measured against what?",
+                    Some(format!("add `target:` for `{}`", m.name())),
+                ),
+                (Some(m), Some(t)) => {
+                    if let Err(why) = m.parse_target(t) {
+                        self.error(
+                            "invalid-target",
+                            with(&op, "target"),
+                            format!("objective `{}`: {why}", o.id),
+                            "wrong kind of target",
+                            None,
+                        );
+                    }
+                }
+            }
+            for (j, tag) in o.csf.iter().enumerate() {
+                if !is_csf_tag(tag) {
+                    self.error(
+                        "invalid-csf-tag",
+                        path!["objectives", i, "csf", j],
+                        format!("`{tag}` is not a NIST CSF 2.0 category or subcategory"),
+                        "not a CSF id",
+                        Some("write a category such as `RS.MI` or a subcategory such as `DE.AE-08`".to_string()),
+                    );
+                }
+            }
+        }
+    }
+
+    fn scoring(&mut self) {
+        let w = &self.s.scoring.weights;
+        let all = [
+            ("availability", w.availability),
+            ("attack_resistance", w.attack_resistance),
+            ("incident_response", w.incident_response),
+            ("reporting", w.reporting),
+        ];
+        for (name, v) in all {
+            if !(v.is_finite() && v >= 0.0) {
+                self.error(
+                    "out-of-range",
+                    path!["scoring", "weights", name],
+                    format!("weight `{name}` must be zero or more, not {v}"),
+                    "negative",
+                    None,
+                );
+            }
+        }
+        if all.iter().map(|a| a.1).sum::<f64>() <= 0.0 {
+            self.error(
+                "out-of-range",
+                path!["scoring", "weights"],
+                "the score weights add up to zero".into(),
+                "nothing scores",
+                None,
+            );
+        }
+        let r = &self.s.scoring.ratings;
+        if !(r.some_challenges >= 1.0 && r.major_challenges >= r.some_challenges && r.major_challenges.is_finite()) {
+            self.error(
+                "out-of-range",
+                path!["scoring", "ratings"],
+                format!(
+                    "rating thresholds must satisfy 1 ≤ some_challenges ≤ major_challenges (got {} and {})",
+                    r.some_challenges, r.major_challenges
+                ),
+                "inconsistent thresholds",
+                None,
+            );
+        }
+    }
+}
+
+fn snake(debug: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Whether a host group in a segment of a nation is one of a campaign's targets.
+pub fn is_target(t: &Targets, nation: &Nation, seg: &Segment, group: &HostGroup) -> bool {
+    (t.nations.is_empty() || t.nations.contains(&nation.id))
+        && (t.segments.is_empty() || t.segments.contains(&seg.id))
+        && (t.segment_kinds.is_empty() || t.segment_kinds.contains(&seg.kind))
+        && (t.roles.is_empty() || t.roles.contains(&group.role))
+        && t.criticality_at_least.is_none_or(|c| group.criticality >= c)
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SSZ` into seconds since 1970-01-01T00:00:00Z.
+pub fn parse_utc(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit())).and_then(|t| t.parse::<i64>().ok())
+    };
+    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&mo) || d < 1 || d > month_days[(mo - 1) as usize] || h > 23 || mi > 59 || se > 59 {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let (yy, m) = if mo <= 2 { (y - 1, mo + 9) } else { (y, mo - 3) };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let doy = (153 * m + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + mi * 60 + se)
+}
+
+/// Parses a UTC offset `+HH:MM` / `-HH:MM` into seconds.
+pub fn parse_offset(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 6 || !matches!(b[0], b'+' | b'-') || b[3] != b':' {
+        return None;
+    }
+    let h: i64 = s.get(1..3)?.parse().ok()?;
+    let m: i64 = s.get(4..6)?.parse().ok()?;
+    if h > 14 || m > 59 || !s[1..3].bytes().all(|c| c.is_ascii_digit()) || !s[4..6].bytes().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let secs = h * 3600 + m * 60;
+    Some(if b[0] == b'-' { -secs } else { secs })
+}
+
+fn is_csf_tag(tag: &str) -> bool {
+    let (cat, sub) = match tag.split_once('-') {
+        Some((c, n)) => (c, Some(n)),
+        None => (tag, None),
+    };
+    let Some((func, code)) = cat.split_once('.') else { return false };
+    ["GV", "ID", "PR", "DE", "RS", "RC"].contains(&func)
+        && code.len() == 2
+        && code.bytes().all(|b| b.is_ascii_uppercase())
+        && sub.is_none_or(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// ISO 3166-1 alpha-3 codes officially assigned, plus the user-assigned ranges AAA–AAZ, QMA–QZZ,
+/// XAA–XZZ and ZZA–ZZZ (fictional exercise nations, Kosovo's XKX).
+pub fn is_iso_alpha3(code: &str) -> bool {
+    let b = code.as_bytes();
+    if b.len() != 3 || !b.iter().all(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let user_assigned = (b[0] == b'A' && b[1] == b'A')
+        || (b[0] == b'Q' && b[1] >= b'M')
+        || b[0] == b'X'
+        || (b[0] == b'Z' && b[1] == b'Z');
+    user_assigned || ISO_ALPHA3.split(' ').any(|c| c == code)
+}
+
+const ISO_ALPHA3: &str = "ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH FIN FJI FLK FRA FRO FSM GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY HKG HMD HND HRV HTI HUN IDN IMN IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK PRT PRY PSE PYF QAT REU ROU RUS RWA SAU SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_datetimes() {
+        assert_eq!(parse_utc("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_utc("2026-01-05T08:00:00Z"), Some(1_767_600_000));
+        assert_eq!(parse_utc("2024-02-29T00:00:00Z").map(|s| s % 86_400), Some(0));
+        assert_eq!(parse_utc("2025-02-29T00:00:00Z"), None);
+        assert_eq!(parse_utc("2026-01-05 08:00:00"), None);
+        assert_eq!(parse_utc("2026-13-05T08:00:00Z"), None);
+    }
+
+    #[test]
+    fn offsets_codes_and_tags() {
+        assert_eq!(parse_offset("+02:00"), Some(7200));
+        assert_eq!(parse_offset("-05:30"), Some(-19_800));
+        assert_eq!(parse_offset("2"), None);
+        assert!(is_iso_alpha3("EST") && is_iso_alpha3("USA") && is_iso_alpha3("XKX") && is_iso_alpha3("XBR"));
+        assert!(!is_iso_alpha3("EE") && !is_iso_alpha3("ESTONIA") && !is_iso_alpha3("ABC") && !is_iso_alpha3("est"));
+        assert_eq!(ISO_ALPHA3.split(' ').count(), 249);
+        assert!(
+            is_csf_tag("RS.MI")
+                && is_csf_tag("DE.AE-08")
+                && !is_csf_tag("RS")
+                && !is_csf_tag("XX.MI")
+                && !is_csf_tag("RS.MI-8")
+        );
+    }
+}

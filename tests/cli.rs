@@ -1,0 +1,133 @@
+//! CLI tests: run the real `cydex` binary as a user would and check exit codes and output.
+
+use assert_cmd::Command;
+
+fn cydex() -> Command {
+    let mut c = Command::cargo_bin("cydex").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn stdout(c: &mut Command) -> String {
+    String::from_utf8(c.output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn validate_without_arguments_checks_the_embedded_default() {
+    let out = cydex().arg("validate").assert().success().get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("<embedded default: scenarios/ransomware-drill.yaml>: valid"), "{out}");
+    for key in ["nations", "segments", "hosts", "services", "teams", "campaigns", "injects", "objectives"] {
+        assert!(out.contains(key), "summary lacks {key}: {out}");
+    }
+}
+
+#[test]
+fn validate_reports_all_problems_located_and_exits_2() {
+    let assert = cydex().args(["validate", "tests/fixtures/invalid/five-mistakes.yaml"]).assert().code(2);
+    let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    for (line, col) in [(20, 7), (34, 17), (35, 20), (42, 19), (56, 22)] {
+        let place = format!("tests/fixtures/invalid/five-mistakes.yaml:{line}:{col}");
+        assert!(err.contains(&place), "missing {place} in:\n{err}");
+    }
+    assert!(err.contains("did you mean `analysts`?"), "{err}");
+    assert!(err.contains("did you mean `EST-GOV-WS`?"), "{err}");
+    assert!(err.contains("invalid: 5 error(s)"), "{err}");
+}
+
+#[test]
+fn validate_several_files_fails_if_any_is_invalid() {
+    cydex()
+        .args(["validate", "scenarios/ransomware-drill.yaml", "tests/fixtures/invalid/unknown-key.yaml"])
+        .assert()
+        .code(2);
+    cydex()
+        .args(["validate", "-q", "scenarios/ransomware-drill.yaml", "scenarios/supply-chain.yaml"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let f = "tests/fixtures/invalid/warning-no-sensors.yaml";
+    cydex().args(["validate", f]).assert().success();
+    cydex().args(["validate", "--deny-warnings", f]).assert().code(2);
+}
+
+#[test]
+fn validate_json_is_machine_readable() {
+    let out = stdout(cydex().args(["validate", "--format", "json", "tests/fixtures/invalid/dangling-reference.yaml"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["diagnostics"][0]["code"], "dangling-reference");
+    assert_eq!(v["diagnostics"][0]["location"]["line"], 42);
+    assert_eq!(v["diagnostics"][0]["path"], "nations[0].services[0].runs_on[0]");
+}
+
+#[test]
+fn unreadable_inputs_exit_2_without_panicking() {
+    for f in [
+        "does-not-exist.yaml",
+        "tests",
+        "tests/fixtures/invalid/binary-garbage.yaml",
+        "tests/fixtures/invalid/empty.yaml",
+    ] {
+        let a = cydex().args(["validate", f]).assert().code(2);
+        let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+        assert!(err.starts_with("error["), "{f}: {err}");
+        assert!(!err.contains("panicked"), "{f}: {err}");
+    }
+}
+
+#[test]
+fn schema_is_json_schema_of_the_format() {
+    let out = stdout(cydex().arg("schema"));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["$schema"].as_str().unwrap().contains("json-schema.org"));
+    let props = v["properties"].as_object().unwrap();
+    for key in [
+        "cydex",
+        "exercise",
+        "clock",
+        "objectives",
+        "nations",
+        "links",
+        "assistance",
+        "sharing",
+        "campaigns",
+        "msel",
+        "scoring",
+    ] {
+        assert!(props.contains_key(key), "schema lacks {key}");
+    }
+}
+
+#[test]
+fn init_writes_a_starter_that_validates_and_never_clobbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("drill.yaml");
+    cydex().args(["init"]).arg(&path).assert().success();
+    cydex().args(["validate", "--deny-warnings"]).arg(&path).assert().success();
+    let before = std::fs::read(&path).unwrap();
+    cydex().args(["init"]).arg(&path).assert().code(2);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    cydex().args(["init", "--force"]).arg(&path).assert().success();
+}
+
+#[test]
+fn output_errors_exit_2_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = cydex().args(["schema", "--output"]).arg(dir.path().join("no/such/dir/schema.json")).assert().code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("cannot write"));
+    if std::path::Path::new("/dev/full").exists() {
+        cydex().args(["init", "--force", "/dev/full"]).assert().code(2);
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    cydex().arg("frobnicate").assert().code(2);
+    cydex().args(["validate", "--no-such-flag"]).assert().code(2);
+    cydex().arg("--help").assert().success();
+    cydex().arg("--version").assert().success();
+}
