@@ -547,3 +547,22 @@ fn events_are_sequential_and_causes_point_backwards() {
     assert!(summary.campaigns[0].hosts_compromised >= 2);
     assert_eq!(summary.ticks_run, 3 * 24 * 12);
 }
+
+#[test]
+fn bundled_scenarios_run_deterministically() {
+    let mut files: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in files {
+        let loaded = cydex::scenario::load_file(&f).unwrap_or_else(|_| panic!("{} loads", f.display()));
+        let a = run(&loaded.scenario, &RunConfig::default());
+        let b = run(&loaded.scenario, &RunConfig::default());
+        assert!(!a.events.is_empty(), "{}", f.display());
+        assert_eq!(serde_json::to_vec(&a).unwrap(), serde_json::to_vec(&b).unwrap(), "{}", f.display());
+        assert!(a.summary.campaigns.iter().any(|c| c.started_s.is_some()), "{}", f.display());
+    }
+}
