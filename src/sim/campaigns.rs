@@ -93,7 +93,7 @@ pub fn note_first(
     }
 }
 
-struct Ctx<'a, 'w, 's> {
+struct Ctx<'a, 'w> {
     clock: &'a SimClock,
     cat: &'a Catalog,
     hosts: &'a mut Hosts,
@@ -102,10 +102,9 @@ struct Ctx<'a, 'w, 's> {
     log: &'a mut EventLog,
     services: &'a mut ServiceBook,
     triggers: &'a mut MessageWriter<'w, TriggerSeen>,
-    _s: std::marker::PhantomData<&'s ()>,
 }
 
-impl Ctx<'_, '_, '_> {
+impl Ctx<'_, '_> {
     fn nation_of(&self, h: u32) -> u32 {
         self.cat.groups[self.hosts.group[h as usize] as usize].nation
     }
@@ -371,7 +370,6 @@ pub fn advance_campaigns(
         log: &mut log,
         services: &mut services,
         triggers: &mut triggers,
-        _s: std::marker::PhantomData,
     };
     for (c, cause) in starts {
         ctx.start(c, cause);
