@@ -356,7 +356,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     world.insert_resource(Intel::new(n_nations, n_campaigns, agreements));
     world.insert_resource(InjectBook::new(injects));
     world.insert_resource(EventLog::default());
-    world.insert_resource(HostRecords::default());
+    world.insert_resource(HostRecords::new(n));
     world.insert_resource(CampaignRng(stream(config.seed, config.run_index, Purpose::Campaign)));
     world.insert_resource(DetectionRng(stream(config.seed, config.run_index, Purpose::Detection)));
     world.insert_resource(ResponseRng(stream(config.seed, config.run_index, Purpose::Response)));

@@ -18,7 +18,7 @@ use super::clock::{SimClock, format_utc};
 use super::events::{EventKind, EventLog};
 use super::response::ResponseBook;
 use super::services::ServiceBook;
-use super::state::{CampaignIndex, Catalog, NationIndex};
+use super::state::{CampaignIndex, Catalog, NONE, NationIndex};
 
 #[cfg(test)]
 mod tests {
@@ -126,9 +126,39 @@ pub struct HostTrace {
     data_lost_mb: f64,
 }
 
-/// Hosts that took part in the run.
+/// Hosts that took part in the run: a dense slot → record index, records in first-touch order.
 #[derive(Resource, Debug, Default)]
-pub struct HostRecords(pub BTreeMap<u32, HostTrace>);
+pub struct HostRecords {
+    index: Vec<u32>,
+    traces: Vec<(u32, HostTrace)>,
+}
+
+impl HostRecords {
+    /// Room for `n_hosts` slots (no records yet).
+    pub fn new(n_hosts: usize) -> Self {
+        HostRecords { index: vec![NONE; n_hosts], traces: Vec::new() }
+    }
+
+    fn entry(&mut self, h: u32) -> &mut HostTrace {
+        if self.index.len() <= h as usize {
+            self.index.resize(h as usize + 1, NONE);
+        }
+        let mut i = self.index[h as usize];
+        if i == NONE {
+            i = self.traces.len() as u32;
+            self.index[h as usize] = i;
+            self.traces.push((h, HostTrace::default()));
+        }
+        &mut self.traces[i as usize].1
+    }
+
+    /// Records sorted by slot.
+    fn sorted(&self) -> Vec<&(u32, HostTrace)> {
+        let mut v: Vec<&(u32, HostTrace)> = self.traces.iter().collect();
+        v.sort_by_key(|(h, _)| *h);
+        v
+    }
+}
 
 fn first(slot: &mut Option<u64>, t: u64) {
     slot.get_or_insert(t);
@@ -155,7 +185,7 @@ pub fn fold_events(
         let t = e.time_s;
         let mut nt = k.nation.map(|n| per_nation.entry(n).or_default());
         let mut ct = k.campaign.map(|c| per_campaign.entry(c).or_default());
-        let mut hr = k.host.map(|h| records.0.entry(h).or_default());
+        let mut hr = k.host.map(|h| records.entry(h));
         match kind {
             EventKind::CampaignStarted => {
                 if let Some(c) = ct.as_mut() {
@@ -645,9 +675,9 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
         .collect();
 
     let hosts = records
-        .0
-        .iter()
-        .map(|(&h, r)| {
+        .sorted()
+        .into_iter()
+        .map(|&(h, ref r)| {
             let g = &cat.groups[cat.group_of(h) as usize];
             let camp = r.campaign.and_then(|c| cat.campaigns.get(c as usize));
             HostRecord {
