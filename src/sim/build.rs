@@ -242,6 +242,8 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         })
         .collect();
 
+    cat.agreements = scenario.sharing.iter().map(|a| a.id.clone()).collect();
+
     // Injects.
     let inject_ix = index_of(scenario.msel.iter().map(|i| i.id.as_str()));
     let resolve =
