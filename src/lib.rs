@@ -5,5 +5,7 @@
 pub mod atomic;
 pub mod cli;
 pub mod output;
+pub mod report;
 pub mod scenario;
+pub mod score;
 pub mod sim;

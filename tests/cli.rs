@@ -131,3 +131,42 @@ fn usage_errors_exit_2() {
     cydex().arg("--help").assert().success();
     cydex().arg("--version").assert().success();
 }
+
+#[test]
+fn bare_run_tells_the_story_of_the_default_drill() {
+    let out = stdout(cydex().arg("run"));
+    for part in ["BALTIC-RW-DRILL-27", "seed 20260105", "Campaigns", "Nations", "Assistance", "NATO-RRT", "data lost"] {
+        assert!(out.contains(part), "summary lacks {part}:\n{out}");
+    }
+}
+
+#[test]
+fn run_outputs_are_byte_identical_for_the_same_seed_and_differ_for_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("c"));
+    cydex().args(["run", "-q", "--seed", "7", "--out"]).arg(&a).assert().success();
+    cydex().args(["run", "-q", "--seed", "7", "--out"]).arg(&b).assert().success();
+    cydex().args(["run", "-q", "--seed", "8", "--out"]).arg(&c).assert().success();
+    for f in ["results.json", "events.jsonl", "events.csv"] {
+        let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
+        assert!(!x.is_empty(), "{f} is empty");
+        assert_eq!(x, y, "{f} differs between two runs with the same seed");
+    }
+    assert_ne!(std::fs::read(a.join("events.jsonl")).unwrap(), std::fs::read(c.join("events.jsonl")).unwrap());
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(a.join("results.json")).unwrap()).unwrap();
+    assert_eq!(results["format"], "cydex-results");
+    assert_eq!(results["meta"]["seed"], 7);
+    assert_eq!(results["meta"]["run_index"], 0);
+    assert_eq!(results["meta"]["scenario_sha256"].as_str().unwrap().len(), 64);
+    assert!(results["meta"]["engine"].as_str().unwrap().starts_with("cydex "));
+}
+
+#[test]
+fn run_refuses_an_out_that_is_a_file_and_an_invalid_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("taken");
+    std::fs::write(&file, "x").unwrap();
+    let a = cydex().args(["run", "--out"]).arg(&file).assert().code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("is a file"));
+    cydex().args(["run", "tests/fixtures/invalid/unknown-key.yaml"]).assert().code(2);
+}

@@ -2,6 +2,7 @@
 //! the mapping of outcomes to documented exit codes.
 
 mod init;
+mod run;
 mod schema;
 mod validate;
 
@@ -28,6 +29,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run one seeded exercise and print what happened (the embedded default scenario if none is given).
+    Run(run::Args),
     /// Check scenario files and report every problem, located at file:line:column.
     Validate(validate::Args),
     /// Print the JSON Schema of the scenario format, for editors' YAML language servers.
@@ -51,6 +54,7 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Run(a) => run::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Init(a) => init::run(a),
@@ -61,6 +65,11 @@ pub fn main() -> ExitCode {
 /// Whether to colour output written to stderr: only on a terminal, and never with `NO_COLOR`.
 pub(crate) fn color_stderr() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Whether to colour output written to stdout: only on a terminal, and never with `NO_COLOR`.
+pub(crate) fn color_stdout() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Writes to stdout, treating a closed pipe (`cydex … | head`) as success.

@@ -1,0 +1,97 @@
+//! `cydex run`: one seeded exercise from a scenario to its terminal summary and output files.
+
+use std::path::{Path, PathBuf};
+
+use super::{EXIT_INVALID, EXIT_OK, color_stderr, fail, load, print_stdout};
+use crate::report::{RunMeta, RunResults, engine_version, terminal};
+use crate::sim::{DEFAULT_SEED, RunConfig};
+
+/// Arguments of `cydex run`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file. With none, runs the embedded default scenario.
+    scenario: Option<PathBuf>,
+    /// Master seed. The default is fixed, so a bare `cydex run` is reproducible too.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Which run of a batch to reproduce (each index is an independent random stream).
+    #[arg(long, default_value_t = 0)]
+    run_index: u64,
+    /// Write results.json, events.jsonl and events.csv into this directory (created if needed).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Runs `cydex run`.
+pub fn run(args: Args) -> u8 {
+    let loaded = match load(args.scenario.as_ref()) {
+        Ok(l) => l,
+        Err(rejected) => {
+            let color = color_stderr();
+            for d in &rejected.diagnostics {
+                eprintln!("{}", d.render(color));
+            }
+            eprintln!("the scenario is invalid ({} error(s)); fix it, then run again", rejected.errors());
+            return EXIT_INVALID;
+        }
+    };
+    if let Some(dir) = &args.out
+        && let Err(code) = prepare_dir(dir)
+    {
+        return code;
+    }
+    let config = RunConfig { seed: args.seed, run_index: args.run_index };
+    let outcome = crate::sim::run(&loaded.scenario, &config);
+    let ex = &loaded.scenario.exercise;
+    let meta = RunMeta {
+        engine: engine_version(),
+        scenario: loaded.source.name.clone(),
+        scenario_sha256: loaded.sha256.clone(),
+        exercise_id: ex.id.clone(),
+        exercise_title: ex.title.clone(),
+        tlp: serde_json::to_value(ex.tlp).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        seed: config.seed,
+        run_index: config.run_index,
+    };
+    let assessment = crate::score::assess(&loaded.scenario, &outcome);
+    let results = RunResults::new(meta, outcome.summary, assessment);
+    if let Some(dir) = &args.out
+        && let Err(code) = write_outputs(dir, &results, &outcome.events)
+    {
+        return code;
+    }
+    if !args.quiet {
+        let color = super::color_stdout();
+        let mut text = terminal::render(&results, color);
+        if let Some(dir) = &args.out {
+            text.push_str(&format!("\nwrote {}/{{results.json, events.jsonl, events.csv}}\n", dir.display()));
+        }
+        print_stdout(&text);
+    }
+    EXIT_OK
+}
+
+fn prepare_dir(dir: &Path) -> Result<(), u8> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(fail(&format!("--out `{}` is a file, not a directory", dir.display()), Some("name a directory")));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        fail(&format!("cannot create `{}`: {e}", dir.display()), Some("check the path and its permissions"))
+    })
+}
+
+fn write_outputs(dir: &Path, results: &RunResults, events: &[crate::sim::Event]) -> Result<(), u8> {
+    let write = |name: &str, f: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
+        let path = dir.join(name);
+        crate::atomic::write_with(&path, |w| f(w)).map_err(|e| {
+            fail(&format!("cannot write `{}`: {e}", path.display()), Some("check free space and permissions"))
+        })
+    };
+    write("events.jsonl", &|w| crate::output::events::write_jsonl(events, w))?;
+    write("events.csv", &|w| crate::output::events::write_csv(events, w))?;
+    write("results.json", &|w| w.write_all(results.to_json().as_bytes()))?;
+    Ok(())
+}

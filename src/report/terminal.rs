@@ -1,0 +1,223 @@
+//! The terminal summary of a run: who was hit, when they noticed, whether help came, what it cost.
+//! Aligned plain-text tables; colour only when asked for (a TTY without `NO_COLOR`).
+
+use super::{RunResults, span, tplus};
+
+/// A plain-text table with aligned columns; numbers right-aligned.
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column headings.
+    pub fn new(header: &[&str]) -> Table {
+        Table { header: header.iter().map(|h| h.to_string()).collect(), rows: Vec::new() }
+    }
+
+    /// Adds a row.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    /// Renders with two-space indentation and two spaces between columns.
+    pub fn render(&self, color: bool) -> String {
+        let n = self.header.len();
+        let mut width = vec![0usize; n];
+        for r in std::iter::once(&self.header).chain(&self.rows) {
+            for (i, c) in r.iter().enumerate().take(n) {
+                width[i] = width[i].max(c.chars().count());
+            }
+        }
+        let numeric = |i: usize| {
+            i > 0
+                && self
+                    .rows
+                    .iter()
+                    .all(|r| r.get(i).is_none_or(|c| c.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-')))
+        };
+        let mut out = String::new();
+        for (ri, r) in std::iter::once(&self.header).chain(&self.rows).enumerate() {
+            let mut line = String::from("  ");
+            for (i, w) in width.iter().enumerate() {
+                let c = r.get(i).map_or("", String::as_str);
+                let pad = w - c.chars().count();
+                if numeric(i) {
+                    line.push_str(&" ".repeat(pad));
+                    line.push_str(c);
+                } else {
+                    line.push_str(c);
+                    if i + 1 < n {
+                        line.push_str(&" ".repeat(pad));
+                    }
+                }
+                if i + 1 < n {
+                    line.push_str("  ");
+                }
+            }
+            let line = line.trim_end().to_string();
+            if ri == 0 && color {
+                out.push_str(&format!("\x1b[2m{line}\x1b[0m\n"));
+            } else {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+fn heading(text: &str, color: bool) -> String {
+    if color { format!("\x1b[1m{text}\x1b[0m\n") } else { format!("{text}\n") }
+}
+
+fn opt_t(t: Option<u64>) -> String {
+    t.map_or("—".to_string(), tplus)
+}
+
+/// Thousands separators: `114,310`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Megabytes, rounded: `0 MB`, `1,250 MB`.
+pub fn mb(v: f64) -> String {
+    format!("{} MB", thousands(v.max(0.0).round() as u64))
+}
+
+/// Renders the terminal summary.
+pub fn render(r: &RunResults, color: bool) -> String {
+    let s = &r.summary;
+    let m = &r.meta;
+    let mut out = String::new();
+    out.push_str(&heading(&format!("{} — {}", m.exercise_id, m.exercise_title), color));
+    out.push_str(&format!(
+        "  {} simulated ({} ticks of {}) · {} hosts · {} events · STARTEX {}\n  seed {} · run {} · {} · scenario {} (sha256 {}…)\n\n",
+        span(s.duration_s),
+        thousands(s.ticks_run),
+        span(s.tick_s),
+        thousands(s.hosts_total),
+        thousands(s.events),
+        s.startex,
+        m.seed,
+        m.run_index,
+        m.tlp,
+        m.scenario,
+        &m.scenario_sha256.get(..12).unwrap_or(""),
+    ));
+
+    out.push_str(&heading("Campaigns", color));
+    let mut t = Table::new(&[
+        "campaign",
+        "started",
+        "outcome",
+        "furthest stage",
+        "hosts hit",
+        "detected",
+        "contained",
+        "first impact",
+    ]);
+    for c in &s.campaigns {
+        t.row(vec![
+            c.id.clone(),
+            opt_t(c.started_s),
+            c.outcome.clone(),
+            c.furthest_stage.clone().unwrap_or_else(|| "—".into()),
+            thousands(c.hosts_compromised),
+            thousands(c.hosts_detected),
+            thousands(c.hosts_contained),
+            opt_t(c.first_impact_s),
+        ]);
+    }
+    out.push_str(&t.render(color));
+
+    out.push_str(&heading("\nNations", color));
+    let mut t = Table::new(&[
+        "nation",
+        "compromised",
+        "detected",
+        "contained",
+        "recovered",
+        "first hit",
+        "noticed",
+        "dwell",
+        "data lost",
+        "services down",
+    ]);
+    for n in &s.nations {
+        let dwell = match (n.first_compromise_s, n.first_detection_s) {
+            (Some(c), Some(d)) if d >= c => span(d - c),
+            (Some(_), None) => "never noticed".into(),
+            _ => "—".into(),
+        };
+        let down = if n.service_down_s == 0 {
+            "none".to_string()
+        } else {
+            format!("{} for {} total", n.services_down.len(), span(n.service_down_s))
+        };
+        t.row(vec![
+            n.id.clone(),
+            thousands(n.hosts_compromised),
+            thousands(n.hosts_detected),
+            thousands(n.hosts_contained),
+            thousands(n.hosts_recovered),
+            opt_t(n.first_compromise_s),
+            opt_t(n.first_detection_s),
+            dwell,
+            mb(n.data_lost_mb),
+            down,
+        ]);
+    }
+    out.push_str(&t.render(color));
+
+    out.push_str(&heading("\nAssistance", color));
+    if s.assistance.is_empty() {
+        out.push_str("  no nation asked for help\n");
+    } else {
+        let mut t =
+            Table::new(&["nation", "provider", "why", "requested", "approved", "on task", "left", "request → on task"]);
+        for a in &s.assistance {
+            let lead = a.on_task_s.map_or("never arrived".into(), |o| span(o.saturating_sub(a.requested_s)));
+            t.row(vec![
+                a.nation.clone(),
+                a.provider.clone(),
+                a.reason.clone(),
+                tplus(a.requested_s),
+                opt_t(a.approved_s),
+                opt_t(a.on_task_s),
+                opt_t(a.off_task_s),
+                lead,
+            ]);
+        }
+        out.push_str(&t.render(color));
+    }
+
+    let down: Vec<&crate::sim::ServiceSummary> = s.services.iter().filter(|v| v.down_s > 0).collect();
+    out.push_str(&heading("\nServices that went down", color));
+    if down.is_empty() {
+        out.push_str("  none\n");
+    } else {
+        let mut t = Table::new(&["service", "nation", "outages", "down for", "uptime", "at ENDEX"]);
+        for v in down {
+            t.row(vec![
+                v.id.clone(),
+                v.nation.clone(),
+                v.outages.to_string(),
+                span(v.down_s),
+                format!("{:.1}%", v.uptime * 100.0),
+                if v.down_at_endex { "still down".into() } else { "restored".into() },
+            ]);
+        }
+        out.push_str(&t.render(color));
+    }
+    out.push_str(&format!("\n  data lost in total: {}\n", mb(s.data_lost_mb)));
+    out
+}

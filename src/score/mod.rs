@@ -1,0 +1,343 @@
+//! Assessment of a run: lifecycle metrics, Locked Shields-style scores with a ledger that explains
+//! every point, P/S/M/U ratings of each objective with evidence, the executed MSEL and an
+//! improvement plan. Computed once from the scenario and the run's outcome, stored in
+//! `results.json`, and rendered by `report` without re-running anything.
+
+pub mod metrics;
+pub mod ratings;
+pub mod scoring;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::model::Scenario;
+use crate::sim::{EventKind, RunOutcome};
+use metrics::{Availability, Coverage, Definition, Incident, Lifecycle};
+pub use ratings::{ObjectiveRating, Rating};
+pub use scoring::{LedgerEntry, Scores};
+
+/// Everything the evaluators read, computed from one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    /// Exact start → end definition of every time metric.
+    pub definitions: Vec<Definition>,
+    /// Lifecycle metrics per nation, team, campaign and stage.
+    pub lifecycle: Vec<Lifecycle>,
+    /// Service availability.
+    pub availability: Vec<Availability>,
+    /// Criticality-weighted availability per nation.
+    pub nation_availability: BTreeMap<String, f64>,
+    /// Data lost per nation, MB.
+    pub data_lost_mb: BTreeMap<String, f64>,
+    /// ATT&CK coverage per technique.
+    pub attack_coverage: Vec<Coverage>,
+    /// Per nation: first detection → first request, and request → on task, seconds.
+    pub assistance: Vec<AssistanceTiming>,
+    /// Per nation: first detection → indicators first reach a partner, seconds.
+    pub sharing: Vec<SharingTiming>,
+    /// Compromise → detection → containment → recovery counts over time, per nation.
+    pub timelines: Vec<Timeline>,
+    /// Scores and the ledger.
+    pub scores: Scores,
+    /// P/S/M/U ratings of the objectives.
+    pub ratings: Vec<ObjectiveRating>,
+    /// The MSEL, planned against actual.
+    pub msel: Vec<MselRow>,
+    /// Appendix A: corrective actions for every area for improvement.
+    pub improvement_plan: Vec<Improvement>,
+}
+
+/// Assistance timings of one request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssistanceTiming {
+    /// Requesting nation.
+    pub nation: String,
+    /// Provider.
+    pub provider: String,
+    /// Why it was requested (policy, inject).
+    pub reason: String,
+    /// First detection in the nation → request, seconds (absent when nothing was detected first).
+    pub time_to_request_s: Option<u64>,
+    /// Request → on task, seconds (absent if it never arrived).
+    pub time_to_on_task_s: Option<u64>,
+    /// Requested, approved, on task, off task (scenario seconds).
+    pub requested_s: u64,
+    /// Approval time.
+    pub approved_s: Option<u64>,
+    /// On task time.
+    pub on_task_s: Option<u64>,
+    /// Off task time.
+    pub off_task_s: Option<u64>,
+    /// MTTC of the nation's incidents detected before the team was on task, seconds.
+    pub mttc_before_s: Option<f64>,
+    /// MTTC of the nation's incidents detected while the team was on task, seconds.
+    pub mttc_during_s: Option<f64>,
+    /// Incidents the nation contained while the team was on task.
+    pub contained_during: u64,
+    /// Incidents the nation contained between its first detection and the team's arrival.
+    pub contained_before: u64,
+    /// Containments per hour before the team arrived (first detection → on task).
+    pub containment_rate_before_per_h: Option<f64>,
+    /// Containments per hour while the team was on task.
+    pub containment_rate_during_per_h: Option<f64>,
+}
+
+/// Indicator sharing timing of one nation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharingTiming {
+    /// Nation.
+    pub nation: String,
+    /// First detection, seconds.
+    pub first_detection_s: u64,
+    /// First arrival at a partner, seconds (absent if nothing reached a partner).
+    pub first_arrival_s: Option<u64>,
+    /// The difference, seconds.
+    pub time_to_share_s: Option<u64>,
+}
+
+/// Cumulative lifecycle counts of one nation over time (a step function).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// Nation.
+    pub nation: String,
+    /// Points `[t_s, compromised, detected, contained, recovered]` at each change.
+    pub points: Vec<[u64; 5]>,
+}
+
+/// One MSEL inject, planned against actual.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MselRow {
+    /// Inject id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Planned: `T+…` or the trigger.
+    pub planned: String,
+    /// Delivered at, seconds (absent if never delivered).
+    pub delivered_s: Option<u64>,
+    /// `delivered` or `not delivered`.
+    pub status: String,
+    /// Recipient.
+    pub to: String,
+    /// Expected player action.
+    pub expected_action: String,
+    /// Objectives it exercises.
+    pub objectives: Vec<String>,
+    /// Event id of the delivery.
+    pub event: Option<u64>,
+}
+
+/// One row of the improvement plan (HSEEP AAR/IP Appendix A).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Improvement {
+    /// Objective it comes from.
+    pub objective: String,
+    /// Core capability.
+    pub capability: String,
+    /// The area for improvement.
+    pub issue: String,
+    /// Recommended corrective action.
+    pub corrective_action: String,
+    /// POETE capability element: Planning, Organization, Equipment, Training, Exercise.
+    pub element: String,
+    /// Primary responsible organisation.
+    pub responsible: String,
+}
+
+/// Assesses a run of `scenario`.
+pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
+    let events = &outcome.events;
+    let summary = &outcome.summary;
+    let end_s = summary.duration_s;
+    let incidents = metrics::incidents(events);
+
+    // Lifecycle per nation, team, campaign and stage.
+    let mut lifecycle = Vec::new();
+    let nations_fc = metrics::first_compromise_by(events, |e| e.nation.clone());
+    let campaigns_fc = metrics::first_compromise_by(events, |e| e.campaign.clone());
+    for n in &scenario.nations {
+        let incs: Vec<&Incident> = incidents.iter().filter(|i| i.nation == n.id).collect();
+        lifecycle.push(metrics::lifecycle("nation", &n.id, &incs, nations_fc.get(&n.id).copied()));
+    }
+    for n in &scenario.nations {
+        let incs: Vec<&Incident> = incidents.iter().filter(|i| i.team == n.team.id).collect();
+        lifecycle.push(metrics::lifecycle("team", &n.team.id, &incs, nations_fc.get(&n.id).copied()));
+    }
+    for c in &scenario.campaigns {
+        let incs: Vec<&Incident> = incidents.iter().filter(|i| i.campaign == c.id).collect();
+        lifecycle.push(metrics::lifecycle("campaign", &c.id, &incs, campaigns_fc.get(&c.id).copied()));
+        for st in &c.stages {
+            let incs: Vec<&Incident> = incidents.iter().filter(|i| i.campaign == c.id && i.stage == st.id).collect();
+            if !incs.is_empty() {
+                lifecycle.push(metrics::lifecycle("stage", &format!("{}/{}", c.id, st.id), &incs, None));
+            }
+        }
+    }
+
+    let services: Vec<(String, String, f64)> = scenario
+        .nations
+        .iter()
+        .flat_map(|n| n.services.iter().map(move |s| (s.id.clone(), n.id.clone(), s.weight)))
+        .collect();
+    let availability = metrics::availability(events, &services, end_s);
+    let nation_availability = scenario
+        .nations
+        .iter()
+        .map(|n| (n.id.clone(), metrics::weighted_uptime(availability.iter().filter(|a| a.nation == n.id))))
+        .collect();
+    let data_lost_mb = summary.nations.iter().map(|n| (n.id.clone(), n.data_lost_mb)).collect();
+
+    let first_det = metrics::first_detection(&incidents);
+    let assistance = summary
+        .assistance
+        .iter()
+        .map(|a| {
+            let before: Vec<u64> = incidents
+                .iter()
+                .filter(|i| i.nation == a.nation && a.on_task_s.is_none_or(|t| i.detected.0 < t))
+                .filter_map(Incident::ttc)
+                .collect();
+            let window = |t: u64| a.on_task_s.is_some_and(|on| t >= on && a.off_task_s.is_none_or(|off| t < off));
+            let during: Vec<u64> = incidents
+                .iter()
+                .filter(|i| i.nation == a.nation && window(i.detected.0))
+                .filter_map(Incident::ttc)
+                .collect();
+            let contained_during =
+                incidents.iter().filter(|i| i.nation == a.nation && i.contained.is_some_and(|c| window(c.0))).count()
+                    as u64;
+            let det = first_det.get(&a.nation).map(|d| d.0);
+            let contained_before = incidents
+                .iter()
+                .filter(|i| i.nation == a.nation && i.contained.is_some_and(|c| a.on_task_s.is_none_or(|on| c.0 < on)))
+                .count() as u64;
+            let per_h = |count: u64, from: Option<u64>, to: Option<u64>| match (from, to) {
+                (Some(f), Some(t)) if t > f => {
+                    Some(((count as f64 * 3600.0 / (t - f) as f64) * 1000.0).round() / 1000.0)
+                }
+                _ => None,
+            };
+            let off = a.off_task_s.or(Some(end_s));
+            AssistanceTiming {
+                contained_before,
+                containment_rate_before_per_h: per_h(contained_before, det, a.on_task_s),
+                containment_rate_during_per_h: per_h(contained_during, a.on_task_s, off),
+                nation: a.nation.clone(),
+                provider: a.provider.clone(),
+                reason: a.reason.clone(),
+                time_to_request_s: first_det.get(&a.nation).map(|d| a.requested_s.saturating_sub(d.0)),
+                time_to_on_task_s: a.on_task_s.map(|t| t.saturating_sub(a.requested_s)),
+                requested_s: a.requested_s,
+                approved_s: a.approved_s,
+                on_task_s: a.on_task_s,
+                off_task_s: a.off_task_s,
+                mttc_before_s: metrics::stat(before, 0).mean_s,
+                mttc_during_s: metrics::stat(during, 0).mean_s,
+                contained_during,
+            }
+        })
+        .collect();
+
+    let arrivals = metrics::first_share_arrival(events);
+    let sharing = first_det
+        .iter()
+        .map(|(n, d)| {
+            let arrival = arrivals.get(n).map(|a| a.0);
+            SharingTiming {
+                nation: n.clone(),
+                first_detection_s: d.0,
+                first_arrival_s: arrival,
+                time_to_share_s: arrival.map(|a| a.saturating_sub(d.0)),
+            }
+        })
+        .collect();
+
+    let timelines = timelines(scenario, events);
+    let scores = scoring::score(scenario, summary, events, &incidents, &availability);
+    let ratings = ratings::rate(scenario, summary, events, &incidents, &availability);
+    let msel = msel_rows(scenario, events);
+    let improvement_plan = ratings::improvement_plan(scenario, &ratings);
+    Assessment {
+        definitions: metrics::definitions(),
+        lifecycle,
+        availability,
+        nation_availability,
+        data_lost_mb,
+        attack_coverage: metrics::attack_coverage(events, &incidents),
+        assistance,
+        sharing,
+        timelines,
+        scores,
+        ratings,
+        msel,
+        improvement_plan,
+    }
+}
+
+fn timelines(scenario: &Scenario, events: &[crate::sim::Event]) -> Vec<Timeline> {
+    scenario
+        .nations
+        .iter()
+        .map(|n| {
+            let mut counts = [0u64; 4];
+            let mut points: Vec<[u64; 5]> = vec![[0, 0, 0, 0, 0]];
+            for e in events.iter().filter(|e| e.nation.as_deref() == Some(n.id.as_str())) {
+                let slot = match e.kind {
+                    EventKind::HostCompromised => 0,
+                    EventKind::HostDetected => 1,
+                    EventKind::HostContained => 2,
+                    EventKind::HostRecovered => 3,
+                    _ => continue,
+                };
+                counts[slot] += 1;
+                let p = [e.time_s, counts[0], counts[1], counts[2], counts[3]];
+                match points.last_mut() {
+                    Some(last) if last[0] == e.time_s => *last = p,
+                    _ => points.push(p),
+                }
+            }
+            Timeline { nation: n.id.clone(), points }
+        })
+        .collect()
+}
+
+fn msel_rows(scenario: &Scenario, events: &[crate::sim::Event]) -> Vec<MselRow> {
+    let mut delivered: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for e in events.iter().filter(|e| e.kind == EventKind::InjectDelivered) {
+        if let Some(i) = e.inject.as_deref() {
+            delivered.entry(i).or_insert((e.time_s, e.id));
+        }
+    }
+    scenario
+        .msel
+        .iter()
+        .map(|inj| {
+            let planned = match (&inj.at, &inj.trigger) {
+                (Some(at), _) => crate::report::tplus(at.secs()),
+                (None, Some(t)) => {
+                    let what = serde_json::to_value(t.event)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    let subject = t.campaign.as_deref().or(t.inject.as_deref()).or(t.nation.as_deref()).unwrap_or("");
+                    let delay = if t.delay.secs() > 0 { format!(" + {}", t.delay) } else { String::new() };
+                    format!("on {what} {subject}{delay}").trim().to_string()
+                }
+                (None, None) => "—".to_string(),
+            };
+            let d = delivered.get(inj.id.as_str()).copied();
+            MselRow {
+                id: inj.id.clone(),
+                title: inj.title.clone(),
+                planned,
+                delivered_s: d.map(|x| x.0),
+                status: if d.is_some() { "delivered".into() } else { "not delivered".into() },
+                to: inj.to.clone().unwrap_or_default(),
+                expected_action: inj.expected_action.clone().unwrap_or_default(),
+                objectives: inj.objectives.clone(),
+                event: d.map(|x| x.1),
+            }
+        })
+        .collect()
+}
