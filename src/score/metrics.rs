@@ -262,6 +262,9 @@ pub fn attack_coverage(events: &[Event], incs: &[Incident]) -> Vec<Coverage> {
         .collect()
 }
 
+/// One outage: (down at s, up at s or ENDEX, down event id, up event id if it came back).
+pub type Outage = (u64, u64, u64, Option<u64>);
+
 /// A service's availability over the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Availability {
@@ -274,14 +277,14 @@ pub struct Availability {
     /// Fraction of the run it was up, in [0, 1].
     pub uptime: f64,
     /// Outage intervals: (down at s, up at s or ENDEX, down event id, up event id).
-    pub outages: Vec<(u64, u64, u64, Option<u64>)>,
+    pub outages: Vec<Outage>,
 }
 
 /// Availability of each service from `service_down` / `service_up` events over `[0, end_s)`.
 /// `services` gives (id, nation, weight) for every service, in scenario order.
 pub fn availability(events: &[Event], services: &[(String, String, f64)], end_s: u64) -> Vec<Availability> {
     let mut open: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-    let mut outages: BTreeMap<&str, Vec<(u64, u64, u64, Option<u64>)>> = BTreeMap::new();
+    let mut outages: BTreeMap<&str, Vec<Outage>> = BTreeMap::new();
     for e in events {
         let Some(s) = e.service.as_deref() else { continue };
         match e.kind {
