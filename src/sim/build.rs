@@ -242,6 +242,8 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         })
         .collect();
 
+    cat.agreements = scenario.sharing.iter().map(|a| a.id.clone()).collect();
+
     // Injects.
     let inject_ix = index_of(scenario.msel.iter().map(|i| i.id.as_str()));
     let resolve =
@@ -356,7 +358,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     world.insert_resource(Intel::new(n_nations, n_campaigns, agreements));
     world.insert_resource(InjectBook::new(injects));
     world.insert_resource(EventLog::default());
-    world.insert_resource(HostRecords::default());
+    world.insert_resource(HostRecords::new(n));
     world.insert_resource(CampaignRng(stream(config.seed, config.run_index, Purpose::Campaign)));
     world.insert_resource(DetectionRng(stream(config.seed, config.run_index, Purpose::Detection)));
     world.insert_resource(ResponseRng(stream(config.seed, config.run_index, Purpose::Response)));
@@ -366,4 +368,39 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     world.insert_resource(cat);
     world.insert_resource(clock);
     world
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::model::Link;
+    use crate::sim::testkit::*;
+
+    #[test]
+    fn every_host_is_an_entity_and_links_are_symmetric_csr() {
+        let mut s = tiny(&[("SEG-A", "GA", 700, 0.0), ("SEG-B", "GB", 300, 0.0), ("SEG-C", "GC", 5, 0.0)]);
+        s.links.push(Link { between: vec!["SEG-A".into(), "SEG-B".into()], filtering: 0.25 });
+        s.links.push(Link { between: vec!["SEG-C".into(), "SEG-A".into()], filtering: 0.5 });
+        let mut w = world(&s);
+        assert_eq!(w.query::<&HostSlot>().iter(&w).count(), 1005);
+        assert_eq!(w.query::<&NationIndex>().iter(&w).count(), 1);
+        let cat = w.resource::<Catalog>();
+        assert_eq!(cat.links(0).collect::<Vec<_>>(), vec![(1, 0.25), (2, 0.5)]);
+        assert_eq!(cat.links(1).collect::<Vec<_>>(), vec![(0, 0.25)]);
+        assert_eq!(cat.links(2).collect::<Vec<_>>(), vec![(0, 0.5)]);
+        assert_eq!((cat.segments[1].start, cat.segments[1].end), (700, 1000));
+        assert_eq!(cat.host_name(700), "GB-0001");
+        assert_eq!(cat.host_name(1004), "GC-0005");
+        assert_eq!(w.resource::<Hosts>().clean, vec![700, 300, 5]);
+    }
+
+    #[test]
+    fn startex_and_tick_come_from_the_scenario() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 0.0)]);
+        s.exercise.startex = Some("2026-03-02T06:30:00Z".into());
+        let w = world(&s);
+        let clock = w.resource::<SimClock>();
+        assert_eq!(crate::sim::clock::format_utc(clock.startex_unix), "2026-03-02T06:30:00Z");
+        assert_eq!((clock.tick_secs, clock.n_ticks), (60, 1440));
+    }
 }

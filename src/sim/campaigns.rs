@@ -93,7 +93,7 @@ pub fn note_first(
     }
 }
 
-struct Ctx<'a, 'w, 's> {
+struct Ctx<'a, 'w> {
     clock: &'a SimClock,
     cat: &'a Catalog,
     hosts: &'a mut Hosts,
@@ -102,10 +102,9 @@ struct Ctx<'a, 'w, 's> {
     log: &'a mut EventLog,
     services: &'a mut ServiceBook,
     triggers: &'a mut MessageWriter<'w, TriggerSeen>,
-    _s: std::marker::PhantomData<&'s ()>,
 }
 
-impl Ctx<'_, '_, '_> {
+impl Ctx<'_, '_> {
     fn nation_of(&self, h: u32) -> u32 {
         self.cat.groups[self.hosts.group[h as usize] as usize].nation
     }
@@ -182,15 +181,18 @@ impl Ctx<'_, '_, '_> {
             EventKind::CampaignStarted,
             Keys { campaign: Some(c), cause, ..Keys::default() },
         );
-        let def = &self.cat.campaigns[c as usize];
-        let mut chosen = Vec::new();
-        let mut cursor: Vec<u32> = def.entry_groups.iter().map(|&g| self.cat.groups[g as usize].start).collect();
-        let next_clean = |g: usize, hosts: &Hosts, cursor: &mut Vec<u32>, chosen: &Vec<u32>| -> Option<u32> {
-            let info = &self.cat.groups[def.entry_groups[g] as usize];
+        let cat = self.cat;
+        let def = &cat.campaigns[c as usize];
+        let keys = Keys { entry: true, cause: Some(ev), ..Keys::default() };
+        // Per listed group, the next slot to look at: hosts are taken lowest-numbered first and
+        // compromised at once, so a group listed twice never yields the same host twice.
+        let mut cursor: Vec<u32> = def.entry_groups.iter().map(|&g| cat.groups[g as usize].start).collect();
+        let next_clean = |hosts: &Hosts, g: usize, cursor: &mut [u32]| -> Option<u32> {
+            let info = &cat.groups[def.entry_groups[g] as usize];
             while cursor[g] < info.start + info.count {
                 let h = cursor[g];
                 cursor[g] += 1;
-                if !hosts.has(h, flag::COMPROMISED) && !chosen.contains(&h) {
+                if !hosts.has(h, flag::COMPROMISED) {
                     return Some(h);
                 }
             }
@@ -198,39 +200,36 @@ impl Ctx<'_, '_, '_> {
         };
         if let Some(fraction) = def.fraction {
             for g in 0..def.entry_groups.len() {
-                let count = self.cat.groups[def.entry_groups[g] as usize].count;
+                let count = cat.groups[def.entry_groups[g] as usize].count;
                 let n = ((fraction.clamp(0.0, 1.0) * f64::from(count)).ceil() as u32).min(count);
-                let mut group_chosen = Vec::new();
                 for _ in 0..n {
-                    match next_clean(g, self.hosts, &mut cursor, &group_chosen) {
-                        Some(h) => group_chosen.push(h),
-                        None => break,
-                    }
+                    let Some(h) = next_clean(self.hosts, g, &mut cursor) else { break };
+                    self.infect(h, c, keys);
                 }
-                chosen.extend(group_chosen);
             }
         } else if !def.entry_groups.is_empty() {
             let groups = def.entry_groups.len();
             let mut exhausted = vec![false; groups];
+            let mut live = groups;
             let mut i = 0usize;
             let mut placed = 0u64;
-            while placed < def.footholds && exhausted.iter().any(|e| !e) {
+            while placed < def.footholds && live > 0 {
                 let g = i % groups;
                 i += 1;
                 if exhausted[g] {
                     continue;
                 }
-                match next_clean(g, self.hosts, &mut cursor, &chosen) {
+                match next_clean(self.hosts, g, &mut cursor) {
                     Some(h) => {
-                        chosen.push(h);
+                        self.infect(h, c, keys);
                         placed += 1;
                     }
-                    None => exhausted[g] = true,
+                    None => {
+                        exhausted[g] = true;
+                        live -= 1;
+                    }
                 }
             }
-        }
-        for h in chosen {
-            self.infect(h, c, Keys { entry: true, cause: Some(ev), ..Keys::default() });
         }
     }
 
@@ -371,7 +370,6 @@ pub fn advance_campaigns(
         log: &mut log,
         services: &mut services,
         triggers: &mut triggers,
-        _s: std::marker::PhantomData,
     };
     for (c, cause) in starts {
         ctx.start(c, cause);

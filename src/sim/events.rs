@@ -180,6 +180,8 @@ pub struct Keys {
     pub value: Option<f64>,
     /// Static qualifier.
     pub detail: Option<&'static str>,
+    /// Sharing agreement index (its id becomes the event's `detail`).
+    pub agreement: Option<u32>,
 }
 
 /// The run's event log.
@@ -233,7 +235,10 @@ impl EventLog {
             incident: k.incident,
             cause: k.cause,
             value: k.value,
-            detail: k.detail.map(str::to_string),
+            detail: k
+                .detail
+                .map(str::to_string)
+                .or_else(|| k.agreement.and_then(|a| cat.agreements.get(a as usize)).cloned()),
         });
         self.keys.push((kind, k));
         id

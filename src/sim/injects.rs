@@ -303,6 +303,31 @@ mod tests {
         assert_eq!(count(&w, EventKind::InjectEffectIgnored), 1, "unknown ids are recorded, not fatal");
     }
 
+    #[test]
+    fn an_inject_can_chain_on_another_inject_delivery() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        s.clock.duration = crate::scenario::duration::Duration(10 * MIN);
+        s.msel.push(inject("M1", MIN, vec![]));
+        let mut m2 = inject("M2", 0, vec![]);
+        m2.at = None;
+        m2.trigger = Some(crate::scenario::model::Trigger {
+            event: TriggerEvent::InjectDelivered,
+            campaign: None,
+            nation: None,
+            inject: Some("M1".into()),
+            delay: crate::scenario::duration::Duration(0),
+        });
+        s.msel.push(m2);
+        let out = crate::sim::run(&s, &crate::sim::RunConfig::default());
+        let d: Vec<(Option<&str>, u64, Option<u64>)> = out
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::InjectDelivered)
+            .map(|e| (e.inject.as_deref(), e.tick, e.cause))
+            .collect();
+        assert_eq!(d, vec![(Some("M1"), 1, None), (Some("M2"), 2, Some(1))]);
+    }
+
     fn seen(on: TriggerEvent, campaign: Option<u32>, nation: Option<u32>) -> TriggerSeen {
         TriggerSeen { on, campaign, nation, inject: None, tick: 0, event: 1 }
     }

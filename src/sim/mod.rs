@@ -22,6 +22,21 @@
 //! the next tick (e.g. a host recovered in Response brings its service back up in the next
 //! tick's Services phase).
 //!
+//! # Modelling choices at a glance (details in each module)
+//! * Time: tick `k` is `[k·tick, (k+1)·tick)` from STARTEX; durations round **up** to whole
+//!   ticks. STARTEX = `exercise.startex` or Monday 2026-01-05T08:00:00Z (`clock.rs`).
+//! * Injects: delivered in tick `k = ceil(at / tick)` (triggered: event tick + max(1, delay));
+//!   effects apply at the start of tick `k + 1` (`injects.rs`).
+//! * Attack success per attempt: `probability × (1 − hardening × (1 − sophistication))`; every
+//!   compromised host starts the kill chain at stage 0 (`campaigns.rs`).
+//! * Detection per tick: `sensors × detect × (1 − stealth) × intel` (intel = 2 once the nation
+//!   holds the campaign's indicators, p capped at 1); first tried the tick **after** the
+//!   compromise, so mean time-to-detect is `1/p` ticks (`detection.rs`).
+//! * Response phase durations: exponential, mean `base × 1.25 / (0.25 + skill)` (`response.rs`).
+//! * Assistance: on task exactly `approval + deployment` after the request (`assistance.rs`).
+//! * Wipe restore loses `data_mb_per_hour × (t_wipe − last backup)`; no backups → since STARTEX.
+//! * [`DEFAULT_SEED`] = 20260105.
+//!
 //! # Cost
 //! Per-tick work touches only active things: due attempts (a tick-keyed agenda), compromised
 //! undetected hosts, open incidents, running deployments, in-flight indicators, and services only

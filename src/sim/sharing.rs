@@ -84,13 +84,16 @@ pub fn share_indicators(
         }
         let tlp = cat.campaigns[d.campaign as usize].tlp;
         let mut shipments = Vec::new();
-        for a in intel.agreements.iter().filter(|a| a.members.contains(&d.nation) && tlp <= a.ceiling) {
+        for (ai, a) in intel.agreements.iter().enumerate() {
+            if !(a.members.contains(&d.nation) && tlp <= a.ceiling) {
+                continue;
+            }
             let partners: Vec<u32> = a.members.iter().copied().filter(|&m| m != d.nation).collect();
             if !partners.is_empty() {
-                shipments.push((a.latency_ticks, partners));
+                shipments.push((ai as u32, a.latency_ticks, partners));
             }
         }
-        for (latency, partners) in shipments {
+        for (agreement, latency, partners) in shipments {
             let ev = log.emit(
                 &cat,
                 &clock,
@@ -100,6 +103,7 @@ pub fn share_indicators(
                     campaign: Some(d.campaign),
                     cause: Some(d.event),
                     value: Some(partners.len() as f64),
+                    agreement: Some(agreement),
                     ..Keys::default()
                 },
             );
@@ -152,6 +156,7 @@ mod tests {
         w.resource_mut::<Messages<Detected>>().write(Detected { host: 0, campaign: 0, nation: 0, event: 0 });
         w.run_system_once(share_indicators).unwrap();
         assert_eq!(kinds(&w), vec![EventKind::IndicatorsShared]);
+        assert_eq!(w.resource::<EventLog>().events[0].detail.as_deref(), Some("B"), "the agreement");
         assert!(w.resource::<Intel>().holds(0, 0));
         at_tick(&mut w, 1);
         w.run_system_once(share_indicators).unwrap();

@@ -223,6 +223,8 @@ pub struct Catalog {
     pub providers: Vec<String>,
     /// Inject ids.
     pub injects: Vec<String>,
+    /// Sharing agreement ids.
+    pub agreements: Vec<String>,
     /// Total host slots.
     pub n_hosts: u32,
 }

@@ -18,7 +18,7 @@ use super::clock::{SimClock, format_utc};
 use super::events::{EventKind, EventLog};
 use super::response::ResponseBook;
 use super::services::ServiceBook;
-use super::state::{CampaignIndex, Catalog, NationIndex};
+use super::state::{CampaignIndex, Catalog, NONE, NationIndex};
 
 #[cfg(test)]
 mod tests {
@@ -46,6 +46,24 @@ mod tests {
         assert_eq!(out.summary.campaigns[0].hosts_compromised, n(EventKind::HostCompromised));
         assert_eq!(out.summary.campaigns[0].furthest_stage.as_deref(), Some("spread"));
         assert!(out.summary.hosts.iter().all(|h| h.name.starts_with("GA-00")));
+    }
+
+    #[test]
+    fn response_times_are_measured_from_compromise_and_detection() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        s.nations[0].team.skills.detect = 0.2;
+        s.campaigns.push(campaign("C", &["GA"], vec![stage("never", 0.0, MIN)]));
+        let out = run(&s, &RunConfig { seed: 9, run_index: 0 });
+        let h = &out.summary.hosts[0];
+        let nat = &out.summary.nations[0];
+        let (c, d, k, r) =
+            (h.compromised_s.unwrap(), h.detected_s.unwrap(), h.contained_s.unwrap(), h.recovered_s.unwrap());
+        assert_eq!(nat.mean_time_to_detect_s, Some((d - c) as f64));
+        assert_eq!(nat.mean_time_to_contain_s, Some((k - d) as f64));
+        assert_eq!(nat.mean_time_to_recover_s, Some((r - d) as f64));
+        assert_eq!(out.summary.campaigns[0].mean_time_to_detect_s, nat.mean_time_to_detect_s);
+        assert!(nat.mean_time_to_acknowledge_s.is_some());
+        assert_eq!(out.summary.campaigns[0].outcome, "stopped");
     }
 }
 
@@ -108,9 +126,39 @@ pub struct HostTrace {
     data_lost_mb: f64,
 }
 
-/// Hosts that took part in the run.
+/// Hosts that took part in the run: a dense slot → record index, records in first-touch order.
 #[derive(Resource, Debug, Default)]
-pub struct HostRecords(pub BTreeMap<u32, HostTrace>);
+pub struct HostRecords {
+    index: Vec<u32>,
+    traces: Vec<(u32, HostTrace)>,
+}
+
+impl HostRecords {
+    /// Room for `n_hosts` slots (no records yet).
+    pub fn new(n_hosts: usize) -> Self {
+        HostRecords { index: vec![NONE; n_hosts], traces: Vec::new() }
+    }
+
+    fn entry(&mut self, h: u32) -> &mut HostTrace {
+        if self.index.len() <= h as usize {
+            self.index.resize(h as usize + 1, NONE);
+        }
+        let mut i = self.index[h as usize];
+        if i == NONE {
+            i = self.traces.len() as u32;
+            self.index[h as usize] = i;
+            self.traces.push((h, HostTrace::default()));
+        }
+        &mut self.traces[i as usize].1
+    }
+
+    /// Records sorted by slot.
+    fn sorted(&self) -> Vec<&(u32, HostTrace)> {
+        let mut v: Vec<&(u32, HostTrace)> = self.traces.iter().collect();
+        v.sort_by_key(|(h, _)| *h);
+        v
+    }
+}
 
 fn first(slot: &mut Option<u64>, t: u64) {
     slot.get_or_insert(t);
@@ -137,7 +185,7 @@ pub fn fold_events(
         let t = e.time_s;
         let mut nt = k.nation.map(|n| per_nation.entry(n).or_default());
         let mut ct = k.campaign.map(|c| per_campaign.entry(c).or_default());
-        let mut hr = k.host.map(|h| records.0.entry(h).or_default());
+        let mut hr = k.host.map(|h| records.entry(h));
         match kind {
             EventKind::CampaignStarted => {
                 if let Some(c) = ct.as_mut() {
@@ -291,6 +339,14 @@ pub struct CampaignSummary {
     pub first_detection_s: Option<u64>,
     /// First impact, seconds.
     pub first_impact_s: Option<u64>,
+    /// Mean compromise → detection, seconds (MTTD), over detections.
+    pub mean_time_to_detect_s: Option<f64>,
+    /// Mean detection → acknowledgement, seconds (MTTA), over acknowledged incidents.
+    pub mean_time_to_acknowledge_s: Option<f64>,
+    /// Mean detection → containment, seconds (MTTC), over contained incidents.
+    pub mean_time_to_contain_s: Option<f64>,
+    /// Mean detection → recovery, seconds (MTTR), over recovered incidents.
+    pub mean_time_to_recover_s: Option<f64>,
 }
 
 /// One service's availability.
@@ -347,6 +403,14 @@ pub struct NationSummary {
     pub first_compromise_s: Option<u64>,
     /// First detection, seconds.
     pub first_detection_s: Option<u64>,
+    /// Mean compromise → detection, seconds (MTTD), over detections.
+    pub mean_time_to_detect_s: Option<f64>,
+    /// Mean detection → acknowledgement, seconds (MTTA), over acknowledged incidents.
+    pub mean_time_to_acknowledge_s: Option<f64>,
+    /// Mean detection → containment, seconds (MTTC), over contained incidents.
+    pub mean_time_to_contain_s: Option<f64>,
+    /// Mean detection → recovery, seconds (MTTR), over recovered incidents.
+    pub mean_time_to_recover_s: Option<f64>,
 }
 
 /// One assistance request.
@@ -436,6 +500,64 @@ pub struct RunSummary {
     pub hosts: Vec<HostRecord>,
 }
 
+/// Sums and counts of response times, for means.
+#[derive(Debug, Clone, Copy, Default)]
+struct Times {
+    sums: [u64; 4],
+    counts: [u64; 4],
+}
+
+impl Times {
+    fn add(&mut self, which: usize, secs: u64) {
+        self.sums[which] += secs;
+        self.counts[which] += 1;
+    }
+
+    fn mean(&self, which: usize) -> Option<f64> {
+        (self.counts[which] > 0).then(|| self.sums[which] as f64 / self.counts[which] as f64)
+    }
+}
+
+/// Response times per nation and per campaign index, from the event log: detect is measured from
+/// the compromise (the detection's cause); acknowledge, contain and recover from the detection
+/// (the incident's opening).
+fn response_times(log: &EventLog) -> (BTreeMap<u32, Times>, BTreeMap<u32, Times>) {
+    let mut opened: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut per_nation: BTreeMap<u32, Times> = BTreeMap::new();
+    let mut per_campaign: BTreeMap<u32, Times> = BTreeMap::new();
+    for (e, (kind, k)) in log.events.iter().zip(&log.keys) {
+        let measured = match kind {
+            EventKind::HostDetected => {
+                k.cause.and_then(|c| log.events.get((c - 1) as usize)).map(|c| (0, e.time_s - c.time_s))
+            }
+            EventKind::IncidentOpened => {
+                if let Some(i) = k.incident {
+                    opened.insert(i, e.time_s);
+                }
+                None
+            }
+            EventKind::IncidentAcknowledged | EventKind::HostContained | EventKind::HostRecovered => {
+                let which = match kind {
+                    EventKind::IncidentAcknowledged => 1,
+                    EventKind::HostContained => 2,
+                    _ => 3,
+                };
+                k.incident.and_then(|i| opened.get(&i)).map(|&t| (which, e.time_s - t))
+            }
+            _ => None,
+        };
+        if let Some((which, secs)) = measured {
+            if let Some(n) = k.nation {
+                per_nation.entry(n).or_default().add(which, secs);
+            }
+            if let Some(c) = k.campaign {
+                per_campaign.entry(c).or_default().add(which, secs);
+            }
+        }
+    }
+    (per_nation, per_campaign)
+}
+
 /// Builds the summary from the world at ENDEX.
 pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
     let mut nation_tallies: Vec<(u32, NationTally)> =
@@ -453,6 +575,7 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
     let log = world.resource::<EventLog>();
     let end = clock.n_ticks;
     let secs = |t: u64| t * clock.tick_secs;
+    let (nation_times, campaign_times) = response_times(log);
 
     let service_summaries: Vec<ServiceSummary> = (0..services.defs.len())
         .map(|i| {
@@ -501,6 +624,10 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
                 first_compromise_s: t.first_compromise_s,
                 first_detection_s: t.first_detection_s,
                 first_impact_s: t.first_impact_s,
+                mean_time_to_detect_s: campaign_times.get(i).and_then(|x| x.mean(0)),
+                mean_time_to_acknowledge_s: campaign_times.get(i).and_then(|x| x.mean(1)),
+                mean_time_to_contain_s: campaign_times.get(i).and_then(|x| x.mean(2)),
+                mean_time_to_recover_s: campaign_times.get(i).and_then(|x| x.mean(3)),
             }
         })
         .collect();
@@ -525,6 +652,10 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
                 service_down_s: mine.iter().map(|s| s.down_s).sum(),
                 first_compromise_s: t.first_compromise_s,
                 first_detection_s: t.first_detection_s,
+                mean_time_to_detect_s: nation_times.get(i).and_then(|x| x.mean(0)),
+                mean_time_to_acknowledge_s: nation_times.get(i).and_then(|x| x.mean(1)),
+                mean_time_to_contain_s: nation_times.get(i).and_then(|x| x.mean(2)),
+                mean_time_to_recover_s: nation_times.get(i).and_then(|x| x.mean(3)),
             }
         })
         .collect();
@@ -544,9 +675,9 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
         .collect();
 
     let hosts = records
-        .0
-        .iter()
-        .map(|(&h, r)| {
+        .sorted()
+        .into_iter()
+        .map(|&(h, ref r)| {
             let g = &cat.groups[cat.group_of(h) as usize];
             let camp = r.campaign.and_then(|c| cat.campaigns.get(c as usize));
             HostRecord {
