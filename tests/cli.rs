@@ -182,7 +182,12 @@ fn report_re_renders_exactly_what_the_run_wrote() {
         assert_eq!(again.stdout, std::fs::read(out.join(file)).unwrap(), "{format} differs from {file}");
     }
     let written = dir.path().join("again.md");
-    cydex().args(["report", "--format", "md", "--output"]).arg(&written).arg(out.join("results.json")).assert().success();
+    cydex()
+        .args(["report", "--format", "md", "--output"])
+        .arg(&written)
+        .arg(out.join("results.json"))
+        .assert()
+        .success();
     assert_eq!(std::fs::read(written).unwrap(), std::fs::read(out.join("report.md")).unwrap());
 }
 

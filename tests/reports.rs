@@ -69,3 +69,14 @@ fn foreign_or_incompatible_results_are_refused_with_a_reason() {
     let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 1}").unwrap_err();
     assert!(err.contains("damaged or incomplete"), "{err}");
 }
+
+/// `docs/examples/` holds what `cydex run --out` writes for the default scenario; regenerate it
+/// with `scripts/gen-examples.sh` whenever this fails.
+#[test]
+fn docs_examples_are_current() {
+    let loaded = cydex::cli::load_default().unwrap();
+    let (results, _) = cydex::pipeline::run(&loaded, &RunConfig { seed: DEFAULT_SEED, run_index: 0 });
+    let stale = "docs/examples/ is out of date: run scripts/gen-examples.sh";
+    assert_eq!(std::fs::read_to_string("docs/examples/results.json").unwrap(), results.to_json(), "{stale}");
+    assert_eq!(std::fs::read_to_string("docs/examples/report.md").unwrap(), markdown::render(&results), "{stale}");
+}

@@ -40,7 +40,12 @@ pub fn render(results: &RunResults, format: Format) -> String {
 pub fn run(args: Args) -> u8 {
     let text = match std::fs::read_to_string(&args.results) {
         Ok(t) => t,
-        Err(e) => return fail(&format!("cannot read `{}`: {e}", args.results.display()), Some("name a results.json written by `cydex run --out DIR`")),
+        Err(e) => {
+            return fail(
+                &format!("cannot read `{}`: {e}", args.results.display()),
+                Some("name a results.json written by `cydex run --out DIR`"),
+            );
+        }
     };
     let results = match RunResults::from_json(&text) {
         Ok(r) => r,
@@ -54,7 +59,10 @@ pub fn run(args: Args) -> u8 {
         }
         Some(path) => match crate::atomic::write(&path, out.as_bytes()) {
             Ok(()) => EXIT_OK,
-            Err(e) => fail(&format!("cannot write `{}`: {e}", path.display()), Some("check the directory exists and is writable")),
+            Err(e) => fail(
+                &format!("cannot write `{}`: {e}", path.display()),
+                Some("check the directory exists and is writable"),
+            ),
         },
     }
 }

@@ -54,7 +54,10 @@ pub fn run(args: Args) -> u8 {
         let color = super::color_stdout();
         let mut text = terminal::render(&results, color);
         if let Some(dir) = &args.out {
-            text.push_str(&format!("\nwrote {}/{{results.json, report.md, events.jsonl, events.csv}}\n", dir.display()));
+            text.push_str(&format!(
+                "\nwrote {}/{{results.json, report.md, events.jsonl, events.csv}}\n",
+                dir.display()
+            ));
         }
         print_stdout(&text);
     }

@@ -165,8 +165,13 @@ pub fn render(r: &RunResults) -> String {
         if down.is_empty() { "none".to_string() } else { down.join(", ") }
     );
     let _ = writeln!(w, "- **Alliance score (host-weighted):** {:.1} / 100.", a.scores.alliance);
-    let strengths: Vec<String> =
-        a.ratings.iter().filter(|x| x.rating == Rating::P).flat_map(|x| x.strengths.iter().map(move |st| format!("{}: {}", x.id, st))).take(3).collect();
+    let strengths: Vec<String> = a
+        .ratings
+        .iter()
+        .filter(|x| x.rating == Rating::P)
+        .flat_map(|x| x.strengths.iter().map(move |st| format!("{}: {}", x.id, st)))
+        .take(3)
+        .collect();
     let afis: Vec<String> = a
         .ratings
         .iter()
@@ -191,7 +196,10 @@ pub fn render(r: &RunResults) -> String {
 
     // 3. Objectives × ratings.
     let _ = writeln!(w, "\n## 3. Analysis of objectives\n");
-    let _ = writeln!(w, "| Objective | Core capability | Scope | Target | Measured | P | S | M | U |\n|---|---|---|---|---|:-:|:-:|:-:|:-:|");
+    let _ = writeln!(
+        w,
+        "| Objective | Core capability | Scope | Target | Measured | P | S | M | U |\n|---|---|---|---|---|:-:|:-:|:-:|:-:|"
+    );
     for x in &a.ratings {
         let mark = |r: Rating| if x.rating == r { "●" } else { "" };
         let _ = writeln!(
@@ -223,7 +231,8 @@ pub fn render(r: &RunResults) -> String {
         let _ = writeln!(w, "### {} — {} ({})\n", esc(&x.id), esc(&x.text), x.rating.code());
         let _ = writeln!(w, "- **Core capability:** {}", esc(&x.capability));
         let _ = writeln!(w, "- **Metric and scope:** `{}` for {}", esc(&x.metric), esc(&x.scope));
-        let _ = writeln!(w, "- **Target / measured:** {} / {}", esc(&x.target), esc(x.measured.as_deref().unwrap_or("—")));
+        let _ =
+            writeln!(w, "- **Target / measured:** {} / {}", esc(&x.target), esc(x.measured.as_deref().unwrap_or("—")));
         let _ = writeln!(w, "- **Rating:** {} — {}", x.rating.code(), esc(&x.reason));
         if !x.pledge.is_empty() || !x.csf.is_empty() {
             let _ = writeln!(w, "- **Pledge / NIST CSF:** {} / {}", x.pledge.join(", "), x.csf.join(", "));
@@ -238,7 +247,13 @@ pub fn render(r: &RunResults) -> String {
         if !x.improvements.is_empty() {
             let _ = writeln!(w, "\n**Areas for improvement**\n");
             for i in &x.improvements {
-                let _ = writeln!(w, "- {} *Reference:* objective target {}. *Analysis:* {}", esc(i), esc(&x.target), esc(&x.reason));
+                let _ = writeln!(
+                    w,
+                    "- {} *Reference:* objective target {}. *Analysis:* {}",
+                    esc(i),
+                    esc(&x.target),
+                    esc(&x.reason)
+                );
             }
         }
         let _ = writeln!(w);
@@ -251,7 +266,10 @@ pub fn render(r: &RunResults) -> String {
         let _ = writeln!(w, "| {n} | {d} |");
     }
     let _ = writeln!(w, "\nMeans are over incidents that reached the end point; *open* incidents had not by ENDEX.\n");
-    let _ = writeln!(w, "| Scope | Incidents | Dwell | MTTD | MTTA | MTTC | MTTR (recover) |\n|---|--:|---|---|---|---|---|");
+    let _ = writeln!(
+        w,
+        "| Scope | Incidents | Dwell | MTTD | MTTA | MTTC | MTTR (recover) |\n|---|--:|---|---|---|---|---|"
+    );
     for l in &a.lifecycle {
         let _ = writeln!(
             w,
@@ -266,7 +284,10 @@ pub fn render(r: &RunResults) -> String {
             stat(&l.mttr)
         );
     }
-    let _ = writeln!(w, "\n**Campaigns**\n\n| Campaign | Outcome | Furthest stage | Stopped at | Hosts | Impacts | First impact |\n|---|---|---|---|--:|--:|---|");
+    let _ = writeln!(
+        w,
+        "\n**Campaigns**\n\n| Campaign | Outcome | Furthest stage | Stopped at | Hosts | Impacts | First impact |\n|---|---|---|---|--:|--:|---|"
+    );
     for c in &s.campaigns {
         let _ = writeln!(
             w,
@@ -280,7 +301,10 @@ pub fn render(r: &RunResults) -> String {
             opt_t(c.first_impact_s)
         );
     }
-    let _ = writeln!(w, "\n**Service availability** (criticality-weighted per nation)\n\n| Nation | Weighted availability | Data lost |\n|---|--:|--:|");
+    let _ = writeln!(
+        w,
+        "\n**Service availability** (criticality-weighted per nation)\n\n| Nation | Weighted availability | Data lost |\n|---|--:|--:|"
+    );
     for (n, v) in &a.nation_availability {
         let lost = a.data_lost_mb.get(n).copied().unwrap_or(0.0);
         let _ = writeln!(w, "| {} | {:.2}% | {} |", esc(n), v * 100.0, mb(lost));
@@ -292,7 +316,15 @@ pub fn render(r: &RunResults) -> String {
         } else {
             v.outages.iter().map(|o| format!("{}–{}", tplus(o.0), tplus(o.1))).collect::<Vec<_>>().join(", ")
         };
-        let _ = writeln!(w, "| {} | {} | {} | {:.2}% | {} |", esc(&v.service), esc(&v.nation), v.weight, v.uptime * 100.0, outages);
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {:.2}% | {} |",
+            esc(&v.service),
+            esc(&v.nation),
+            v.weight,
+            v.uptime * 100.0,
+            outages
+        );
     }
 
     // 6. ATT&CK coverage.
@@ -301,16 +333,31 @@ pub fn render(r: &RunResults) -> String {
     let _ = writeln!(w, "| Technique | Name | Executed | Detected | Missed | Contained |\n|---|---|--:|--:|--:|--:|");
     for c in &a.attack_coverage {
         let name = cat.and_then(|k| k.get(&c.technique)).map_or("", |e| e.name);
-        let _ = writeln!(w, "| {} | {} | {} | {} | {} | {} |", esc(&c.technique), esc(name), c.executed, c.detected, c.missed, c.contained);
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {} | {} | {} |",
+            esc(&c.technique),
+            esc(name),
+            c.executed,
+            c.detected,
+            c.missed,
+            c.contained
+        );
     }
-    let _ = writeln!(w, "\n*Executed* counts successful stage completions (and entry compromises); *missed* = executed − detected.");
+    let _ = writeln!(
+        w,
+        "\n*Executed* counts successful stage completions (and entry compromises); *missed* = executed − detected."
+    );
 
     // 7. Assistance.
     let _ = writeln!(w, "\n## 7. Assistance timeline\n");
     if a.assistance.is_empty() {
         let _ = writeln!(w, "No nation requested assistance.");
     } else {
-        let _ = writeln!(w, "| Nation | Provider | Why | Requested | Approved | On task | Off task | Detection → request | Request → on task |\n|---|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(
+            w,
+            "| Nation | Provider | Why | Requested | Approved | On task | Off task | Detection → request | Request → on task |\n|---|---|---|---|---|---|---|---|---|"
+        );
         for x in &a.assistance {
             let _ = writeln!(
                 w,
@@ -346,7 +393,12 @@ pub fn render(r: &RunResults) -> String {
                     );
                 }
                 _ => {
-                    let _ = writeln!(w, "- {} with {}: the team was not on task before ENDEX, so it changed nothing.", esc(&x.nation), esc(&x.provider));
+                    let _ = writeln!(
+                        w,
+                        "- {} with {}: the team was not on task before ENDEX, so it changed nothing.",
+                        esc(&x.nation),
+                        esc(&x.provider)
+                    );
                 }
             }
         }
@@ -369,7 +421,10 @@ pub fn render(r: &RunResults) -> String {
     if a.sharing.is_empty() {
         let _ = writeln!(w, "No nation detected anything, so there was nothing to share.");
     } else {
-        let _ = writeln!(w, "| Nation | First detection | Indicators reached a partner | Time to share |\n|---|---|---|---|");
+        let _ = writeln!(
+            w,
+            "| Nation | First detection | Indicators reached a partner | Time to share |\n|---|---|---|---|"
+        );
         for x in &a.sharing {
             let _ = writeln!(
                 w,
@@ -390,16 +445,26 @@ pub fn render(r: &RunResults) -> String {
         "Mode: **{}**{}. Category weights (an engine convention, not an official Locked Shields split): {}.\n",
         sc.mode,
         if sc.mode == "cooperative" { " (no ranking; the shared outcome is the alliance score)" } else { "" },
-        CATEGORIES.iter().map(|c| format!("{c} {}", sc.weights.get(*c).copied().unwrap_or(0.0))).collect::<Vec<_>>().join(", ")
+        CATEGORIES
+            .iter()
+            .map(|c| format!("{c} {}", sc.weights.get(*c).copied().unwrap_or(0.0)))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    let _ = writeln!(w, "| Nation | Team | {} | Total |\n|---|---|{}--:|", CATEGORIES.join(" | "), "--:|".repeat(CATEGORIES.len()));
+    let _ = writeln!(
+        w,
+        "| Nation | Team | {} | Total |\n|---|---|{}--:|",
+        CATEGORIES.join(" | "),
+        "--:|".repeat(CATEGORIES.len())
+    );
     let order: Vec<&crate::score::scoring::NationScore> = if sc.ranking.is_empty() {
         sc.nations.iter().collect()
     } else {
         sc.ranking.iter().filter_map(|id| sc.nations.iter().find(|n| &n.nation == id)).collect()
     };
     for n in order {
-        let cats: Vec<String> = CATEGORIES.iter().map(|c| format!("{:.3}", n.categories.get(*c).copied().unwrap_or(0.0))).collect();
+        let cats: Vec<String> =
+            CATEGORIES.iter().map(|c| format!("{:.3}", n.categories.get(*c).copied().unwrap_or(0.0))).collect();
         let _ = writeln!(w, "| {} | {} | {} | **{:.3}** |", esc(&n.nation), esc(&n.team), cats.join(" | "), n.total);
     }
     let _ = writeln!(w, "\nAlliance score (host-weighted mean): **{:.3}**.", sc.alliance);
@@ -425,10 +490,14 @@ pub fn render(r: &RunResults) -> String {
     }
     for ((subject, ci, rule), (n, pts, ev)) in &groups {
         let cat = CATEGORIES.get(*ci).copied().unwrap_or("");
-        let _ = writeln!(w, "| {} | {} | `{}` | {} | {} | {} |", esc(subject), cat, esc(rule), n, points(*pts), ids(ev, 3));
+        let _ =
+            writeln!(w, "| {} | {} | `{}` | {} | {} | {} |", esc(subject), cat, esc(rule), n, points(*pts), ids(ev, 3));
     }
     let _ = writeln!(w, "\n<details><summary>Full ledger: {} entries</summary>\n", sc.ledger.len());
-    let _ = writeln!(w, "| # | Nation | Category | Rule | Points | Events | What happened |\n|--:|---|---|---|--:|---|---|");
+    let _ = writeln!(
+        w,
+        "| # | Nation | Category | Rule | Points | Events | What happened |\n|--:|---|---|---|--:|---|---|"
+    );
     for (i, e) in sc.ledger.iter().enumerate() {
         let _ = writeln!(
             w,
@@ -467,7 +536,10 @@ pub fn render(r: &RunResults) -> String {
         }
     }
     let _ = writeln!(w, "\n## Appendix B: Executed MSEL (planned against actual)\n");
-    let _ = writeln!(w, "| Inject | Title | Planned | Delivered | Status | To | Expected action | Objectives | Event |\n|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(
+        w,
+        "| Inject | Title | Planned | Delivered | Status | To | Expected action | Objectives | Event |\n|---|---|---|---|---|---|---|---|---|"
+    );
     for x in &a.msel {
         let _ = writeln!(
             w,

@@ -66,8 +66,12 @@ impl RunResults {
             Some("cydex-batch") => {
                 return Err("this is a batch result (`cydex-batch`), not a single run's results.json".to_string());
             }
-            Some(other) => return Err(format!("not a cydex results file: its format is `{other}`, not `{RESULTS_FORMAT}`")),
-            None => return Err(format!("not a cydex results file: it has no `\"format\": \"{RESULTS_FORMAT}\"` field")),
+            Some(other) => {
+                return Err(format!("not a cydex results file: its format is `{other}`, not `{RESULTS_FORMAT}`"));
+            }
+            None => {
+                return Err(format!("not a cydex results file: it has no `\"format\": \"{RESULTS_FORMAT}\"` field"));
+            }
         }
         match value.get("format_version").and_then(|v| v.as_u64()) {
             Some(v) if v == u64::from(RESULTS_VERSION) => {}
