@@ -478,7 +478,9 @@ pub fn render(r: &RunResults) -> String {
     }
     let _ = writeln!(w, "\n**Ledger, grouped** (each nation's total is exactly the sum of its entries)\n");
     let _ = writeln!(w, "| Nation | Category | Rule | Entries | Points | Example events |\n|---|---|---|--:|--:|---|");
-    let mut groups: BTreeMap<(String, usize, String), (usize, i64, Vec<u64>)> = BTreeMap::new();
+    // (nation, category index, rule) → (entries, millipoints, example event ids)
+    type Group = (usize, i64, Vec<u64>);
+    let mut groups: BTreeMap<(String, usize, String), Group> = BTreeMap::new();
     for e in &sc.ledger {
         let ci = CATEGORIES.iter().position(|c| *c == e.category).unwrap_or(usize::MAX);
         let g = groups.entry((e.subject.clone(), ci, e.rule.clone())).or_default();
