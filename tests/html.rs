@@ -133,6 +133,7 @@ fn report_has_the_three_kinds_of_chart() {
     assert!(doc.contains("<svg class=\"chart chart-availability\" id=\"availability-chart\""), "availability");
     assert!(doc.contains("<svg class=\"chart chart-scores\" id=\"score-chart\""), "score breakdown");
     assert!(doc.contains("class=\"outage\""), "the drill's mail outage is drawn");
+    assert!(doc.contains("<svg class=\"chart chart-assistance\" id=\"assistance-chart\""), "assistance lanes");
     for series in ["compromised", "detected", "contained", "recovered"] {
         assert!(doc.contains(&format!("class=\"series-{series}\"")), "{series} line");
     }

@@ -51,12 +51,17 @@ fn thousands(n: u64) -> String {
     out
 }
 
+/// Turns `-0.0` into `0.0` so fixed-precision output never prints `-0.00`.
+fn nz(v: f64) -> f64 {
+    if v == 0.0 { 0.0 } else { v }
+}
+
 fn mb(v: f64) -> String {
-    format!("{v:.1} MB")
+    format!("{:.1} MB", nz(v))
 }
 
 fn pct(v: f64) -> String {
-    format!("{:.2}%", v * 100.0)
+    format!("{:.2}%", nz(v * 100.0))
 }
 
 fn category_label(c: &str) -> &str {
@@ -480,7 +485,7 @@ fn executive_summary(o: &mut String, r: &RunResults) {
         "First compromise",
         "First detection",
         "#Data lost",
-        "#Weighted availability",
+        "#Availability",
     ]);
     t.class = "compact";
     for n in &s.nations {
@@ -531,7 +536,7 @@ fn objectives(o: &mut String, r: &RunResults) {
                 esc(&x.metric.replace('_', " ")),
                 esc(&x.target),
                 x.measured.as_deref().map_or_else(|| "—".to_string(), esc),
-                x.ratio.map_or_else(|| "—".to_string(), |v| format!("{v:.2}")),
+                x.ratio.map_or_else(|| "—".to_string(), |v| format!("{:.2}", nz(v))),
                 badge(x.rating),
                 esc(&x.reason),
                 evidence(&x.evidence),
@@ -760,7 +765,7 @@ fn timeline_charts(o: &mut String, r: &RunResults) {
             last[4]
         );
         time_axis(o, end, x0, pw, y0, y0 + ph);
-        let ticks: Vec<u64> = if ymax >= 2 { vec![0, ymax / 2, ymax] } else { vec![0, ymax] };
+        let ticks: Vec<u64> = if ymax >= 2 && ymax.is_multiple_of(2) { vec![0, ymax / 2, ymax] } else { vec![0, ymax] };
         for v in ticks {
             let y = sy(v);
             let _ = writeln!(
