@@ -308,3 +308,20 @@ fn writes_the_demo_report() {
         }
     }
 }
+
+#[test]
+fn tlp_banner_is_coloured_per_tlp_2() {
+    let mut r = drill().clone();
+    for (tlp, class) in [
+        ("TLP:CLEAR", "tlp-clear"),
+        ("TLP:GREEN", "tlp-green"),
+        ("TLP:AMBER", "tlp-amber"),
+        ("TLP:AMBER+STRICT", "tlp-amber"),
+        ("TLP:RED", "tlp-red"),
+        ("", "tlp-unknown"),
+    ] {
+        r.meta.tlp = tlp.to_string();
+        let doc = html::render(&r);
+        assert_eq!(doc.matches(&format!("class=\"tlp {class}\"")).count(), 2, "{tlp}: banner at top and bottom");
+    }
+}
