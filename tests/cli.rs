@@ -200,3 +200,14 @@ fn report_refuses_files_that_are_not_cydex_results() {
     assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("not a cydex results file"));
     cydex().args(["report", "missing.json"]).assert().code(2);
 }
+
+#[test]
+fn run_writes_a_self_contained_html_report_that_report_reproduces() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    cydex().args(["run", "-q", "--out"]).arg(&out).assert().success();
+    let html = std::fs::read(out.join("report.html")).unwrap();
+    assert!(String::from_utf8_lossy(&html).contains("<svg"));
+    let again = cydex().args(["report", "--format", "html"]).arg(out.join("results.json")).output().unwrap();
+    assert_eq!(again.stdout, html);
+}

@@ -79,4 +79,6 @@ fn docs_examples_are_current() {
     let stale = "docs/examples/ is out of date: run scripts/gen-examples.sh";
     assert_eq!(std::fs::read_to_string("docs/examples/results.json").unwrap(), results.to_json(), "{stale}");
     assert_eq!(std::fs::read_to_string("docs/examples/report.md").unwrap(), markdown::render(&results), "{stale}");
+    let html = cydex::report::html::render(&results);
+    assert_eq!(std::fs::read_to_string("docs/examples/report.html").unwrap(), html, "{stale}");
 }

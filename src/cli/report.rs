@@ -24,6 +24,8 @@ pub struct Args {
 pub enum Format {
     /// The after-action report in Markdown.
     Md,
+    /// The after-action report as one self-contained HTML file.
+    Html,
     /// The machine format, as written by the run.
     Json,
 }
@@ -32,6 +34,7 @@ pub enum Format {
 pub fn render(results: &RunResults, format: Format) -> String {
     match format {
         Format::Md => crate::report::markdown::render(results),
+        Format::Html => crate::report::html::render(results),
         Format::Json => results.to_json(),
     }
 }

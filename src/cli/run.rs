@@ -17,7 +17,7 @@ pub struct Args {
     /// Which run of a batch to reproduce (each index is an independent random stream).
     #[arg(long, default_value_t = 0)]
     run_index: u64,
-    /// Write results.json, report.md, events.jsonl and events.csv into this directory (created if needed).
+    /// Write results.json, report.md, report.html, events.jsonl and events.csv into this directory (created if needed).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Print nothing on success.
@@ -55,7 +55,7 @@ pub fn run(args: Args) -> u8 {
         let mut text = terminal::render(&results, color);
         if let Some(dir) = &args.out {
             text.push_str(&format!(
-                "\nwrote {}/{{results.json, report.md, events.jsonl, events.csv}}\n",
+                "\nwrote {}/{{results.json, report.md, report.html, events.jsonl, events.csv}}\n",
                 dir.display()
             ));
         }
@@ -84,5 +84,6 @@ fn write_outputs(dir: &Path, results: &RunResults, events: &[crate::sim::Event])
     write("events.csv", &|w| crate::output::events::write_csv(events, w))?;
     write("results.json", &|w| w.write_all(results.to_json().as_bytes()))?;
     write("report.md", &|w| w.write_all(super::report::render(results, super::report::Format::Md).as_bytes()))?;
+    write("report.html", &|w| w.write_all(super::report::render(results, super::report::Format::Html).as_bytes()))?;
     Ok(())
 }

@@ -9,7 +9,6 @@ use std::fmt::Write;
 use super::terminal::{mb, thousands};
 use super::{RunResults, span, tplus};
 use crate::scenario::attack;
-use crate::scenario::model::RatingThresholds;
 use crate::score::metrics::{DEFINITIONS, Stat};
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
@@ -222,8 +221,7 @@ pub fn render(r: &RunResults) -> String {
     for (k, d) in HSEEP_DEFINITIONS {
         let _ = writeln!(w, "- **{k}.** {d}");
     }
-    let _ = writeln!(w, "\n*{}*", rule_text(&RatingThresholds::default()));
-    let _ = writeln!(w, "(The thresholds above are the defaults; a scenario's `scoring.ratings` may change them.)");
+    let _ = writeln!(w, "\n*{}*", rule_text(&a.rating_thresholds));
 
     // 4. Per objective.
     let _ = writeln!(w, "\n## 4. Objectives in detail\n");

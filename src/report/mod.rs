@@ -1,6 +1,7 @@
 //! Run results and their renderings. Depends only on results: the `RunResults` record (what
 //! `results.json` holds) and the text made from it, never on the simulation's world.
 
+pub mod html;
 pub mod markdown;
 pub mod terminal;
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::model::Scenario;
+use crate::scenario::model::{RatingThresholds, Scenario};
 use crate::sim::{EventKind, RunOutcome};
 use metrics::{Availability, Coverage, Definition, Incident, Lifecycle};
 pub use ratings::{ObjectiveRating, Rating};
@@ -42,6 +42,8 @@ pub struct Assessment {
     pub scores: Scores,
     /// P/S/M/U ratings of the objectives.
     pub ratings: Vec<ObjectiveRating>,
+    /// The thresholds the rating rule used (the scenario's `scoring.ratings`).
+    pub rating_thresholds: RatingThresholds,
     /// The MSEL, planned against actual.
     pub msel: Vec<MselRow>,
     /// Appendix A: corrective actions for every area for improvement.
@@ -270,6 +272,7 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
         timelines,
         scores,
         ratings,
+        rating_thresholds: scenario.scoring.ratings.clone(),
         msel,
         improvement_plan,
     }
