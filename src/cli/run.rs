@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{EXIT_INVALID, EXIT_OK, color_stderr, fail, load, print_stdout};
-use crate::report::{RunMeta, RunResults, engine_version, terminal};
+use super::{EXIT_OK, fail, print_stdout};
+use crate::report::{RunResults, terminal};
 use crate::sim::{DEFAULT_SEED, RunConfig};
 
 /// Arguments of `cydex run`.
@@ -20,6 +20,10 @@ pub struct Args {
     /// Write results.json, events.jsonl and events.csv into this directory (created if needed).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Override a scenario value before validation, e.g. `--set nations.EST.team.analysts=12`
+    /// (repeatable; list elements by id or index; VALUE is YAML).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
     /// Print nothing on success.
     #[arg(long, short)]
     quiet: bool,
@@ -27,16 +31,9 @@ pub struct Args {
 
 /// Runs `cydex run`.
 pub fn run(args: Args) -> u8 {
-    let loaded = match load(args.scenario.as_ref()) {
-        Ok(l) => l,
-        Err(rejected) => {
-            let color = color_stderr();
-            for d in &rejected.diagnostics {
-                eprintln!("{}", d.render(color));
-            }
-            eprintln!("the scenario is invalid ({} error(s)); fix it, then run again", rejected.errors());
-            return EXIT_INVALID;
-        }
+    let (loaded, overrides) = match super::batch::load_with_overrides(args.scenario.as_ref(), &args.set) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     if let Some(dir) = &args.out
         && let Err(code) = prepare_dir(dir)
@@ -45,17 +42,12 @@ pub fn run(args: Args) -> u8 {
     }
     let config = RunConfig { seed: args.seed, run_index: args.run_index };
     let outcome = crate::sim::run(&loaded.scenario, &config);
-    let ex = &loaded.scenario.exercise;
-    let meta = RunMeta {
-        engine: engine_version(),
-        scenario: loaded.source.name.clone(),
-        scenario_sha256: loaded.sha256.clone(),
-        exercise_id: ex.id.clone(),
-        exercise_title: ex.title.clone(),
-        tlp: serde_json::to_value(ex.tlp).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
-        seed: config.seed,
-        run_index: config.run_index,
-    };
+    // Overrides are recorded with the scenario name, as the command-line words that reproduce the run.
+    let mut name = loaded.source.name.clone();
+    for o in &overrides {
+        name.push_str(&format!(" --set {o}"));
+    }
+    let meta = crate::batch::run_meta(&loaded, &name, config.seed, config.run_index);
     let results = RunResults::new(meta, outcome.summary);
     if let Some(dir) = &args.out
         && let Err(code) = write_outputs(dir, &results, &outcome.events)
