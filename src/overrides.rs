@@ -210,9 +210,9 @@ mod tests {
         let s = drill();
         let o = |t: &str| Override::parse(t).unwrap();
         let nation = s.nations[0].id.clone();
-        let out = apply(&s, &[o(&format!("nations.{nation}.team.analysts=12")), o("clock.duration=1d")]).unwrap();
+        let out = apply(&s, &[o(&format!("nations.{nation}.team.analysts=12")), o("clock.duration=3d")]).unwrap();
         assert_eq!(out.nations[0].team.analysts, 12);
-        assert_eq!(out.clock.duration.secs(), 86_400);
+        assert_eq!(out.clock.duration.secs(), 3 * 86_400);
         let out = apply(&s, &[o("nations.0.team.analysts=7")]).unwrap();
         assert_eq!(out.nations[0].team.analysts, 7);
     }

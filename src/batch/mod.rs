@@ -412,7 +412,7 @@ pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, String> {
             ("number of runs", base.runs.to_string(), m.runs.to_string()),
             ("--set overrides", format!("{:?}", base.overrides), format!("{:?}", m.overrides)),
         ];
-        checks.into_iter().find(|(_, a, b)| a != b).map(|(what, a, b)| (what, a, b))
+        checks.into_iter().find(|(_, a, b)| a != b)
     };
     let mut owner: BTreeMap<u64, &str> = BTreeMap::new();
     let mut runs = Vec::new();

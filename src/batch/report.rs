@@ -18,7 +18,7 @@ pub fn fmt_value(key: &str, v: f64) -> String {
         return if secs < 60 { format!("{sign}{secs}s") } else { format!("{sign}{}", span(secs)) };
     }
     if metric == "uptime" || key.contains('=') {
-        return format!("{:.1}%", v * 100.0);
+        return format!("{:.1}%", v * 100.0).replace('-', "−");
     }
     let a = v.abs();
     let s = if a >= 100.0 || (v.fract() == 0.0 && a < 1e15) {
@@ -33,6 +33,11 @@ pub fn fmt_value(key: &str, v: f64) -> String {
 
 /// A signed difference: `+` for increases.
 pub fn fmt_diff(key: &str, v: f64) -> String {
+    if key.contains('=') || key.ends_with(".reached_impact") {
+        // Probabilities change by percentage points.
+        let s = format!("{:.1} pp", v * 100.0).replace('-', "−");
+        return if v > 0.0 { format!("+{s}") } else { s };
+    }
     let s = fmt_value(key, v);
     if v > 0.0 { format!("+{s}") } else { s }
 }
@@ -249,7 +254,7 @@ fn bar(c: u64, max: u64, width: usize) -> String {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
     let eighths = (c as u128 * width as u128 * 8 / max.max(1) as u128) as usize;
     let mut s = "█".repeat(eighths / 8);
-    if eighths % 8 > 0 {
+    if !eighths.is_multiple_of(8) {
         s.push(PARTS[eighths % 8]);
     }
     s
