@@ -362,9 +362,11 @@ pub fn html(b: &BatchFile) -> String {
         let xs: Vec<f64> = values_of(&b.runs, key).collect();
         let _ = writeln!(
             s,
-            "<figure><figcaption><b>{}</b><br><code>{}</code></figcaption>{}</figure>",
+            "<figure><figcaption><b>{}</b><br><code>{}</code> · n = {} of {}</figcaption>{}</figure>",
             esc(&label(key)),
             esc(key),
+            xs.len(),
+            b.runs.len(),
             svg_histogram(key, &histogram(&xs, BINS))
         );
     }
