@@ -47,6 +47,11 @@ fn batch_json_is_identical_for_any_number_of_jobs() {
     assert!(m.ci95.is_some());
     let md = read(&a.join("report.md"));
     assert!(md.contains("## Histograms") && md.contains('█'), "{md}");
+    // Without --out the batch still runs and prints the distributions.
+    let out = cydex().args(["batch", DRILL, "--runs", "3", "--seed", "7"]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("95% CI of mean") && text.contains("nation.EST.dwell_s"), "{text}");
+    assert!(!text.contains('\x1b'), "no colour off a terminal");
     let html = read(&a.join("report.html"));
     assert!(
         html.contains("<svg") && !html.contains("http://") && !html.contains("https://") && !html.contains("<script")
