@@ -3,8 +3,10 @@
 //! scores the run.
 
 pub mod atomic;
+pub mod batch;
 pub mod cli;
 pub mod output;
+pub mod overrides;
 pub mod pipeline;
 pub mod report;
 pub mod scenario;

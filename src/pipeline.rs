@@ -5,8 +5,9 @@ use crate::report::{RunMeta, RunResults, engine_version};
 use crate::scenario::Loaded;
 use crate::sim::{Event, RunConfig};
 
-/// Runs `loaded` with `config` and returns the results and the event log.
-pub fn run(loaded: &Loaded, config: &RunConfig) -> (RunResults, Vec<Event>) {
+/// Runs `loaded` with `config` and returns the results and the event log. `overrides` are the
+/// `--set PATH=VALUE` words already applied to `loaded`, recorded so the run can be reproduced.
+pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunResults, Vec<Event>) {
     let outcome = crate::sim::run(&loaded.scenario, config);
     let assessment = crate::score::assess(&loaded.scenario, &outcome);
     let ex = &loaded.scenario.exercise;
@@ -17,6 +18,7 @@ pub fn run(loaded: &Loaded, config: &RunConfig) -> (RunResults, Vec<Event>) {
         exercise_id: ex.id.clone(),
         exercise_title: ex.title.clone(),
         tlp: serde_json::to_value(ex.tlp).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        overrides: overrides.to_vec(),
         seed: config.seed,
         run_index: config.run_index,
     };

@@ -25,6 +25,7 @@ fn drill() -> &'static RunResults {
             exercise_id: ex.id.clone(),
             exercise_title: ex.title.clone(),
             tlp: serde_json::to_value(ex.tlp).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            overrides: Vec::new(),
             seed: config.seed,
             run_index: config.run_index,
         };

@@ -1,7 +1,10 @@
 //! The `cydex` command line: argument parsing (clap), dispatch to one module per subcommand, and
 //! the mapping of outcomes to documented exit codes.
 
+mod batch;
+mod compare;
 mod init;
+mod merge;
 mod report;
 mod run;
 mod schema;
@@ -17,11 +20,13 @@ use clap::{Parser, Subcommand};
 pub const EXIT_OK: u8 = 0;
 /// Exit code: invalid input (scenario, results file, arguments) or an I/O failure.
 pub const EXIT_INVALID: u8 = 2;
+/// Exit code: interrupted by Ctrl-C (finished batch runs are saved; see `--resume`).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// cydex: a cyber defence exercise engine for Allied national teams and NATO Rapid Reaction Teams.
 #[derive(Debug, Parser)]
 #[command(name = "cydex", version, about, long_about = None, max_term_width = 100)]
-#[command(after_help = "Exit codes: 0 success; 2 invalid scenario, invalid arguments or I/O error.\n\
+#[command(after_help = "Exit codes: 0 success; 2 invalid scenario, invalid arguments or I/O error; 130 interrupted.\n\
 Docs: README.md and docs/scenario-format.md")]
 pub struct Cli {
     #[command(subcommand)]
@@ -40,6 +45,12 @@ enum Command {
     Schema(schema::Args),
     /// Write a commented starter scenario that validates.
     Init(init::Args),
+    /// Run a Monte Carlo batch of seeded runs in parallel and report the distributions.
+    Batch(batch::Args),
+    /// Compare two scenarios (or a --variant-set variant) over paired runs with common random numbers.
+    Compare(compare::Args),
+    /// Merge shard partials (`cydex batch --shard K/N`) into the whole batch.
+    Merge(merge::Args),
 }
 
 /// The embedded default scenario: a small national ransomware drill.
@@ -62,6 +73,9 @@ pub fn main() -> ExitCode {
         Command::Validate(a) => validate::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Init(a) => init::run(a),
+        Command::Batch(a) => batch::run(a),
+        Command::Compare(a) => compare::run(a),
+        Command::Merge(a) => merge::run(a),
     };
     ExitCode::from(code)
 }

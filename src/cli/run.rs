@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{EXIT_INVALID, EXIT_OK, color_stderr, fail, load, print_stdout};
+use super::{EXIT_OK, fail, print_stdout};
 use crate::report::{RunResults, terminal};
 use crate::sim::{DEFAULT_SEED, RunConfig};
 
@@ -20,6 +20,10 @@ pub struct Args {
     /// Write results.json, report.md, report.html, events.jsonl and events.csv into this directory (created if needed).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Override a scenario value before validation, e.g. `--set nations.EST.team.analysts=12`
+    /// (repeatable; list elements by id or index; VALUE is YAML).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
     /// Print nothing on success.
     #[arg(long, short)]
     quiet: bool,
@@ -27,16 +31,9 @@ pub struct Args {
 
 /// Runs `cydex run`.
 pub fn run(args: Args) -> u8 {
-    let loaded = match load(args.scenario.as_ref()) {
-        Ok(l) => l,
-        Err(rejected) => {
-            let color = color_stderr();
-            for d in &rejected.diagnostics {
-                eprintln!("{}", d.render(color));
-            }
-            eprintln!("the scenario is invalid ({} error(s)); fix it, then run again", rejected.errors());
-            return EXIT_INVALID;
-        }
+    let (loaded, overrides) = match super::batch::load_with_overrides(args.scenario.as_ref(), &args.set) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     if let Some(dir) = &args.out
         && let Err(code) = prepare_dir(dir)
@@ -44,7 +41,7 @@ pub fn run(args: Args) -> u8 {
         return code;
     }
     let config = RunConfig { seed: args.seed, run_index: args.run_index };
-    let (results, events) = crate::pipeline::run(&loaded, &config);
+    let (results, events) = crate::pipeline::run(&loaded, &overrides, &config);
     if let Some(dir) = &args.out
         && let Err(code) = write_outputs(dir, &results, &events)
     {

@@ -30,6 +30,9 @@ pub struct RunMeta {
     pub exercise_title: String,
     /// TLP marking of the exercise.
     pub tlp: String,
+    /// `--set PATH=VALUE` overrides applied to the scenario before the run.
+    #[serde(default)]
+    pub overrides: Vec<String>,
     /// Master seed.
     pub seed: u64,
     /// Run index within a batch.

@@ -323,8 +323,9 @@ pub fn weighted_uptime<'a>(services: impl IntoIterator<Item = &'a Availability>)
     if den > 0.0 { (num / den).clamp(0.0, 1.0) } else { 1.0 }
 }
 
-/// When each nation first shared indicators that reached a partner: (first detection s, first
-/// arrival at a partner s, arrival event id), from `indicators_received` whose cause is a share.
+/// When each nation's indicators first reached a partner: (time s, event id), the first
+/// `indicators_received` caused by one of its `indicators_shared` events (including arrivals at a
+/// partner that already held them, which the engine marks `already_held`).
 pub fn first_share_arrival(events: &[Event]) -> BTreeMap<String, (u64, u64)> {
     let by_id = |id: u64| events.get((id as usize).wrapping_sub(1)).filter(|e| e.id == id);
     let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
@@ -517,8 +518,17 @@ pub(crate) mod tests {
         let mut recv = ev(2, 2400, EventKind::IndicatorsReceived);
         recv.nation = Some("LVA".into());
         recv.cause = Some(1);
-        let m = first_share_arrival(&[share, recv]);
+        let m = first_share_arrival(&[share.clone(), recv.clone()]);
         assert_eq!(m.get("EST"), Some(&(2400, 2)));
         assert!(!m.contains_key("LVA"));
+        // LVA detects later and shares back; EST already holds the indicators, and the arrival
+        // still counts.
+        let mut late = ev(3, 9000, EventKind::IndicatorsShared);
+        late.nation = Some("LVA".into());
+        let mut back = ev(4, 10_800, EventKind::IndicatorsReceived);
+        back.cause = Some(3);
+        back.detail = Some("already_held".into());
+        let m = first_share_arrival(&[share, recv, late, back]);
+        assert_eq!(m.get("LVA"), Some(&(10_800, 4)));
     }
 }

@@ -116,14 +116,15 @@ pub fn share_indicators(
             break;
         };
         for (m, c, cause) in arrivals {
-            if intel.grant(m, c) {
-                log.emit(
-                    &cat,
-                    &clock,
-                    EventKind::IndicatorsReceived,
-                    Keys { nation: Some(m), campaign: Some(c), cause: Some(cause), ..Keys::default() },
-                );
-            }
+            // An arrival at a partner that already holds the indicators is still recorded (the
+            // sender did share in time); it changes nothing in the partner's detection.
+            let detail = if intel.grant(m, c) { None } else { Some("already_held") };
+            log.emit(
+                &cat,
+                &clock,
+                EventKind::IndicatorsReceived,
+                Keys { nation: Some(m), campaign: Some(c), cause: Some(cause), detail, ..Keys::default() },
+            );
         }
     }
 }

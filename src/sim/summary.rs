@@ -269,7 +269,7 @@ pub fn fold_events(
                     h.data_lost_mb += mb;
                 }
             }
-            EventKind::IndicatorsReceived => {
+            EventKind::IndicatorsReceived if k.detail != Some("already_held") => {
                 if let Some(n) = nt.as_mut() {
                     n.indicators_received += 1;
                 }

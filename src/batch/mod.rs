@@ -1,0 +1,435 @@
+//! Owns Monte Carlo batches: running many seeded runs of one scenario in parallel (one bevy World
+//! per run), persisting each finished run under `DIR/runs/` so an interrupted batch can resume,
+//! aggregating observations into `batch.json` in run-index order, and merging shard partials.
+//!
+//! Determinism: run `i` of a batch is `sim::run(scenario, (seed, i))`, whatever thread runs it.
+//! Results are collected by run index and every aggregate is computed from the per-run records in
+//! index order (sums in that order, quantiles from sorted values, maps sorted by key), so
+//! `batch.json` is byte-identical for any `--jobs`, after a resume, and after merging shards.
+
+pub mod compare;
+pub mod observe;
+pub mod report;
+pub mod stats;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::report::engine_version;
+use crate::scenario::Loaded;
+use crate::sim::RunConfig;
+use observe::{Observation, observe};
+use stats::{CategoryStats, NumberStats, category_stats, number_stats};
+
+/// The `format` tag of a batch file.
+pub const BATCH_FORMAT: &str = "cydex-batch";
+/// The batch schema version this build writes and reads.
+pub const BATCH_VERSION: u32 = 1;
+/// The `format` tag of a persisted run record.
+pub const RUN_FORMAT: &str = "cydex-batch-run";
+/// Name of the finished batch in an output directory.
+pub const BATCH_FILE: &str = "batch.json";
+/// Directory (inside the output directory) holding one record per finished run.
+pub const RUNS_DIR: &str = "runs";
+
+/// A deterministic slice of a batch: the run indices `i` with `i % count == index`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Shard {
+    /// K, from 0.
+    pub index: u64,
+    /// N, the number of shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parses `K/N` (0 ≤ K < N).
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let bad = || format!("`{text}` is not a shard; write K/N with 0 ≤ K < N, e.g. `--shard 3/10`");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let index: u64 = k.trim().parse().map_err(|_| bad())?;
+        let count: u64 = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether run `i` belongs to this shard.
+    pub fn contains(&self, i: u64) -> bool {
+        i % self.count == self.index
+    }
+
+    /// File name of this shard's partial result, e.g. `shard-3-of-10.json`.
+    pub fn file_name(&self) -> String {
+        format!("shard-{}-of-{}.json", self.index, self.count)
+    }
+}
+
+/// Provenance of a batch: what must match for runs to belong together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchMeta {
+    /// Engine name and version.
+    pub engine: String,
+    /// The scenario as named on the command line.
+    pub scenario: String,
+    /// SHA-256 of the scenario file's bytes (before overrides).
+    pub scenario_sha256: String,
+    /// Exercise id.
+    pub exercise_id: String,
+    /// Exercise title.
+    pub exercise_title: String,
+    /// `--set` overrides applied to the scenario, in order.
+    pub overrides: Vec<String>,
+    /// Master seed; run `i` uses (seed, i).
+    pub seed: u64,
+    /// Runs in the whole batch (indices 0 … runs − 1).
+    pub runs: u64,
+    /// The slice this file holds; `null` for a whole batch.
+    pub shard: Option<Shard>,
+    /// Runs held in this file.
+    pub runs_included: u64,
+}
+
+impl BatchMeta {
+    /// Provenance for a batch of `runs` runs of `loaded` (after `overrides`) from `seed`.
+    pub fn new(loaded: &Loaded, overrides: &[String], seed: u64, runs: u64, shard: Option<Shard>) -> BatchMeta {
+        let ex = &loaded.scenario.exercise;
+        let included = match shard {
+            None => runs,
+            Some(s) => (0..runs).filter(|&i| s.contains(i)).count() as u64,
+        };
+        BatchMeta {
+            engine: engine_version(),
+            scenario: loaded.source.name.clone(),
+            scenario_sha256: loaded.sha256.clone(),
+            exercise_id: ex.id.clone(),
+            exercise_title: ex.title.clone(),
+            overrides: overrides.to_vec(),
+            seed,
+            runs,
+            shard,
+            runs_included: included,
+        }
+    }
+
+    /// The run indices this batch (or shard) is made of, ascending.
+    pub fn indices(&self) -> Vec<u64> {
+        (0..self.runs).filter(|&i| self.shard.is_none_or(|s| s.contains(i))).collect()
+    }
+
+    /// Why a run record cannot belong to this batch, if it cannot.
+    pub fn mismatch(&self, r: &RunFile) -> Option<String> {
+        let field = |name: &str, ours: &dyn std::fmt::Debug, theirs: &dyn std::fmt::Debug| {
+            Some(format!("{name} differs: this batch has {ours:?}, the saved run has {theirs:?}"))
+        };
+        if r.format != RUN_FORMAT {
+            return field("format", &RUN_FORMAT, &r.format);
+        }
+        if r.engine != self.engine {
+            return field("engine version", &self.engine, &r.engine);
+        }
+        if r.scenario_sha256 != self.scenario_sha256 {
+            return field("scenario SHA-256", &self.scenario_sha256, &r.scenario_sha256);
+        }
+        if r.seed != self.seed {
+            return field("seed", &self.seed, &r.seed);
+        }
+        if r.runs != self.runs {
+            return field("number of runs", &self.runs, &r.runs);
+        }
+        if r.overrides != self.overrides {
+            return field("--set overrides", &self.overrides, &r.overrides);
+        }
+        None
+    }
+}
+
+/// One run, flattened, with its index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// Run index (the run used seed `meta.seed` and this index).
+    pub run_index: u64,
+    /// Numeric metrics present in the run.
+    pub numbers: BTreeMap<String, f64>,
+    /// Categorical outcomes present in the run.
+    pub categories: BTreeMap<String, String>,
+}
+
+impl RunRecord {
+    /// Wraps an observation.
+    pub fn new(run_index: u64, o: Observation) -> RunRecord {
+        RunRecord { run_index, numbers: o.numbers, categories: o.categories }
+    }
+}
+
+/// A finished run as persisted under `DIR/runs/run-NNNNNN.json`: provenance plus the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunFile {
+    /// Always [`RUN_FORMAT`].
+    pub format: String,
+    /// Engine name and version.
+    pub engine: String,
+    /// SHA-256 of the scenario file.
+    pub scenario_sha256: String,
+    /// `--set` overrides.
+    pub overrides: Vec<String>,
+    /// Master seed.
+    pub seed: u64,
+    /// Runs in the whole batch.
+    pub runs: u64,
+    /// The run.
+    pub run: RunRecord,
+}
+
+/// A batch, or a shard of one: what `batch.json` and `shard-K-of-N.json` hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchFile {
+    /// Always [`BATCH_FORMAT`].
+    pub format: String,
+    /// [`BATCH_VERSION`].
+    pub format_version: u32,
+    /// Provenance.
+    pub meta: BatchMeta,
+    /// Per numeric metric: n, missing, mean, sd, quantiles and the 95% CI of the mean.
+    pub metrics: BTreeMap<String, NumberStats>,
+    /// Per category: n, missing, and the count and probability of each value.
+    pub categories: BTreeMap<String, CategoryStats>,
+    /// Every run's observation, by run index (what merge recomputes the aggregates from).
+    pub runs: Vec<RunRecord>,
+}
+
+#[derive(Serialize)]
+struct Head<'a> {
+    format: &'a str,
+    format_version: u32,
+    meta: &'a BatchMeta,
+    metrics: &'a BTreeMap<String, NumberStats>,
+    categories: &'a BTreeMap<String, CategoryStats>,
+}
+
+impl BatchFile {
+    /// Builds the file from records (any order; sorted here by run index).
+    pub fn build(meta: BatchMeta, mut runs: Vec<RunRecord>) -> BatchFile {
+        runs.sort_by_key(|r| r.run_index);
+        let (metrics, categories) = aggregate(&runs);
+        BatchFile { format: BATCH_FORMAT.to_string(), format_version: BATCH_VERSION, meta, metrics, categories, runs }
+    }
+
+    /// Pretty JSON for the aggregates, one compact line per run; trailing newline.
+    pub fn to_json(&self) -> String {
+        let head = Head {
+            format: &self.format,
+            format_version: self.format_version,
+            meta: &self.meta,
+            metrics: &self.metrics,
+            categories: &self.categories,
+        };
+        let mut s = serde_json::to_string_pretty(&head).unwrap_or_default();
+        if s.ends_with('}') {
+            s.pop();
+            while s.ends_with('\n') {
+                s.pop();
+            }
+        }
+        s.push_str(",\n  \"runs\": [");
+        for (i, r) in self.runs.iter().enumerate() {
+            s.push_str(if i == 0 { "\n    " } else { ",\n    " });
+            s.push_str(&serde_json::to_string(r).unwrap_or_default());
+        }
+        s.push_str(if self.runs.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
+        s
+    }
+
+    /// Parses a batch or shard file, checking its format tag and version.
+    pub fn from_json(text: &str) -> Result<BatchFile, String> {
+        let f: BatchFile = serde_json::from_str(text).map_err(|e| format!("not a cydex batch file: {e}"))?;
+        if f.format != BATCH_FORMAT || f.format_version != BATCH_VERSION {
+            return Err(format!(
+                "format `{}` version {} is not `{BATCH_FORMAT}` version {BATCH_VERSION}",
+                f.format, f.format_version
+            ));
+        }
+        Ok(f)
+    }
+}
+
+/// Aggregates records (sorted by run index) into per-metric and per-category statistics.
+pub fn aggregate(runs: &[RunRecord]) -> (BTreeMap<String, NumberStats>, BTreeMap<String, CategoryStats>) {
+    let total = runs.len() as u64;
+    let number_keys: BTreeSet<&str> = runs.iter().flat_map(|r| r.numbers.keys().map(String::as_str)).collect();
+    let category_keys: BTreeSet<&str> = runs.iter().flat_map(|r| r.categories.keys().map(String::as_str)).collect();
+    let metrics = number_keys
+        .into_iter()
+        .map(|k| {
+            let xs: Vec<f64> = runs.iter().filter_map(|r| r.numbers.get(k).copied()).collect();
+            (k.to_string(), number_stats(&xs, total))
+        })
+        .collect();
+    let categories = category_keys
+        .into_iter()
+        .map(|k| {
+            (k.to_string(), category_stats(runs.iter().filter_map(|r| r.categories.get(k).map(String::as_str)), total))
+        })
+        .collect();
+    (metrics, categories)
+}
+
+/// Runs run `i` of a batch and flattens it.
+pub fn run_one(loaded: &Loaded, seed: u64, i: u64) -> RunRecord {
+    // The overrides are already applied to `loaded`; they are recorded in the batch's meta.
+    let (results, _) = crate::pipeline::run(loaded, &[], &RunConfig { seed, run_index: i });
+    RunRecord::new(i, observe(&results))
+}
+
+/// Runs `indices` of a batch on a pool of `jobs` threads (one World per run). Before starting
+/// each run it checks `stop`; runs already started finish. Each finished run is passed to
+/// `on_done` (to persist it and tick progress) on the worker thread; an error from it stops the
+/// batch. Returns the finished runs in index order (all of them unless stopped) or the first
+/// error.
+pub fn execute<E: Send>(
+    loaded: &Loaded,
+    seed: u64,
+    indices: &[u64],
+    jobs: usize,
+    stop: &AtomicBool,
+    on_done: &(dyn Fn(&RunRecord) -> Result<(), E> + Sync),
+) -> Result<Vec<RunRecord>, E> {
+    let failure: Mutex<Option<E>> = Mutex::new(None);
+    let work = || {
+        indices
+            .par_iter()
+            .with_max_len(1)
+            .map(|&i| {
+                if stop.load(Ordering::SeqCst) {
+                    return None;
+                }
+                let r = run_one(loaded, seed, i);
+                if let Err(e) = on_done(&r) {
+                    stop.store(true, Ordering::SeqCst);
+                    if let Ok(mut slot) = failure.lock() {
+                        slot.get_or_insert(e);
+                    }
+                    return None;
+                }
+                Some(r)
+            })
+            .collect::<Vec<Option<RunRecord>>>()
+    };
+    let done = match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    };
+    if let Some(e) = failure.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    Ok(done.into_iter().flatten().collect())
+}
+
+/// Path of run `i`'s record inside output directory `dir`.
+pub fn run_file_path(dir: &Path, i: u64) -> PathBuf {
+    dir.join(RUNS_DIR).join(format!("run-{i:06}.json"))
+}
+
+/// The persisted form of one run of batch `meta`.
+pub fn run_file(meta: &BatchMeta, run: &RunRecord) -> RunFile {
+    RunFile {
+        format: RUN_FORMAT.to_string(),
+        engine: meta.engine.clone(),
+        scenario_sha256: meta.scenario_sha256.clone(),
+        overrides: meta.overrides.clone(),
+        seed: meta.seed,
+        runs: meta.runs,
+        run: run.clone(),
+    }
+}
+
+/// Saves one finished run atomically.
+pub fn save_run(dir: &Path, meta: &BatchMeta, run: &RunRecord) -> std::io::Result<()> {
+    let mut text = serde_json::to_string(&run_file(meta, run)).map_err(std::io::Error::other)?;
+    text.push('\n');
+    crate::atomic::write(&run_file_path(dir, run.run_index), text.as_bytes())
+}
+
+/// Loads the runs of batch `meta` already saved in `dir` (for `--resume`). A saved run of another
+/// batch (different scenario, seed, engine, runs or overrides) is an error: mixing them would make
+/// a batch nobody ran.
+pub fn load_saved_runs(dir: &Path, meta: &BatchMeta) -> Result<Vec<RunRecord>, String> {
+    let mut out = Vec::new();
+    for i in meta.indices() {
+        let path = run_file_path(dir, i);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(format!("cannot read `{}`: {e}", path.display())),
+        };
+        let rf: RunFile =
+            serde_json::from_str(&text).map_err(|e| format!("`{}` is not a saved cydex run: {e}", path.display()))?;
+        if let Some(why) = meta.mismatch(&rf) {
+            return Err(format!("`{}` belongs to another batch: {why}", path.display()));
+        }
+        if rf.run.run_index != i {
+            return Err(format!("`{}` holds run {}, not run {i}", path.display(), rf.run.run_index));
+        }
+        out.push(rf.run);
+    }
+    Ok(out)
+}
+
+/// Merges shard partials into the whole batch. Refuses partials of different batches, duplicate
+/// runs and missing runs, each with a message saying which file and which runs.
+pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, String> {
+    let mut parts = parts;
+    parts.sort_by(|a, b| a.1.meta.shard.cmp(&b.1.meta.shard).then(a.0.cmp(&b.0)));
+    let Some((first_name, first)) = parts.first() else {
+        return Err("nothing to merge".to_string());
+    };
+    let base = first.meta.clone();
+    let same = |m: &BatchMeta| {
+        let checks: [(&str, String, String); 5] = [
+            ("engine version", base.engine.clone(), m.engine.clone()),
+            ("scenario SHA-256", base.scenario_sha256.clone(), m.scenario_sha256.clone()),
+            ("seed", base.seed.to_string(), m.seed.to_string()),
+            ("number of runs", base.runs.to_string(), m.runs.to_string()),
+            ("--set overrides", format!("{:?}", base.overrides), format!("{:?}", m.overrides)),
+        ];
+        checks.into_iter().find(|(_, a, b)| a != b)
+    };
+    let mut owner: BTreeMap<u64, &str> = BTreeMap::new();
+    let mut runs = Vec::new();
+    for (name, part) in &parts {
+        if let Some((what, a, b)) = same(&part.meta) {
+            return Err(format!("`{name}` is from another batch than `{first_name}`: {what} is {b}, not {a}"));
+        }
+        for r in &part.runs {
+            if r.run_index >= base.runs {
+                return Err(format!("`{name}` holds run {} but the batch has only {} runs", r.run_index, base.runs));
+            }
+            if let Some(other) = owner.insert(r.run_index, name) {
+                return Err(format!("run {} is in both `{other}` and `{name}`; merge each shard once", r.run_index));
+            }
+            runs.push(r.clone());
+        }
+    }
+    let missing: Vec<u64> = (0..base.runs).filter(|i| !owner.contains_key(i)).collect();
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(10).map(u64::to_string).collect();
+        let more = if missing.len() > 10 { format!(" and {} more", missing.len() - 10) } else { String::new() };
+        let hint = match base.shard {
+            Some(s) => {
+                let have: BTreeSet<u64> = parts.iter().filter_map(|p| p.1.meta.shard.map(|x| x.index)).collect();
+                let absent: Vec<String> =
+                    (0..s.count).filter(|k| !have.contains(k)).map(|k| format!("{k}/{}", s.count)).collect();
+                if absent.is_empty() { String::new() } else { format!(" (shards {} are missing)", absent.join(", ")) }
+            }
+            None => String::new(),
+        };
+        return Err(format!("{} of {} runs are missing: {}{more}{hint}", missing.len(), base.runs, shown.join(", ")));
+    }
+    let meta = BatchMeta { shard: None, runs_included: base.runs, ..base };
+    Ok(BatchFile::build(meta, runs))
+}

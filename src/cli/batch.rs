@@ -1,0 +1,264 @@
+//! `cydex batch`: a Monte Carlo batch of seeded runs on a thread pool, with a progress bar, Ctrl-C
+//! handling, `--resume`, `--shard K/N` partials, `batch.json` and the batch reports. Also owns the
+//! helpers the batch-like commands share: `--set` loading, the progress bar and the Ctrl-C flag.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, color_stderr, fail, load, print_stdout};
+use crate::batch::{self, BatchFile, BatchMeta, RunRecord, Shard};
+use crate::overrides::{Override, apply};
+use crate::scenario::Loaded;
+use crate::sim::DEFAULT_SEED;
+
+/// Arguments of `cydex batch`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file. With none, uses the embedded default scenario.
+    scenario: Option<PathBuf>,
+    /// Number of runs; run i uses (seed, run index i).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    runs: u64,
+    /// Master seed.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Worker threads (default: the available parallelism). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
+    jobs: Option<u64>,
+    /// Write batch.json, report.md, report.html and runs/ into this directory (created if needed).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Continue an interrupted batch from the runs saved under --out DIR/runs/.
+    #[arg(long, requires = "out")]
+    resume: bool,
+    /// Run only the slice K/N (run indices i with i % N == K) and write DIR/shard-K-of-N.json;
+    /// combine the slices with `cydex merge`.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    shard: Option<Shard>,
+    /// Override a scenario value before validation, e.g. `--set nations.EST.team.analysts=12`
+    /// (repeatable; list elements by id or index; VALUE is YAML).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// No progress bar and no table.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Loads a scenario and applies `--set` overrides, reporting problems. Returns the scenario and
+/// the overrides as recorded in outputs.
+pub(crate) fn load_with_overrides(path: Option<&PathBuf>, sets: &[String]) -> Result<(Loaded, Vec<String>), u8> {
+    let mut loaded = match load(path) {
+        Ok(l) => l,
+        Err(rejected) => {
+            let color = color_stderr();
+            for d in &rejected.diagnostics {
+                eprintln!("{}", d.render(color));
+            }
+            eprintln!("the scenario is invalid ({} error(s)); fix it, then run again", rejected.errors());
+            return Err(EXIT_INVALID);
+        }
+    };
+    let mut parsed = Vec::new();
+    for s in sets {
+        match Override::parse(s) {
+            Ok(o) => parsed.push(o),
+            Err(m) => return Err(fail(&m, None)),
+        }
+    }
+    match apply(&loaded.scenario, &parsed) {
+        Ok(s) => loaded.scenario = s,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!("the overrides were refused ({} error(s)); nothing was run", errors.len());
+            return Err(EXIT_INVALID);
+        }
+    }
+    Ok((loaded, parsed.iter().map(Override::text).collect()))
+}
+
+/// The progress bar of batch-like commands: runs done, runs/s and ETA on stderr; hidden when
+/// stderr is not a terminal or with `--quiet`.
+pub(crate) fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    }
+    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    pb.set_style(style);
+    pb.enable_steady_tick(Duration::from_millis(200));
+    pb
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// The flag Ctrl-C sets. The first Ctrl-C stops scheduling new runs (runs in flight finish and are
+/// saved); a second one exits at once with code 130 (saved runs are complete files).
+pub(crate) fn stop_flag() -> &'static AtomicBool {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let _ = ctrlc::set_handler(|| {
+            if STOP.swap(true, Ordering::SeqCst) {
+                std::process::exit(i32::from(EXIT_INTERRUPTED));
+            }
+            eprintln!("\ninterrupted: finishing the runs in flight (Ctrl-C again to quit now)");
+        });
+    });
+    &STOP
+}
+
+fn prepare_dir(dir: &Path) -> Result<(), u8> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(fail(&format!("--out `{}` is a file, not a directory", dir.display()), Some("name a directory")));
+    }
+    std::fs::create_dir_all(dir.join(batch::RUNS_DIR)).map_err(|e| {
+        fail(&format!("cannot create `{}`: {e}", dir.display()), Some("check the path and its permissions"))
+    })
+}
+
+fn remove_if_present(path: &Path) -> Result<(), u8> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(fail(&format!("cannot remove stale `{}`: {e}", path.display()), None)),
+    }
+}
+
+/// Writes `batch.json` (or the shard file) and, for a whole batch, `report.md` and `report.html`.
+pub(crate) fn write_batch(dir: &Path, file: &BatchFile) -> Result<Vec<String>, u8> {
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        crate::atomic::write(&path, text.as_bytes()).map_err(|e| {
+            fail(&format!("cannot write `{}`: {e}", path.display()), Some("check free space and permissions"))
+        })
+    };
+    let mut written = Vec::new();
+    match file.meta.shard {
+        Some(s) => {
+            write(&s.file_name(), &file.to_json())?;
+            written.push(s.file_name());
+        }
+        None => {
+            // Reports first: batch.json appears last, only when everything else is in place.
+            write("report.md", &batch::report::markdown(file))?;
+            write("report.html", &batch::report::html(file))?;
+            write(batch::BATCH_FILE, &file.to_json())?;
+            written.extend(["batch.json".to_string(), "report.md".into(), "report.html".into()]);
+        }
+    }
+    Ok(written)
+}
+
+/// The default number of worker threads.
+pub(crate) fn default_jobs(jobs: Option<u64>) -> usize {
+    jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), |j| j as usize)
+}
+
+/// Runs `cydex batch`.
+pub fn run(args: Args) -> u8 {
+    let (loaded, overrides) = match load_with_overrides(args.scenario.as_ref(), &args.set) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let meta = BatchMeta::new(&loaded, &overrides, args.seed, args.runs, args.shard);
+    let indices = meta.indices();
+    let mut saved: Vec<RunRecord> = Vec::new();
+    if let Some(dir) = &args.out {
+        if let Err(code) = prepare_dir(dir) {
+            return code;
+        }
+        // Whatever this batch will write is removed first, so an interrupted batch never leaves a
+        // complete-looking (stale) batch.json behind.
+        let finals: Vec<String> = match meta.shard {
+            Some(s) => vec![s.file_name()],
+            None => vec![batch::BATCH_FILE.into(), "report.md".into(), "report.html".into()],
+        };
+        for f in finals {
+            if let Err(code) = remove_if_present(&dir.join(f)) {
+                return code;
+            }
+        }
+        if args.resume {
+            match batch::load_saved_runs(dir, &meta) {
+                Ok(r) => saved = r,
+                Err(m) => {
+                    return fail(
+                        &format!("cannot resume: {m}"),
+                        Some(
+                            "resume with the same scenario file, --seed, --runs, --set and cydex version, or start afresh without --resume",
+                        ),
+                    );
+                }
+            }
+        } else {
+            for &i in &indices {
+                if let Err(code) = remove_if_present(&batch::run_file_path(dir, i)) {
+                    return code;
+                }
+            }
+        }
+    }
+    let done: std::collections::BTreeSet<u64> = saved.iter().map(|r| r.run_index).collect();
+    let todo: Vec<u64> = indices.iter().copied().filter(|i| !done.contains(i)).collect();
+    let pb = progress_bar(indices.len() as u64, args.quiet);
+    pb.set_position(saved.len() as u64);
+    let stop = stop_flag();
+    let out_dir = args.out.clone();
+    let on_done = |r: &RunRecord| -> Result<(), String> {
+        if let Some(dir) = &out_dir {
+            batch::save_run(dir, &meta, r).map_err(|e| {
+                format!("cannot save run {} under `{}`: {e}", r.run_index, dir.join(batch::RUNS_DIR).display())
+            })?;
+        }
+        pb.inc(1);
+        Ok(())
+    };
+    let fresh = match batch::execute(&loaded, args.seed, &todo, default_jobs(args.jobs), stop, &on_done) {
+        Ok(r) => r,
+        Err(m) => {
+            pb.abandon();
+            return fail(&m, Some("check free space and permissions; then continue with --resume"));
+        }
+    };
+    let finished = saved.len() + fresh.len();
+    if finished < indices.len() {
+        pb.abandon();
+        let hint = match &args.out {
+            Some(dir) => format!(
+                "{finished} of {} runs are saved under `{}`; continue with the same command plus --resume",
+                indices.len(),
+                dir.join(batch::RUNS_DIR).display()
+            ),
+            None => format!("{finished} of {} runs finished; nothing was saved (no --out)", indices.len()),
+        };
+        eprintln!("interrupted: no batch.json written\n  help: {hint}");
+        return EXIT_INTERRUPTED;
+    }
+    pb.finish_and_clear();
+    saved.extend(fresh);
+    let file = BatchFile::build(meta, saved);
+    let mut written = Vec::new();
+    if let Some(dir) = &args.out {
+        match write_batch(dir, &file) {
+            Ok(w) => written = w,
+            Err(code) => return code,
+        }
+    }
+    if !args.quiet {
+        let mut text = batch::report::terminal(&file, super::color_stdout());
+        if let Some(dir) = &args.out {
+            text.push_str(&format!("\nwrote {}/{{{}}}\n", dir.display(), written.join(", ")));
+        }
+        if !print_stdout(&text) {
+            return EXIT_INVALID;
+        }
+    }
+    EXIT_OK
+}

@@ -1,0 +1,143 @@
+//! `cydex compare`: a what-if comparison of two scenarios (or one scenario and a `--variant-set`
+//! variant of it) over paired runs with common random numbers, reporting each metric's mean
+//! difference (variant − base) with its 95% CI and flagging those whose CI excludes 0.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::batch::{default_jobs, load_with_overrides, progress_bar, stop_flag};
+use super::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, fail, print_stdout};
+use crate::batch::compare::{Paired, compare};
+use crate::batch::{self, RunRecord};
+use crate::report::engine_version;
+use crate::sim::DEFAULT_SEED;
+
+/// Arguments of `cydex compare`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The base scenario.
+    base: PathBuf,
+    /// The variant scenario (default: the base again, changed with --variant-set).
+    variant: Option<PathBuf>,
+    /// Number of paired runs; run i of both uses (seed, run index i).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..))]
+    runs: u64,
+    /// Master seed.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Worker threads (default: the available parallelism). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
+    jobs: Option<u64>,
+    /// Override a value in both scenarios (repeatable), e.g. `--set clock.duration=2d`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Override a value in the variant only (repeatable), e.g.
+    /// `--variant-set nations.EST.team.analysts=12`.
+    #[arg(long = "variant-set", value_name = "PATH=VALUE")]
+    variant_set: Vec<String>,
+    /// Write compare.json into this directory (created if needed).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar and no table.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Serialize)]
+struct Side {
+    scenario: String,
+    scenario_sha256: String,
+    overrides: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct CompareFile<'a> {
+    format: &'static str,
+    format_version: u32,
+    engine: String,
+    seed: u64,
+    runs: u64,
+    base: Side,
+    variant: Side,
+    headlines: Vec<String>,
+    differences: &'a std::collections::BTreeMap<String, Paired>,
+}
+
+/// Runs `cydex compare`.
+pub fn run(args: Args) -> u8 {
+    let (base, base_sets) = match load_with_overrides(Some(&args.base), &args.set) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let variant_path = args.variant.clone().unwrap_or_else(|| args.base.clone());
+    let mut sets = args.set.clone();
+    sets.extend(args.variant_set.iter().cloned());
+    let (variant, variant_sets) = match load_with_overrides(Some(&variant_path), &sets) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if args.variant.is_none() && args.variant_set.is_empty() {
+        eprintln!("note: no VARIANT and no --variant-set: comparing the scenario with itself");
+    }
+    let indices: Vec<u64> = (0..args.runs).collect();
+    let pb = progress_bar(2 * args.runs, args.quiet);
+    let stop = stop_flag();
+    let jobs = default_jobs(args.jobs);
+    let tick = |_: &RunRecord| -> Result<(), String> {
+        pb.inc(1);
+        Ok(())
+    };
+    let mut sides: Vec<Vec<RunRecord>> = Vec::new();
+    for loaded in [&base, &variant] {
+        match batch::execute(loaded, args.seed, &indices, jobs, stop, &tick) {
+            Ok(r) if r.len() == indices.len() => sides.push(r),
+            Ok(_) => {
+                pb.abandon();
+                eprintln!("interrupted: no comparison written");
+                return EXIT_INTERRUPTED;
+            }
+            Err(m) => return fail(&m, None),
+        }
+    }
+    pb.finish_and_clear();
+    let diffs = compare(&sides[0], &sides[1]);
+    let variant_label =
+        if args.variant_set.is_empty() { format!("`{}`", variant_path.display()) } else { args.variant_set.join(", ") };
+    let base_label = format!("`{}`", args.base.display());
+    if let Some(dir) = &args.out {
+        let file = CompareFile {
+            format: "cydex-compare",
+            format_version: 1,
+            engine: engine_version(),
+            seed: args.seed,
+            runs: args.runs,
+            base: Side {
+                scenario: base.source.name.clone(),
+                scenario_sha256: base.sha256.clone(),
+                overrides: base_sets,
+            },
+            variant: Side {
+                scenario: variant.source.name.clone(),
+                scenario_sha256: variant.sha256.clone(),
+                overrides: variant_sets,
+            },
+            headlines: batch::report::headlines(&diffs, &variant_label),
+            differences: &diffs,
+        };
+        let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+        text.push('\n');
+        let path = dir.join("compare.json");
+        if let Err(e) = std::fs::create_dir_all(dir).and_then(|()| crate::atomic::write(&path, text.as_bytes())) {
+            return fail(&format!("cannot write `{}`: {e}", path.display()), Some("check free space and permissions"));
+        }
+    }
+    if !args.quiet {
+        let text =
+            batch::report::compare_terminal(&diffs, &base_label, &variant_label, args.runs, super::color_stdout());
+        if !print_stdout(&text) {
+            return EXIT_INVALID;
+        }
+    }
+    EXIT_OK
+}

@@ -1,0 +1,247 @@
+//! Batch, shard/merge, resume, replay, compare and `--set` tests through the real `cydex` binary.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use cydex::batch::BatchFile;
+use cydex::batch::observe::observe;
+use cydex::report::RunResults;
+
+const DRILL: &str = "scenarios/ransomware-drill.yaml";
+const RUNS: &str = "20";
+
+fn cydex() -> Command {
+    let mut c = Command::cargo_bin("cydex").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn batch(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    cydex().args(["batch", DRILL, "--runs", RUNS, "--seed", "7", "-q", "--out"]).arg(dir).args(extra).assert()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap()
+}
+
+fn stderr(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
+
+#[test]
+fn batch_json_is_identical_for_any_number_of_jobs() {
+    let t = tempfile::tempdir().unwrap();
+    let (a, b) = (t.path().join("j1"), t.path().join("j2"));
+    batch(&a, &["--jobs", "1"]).success();
+    batch(&b, &["--jobs", "2"]).success();
+    let one = read(&a.join("batch.json"));
+    assert_eq!(one, read(&b.join("batch.json")));
+    let f = BatchFile::from_json(&one).unwrap();
+    assert_eq!(f.format, "cydex-batch");
+    assert_eq!(f.meta.runs, 20);
+    assert_eq!(f.runs.len(), 20);
+    assert!(f.metrics.contains_key("nation.EST.hosts_compromised"));
+    assert!(f.categories.contains_key("campaign.CAMP-RW-1.stopped_at_stage"));
+    let m = &f.metrics["nation.EST.hosts_compromised"];
+    assert_eq!(m.n + m.missing, 20);
+    assert!(m.ci95.is_some());
+    let md = read(&a.join("report.md"));
+    assert!(md.contains("## Histograms") && md.contains('█'), "{md}");
+    // Without --out the batch still runs and prints the distributions.
+    let out = cydex().args(["batch", DRILL, "--runs", "3", "--seed", "7"]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("95% CI of mean") && text.contains("nation.EST.dwell_s"), "{text}");
+    assert!(!text.contains('\x1b'), "no colour off a terminal");
+    let html = read(&a.join("report.html"));
+    assert!(
+        html.contains("<svg") && !html.contains("http://") && !html.contains("https://") && !html.contains("<script")
+    );
+}
+
+#[test]
+fn merged_shards_equal_the_whole_batch() {
+    let t = tempfile::tempdir().unwrap();
+    let whole = t.path().join("whole");
+    batch(&whole, &["--jobs", "2"]).success();
+    // Shards 0 and 1 share one directory (a shared file system); shard 2 runs elsewhere.
+    let shared = t.path().join("shared");
+    let other = t.path().join("other");
+    batch(&shared, &["--shard", "0/3"]).success();
+    batch(&shared, &["--shard", "1/3", "--jobs", "1"]).success();
+    batch(&other, &["--shard", "2/3"]).success();
+    assert!(!shared.join("batch.json").exists(), "a shard must not write batch.json");
+    let merged = t.path().join("merged");
+    cydex().arg("merge").arg(&shared).arg(&other).arg("--out").arg(&merged).arg("-q").assert().success();
+    assert_eq!(read(&merged.join("batch.json")), read(&whole.join("batch.json")));
+
+    // A missing shard, a duplicated one, or a shard of another batch is refused, saying why.
+    let a = cydex().arg("merge").arg(&shared).arg("--out").arg(t.path().join("m2")).assert().code(2);
+    let err = stderr(&a);
+    assert!(err.contains("missing") && err.contains("2/3"), "{err}");
+    let copy = t.path().join("copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    std::fs::copy(shared.join("shard-0-of-3.json"), copy.join("shard-0-of-3.json")).unwrap();
+    let a =
+        cydex().arg("merge").arg(&shared).arg(&other).arg(&copy).arg("--out").arg(t.path().join("m3")).assert().code(2);
+    assert!(stderr(&a).contains("in both"), "{}", stderr(&a));
+    let seed8 = t.path().join("seed8");
+    cydex()
+        .args(["batch", DRILL, "--runs", RUNS, "--seed", "8", "-q", "--shard", "2/3", "--out"])
+        .arg(&seed8)
+        .assert()
+        .success();
+    let a = cydex().arg("merge").arg(&shared).arg(&seed8).arg("--out").arg(t.path().join("m4")).assert().code(2);
+    assert!(stderr(&a).contains("seed"), "{}", stderr(&a));
+}
+
+#[test]
+fn resume_after_an_interruption_gives_the_same_batch() {
+    let t = tempfile::tempdir().unwrap();
+    let whole = t.path().join("whole");
+    batch(&whole, &[]).success();
+    let expected = read(&whole.join("batch.json"));
+
+    // Simulated interruption: some runs never finished, no batch.json was written.
+    let dir = t.path().join("resumed");
+    batch(&dir, &[]).success();
+    std::fs::remove_file(dir.join("batch.json")).unwrap();
+    for i in [0, 5, 6, 19] {
+        std::fs::remove_file(dir.join(format!("runs/run-{i:06}.json"))).unwrap();
+    }
+    batch(&dir, &["--resume", "--jobs", "2"]).success();
+    assert_eq!(read(&dir.join("batch.json")), expected);
+
+    // A shard's saved runs are picked up by a resumed whole batch.
+    let dir = t.path().join("from-shard");
+    batch(&dir, &["--shard", "1/2"]).success();
+    batch(&dir, &["--resume"]).success();
+    assert_eq!(read(&dir.join("batch.json")), expected);
+
+    // Resuming with another seed is refused, and leaves no batch.json.
+    let a = cydex()
+        .args(["batch", DRILL, "--runs", RUNS, "--seed", "9", "-q", "--resume", "--out"])
+        .arg(&dir)
+        .assert()
+        .code(2);
+    let err = stderr(&a);
+    assert!(err.contains("cannot resume") && err.contains("seed"), "{err}");
+    assert!(!dir.join("batch.json").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_and_resume_finishes_the_batch() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("int");
+    let bin = assert_cmd::cargo::cargo_bin("cydex");
+    let child = std::process::Command::new(&bin)
+        .args(["batch", DRILL, "--runs", "150", "--seed", "7", "--jobs", "1", "-q", "--out"])
+        .arg(&dir)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until some runs are saved, then interrupt.
+    let runs = dir.join("runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::read_dir(&runs).map_or(0, |d| d.count()) < 3 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let out = child.wait_with_output().unwrap();
+    if out.status.code() == Some(0) {
+        return; // The batch finished before the signal arrived; nothing to check.
+    }
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
+    assert!(!dir.join("batch.json").exists(), "an interrupted batch must not leave batch.json");
+    let saved = std::fs::read_dir(&runs)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .count();
+    assert!(saved < 150);
+    cydex()
+        .args(["batch", DRILL, "--runs", "150", "--seed", "7", "-q", "--resume", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let f = BatchFile::from_json(&read(&dir.join("batch.json"))).unwrap();
+    assert_eq!(f.runs.len(), 150);
+    assert!(f.runs.iter().enumerate().all(|(i, r)| r.run_index == i as u64));
+}
+
+#[test]
+fn run_replays_a_batch_member_exactly() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("b");
+    batch(&dir, &["--set", "nations.EST.team.analysts=5"]).success();
+    let f = BatchFile::from_json(&read(&dir.join("batch.json"))).unwrap();
+    assert_eq!(f.meta.overrides, vec!["nations.EST.team.analysts=5".to_string()]);
+    for i in [0u64, 13] {
+        let one = t.path().join(format!("run{i}"));
+        cydex()
+            .args(["run", DRILL, "--seed", "7", "--run-index", &i.to_string(), "-q"])
+            .args(["--set", "nations.EST.team.analysts=5", "--out"])
+            .arg(&one)
+            .assert()
+            .success();
+        let results: RunResults = serde_json::from_str(&read(&one.join("results.json"))).unwrap();
+        let o = observe(&results);
+        let member = &f.runs[i as usize];
+        assert_eq!(member.run_index, i);
+        assert_eq!(o.numbers, member.numbers, "run {i}");
+        assert_eq!(o.categories, member.categories, "run {i}");
+    }
+}
+
+#[test]
+fn compare_reports_paired_differences_with_confidence_intervals() {
+    let t = tempfile::tempdir().unwrap();
+    let a = cydex()
+        .args(["compare", DRILL, "--runs", RUNS, "--seed", "7"])
+        .args(["--variant-set", "nations.EST.team.analysts=12", "--out"])
+        .arg(t.path())
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(out.contains("95% CI"), "{out}");
+    assert!(out.contains("with nations.EST.team.analysts=12"), "{out}");
+    let json: serde_json::Value = serde_json::from_str(&read(&t.path().join("compare.json"))).unwrap();
+    assert_eq!(json["format"], "cydex-compare");
+    assert_eq!(json["variant"]["overrides"][0], "nations.EST.team.analysts=12");
+    assert!(json["differences"]["nation.EST.hosts_compromised"]["ci95"].is_array());
+
+    // Common random numbers: a scenario compared with itself differs nowhere, exactly.
+    let a = cydex().args(["compare", DRILL, DRILL, "--runs", "5", "--seed", "7"]).assert().success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(out.contains("no difference whose 95% CI excludes 0"), "{out}");
+}
+
+#[test]
+fn set_errors_are_located_and_helpful() {
+    let a = cydex().args(["run", DRILL, "--set", "nations.EST.team.analystz=3"]).assert().code(2);
+    let err = stderr(&a);
+    assert!(err.contains("--set nations.EST.team.analystz=3"), "{err}");
+    assert!(err.contains("unknown key `analystz` in `nations.EST.team`"), "{err}");
+    assert!(err.contains("did you mean `analysts`?"), "{err}");
+
+    let a = cydex().args(["batch", DRILL, "--runs", "2", "--set", "nations.ESTT.team.analysts=3"]).assert().code(2);
+    let err = stderr(&a);
+    assert!(err.contains("no element with id `ESTT` in `nations`") && err.contains("did you mean `EST`?"), "{err}");
+
+    let a = cydex().args(["run", DRILL, "--set", "clock.duration=banana"]).assert().code(2);
+    assert!(stderr(&a).contains("duration"), "{}", stderr(&a));
+
+    let a =
+        cydex().args(["run", DRILL, "--set", "campaigns.CAMP-RW-1.stages.encrypt.probability=1.5"]).assert().code(2);
+    assert!(stderr(&a).contains("after --set, campaigns[0].stages["), "{}", stderr(&a));
+
+    let a = cydex().args(["run", DRILL, "--set", "clock.duration"]).assert().code(2);
+    assert!(stderr(&a).contains("PATH=VALUE"), "{}", stderr(&a));
+
+    cydex()
+        .args(["run", DRILL, "-q", "--set", "campaigns.CAMP-RW-1.stages.encrypt.probability=0.3"])
+        .args(["--set", "clock.duration=2d"])
+        .assert()
+        .success();
+}
