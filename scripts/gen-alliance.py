@@ -246,15 +246,41 @@ HEADER = """\
 # {services} services, {links} links, {campaigns} campaigns, {injects} MSEL injects,
 # {objectives} objectives.
 #
-# TUNING. A rough attacker-only Monte Carlo under the semantics below (nobody responds)
-# gives: AMBER HERON first detected a few hours after it starts at T+3h, with exfiltration
-# from day 2; CRIMSON OTTER (T+1d) detected within the hour but encrypting from about T+42h
-# and reaching thousands of hosts by ENDEX if unchecked; defacements from about T+8h. The
-# players' detection, containment and assistance decide how much of that happens.
+# TUNING. Each campaign family should plausibly reach its impact: AMBER HERON and CRIMSON
+# OTTER are races between fast, quiet kill chains and the national CSIRTs (roughly a coin
+# toss each), VELVET MAGPIE's defacements and floods land most of the time.
+# MEASURED with the engine over seeds 1–20 (`cydex run scenarios/alliance-exercise.yaml
+# --seed N`, release build, about 0.2 s of CPU a run):
+#   * AMBER HERON (CAMP-ESP) exfiltrates in 9 of 20 seeds (45%; 20 of 40 over seeds 21–60),
+#     1–3 hosts, first exfiltration T+13h to T+27h (median T+19h); otherwise stopped at
+#     collect-shares or lateral. 8–11 hosts compromised.
+#   * CRIMSON OTTER (CAMP-RW) encrypts electricity-operator hosts in 9 of 20 seeds (45%; 18
+#     of 40 over seeds 21–60), first encryption T+30h to T+50h (median T+33h), usually 1–2
+#     hosts; otherwise stopped between lateral movement and inhibit-recovery. Median 17
+#     hosts compromised; in about 1 seed in 20 an outbreak outruns an operator's SOC and
+#     runs away (seed 6: 2,188 hosts, 265 encrypted, about 25,000 events: the worst case).
+#   * VELVET MAGPIE: defacements in 20 of 20 seeds (39 of 40 over seeds 21–60; 1–7 portals,
+#     from T+8h). The Polish flood (started by MSEL-004 at T+8h) and the Lithuanian flood
+#     (T+2d) disrupt their portals in every seed, in the first tick or two of the campaign.
+#   * 19–20 nations hit; 6–9 assistance requests per seed (median 7): MNE, ALB and MKD ask
+#     the NATO RRT and the US bilateral team, EST and ROU the EU CRRT (policy or MSEL-013;
+#     the other one falls back to VCISC), NOR the NATO RRT or VCISC, and LTU, NLD or BEL
+#     ask VCISC or the NATO RRT when the ransomware outbreak reaches them.
+#   * ratings: OBJ-5, OBJ-6, OBJ-8 P in every seed; OBJ-1 P 18 / S 2; OBJ-3 and OBJ-4 P 19
+#     / U 1; OBJ-9 P 19 / S 1 (up to 12 GB stolen); OBJ-11 P 19 / S 1; OBJ-10 P 11 / U 9
+#     (U whenever CRIMSON OTTER encrypts); OBJ-2 and OBJ-7 U in every seed (some nation
+#     always detects after its partners already hold the indicators, so it never "shares"
+#     in the engine's measure; LTU rarely needs to ask for help).
+#   * events: median about 730 a run, about 25,000 in the runaway seed.
 #
-# Engine semantics the parameters are tuned against (see docs/scenario-format.md):
+# Engine semantics the parameters are tuned against (see docs/scenario-format.md and the
+# module docs in src/sim/*.rs):
 #   per-attempt success   = probability × (1 − hardening × (1 − sophistication))
-#   per-tick detection    ≈ sensors × team detect skill × (1 − stage stealth)
+#   per-tick detection    = sensors × team detect skill × (1 − stage stealth), ×2 once the
+#                           nation holds the campaign's indicators; first tried the tick
+#                           after compromise (with 15-minute ticks, stealth 0.6 on a
+#                           well-sensored host is found within an hour or two)
+#   containment stops one host; incidents queue on the team, one per analyst
 #   lateral `reach: linked` crosses a link with probability 1 − filtering
 #
 # yaml-language-server: $schema=../cydex.schema.json
@@ -483,6 +509,10 @@ CAMPAIGNS = """
 # ──────────────────────────────────────────────────────────────────────────────
 campaigns:
   # 1. State-sponsored espionage against NATO-interface and military networks.
+  # The footholds are NATO-interface gateways (sensors 0.6, teams detect 0.65–0.75), so a
+  # stage at stealth 0.9 would be found within a few hours. A careful state actor stays in
+  # the 0.93–0.99 band and moves fast once in (hours per stage, not days): with 8 footholds
+  # that makes exfiltration about a coin toss.
   - id: CAMP-ESP
     name: "Operation SILENT ORCHARD (fictional)"
     actor: { name: "OPFOR AMBER HERON (fictional)", kind: state_sponsored, sophistication: 0.8 }
@@ -496,26 +526,31 @@ campaigns:
       host_groups: [USA-NI-GW, GBR-NI-GW, DEU-NI-GW, POL-NI-GW, NOR-NI-GW, EST-NI-GW, ROU-NI-GW, TUR-NI-GW]
       footholds: 8                        # one per listed group
     stages:
-      - { id: tunnel, tactic: TA0011, technique: T1572, probability: 0.7, cadence: 2h, stealth: 0.995 }            # Protocol Tunneling
-      - { id: account-discovery, tactic: TA0007, technique: T1087.002, probability: 0.7, cadence: 3h, stealth: 0.99 }  # Domain Account
-      - { id: dcsync, tactic: TA0006, technique: T1003.006, probability: 0.3, cadence: { exponential: { mean: 4h } }, stealth: 0.9 }  # DCSync
+      - { id: tunnel, tactic: TA0011, technique: T1572, probability: 0.7, cadence: 1h, stealth: 0.99 }            # Protocol Tunneling
+      - { id: account-discovery, tactic: TA0007, technique: T1087.002, probability: 0.7, cadence: 1h, stealth: 0.97 }  # Domain Account
+      - { id: dcsync, tactic: TA0006, technique: T1003.006, probability: 0.5, cadence: { exponential: { mean: 2h } }, stealth: 0.95 }  # DCSync
       - id: lateral
         tactic: TA0008
         technique: T1021.001              # Remote Desktop Protocol with stolen credentials
-        probability: 0.3
-        cadence: { exponential: { mean: 4h } }
-        stealth: 0.85
+        probability: 0.4
+        cadence: { exponential: { mean: 2h } }
+        stealth: 0.93
         lateral: { reach: linked, fanout: 1 }
-      - { id: collect-shares, tactic: TA0009, technique: T1039, probability: 0.6, cadence: 3h, stealth: 0.9 }    # Data from Network Shared Drive
+      - { id: collect-shares, tactic: TA0009, technique: T1039, probability: 0.6, cadence: 2h, stealth: 0.95 }    # Data from Network Shared Drive
       - id: exfil
         tactic: TA0010
         technique: T1048.002              # Exfiltration Over Asymmetric Encrypted Non-C2 Protocol
         probability: 0.5
-        cadence: { uniform: { min: 2h, max: 10h } }
-        stealth: 0.85
-        effect: { exfiltrate: { mb_per_host: 1500 } }
+        cadence: { uniform: { min: 1h, max: 4h } }
+        stealth: 0.93
+        effect: { exfiltrate: { mb_per_host: 4000 } }  # a gateway's or file server's document store
 
   # 2. Criminal ransomware against electricity operators' office IT.
+  # A modern affiliate: quiet loader and persistence (0.9), then noisier credential dumping
+  # and lateral movement (0.75–0.8) on a fast cadence, so each foothold reaches encryption
+  # within about a day unless its operator's CSIRT finds and contains it first. RDP with
+  # fanout 2 inside the segment makes the outbreak grow faster than a small team can
+  # contain it once it gets going.
   - id: CAMP-RW
     name: "Operation BLACKOUT LEDGER (fictional)"
     actor: { name: "OPFOR CRIMSON OTTER (fictional)", kind: criminal, sophistication: 0.55 }
@@ -528,26 +563,26 @@ campaigns:
       host_groups: [LTU-CI-WS, POL-CI-WS, ROU-CI-WS, DEU-CI-WS, ITA-CI-WS, NLD-CI-WS, CAN-CI-WS]
       footholds: 7
     stages:
-      - { id: loader, tactic: TA0002, technique: T1059.001, probability: 0.7, cadence: 15m, stealth: 0.85 }      # PowerShell
-      - { id: persist, tactic: TA0003, technique: T1053.005, probability: 0.8, cadence: 30m, stealth: 0.8 }      # Scheduled Task
-      - { id: cred-dump, tactic: TA0006, technique: T1003.001, probability: 0.35, cadence: { exponential: { mean: 1h } }, stealth: 0.4 }  # LSASS Memory
+      - { id: loader, tactic: TA0002, technique: T1059.001, probability: 0.8, cadence: 15m, stealth: 0.9 }      # PowerShell
+      - { id: persist, tactic: TA0003, technique: T1053.005, probability: 0.8, cadence: 30m, stealth: 0.9 }      # Scheduled Task
+      - { id: cred-dump, tactic: TA0006, technique: T1003.001, probability: 0.5, cadence: { exponential: { mean: 1h } }, stealth: 0.8 }  # LSASS Memory
       - id: lateral-rdp
         tactic: TA0008
         technique: T1021.001              # Remote Desktop Protocol
-        probability: 0.3
+        probability: 0.4
         cadence: { exponential: { mean: 1h } }
-        stealth: 0.6
+        stealth: 0.8
         lateral: { reach: segment, fanout: 2 }
       - id: lateral-smb
         tactic: TA0008
         technique: T1021.002              # SMB/Windows Admin Shares: may cross to neighbours and OT
-        probability: 0.25
-        cadence: { exponential: { mean: 2h } }
-        stealth: 0.5
+        probability: 0.35
+        cadence: { exponential: { mean: 1h } }
+        stealth: 0.75
         lateral: { reach: linked, fanout: 1 }
-      - { id: disable-av, tactic: TA0005, technique: T1562.001, probability: 0.6, cadence: 1h, stealth: 0.5 }     # Disable or Modify Tools
-      - { id: inhibit-recovery, tactic: TA0040, technique: T1490, probability: 0.6, cadence: 1h, stealth: 0.3 }  # Inhibit System Recovery
-      - { id: encrypt, tactic: TA0040, technique: T1486, probability: 0.5, cadence: { uniform: { min: 2h, max: 6h } }, stealth: 0.1, effect: encrypt }
+      - { id: disable-av, tactic: TA0005, technique: T1562.001, probability: 0.7, cadence: 30m, stealth: 0.7 }     # Disable or Modify Tools
+      - { id: inhibit-recovery, tactic: TA0040, technique: T1490, probability: 0.7, cadence: 30m, stealth: 0.6 }  # Inhibit System Recovery
+      - { id: encrypt, tactic: TA0040, technique: T1486, probability: 0.7, cadence: { uniform: { min: 30m, max: 2h } }, stealth: 0.5, effect: encrypt }
 
   # 3. Hacktivist defacement of government portals (eastern flank and Western Balkans).
   - id: CAMP-HKT-DEFACE
@@ -567,7 +602,10 @@ campaigns:
 
   # 4–5. Hacktivist DDoS. cydex models a flood as a campaign whose footholds are the
   # targeted front ends (the botnet is outside the modelled networks). Its impact stage
-  # disrupts the named service for a time.
+  # disrupts the named service for a time. Detecting and containing a front-end host does
+  # not stop traffic that comes from outside, so the flood is fast (probability 0.9 every
+  # 15-minute tick: it lands in the first tick or two) and its "host" has little to find
+  # (stealth 0.5: no implant, only load).
   - id: CAMP-HKT-DDOS-POL
     name: "#OpLattice flood on Polish e-services (fictional)"
     actor: { name: "OPFOR VELVET MAGPIE (fictional)", kind: hacktivist, sophistication: 0.3 }
@@ -579,9 +617,9 @@ campaigns:
       - id: flood
         tactic: TA0040
         technique: T1498.001              # Network Denial of Service: Direct Network Flood
-        probability: 0.7
-        cadence: 3h
-        stealth: 0.0                      # a flood is loud
+        probability: 0.9
+        cadence: 15m
+        stealth: 0.5                      # no implant to find: the load comes from outside
         effect: { disrupt: { service: POL-PORTAL, for: 6h } }
   - id: CAMP-HKT-DDOS-LTU
     name: "#OpLattice flood on Lithuanian e-services (fictional)"
@@ -594,9 +632,9 @@ campaigns:
       - id: flood
         tactic: TA0040
         technique: T1499.002              # Endpoint Denial of Service: Service Exhaustion Flood
-        probability: 0.7
-        cadence: 2h
-        stealth: 0.0
+        probability: 0.9
+        cadence: 15m
+        stealth: 0.5                      # as above
         effect: { disrupt: { service: LTU-PORTAL, for: 4h } }
 """
 
