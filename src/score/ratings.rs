@@ -507,7 +507,7 @@ fn measure(
                     })
                     .collect();
                 (
-                    ev.iter().filter_map(|e| e.value).sum::<f64>(),
+                    ev.iter().filter_map(|e| e.value).sum::<f64>() + 0.0, // `+ 0.0`: the empty sum is −0.0
                     ev.iter().take(10).map(|e| e.id).collect::<Vec<_>>(),
                     "MB",
                 )
