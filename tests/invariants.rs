@@ -324,10 +324,10 @@ fn check(s: &Scenario, cfg: &RunConfig, out: &RunOutcome) -> Result<(), String> 
         {
             return bad("approval latency");
         }
-        if let (Some(ap), Some(on)) = (a.approved_s, a.on_task_s) {
-            if on < ap || on - a.requested_s != approval + deployment {
-                return bad("on task before approval, or not after approval + deployment");
-            }
+        if let (Some(ap), Some(on)) = (a.approved_s, a.on_task_s)
+            && (on < ap || on - a.requested_s != approval + deployment)
+        {
+            return bad("on task before approval, or not after approval + deployment");
         }
         if let (Some(on), Some(off)) = (a.on_task_s, a.off_task_s)
             && off - on != on_task
