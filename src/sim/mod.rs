@@ -138,10 +138,18 @@ fn rotate_messages(mut triggers: ResMut<Messages<TriggerSeen>>, mut detected: Re
 
 /// Builds the tick schedule (not yet initialised).
 pub fn build_schedule() -> Schedule {
+    build_schedule_shuffled(None)
+}
+
+/// [`build_schedule`] with bevy's debug `shuffle_seed`: the system graph is shuffled before the
+/// topological sort, keeping every explicit ordering constraint. The engine's phases are fully
+/// chained, so any shuffle must give the same run; `tests/determinism.rs` checks that it does.
+pub fn build_schedule_shuffled(shuffle_seed: Option<u64>) -> Schedule {
     let mut schedule = Schedule::new(SimTick);
     schedule.set_executor(SingleThreadedExecutor::new());
     schedule.set_build_settings(ScheduleBuildSettings {
         ambiguity_detection: LogLevel::Error,
+        shuffle_seed,
         ..ScheduleBuildSettings::default()
     });
     schedule.configure_sets(
@@ -182,8 +190,14 @@ pub struct Simulation {
 impl Simulation {
     /// Builds the world from a (validated) scenario and initialises the schedule.
     pub fn new(scenario: &Scenario, config: &RunConfig) -> Self {
+        Self::with_shuffle_seed(scenario, config, None)
+    }
+
+    /// [`Simulation::new`] with the schedule built by [`build_schedule_shuffled`] (for
+    /// determinism tests: the outcome must not depend on `shuffle_seed`).
+    pub fn with_shuffle_seed(scenario: &Scenario, config: &RunConfig, shuffle_seed: Option<u64>) -> Self {
         let mut world = build::build_world(scenario, config);
-        let mut schedule = build_schedule();
+        let mut schedule = build_schedule_shuffled(shuffle_seed);
         if let Err(e) = schedule.initialize(&mut world) {
             // The schedule does not depend on the scenario; a failure is a programming error
             // that the `schedule_initialises` test catches.
