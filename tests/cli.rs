@@ -167,7 +167,7 @@ fn run_refuses_an_out_that_is_a_file_and_an_invalid_scenario() {
     let file = dir.path().join("taken");
     std::fs::write(&file, "x").unwrap();
     let a = cydex().args(["run", "--out"]).arg(&file).assert().code(2);
-    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("is a file"));
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("is not a directory"));
     cydex().args(["run", "tests/fixtures/invalid/unknown-key.yaml"]).assert().code(2);
 }
 

@@ -352,7 +352,65 @@ proptest! {
         if let Err(msg) = check(&s, &cfg, &out) {
             prop_assert!(false, "{msg}\nscenario: {s:#?}");
         }
+        if let Err(msg) = check_assessment(&s, &out) {
+            prop_assert!(false, "{msg}\nscenario: {s:#?}");
+        }
     }
+}
+
+/// Scoring invariants: every score and category within range, each score exactly the sum of its
+/// ledger entries, availability in [0, 1], metrics never negative, evidence ids that exist.
+fn check_assessment(s: &Scenario, out: &RunOutcome) -> Result<(), String> {
+    let a = cydex::score::assess(s, out);
+    let max_id = out.events.len() as u64;
+    for n in &a.scores.nations {
+        if !(0.0..=100.0).contains(&n.total) {
+            return Err(format!("{} scores {}", n.nation, n.total));
+        }
+        let sum: i64 = a.scores.ledger.iter().filter(|e| e.subject == n.nation).map(|e| e.milli).sum();
+        if sum as f64 / 1000.0 != n.total {
+            return Err(format!("{}: ledger sums to {sum} milli, score is {}", n.nation, n.total));
+        }
+        for (c, v) in &n.categories {
+            let w = a.scores.weights.get(c).copied().unwrap_or(0.0);
+            if *v < 0.0 || *v > w + 1e-9 {
+                return Err(format!("{} {c} = {v} outside [0, {w}]", n.nation));
+            }
+        }
+    }
+    if !(0.0..=100.0).contains(&a.scores.alliance) {
+        return Err(format!("alliance score {}", a.scores.alliance));
+    }
+    for v in &a.availability {
+        if !(0.0..=1.0).contains(&v.uptime) {
+            return Err(format!("{} uptime {}", v.service, v.uptime));
+        }
+    }
+    for (n, v) in &a.nation_availability {
+        if !(0.0..=1.0).contains(v) {
+            return Err(format!("{n} weighted availability {v}"));
+        }
+    }
+    for l in &a.lifecycle {
+        for st in [&l.mttd, &l.mtta, &l.mttc, &l.mttr] {
+            if st.mean_s.is_some_and(|m| m.is_nan() || m < 0.0) {
+                return Err(format!("{} {}: negative or NaN mean {:?}", l.kind, l.id, st.mean_s));
+            }
+        }
+    }
+    for p in &a.scores.providers {
+        if p.total.is_some_and(|t| !(0.0..=100.0).contains(&t)) {
+            return Err(format!("provider {} scores {:?}", p.provider, p.total));
+        }
+    }
+    let ids =
+        a.scores.ledger.iter().flat_map(|e| e.events.iter()).chain(a.ratings.iter().flat_map(|r| r.evidence.iter()));
+    for &id in ids {
+        if id == 0 || id > max_id {
+            return Err(format!("evidence #{id} does not exist (log has {max_id} events)"));
+        }
+    }
+    Ok(())
 }
 
 /// The bundled drill (a much larger, hand-written scenario) satisfies the same invariants.

@@ -114,13 +114,9 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
     &STOP
 }
 
-fn prepare_dir(dir: &Path) -> Result<(), u8> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(fail(&format!("--out `{}` is a file, not a directory", dir.display()), Some("name a directory")));
-    }
-    std::fs::create_dir_all(dir.join(batch::RUNS_DIR)).map_err(|e| {
-        fail(&format!("cannot create `{}`: {e}", dir.display()), Some("check the path and its permissions"))
-    })
+/// Prepares a batch output directory and its `runs/` folder.
+fn batch_dir(dir: &Path) -> Result<(), u8> {
+    super::prepare_dir(dir).and_then(|()| super::prepare_dir(&dir.join(batch::RUNS_DIR)))
 }
 
 fn remove_if_present(path: &Path) -> Result<(), u8> {
@@ -171,7 +167,7 @@ pub fn run(args: Args) -> u8 {
     let indices = meta.indices();
     let mut saved: Vec<RunRecord> = Vec::new();
     if let Some(dir) = &args.out {
-        if let Err(code) = prepare_dir(dir) {
+        if let Err(code) = batch_dir(dir) {
             return code;
         }
         // Whatever this batch will write is removed first, so an interrupted batch never leaves a

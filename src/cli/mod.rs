@@ -110,6 +110,20 @@ pub(crate) fn fail(message: &str, help: Option<&str>) -> u8 {
     EXIT_INVALID
 }
 
+/// Creates an output directory (and its parents) for `--out`, refusing a path that exists and is
+/// not a directory.
+pub(crate) fn prepare_dir(dir: &std::path::Path) -> Result<(), u8> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(fail(
+            &format!("--out `{}` exists and is not a directory", dir.display()),
+            Some("name a directory"),
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        fail(&format!("cannot create `{}`: {e}", dir.display()), Some("check the path and its permissions"))
+    })
+}
+
 /// Loads the embedded default scenario.
 pub fn load_default() -> Result<crate::scenario::Loaded, crate::scenario::Rejected> {
     crate::scenario::load_bytes(DEFAULT_SCENARIO_NAME, DEFAULT_SCENARIO.as_bytes())

@@ -36,7 +36,7 @@ pub fn run(args: Args) -> u8 {
         Err(code) => return code,
     };
     if let Some(dir) = &args.out
-        && let Err(code) = prepare_dir(dir)
+        && let Err(code) = super::prepare_dir(dir)
     {
         return code;
     }
@@ -59,15 +59,6 @@ pub fn run(args: Args) -> u8 {
         print_stdout(&text);
     }
     EXIT_OK
-}
-
-fn prepare_dir(dir: &Path) -> Result<(), u8> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(fail(&format!("--out `{}` is a file, not a directory", dir.display()), Some("name a directory")));
-    }
-    std::fs::create_dir_all(dir).map_err(|e| {
-        fail(&format!("cannot create `{}`: {e}", dir.display()), Some("check the path and its permissions"))
-    })
 }
 
 fn write_outputs(dir: &Path, results: &RunResults, events: &[crate::sim::Event]) -> Result<(), u8> {
