@@ -982,6 +982,21 @@ impl<'a> Check<'a> {
         }
     }
 
+    /// Segment adjacency through links that do not block everything (filtering < 1), both ways.
+    fn open_links(&self) -> BTreeMap<(usize, usize), Vec<(usize, usize)>> {
+        let mut adjacency: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
+        for link in self.s.links.iter().filter(|l| l.between.len() == 2 && l.filtering < 1.0) {
+            let (Some(&a), Some(&b)) =
+                (self.segment_at.get(link.between[0].as_str()), self.segment_at.get(link.between[1].as_str()))
+            else {
+                continue;
+            };
+            adjacency.entry(a).or_default().push(b);
+            adjacency.entry(b).or_default().push(a);
+        }
+        adjacency
+    }
+
     /// Can the entry reach at least one target host through links and lateral movement?
     fn reachability(&mut self, i: usize, camp: &Campaign, targets_path: &[Seg]) {
         let s = self.s;
@@ -998,22 +1013,12 @@ impl<'a> Check<'a> {
             .filter_map(|g| self.group_at.get(g.as_str()).map(|&(n, sg, _)| (n, sg)))
             .collect();
         if reach == Some(Reach::Linked) {
+            let adjacency = self.open_links();
             let mut frontier: Vec<(usize, usize)> = reachable.iter().copied().collect();
             while let Some(at) = frontier.pop() {
-                for link in &s.links {
-                    if link.between.len() != 2 || link.filtering >= 1.0 {
-                        continue;
-                    }
-                    for (a, b) in [(0, 1), (1, 0)] {
-                        let (Some(&from), Some(&to)) = (
-                            self.segment_at.get(link.between[a].as_str()),
-                            self.segment_at.get(link.between[b].as_str()),
-                        ) else {
-                            continue;
-                        };
-                        if from == at && reachable.insert(to) {
-                            frontier.push(to);
-                        }
+                for &to in adjacency.get(&at).map(Vec::as_slice).unwrap_or(&[]) {
+                    if reachable.insert(to) {
+                        frontier.push(to);
                     }
                 }
             }
