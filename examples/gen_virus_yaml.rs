@@ -75,6 +75,9 @@ fn main() {
 #
 # Cost note: while infected, each host logs one `stage_completed` event per tick (the engine
 # records every successful attempt), so the event log grows with prevalence × ticks.
+# Validation note: `cydex validate` (and so `cydex run`) currently needs ~20 s for this file on
+# a 2-vCPU box, because the validator's reachability check scans every link for every segment
+# (quadratic in segments × links; see BENCHMARKS.md, "Problems found").
 #
 #   cydex validate scenarios/bench/virus-on-network.yaml
 #   cydex run scenarios/bench/virus-on-network.yaml -q
