@@ -76,7 +76,7 @@ done
 
 echo "== batch: 1000 supply-chain runs, --jobs 1 vs --jobs 2 (target speed-up >= 1.8x)"
 if "$BATCH_BIN" batch --help >/dev/null 2>&1; then
-  hyperfine -N --runs "${BATCH_HF_RUNS:-1}" --export-json "$OUT/batch.json" \
+  hyperfine -N --runs "${BATCH_HF_RUNS:-2}" --export-json "$OUT/batch.json" \
     "$BATCH_BIN batch scenarios/supply-chain.yaml --runs 1000 --jobs 1 -q" \
     "$BATCH_BIN batch scenarios/supply-chain.yaml --runs 1000 --jobs 2 -q"
   python3 - "$OUT/batch.json" <<'PY'
