@@ -3,6 +3,8 @@
 #![allow(dead_code, reason = "each includer uses a subset")]
 
 use cydex::scenario::duration::Duration;
+use std::collections::BTreeSet;
+
 use cydex::scenario::model::*;
 
 const MIN: u64 = 60;
@@ -233,4 +235,321 @@ pub fn alliance(nations: usize, hosts: u64, days: u64) -> Scenario {
         stages: vec![stage("persist", "T1547.001", 0.5, Delay::Fixed(d(HOUR))), exfil],
     });
     s
+}
+
+// ───────────────────────────── virus on a network ─────────────────────────────
+
+/// An undirected random graph G(n, m) with `m = n·degree/2` distinct edges and no self-loops,
+/// plus its CSR adjacency (neighbours sorted ascending, as the engine sorts its link CSR).
+pub struct Graph {
+    /// Nodes.
+    pub n: u32,
+    /// Edges `(a, b)` with `a < b`, sorted.
+    pub edges: Vec<(u32, u32)>,
+    /// CSR offsets (len n + 1).
+    pub offsets: Vec<u32>,
+    /// CSR neighbours.
+    pub adj: Vec<u32>,
+}
+
+impl Graph {
+    /// Largest degree.
+    pub fn max_degree(&self) -> u32 {
+        self.offsets.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0)
+    }
+}
+
+/// A seeded G(n, m) graph of average degree `degree` (ChaCha8, so identical on every machine).
+pub fn random_graph(n: u32, degree: u32, seed: u64) -> Graph {
+    use rand::{RngExt, SeedableRng};
+    let m = n as usize * degree as usize / 2;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut set = BTreeSet::new();
+    while set.len() < m {
+        let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
+        if a != b {
+            set.insert((a.min(b), a.max(b)));
+        }
+    }
+    let edges: Vec<(u32, u32)> = set.into_iter().collect();
+    let mut deg = vec![0u32; n as usize];
+    for &(a, b) in &edges {
+        deg[a as usize] += 1;
+        deg[b as usize] += 1;
+    }
+    let mut offsets = Vec::with_capacity(n as usize + 1);
+    offsets.push(0u32);
+    for d in &deg {
+        offsets.push(offsets.last().copied().unwrap_or(0) + d);
+    }
+    let mut fill = offsets.clone();
+    let mut adj = vec![0u32; edges.len() * 2];
+    for &(a, b) in &edges {
+        adj[fill[a as usize] as usize] = b;
+        fill[a as usize] += 1;
+        adj[fill[b as usize] as usize] = a;
+        fill[b as usize] += 1;
+    }
+    for v in 0..n as usize {
+        adj[offsets[v] as usize..offsets[v + 1] as usize].sort_unstable();
+    }
+    Graph { n, edges, offsets, adj }
+}
+
+/// Parameters of the virus-on-a-network model (Mesa `virus_on_network` mapped to cydex).
+#[derive(Debug, Clone, Copy)]
+pub struct Virus {
+    /// Per-link, per-tick chance of infecting a susceptible neighbour (Mesa
+    /// `virus_spread_chance`); becomes the link `filtering = 1 − spread`.
+    pub spread: f64,
+    /// Per-tick chance that an infected host is found (Mesa `virus_check_frequency ×
+    /// recovery_chance`): detection with `sensors = 1`, `stealth = 0` and team `detect` skill
+    /// `detect / 2`, doubled by the indicators the nation holds after its first detection.
+    pub detect: f64,
+    /// Initially infected hosts (Mesa `initial_outbreak_size`).
+    pub outbreak: u32,
+    /// Ticks (days) simulated.
+    pub ticks: u64,
+}
+
+/// Mesa's defaults for spread and recovery (0.4; 0.4 × 0.3), 1 % initial outbreak.
+pub fn mesa_virus(n: u32, ticks: u64) -> Virus {
+    Virus { spread: 0.4, detect: 0.4 * 0.3, outbreak: (n / 100).max(1), ticks }
+}
+
+/// The hosts infected at the start: `outbreak` distinct hosts chosen with a seeded RNG, sorted.
+pub fn outbreak_hosts(n: u32, outbreak: u32, seed: u64) -> Vec<u32> {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x5EED);
+    let mut set = BTreeSet::new();
+    while set.len() < outbreak.min(n) as usize {
+        set.insert(rng.random_range(0..n));
+    }
+    set.into_iter().collect()
+}
+
+/// Segment / host-group ids of host `i` in the virus scenarios.
+pub fn virus_ids(i: u32) -> (String, String) {
+    (format!("V{i:06}"), format!("H{i:06}"))
+}
+
+/// The virus-on-a-network exercise on graph `g`: **one host per segment**, so cydex's
+/// segment-level links *are* the host graph. Tick = 1 day. The worm's single stage succeeds every
+/// tick (`probability: 1`) and tries every clean neighbour (`fanout ≥` max degree), each crossing
+/// its link with probability `1 − filtering = spread`: the number of neighbours infected per tick
+/// is Binomial(clean neighbours, spread), as in Mesa. Detection `p = 1 × detect × (1 − 0)`; the
+/// team has one analyst per host (no queue) and skills 1, so triage, containment, eradication and
+/// recovery each take one tick: contained 2 ticks and clean again 4 ticks after detection.
+pub fn virus_on_network(g: &Graph, v: &Virus, seed: u64) -> Scenario {
+    let mut segments = Vec::with_capacity(g.n as usize);
+    for i in 0..g.n {
+        let (seg, grp) = virus_ids(i);
+        let mut hg = group(grp, 1, HostRole::Workstation, 1.0);
+        hg.os = OsFamily::Linux;
+        hg.criticality = Criticality::Medium;
+        hg.hardening = 0.0;
+        hg.backup_interval = None;
+        hg.restore_time = d(HOUR);
+        hg.data_mb_per_hour = 0;
+        segments.push(Segment { id: seg, name: None, kind: SegmentKind::Enterprise, host_groups: vec![hg] });
+    }
+    let mut na = nation("EST".into(), segments);
+    na.team.analysts = g.n;
+    na.team.schedule = WorkPattern::TwentyFourSeven;
+    // The nation's first detection gives it the campaign's indicators, which double detection
+    // from the next tick on (`sharing.rs`): half the skill gives `detect` per tick from then.
+    na.team.skills = Skills { detect: v.detect / 2.0, contain: 1.0, recover: 1.0 };
+    na.team.assistance_policy = AssistancePolicy::default();
+    let mut s = base(vec![na], v.ticks * 24 * HOUR);
+    s.exercise.id = "VIRUS-ON-NETWORK".into();
+    s.exercise.title = "virus on a network".into();
+    s.clock.tick = d(24 * HOUR);
+    s.assistance.clear();
+    s.links = g
+        .edges
+        .iter()
+        .map(|&(a, b)| Link { between: vec![virus_ids(a).0, virus_ids(b).0], filtering: 1.0 - v.spread })
+        .collect();
+    let mut spread = stage("spread", "T1210", 1.0, Delay::Fixed(d(24 * HOUR)));
+    spread.tactic = "TA0008".into();
+    spread.stealth = 0.0;
+    spread.lateral = Some(Lateral { reach: Reach::Linked, fanout: u64::from(g.max_degree().max(1)), repeat: true });
+    s.campaigns.push(Campaign {
+        id: "VIRUS".into(),
+        name: None,
+        actor: Actor { name: "OPFOR worm (fictional)".into(), kind: ActorKind::Criminal, sophistication: 0.0 },
+        start: Some(d(0)),
+        tlp: Tlp::Green,
+        targets: Targets::default(),
+        entry: Entry {
+            technique: "T1190".into(),
+            host_groups: outbreak_hosts(g.n, v.outbreak, seed).into_iter().map(|h| virus_ids(h).1).collect(),
+            footholds: u64::from(v.outbreak),
+            fraction: None,
+        },
+        stages: vec![spread],
+    });
+    s
+}
+
+/// Host states of the hand-written loop.
+const CLEAN: u8 = 0;
+const INFECTED: u8 = 1;
+const DETECTED: u8 = 2;
+const CONTAINED: u8 = 3;
+
+/// What the hand-written loop reports.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawOutcome {
+    /// Infections (entry + spread).
+    pub infections: u64,
+    /// Detections.
+    pub detections: u64,
+    /// Recoveries.
+    pub recoveries: u64,
+    /// Sum over ticks of hosts holding the virus at the end of the tick (prevalence × ticks).
+    pub infected_host_ticks: u64,
+}
+
+/// The same model as [`virus_on_network`] as a hand-written, single-threaded loop over dense
+/// arrays (state `u8`, tick stamps `u32`, CSR `u32` adjacency) with the engine's tick order and
+/// timings: in tick `t`, (1) every infected host compromised before `t` and not yet contained
+/// infects each clean neighbour with probability `spread`; (2) every infected, undetected host
+/// compromised before `t` is detected with probability `detect` (`detect / 2` until the first
+/// detection, as in the engine); (3) a host detected in tick `d` is
+/// contained in tick `d + 2` and clean again in tick `d + 4`. Random numbers: one ChaCha8 `f64` per
+/// (infected host, clean neighbour) and per detection draw (the engine draws differently — a
+/// candidate pick, a filter draw and a victim pick — with the same distribution).
+pub fn raw_virus(g: &Graph, v: &Virus, seed: u64) -> RawOutcome {
+    use rand::{RngExt, SeedableRng};
+    let n = g.n as usize;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut state = vec![CLEAN; n];
+    let mut since = vec![0u32; n]; // infection tick, then detection tick
+    let mut out = RawOutcome::default();
+    for h in outbreak_hosts(g.n, v.outbreak, seed) {
+        state[h as usize] = INFECTED;
+        out.infections += 1;
+    }
+    let mut infected_tick = vec![0u32; n];
+    for t in 1..v.ticks as u32 {
+        // (1) spread
+        for h in 0..n {
+            let s = state[h];
+            if (s == INFECTED || s == DETECTED) && infected_tick[h] < t {
+                for &nb in &g.adj[g.offsets[h] as usize..g.offsets[h + 1] as usize] {
+                    if state[nb as usize] == CLEAN && rng.random::<f64>() < v.spread {
+                        state[nb as usize] = INFECTED;
+                        infected_tick[nb as usize] = t;
+                        out.infections += 1;
+                    }
+                }
+            }
+        }
+        // (2) detection: `detect / 2` until the first detection, `detect` from the next tick on
+        // (the engine's indicator doubling).
+        let p = if out.detections > 0 { v.detect } else { v.detect / 2.0 };
+        for h in 0..n {
+            if state[h] == INFECTED && infected_tick[h] < t && rng.random::<f64>() < p {
+                state[h] = DETECTED;
+                since[h] = t;
+                out.detections += 1;
+            }
+        }
+        // (3) response
+        for h in 0..n {
+            match state[h] {
+                DETECTED if since[h] + 2 == t => state[h] = CONTAINED,
+                CONTAINED if since[h] + 4 == t => {
+                    state[h] = CLEAN;
+                    out.recoveries += 1;
+                }
+                _ => {}
+            }
+            out.infected_host_ticks += u64::from(state[h] != CLEAN);
+        }
+    }
+    out
+}
+
+// ───────────────────────────── idle padding of a real scenario ─────────────────────────────
+
+/// Hosts of `s` that no campaign can ever reach: hosts outside every campaign's reachable
+/// segments. A campaign reaches its entry groups' segments; if one of its stages moves laterally
+/// with `reach: linked`, also every segment joined to those through links with `filtering < 1`
+/// (the same closure `cydex validate` uses for its reachability check). Segment-level, so
+/// conservative: a reachable segment counts all its hosts as reachable.
+pub fn unreachable_hosts(s: &Scenario) -> u64 {
+    let segs: Vec<&Segment> = s.nations.iter().flat_map(|n| n.segments.iter()).collect();
+    let seg_of_group = |g: &str| segs.iter().position(|sg| sg.host_groups.iter().any(|h| h.id == g));
+    let seg_ix = |id: &str| segs.iter().position(|sg| sg.id == id);
+    let mut adj = vec![Vec::new(); segs.len()];
+    for l in s.links.iter().filter(|l| l.filtering < 1.0) {
+        let ends: Vec<usize> = l.between.iter().filter_map(|x| seg_ix(x)).collect();
+        for &a in &ends {
+            for &b in &ends {
+                if a != b {
+                    adj[a].push(b);
+                }
+            }
+        }
+    }
+    let mut reached = vec![false; segs.len()];
+    for c in &s.campaigns {
+        let linked = c.stages.iter().any(|st| st.lateral.as_ref().is_some_and(|l| l.reach == Reach::Linked));
+        let mut stack: Vec<usize> = c.entry.host_groups.iter().filter_map(|g| seg_of_group(g)).collect();
+        let mut seen = vec![false; segs.len()];
+        while let Some(x) = stack.pop() {
+            if !std::mem::replace(&mut seen[x], true) {
+                reached[x] = true;
+                if linked {
+                    stack.extend(adj[x].iter().copied());
+                }
+            }
+        }
+    }
+    segs.iter()
+        .zip(&reached)
+        .filter(|(_, r)| !**r)
+        .map(|(sg, _)| sg.host_groups.iter().map(|h| h.count).sum::<u64>())
+        .sum()
+}
+
+/// `s` plus `extra` idle hosts in new, unlinked enterprise segments of at most 10 000 hosts,
+/// dealt round-robin over the nations (no campaign targets them by entry, and with no links no
+/// worm can reach them).
+pub fn add_idle_hosts(s: &Scenario, extra: u64) -> Scenario {
+    let mut s = s.clone();
+    let n_nations = s.nations.len();
+    let mut left = extra;
+    let mut i = 0usize;
+    while left > 0 {
+        let count = left.min(10_000);
+        let nation = &mut s.nations[i % n_nations];
+        let id = format!("{}-BENCH-IDLE{i}", nation.id);
+        nation.segments.push(Segment {
+            id: id.clone(),
+            name: None,
+            kind: SegmentKind::Enterprise,
+            host_groups: vec![group(format!("{id}-WS"), count, HostRole::Workstation, 0.3)],
+        });
+        left -= count;
+        i += 1;
+    }
+    s
+}
+
+/// Idle hosts to add for the "10× idle hosts" benchmark: 9× the unreachable hosts (so there are
+/// 10× as many), or, when no host is unreachable (the alliance scenario: a `reach: linked` worm
+/// can cross every link), 10× the scenario's host count, all of them idle.
+pub fn idle_to_add(s: &Scenario) -> u64 {
+    match unreachable_hosts(s) {
+        0 => 10 * host_count(s),
+        idle => 9 * idle,
+    }
+}
+
+/// Host count of a scenario.
+pub fn host_count(s: &Scenario) -> u64 {
+    s.nations.iter().flat_map(|n| n.segments.iter()).flat_map(|sg| sg.host_groups.iter()).map(|h| h.count).sum()
 }

@@ -1,0 +1,253 @@
+//! The in-process figures of `BENCHMARKS.md`, each pair measured in the same run (interleaved,
+//! best-of-N and median), so machine noise cancels in the ratios.
+//!
+//! ```sh
+//! cargo run --release --example bench_report              # everything (several minutes)
+//! cargo run --release --example bench_report -- worst     # one section: worst | idle | batch | build
+//! REPS=7 BATCH_RUNS=1000 cargo run --release --example bench_report -- batch
+//! ```
+//!
+//! Sections:
+//! * `worst`: virus on a 100 000-host G(n, m) graph of average degree 4 (one host per segment),
+//!   the engine (`sim::run`, build excluded) against the hand-written dense loop of
+//!   `synthetic::raw_virus` on the same graph with the same rules. Target: engine ≤ 5× the loop.
+//! * `idle`: `scenarios/alliance-exercise.yaml` against the same scenario with 10× its idle hosts
+//!   added as unlinked segments. Target: ≤ 1.3×.
+//! * `batch`: `BATCH_RUNS` (default 1000) runs of `scenarios/supply-chain.yaml` through
+//!   `cydex::pipeline::run`, run indices 0.., on a 1-thread and a 2-thread rayon pool (stand-in
+//!   for `cydex batch --jobs 1|2`). Target: speed-up ≥ 1.8×.
+//! * `build`: world build time of `scenarios/bench/million-hosts.yaml`. Target: ≤ 0.5 s.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use cydex::scenario::load_file;
+use cydex::sim::{EventKind, RunConfig, Simulation};
+use rayon::prelude::*;
+
+#[path = "../benches/support/synthetic.rs"]
+mod synthetic;
+
+fn reps() -> usize {
+    std::env::var("REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(5)
+}
+
+/// Best and median of a set of durations.
+fn stats(mut v: Vec<Duration>) -> (f64, f64) {
+    v.sort();
+    let secs = |d: Duration| d.as_secs_f64();
+    let med =
+        if v.len() % 2 == 1 { secs(v[v.len() / 2]) } else { (secs(v[v.len() / 2 - 1]) + secs(v[v.len() / 2])) / 2.0 };
+    (secs(v[0]), med)
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let t = Instant::now();
+    let out = f();
+    (t.elapsed(), out)
+}
+
+fn load(path: &str) -> cydex::scenario::Loaded {
+    match load_file(Path::new(path)) {
+        Ok(l) => l,
+        Err(_) => panic!("{path} does not load (run from the repository root)"),
+    }
+}
+
+fn worst() {
+    let n: u32 = std::env::var("WORST_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let ticks: u64 = std::env::var("WORST_TICKS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let g = synthetic::random_graph(n, 4, 42);
+    let v = synthetic::mesa_virus(n, ticks);
+    let s = synthetic::virus_on_network(&g, &v, 42);
+    let cfg = RunConfig { seed: 42, run_index: 0 };
+    println!(
+        "worst: {n} hosts, {} edges (mean degree {:.2}, max {}), {ticks} ticks, spread {}, detect {}, outbreak {}",
+        g.edges.len(),
+        2.0 * g.edges.len() as f64 / f64::from(n),
+        g.max_degree(),
+        v.spread,
+        v.detect,
+        v.outbreak
+    );
+    let (mut eng, mut raw, mut builds) = (Vec::new(), Vec::new(), Vec::new());
+    for r in 0..reps() {
+        let (b, sim) = time(|| Simulation::new(&s, &cfg));
+        let (te, out) = time(|| sim.run_to_end());
+        let (tr, ro) = time(|| synthetic::raw_virus(&g, &v, 42));
+        builds.push(b);
+        eng.push(te);
+        raw.push(tr);
+        if r == 0 {
+            let count = |k: EventKind| out.events.iter().filter(|e| e.kind == k).count();
+            println!(
+                "  engine: {} events; compromised {}, detected {}, recovered {}",
+                out.events.len(),
+                count(EventKind::HostCompromised),
+                count(EventKind::HostDetected),
+                count(EventKind::HostRecovered)
+            );
+            println!(
+                "  loop:   infections {}, detections {}, recoveries {}, mean prevalence {:.1} %",
+                ro.infections,
+                ro.detections,
+                ro.recoveries,
+                100.0 * ro.infected_host_ticks as f64 / (f64::from(n) * (ticks - 1) as f64)
+            );
+        }
+        drop(out);
+    }
+    let ht = f64::from(n) * ticks as f64;
+    let (eb, em) = stats(eng.clone());
+    let (rb, rm) = stats(raw.clone());
+    let (bb, bm) = stats(builds);
+    let ratios: Vec<f64> = eng.iter().zip(&raw).map(|(e, r)| e.as_secs_f64() / r.as_secs_f64()).collect();
+    let mut rs = ratios.clone();
+    rs.sort_by(f64::total_cmp);
+    println!(
+        "  engine ticks   best {:8.1} ms  median {:8.1} ms  = {:6.1} / {:6.1} ns per host-tick",
+        eb * 1e3,
+        em * 1e3,
+        eb * 1e9 / ht,
+        em * 1e9 / ht
+    );
+    println!(
+        "  raw loop       best {:8.1} ms  median {:8.1} ms  = {:6.1} / {:6.1} ns per host-tick",
+        rb * 1e3,
+        rm * 1e3,
+        rb * 1e9 / ht,
+        rm * 1e9 / ht
+    );
+    println!("  engine build   best {:8.1} ms  median {:8.1} ms", bb * 1e3, bm * 1e3);
+    println!(
+        "  RATIO engine/loop: best/best {:.2}x, median of per-rep ratios {:.2}x (min {:.2}x)  target <= 5x",
+        eb / rb,
+        rs[rs.len() / 2],
+        rs[0]
+    );
+}
+
+fn idle() {
+    let base = load("scenarios/alliance-exercise.yaml").scenario;
+    let hosts = synthetic::host_count(&base);
+    let idle = synthetic::unreachable_hosts(&base);
+    let extra = synthetic::idle_to_add(&base);
+    let padded = synthetic::add_idle_hosts(&base, extra);
+    println!(
+        "idle: alliance {hosts} hosts, {idle} unreachable by any campaign; padded: +{extra} idle hosts in unlinked segments -> {} hosts",
+        synthetic::host_count(&padded),
+    );
+    let cfg = RunConfig::default();
+    let mut t: [[Vec<Duration>; 2]; 4] = Default::default(); // full, build, ticks, summary × (1x, padded)
+    for _ in 0..reps() {
+        for (k, sc) in [&base, &padded].into_iter().enumerate() {
+            let t0 = Instant::now();
+            let mut sim = Simulation::new(sc, &cfg);
+            let t1 = Instant::now();
+            while sim.step() {}
+            let t2 = Instant::now();
+            let out = sim.run_to_end();
+            let t3 = Instant::now();
+            drop(out);
+            t[0][k].push(t3 - t0);
+            t[1][k].push(t1 - t0);
+            t[2][k].push(t2 - t1);
+            t[3][k].push(t3 - t2);
+        }
+    }
+    for (i, label) in
+        ["full run (build+ticks+summary)", "world build", "ticks (Simulation::step)", "end-of-run summary"]
+            .iter()
+            .enumerate()
+    {
+        let (ab, am) = stats(t[i][0].clone());
+        let (bb, bm) = stats(t[i][1].clone());
+        let target = if i == 0 { "  target <= 1.3x" } else { "" };
+        println!(
+            "  {label:<31} 1x: best {:7.2} ms median {:7.2} ms | padded: best {:7.2} ms median {:7.2} ms | RATIO best {:.2}x median {:.2}x{target}",
+            ab * 1e3,
+            am * 1e3,
+            bb * 1e3,
+            bm * 1e3,
+            bb / ab,
+            bm / am
+        );
+    }
+}
+
+fn batch() {
+    let runs: u64 = std::env::var("BATCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let loaded = load("scenarios/supply-chain.yaml");
+    let pool = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("thread pool");
+    let (p1, p2) = (pool(1), pool(2));
+    let one = |i: u64| {
+        let (res, events) = cydex::pipeline::run(&loaded, &RunConfig { seed: cydex::sim::DEFAULT_SEED, run_index: i });
+        res.summary.hosts_total + events.len() as u64
+    };
+    let go = |p: &rayon::ThreadPool| p.install(|| (0..runs).into_par_iter().map(one).sum::<u64>());
+    let reps = std::env::var("BATCH_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
+    println!(
+        "batch: {runs} runs of supply-chain.yaml via cydex::pipeline::run on rayon pools (stand-in for `cydex batch`), {reps} reps"
+    );
+    let (mut t1, mut t2) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        let (a, ca) = time(|| go(&p1));
+        let (b, cb) = time(|| go(&p2));
+        assert_eq!(ca, cb, "1 and 2 threads must give the same runs");
+        t1.push(a);
+        t2.push(b);
+    }
+    let speedups: Vec<f64> = t1.iter().zip(&t2).map(|(a, b)| a.as_secs_f64() / b.as_secs_f64()).collect();
+    let (ab, am) = stats(t1);
+    let (bb, bm) = stats(t2);
+    println!(
+        "  1 thread: best {ab:.2} s median {am:.2} s ({:.1} ms/run) | 2 threads: best {bb:.2} s median {bm:.2} s | SPEED-UP best/best {:.2}x, per-rep {:?}  target >= 1.8x",
+        ab * 1e3 / runs as f64,
+        ab / bb,
+        speedups.iter().map(|x| format!("{x:.2}")).collect::<Vec<_>>()
+    );
+}
+
+fn build() {
+    let path = "scenarios/bench/million-hosts.yaml";
+    let (tl, loaded) = time(|| load(path));
+    let s = &loaded.scenario;
+    let cfg = RunConfig::default();
+    let mut v = Vec::new();
+    for _ in 0..reps() {
+        let (t, sim) = time(|| Simulation::new(s, &cfg));
+        v.push(t);
+        drop(sim);
+    }
+    let (b, m) = stats(v);
+    println!(
+        "build: {path}: {} hosts; load+validate {:.1} ms; Simulation::new best {:.1} ms median {:.1} ms ({:.0} ns/host)  target <= 500 ms",
+        synthetic::host_count(s),
+        tl.as_secs_f64() * 1e3,
+        b * 1e3,
+        m * 1e3,
+        b * 1e9 / synthetic::host_count(s) as f64
+    );
+}
+
+fn main() {
+    let which: Vec<String> = std::env::args().skip(1).collect();
+    let want = |s: &str| which.is_empty() || which.iter().any(|w| w == s);
+    println!(
+        "reps = {} (REPS), best-of and median; load: {}",
+        reps(),
+        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+    );
+    if want("build") {
+        build();
+    }
+    if want("idle") {
+        idle();
+    }
+    if want("worst") {
+        worst();
+    }
+    if want("batch") {
+        batch();
+    }
+}
