@@ -181,7 +181,8 @@ fn batch() {
     let pool = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("thread pool");
     let (p1, p2) = (pool(1), pool(2));
     let one = |i: u64| {
-        let (res, events) = cydex::pipeline::run(&loaded, &RunConfig { seed: cydex::sim::DEFAULT_SEED, run_index: i });
+        let (res, events) =
+            cydex::pipeline::run(&loaded, &[], &RunConfig { seed: cydex::sim::DEFAULT_SEED, run_index: i });
         res.summary.hosts_total + events.len() as u64
     };
     let go = |p: &rayon::ThreadPool| p.install(|| (0..runs).into_par_iter().map(one).sum::<u64>());
