@@ -17,7 +17,7 @@ pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunRes
         scenario_sha256: loaded.sha256.clone(),
         exercise_id: ex.id.clone(),
         exercise_title: ex.title.clone(),
-        tlp: serde_json::to_value(ex.tlp).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        tlp: crate::scenario::model::name_of(&ex.tlp),
         overrides: overrides.to_vec(),
         seed: config.seed,
         run_index: config.run_index,

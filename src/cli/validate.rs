@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{EXIT_INVALID, EXIT_OK, color_stderr, load, print_stdout};
-use crate::scenario::model::{InjectEffect, Scenario};
+use crate::report::terminal::thousands;
+use crate::scenario::model::{InjectEffect, Scenario, name_of};
 use crate::scenario::{Diagnostic, Loaded, Severity};
 
 /// Arguments of `cydex validate`.
@@ -135,9 +136,9 @@ pub fn summary(l: &Loaded) -> String {
         "",
         format!(
             "{} exercise, {} mode, {}, ATT&CK Enterprise {}",
-            snake(&format!("{:?}", e.kind)),
-            snake(&format!("{:?}", e.mode)),
-            tlp(e.tlp),
+            name_of(&e.kind),
+            name_of(&e.mode),
+            name_of(&e.tlp),
             e.attack_version
         ),
     );
@@ -179,37 +180,10 @@ pub fn summary(l: &Loaded) -> String {
     out.trim_end().to_string()
 }
 
-fn snake(debug: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in debug.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
-}
-
-fn tlp(t: crate::scenario::model::Tlp) -> String {
-    serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
 fn abbreviate(items: &[&str], max: usize) -> String {
     if items.len() <= max {
         items.join(", ")
     } else {
         format!("{}, … (+{})", items[..max].join(", "), items.len() - max)
     }
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

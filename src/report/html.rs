@@ -39,17 +39,7 @@ fn opt_fspan(t: Option<f64>) -> String {
     t.map_or_else(|| "—".to_string(), |v| span(v.round() as u64))
 }
 
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use super::terminal::thousands;
 
 /// Turns `-0.0` into `0.0` so fixed-precision output never prints `-0.00`.
 fn nz(v: f64) -> f64 {

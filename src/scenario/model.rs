@@ -1190,3 +1190,9 @@ impl Metric {
         }
     }
 }
+
+/// The name a value is written with in scenario files: `name_of(&Tlp::Amber)` is `TLP:AMBER`,
+/// `name_of(&ExerciseType::FullScale)` is `full_scale`. Empty for values that are not plain names.
+pub fn name_of<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}

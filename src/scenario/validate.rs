@@ -1117,7 +1117,7 @@ impl<'a> Check<'a> {
                     None if campaign_event => self.error(
                         "trigger-needs-campaign",
                         with(&tp, "event"),
-                        format!("trigger `{}` needs the campaign it watches", snake(&format!("{:?}", t.event))),
+                        format!("trigger `{}` needs the campaign it watches", name_of(&t.event)),
                         "which campaign?",
                         Some("add `campaign: <campaign id>` to the trigger".to_string()),
                     ),
@@ -1297,17 +1297,6 @@ impl<'a> Check<'a> {
             );
         }
     }
-}
-
-fn snake(debug: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in debug.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
 }
 
 /// Whether a host group in a segment of a nation is one of a campaign's targets.

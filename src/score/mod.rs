@@ -319,10 +319,7 @@ fn msel_rows(scenario: &Scenario, events: &[crate::sim::Event]) -> Vec<MselRow> 
             let planned = match (&inj.at, &inj.trigger) {
                 (Some(at), _) => crate::report::tplus(at.secs()),
                 (None, Some(t)) => {
-                    let what = serde_json::to_value(t.event)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default();
+                    let what = crate::scenario::model::name_of(&t.event);
                     let subject = t.campaign.as_deref().or(t.inject.as_deref()).or(t.nation.as_deref()).unwrap_or("");
                     let delay = if t.delay.secs() > 0 { format!(" + {}", t.delay) } else { String::new() };
                     format!("on {what} {subject}{delay}").trim().to_string()
