@@ -3,11 +3,11 @@
 
 use crate::report::{RunMeta, RunResults, engine_version};
 use crate::scenario::Loaded;
-use crate::sim::{Event, RunConfig};
+use crate::sim::{EventStream, RunConfig};
 
 /// Runs `loaded` with `config` and returns the results and the event log. `overrides` are the
 /// `--set PATH=VALUE` words already applied to `loaded`, recorded so the run can be reproduced.
-pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunResults, Vec<Event>) {
+pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunResults, EventStream) {
     let outcome = crate::sim::run(&loaded.scenario, config);
     let assessment = crate::score::assess(&loaded.scenario, &outcome);
     let ex = &loaded.scenario.exercise;

@@ -78,10 +78,13 @@ fn ticks(secs: u64, tick: u64) -> u64 {
 
 /// Checks every invariant of one run; returns the first violation.
 fn check(s: &Scenario, cfg: &RunConfig, out: &RunOutcome) -> Result<(), String> {
+    check_log(s, cfg, &out.summary, &out.events.to_vec())
+}
+
+/// [`check`] on a summary and a rendered log (which a test may tamper with).
+fn check_log(s: &Scenario, cfg: &RunConfig, sum: &sim::RunSummary, ev: &[Event]) -> Result<(), String> {
     let tick_s = s.clock.tick.secs();
     let n_ticks = ticks(s.clock.duration.secs(), tick_s);
-    let sum = &out.summary;
-    let ev = &out.events;
     let fail = |e: &Event, what: &str| Err(format!("event {} ({:?}, tick {}): {what}\n{e:#?}", e.id, e.kind, e.tick));
 
     // ── the summary describes this run
@@ -434,7 +437,7 @@ fn generated_runs_exercise_the_engine() {
     for seed in 0..60u64 {
         let s = r#gen::scenario_from_seed(seed);
         let out = sim::run(&s, &RunConfig { seed, run_index: 0 });
-        for e in &out.events {
+        for e in out.events.iter() {
             let lateral = e.kind == K::HostCompromised && e.stage.is_some();
             *seen.entry(if lateral { "lateral" } else { e.kind.as_str() }).or_insert(0u32) += 1;
         }
@@ -459,19 +462,22 @@ fn checker_rejects_tampered_logs() {
     let s = cydex::scenario::load_file("scenarios/ransomware-drill.yaml".as_ref()).unwrap().scenario;
     let cfg = RunConfig::default();
     let out = sim::run(&s, &cfg);
-    let recovered = out.events.iter().position(|e| e.kind == K::HostRecovered).unwrap();
+    let events = out.events.to_vec();
+    check_log(&s, &cfg, &out.summary, &events).unwrap();
+    let recovered = events.iter().position(|e| e.kind == K::HostRecovered).unwrap();
     // Drop the containment of the first recovered host: recovery without containment.
-    let host = out.events[recovered].host.clone();
-    let mut broken = out.clone();
-    broken.events.retain(|e| !(e.kind == K::HostContained && e.host == host));
-    for (i, e) in broken.events.iter_mut().enumerate() {
+    let host = events[recovered].host.clone();
+    let mut broken = events.clone();
+    broken.retain(|e| !(e.kind == K::HostContained && e.host == host));
+    for (i, e) in broken.iter_mut().enumerate() {
         e.id = i as u64 + 1;
         e.cause = None;
     }
-    broken.summary.events = broken.events.len() as u64;
-    assert!(check(&s, &cfg, &broken).is_err());
+    let mut summary = out.summary.clone();
+    summary.events = broken.len() as u64;
+    assert!(check_log(&s, &cfg, &summary, &broken).is_err());
     // Time running backwards.
-    let mut broken = out.clone();
-    broken.events.swap(1, out.events.iter().position(|e| e.tick > out.events[1].tick).unwrap());
-    assert!(check(&s, &cfg, &broken).is_err());
+    let mut broken = events.clone();
+    broken.swap(1, events.iter().position(|e| e.tick > events[1].tick).unwrap());
+    assert!(check_log(&s, &cfg, &out.summary, &broken).is_err());
 }

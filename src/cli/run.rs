@@ -61,15 +61,15 @@ pub fn run(args: Args) -> u8 {
     EXIT_OK
 }
 
-fn write_outputs(dir: &Path, results: &RunResults, events: &[crate::sim::Event]) -> Result<(), u8> {
+fn write_outputs(dir: &Path, results: &RunResults, events: &crate::sim::EventStream) -> Result<(), u8> {
     let write = |name: &str, f: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
         let path = dir.join(name);
         crate::atomic::write_with(&path, |w| f(w)).map_err(|e| {
             fail(&format!("cannot write `{}`: {e}", path.display()), Some("check free space and permissions"))
         })
     };
-    write("events.jsonl", &|w| crate::output::events::write_jsonl(events, w))?;
-    write("events.csv", &|w| crate::output::events::write_csv(events, w))?;
+    write("events.jsonl", &|w| crate::output::events::write_jsonl(events.iter(), w))?;
+    write("events.csv", &|w| crate::output::events::write_csv(events.iter(), w))?;
     write("results.json", &|w| w.write_all(results.to_json().as_bytes()))?;
     write("report.md", &|w| w.write_all(super::report::render(results, super::report::Format::Md).as_bytes()))?;
     write("report.html", &|w| w.write_all(super::report::render(results, super::report::Format::Html).as_bytes()))?;

@@ -1,6 +1,7 @@
 //! Event-log writers: JSON Lines (one `Event` object per line, fields in declaration order) and
 //! CSV (a header row plus one row per event, RFC 4180 quoting, CRLF line ends).
 
+use std::borrow::Borrow;
 use std::io::{self, Write};
 
 use crate::sim::Event;
@@ -28,9 +29,9 @@ pub const CSV_HEADER: [&str; 18] = [
 ];
 
 /// Writes one JSON object per line.
-pub fn write_jsonl<W: Write>(events: &[Event], mut w: W) -> io::Result<()> {
+pub fn write_jsonl<W: Write>(events: impl IntoIterator<Item = impl Borrow<Event>>, mut w: W) -> io::Result<()> {
     for e in events {
-        serde_json::to_writer(&mut w, e).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut w, e.borrow()).map_err(io::Error::other)?;
         w.write_all(b"\n")?;
     }
     w.flush()
@@ -46,10 +47,11 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 }
 
 /// Writes a header row and one row per event.
-pub fn write_csv<W: Write>(events: &[Event], mut w: W) -> io::Result<()> {
+pub fn write_csv<W: Write>(events: impl IntoIterator<Item = impl Borrow<Event>>, mut w: W) -> io::Result<()> {
     w.write_all(CSV_HEADER.join(",").as_bytes())?;
     w.write_all(b"\r\n")?;
     for e in events {
+        let e = e.borrow();
         let row = [
             e.id.to_string(),
             e.tick.to_string(),

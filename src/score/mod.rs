@@ -149,7 +149,7 @@ pub struct Improvement {
 
 /// Assesses a run of `scenario`.
 pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
-    let events = &outcome.events;
+    let events = &outcome.events.to_vec();
     let summary = &outcome.summary;
     let end_s = summary.duration_s;
     let incidents = metrics::incidents(events);

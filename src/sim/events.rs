@@ -1,17 +1,21 @@
 //! Owns the event log (every state change, with cause → effect ids) and the bevy `Message`s the
 //! phases pass to each other within and across ticks.
 //!
-//! An [`Event`] is the serialisable record; its field order is part of the output format. Phases
-//! call [`EventLog::emit`] with compact integer [`Keys`]; the log turns them into readable names
-//! through the [`Catalog`] and keeps the keys alongside so the Log phase can fold counters without
-//! string lookups. Event ids are sequential from 1 in emission order, which is deterministic
-//! because the phases run in a fixed order and iterate in stable id order.
+//! During a run, phases call [`EventLog::emit`] with integer [`Keys`]; the log stores a 48-byte
+//! [`Record`] per event and no string, so logging is a push onto a `Vec` (the worst-case
+//! benchmark logs about one event per host-tick). An [`Event`] is the serialisable record with
+//! readable names; its field order is part of the output format. Events are rendered from
+//! records and the [`Catalog`] only when an output asks for them ([`EventStream`]). Event ids are
+//! sequential from 1 in emission order, which is deterministic because the phases run in a fixed
+//! order and iterate in stable id order.
+
+use std::sync::Arc;
 
 use bevy_ecs::prelude::{Message, Resource};
 use serde::{Deserialize, Serialize};
 
 use super::clock::SimClock;
-use super::state::Catalog;
+use super::state::{Catalog, NONE};
 use crate::scenario::model::TriggerEvent;
 
 /// What changed.
@@ -184,64 +188,251 @@ pub struct Keys {
     pub agreement: Option<u32>,
 }
 
-/// The run's event log.
-#[derive(Resource, Debug, Default)]
+/// The rarely used keys of an event, kept out of line so a [`Record`] stays small.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Extra {
+    service: u32,
+    provider: u32,
+    inject: u32,
+    agreement: u32,
+    value: Option<f64>,
+}
+
+/// One event as the engine records it: integer keys only, 48 bytes, no allocation. Absent indices
+/// are [`NONE`]; absent ids (which start at 1) are 0. Names are rendered only when an [`Event`] is
+/// asked for ([`EventStream`]), so logging costs the same whatever the scenario's ids look like.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Record {
+    /// Tick in which it happened.
+    pub tick: u64,
+    /// Cause event id, or 0.
+    pub cause: u64,
+    /// Incident id, or 0.
+    pub incident: u64,
+    /// Nation index (resolved from the host when the phase gave none), or [`NONE`].
+    pub nation: u32,
+    /// Host slot, or [`NONE`].
+    pub host: u32,
+    /// Campaign index, or [`NONE`].
+    pub campaign: u32,
+    /// Stage index, or [`NONE`].
+    pub stage: u32,
+    /// Index into the log's out-of-line keys, or [`NONE`].
+    extra: u32,
+    /// What happened.
+    pub kind: EventKind,
+    /// The technique is the campaign's entry technique.
+    pub entry: bool,
+    /// Index + 1 into the log's detail strings, or 0.
+    detail: u8,
+}
+
+fn opt(v: u32) -> Option<u32> {
+    (v != NONE).then_some(v)
+}
+
+fn id(v: u64) -> Option<u64> {
+    (v != 0).then_some(v)
+}
+
+/// The run's event log: compact [`Record`]s in id order (id = index + 1).
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
 pub struct EventLog {
-    /// Every event, in id order.
-    pub events: Vec<Event>,
-    /// The integer keys of each event (same index), with the nation resolved.
-    pub keys: Vec<(EventKind, Keys)>,
+    records: Vec<Record>,
+    extras: Vec<Extra>,
+    details: Vec<&'static str>,
 }
 
 impl EventLog {
     /// Records an event in the current tick and returns its id.
-    pub fn emit(&mut self, cat: &Catalog, clock: &SimClock, kind: EventKind, mut k: Keys) -> u64 {
-        let id = self.events.len() as u64 + 1;
-        let mut segment = None;
-        let mut host = None;
-        if let Some(h) = k.host {
-            let g = cat.group_of(h);
-            let group = &cat.groups[g as usize];
-            k.nation.get_or_insert(group.nation);
-            segment = Some(cat.segments[group.segment as usize].id.clone());
-            host = Some(cat.host_name(h));
-        }
-        let (nation, team) = match k.nation.and_then(|n| cat.nations.get(n as usize)) {
-            Some(n) => (Some(n.id.clone()), Some(n.team_id.clone())),
+    pub fn emit(&mut self, cat: &Catalog, clock: &SimClock, kind: EventKind, k: Keys) -> u64 {
+        let id = self.records.len() as u64 + 1;
+        let host = k.host.unwrap_or(NONE);
+        let nation = match k.nation {
+            Some(n) => n,
+            None if host != NONE => cat.groups[cat.group_of(host) as usize].nation,
+            None => NONE,
+        };
+        let extra = if k.service.is_some()
+            || k.provider.is_some()
+            || k.inject.is_some()
+            || k.agreement.is_some()
+            || k.value.is_some()
+        {
+            self.extras.push(Extra {
+                service: k.service.unwrap_or(NONE),
+                provider: k.provider.unwrap_or(NONE),
+                inject: k.inject.unwrap_or(NONE),
+                agreement: k.agreement.unwrap_or(NONE),
+                value: k.value,
+            });
+            self.extras.len() as u32 - 1
+        } else {
+            NONE
+        };
+        let detail = match k.detail {
+            None => 0,
+            Some(d) => match self.details.iter().position(|&x| std::ptr::eq(x, d) || x == d) {
+                Some(i) => i as u8 + 1,
+                None => {
+                    self.details.push(d);
+                    self.details.len() as u8
+                }
+            },
+        };
+        self.records.push(Record {
+            tick: clock.tick,
+            cause: k.cause.unwrap_or(0),
+            incident: k.incident.unwrap_or(0),
+            nation,
+            host,
+            campaign: k.campaign.unwrap_or(NONE),
+            stage: k.stage.unwrap_or(NONE),
+            extra,
+            kind,
+            entry: k.entry,
+            detail,
+        });
+        id
+    }
+
+    /// Number of events.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// No event yet.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Every record, in id order.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// The record of event `id` (ids start at 1).
+    pub fn get(&self, id: u64) -> Option<&Record> {
+        self.records.get((id as usize).wrapping_sub(1))
+    }
+
+    /// The event's numeric value.
+    pub fn value(&self, r: &Record) -> Option<f64> {
+        self.extra(r).and_then(|x| x.value)
+    }
+
+    /// The event's static qualifier (not the agreement id).
+    pub fn detail(&self, r: &Record) -> Option<&'static str> {
+        (r.detail > 0).then(|| self.details[r.detail as usize - 1])
+    }
+
+    fn extra(&self, r: &Record) -> Option<&Extra> {
+        opt(r.extra).map(|x| &self.extras[x as usize])
+    }
+
+    /// Renders event `index` (0-based) with readable names.
+    fn render(&self, cat: &Catalog, tick_secs: u64, index: usize) -> Event {
+        let r = &self.records[index];
+        let extra = self.extra(r);
+        let xs = |f: fn(&Extra) -> u32| extra.map(f).and_then(opt);
+        let (segment, host) = match opt(r.host) {
+            Some(h) => {
+                let g = &cat.groups[cat.group_of(h) as usize];
+                (Some(cat.segments[g.segment as usize].id.clone()), Some(cat.host_name(h)))
+            }
             None => (None, None),
         };
-        let camp = k.campaign.and_then(|c| cat.campaigns.get(c as usize));
-        let stage = camp.zip(k.stage).and_then(|(c, s)| c.stages.get(s as usize));
+        let nation = opt(r.nation).and_then(|n| cat.nations.get(n as usize));
+        let camp = opt(r.campaign).and_then(|c| cat.campaigns.get(c as usize));
+        let stage = camp.zip(opt(r.stage)).and_then(|(c, s)| c.stages.get(s as usize));
         let technique = match (stage, camp) {
             (Some(s), _) => Some(s.technique.clone()),
-            (None, Some(c)) if k.entry => Some(c.entry_technique.clone()),
+            (None, Some(c)) if r.entry => Some(c.entry_technique.clone()),
             _ => None,
         };
-        self.events.push(Event {
-            id,
-            tick: clock.tick,
-            time_s: clock.now_s(),
-            kind,
-            nation,
-            team,
+        Event {
+            id: index as u64 + 1,
+            tick: r.tick,
+            time_s: r.tick * tick_secs,
+            kind: r.kind,
+            nation: nation.map(|n| n.id.clone()),
+            team: nation.map(|n| n.team_id.clone()),
             segment,
             host,
             campaign: camp.map(|c| c.id.clone()),
             stage: stage.map(|s| s.id.clone()),
             technique,
-            service: k.service.and_then(|s| cat.services.get(s as usize)).cloned(),
-            provider: k.provider.and_then(|p| cat.providers.get(p as usize)).cloned(),
-            inject: k.inject.and_then(|i| cat.injects.get(i as usize)).cloned(),
-            incident: k.incident,
-            cause: k.cause,
-            value: k.value,
-            detail: k
-                .detail
+            service: xs(|x| x.service).and_then(|s| cat.services.get(s as usize)).cloned(),
+            provider: xs(|x| x.provider).and_then(|p| cat.providers.get(p as usize)).cloned(),
+            inject: xs(|x| x.inject).and_then(|i| cat.injects.get(i as usize)).cloned(),
+            incident: id(r.incident),
+            cause: id(r.cause),
+            value: extra.and_then(|x| x.value),
+            detail: self
+                .detail(r)
                 .map(str::to_string)
-                .or_else(|| k.agreement.and_then(|a| cat.agreements.get(a as usize)).cloned()),
-        });
-        self.keys.push((kind, k));
-        id
+                .or_else(|| xs(|x| x.agreement).and_then(|a| cat.agreements.get(a as usize)).cloned()),
+        }
+    }
+}
+
+/// A finished run's event log with the names to render it: what [`super::RunOutcome`] carries.
+/// Events are rendered into owned [`Event`]s on demand (`iter`, `to_vec`), so a run that nobody
+/// reads the log of never pays for its strings.
+#[derive(Debug, Clone)]
+pub struct EventStream {
+    log: EventLog,
+    catalog: Arc<Catalog>,
+    tick_secs: u64,
+}
+
+impl EventStream {
+    /// The log of a run, with its catalog and tick length.
+    pub fn new(log: EventLog, catalog: Arc<Catalog>, tick_secs: u64) -> Self {
+        EventStream { log, catalog, tick_secs }
+    }
+
+    /// Number of events.
+    pub fn len(&self) -> usize {
+        self.log.len()
+    }
+
+    /// No events.
+    pub fn is_empty(&self) -> bool {
+        self.log.is_empty()
+    }
+
+    /// The compact log.
+    pub fn log(&self) -> &EventLog {
+        &self.log
+    }
+
+    /// Event `id` (from 1), rendered.
+    pub fn get(&self, id: u64) -> Option<Event> {
+        let i = (id as usize).checked_sub(1).filter(|&i| i < self.log.len())?;
+        Some(self.log.render(&self.catalog, self.tick_secs, i))
+    }
+
+    /// Every event in id order, rendered one at a time.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Event> + '_ {
+        (0..self.log.len()).map(|i| self.log.render(&self.catalog, self.tick_secs, i))
+    }
+
+    /// Every event, rendered.
+    pub fn to_vec(&self) -> Vec<Event> {
+        self.iter().collect()
+    }
+}
+
+impl PartialEq for EventStream {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Serialize for EventStream {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
     }
 }
 
@@ -275,4 +466,47 @@ pub struct Detected {
     pub nation: u32,
     /// The detection event id.
     pub event: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testkit::*;
+
+    #[test]
+    fn a_record_stays_small() {
+        assert_eq!(std::mem::size_of::<Record>(), 48);
+    }
+
+    #[test]
+    fn records_render_back_to_named_events() {
+        let s = tiny(&[("SEG-A", "GA", 3, 0.0)]);
+        let mut w = world(&s);
+        at_tick(&mut w, 2);
+        w.resource_scope(|w, mut log: bevy_ecs::prelude::Mut<EventLog>| {
+            let (cat, clock) = (w.resource::<Catalog>(), w.resource::<SimClock>());
+            let a = log.emit(
+                cat,
+                clock,
+                EventKind::HostDown,
+                Keys { host: Some(2), detail: Some("wipe"), ..Keys::default() },
+            );
+            let b = log.emit(
+                cat,
+                clock,
+                EventKind::DataLost,
+                Keys { host: Some(2), cause: Some(a), value: Some(12.5), detail: Some("wipe"), ..Keys::default() },
+            );
+            assert_eq!((a, b), (1, 2));
+            assert_eq!(log.details, vec!["wipe"], "one interned detail");
+            assert_eq!(log.extras.len(), 1, "only the event with a value has out-of-line keys");
+        });
+        let ev = rendered(&w);
+        assert_eq!(ev[1].host.as_deref(), Some("GA-0003"));
+        assert_eq!(ev[1].segment.as_deref(), Some("SEG-A"));
+        assert_eq!(ev[1].nation.as_deref(), Some("EST"));
+        assert_eq!((ev[1].tick, ev[1].time_s, ev[1].cause, ev[1].value), (2, 120, Some(1), Some(12.5)));
+        assert_eq!(ev[0].detail.as_deref(), Some("wipe"));
+        assert_eq!((ev[0].incident, ev[0].value, ev[0].campaign.as_deref()), (None, None, None));
+    }
 }

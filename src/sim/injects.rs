@@ -319,13 +319,13 @@ mod tests {
         });
         s.msel.push(m2);
         let out = crate::sim::run(&s, &crate::sim::RunConfig::default());
-        let d: Vec<(Option<&str>, u64, Option<u64>)> = out
+        let d: Vec<(Option<String>, u64, Option<u64>)> = out
             .events
             .iter()
             .filter(|e| e.kind == EventKind::InjectDelivered)
-            .map(|e| (e.inject.as_deref(), e.tick, e.cause))
+            .map(|e| (e.inject, e.tick, e.cause))
             .collect();
-        assert_eq!(d, vec![(Some("M1"), 1, None), (Some("M2"), 2, Some(1))]);
+        assert_eq!(d, vec![(Some("M1".into()), 1, None), (Some("M2".into()), 2, Some(1))]);
     }
 
     fn seen(on: TriggerEvent, campaign: Option<u32>, nation: Option<u32>) -> TriggerSeen {

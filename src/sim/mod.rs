@@ -69,7 +69,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleT
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
 
-pub use events::{Event, EventKind};
+pub use events::{Event, EventKind, EventStream};
 pub use summary::{AssistanceRecord, CampaignSummary, HostRecord, NationSummary, RunSummary, ServiceSummary};
 
 use crate::scenario::model::Scenario;
@@ -95,10 +95,10 @@ impl Default for RunConfig {
 }
 
 /// Everything a run produced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunOutcome {
-    /// Every state change, in id order.
-    pub events: Vec<Event>,
+    /// Every state change, in id order (rendered with names on demand).
+    pub events: EventStream,
     /// The story of the run.
     pub summary: RunSummary,
 }
@@ -236,8 +236,10 @@ impl Simulation {
     pub fn run_to_end(mut self) -> RunOutcome {
         while self.step() {}
         let summary = summary::summarize(&mut self.world, self.config.seed, self.config.run_index);
-        let events = std::mem::take(&mut self.world.resource_mut::<EventLog>().events);
-        RunOutcome { events, summary }
+        let log = std::mem::take(&mut *self.world.resource_mut::<EventLog>());
+        let catalog = self.world.remove_resource::<state::Catalog>().unwrap_or_default();
+        let tick_secs = self.world.resource::<SimClock>().tick_secs;
+        RunOutcome { events: EventStream::new(log, std::sync::Arc::new(catalog), tick_secs), summary }
     }
 }
 

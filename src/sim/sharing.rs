@@ -157,7 +157,7 @@ mod tests {
         w.resource_mut::<Messages<Detected>>().write(Detected { host: 0, campaign: 0, nation: 0, event: 0 });
         w.run_system_once(share_indicators).unwrap();
         assert_eq!(kinds(&w), vec![EventKind::IndicatorsShared]);
-        assert_eq!(w.resource::<EventLog>().events[0].detail.as_deref(), Some("B"), "the agreement");
+        assert_eq!(rendered(&w)[0].detail.as_deref(), Some("B"), "the agreement");
         assert!(w.resource::<Intel>().holds(0, 0));
         at_tick(&mut w, 1);
         w.run_system_once(share_indicators).unwrap();

@@ -166,6 +166,7 @@ fn first(slot: &mut Option<u64>, t: u64) {
 
 /// Log phase: fold the events emitted since the last fold.
 pub fn fold_events(
+    clock: Res<SimClock>,
     log: Res<EventLog>,
     mut cursor: Local<usize>,
     mut records: ResMut<HostRecords>,
@@ -173,19 +174,21 @@ pub fn fold_events(
     mut campaigns: Query<(&CampaignIndex, &mut CampaignTally)>,
 ) {
     let start = *cursor;
-    if start >= log.events.len() {
+    if start >= log.len() {
         return;
     }
-    *cursor = log.events.len();
-    let new = &log.keys[start..];
-    let times = &log.events[start..];
+    *cursor = log.len();
+    let tick_secs = clock.tick_secs;
     let mut per_nation: BTreeMap<u32, NationTally> = BTreeMap::new();
     let mut per_campaign: BTreeMap<u32, CampaignTally> = BTreeMap::new();
-    for ((kind, k), e) in new.iter().zip(times) {
-        let t = e.time_s;
-        let mut nt = k.nation.map(|n| per_nation.entry(n).or_default());
-        let mut ct = k.campaign.map(|c| per_campaign.entry(c).or_default());
-        let mut hr = k.host.map(|h| records.entry(h));
+    for r in &log.records()[start..] {
+        let t = r.tick * tick_secs;
+        let kind = &r.kind;
+        let some = |v: u32| (v != NONE).then_some(v);
+        let (nation, campaign, host, stage) = (some(r.nation), some(r.campaign), some(r.host), some(r.stage));
+        let mut nt = nation.map(|n| per_nation.entry(n).or_default());
+        let mut ct = campaign.map(|c| per_campaign.entry(c).or_default());
+        let mut hr = host.map(|h| records.entry(h));
         match kind {
             EventKind::CampaignStarted => {
                 if let Some(c) = ct.as_mut() {
@@ -202,16 +205,16 @@ pub fn fold_events(
                     first(&mut c.first_compromise_s, t);
                 }
                 if let Some(h) = hr.as_mut() {
-                    h.campaign = k.campaign;
+                    h.campaign = campaign;
                     first(&mut h.compromised_s, t);
                 }
             }
             EventKind::StageCompleted => {
                 if let Some(c) = ct.as_mut() {
-                    c.furthest_stage = c.furthest_stage.max(k.stage);
+                    c.furthest_stage = c.furthest_stage.max(stage);
                 }
                 if let Some(h) = hr.as_mut() {
-                    h.furthest_stage = h.furthest_stage.max(k.stage);
+                    h.furthest_stage = h.furthest_stage.max(stage);
                 }
             }
             EventKind::ImpactApplied => {
@@ -220,7 +223,7 @@ pub fn fold_events(
                     first(&mut c.first_impact_s, t);
                 }
                 if let Some(h) = hr.as_mut() {
-                    h.impact = k.detail;
+                    h.impact = log.detail(r);
                 }
             }
             EventKind::HostDetected => {
@@ -261,7 +264,7 @@ pub fn fold_events(
                 }
             }
             EventKind::DataLost => {
-                let mb = k.value.unwrap_or(0.0);
+                let mb = log.value(r).unwrap_or(0.0);
                 if let Some(n) = nt.as_mut() {
                     n.data_lost_mb += mb;
                 }
@@ -269,7 +272,7 @@ pub fn fold_events(
                     h.data_lost_mb += mb;
                 }
             }
-            EventKind::IndicatorsReceived if k.detail != Some("already_held") => {
+            EventKind::IndicatorsReceived if log.detail(r) != Some("already_held") => {
                 if let Some(n) = nt.as_mut() {
                     n.indicators_received += 1;
                 }
@@ -521,37 +524,36 @@ impl Times {
 /// Response times per nation and per campaign index, from the event log: detect is measured from
 /// the compromise (the detection's cause); acknowledge, contain and recover from the detection
 /// (the incident's opening).
-fn response_times(log: &EventLog) -> (BTreeMap<u32, Times>, BTreeMap<u32, Times>) {
+fn response_times(log: &EventLog, tick_secs: u64) -> (BTreeMap<u32, Times>, BTreeMap<u32, Times>) {
     let mut opened: BTreeMap<u64, u64> = BTreeMap::new();
     let mut per_nation: BTreeMap<u32, Times> = BTreeMap::new();
     let mut per_campaign: BTreeMap<u32, Times> = BTreeMap::new();
-    for (e, (kind, k)) in log.events.iter().zip(&log.keys) {
-        let measured = match kind {
-            EventKind::HostDetected => {
-                k.cause.and_then(|c| log.events.get((c - 1) as usize)).map(|c| (0, e.time_s - c.time_s))
-            }
+    for r in log.records() {
+        let measured = match r.kind {
+            EventKind::HostDetected => log.get(r.cause).map(|c| (0, r.tick - c.tick)),
             EventKind::IncidentOpened => {
-                if let Some(i) = k.incident {
-                    opened.insert(i, e.time_s);
+                if r.incident != 0 {
+                    opened.insert(r.incident, r.tick);
                 }
                 None
             }
             EventKind::IncidentAcknowledged | EventKind::HostContained | EventKind::HostRecovered => {
-                let which = match kind {
+                let which = match r.kind {
                     EventKind::IncidentAcknowledged => 1,
                     EventKind::HostContained => 2,
                     _ => 3,
                 };
-                k.incident.and_then(|i| opened.get(&i)).map(|&t| (which, e.time_s - t))
+                opened.get(&r.incident).map(|&t| (which, r.tick - t))
             }
             _ => None,
         };
-        if let Some((which, secs)) = measured {
-            if let Some(n) = k.nation {
-                per_nation.entry(n).or_default().add(which, secs);
+        if let Some((which, ticks)) = measured {
+            let secs = ticks * tick_secs;
+            if r.nation != NONE {
+                per_nation.entry(r.nation).or_default().add(which, secs);
             }
-            if let Some(c) = k.campaign {
-                per_campaign.entry(c).or_default().add(which, secs);
+            if r.campaign != NONE {
+                per_campaign.entry(r.campaign).or_default().add(which, secs);
             }
         }
     }
@@ -575,7 +577,7 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
     let log = world.resource::<EventLog>();
     let end = clock.n_ticks;
     let secs = |t: u64| t * clock.tick_secs;
-    let (nation_times, campaign_times) = response_times(log);
+    let (nation_times, campaign_times) = response_times(log, clock.tick_secs);
 
     let service_summaries: Vec<ServiceSummary> = (0..services.defs.len())
         .map(|i| {
@@ -709,7 +711,7 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
         ticks_run: end,
         duration_s: secs(end),
         hosts_total: u64::from(cat.n_hosts),
-        events: log.events.len() as u64,
+        events: log.len() as u64,
         first_compromise_s: nation_tallies.iter().filter_map(|(_, t)| t.first_compromise_s).min(),
         first_detection_s: nation_tallies.iter().filter_map(|(_, t)| t.first_detection_s).min(),
         data_lost_mb: nation_tallies.iter().map(|(_, t)| t.data_lost_mb).sum(),

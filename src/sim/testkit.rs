@@ -139,10 +139,17 @@ pub fn at_tick(world: &mut World, tick: u64) {
 
 /// Kinds of the events logged so far.
 pub fn kinds(world: &World) -> Vec<EventKind> {
-    world.resource::<EventLog>().events.iter().map(|e| e.kind).collect()
+    world.resource::<EventLog>().records().iter().map(|r| r.kind).collect()
 }
 
 /// Count of logged events of a kind.
 pub fn count(world: &World, kind: EventKind) -> usize {
-    world.resource::<EventLog>().events.iter().filter(|e| e.kind == kind).count()
+    world.resource::<EventLog>().records().iter().filter(|r| r.kind == kind).count()
+}
+
+/// The events logged so far, rendered with names.
+pub fn rendered(world: &World) -> Vec<crate::sim::Event> {
+    let log = world.resource::<EventLog>().clone();
+    let cat = std::sync::Arc::new(world.resource::<crate::sim::state::Catalog>().clone());
+    crate::sim::EventStream::new(log, cat, world.resource::<SimClock>().tick_secs).to_vec()
 }
