@@ -331,7 +331,7 @@ pub fn coordinate_assistance(
     let mut wishes: BTreeMap<u32, (&'static str, Option<u64>)> = BTreeMap::new();
     for d in detected.read() {
         let nat = &cat.nations[d.nation as usize];
-        let crit = cat.groups[cat.group_of(d.host) as usize].criticality;
+        let crit = cat.groups[d.group as usize].criticality;
         if nat.severity_at_least.is_some_and(|s| crit >= s) {
             wishes.entry(d.nation).or_insert(("policy_severity", Some(d.event)));
         }

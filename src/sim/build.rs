@@ -24,9 +24,11 @@ use super::response::ResponseBook;
 use super::rng::{CampaignRng, DetectionRng, Purpose, ResponseRng, stream};
 use super::services::{ServiceBook, ServiceDef};
 use super::sharing::{AgreementDef, Intel};
+use super::slotset::SlotSet;
 use super::state::{
-    CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupInfo, HostSlot, Hosts, InjectIndex, LateralDef,
-    NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef, TeamOf,
+    CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupHot, GroupInfo, HostSlot, Hosts, InjectIndex,
+    LateralDef, NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef,
+    TeamOf,
 };
 use super::summary::{CampaignTally, HostRecords, NationTally};
 use crate::scenario::model::{Delay, DelayDistribution, Effect, InjectEffect, Scenario, Targets, WorkPattern};
@@ -66,6 +68,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     let mut next_slot: u64 = 0;
     let slot_cap = u64::from(u32::MAX - 1);
     for (ni, n) in scenario.nations.iter().enumerate() {
+        cat.nation_starts.push(next_slot as u32);
         team_ix.insert(n.team.id.clone(), ni as u32);
         let policy = &n.team.assistance_policy;
         cat.nations.push(NationInfo {
@@ -111,6 +114,11 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         }
     }
     cat.n_hosts = next_slot as u32;
+    cat.hot = cat
+        .groups
+        .iter()
+        .map(|g| GroupHot { segment: g.segment, nation: g.nation, sensors: g.sensors, hardening: g.hardening })
+        .collect();
     let group_ix = index_of(cat.groups.iter().map(|g| g.id.as_str()));
     let segment_ix = index_of(cat.segments.iter().map(|s| s.id.as_str()));
 
@@ -317,7 +325,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         perm: (0..n as u32).collect(),
         pos: (0..n as u32).collect(),
         clean: cat.segments.iter().map(|s| s.end - s.start).collect(),
-        undetected: BTreeSet::new(),
+        undetected: SlotSet::new(n),
         group_down: vec![0; cat.groups.len()],
         health_dirty: false,
     };
@@ -391,6 +399,7 @@ mod tests {
         assert_eq!((cat.segments[1].start, cat.segments[1].end), (700, 1000));
         assert_eq!(cat.host_name(700), "GB-0001");
         assert_eq!(cat.host_name(1004), "GC-0005");
+        assert!((0..1005).all(|h| cat.nation_of(h) == 0));
         assert_eq!(w.resource::<Hosts>().clean, vec![700, 300, 5]);
     }
 

@@ -18,7 +18,10 @@
 //!   linked segment is entered with probability `1 − filtering`; then a uniformly random clean host
 //!   of that segment is compromised. Movement never leaves a segment except along a link.
 //! * `lateral.repeat`: the host stays on the stage and keeps attempting it (worm); otherwise it
-//!   advances. A host whose next stage has an `effect` but which is not a target skips that stage.
+//!   advances. A repeating stage logs `stage_completed` once per compromise of the host (its
+//!   first success); later successes show only through the `host_compromised` events they cause
+//!   (cause: the host's latest campaign event), so a worm does not log one event per host per
+//!   tick. A host whose next stage has an `effect` but which is not a target skips that stage.
 //! * Impact when a target host completes an `effect` stage: encrypt → host down; wipe → host down
 //!   and marked wiped (data loss is accounted at restore); exfiltrate → `mb_per_host` MB lost;
 //!   disrupt → the service is forced down for `for`; deface → recorded only.
@@ -31,6 +34,7 @@ use bevy_ecs::prelude::{MessageWriter, Res, ResMut, Resource};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
+use super::agenda::Agenda;
 use super::clock::SimClock;
 use super::events::{EventKind, EventLog, Keys, TriggerSeen};
 use super::rng::CampaignRng;
@@ -48,7 +52,11 @@ pub struct CampaignBook {
     /// Scheduled starts by tick.
     pub scheduled: BTreeMap<u64, Vec<u32>>,
     /// Host attempts due by tick: (host, generation).
-    pub agenda: BTreeMap<u64, Vec<(u32, u32)>>,
+    pub agenda: Agenda<(u32, u32)>,
+    /// Scratch for the attempts due this tick (kept to reuse its allocation).
+    pub due: Vec<(u32, u32)>,
+    /// Scratch for lateral movement's candidate segments.
+    pub candidates: Vec<(u32, f64)>,
     /// (trigger kind, campaign, nation) already reported as a trigger.
     pub firsts: BTreeSet<(u8, u32, u32)>,
 }
@@ -106,7 +114,7 @@ struct Ctx<'a, 'w> {
 
 impl Ctx<'_, '_> {
     fn nation_of(&self, h: u32) -> u32 {
-        self.cat.groups[self.hosts.group[h as usize] as usize].nation
+        self.cat.hot[self.hosts.group[h as usize] as usize].nation
     }
 
     /// Compromises a clean host and puts it on stage 0.
@@ -167,7 +175,7 @@ impl Ctx<'_, '_> {
         let cadence = self.cat.campaigns[c as usize].stages[s].cadence;
         let due = self.clock.tick + draw_ticks(self.rng, cadence, self.clock);
         let generation = self.hosts.generation[h as usize];
-        self.book.agenda.entry(due).or_default().push((h, generation));
+        self.book.agenda.push(self.clock.tick, due, (h, generation));
     }
 
     fn start(&mut self, c: u32, cause: Option<u64>) {
@@ -245,32 +253,43 @@ impl Ctx<'_, '_> {
         let cat = self.cat;
         let def = &cat.campaigns[c as usize];
         let stage = &def.stages[s];
-        let group = &cat.groups[self.hosts.group[i] as usize];
+        let group = &cat.hot[self.hosts.group[i] as usize];
         let p = attempt_probability(stage.probability, group.hardening, def.sophistication);
         if !(p > 0.0 && self.rng.random::<f64>() < p) {
             self.schedule(h, s);
             return;
         }
-        let ev = self.log.emit(
-            cat,
-            self.clock,
-            EventKind::StageCompleted,
-            Keys {
-                host: Some(h),
-                campaign: Some(c),
-                stage: Some(s as u32),
-                cause: Some(self.hosts.last_event[i]),
-                ..Keys::default()
-            },
-        );
-        self.hosts.last_event[i] = ev;
+        let repeat = stage.lateral.is_some_and(|l| l.repeat);
+        let ev = if repeat && self.hosts.flags[i] & flag::REPEATING != 0 {
+            // A repeat of a stage the host already completed: what it does is logged through the
+            // compromises it causes, not as one more `stage_completed` per attempt.
+            self.hosts.last_event[i]
+        } else {
+            if repeat {
+                self.hosts.flags[i] |= flag::REPEATING;
+            }
+            let ev = self.log.emit(
+                cat,
+                self.clock,
+                EventKind::StageCompleted,
+                Keys {
+                    host: Some(h),
+                    campaign: Some(c),
+                    stage: Some(s as u32),
+                    cause: Some(self.hosts.last_event[i]),
+                    ..Keys::default()
+                },
+            );
+            self.hosts.last_event[i] = ev;
+            ev
+        };
         if let Some(lat) = stage.lateral {
             self.spread(h, c, s, lat.reach, lat.fanout, ev);
         }
         if let Some(effect) = &stage.effect {
             self.impact(h, c, s, effect, ev);
         }
-        if stage.lateral.is_some_and(|l| l.repeat) {
+        if repeat {
             self.schedule(h, s);
         } else {
             self.enter_stage(h, s + 1);
@@ -278,16 +297,26 @@ impl Ctx<'_, '_> {
     }
 
     fn spread(&mut self, h: u32, c: u32, s: usize, reach: Reach, fanout: u64, cause: u64) {
-        let seg = self.cat.groups[self.hosts.group[h as usize] as usize].segment;
-        let mut reachable: Vec<(u32, f64)> = vec![(seg, 0.0)];
-        if reach == Reach::Linked {
-            reachable.extend(self.cat.links(seg).filter(|&(t, _)| t != seg));
+        let seg = self.cat.hot[self.hosts.group[h as usize] as usize].segment;
+        // Candidates: the host's own segment, then (linked reach) the linked segments in CSR
+        // order, keeping those with clean hosts. A segment whose last clean host falls is dropped
+        // in place, which keeps exactly the order a fresh filter would give.
+        let mut candidates = std::mem::take(&mut self.book.candidates);
+        candidates.clear();
+        let mut budget = u64::from(self.hosts.clean_in(seg));
+        if budget > 0 {
+            candidates.push((seg, 0.0));
         }
-        let budget: u64 = reachable.iter().map(|&(t, _)| u64::from(self.hosts.clean_in(t))).sum();
-        let mut candidates = Vec::with_capacity(reachable.len());
+        if reach == Reach::Linked {
+            for (t, filtering) in self.cat.links(seg).filter(|&(t, _)| t != seg) {
+                let clean = self.hosts.clean_in(t);
+                budget += u64::from(clean);
+                if clean > 0 {
+                    candidates.push((t, filtering));
+                }
+            }
+        }
         for _ in 0..fanout.min(budget) {
-            candidates.clear();
-            candidates.extend(reachable.iter().copied().filter(|&(t, _)| self.hosts.clean_in(t) > 0));
             if candidates.is_empty() {
                 break;
             }
@@ -298,7 +327,11 @@ impl Ctx<'_, '_> {
             let k = self.rng.random_range(0..self.hosts.clean_in(t));
             let victim = self.hosts.clean_at(self.cat, t, k);
             self.infect(victim, c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
+            if self.hosts.clean_in(t) == 0 {
+                candidates.retain(|&(x, _)| x != t);
+            }
         }
+        self.book.candidates = candidates;
     }
 
     fn impact(&mut self, h: u32, c: u32, s: usize, effect: &EffectDef, cause: u64) {
@@ -359,7 +392,8 @@ pub fn advance_campaigns(
         book.scheduled.remove(&now).unwrap_or_default().into_iter().map(|c| (c, None)).collect();
     starts.extend(book.start_requests.drain(..).map(|(c, e)| (c, Some(e))));
     starts.sort_by_key(|&(c, _)| c);
-    let mut due = book.agenda.remove(&now).unwrap_or_default();
+    let mut due = std::mem::take(&mut book.due);
+    book.agenda.take(now, &mut due);
     due.sort_unstable();
     let mut ctx = Ctx {
         clock: &clock,
@@ -374,9 +408,11 @@ pub fn advance_campaigns(
     for (c, cause) in starts {
         ctx.start(c, cause);
     }
-    for (h, generation) in due {
+    for &(h, generation) in &due {
         ctx.attempt(h, generation);
     }
+    due.clear();
+    book.due = due;
 }
 
 #[cfg(test)]
@@ -464,6 +500,30 @@ mod tests {
         }
         assert_eq!(compromised(&w), vec![0, 1, 2, 3, 4]);
         assert_eq!(w.resource::<Hosts>().clean, vec![0, 5]);
+    }
+
+    #[test]
+    fn a_worm_logs_its_stage_once_per_host_and_each_spread_as_a_compromise() {
+        let mut s = tiny(&[("SEG-A", "GA", 6, 0.0)]);
+        let mut spread = stage("spread", 1.0, MIN);
+        spread.lateral = Some(crate::scenario::model::Lateral { reach: Reach::Segment, fanout: 1, repeat: true });
+        s.campaigns.push(campaign("C", &["GA"], vec![spread]));
+        let mut w = world(&s);
+        for t in 0..12 {
+            at_tick(&mut w, t);
+            w.run_system_once(advance_campaigns).unwrap();
+        }
+        let ev = rendered(&w);
+        let done: Vec<&str> =
+            ev.iter().filter(|e| e.kind == EventKind::StageCompleted).map(|e| e.host.as_deref().unwrap()).collect();
+        let unique: BTreeSet<&str> = done.iter().copied().collect();
+        assert_eq!(done.len(), unique.len(), "one stage_completed per host: {done:?}");
+        assert_eq!(compromised(&w).len(), 6, "the worm still reached every host");
+        assert_eq!(done.len(), 6, "and every host completed the stage once");
+        for e in ev.iter().filter(|e| e.kind == EventKind::HostCompromised && e.stage.is_some()) {
+            let cause = &ev[(e.cause.unwrap() - 1) as usize];
+            assert_eq!(cause.kind, EventKind::StageCompleted, "a spread is caused by its host's stage");
+        }
     }
 
     #[test]

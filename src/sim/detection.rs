@@ -44,12 +44,14 @@ pub fn detect_compromises(
 ) {
     let now = clock.tick;
     let mut found = Vec::new();
-    for &h in &hosts.undetected {
+    // Taken out while the loop reads the other host arrays; nothing is added or removed meanwhile.
+    let mut undetected = std::mem::take(&mut hosts.undetected);
+    for &h in undetected.sorted() {
         let i = h as usize;
         if hosts.compromised_tick[i] >= now {
             continue; // first tried on the tick after the compromise
         }
-        let g = &cat.groups[hosts.group[i] as usize];
+        let g = &cat.hot[hosts.group[i] as usize];
         if g.sensors <= 0.0 {
             continue;
         }
@@ -63,12 +65,13 @@ pub fn detect_compromises(
             found.push(h);
         }
     }
+    hosts.undetected = undetected;
     for h in found {
         let i = h as usize;
-        hosts.undetected.remove(&h);
+        hosts.undetected.remove(h);
         hosts.flags[i] |= flag::DETECTED;
         let c = hosts.campaign[i];
-        let nation = cat.groups[hosts.group[i] as usize].nation;
+        let nation = cat.hot[hosts.group[i] as usize].nation;
         let ev = log.emit(
             &cat,
             &clock,
@@ -84,7 +87,7 @@ pub fn detect_compromises(
             },
         );
         response.open_incident(&cat, &clock, &mut log, h, c, nation, ev);
-        detected_out.write(Detected { host: h, campaign: c, nation, event: ev });
+        detected_out.write(Detected { host: h, group: hosts.group[i], campaign: c, nation, event: ev });
         note_first(&mut campaigns.firsts, &mut triggers, TriggerEvent::FirstDetection, c, nation, now, ev);
     }
 }

@@ -250,7 +250,7 @@ impl EventLog {
         let host = k.host.unwrap_or(NONE);
         let nation = match k.nation {
             Some(n) => n,
-            None if host != NONE => cat.groups[cat.group_of(host) as usize].nation,
+            None if host != NONE => cat.nation_of(host),
             None => NONE,
         };
         let extra = if k.service.is_some()
@@ -460,6 +460,8 @@ pub struct TriggerSeen {
 pub struct Detected {
     /// Host slot.
     pub host: u32,
+    /// The host's group.
+    pub group: u32,
     /// Campaign on the host.
     pub campaign: u32,
     /// Nation of the host.

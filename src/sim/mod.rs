@@ -47,6 +47,7 @@
 //! from per-purpose `ChaCha8Rng` streams (`rng.rs`); iteration is always over sorted ids or
 //! `BTreeMap`/`BTreeSet`s; there is no hash map and no wall clock.
 
+pub mod agenda;
 pub mod assistance;
 pub mod build;
 pub mod campaigns;
@@ -58,6 +59,7 @@ pub mod response;
 pub mod rng;
 pub mod services;
 pub mod sharing;
+pub mod slotset;
 pub mod state;
 pub mod summary;
 #[cfg(test)]

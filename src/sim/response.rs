@@ -19,11 +19,12 @@
 //!   MB, where backups happen at multiples of `backup_interval` from STARTEX (no interval → all
 //!   data since STARTEX). Every transition is an event whose `cause` is the previous one.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use bevy_ecs::prelude::{Res, ResMut, Resource};
 use rand_chacha::ChaCha8Rng;
 
+use super::agenda::Agenda;
 use super::campaigns::exp_secs;
 use super::clock::{SimClock, in_office_hours};
 use super::events::{EventKind, EventLog, Keys};
@@ -88,7 +89,9 @@ pub struct ResponseBook {
     /// Best on-task assistance skills per nation.
     pub assist_skills: Vec<Option<Skills>>,
     /// Phase ends by tick (incident ids).
-    pub agenda: BTreeMap<u64, Vec<u64>>,
+    pub agenda: Agenda<u64>,
+    /// Scratch for the phase ends due this tick (kept to reuse its allocation).
+    due: Vec<u64>,
 }
 
 /// Mean phase duration in seconds for a skill (see module docs).
@@ -186,7 +189,7 @@ impl ResponseBook {
         };
         let due = clock.tick + clock.ticks_min1(exp_secs(rng, mean));
         self.incidents[(id - 1) as usize].phase = phase;
-        self.agenda.entry(due).or_default().push(id);
+        self.agenda.push(clock.tick, due, id);
     }
 }
 
@@ -209,9 +212,10 @@ pub fn respond_to_incidents(
     mut log: ResMut<EventLog>,
 ) {
     let rng = &mut rng.0;
-    let mut due = book.agenda.remove(&clock.tick).unwrap_or_default();
+    let mut due = std::mem::take(&mut book.due);
+    book.agenda.take(clock.tick, &mut due);
     due.sort_unstable();
-    for id in due {
+    for &id in &due {
         let inc = book.incidents[(id - 1) as usize].clone();
         let keys = Keys {
             host: Some(inc.host),
@@ -256,6 +260,8 @@ pub fn respond_to_incidents(
             book.start_phase(&cat, &clock, rng, id, next);
         }
     }
+    due.clear();
+    book.due = due;
     for n in 0..cat.nations.len() as u32 {
         let cap = book.capacity(&cat, &clock, n);
         while book.busy[n as usize] < cap {

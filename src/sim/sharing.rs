@@ -154,7 +154,7 @@ mod tests {
             tlp_ceiling: Tlp::Amber,
         });
         let mut w = world(&s);
-        w.resource_mut::<Messages<Detected>>().write(Detected { host: 0, campaign: 0, nation: 0, event: 0 });
+        w.resource_mut::<Messages<Detected>>().write(Detected { host: 0, group: 0, campaign: 0, nation: 0, event: 0 });
         w.run_system_once(share_indicators).unwrap();
         assert_eq!(kinds(&w), vec![EventKind::IndicatorsShared]);
         assert_eq!(rendered(&w)[0].detail.as_deref(), Some("B"), "the agreement");

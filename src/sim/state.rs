@@ -8,10 +8,9 @@
 //! an in-place partition of its slots ("clean pool": first `clean[seg]` entries of `perm` are
 //! uncompromised) so lateral movement picks a uniformly random clean host in O(1).
 
-use std::collections::BTreeSet;
-
 use bevy_ecs::prelude::{Component, Resource};
 
+use super::slotset::SlotSet;
 use crate::scenario::model::{Criticality, HostRole, Reach, SegmentKind, Skills, Tlp};
 
 /// Absent index.
@@ -31,6 +30,8 @@ pub mod flag {
     pub const WIPED: u8 = 16;
     /// Finished the kill chain.
     pub const DONE: u8 = 32;
+    /// Completed its current (repeating) stage at least once since the compromise.
+    pub const REPEATING: u8 = 64;
 }
 
 /// A nation and its team.
@@ -100,6 +101,20 @@ pub struct GroupInfo {
     pub count: u32,
     /// Services running on the group.
     pub services: Vec<u32>,
+}
+
+/// The fields of a host group that the per-tick phases read for every active host, packed apart
+/// from [`GroupInfo`] so a visit touches one small record (24 bytes) instead of a 120-byte one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GroupHot {
+    /// Segment index.
+    pub segment: u32,
+    /// Nation index.
+    pub nation: u32,
+    /// Sensor coverage.
+    pub sensors: f64,
+    /// Hardening.
+    pub hardening: f64,
 }
 
 /// A compiled impact effect.
@@ -209,6 +224,8 @@ pub struct Catalog {
     pub segments: Vec<SegmentInfo>,
     /// Host groups in slot order.
     pub groups: Vec<GroupInfo>,
+    /// The hot fields of each group (same index).
+    pub hot: Vec<GroupHot>,
     /// CSR offsets into `link_to` per segment (len = segments + 1).
     pub link_offsets: Vec<u32>,
     /// Linked segment per CSR entry.
@@ -227,6 +244,9 @@ pub struct Catalog {
     pub agreements: Vec<String>,
     /// Total host slots.
     pub n_hosts: u32,
+    /// First slot of each nation: nations own contiguous slot ranges, so a slot's nation is a
+    /// binary search over a handful of entries (the event log resolves it per event).
+    pub nation_starts: Vec<u32>,
 }
 
 impl Catalog {
@@ -234,6 +254,11 @@ impl Catalog {
     pub fn group_of(&self, h: u32) -> u32 {
         let i = self.groups.partition_point(|g| g.start <= h);
         i.saturating_sub(1) as u32
+    }
+
+    /// Nation index of a slot.
+    pub fn nation_of(&self, h: u32) -> u32 {
+        self.nation_starts.partition_point(|&s| s <= h).saturating_sub(1) as u32
     }
 
     /// Readable host name: `{group}-{n:04}`, 1-based within the group.
@@ -283,7 +308,7 @@ pub struct Hosts {
     /// Clean hosts per segment.
     pub clean: Vec<u32>,
     /// Compromised, undetected, uncontained hosts: the only hosts Detection visits.
-    pub undetected: BTreeSet<u32>,
+    pub undetected: SlotSet,
     /// Down hosts per group (services read this).
     pub group_down: Vec<u32>,
     /// Some host changed up/down since Services last looked.
@@ -314,7 +339,7 @@ impl Hosts {
     }
 
     fn pool_remove(&mut self, cat: &Catalog, h: u32) {
-        let seg = cat.groups[self.group[h as usize] as usize].segment;
+        let seg = cat.hot[self.group[h as usize] as usize].segment;
         let start = cat.segments[seg as usize].start;
         let last = start + self.clean[seg as usize] - 1;
         self.pool_swap(self.pos[h as usize], last);
@@ -322,7 +347,7 @@ impl Hosts {
     }
 
     fn pool_add(&mut self, cat: &Catalog, h: u32) {
-        let seg = cat.groups[self.group[h as usize] as usize].segment;
+        let seg = cat.hot[self.group[h as usize] as usize].segment;
         let first_dirty = cat.segments[seg as usize].start + self.clean[seg as usize];
         self.pool_swap(self.pos[h as usize], first_dirty);
         self.clean[seg as usize] += 1;
@@ -365,7 +390,7 @@ impl Hosts {
         let i = h as usize;
         self.flags[i] |= flag::CONTAINED;
         self.generation[i] = self.generation[i].wrapping_add(1);
-        self.undetected.remove(&h);
+        self.undetected.remove(h);
     }
 
     /// Restores a host: up, clean, back in the clean pool.
@@ -379,7 +404,7 @@ impl Hosts {
         self.campaign[i] = NONE;
         self.stage[i] = 0;
         self.generation[i] = self.generation[i].wrapping_add(1);
-        self.undetected.remove(&h);
+        self.undetected.remove(h);
     }
 }
 

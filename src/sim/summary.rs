@@ -167,6 +167,7 @@ fn first(slot: &mut Option<u64>, t: u64) {
 /// Log phase: fold the events emitted since the last fold.
 pub fn fold_events(
     clock: Res<SimClock>,
+    cat: Res<Catalog>,
     log: Res<EventLog>,
     mut cursor: Local<usize>,
     mut records: ResMut<HostRecords>,
@@ -179,15 +180,16 @@ pub fn fold_events(
     }
     *cursor = log.len();
     let tick_secs = clock.tick_secs;
-    let mut per_nation: BTreeMap<u32, NationTally> = BTreeMap::new();
-    let mut per_campaign: BTreeMap<u32, CampaignTally> = BTreeMap::new();
+    // Dense per-index deltas of this tick, merged into the components below.
+    let mut per_nation: Vec<Option<NationTally>> = vec![None; cat.nations.len()];
+    let mut per_campaign: Vec<Option<CampaignTally>> = vec![None; cat.campaigns.len()];
     for r in &log.records()[start..] {
         let t = r.tick * tick_secs;
         let kind = &r.kind;
         let some = |v: u32| (v != NONE).then_some(v);
         let (nation, campaign, host, stage) = (some(r.nation), some(r.campaign), some(r.host), some(r.stage));
-        let mut nt = nation.map(|n| per_nation.entry(n).or_default());
-        let mut ct = campaign.map(|c| per_campaign.entry(c).or_default());
+        let mut nt = nation.and_then(|n| per_nation.get_mut(n as usize)).map(|t| t.get_or_insert_default());
+        let mut ct = campaign.and_then(|c| per_campaign.get_mut(c as usize)).map(|t| t.get_or_insert_default());
         let mut hr = host.map(|h| records.entry(h));
         match kind {
             EventKind::CampaignStarted => {
@@ -281,7 +283,7 @@ pub fn fold_events(
         }
     }
     for (idx, mut tally) in &mut nations {
-        if let Some(d) = per_nation.get(&idx.0) {
+        if let Some(Some(d)) = per_nation.get(idx.0 as usize) {
             tally.compromised += d.compromised;
             tally.detected += d.detected;
             tally.contained += d.contained;
@@ -294,7 +296,7 @@ pub fn fold_events(
         }
     }
     for (idx, mut tally) in &mut campaigns {
-        if let Some(d) = per_campaign.get(&idx.0) {
+        if let Some(Some(d)) = per_campaign.get(idx.0 as usize) {
             tally.started_s = tally.started_s.or(d.started_s);
             tally.compromised += d.compromised;
             tally.detected += d.detected;
