@@ -399,6 +399,13 @@ mod tests {
         assert_eq!((cat.segments[1].start, cat.segments[1].end), (700, 1000));
         assert_eq!(cat.host_name(700), "GB-0001");
         assert_eq!(cat.host_name(1004), "GC-0005");
+        assert_eq!(cat.host_name(699), "GA-0700");
+        let mut big = tiny(&[("SEG-A", "GA", 123_456, 0.0)]);
+        big.nations[0].segments[0].host_groups[0].id = "X".into();
+        let big = world(&big);
+        let names: Vec<String> =
+            [0, 9, 9_999, 123_455].iter().map(|&h| big.resource::<Catalog>().host_name(h)).collect();
+        assert_eq!(names, ["X-0001", "X-0010", "X-10000", "X-123456"]);
         assert!((0..1005).all(|h| cat.nation_of(h) == 0));
         assert_eq!(w.resource::<Hosts>().clean, vec![700, 300, 5]);
     }

@@ -264,7 +264,26 @@ impl Catalog {
     /// Readable host name: `{group}-{n:04}`, 1-based within the group.
     pub fn host_name(&self, h: u32) -> String {
         let g = &self.groups[self.group_of(h) as usize];
-        format!("{}-{:04}", g.id, h - g.start + 1)
+        // By hand rather than `format!`: every event and host record of a run is named this way.
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        let mut n = h - g.start + 1;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let mut name = String::with_capacity(g.id.len() + 1 + (digits.len() - i).max(4));
+        name.push_str(&g.id);
+        name.push('-');
+        for _ in (digits.len() - i)..4 {
+            name.push('0');
+        }
+        name.extend(digits[i..].iter().map(|&d| char::from(d)));
+        name
     }
 
     /// Segments linked to `seg` with their filtering.

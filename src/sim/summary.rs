@@ -7,8 +7,6 @@
 //! recovered, lost, and which services went down for how long; every assistance request with
 //! its timestamps; and a host table (only hosts that took part in the run, by readable name).
 
-use std::collections::BTreeMap;
-
 use bevy_ecs::prelude::{Component, Local, Query, Res, ResMut, Resource};
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
@@ -526,16 +524,20 @@ impl Times {
 /// Response times per nation and per campaign index, from the event log: detect is measured from
 /// the compromise (the detection's cause); acknowledge, contain and recover from the detection
 /// (the incident's opening).
-fn response_times(log: &EventLog, tick_secs: u64) -> (BTreeMap<u32, Times>, BTreeMap<u32, Times>) {
-    let mut opened: BTreeMap<u64, u64> = BTreeMap::new();
-    let mut per_nation: BTreeMap<u32, Times> = BTreeMap::new();
-    let mut per_campaign: BTreeMap<u32, Times> = BTreeMap::new();
+fn response_times(log: &EventLog, cat: &Catalog, tick_secs: u64) -> (Vec<Times>, Vec<Times>) {
+    // Tick each incident was opened, by id − 1 (ids are dense from 1).
+    let mut opened: Vec<Option<u64>> = Vec::new();
+    let mut per_nation = vec![Times::default(); cat.nations.len()];
+    let mut per_campaign = vec![Times::default(); cat.campaigns.len()];
     for r in log.records() {
         let measured = match r.kind {
             EventKind::HostDetected => log.get(r.cause).map(|c| (0, r.tick - c.tick)),
             EventKind::IncidentOpened => {
-                if r.incident != 0 {
-                    opened.insert(r.incident, r.tick);
+                if let Some(i) = (r.incident as usize).checked_sub(1) {
+                    if opened.len() <= i {
+                        opened.resize(i + 1, None);
+                    }
+                    opened[i] = Some(r.tick);
                 }
                 None
             }
@@ -545,17 +547,20 @@ fn response_times(log: &EventLog, tick_secs: u64) -> (BTreeMap<u32, Times>, BTre
                     EventKind::HostContained => 2,
                     _ => 3,
                 };
-                opened.get(&r.incident).map(|&t| (which, r.tick - t))
+                (r.incident as usize)
+                    .checked_sub(1)
+                    .and_then(|i| opened.get(i).copied().flatten())
+                    .map(|t| (which, r.tick - t))
             }
             _ => None,
         };
         if let Some((which, ticks)) = measured {
             let secs = ticks * tick_secs;
-            if r.nation != NONE {
-                per_nation.entry(r.nation).or_default().add(which, secs);
+            if let Some(t) = per_nation.get_mut(r.nation as usize) {
+                t.add(which, secs);
             }
-            if r.campaign != NONE {
-                per_campaign.entry(r.campaign).or_default().add(which, secs);
+            if let Some(t) = per_campaign.get_mut(r.campaign as usize) {
+                t.add(which, secs);
             }
         }
     }
@@ -579,7 +584,7 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
     let log = world.resource::<EventLog>();
     let end = clock.n_ticks;
     let secs = |t: u64| t * clock.tick_secs;
-    let (nation_times, campaign_times) = response_times(log, clock.tick_secs);
+    let (nation_times, campaign_times) = response_times(log, cat, clock.tick_secs);
 
     let service_summaries: Vec<ServiceSummary> = (0..services.defs.len())
         .map(|i| {
@@ -628,10 +633,10 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
                 first_compromise_s: t.first_compromise_s,
                 first_detection_s: t.first_detection_s,
                 first_impact_s: t.first_impact_s,
-                mean_time_to_detect_s: campaign_times.get(i).and_then(|x| x.mean(0)),
-                mean_time_to_acknowledge_s: campaign_times.get(i).and_then(|x| x.mean(1)),
-                mean_time_to_contain_s: campaign_times.get(i).and_then(|x| x.mean(2)),
-                mean_time_to_recover_s: campaign_times.get(i).and_then(|x| x.mean(3)),
+                mean_time_to_detect_s: campaign_times.get(*i as usize).and_then(|x| x.mean(0)),
+                mean_time_to_acknowledge_s: campaign_times.get(*i as usize).and_then(|x| x.mean(1)),
+                mean_time_to_contain_s: campaign_times.get(*i as usize).and_then(|x| x.mean(2)),
+                mean_time_to_recover_s: campaign_times.get(*i as usize).and_then(|x| x.mean(3)),
             }
         })
         .collect();
@@ -656,10 +661,10 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
                 service_down_s: mine.iter().map(|s| s.down_s).sum(),
                 first_compromise_s: t.first_compromise_s,
                 first_detection_s: t.first_detection_s,
-                mean_time_to_detect_s: nation_times.get(i).and_then(|x| x.mean(0)),
-                mean_time_to_acknowledge_s: nation_times.get(i).and_then(|x| x.mean(1)),
-                mean_time_to_contain_s: nation_times.get(i).and_then(|x| x.mean(2)),
-                mean_time_to_recover_s: nation_times.get(i).and_then(|x| x.mean(3)),
+                mean_time_to_detect_s: nation_times.get(*i as usize).and_then(|x| x.mean(0)),
+                mean_time_to_acknowledge_s: nation_times.get(*i as usize).and_then(|x| x.mean(1)),
+                mean_time_to_contain_s: nation_times.get(*i as usize).and_then(|x| x.mean(2)),
+                mean_time_to_recover_s: nation_times.get(*i as usize).and_then(|x| x.mean(3)),
             }
         })
         .collect();
