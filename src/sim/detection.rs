@@ -49,7 +49,7 @@ pub fn detect_compromises(
         if hosts.compromised_tick[i] >= now {
             continue; // first tried on the tick after the compromise
         }
-        let g = &cat.groups[hosts.group[i] as usize];
+        let g = &cat.groups[hosts.group_of(&cat, h) as usize];
         if g.sensors <= 0.0 {
             continue;
         }
@@ -68,7 +68,7 @@ pub fn detect_compromises(
         hosts.undetected.remove(&h);
         hosts.flags[i] |= flag::DETECTED;
         let c = hosts.campaign[i];
-        let nation = cat.groups[hosts.group[i] as usize].nation;
+        let nation = cat.groups[hosts.group_of(&cat, h) as usize].nation;
         let ev = log.emit(
             &cat,
             &clock,
