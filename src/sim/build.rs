@@ -11,11 +11,14 @@
 //! Cost: linear in ids and host groups; per host only the `spawn_batch` of the host entities
 //! (bevy's entity, archetype and table rows). The per-host arrays ([`Hosts`], [`HostRecords`])
 //! are allocated zeroed, zero meaning "as built", so no pass writes them and their pages stay
-//! untouched until a host takes part.
+//! untouched until a host takes part. The host entities are spawned last, after every resource:
+//! bevy keeps each resource in a sparse set indexed by entity index, so a resource inserted after
+//! a million host entities would allocate and zero a million-entry array.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::message::Messages;
+use bevy_ecs::schedule::Schedules;
 use bevy_ecs::world::World;
 
 use super::RunConfig;
@@ -317,7 +320,6 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     for i in 0..cat.segments.len() as u32 {
         world.spawn(SegmentIndex(i));
     }
-    world.spawn_batch((0..cat.n_hosts).map(HostSlot));
     for i in 0..cat.services.len() as u32 {
         world.spawn(ServiceIndex(i));
     }
@@ -349,8 +351,13 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     world.insert_resource(Messages::<TriggerSeen>::default());
     world.insert_resource(Messages::<Detected>::default());
     world.insert_resource(hosts);
+    let n_hosts = cat.n_hosts;
     world.insert_resource(cat);
     world.insert_resource(clock);
+    // `Schedule::initialize` inserts `Schedules` if absent: insert it now, below the hosts too.
+    world.init_resource::<Schedules>();
+    // Last: see the module doc (resources are sparse sets over entity indices).
+    world.spawn_batch((0..n_hosts).map(HostSlot));
     world
 }
 
