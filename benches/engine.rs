@@ -5,7 +5,7 @@
 //!
 //! * `idle_*`: cost must follow activity, not network size: the same campaign in the same
 //!   1 000-host active segment, padded with 10 000 or 100 000 idle hosts (10× more).
-//!   `ticks_only` excludes world building (which is linear in hosts by design); `full_run`
+//!   `ticks_only` excludes world building (its per-host part: bevy's host-entity spawn); `full_run`
 //!   includes it.
 //! * `alliance_idle`: `scenarios/alliance-exercise.yaml` as shipped (1) and with idle hosts added
 //!   as unlinked segments (10): 10× its host count, since no host is unreachable as shipped.

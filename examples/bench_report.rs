@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo run --release --example bench_report              # everything (several minutes)
-//! cargo run --release --example bench_report -- worst     # one section: worst | idle | batch | build
+//! cargo run --release --example bench_report -- worst     # one section: worst | idle | batch | build | spawn
 //! REPS=7 BATCH_RUNS=1000 cargo run --release --example bench_report -- batch
 //! ```
 //!
@@ -12,16 +12,21 @@
 //!   the engine (`sim::run`, build excluded) against the hand-written dense loop of
 //!   `synthetic::raw_virus` on the same graph with the same rules. Target: engine ≤ 5× the loop.
 //! * `idle`: `scenarios/alliance-exercise.yaml` against the same scenario with 10× its idle hosts
-//!   added as unlinked segments. Target: ≤ 1.3×.
+//!   added as unlinked segments (the in-process half; the file `scenarios/bench/alliance-idle-x10.yaml`
+//!   is the same scenario for whole-process timing). Target: ≤ 1.3×.
 //! * `batch`: `BATCH_RUNS` (default 1000) runs of `scenarios/supply-chain.yaml` through
 //!   `cydex::pipeline::run`, run indices 0.., on a 1-thread and a 2-thread rayon pool (stand-in
 //!   for `cydex batch --jobs 1|2`). Target: speed-up ≥ 1.8×.
 //! * `build`: world build time of `scenarios/bench/million-hosts.yaml`. Target: ≤ 0.5 s.
+//! * `spawn`: what bevy charges per host entity: `spawn_batch` of `SPAWN_N` (default 1 143 100,
+//!   the idle padding) `HostSlot` entities into an empty `World`, and dropping that world. The
+//!   first rep pays the page faults of fresh memory, as a fresh `cydex` process does.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cydex::scenario::load_file;
+use cydex::sim::state::HostSlot;
 use cydex::sim::{EventKind, RunConfig, Simulation};
 use rayon::prelude::*;
 
@@ -157,8 +162,13 @@ fn idle() {
         "idle: alliance {hosts} hosts, {idle} unreachable by any campaign; padded: +{extra} idle hosts in unlinked segments -> {} hosts",
         synthetic::host_count(&padded),
     );
+    if let Ok(file) = load_file(Path::new("scenarios/bench/alliance-idle-x10.yaml")) {
+        assert!(file.scenario == padded, "scenarios/bench/alliance-idle-x10.yaml is the padded scenario");
+        println!("  (scenarios/bench/alliance-idle-x10.yaml is this padded scenario)");
+    }
     let cfg = RunConfig::default();
-    let mut t: [[Vec<Duration>; 2]; 4] = Default::default(); // full, build, ticks, summary × (1x, padded)
+    // full, build, ticks, summary + teardown, teardown alone × (1x, padded)
+    let mut t: [[Vec<Duration>; 2]; 5] = Default::default();
     for _ in 0..reps() {
         for (k, sc) in [&base, &padded].into_iter().enumerate() {
             let t0 = Instant::now();
@@ -173,12 +183,19 @@ fn idle() {
             t[1][k].push(t1 - t0);
             t[2][k].push(t2 - t1);
             t[3][k].push(t3 - t2);
+            let sim = Simulation::new(sc, &cfg);
+            t[4][k].push(time(|| drop(sim)).0);
         }
     }
-    for (i, label) in
-        ["full run (build+ticks+summary)", "world build", "ticks (Simulation::step)", "end-of-run summary"]
-            .iter()
-            .enumerate()
+    for (i, label) in [
+        "full run (build+ticks+summary)",
+        "world build",
+        "ticks (Simulation::step)",
+        "end-of-run summary + teardown",
+        "teardown (drop a built sim)",
+    ]
+    .iter()
+    .enumerate()
     {
         let (ab, am) = stats(t[i][0].clone());
         let (bb, bm) = stats(t[i][1].clone());
@@ -251,6 +268,31 @@ fn build() {
     );
 }
 
+fn spawn() {
+    let n: u32 = std::env::var("SPAWN_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_143_100);
+    let (mut s, mut d) = (Vec::new(), Vec::new());
+    for _ in 0..reps() {
+        let mut world = bevy_ecs::world::World::new();
+        let (ts, ()) = time(|| {
+            world.spawn_batch((0..n).map(HostSlot));
+        });
+        let (td, ()) = time(|| drop(world));
+        s.push(ts);
+        d.push(td);
+    }
+    let ns = |x: Duration| x.as_secs_f64() * 1e9 / f64::from(n);
+    let (first_s, first_d) = (ns(s[0]), ns(d[0]));
+    let ((sb, sm), (db, dm)) = (stats(s), stats(d));
+    let per = |x: f64| x * 1e9 / f64::from(n);
+    println!(
+        "spawn: {n} HostSlot entities via World::spawn_batch into an empty world | spawn: first {first_s:.1} ns/entity, best {:.1}, median {:.1} | drop: first {first_d:.1} ns/entity, best {:.1}, median {:.1}",
+        per(sb),
+        per(sm),
+        per(db),
+        per(dm)
+    );
+}
+
 fn main() {
     let which: Vec<String> = std::env::args().skip(1).collect();
     let want = |s: &str| which.is_empty() || which.iter().any(|w| w == s);
@@ -270,5 +312,8 @@ fn main() {
     }
     if want("batch") {
         batch();
+    }
+    if want("spawn") {
+        spawn();
     }
 }

@@ -68,6 +68,19 @@ print(f"  {s['hosts_total']} hosts x {s['ticks_run']} ticks = {ht:.3g} host-tick
 PY
 done
 
+echo "== activity-proportional: the alliance as shipped vs with 10x idle hosts (target <= 1.3x)"
+hyperfine -N --warmup 3 --runs $((RUNS * 2)) --export-json "$OUT/idle.json" \
+  "$BIN run scenarios/alliance-exercise.yaml -q" "$BIN run scenarios/bench/alliance-idle-x10.yaml -q"
+python3 - "$OUT/idle.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+print(f"  ratio: best {r[1]['min']/r[0]['min']:.2f}x, median {r[1]['median']/r[0]['median']:.2f}x")
+PY
+for f in scenarios/alliance-exercise.yaml scenarios/bench/alliance-idle-x10.yaml; do
+  echo "+ /usr/bin/time -f '%e s elapsed, %M KiB peak RSS' $BIN run $f -q"
+  /usr/bin/time -f '%e s elapsed, %M KiB peak RSS' "$BIN" run "$f" -q
+done
+
 echo "== 1M hosts: peak RSS of the whole run (target <= 512 MiB)"
 for i in 1 2 3; do
   echo "+ /usr/bin/time -f '%e s elapsed, %M KiB peak RSS' $BIN run scenarios/bench/million-hosts.yaml -q"

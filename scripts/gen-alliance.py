@@ -11,6 +11,13 @@ Usage (from the repository root; standard library only, Python 3.9+):
     python3 scripts/gen-alliance.py              # rewrites scenarios/alliance-exercise.yaml
     python3 scripts/gen-alliance.py --stdout     # prints the YAML instead
     cydex validate scenarios/alliance-exercise.yaml
+    python3 scripts/gen-alliance.py --idle-x10   # rewrites scenarios/bench/alliance-idle-x10.yaml
+
+`--idle-x10` writes the benchmark variant of BENCHMARKS.md §2 instead: the same exercise plus
+10x its host count of idle workstations, in new unlinked `enterprise` segments of at most 10,000
+hosts dealt round-robin over the 32 nations (the layout of `synthetic::add_idle_hosts` in
+benches/support/synthetic.rs, so the in-process and whole-process figures measure one scenario).
+No campaign enters these segments and no link reaches them.
 
 The output is deterministic: the same script always writes the same bytes, with no randomness
 and no timestamps. Commit the regenerated YAML together with any change to this script. Do
@@ -35,6 +42,11 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "scenarios" / "alliance-exercise.yaml"
+OUT_IDLE = Path(__file__).resolve().parent.parent / "scenarios" / "bench" / "alliance-idle-x10.yaml"
+
+# `--idle-x10`: idle hosts added = IDLE_FACTOR x the exercise's hosts, at most IDLE_CHUNK a segment.
+IDLE_FACTOR = 10
+IDLE_CHUNK = 10_000
 
 # ───────────────────────────── nations ─────────────────────────────
 # (iso3, name, utc_offset at STARTEX, tier, multiplier)
@@ -121,7 +133,21 @@ def count(base: int, mult: float) -> int:
     return max(1, round(base * mult))
 
 
-def nation_block(i: int, iso: str, name: str, off: str, tier: str, mult: float) -> tuple[str, int]:
+def idle_segments(iso: str, chunks: list[tuple[int, int]]) -> list[str]:
+    """YAML lines of `--idle-x10` segments: (global chunk index, host count) per segment."""
+    L = []
+    for k, cnt in chunks:
+        sid = f"{iso}-BENCH-IDLE{k}"
+        L.append(f"      - id: {sid}")
+        L.append("        kind: enterprise")
+        L.append("        host_groups:")
+        L.append(f"          - {{ id: {sid}-WS, count: {cnt}, role: workstation, os: windows, criticality: medium, "
+                 "sensors: 0.3, hardening: 0.3, backup_interval: 1d, restore_time: 4h, data_mb_per_hour: 10 }")
+    return L
+
+
+def nation_block(i: int, iso: str, name: str, off: str, tier: str, mult: float,
+                 idle: list[tuple[int, int]] = ()) -> tuple[str, int]:
     t = TIERS[tier]
     # A small, deterministic per-nation variation so the 32 nations are not clones.
     jitter = ((i * 7) % 5 - 2) * 0.02
@@ -192,6 +218,7 @@ def nation_block(i: int, iso: str, name: str, off: str, tier: str, mult: float) 
     a("        host_groups:")
     a(hg("OT-HMI", c["ot_hmi"], "ics", "windows", "critical", 0.5, 0.6, ", restore_time: 12h"))
     a(hg("OT-PLC", c["ot_plc"], "ics", "embedded", "critical", 0.3, 0.5, ", restore_time: 1d"))
+    L.extend(idle_segments(iso, list(idle)))
     a("    services:")
     a(f"      - {{ id: {iso}-AD, name: \"Government directory\", runs_on: [{iso}-GOV-DC], quorum: 0.5, weight: 2 }}")
     a(f"      - {{ id: {iso}-MAIL, name: \"Government mail\", runs_on: [{iso}-GOV-MAIL], depends_on: [{iso}-AD] }}")
@@ -881,6 +908,23 @@ msel:
     expected_action: "Submit final SITREPs to EXCON."
 """
 
+IDLE_BANNER = """\
+# ══════════════════════════════════════════════════════════════════════════════
+#  BENCHMARK VARIANT: the alliance exercise with {factor}x its hosts added as idle hosts
+# ══════════════════════════════════════════════════════════════════════════════
+#
+# GENERATED FILE: do not edit by hand. Regenerate with
+#     python3 scripts/gen-alliance.py --idle-x10
+# This is scenarios/alliance-exercise.yaml (below, unchanged) plus {idle:,} idle workstations
+# ({factor} x {total:,}) in {segments} new `enterprise` segments <N>-BENCH-IDLE<k> of at most
+# {chunk:,} hosts, segment k in nation k mod 32, the layout of `synthetic::add_idle_hosts`. No
+# link reaches them and no campaign enters them, so they stay idle for the whole run. It is the
+# whole-process half of BENCHMARKS.md §2 (activity-proportional cost):
+#     hyperfine -N 'cydex run scenarios/alliance-exercise.yaml -q' \\
+#                  'cydex run scenarios/bench/alliance-idle-x10.yaml -q'
+#
+"""
+
 SCORING = """
 # ──────────────────────────────────────────────────────────────────────────────
 #  SCORING: cooperative mode, so no league table
@@ -895,15 +939,28 @@ scoring:
 """
 
 
-def build() -> str:
+def idle_chunks(total: int) -> list[list[tuple[int, int]]]:
+    """Per nation, the `--idle-x10` segments (global index, count): IDLE_FACTOR x `total` hosts
+    in segments of at most IDLE_CHUNK, segment k going to nation k mod 32."""
+    per_nation: list[list[tuple[int, int]]] = [[] for _ in NATIONS]
+    left, k = IDLE_FACTOR * total, 0
+    while left > 0:
+        cnt = min(left, IDLE_CHUNK)
+        per_nation[k % len(NATIONS)].append((k, cnt))
+        left -= cnt
+        k += 1
+    return per_nation
+
+
+def build(idle: bool = False) -> str:
     isos = [row[0] for row in NATIONS]
     all_list = ", ".join(isos)
     eu_list = ", ".join(i for i in isos if i in EU_MEMBERS)
-    blocks, total = [], 0
-    for i, row in enumerate(NATIONS):
-        text, hosts = nation_block(i, *row)
-        blocks.append(text)
-        total += hosts
+    total = sum(nation_block(i, *row)[1] for i, row in enumerate(NATIONS))
+    chunks = idle_chunks(total) if idle else [[] for _ in NATIONS]
+    blocks = [nation_block(i, *row, idle=chunks[i])[0] for i, row in enumerate(NATIONS)]
+    n_idle = sum(len(c) for c in chunks)
+    idle_hosts = sum(cnt for c in chunks for _, cnt in c)
     nations = (
         "\n# ──────────────────────────────────────────────────────────────────────────────\n"
         "#  NATIONS: 32 Allies, generated from the NATIONS and TIERS tables\n"
@@ -953,20 +1010,26 @@ def build() -> str:
     assistance = ASSISTANCE.replace("{eu_crrt}", ", ".join(EU_CRRT_MEMBERS))
     msel = MSEL.replace("{all}", all_list)
     header = HEADER.format(
-        nations=len(NATIONS), segments=6 * len(NATIONS), groups=13 * len(NATIONS), hosts=total,
+        nations=len(NATIONS), segments=6 * len(NATIONS) + n_idle, groups=13 * len(NATIONS) + n_idle,
+        hosts=total + idle_hosts,
         services=7 * len(NATIONS), links=n_links, campaigns=CAMPAIGNS.count("\n  - id: CAMP-"),
         injects=msel.count("\n  - id: MSEL-"), objectives=OBJECTIVES.count("\n  - id: OBJ-"),
     )
+    if idle:
+        header = IDLE_BANNER.format(idle=idle_hosts, factor=IDLE_FACTOR, total=total, segments=n_idle,
+                                    chunk=IDLE_CHUNK) + header
     return header + OBJECTIVES + nations + links + assistance + sharing + CAMPAIGNS + msel + SCORING
 
 
 def main() -> None:
-    text = build()
+    idle = "--idle-x10" in sys.argv[1:]
+    text = build(idle)
+    out = OUT_IDLE if idle else OUT
     if "--stdout" in sys.argv[1:]:
         sys.stdout.write(text)
     else:
-        OUT.write_text(text, encoding="utf-8")
-        print(f"wrote {OUT}", file=sys.stderr)
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,19 @@
 //! hot state lives in the dense [`Hosts`] arrays, indexed by slot; adjacency is a CSR array over
 //! segments and group membership is a slot range. Every reference in the scenario (ids) is
 //! resolved here, once, to a dense `u32` index; unknown ids (which validation rejects) are dropped
-//! or compile to "never matches" rather than panicking. Building is linear in hosts + ids: one
-//! pass to allocate slots, `vec!` fills for the arrays, one `spawn_batch`.
+//! or compile to "never matches" rather than panicking.
+//!
+//! Cost: linear in ids and host groups; per host only the `spawn_batch` of the host entities
+//! (bevy's entity, archetype and table rows). The per-host arrays ([`Hosts`], [`HostRecords`])
+//! are allocated zeroed, zero meaning "as built", so no pass writes them and their pages stay
+//! untouched until a host takes part. The host entities are spawned last, after every resource:
+//! bevy keeps each resource in a sparse set indexed by entity index, so a resource inserted after
+//! a million host entities would allocate and zero a million-entry array.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::message::Messages;
+use bevy_ecs::schedule::Schedules;
 use bevy_ecs::world::World;
 
 use super::RunConfig;
@@ -24,7 +31,6 @@ use super::response::ResponseBook;
 use super::rng::{CampaignRng, DetectionRng, Purpose, ResponseRng, stream};
 use super::services::{ServiceBook, ServiceDef};
 use super::sharing::{AgreementDef, Intel};
-use super::slotset::SlotSet;
 use super::state::{
     CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupHot, GroupInfo, HostSlot, Hosts, InjectIndex,
     LateralDef, NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef,
@@ -306,29 +312,9 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         .collect();
     cat.injects = scenario.msel.iter().map(|i| i.id.clone()).collect();
 
-    // Dense host arrays.
+    // Dense host arrays (zeroed: no pass over the hosts).
     let n = cat.n_hosts as usize;
-    let mut group = Vec::with_capacity(n);
-    for (gi, g) in cat.groups.iter().enumerate() {
-        group.extend(std::iter::repeat_n(gi as u32, g.count as usize));
-    }
-    let hosts = Hosts {
-        group,
-        flags: vec![0; n],
-        campaign: vec![NONE; n],
-        stage: vec![0; n],
-        generation: vec![0; n],
-        compromised_tick: vec![0; n],
-        compromise_event: vec![0; n],
-        last_event: vec![0; n],
-        wiped_at_s: vec![0; n],
-        perm: (0..n as u32).collect(),
-        pos: (0..n as u32).collect(),
-        clean: cat.segments.iter().map(|s| s.end - s.start).collect(),
-        undetected: SlotSet::new(n),
-        group_down: vec![0; cat.groups.len()],
-        health_dirty: false,
-    };
+    let hosts = Hosts::new(n, cat.segments.iter().map(|s| s.end - s.start).collect(), cat.groups.len());
 
     // The world.
     let mut world = World::new();
@@ -341,7 +327,6 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     for i in 0..cat.segments.len() as u32 {
         world.spawn(SegmentIndex(i));
     }
-    world.spawn_batch((0..cat.n_hosts).map(HostSlot));
     for i in 0..cat.services.len() as u32 {
         world.spawn(ServiceIndex(i));
     }
@@ -373,8 +358,13 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     world.insert_resource(Messages::<TriggerSeen>::default());
     world.insert_resource(Messages::<Detected>::default());
     world.insert_resource(hosts);
+    let n_hosts = cat.n_hosts;
     world.insert_resource(cat);
     world.insert_resource(clock);
+    // `Schedule::initialize` inserts `Schedules` if absent: insert it now, below the hosts too.
+    world.init_resource::<Schedules>();
+    // Last: see the module doc (resources are sparse sets over entity indices).
+    world.spawn_batch((0..n_hosts).map(HostSlot));
     world
 }
 
@@ -408,6 +398,34 @@ mod tests {
         assert_eq!(names, ["X-0001", "X-0010", "X-10000", "X-123456"]);
         assert!((0..1005).all(|h| cat.nation_of(h) == 0));
         assert_eq!(w.resource::<Hosts>().clean, vec![700, 300, 5]);
+    }
+
+    #[test]
+    fn host_arrays_start_zeroed_and_the_clean_pool_round_trips() {
+        let s = tiny(&[("SEG-A", "GA", 4, 0.0), ("SEG-B", "GB", 3, 0.0)]);
+        let mut w = world(&s);
+        let cat = w.resource::<Catalog>().clone();
+        let mut hosts = w.remove_resource::<Hosts>().unwrap();
+        // Zero is "as built": identity permutation, group looked up on demand.
+        assert!(hosts.perm.iter().chain(&hosts.pos).chain(&hosts.group).all(|&x| x == 0));
+        assert_eq!((0..4).map(|k| hosts.clean_at(&cat, 0, k)).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+        assert_eq!((0..7).map(|h| hosts.group_of(&cat, h)).collect::<Vec<_>>(), vec![0, 0, 0, 0, 1, 1, 1]);
+        // Compromising caches the group and takes the host out of its segment's clean pool.
+        hosts.compromise(&cat, 1, 0, 0, 1);
+        hosts.compromise(&cat, 5, 0, 0, 2);
+        assert_eq!((hosts.group[1], hosts.group[5]), (1, 2));
+        assert_eq!((hosts.group_of(&cat, 1), hosts.group_of(&cat, 5)), (0, 1));
+        assert_eq!(hosts.clean, vec![3, 2]);
+        let mut a: Vec<u32> = (0..3).map(|k| hosts.clean_at(&cat, 0, k)).collect();
+        a.sort_unstable();
+        assert_eq!(a, vec![0, 2, 3]);
+        assert_eq!((0..2).map(|k| hosts.clean_at(&cat, 1, k)).collect::<BTreeSet<_>>(), BTreeSet::from([4, 6]));
+        // Restoring puts it back.
+        hosts.restore(&cat, 1);
+        let mut a: Vec<u32> = (0..4).map(|k| hosts.clean_at(&cat, 0, k)).collect();
+        a.sort_unstable();
+        assert_eq!(a, vec![0, 1, 2, 3]);
+        assert_eq!(hosts.clean, vec![4, 2]);
     }
 
     #[test]

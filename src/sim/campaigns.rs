@@ -114,7 +114,7 @@ struct Ctx<'a, 'w> {
 
 impl Ctx<'_, '_> {
     fn nation_of(&self, h: u32) -> u32 {
-        self.cat.hot[self.hosts.group[h as usize] as usize].nation
+        self.cat.hot[self.hosts.group_of(self.cat, h) as usize].nation
     }
 
     /// Compromises a clean host and puts it on stage 0.
@@ -137,7 +137,7 @@ impl Ctx<'_, '_> {
         let i = h as usize;
         let c = self.hosts.campaign[i];
         let def = &self.cat.campaigns[c as usize];
-        let target = def.target_group[self.hosts.group[i] as usize];
+        let target = def.target_group[self.hosts.group_of(self.cat, h) as usize];
         while s < def.stages.len() && def.stages[s].effect.is_some() && !target {
             let ev = self.log.emit(
                 self.cat,
@@ -253,7 +253,7 @@ impl Ctx<'_, '_> {
         let cat = self.cat;
         let def = &cat.campaigns[c as usize];
         let stage = &def.stages[s];
-        let group = &cat.hot[self.hosts.group[i] as usize];
+        let group = &cat.hot[self.hosts.group_of(cat, h) as usize];
         let p = attempt_probability(stage.probability, group.hardening, def.sophistication);
         if !(p > 0.0 && self.rng.random::<f64>() < p) {
             self.schedule(h, s);
@@ -297,7 +297,7 @@ impl Ctx<'_, '_> {
     }
 
     fn spread(&mut self, h: u32, c: u32, s: usize, reach: Reach, fanout: u64, cause: u64) {
-        let seg = self.cat.hot[self.hosts.group[h as usize] as usize].segment;
+        let seg = self.cat.hot[self.hosts.group_of(self.cat, h) as usize].segment;
         // Candidates: the host's own segment, then (linked reach) the linked segments in CSR
         // order, keeping those with clean hosts. A segment whose last clean host falls is dropped
         // in place, which keeps exactly the order a fresh filter would give.
@@ -352,7 +352,7 @@ impl Ctx<'_, '_> {
                     self.hosts.flags[h as usize] |= flag::WIPED;
                     self.hosts.wiped_at_s[h as usize] = self.clock.now_s();
                 }
-                if self.hosts.set_down(h, true) {
+                if self.hosts.set_down(self.cat, h, true) {
                     self.log.emit(
                         self.cat,
                         self.clock,

@@ -51,7 +51,7 @@ pub fn detect_compromises(
         if hosts.compromised_tick[i] >= now {
             continue; // first tried on the tick after the compromise
         }
-        let g = &cat.hot[hosts.group[i] as usize];
+        let g = &cat.hot[hosts.group_of(&cat, h) as usize];
         if g.sensors <= 0.0 {
             continue;
         }
@@ -71,7 +71,7 @@ pub fn detect_compromises(
         hosts.undetected.remove(h);
         hosts.flags[i] |= flag::DETECTED;
         let c = hosts.campaign[i];
-        let nation = cat.hot[hosts.group[i] as usize].nation;
+        let nation = cat.hot[hosts.group_of(&cat, h) as usize].nation;
         let ev = log.emit(
             &cat,
             &clock,
@@ -87,7 +87,7 @@ pub fn detect_compromises(
             },
         );
         response.open_incident(&cat, &clock, &mut log, h, c, nation, ev);
-        detected_out.write(Detected { host: h, group: hosts.group[i], campaign: c, nation, event: ev });
+        detected_out.write(Detected { host: h, group: hosts.group_of(&cat, h), campaign: c, nation, event: ev });
         note_first(&mut campaigns.firsts, &mut triggers, TriggerEvent::FirstDetection, c, nation, now, ev);
     }
 }

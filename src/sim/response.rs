@@ -238,7 +238,7 @@ pub fn respond_to_incidents(
         if kind == EventKind::HostRecovered {
             let h = inc.host as usize;
             if hosts.flags[h] & flag::WIPED != 0 {
-                let g = &cat.groups[hosts.group[h] as usize];
+                let g = &cat.groups[hosts.group_of(&cat, inc.host) as usize];
                 lost = Some(wipe_loss_mb(g.data_mb_per_hour, g.backup_secs, hosts.wiped_at_s[h]));
             }
             hosts.restore(&cat, inc.host);

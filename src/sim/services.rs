@@ -226,12 +226,13 @@ mod tests {
         let mut w = world(&s);
         w.run_system_once(update_services).unwrap();
         assert!(kinds(&w).is_empty(), "everything starts up");
-        w.resource_mut::<Hosts>().set_down(0, true);
+        let cat = w.resource::<Catalog>().clone();
+        w.resource_mut::<Hosts>().set_down(&cat, 0, true);
         at_tick(&mut w, 3);
         w.run_system_once(update_services).unwrap();
         assert_eq!(kinds(&w), vec![EventKind::ServiceDown, EventKind::ServiceDown]);
         assert_eq!(w.resource::<ServiceBook>().up, vec![false, false]);
-        w.resource_mut::<Hosts>().set_down(0, false);
+        w.resource_mut::<Hosts>().set_down(&cat, 0, false);
         at_tick(&mut w, 5);
         w.run_system_once(update_services).unwrap();
         let book = w.resource::<ServiceBook>();

@@ -7,6 +7,12 @@
 //! `Entity` through `Query::get` (7–13× slower per the performance research). Each segment keeps
 //! an in-place partition of its slots ("clean pool": first `clean[seg]` entries of `perm` are
 //! uncompromised) so lateral movement picks a uniformly random clean host in O(1).
+//!
+//! Zero means "as built" in every per-host array, so building allocates them zeroed (untouched
+//! pages, no pass over the hosts) and a host that never takes part costs no work: `perm`/`pos`
+//! store their value XOR its index (0 = identity permutation), `group` stores group + 1 filled on
+//! first compromise (0 = not looked up yet, [`Hosts::group_of`] falls back to the binary search),
+//! and `campaign` is only meaningful while the host holds the [`flag::COMPROMISED`] flag.
 
 use bevy_ecs::prelude::{Component, Resource};
 
@@ -302,11 +308,12 @@ impl Catalog {
 /// Dense per-host state (structure of arrays). Index = host slot.
 #[derive(Resource, Debug, Default)]
 pub struct Hosts {
-    /// Group of each slot.
+    /// Group of each slot + 1, or 0 until the host is first compromised: read it through
+    /// [`Hosts::group_of`].
     pub group: Vec<u32>,
     /// [`flag`] bits.
     pub flags: Vec<u8>,
-    /// Campaign holding the host, or [`NONE`].
+    /// Campaign holding the host; meaningful only while [`flag::COMPROMISED`] is set (0 otherwise).
     pub campaign: Vec<u32>,
     /// Current stage index.
     pub stage: Vec<u16>,
@@ -320,9 +327,10 @@ pub struct Hosts {
     pub last_event: Vec<u64>,
     /// Scenario second of the wipe, for wiped hosts.
     pub wiped_at_s: Vec<u64>,
-    /// Clean-pool permutation, partitioned per segment range.
+    /// Clean-pool permutation, partitioned per segment range, stored XOR its index (0 = the
+    /// identity): entry `k` is `perm[k] ^ k`.
     pub perm: Vec<u32>,
-    /// Position of each slot in `perm`.
+    /// Position of each slot in `perm`, stored XOR the slot: slot `h` is at `pos[h] ^ h`.
     pub pos: Vec<u32>,
     /// Clean hosts per segment.
     pub clean: Vec<u32>,
@@ -335,6 +343,37 @@ pub struct Hosts {
 }
 
 impl Hosts {
+    /// Zeroed arrays for `n_hosts` slots, every host clean (`clean_per_segment` = segment sizes).
+    /// The arrays are allocated zeroed and not written, so this costs no pass over the hosts.
+    pub fn new(n_hosts: usize, clean_per_segment: Vec<u32>, n_groups: usize) -> Self {
+        Hosts {
+            group: vec![0; n_hosts],
+            flags: vec![0; n_hosts],
+            campaign: vec![0; n_hosts],
+            stage: vec![0; n_hosts],
+            generation: vec![0; n_hosts],
+            compromised_tick: vec![0; n_hosts],
+            compromise_event: vec![0; n_hosts],
+            last_event: vec![0; n_hosts],
+            wiped_at_s: vec![0; n_hosts],
+            perm: vec![0; n_hosts],
+            pos: vec![0; n_hosts],
+            clean: clean_per_segment,
+            undetected: SlotSet::new(n_hosts),
+            group_down: vec![0; n_groups],
+            health_dirty: false,
+        }
+    }
+
+    /// Group of a slot: O(1) once the host has been compromised, a binary search before.
+    #[inline]
+    pub fn group_of(&self, cat: &Catalog, h: u32) -> u32 {
+        match self.group[h as usize] {
+            0 => cat.group_of(h),
+            g => g - 1,
+        }
+    }
+
     /// Whether the flag is set.
     pub fn has(&self, h: u32, f: u8) -> bool {
         self.flags[h as usize] & f != 0
@@ -347,35 +386,49 @@ impl Hosts {
 
     /// The `k`-th clean host of a segment (`k < clean_in(seg)`).
     pub fn clean_at(&self, cat: &Catalog, seg: u32, k: u32) -> u32 {
-        self.perm[(cat.segments[seg as usize].start + k) as usize]
+        self.perm_at(cat.segments[seg as usize].start + k)
+    }
+
+    /// The slot at position `k` of the clean-pool permutation.
+    fn perm_at(&self, k: u32) -> u32 {
+        self.perm[k as usize] ^ k
+    }
+
+    /// The position of slot `h` in the clean-pool permutation.
+    fn pos_of(&self, h: u32) -> u32 {
+        self.pos[h as usize] ^ h
     }
 
     fn pool_swap(&mut self, i: u32, j: u32) {
-        let (a, b) = (self.perm[i as usize], self.perm[j as usize]);
-        self.perm.swap(i as usize, j as usize);
-        self.pos[a as usize] = j;
-        self.pos[b as usize] = i;
+        let (a, b) = (self.perm_at(i), self.perm_at(j));
+        self.perm[i as usize] = b ^ i;
+        self.perm[j as usize] = a ^ j;
+        self.pos[a as usize] = j ^ a;
+        self.pos[b as usize] = i ^ b;
     }
 
     fn pool_remove(&mut self, cat: &Catalog, h: u32) {
-        let seg = cat.hot[self.group[h as usize] as usize].segment;
+        let seg = cat.hot[self.group_of(cat, h) as usize].segment;
         let start = cat.segments[seg as usize].start;
         let last = start + self.clean[seg as usize] - 1;
-        self.pool_swap(self.pos[h as usize], last);
+        self.pool_swap(self.pos_of(h), last);
         self.clean[seg as usize] -= 1;
     }
 
     fn pool_add(&mut self, cat: &Catalog, h: u32) {
-        let seg = cat.hot[self.group[h as usize] as usize].segment;
+        let seg = cat.hot[self.group_of(cat, h) as usize].segment;
         let first_dirty = cat.segments[seg as usize].start + self.clean[seg as usize];
-        self.pool_swap(self.pos[h as usize], first_dirty);
+        self.pool_swap(self.pos_of(h), first_dirty);
         self.clean[seg as usize] += 1;
     }
 
-    /// Marks a clean host compromised by `campaign` at stage 0.
+    /// Marks a clean host compromised by `campaign` at stage 0 (and caches its group).
     pub fn compromise(&mut self, cat: &Catalog, h: u32, campaign: u32, tick: u64, event: u64) {
-        self.pool_remove(cat, h);
         let i = h as usize;
+        if self.group[i] == 0 {
+            self.group[i] = cat.group_of(h) + 1;
+        }
+        self.pool_remove(cat, h);
         self.flags[i] = (self.flags[i] & flag::DOWN) | flag::COMPROMISED;
         self.campaign[i] = campaign;
         self.stage[i] = 0;
@@ -387,12 +440,12 @@ impl Hosts {
     }
 
     /// Sets a host up or down, keeping the per-group down counters. Returns whether it changed.
-    pub fn set_down(&mut self, h: u32, down: bool) -> bool {
+    pub fn set_down(&mut self, cat: &Catalog, h: u32, down: bool) -> bool {
         let i = h as usize;
         if self.has(h, flag::DOWN) == down {
             return false;
         }
-        let g = self.group[i] as usize;
+        let g = self.group_of(cat, h) as usize;
         if down {
             self.flags[i] |= flag::DOWN;
             self.group_down[g] += 1;
@@ -414,13 +467,13 @@ impl Hosts {
 
     /// Restores a host: up, clean, back in the clean pool.
     pub fn restore(&mut self, cat: &Catalog, h: u32) {
-        self.set_down(h, false);
+        self.set_down(cat, h, false);
         let i = h as usize;
         if self.flags[i] & flag::COMPROMISED != 0 {
             self.pool_add(cat, h);
         }
         self.flags[i] = 0;
-        self.campaign[i] = NONE;
+        self.campaign[i] = 0;
         self.stage[i] = 0;
         self.generation[i] = self.generation[i].wrapping_add(1);
         self.undetected.remove(h);

@@ -124,7 +124,9 @@ pub struct HostTrace {
     data_lost_mb: f64,
 }
 
-/// Hosts that took part in the run: a dense slot → record index, records in first-touch order.
+/// Hosts that took part in the run: a dense slot → record index + 1 (0 = no record, so the index
+/// is allocated zeroed and costs nothing for hosts that never take part), records in first-touch
+/// order.
 #[derive(Resource, Debug, Default)]
 pub struct HostRecords {
     index: Vec<u32>,
@@ -134,20 +136,20 @@ pub struct HostRecords {
 impl HostRecords {
     /// Room for `n_hosts` slots (no records yet).
     pub fn new(n_hosts: usize) -> Self {
-        HostRecords { index: vec![NONE; n_hosts], traces: Vec::new() }
+        HostRecords { index: vec![0; n_hosts], traces: Vec::new() }
     }
 
     fn entry(&mut self, h: u32) -> &mut HostTrace {
         if self.index.len() <= h as usize {
-            self.index.resize(h as usize + 1, NONE);
+            self.index.resize(h as usize + 1, 0);
         }
         let mut i = self.index[h as usize];
-        if i == NONE {
+        if i == 0 {
+            self.traces.push((h, HostTrace::default()));
             i = self.traces.len() as u32;
             self.index[h as usize] = i;
-            self.traces.push((h, HostTrace::default()));
         }
-        &mut self.traces[i as usize].1
+        &mut self.traces[i as usize - 1].1
     }
 
     /// Records sorted by slot.
