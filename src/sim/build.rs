@@ -120,6 +120,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         }
     }
     cat.n_hosts = next_slot as u32;
+    cat.group_starts = cat.groups.iter().map(|g| g.start).collect();
     cat.hot = cat
         .groups
         .iter()

@@ -232,6 +232,8 @@ pub struct Catalog {
     pub groups: Vec<GroupInfo>,
     /// The hot fields of each group (same index).
     pub hot: Vec<GroupHot>,
+    /// First slot of each group (same index), for [`Catalog::group_of`]'s binary search.
+    pub group_starts: Vec<u32>,
     /// CSR offsets into `link_to` per segment (len = segments + 1).
     pub link_offsets: Vec<u32>,
     /// Linked segment per CSR entry.
@@ -258,7 +260,7 @@ pub struct Catalog {
 impl Catalog {
     /// Group index of a slot (binary search over group starts).
     pub fn group_of(&self, h: u32) -> u32 {
-        let i = self.groups.partition_point(|g| g.start <= h);
+        let i = self.group_starts.partition_point(|&s| s <= h);
         i.saturating_sub(1) as u32
     }
 
