@@ -828,7 +828,9 @@ pub struct Lateral {
     /// New hosts compromised per successful attempt.
     #[serde(default = "one_u64")]
     pub fanout: u64,
-    /// Keep spreading after success (worm-like) instead of moving on to the next stage.
+    /// Keep spreading after success (worm-like) instead of moving on to the next stage. The host
+    /// logs `stage_completed` for its first success only; later spreads appear as the
+    /// `host_compromised` events they cause.
     #[serde(default)]
     pub repeat: bool,
 }
