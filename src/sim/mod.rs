@@ -38,14 +38,18 @@
 //! * [`DEFAULT_SEED`] = 20260105.
 //!
 //! # Cost
-//! Per-tick work touches only active things: due attempts (a tick-keyed agenda), compromised
-//! undetected hosts, open incidents, running deployments, in-flight indicators, and services only
-//! when host health changed. Idle hosts cost nothing per tick.
+//! Per-tick work touches only active things: due attempts and phase ends (a timing-wheel agenda,
+//! `agenda.rs`), compromised undetected hosts (`slotset.rs`), open incidents, running
+//! deployments, in-flight indicators, and services only when host health changed. Idle hosts cost
+//! nothing per tick, and their per-host arrays are allocated zeroed and never touched. Events are
+//! logged as 48-byte integer records and rendered with names only when an output reads them
+//! (`events.rs`).
 //!
 //! # Determinism
 //! Same scenario + seed + run index → byte-identical events and summary. Randomness comes only
-//! from per-purpose `ChaCha8Rng` streams (`rng.rs`); iteration is always over sorted ids or
-//! `BTreeMap`/`BTreeSet`s; there is no hash map and no wall clock.
+//! from per-purpose `ChaCha8Rng` streams (`rng.rs`); iteration is always over sorted ids,
+//! `BTreeMap`/`BTreeSet`s or a [`slotset::SlotSet`]'s ascending list, and what an agenda returns
+//! for a tick is sorted before use; there is no hash map and no wall clock.
 
 pub mod agenda;
 pub mod assistance;
