@@ -210,13 +210,13 @@ pub struct Record {
     /// Incident id, or 0.
     pub incident: u64,
     /// Nation index (resolved from the host when the phase gave none), or [`NONE`].
-    pub nation: u32,
+    nation: u32,
     /// Host slot, or [`NONE`].
-    pub host: u32,
+    host: u32,
     /// Campaign index, or [`NONE`].
-    pub campaign: u32,
+    campaign: u32,
     /// Stage index, or [`NONE`].
-    pub stage: u32,
+    stage: u32,
     /// Index into the log's out-of-line keys, or [`NONE`].
     extra: u32,
     /// What happened.
@@ -229,6 +229,28 @@ pub struct Record {
 
 fn opt(v: u32) -> Option<u32> {
     (v != NONE).then_some(v)
+}
+
+impl Record {
+    /// Nation index, if any.
+    pub fn nation(&self) -> Option<u32> {
+        opt(self.nation)
+    }
+
+    /// Host slot, if any.
+    pub fn host(&self) -> Option<u32> {
+        opt(self.host)
+    }
+
+    /// Campaign index, if any.
+    pub fn campaign(&self) -> Option<u32> {
+        opt(self.campaign)
+    }
+
+    /// Stage index, if any.
+    pub fn stage(&self) -> Option<u32> {
+        opt(self.stage)
+    }
 }
 
 fn id(v: u64) -> Option<u64> {
@@ -272,7 +294,7 @@ impl EventLog {
         };
         let detail = match k.detail {
             None => 0,
-            Some(d) => match self.details.iter().position(|&x| std::ptr::eq(x, d) || x == d) {
+            Some(d) => match self.details.iter().position(|&x| x == d) {
                 Some(i) => i as u8 + 1,
                 None => {
                     self.details.push(d);
@@ -335,16 +357,16 @@ impl EventLog {
         let r = &self.records[index];
         let extra = self.extra(r);
         let xs = |f: fn(&Extra) -> u32| extra.map(f).and_then(opt);
-        let (segment, host) = match opt(r.host) {
+        let (segment, host) = match r.host() {
             Some(h) => {
                 let g = &cat.groups[cat.group_of(h) as usize];
                 (Some(cat.segments[g.segment as usize].id.clone()), Some(cat.host_name(h)))
             }
             None => (None, None),
         };
-        let nation = opt(r.nation).and_then(|n| cat.nations.get(n as usize));
-        let camp = opt(r.campaign).and_then(|c| cat.campaigns.get(c as usize));
-        let stage = camp.zip(opt(r.stage)).and_then(|(c, s)| c.stages.get(s as usize));
+        let nation = r.nation().and_then(|n| cat.nations.get(n as usize));
+        let camp = r.campaign().and_then(|c| cat.campaigns.get(c as usize));
+        let stage = camp.zip(r.stage()).and_then(|(c, s)| c.stages.get(s as usize));
         let technique = match (stage, camp) {
             (Some(s), _) => Some(s.technique.clone()),
             (None, Some(c)) if r.entry => Some(c.entry_technique.clone()),

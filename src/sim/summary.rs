@@ -16,7 +16,7 @@ use super::clock::{SimClock, format_utc};
 use super::events::{EventKind, EventLog};
 use super::response::ResponseBook;
 use super::services::ServiceBook;
-use super::state::{CampaignIndex, Catalog, NONE, NationIndex};
+use super::state::{CampaignIndex, Catalog, NationIndex};
 
 #[cfg(test)]
 mod tests {
@@ -186,8 +186,7 @@ pub fn fold_events(
     for r in &log.records()[start..] {
         let t = r.tick * tick_secs;
         let kind = &r.kind;
-        let some = |v: u32| (v != NONE).then_some(v);
-        let (nation, campaign, host, stage) = (some(r.nation), some(r.campaign), some(r.host), some(r.stage));
+        let (nation, campaign, host, stage) = (r.nation(), r.campaign(), r.host(), r.stage());
         let mut nt = nation.and_then(|n| per_nation.get_mut(n as usize)).map(|t| t.get_or_insert_default());
         let mut ct = campaign.and_then(|c| per_campaign.get_mut(c as usize)).map(|t| t.get_or_insert_default());
         let mut hr = host.map(|h| records.entry(h));
@@ -558,10 +557,10 @@ fn response_times(log: &EventLog, cat: &Catalog, tick_secs: u64) -> (Vec<Times>,
         };
         if let Some((which, ticks)) = measured {
             let secs = ticks * tick_secs;
-            if let Some(t) = per_nation.get_mut(r.nation as usize) {
+            if let Some(t) = r.nation().and_then(|n| per_nation.get_mut(n as usize)) {
                 t.add(which, secs);
             }
-            if let Some(t) = per_campaign.get_mut(r.campaign as usize) {
+            if let Some(t) = r.campaign().and_then(|c| per_campaign.get_mut(c as usize)) {
                 t.add(which, secs);
             }
         }
