@@ -147,8 +147,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     for adj in &mut adjacency {
         adj.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
         for &(t, f) in adj.iter() {
-            cat.link_to.push(t);
-            cat.link_filtering.push(f);
+            cat.link_to.push((t, f));
         }
         cat.link_offsets.push(cat.link_to.len() as u32);
     }
@@ -315,7 +314,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
 
     // Dense host arrays (zeroed: no pass over the hosts).
     let n = cat.n_hosts as usize;
-    let hosts = Hosts::new(n, cat.segments.iter().map(|s| s.end - s.start).collect(), cat.groups.len());
+    let hosts = Hosts::new(n, cat.segments.iter().map(|s| (s.start, s.end - s.start)), cat.groups.len());
 
     // The world.
     let mut world = World::new();
@@ -398,7 +397,7 @@ mod tests {
             [0, 9, 9_999, 123_455].iter().map(|&h| big.resource::<Catalog>().host_name(h)).collect();
         assert_eq!(names, ["X-0001", "X-0010", "X-10000", "X-123456"]);
         assert!((0..1005).all(|h| cat.nation_of(h) == 0));
-        assert_eq!(w.resource::<Hosts>().clean, vec![700, 300, 5]);
+        assert_eq!((0..3).map(|s| w.resource::<Hosts>().clean_in(s)).collect::<Vec<_>>(), vec![700, 300, 5]);
     }
 
     #[test]
@@ -408,25 +407,24 @@ mod tests {
         let cat = w.resource::<Catalog>().clone();
         let mut hosts = w.remove_resource::<Hosts>().unwrap();
         // Zero is "as built": identity permutation, group looked up on demand.
-        assert!(hosts.perm.iter().chain(&hosts.pos).chain(&hosts.group).all(|&x| x == 0));
-        assert_eq!((0..4).map(|k| hosts.clean_at(&cat, 0, k)).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+        assert!((0..7).all(|h| *hosts.get(h) == crate::sim::state::HostState::default()));
+        assert_eq!((0..4).map(|k| hosts.clean_at(0, k)).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
         assert_eq!((0..7).map(|h| hosts.group_of(&cat, h)).collect::<Vec<_>>(), vec![0, 0, 0, 0, 1, 1, 1]);
         // Compromising caches the group and takes the host out of its segment's clean pool.
         hosts.compromise(&cat, 1, 0, 0, 1);
         hosts.compromise(&cat, 5, 0, 0, 2);
-        assert_eq!((hosts.group[1], hosts.group[5]), (1, 2));
         assert_eq!((hosts.group_of(&cat, 1), hosts.group_of(&cat, 5)), (0, 1));
-        assert_eq!(hosts.clean, vec![3, 2]);
-        let mut a: Vec<u32> = (0..3).map(|k| hosts.clean_at(&cat, 0, k)).collect();
+        assert_eq!((hosts.clean_in(0), hosts.clean_in(1)), (3, 2));
+        let mut a: Vec<u32> = (0..3).map(|k| hosts.clean_at(0, k)).collect();
         a.sort_unstable();
         assert_eq!(a, vec![0, 2, 3]);
-        assert_eq!((0..2).map(|k| hosts.clean_at(&cat, 1, k)).collect::<BTreeSet<_>>(), BTreeSet::from([4, 6]));
+        assert_eq!((0..2).map(|k| hosts.clean_at(1, k)).collect::<BTreeSet<_>>(), BTreeSet::from([4, 6]));
         // Restoring puts it back.
         hosts.restore(&cat, 1);
-        let mut a: Vec<u32> = (0..4).map(|k| hosts.clean_at(&cat, 0, k)).collect();
+        let mut a: Vec<u32> = (0..4).map(|k| hosts.clean_at(0, k)).collect();
         a.sort_unstable();
         assert_eq!(a, vec![0, 1, 2, 3]);
-        assert_eq!(hosts.clean, vec![4, 2]);
+        assert_eq!((hosts.clean_in(0), hosts.clean_in(1)), (4, 2));
     }
 
     #[test]

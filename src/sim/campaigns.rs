@@ -134,8 +134,7 @@ impl Ctx<'_, '_> {
 
     /// Puts a host on stage `s`, skipping impact stages for non-targets, and schedules its attempt.
     fn enter_stage(&mut self, h: u32, mut s: usize) {
-        let i = h as usize;
-        let c = self.hosts.campaign[i];
+        let c = self.hosts.get(h).campaign;
         let def = &self.cat.campaigns[c as usize];
         let target = def.target_group[self.hosts.group_of(self.cat, h) as usize];
         while s < def.stages.len() && def.stages[s].effect.is_some() && !target {
@@ -147,34 +146,36 @@ impl Ctx<'_, '_> {
                     host: Some(h),
                     campaign: Some(c),
                     stage: Some(s as u32),
-                    cause: Some(self.hosts.last_event[i]),
+                    cause: Some(self.hosts.get(h).last_event),
                     detail: Some("not_a_target"),
                     ..Keys::default()
                 },
             );
-            self.hosts.last_event[i] = ev;
+            self.hosts.get_mut(h).last_event = ev;
             s += 1;
         }
         if s >= def.stages.len() {
-            self.hosts.flags[i] |= flag::DONE;
+            let cause = self.hosts.get(h).last_event;
             let ev = self.log.emit(
                 self.cat,
                 self.clock,
                 EventKind::ChainCompleted,
-                Keys { host: Some(h), campaign: Some(c), cause: Some(self.hosts.last_event[i]), ..Keys::default() },
+                Keys { host: Some(h), campaign: Some(c), cause: Some(cause), ..Keys::default() },
             );
-            self.hosts.last_event[i] = ev;
+            let st = self.hosts.get_mut(h);
+            st.flags |= flag::DONE;
+            st.last_event = ev;
             return;
         }
-        self.hosts.stage[i] = s as u16;
+        self.hosts.get_mut(h).stage = s as u16;
         self.schedule(h, s);
     }
 
     fn schedule(&mut self, h: u32, s: usize) {
-        let c = self.hosts.campaign[h as usize];
+        let st = self.hosts.get(h);
+        let (c, generation) = (st.campaign, st.generation);
         let cadence = self.cat.campaigns[c as usize].stages[s].cadence;
         let due = self.clock.tick + draw_ticks(self.rng, cadence, self.clock);
-        let generation = self.hosts.generation[h as usize];
         self.book.agenda.push(self.clock.tick, due, (h, generation));
     }
 
@@ -242,14 +243,14 @@ impl Ctx<'_, '_> {
     }
 
     fn attempt(&mut self, h: u32, generation: u32) {
-        let i = h as usize;
-        if self.hosts.generation[i] != generation
-            || self.hosts.flags[i] & (flag::COMPROMISED | flag::CONTAINED | flag::DONE) != flag::COMPROMISED
+        let st = *self.hosts.get(h);
+        if st.generation != generation
+            || st.flags & (flag::COMPROMISED | flag::CONTAINED | flag::DONE) != flag::COMPROMISED
         {
             return;
         }
-        let c = self.hosts.campaign[i];
-        let s = self.hosts.stage[i] as usize;
+        let c = st.campaign;
+        let s = st.stage as usize;
         let cat = self.cat;
         let def = &cat.campaigns[c as usize];
         let stage = &def.stages[s];
@@ -260,13 +261,13 @@ impl Ctx<'_, '_> {
             return;
         }
         let repeat = stage.lateral.is_some_and(|l| l.repeat);
-        let ev = if repeat && self.hosts.flags[i] & flag::REPEATING != 0 {
+        let ev = if repeat && st.flags & flag::REPEATING != 0 {
             // A repeat of a stage the host already completed: what it does is logged through the
             // compromises it causes, not as one more `stage_completed` per attempt.
-            self.hosts.last_event[i]
+            st.last_event
         } else {
             if repeat {
-                self.hosts.flags[i] |= flag::REPEATING;
+                self.hosts.get_mut(h).flags |= flag::REPEATING;
             }
             let ev = self.log.emit(
                 cat,
@@ -276,11 +277,11 @@ impl Ctx<'_, '_> {
                     host: Some(h),
                     campaign: Some(c),
                     stage: Some(s as u32),
-                    cause: Some(self.hosts.last_event[i]),
+                    cause: Some(st.last_event),
                     ..Keys::default()
                 },
             );
-            self.hosts.last_event[i] = ev;
+            self.hosts.get_mut(h).last_event = ev;
             ev
         };
         if let Some(lat) = stage.lateral {
@@ -325,7 +326,7 @@ impl Ctx<'_, '_> {
                 continue; // the link filtered this attempt
             }
             let k = self.rng.random_range(0..self.hosts.clean_in(t));
-            let victim = self.hosts.clean_at(self.cat, t, k);
+            let victim = self.hosts.clean_at(t, k);
             self.infect(victim, c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
             if self.hosts.clean_in(t) == 0 {
                 candidates.retain(|&(x, _)| x != t);
@@ -343,14 +344,13 @@ impl Ctx<'_, '_> {
             EventKind::ImpactApplied,
             Keys { cause: Some(cause), detail: Some(effect.name()), ..keys },
         );
-        self.hosts.last_event[h as usize] = ev;
+        self.hosts.get_mut(h).last_event = ev;
         let nation = self.nation_of(h);
         note_first(&mut self.book.firsts, self.triggers, TriggerEvent::Impact, c, nation, now, ev);
         match *effect {
             EffectDef::Encrypt | EffectDef::Wipe => {
                 if *effect == EffectDef::Wipe {
-                    self.hosts.flags[h as usize] |= flag::WIPED;
-                    self.hosts.wiped_at_s[h as usize] = self.clock.now_s();
+                    self.hosts.wipe(h, self.clock.now_s());
                 }
                 if self.hosts.set_down(self.cat, h, true) {
                     self.log.emit(
@@ -425,7 +425,7 @@ mod tests {
 
     fn compromised(w: &bevy_ecs::world::World) -> Vec<u32> {
         let h = w.resource::<Hosts>();
-        (0..h.flags.len() as u32).filter(|&i| h.has(i, flag::COMPROMISED)).collect()
+        (0..h.len() as u32).filter(|&i| h.has(i, flag::COMPROMISED)).collect()
     }
 
     #[test]
@@ -441,7 +441,7 @@ mod tests {
         at_tick(&mut w, 1);
         w.run_system_once(advance_campaigns).unwrap();
         assert_eq!(count(&w, EventKind::StageCompleted), 3);
-        assert!(w.resource::<Hosts>().stage.iter().take(2).all(|&s| s == 1));
+        assert!((0..2).all(|h| w.resource::<Hosts>().get(h).stage == 1));
         at_tick(&mut w, 2);
         w.run_system_once(advance_campaigns).unwrap();
         assert_eq!(count(&w, EventKind::StageCompleted), 3, "stage b has a 2-tick cadence");
@@ -499,7 +499,7 @@ mod tests {
             w.run_system_once(advance_campaigns).unwrap();
         }
         assert_eq!(compromised(&w), vec![0, 1, 2, 3, 4]);
-        assert_eq!(w.resource::<Hosts>().clean, vec![0, 5]);
+        assert_eq!((w.resource::<Hosts>().clean_in(0), w.resource::<Hosts>().clean_in(1)), (0, 5));
     }
 
     #[test]

@@ -47,17 +47,17 @@ pub fn detect_compromises(
     // Taken out while the loop reads the other host arrays; nothing is added or removed meanwhile.
     let mut undetected = std::mem::take(&mut hosts.undetected);
     for &h in undetected.sorted() {
-        let i = h as usize;
-        if hosts.compromised_tick[i] >= now {
+        let st = hosts.get(h);
+        if st.compromised_tick >= now {
             continue; // first tried on the tick after the compromise
         }
         let g = &cat.hot[hosts.group_of(&cat, h) as usize];
         if g.sensors <= 0.0 {
             continue;
         }
-        let c = hosts.campaign[i];
+        let c = st.campaign;
         let def = &cat.campaigns[c as usize];
-        let s = (hosts.stage[i] as usize).min(def.stages.len().saturating_sub(1));
+        let s = (st.stage as usize).min(def.stages.len().saturating_sub(1));
         let stealth = def.stages.get(s).map_or(0.0, |st| st.stealth);
         let skill = response.detect_skill(&cat, g.nation);
         let p = detection_probability(g.sensors, skill, stealth, intel.holds(g.nation, c));
@@ -67,10 +67,10 @@ pub fn detect_compromises(
     }
     hosts.undetected = undetected;
     for h in found {
-        let i = h as usize;
         hosts.undetected.remove(h);
-        hosts.flags[i] |= flag::DETECTED;
-        let c = hosts.campaign[i];
+        hosts.get_mut(h).flags |= flag::DETECTED;
+        let st = *hosts.get(h);
+        let c = st.campaign;
         let nation = cat.hot[hosts.group_of(&cat, h) as usize].nation;
         let ev = log.emit(
             &cat,
@@ -79,10 +79,8 @@ pub fn detect_compromises(
             Keys {
                 host: Some(h),
                 campaign: Some(c),
-                stage: Some(
-                    u32::from(hosts.stage[i]).min(cat.campaigns[c as usize].stages.len().saturating_sub(1) as u32),
-                ),
-                cause: Some(hosts.compromise_event[i]),
+                stage: Some(u32::from(st.stage).min(cat.campaigns[c as usize].stages.len().saturating_sub(1) as u32)),
+                cause: Some(st.compromise_event),
                 ..Keys::default()
             },
         );

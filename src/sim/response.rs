@@ -236,10 +236,9 @@ pub fn respond_to_incidents(
         };
         let mut lost = None;
         if kind == EventKind::HostRecovered {
-            let h = inc.host as usize;
-            if hosts.flags[h] & flag::WIPED != 0 {
+            if hosts.has(inc.host, flag::WIPED) {
                 let g = &cat.groups[hosts.group_of(&cat, inc.host) as usize];
-                lost = Some(wipe_loss_mb(g.data_mb_per_hour, g.backup_secs, hosts.wiped_at_s[h]));
+                lost = Some(wipe_loss_mb(g.data_mb_per_hour, g.backup_secs, hosts.wiped_at_s(inc.host)));
             }
             hosts.restore(&cat, inc.host);
         }

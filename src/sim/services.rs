@@ -268,7 +268,8 @@ mod tests {
     #[test]
     fn quorum_counts_down_hosts() {
         let book = ServiceBook::new(vec![def(vec![])]);
-        let mut hosts = Hosts { group_down: vec![2], ..Hosts::default() };
+        let mut hosts = Hosts::new(0, [], 1);
+        hosts.group_down[0] = 2;
         assert!(book.quorum_met(0, &hosts));
         hosts.group_down[0] = 3;
         assert!(!book.quorum_met(0, &hosts));
