@@ -1,19 +1,21 @@
 //! Owns world construction: turns a validated `Scenario` into a bevy_ecs `World` holding every
-//! entity (nations, teams, segments, hosts, services, providers, campaigns, injects) and the
+//! entity (nations, teams, segments, host groups, services, providers, campaigns, injects) and the
 //! resources the phases work on.
 //!
-//! Layout choice: each host is an entity (`HostSlot`, spawned with one `spawn_batch`), but its
-//! hot state lives in the dense [`Hosts`] arrays, indexed by slot; adjacency is a CSR array over
-//! segments and group membership is a slot range. Every reference in the scenario (ids) is
+//! Layout choice: a host group is an entity (`GroupIndex`) owning a contiguous range of host
+//! slots; a host's hot state lives in the dense [`Hosts`] records, indexed by slot; adjacency is a
+//! CSR array over segments. A host becomes an entity of its own (`HostSlot`) when it first takes
+//! part in the run (spawned by the Log phase, `summary::fold_events`), so the hosts nothing ever
+//! touches cost no entity: spawning one is ~50 ns and ~60 bytes of bevy storage, which for the
+//! 1.1 M idle hosts of `scenarios/bench/alliance-idle-x10.yaml` was 3× the rest of the run. Every reference in the scenario (ids) is
 //! resolved here, once, to a dense `u32` index; unknown ids (which validation rejects) are dropped
 //! or compile to "never matches" rather than panicking.
 //!
-//! Cost: linear in ids and host groups; per host only the `spawn_batch` of the host entities
-//! (bevy's entity, archetype and table rows). The per-host arrays ([`Hosts`], [`HostRecords`])
-//! are allocated zeroed, zero meaning "as built", so no pass writes them and their pages stay
-//! untouched until a host takes part. The host entities are spawned last, after every resource:
-//! bevy keeps each resource in a sparse set indexed by entity index, so a resource inserted after
-//! a million host entities would allocate and zero a million-entry array.
+//! Cost: linear in ids and host groups, nothing per host. The per-host arrays ([`Hosts`],
+//! [`HostRecords`]) are allocated zeroed, zero meaning "as built", so no pass writes them and
+//! their pages stay untouched until a host takes part. Every resource is inserted before any host
+//! entity exists: bevy keeps each resource in a sparse set indexed by entity index, so a resource
+//! inserted after a million entities would allocate and zero a million-entry array.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,7 +34,7 @@ use super::rng::{CampaignRng, DetectionRng, Purpose, ResponseRng, stream};
 use super::services::{ServiceBook, ServiceDef};
 use super::sharing::{AgreementDef, Intel};
 use super::state::{
-    CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupHot, GroupInfo, HostSlot, Hosts, InjectIndex,
+    CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupHot, GroupIndex, GroupInfo, Hosts, InjectIndex,
     LateralDef, NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef,
     TeamOf,
 };
@@ -327,6 +329,9 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     for i in 0..cat.segments.len() as u32 {
         world.spawn(SegmentIndex(i));
     }
+    for i in 0..cat.groups.len() as u32 {
+        world.spawn(GroupIndex(i));
+    }
     for i in 0..cat.services.len() as u32 {
         world.spawn(ServiceIndex(i));
     }
@@ -358,13 +363,11 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     world.insert_resource(Messages::<TriggerSeen>::default());
     world.insert_resource(Messages::<Detected>::default());
     world.insert_resource(hosts);
-    let n_hosts = cat.n_hosts;
     world.insert_resource(cat);
     world.insert_resource(clock);
-    // `Schedule::initialize` inserts `Schedules` if absent: insert it now, below the hosts too.
+    // `Schedule::initialize` inserts `Schedules` if absent: insert it now, before any host entity
+    // (see the module doc: resources are sparse sets over entity indices).
     world.init_resource::<Schedules>();
-    // Last: see the module doc (resources are sparse sets over entity indices).
-    world.spawn_batch((0..n_hosts).map(HostSlot));
     world
 }
 
@@ -375,12 +378,13 @@ mod tests {
     use crate::sim::testkit::*;
 
     #[test]
-    fn every_host_is_an_entity_and_links_are_symmetric_csr() {
+    fn groups_are_entities_hosts_are_slots_and_links_are_symmetric_csr() {
         let mut s = tiny(&[("SEG-A", "GA", 700, 0.0), ("SEG-B", "GB", 300, 0.0), ("SEG-C", "GC", 5, 0.0)]);
         s.links.push(Link { between: vec!["SEG-A".into(), "SEG-B".into()], filtering: 0.25 });
         s.links.push(Link { between: vec!["SEG-C".into(), "SEG-A".into()], filtering: 0.5 });
         let mut w = world(&s);
-        assert_eq!(w.query::<&HostSlot>().iter(&w).count(), 1005);
+        assert_eq!(w.query::<&GroupIndex>().iter(&w).count(), 3);
+        assert_eq!(w.query::<&crate::sim::state::HostSlot>().iter(&w).count(), 0, "no host has taken part yet");
         assert_eq!(w.query::<&NationIndex>().iter(&w).count(), 1);
         let cat = w.resource::<Catalog>();
         assert_eq!(cat.links(0).collect::<Vec<_>>(), vec![(1, 0.25), (2, 0.5)]);

@@ -217,6 +217,11 @@ impl Simulation {
         &self.world
     }
 
+    /// The world, mutably (for tests and inspection: queries need it).
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
     /// The current tick (the next one to simulate).
     pub fn tick(&self) -> u64 {
         self.world.resource::<SimClock>().tick

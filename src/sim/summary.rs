@@ -7,7 +7,7 @@
 //! recovered, lost, and which services went down for how long; every assistance request with
 //! its timestamps; and a host table (only hosts that took part in the run, by readable name).
 
-use bevy_ecs::prelude::{Component, Local, Query, Res, ResMut, Resource};
+use bevy_ecs::prelude::{Commands, Component, Local, Query, Res, ResMut, Resource};
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,7 @@ use super::clock::{SimClock, format_utc};
 use super::events::{EventKind, EventLog};
 use super::response::ResponseBook;
 use super::services::ServiceBook;
-use super::state::{CampaignIndex, Catalog, NationIndex};
+use super::state::{CampaignIndex, Catalog, HostSlot, NationIndex};
 
 #[cfg(test)]
 mod tests {
@@ -44,6 +44,35 @@ mod tests {
         assert_eq!(out.summary.campaigns[0].hosts_compromised, n(EventKind::HostCompromised));
         assert_eq!(out.summary.campaigns[0].furthest_stage.as_deref(), Some("spread"));
         assert!(out.summary.hosts.iter().all(|h| h.name.starts_with("GA-00")));
+    }
+
+    #[test]
+    fn a_host_becomes_an_entity_the_tick_it_first_takes_part() {
+        let mut s = tiny(&[("SEG-A", "GA", 20, 0.3), ("SEG-IDLE", "GI", 500, 0.3)]);
+        let mut spread = stage("spread", 0.5, 5 * MIN);
+        spread.lateral = Some(crate::scenario::model::Lateral {
+            reach: crate::scenario::model::Reach::Segment,
+            fanout: 1,
+            repeat: true,
+        });
+        s.campaigns.push(campaign("C", &["GA"], vec![spread]));
+        let cfg = RunConfig { seed: 3, run_index: 0 };
+        let mut sim = crate::sim::Simulation::new(&s, &cfg);
+        let slots = |sim: &mut crate::sim::Simulation| {
+            let w = sim.world_mut();
+            let mut v: Vec<u32> = w.query::<&HostSlot>().iter(w).map(|h| h.0).collect();
+            v.sort_unstable();
+            v
+        };
+        assert!(slots(&mut sim).is_empty(), "no host entity before the run");
+        sim.step();
+        assert_eq!(slots(&mut sim), vec![0], "the foothold, spawned in the tick of its compromise");
+        while sim.step() {}
+        let taken_part = slots(&mut sim);
+        let out = sim.run_to_end();
+        assert!(taken_part.len() > 1 && taken_part.iter().all(|&h| h < 20), "idle hosts never become entities");
+        let names: Vec<String> = taken_part.iter().map(|&h| format!("GA-{:04}", h + 1)).collect();
+        assert_eq!(out.summary.hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>(), names);
     }
 
     #[test]
@@ -164,8 +193,11 @@ fn first(slot: &mut Option<u64>, t: u64) {
     slot.get_or_insert(t);
 }
 
-/// Log phase: fold the events emitted since the last fold.
+/// Log phase: fold the events emitted since the last fold, and make each host that took part
+/// for the first time an entity (`HostSlot`, spawned in one batch, in the order of first events).
+#[allow(clippy::too_many_arguments, reason = "a system's parameters are its declared data access")]
 pub fn fold_events(
+    mut commands: Commands,
     clock: Res<SimClock>,
     cat: Res<Catalog>,
     log: Res<EventLog>,
@@ -179,6 +211,7 @@ pub fn fold_events(
         return;
     }
     *cursor = log.len();
+    let known_hosts = records.traces.len();
     let tick_secs = clock.tick_secs;
     // Dense per-index deltas of this tick, merged into the components below.
     let mut per_nation: Vec<Option<NationTally>> = vec![None; cat.nations.len()];
@@ -280,6 +313,10 @@ pub fn fold_events(
             }
             _ => {}
         }
+    }
+    if records.traces.len() > known_hosts {
+        let new: Vec<HostSlot> = records.traces[known_hosts..].iter().map(|&(h, _)| HostSlot(h)).collect();
+        commands.spawn_batch(new);
     }
     for (idx, mut tally) in &mut nations {
         if let Some(Some(d)) = per_nation.get(idx.0 as usize) {
