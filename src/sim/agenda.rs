@@ -76,6 +76,41 @@ impl<T> Agenda<T> {
     }
 }
 
+/// Sorts `v` by a `u32` key, stably, with a least-significant-digit radix sort (11-bit digits,
+/// only as many passes as the largest key needs; `scratch` is reused between calls). Linear in
+/// `v.len()`: the per-tick sort of due attempts costs per entry, like the rest of the agenda.
+pub fn radix_sort_by_key<T: Copy>(v: &mut Vec<T>, scratch: &mut Vec<T>, key: impl Fn(&T) -> u32) {
+    const BITS: u32 = 11;
+    const RADIX: usize = 1 << BITS;
+    if v.len() < 64 {
+        v.sort_by_key(&key);
+        return;
+    }
+    let max = v.iter().map(&key).max().unwrap_or(0);
+    let mut shift = 0;
+    while shift < 32 && (shift == 0 || max >> shift != 0) {
+        let mut counts = [0usize; RADIX];
+        for x in v.iter() {
+            counts[((key(x) >> shift) as usize) & (RADIX - 1)] += 1;
+        }
+        let mut total = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = total;
+            total += n;
+        }
+        scratch.clear();
+        scratch.resize(v.len(), v[0]);
+        for x in v.iter() {
+            let d = ((key(x) >> shift) as usize) & (RADIX - 1);
+            scratch[counts[d]] = *x;
+            counts[d] += 1;
+        }
+        std::mem::swap(v, scratch);
+        shift += BITS;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +172,21 @@ mod tests {
                 id += 1;
             }
             assert_eq!(a.len(), model.values().map(Vec::len).sum::<usize>());
+        }
+    }
+
+    #[test]
+    fn radix_sort_is_a_stable_sort_by_key() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mut scratch = Vec::new();
+        for (n, max) in [(0usize, 1u32), (10, 5), (1_000, 3), (5_000, 100_000), (3_000, u32::MAX)] {
+            let v: Vec<(u32, u32)> = (0..n as u32).map(|i| (rng.random_range(0..=max), i)).collect();
+            let mut expected = v.clone();
+            expected.sort_by_key(|x| x.0);
+            let mut got = v;
+            radix_sort_by_key(&mut got, &mut scratch, |x| x.0);
+            assert_eq!(got, expected, "n = {n}, max = {max}");
         }
     }
 }

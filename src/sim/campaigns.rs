@@ -34,7 +34,7 @@ use bevy_ecs::prelude::{MessageWriter, Res, ResMut, Resource};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::agenda::Agenda;
+use super::agenda::{Agenda, radix_sort_by_key};
 use super::clock::SimClock;
 use super::events::{EventKind, EventLog, Keys, TriggerSeen};
 use super::rng::CampaignRng;
@@ -55,6 +55,8 @@ pub struct CampaignBook {
     pub agenda: Agenda<(u32, u32)>,
     /// Scratch for the attempts due this tick (kept to reuse its allocation).
     pub due: Vec<(u32, u32)>,
+    /// Scratch for sorting `due`.
+    pub sort_scratch: Vec<(u32, u32)>,
     /// Scratch for lateral movement's candidate segments.
     pub candidates: Vec<(u32, f64)>,
     /// (trigger kind, campaign, nation) already reported as a trigger.
@@ -394,7 +396,9 @@ pub fn advance_campaigns(
     starts.sort_by_key(|&(c, _)| c);
     let mut due = std::mem::take(&mut book.due);
     book.agenda.take(now, &mut due);
-    due.sort_unstable();
+    // By host slot, stably. Entries of one host with different generations may come in any
+    // order: at most one of them is current, and a stale one is dropped without drawing.
+    radix_sort_by_key(&mut due, &mut book.sort_scratch, |&(h, _)| h);
     let mut ctx = Ctx {
         clock: &clock,
         cat: &cat,

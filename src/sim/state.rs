@@ -270,7 +270,12 @@ impl Catalog {
 
     /// Readable host name: `{group}-{n:04}`, 1-based within the group.
     pub fn host_name(&self, h: u32) -> String {
-        let g = &self.groups[self.group_of(h) as usize];
+        self.host_name_in(self.group_of(h), h)
+    }
+
+    /// [`Catalog::host_name`] of a slot whose group `g` the caller already knows.
+    pub fn host_name_in(&self, g: u32, h: u32) -> String {
+        let g = &self.groups[g as usize];
         // By hand rather than `format!`: every event and host record of a run is named this way.
         let mut digits = [0u8; 10];
         let mut i = digits.len();

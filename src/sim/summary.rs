@@ -183,9 +183,10 @@ impl HostRecords {
 
     /// Records sorted by slot.
     fn sorted(&self) -> Vec<&(u32, HostTrace)> {
-        let mut v: Vec<&(u32, HostTrace)> = self.traces.iter().collect();
-        v.sort_by_key(|(h, _)| *h);
-        v
+        // Sort compact (slot, index) pairs, not references: the comparisons stay in cache.
+        let mut order: Vec<(u32, u32)> = self.traces.iter().enumerate().map(|(i, (h, _))| (*h, i as u32)).collect();
+        order.sort_unstable();
+        order.into_iter().map(|(_, i)| &self.traces[i as usize]).collect()
     }
 }
 
@@ -721,14 +722,20 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
         })
         .collect();
 
+    // Records come in slot order and groups are slot ranges: walk the groups alongside them
+    // instead of a binary search per host.
+    let mut gi = 0usize;
     let hosts = records
         .sorted()
         .into_iter()
         .map(|&(h, ref r)| {
-            let g = &cat.groups[cat.group_of(h) as usize];
+            while gi + 1 < cat.group_starts.len() && cat.group_starts[gi + 1] <= h {
+                gi += 1;
+            }
+            let g = &cat.groups[gi];
             let camp = r.campaign.and_then(|c| cat.campaigns.get(c as usize));
             HostRecord {
-                name: cat.host_name(h),
+                name: cat.host_name_in(gi as u32, h),
                 nation: cat.nations[g.nation as usize].id.clone(),
                 segment: cat.segments[g.segment as usize].id.clone(),
                 group: g.id.clone(),
