@@ -15,6 +15,23 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Writes to `path` atomically through `fill`, which receives the temporary file.
 pub fn write_with(path: &Path, fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>) -> io::Result<()> {
+    write_impl(path, true, fill)
+}
+
+/// [`write`] without flushing the file to disk before the rename: readers still never see a
+/// partial file, and an interrupted process (Ctrl-C, a crash) leaves the old file or the whole new
+/// one, but after a power loss the new file may be empty. For files that can be remade, such as a
+/// batch's per-run records (`--resume` reruns an empty one), where an `fsync` per file would cost
+/// more than the work it protects.
+pub fn write_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_impl(path, false, |f| f.write_all(bytes))
+}
+
+fn write_impl(
+    path: &Path,
+    sync: bool,
+    fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
+) -> io::Result<()> {
     if let Ok(meta) = fs::metadata(path)
         && !meta.is_file()
     {
@@ -32,7 +49,9 @@ pub fn write_with(path: &Path, fill: impl FnOnce(&mut io::BufWriter<File>) -> io
         fill(&mut w)?;
         w.flush()?;
         let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-        file.sync_all()?;
+        if sync {
+            file.sync_all()?;
+        }
         fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -108,8 +108,21 @@ fn resume_after_an_interruption_gives_the_same_batch() {
     for i in [0, 5, 6, 19] {
         std::fs::remove_file(dir.join(format!("runs/run-{i:06}.json"))).unwrap();
     }
+    // What a power loss can leave of unsynced run files: empty, zeroed, cut short. Redone.
+    let cut = |i: u32| dir.join(format!("runs/run-{i:06}.json"));
+    std::fs::write(cut(1), "").unwrap();
+    std::fs::write(cut(2), [0u8; 64]).unwrap();
+    let text = read(&cut(3));
+    std::fs::write(cut(3), &text[..text.len() / 2]).unwrap();
     batch(&dir, &["--resume", "--jobs", "2"]).success();
     assert_eq!(read(&dir.join("batch.json")), expected);
+    assert_eq!(read(&cut(3)), text, "the cut run was redone");
+
+    // A run file that is whole JSON but not a run is still refused.
+    std::fs::write(cut(4), "{\"not\": \"a run\"}").unwrap();
+    let a = batch(&dir, &["--resume"]).code(2);
+    assert!(stderr(&a).contains("is not a saved cydex run"), "{}", stderr(&a));
+    std::fs::remove_file(cut(4)).unwrap();
 
     // A shard's saved runs are picked up by a resumed whole batch.
     let dir = t.path().join("from-shard");
