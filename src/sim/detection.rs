@@ -68,8 +68,9 @@ pub fn detect_compromises(
     hosts.undetected = undetected;
     for h in found {
         hosts.undetected.remove(h);
-        hosts.get_mut(h).flags |= flag::DETECTED;
-        let st = *hosts.get(h);
+        let st = hosts.get_mut(h);
+        st.flags |= flag::DETECTED;
+        let st = *st;
         let c = st.campaign;
         let nation = cat.hot[hosts.group_of(&cat, h) as usize].nation;
         let ev = log.emit(

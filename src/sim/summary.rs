@@ -24,16 +24,21 @@ mod tests {
     use crate::sim::testkit::*;
     use crate::sim::{RunConfig, run};
 
-    #[test]
-    fn tallies_match_the_event_log() {
-        let mut s = tiny(&[("SEG-A", "GA", 20, 0.3)]);
+    /// A worm entering group `GA` and spreading inside its segment.
+    fn worm_in_ga() -> crate::scenario::model::Campaign {
         let mut spread = stage("spread", 0.5, 5 * MIN);
         spread.lateral = Some(crate::scenario::model::Lateral {
             reach: crate::scenario::model::Reach::Segment,
             fanout: 1,
             repeat: true,
         });
-        s.campaigns.push(campaign("C", &["GA"], vec![spread]));
+        campaign("C", &["GA"], vec![spread])
+    }
+
+    #[test]
+    fn tallies_match_the_event_log() {
+        let mut s = tiny(&[("SEG-A", "GA", 20, 0.3)]);
+        s.campaigns.push(worm_in_ga());
         let out = run(&s, &RunConfig { seed: 3, run_index: 0 });
         let n = |k: EventKind| out.events.iter().filter(|e| e.kind == k).count() as u64;
         let nat = &out.summary.nations[0];
@@ -49,13 +54,7 @@ mod tests {
     #[test]
     fn a_host_becomes_an_entity_the_tick_it_first_takes_part() {
         let mut s = tiny(&[("SEG-A", "GA", 20, 0.3), ("SEG-IDLE", "GI", 500, 0.3)]);
-        let mut spread = stage("spread", 0.5, 5 * MIN);
-        spread.lateral = Some(crate::scenario::model::Lateral {
-            reach: crate::scenario::model::Reach::Segment,
-            fanout: 1,
-            repeat: true,
-        });
-        s.campaigns.push(campaign("C", &["GA"], vec![spread]));
+        s.campaigns.push(worm_in_ga());
         let cfg = RunConfig { seed: 3, run_index: 0 };
         let mut sim = crate::sim::Simulation::new(&s, &cfg);
         let slots = |sim: &mut crate::sim::Simulation| {
