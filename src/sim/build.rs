@@ -123,10 +123,23 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     }
     cat.n_hosts = next_slot as u32;
     cat.group_starts = cat.groups.iter().map(|g| g.start).collect();
+    cat.segment_groups = vec![0; cat.segments.len() + 1];
+    for g in &cat.groups {
+        cat.segment_groups[g.segment as usize + 1] += 1;
+    }
+    for i in 1..cat.segment_groups.len() {
+        cat.segment_groups[i] += cat.segment_groups[i - 1];
+    }
     cat.hot = cat
         .groups
         .iter()
-        .map(|g| GroupHot { segment: g.segment, nation: g.nation, sensors: g.sensors, hardening: g.hardening })
+        .map(|g| GroupHot {
+            segment: g.segment,
+            nation: g.nation,
+            sensors: g.sensors,
+            hardening: g.hardening,
+            restore_secs: g.restore_secs,
+        })
         .collect();
     let group_ix = index_of(cat.groups.iter().map(|g| g.id.as_str()));
     let segment_ix = index_of(cat.segments.iter().map(|s| s.id.as_str()));
@@ -149,7 +162,8 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     for adj in &mut adjacency {
         adj.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
         for &(t, f) in adj.iter() {
-            cat.link_to.push((t, f));
+            cat.link_to.push(t);
+            cat.link_filtering.push(f);
         }
         cat.link_offsets.push(cat.link_to.len() as u32);
     }
@@ -415,8 +429,8 @@ mod tests {
         assert_eq!((0..4).map(|k| hosts.clean_at(0, k)).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
         assert_eq!((0..7).map(|h| hosts.group_of(&cat, h)).collect::<Vec<_>>(), vec![0, 0, 0, 0, 1, 1, 1]);
         // Compromising caches the group and takes the host out of its segment's clean pool.
-        hosts.compromise(&cat, 1, 0, 0, 1);
-        hosts.compromise(&cat, 5, 0, 0, 2);
+        hosts.compromise(&cat, 1, 0, 0, 0, 1);
+        hosts.compromise(&cat, 5, 1, 0, 0, 2);
         assert_eq!((hosts.group_of(&cat, 1), hosts.group_of(&cat, 5)), (0, 1));
         assert_eq!((hosts.clean_in(0), hosts.clean_in(1)), (3, 2));
         let mut a: Vec<u32> = (0..3).map(|k| hosts.clean_at(0, k)).collect();

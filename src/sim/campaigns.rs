@@ -119,8 +119,8 @@ impl Ctx<'_, '_> {
         self.cat.hot[self.hosts.group_of(self.cat, h) as usize].nation
     }
 
-    /// Compromises a clean host and puts it on stage 0.
-    fn infect(&mut self, h: u32, c: u32, keys: Keys) {
+    /// Compromises a clean host of group `g` and puts it on stage 0.
+    fn infect(&mut self, h: u32, g: u32, c: u32, keys: Keys) {
         let now = self.clock.tick;
         let ev = self.log.emit(
             self.cat,
@@ -128,7 +128,7 @@ impl Ctx<'_, '_> {
             EventKind::HostCompromised,
             Keys { host: Some(h), campaign: Some(c), ..keys },
         );
-        self.hosts.compromise(self.cat, h, c, now, ev);
+        self.hosts.compromise(self.cat, h, g, c, now, ev);
         let nation = self.nation_of(h);
         note_first(&mut self.book.firsts, self.triggers, TriggerEvent::FirstCompromise, c, nation, now, ev);
         self.enter_stage(h, 0);
@@ -215,7 +215,7 @@ impl Ctx<'_, '_> {
                 let n = ((fraction.clamp(0.0, 1.0) * f64::from(count)).ceil() as u32).min(count);
                 for _ in 0..n {
                     let Some(h) = next_clean(self.hosts, g, &mut cursor) else { break };
-                    self.infect(h, c, keys);
+                    self.infect(h, def.entry_groups[g], c, keys);
                 }
             }
         } else if !def.entry_groups.is_empty() {
@@ -232,7 +232,7 @@ impl Ctx<'_, '_> {
                 }
                 match next_clean(self.hosts, g, &mut cursor) {
                     Some(h) => {
-                        self.infect(h, c, keys);
+                        self.infect(h, def.entry_groups[g], c, keys);
                         placed += 1;
                     }
                     None => {
@@ -311,11 +311,11 @@ impl Ctx<'_, '_> {
             candidates.push((seg, 0.0));
         }
         if reach == Reach::Linked {
-            for (t, filtering) in self.cat.links(seg).filter(|&(t, _)| t != seg) {
-                let clean = self.hosts.clean_in(t);
-                budget += u64::from(clean);
-                if clean > 0 {
-                    candidates.push((t, filtering));
+            for i in self.cat.link_range(seg) {
+                let t = self.cat.link_to[i];
+                if t != seg && self.hosts.has_clean(t) {
+                    budget += u64::from(self.hosts.clean_in_nonempty(t));
+                    candidates.push((t, self.cat.link_filtering[i]));
                 }
             }
         }
@@ -329,8 +329,9 @@ impl Ctx<'_, '_> {
             }
             let k = self.rng.random_range(0..self.hosts.clean_in(t));
             let victim = self.hosts.clean_at(t, k);
-            self.infect(victim, c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
-            if self.hosts.clean_in(t) == 0 {
+            let g = self.cat.group_in_segment(t, victim);
+            self.infect(victim, g, c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
+            if !self.hosts.has_clean(t) {
                 candidates.retain(|&(x, _)| x != t);
             }
         }

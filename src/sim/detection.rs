@@ -72,7 +72,8 @@ pub fn detect_compromises(
         st.flags |= flag::DETECTED;
         let st = *st;
         let c = st.campaign;
-        let nation = cat.hot[hosts.group_of(&cat, h) as usize].nation;
+        let group = hosts.group_of(&cat, h);
+        let nation = cat.hot[group as usize].nation;
         let ev = log.emit(
             &cat,
             &clock,
@@ -85,8 +86,8 @@ pub fn detect_compromises(
                 ..Keys::default()
             },
         );
-        response.open_incident(&cat, &clock, &mut log, h, c, nation, ev);
-        detected_out.write(Detected { host: h, group: hosts.group_of(&cat, h), campaign: c, nation, event: ev });
+        response.open_incident(&cat, &clock, &mut log, h, group, c, ev);
+        detected_out.write(Detected { host: h, group, campaign: c, nation, event: ev });
         note_first(&mut campaigns.firsts, &mut triggers, TriggerEvent::FirstDetection, c, nation, now, ev);
     }
 }

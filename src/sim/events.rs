@@ -345,7 +345,18 @@ impl EventLog {
 
     /// The event's static qualifier (not the agreement id).
     pub fn detail(&self, r: &Record) -> Option<&'static str> {
-        (r.detail > 0).then(|| self.details[r.detail as usize - 1])
+        self.detail_of_code(r.detail)
+    }
+
+    /// The code of the event's static qualifier (0 = none): one byte, for records that keep it
+    /// for later; [`EventLog::detail_of_code`] gives the name back.
+    pub fn detail_code(&self, r: &Record) -> u8 {
+        r.detail
+    }
+
+    /// The static qualifier of a [`EventLog::detail_code`].
+    pub fn detail_of_code(&self, code: u8) -> Option<&'static str> {
+        (code > 0).then(|| self.details.get(code as usize - 1).copied()).flatten()
     }
 
     fn extra(&self, r: &Record) -> Option<&Extra> {

@@ -63,6 +63,8 @@ pub struct Incident {
     pub id: u64,
     /// Host slot.
     pub host: u32,
+    /// The host's group.
+    pub group: u32,
     /// Campaign.
     pub campaign: u32,
     /// Nation.
@@ -152,11 +154,12 @@ impl ResponseBook {
         clock: &SimClock,
         log: &mut EventLog,
         host: u32,
+        group: u32,
         campaign: u32,
-        nation: u32,
         cause: u64,
     ) -> u64 {
         let id = self.incidents.len() as u64 + 1;
+        let nation = cat.hot[group as usize].nation;
         let ev = log.emit(
             cat,
             clock,
@@ -169,7 +172,7 @@ impl ResponseBook {
                 ..Keys::default()
             },
         );
-        self.incidents.push(Incident { id, host, campaign, nation, phase: Phase::Queued, last_event: ev });
+        self.incidents.push(Incident { id, host, group, campaign, nation, phase: Phase::Queued, last_event: ev });
         self.queues[nation as usize].push_back(id);
         id
     }
@@ -181,10 +184,7 @@ impl ResponseBook {
             Phase::Triage => phase_mean_secs(TRIAGE_BASE_S, skills.detect),
             Phase::Containment => phase_mean_secs(CONTAIN_BASE_S, skills.contain),
             Phase::Eradication => phase_mean_secs(ERADICATE_BASE_S, skills.contain),
-            Phase::Recovery => {
-                let g = cat.group_of(inc.host);
-                phase_mean_secs(cat.groups[g as usize].restore_secs as f64, skills.recover)
-            }
+            Phase::Recovery => phase_mean_secs(cat.hot[inc.group as usize].restore_secs as f64, skills.recover),
             Phase::Queued | Phase::Closed => return,
         };
         let due = clock.tick + clock.ticks_min1(exp_secs(rng, mean));

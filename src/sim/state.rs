@@ -122,6 +122,8 @@ pub struct GroupHot {
     pub sensors: f64,
     /// Hardening.
     pub hardening: f64,
+    /// Restore time, seconds (read when an incident's recovery starts).
+    pub restore_secs: u64,
 }
 
 /// A compiled impact effect.
@@ -235,10 +237,16 @@ pub struct Catalog {
     pub hot: Vec<GroupHot>,
     /// First slot of each group (same index), for [`Catalog::group_of`]'s binary search.
     pub group_starts: Vec<u32>,
+    /// First group of each segment (len = segments + 1): a segment's groups are contiguous, so
+    /// [`Catalog::group_in_segment`] searches only these.
+    pub segment_groups: Vec<u32>,
     /// CSR offsets into `link_to` per segment (len = segments + 1).
     pub link_offsets: Vec<u32>,
-    /// Linked segment and its filtering per CSR entry (side by side: read together).
-    pub link_to: Vec<(u32, f64)>,
+    /// Linked segment per CSR entry. Apart from `link_filtering`: lateral movement scans every
+    /// target of a segment but reads the filtering only of those it may enter.
+    pub link_to: Vec<u32>,
+    /// Filtering of each CSR entry (same index as `link_to`).
+    pub link_filtering: Vec<f64>,
     /// Campaigns.
     pub campaigns: Vec<CampaignDef>,
     /// Service ids.
@@ -261,6 +269,19 @@ impl Catalog {
     pub fn group_of(&self, h: u32) -> u32 {
         let i = self.group_starts.partition_point(|&s| s <= h);
         i.saturating_sub(1) as u32
+    }
+
+    /// Group index of slot `h`, known to lie in segment `seg`: a search over that segment's
+    /// groups only (none at all for a one-group segment), where [`Catalog::group_of`] searches
+    /// every group of the exercise.
+    #[inline]
+    pub fn group_in_segment(&self, seg: u32, h: u32) -> u32 {
+        let a = self.segment_groups[seg as usize];
+        let b = self.segment_groups[seg as usize + 1];
+        if b <= a + 1 {
+            return a;
+        }
+        a + self.group_starts[a as usize + 1..b as usize].partition_point(|&s| s <= h) as u32
     }
 
     /// Nation index of a slot.
@@ -298,11 +319,17 @@ impl Catalog {
         name
     }
 
-    /// Segments linked to `seg` with their filtering.
-    pub fn links(&self, seg: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
+    /// The CSR index range of the links of `seg` (into `link_to` and `link_filtering`).
+    #[inline]
+    pub fn link_range(&self, seg: u32) -> std::ops::Range<usize> {
         let a = self.link_offsets.get(seg as usize).copied().unwrap_or(0) as usize;
         let b = self.link_offsets.get(seg as usize + 1).copied().unwrap_or(0) as usize;
-        self.link_to[a..b].iter().copied()
+        a..b
+    }
+
+    /// Segments linked to `seg` with their filtering.
+    pub fn links(&self, seg: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
+        self.link_range(seg).map(|i| (self.link_to[i], self.link_filtering[i]))
     }
 
     /// Nation index by id.
@@ -355,6 +382,11 @@ pub struct Hosts {
     perm: Vec<u32>,
     /// Per segment: first slot and clean (uncompromised) hosts.
     pool: Vec<Pool>,
+    /// Two bits per segment, interleaved by word: whether it has a clean host and whether it has
+    /// more than one (`pool[seg].clean` > 0, > 1). Lateral movement tests and counts the clean
+    /// hosts of every linked segment; the bits of 100 000 segments fit in 25 KB, the pools do
+    /// not, and a one-host segment's count follows from its bits.
+    clean_bits: Vec<[u64; 2]>,
     /// Compromised, undetected, uncontained hosts: the only hosts Detection visits.
     pub undetected: SlotSet,
     /// Down hosts per group (services read this).
@@ -368,12 +400,19 @@ impl Hosts {
     /// (first slot, hosts). The arrays are allocated zeroed and not written, so this costs no pass
     /// over the hosts.
     pub fn new(n_hosts: usize, segments: impl IntoIterator<Item = (u32, u32)>, n_groups: usize) -> Self {
+        let pool: Vec<Pool> = segments.into_iter().map(|(start, clean)| Pool { start, clean }).collect();
+        let mut clean_bits = vec![[0u64; 2]; pool.len().div_ceil(64)];
+        for (i, p) in pool.iter().enumerate() {
+            clean_bits[i / 64][0] |= u64::from(p.clean > 0) << (i % 64);
+            clean_bits[i / 64][1] |= u64::from(p.clean > 1) << (i % 64);
+        }
         Hosts {
             // `vec![HostState::default(); n]` would write every record; this is `calloc`.
             state: bytemuck::zeroed_vec(n_hosts),
             wiped_at_s: vec![0; n_hosts],
             perm: vec![0; n_hosts],
-            pool: segments.into_iter().map(|(start, clean)| Pool { start, clean }).collect(),
+            pool,
+            clean_bits,
             undetected: SlotSet::new(n_hosts),
             group_down: vec![0; n_groups],
             health_dirty: false,
@@ -434,6 +473,26 @@ impl Hosts {
         self.pool[seg as usize].clean
     }
 
+    /// Whether a segment has a clean host (`clean_in(seg) > 0`, from a bitmap that stays in cache).
+    #[inline]
+    pub fn has_clean(&self, seg: u32) -> bool {
+        self.clean_bits[(seg / 64) as usize][0] & (1 << (seg % 64)) != 0
+    }
+
+    /// [`Hosts::clean_in`] of a segment known to have a clean host: 1 without reading the pool
+    /// when the bitmap says it has no second one.
+    #[inline]
+    pub fn clean_in_nonempty(&self, seg: u32) -> u32 {
+        if self.clean_bits[(seg / 64) as usize][1] & (1 << (seg % 64)) != 0 { self.clean_in(seg) } else { 1 }
+    }
+
+    fn set_clean_bits(&mut self, seg: u32, clean: u32) {
+        let (w, b) = ((seg / 64) as usize, 1u64 << (seg % 64));
+        let bits = &mut self.clean_bits[w];
+        bits[0] = if clean > 0 { bits[0] | b } else { bits[0] & !b };
+        bits[1] = if clean > 1 { bits[1] | b } else { bits[1] & !b };
+    }
+
     /// The `k`-th clean host of a segment (`k < clean_in(seg)`).
     #[inline]
     pub fn clean_at(&self, seg: u32, k: u32) -> u32 {
@@ -462,17 +521,21 @@ impl Hosts {
         let p = self.pool[seg as usize];
         self.pool_swap(self.pos_of(h), p.start + p.clean - 1);
         self.pool[seg as usize].clean -= 1;
+        self.set_clean_bits(seg, p.clean - 1);
     }
 
     fn pool_add(&mut self, seg: u32, h: u32) {
         let p = self.pool[seg as usize];
         self.pool_swap(self.pos_of(h), p.start + p.clean);
         self.pool[seg as usize].clean += 1;
+        self.set_clean_bits(seg, p.clean + 1);
     }
 
-    /// Marks a clean host compromised by `campaign` at stage 0 (and caches its group).
-    pub fn compromise(&mut self, cat: &Catalog, h: u32, campaign: u32, tick: u64, event: u64) {
-        let g = self.group_of(cat, h);
+    /// Marks a clean host of group `g` compromised by `campaign` at stage 0 (and caches its
+    /// group). The caller knows the group: the entry group, or the victim's segment through
+    /// [`Catalog::group_in_segment`].
+    pub fn compromise(&mut self, cat: &Catalog, h: u32, g: u32, campaign: u32, tick: u64, event: u64) {
+        debug_assert_eq!(g, cat.group_of(h));
         self.pool_remove(cat.hot[g as usize].segment, h);
         let s = &mut self.state[h as usize];
         s.group = g + 1;
@@ -576,5 +639,41 @@ mod tests {
         assert_eq!(std::mem::size_of::<HostState>(), 48);
         let hosts = Hosts::new(3, [(0, 3)], 1);
         assert!((0..3).all(|h| *hosts.get(h) == HostState::default() && hosts.clean_at(0, h) == h));
+    }
+
+    #[test]
+    fn the_clean_bitmap_follows_the_pools() {
+        // Segment 0: slots 0..2 (one group), segment 1: slot 2, segment 2: none.
+        let mut cat = Catalog::default();
+        for (start, segment) in [(0, 0), (2, 1)] {
+            cat.hot.push(GroupHot { segment, nation: 0, sensors: 0.0, hardening: 0.0, restore_secs: 0 });
+            cat.group_starts.push(start);
+        }
+        cat.segment_groups = vec![0, 1, 2, 2];
+        let mut hosts = Hosts::new(3, [(0, 2), (2, 1), (3, 0)], 2);
+        let bits = |h: &Hosts| (0..3).map(|s| h.has_clean(s)).collect::<Vec<_>>();
+        assert_eq!(bits(&hosts), [true, true, false]);
+        hosts.compromise(&cat, 2, 1, 0, 0, 1);
+        assert_eq!(bits(&hosts), [true, false, false]);
+        hosts.compromise(&cat, 0, 0, 0, 0, 2);
+        assert_eq!(bits(&hosts), [true, false, false], "one clean host left in segment 0");
+        hosts.compromise(&cat, 1, 0, 0, 0, 3);
+        assert_eq!(bits(&hosts), [false, false, false]);
+        hosts.restore(&cat, 2);
+        assert_eq!(bits(&hosts), [false, true, false]);
+        assert!((0..3).all(|s| hosts.has_clean(s) == (hosts.clean_in(s) > 0)));
+        hosts.restore(&cat, 0);
+        assert_eq!(hosts.clean_in_nonempty(0), 1);
+        hosts.restore(&cat, 1);
+        assert_eq!((hosts.clean_in(0), hosts.clean_in_nonempty(0), hosts.clean_in_nonempty(1)), (2, 2, 1));
+    }
+
+    #[test]
+    fn a_group_is_found_within_its_segment() {
+        // Segment 0: groups 0 (slots 0..3), 1 (empty), 2 (slots 3..5); segment 1: group 3 (5..9).
+        let cat = Catalog { group_starts: vec![0, 3, 3, 5], segment_groups: vec![0, 3, 4], ..Catalog::default() };
+        for h in 0..9 {
+            assert_eq!(cat.group_in_segment(if h < 5 { 0 } else { 1 }, h), cat.group_of(h), "slot {h}");
+        }
     }
 }

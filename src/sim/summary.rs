@@ -16,7 +16,7 @@ use super::clock::{SimClock, format_utc};
 use super::events::{EventKind, EventLog};
 use super::response::ResponseBook;
 use super::services::ServiceBook;
-use super::state::{CampaignIndex, Catalog, HostSlot, NationIndex};
+use super::state::{CampaignIndex, Catalog, HostSlot, NONE, NationIndex};
 
 #[cfg(test)]
 mod tests {
@@ -33,6 +33,12 @@ mod tests {
             repeat: true,
         });
         campaign("C", &["GA"], vec![spread])
+    }
+
+    #[test]
+    fn a_host_trace_stays_small() {
+        // The Log phase touches one trace per host event, at random slots.
+        assert_eq!(std::mem::size_of::<HostTrace>(), 40);
     }
 
     #[test]
@@ -139,17 +145,38 @@ pub struct CampaignTally {
     pub first_impact_s: Option<u64>,
 }
 
-/// Per-host record, raw.
-#[derive(Debug, Clone, Default)]
+/// Per-host record, raw and compact (40 bytes: the Log phase touches one per host event, and a
+/// worm touches hundreds of thousands): ticks and indices, [`NONE`] for "not yet", turned into
+/// seconds and names by [`summarize`].
+#[derive(Debug, Clone, Copy)]
 pub struct HostTrace {
-    campaign: Option<u32>,
-    furthest_stage: Option<u32>,
-    compromised_s: Option<u64>,
-    detected_s: Option<u64>,
-    contained_s: Option<u64>,
-    recovered_s: Option<u64>,
-    impact: Option<&'static str>,
+    slot: u32,
+    campaign: u32,
+    /// Furthest stage completed + 1 (0 = none), so that `max` folds it.
+    furthest_stage: u32,
+    compromised: u32,
+    detected: u32,
+    contained: u32,
+    recovered: u32,
+    /// [`EventLog::detail_code`] of the latest impact (0 = none).
+    impact: u8,
     data_lost_mb: f64,
+}
+
+impl HostTrace {
+    fn new(slot: u32) -> Self {
+        HostTrace {
+            slot,
+            campaign: NONE,
+            furthest_stage: 0,
+            compromised: NONE,
+            detected: NONE,
+            contained: NONE,
+            recovered: NONE,
+            impact: 0,
+            data_lost_mb: 0.0,
+        }
+    }
 }
 
 /// Hosts that took part in the run: a dense slot → record index + 1 (0 = no record, so the index
@@ -158,7 +185,7 @@ pub struct HostTrace {
 #[derive(Resource, Debug, Default)]
 pub struct HostRecords {
     index: Vec<u32>,
-    traces: Vec<(u32, HostTrace)>,
+    traces: Vec<HostTrace>,
 }
 
 impl HostRecords {
@@ -173,17 +200,17 @@ impl HostRecords {
         }
         let mut i = self.index[h as usize];
         if i == 0 {
-            self.traces.push((h, HostTrace::default()));
+            self.traces.push(HostTrace::new(h));
             i = self.traces.len() as u32;
             self.index[h as usize] = i;
         }
-        &mut self.traces[i as usize - 1].1
+        &mut self.traces[i as usize - 1]
     }
 
     /// Records sorted by slot.
-    fn sorted(&self) -> Vec<&(u32, HostTrace)> {
+    fn sorted(&self) -> Vec<&HostTrace> {
         // Sort compact (slot, index) pairs, not references: the comparisons stay in cache.
-        let mut order: Vec<(u32, u32)> = self.traces.iter().enumerate().map(|(i, (h, _))| (*h, i as u32)).collect();
+        let mut order: Vec<(u32, u32)> = self.traces.iter().enumerate().map(|(i, r)| (r.slot, i as u32)).collect();
         order.sort_unstable();
         order.into_iter().map(|(_, i)| &self.traces[i as usize]).collect()
     }
@@ -191,6 +218,13 @@ impl HostRecords {
 
 fn first(slot: &mut Option<u64>, t: u64) {
     slot.get_or_insert(t);
+}
+
+/// Keeps the first tick in a [`HostTrace`] field.
+fn first_tick(slot: &mut u32, tick: u32) {
+    if *slot == NONE {
+        *slot = tick;
+    }
 }
 
 /// Log phase: fold the events emitted since the last fold, and make each host that took part
@@ -218,6 +252,8 @@ pub fn fold_events(
     let mut per_campaign: Vec<Option<CampaignTally>> = vec![None; cat.campaigns.len()];
     for r in &log.records()[start..] {
         let t = r.tick * tick_secs;
+        // Below `validate::MAX_TICKS`, far from `NONE`.
+        let tick = u32::try_from(r.tick).unwrap_or(NONE - 1);
         let kind = &r.kind;
         let (nation, campaign, host, stage) = (r.nation(), r.campaign(), r.host(), r.stage());
         let mut nt = nation.and_then(|n| per_nation.get_mut(n as usize)).map(|t| t.get_or_insert_default());
@@ -239,8 +275,8 @@ pub fn fold_events(
                     first(&mut c.first_compromise_s, t);
                 }
                 if let Some(h) = hr.as_mut() {
-                    h.campaign = campaign;
-                    first(&mut h.compromised_s, t);
+                    h.campaign = campaign.unwrap_or(NONE);
+                    first_tick(&mut h.compromised, tick);
                 }
             }
             EventKind::StageCompleted => {
@@ -248,7 +284,7 @@ pub fn fold_events(
                     c.furthest_stage = c.furthest_stage.max(stage);
                 }
                 if let Some(h) = hr.as_mut() {
-                    h.furthest_stage = h.furthest_stage.max(stage);
+                    h.furthest_stage = h.furthest_stage.max(stage.map_or(0, |s| s.saturating_add(1)));
                 }
             }
             EventKind::ImpactApplied => {
@@ -257,7 +293,7 @@ pub fn fold_events(
                     first(&mut c.first_impact_s, t);
                 }
                 if let Some(h) = hr.as_mut() {
-                    h.impact = log.detail(r);
+                    h.impact = log.detail_code(r);
                 }
             }
             EventKind::HostDetected => {
@@ -270,7 +306,7 @@ pub fn fold_events(
                     first(&mut c.first_detection_s, t);
                 }
                 if let Some(h) = hr.as_mut() {
-                    first(&mut h.detected_s, t);
+                    first_tick(&mut h.detected, tick);
                 }
             }
             EventKind::IncidentOpened => {
@@ -286,7 +322,7 @@ pub fn fold_events(
                     c.contained += 1;
                 }
                 if let Some(h) = hr.as_mut() {
-                    first(&mut h.contained_s, t);
+                    first_tick(&mut h.contained, tick);
                 }
             }
             EventKind::HostRecovered => {
@@ -294,7 +330,7 @@ pub fn fold_events(
                     n.recovered += 1;
                 }
                 if let Some(h) = hr.as_mut() {
-                    first(&mut h.recovered_s, t);
+                    first_tick(&mut h.recovered, tick);
                 }
             }
             EventKind::DataLost => {
@@ -315,7 +351,7 @@ pub fn fold_events(
         }
     }
     if records.traces.len() > known_hosts {
-        let new: Vec<HostSlot> = records.traces[known_hosts..].iter().map(|&(h, _)| HostSlot(h)).collect();
+        let new: Vec<HostSlot> = records.traces[known_hosts..].iter().map(|r| HostSlot(r.slot)).collect();
         commands.spawn_batch(new);
     }
     for (idx, mut tally) in &mut nations {
@@ -727,12 +763,14 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
     let hosts = records
         .sorted()
         .into_iter()
-        .map(|&(h, ref r)| {
+        .map(|r| {
+            let h = r.slot;
             while gi + 1 < cat.group_starts.len() && cat.group_starts[gi + 1] <= h {
                 gi += 1;
             }
             let g = &cat.groups[gi];
-            let camp = r.campaign.and_then(|c| cat.campaigns.get(c as usize));
+            let camp = cat.campaigns.get(r.campaign as usize);
+            let secs = |tick: u32| (tick != NONE).then(|| u64::from(tick) * clock.tick_secs);
             HostRecord {
                 name: cat.host_name_in(gi as u32, h),
                 nation: cat.nations[g.nation as usize].id.clone(),
@@ -740,14 +778,14 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
                 group: g.id.clone(),
                 campaign: camp.map(|c| c.id.clone()),
                 furthest_stage: camp
-                    .zip(r.furthest_stage)
+                    .zip(r.furthest_stage.checked_sub(1))
                     .and_then(|(c, s)| c.stages.get(s as usize))
                     .map(|s| s.id.clone()),
-                compromised_s: r.compromised_s,
-                detected_s: r.detected_s,
-                contained_s: r.contained_s,
-                recovered_s: r.recovered_s,
-                impact: r.impact.map(str::to_string),
+                compromised_s: secs(r.compromised),
+                detected_s: secs(r.detected),
+                contained_s: secs(r.contained),
+                recovered_s: secs(r.recovered),
+                impact: log.detail_of_code(r.impact).map(str::to_string),
                 data_lost_mb: r.data_lost_mb,
             }
         })
