@@ -35,8 +35,8 @@ use super::services::{ServiceBook, ServiceDef};
 use super::sharing::{AgreementDef, Intel};
 use super::state::{
     CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupHot, GroupIndex, GroupInfo, Hosts, InjectIndex,
-    LateralDef, NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef,
-    TeamOf,
+    LateralDef, LinkEnd, NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex,
+    StageDef, TeamOf,
 };
 use super::summary::{CampaignTally, HostRecords, NationTally};
 use crate::scenario::model::{Delay, DelayDistribution, Effect, InjectEffect, Scenario, Targets, WorkPattern};
@@ -162,10 +162,9 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     for adj in &mut adjacency {
         adj.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
         for &(t, f) in adj.iter() {
-            cat.link_to.push(t);
-            cat.link_filtering.push(f);
+            cat.link_ends.push(LinkEnd { to: t, to_start: cat.segments[t as usize].start, filtering: f });
         }
-        cat.link_offsets.push(cat.link_to.len() as u32);
+        cat.link_offsets.push(cat.link_ends.len() as u32);
     }
 
     // Services.
@@ -401,9 +400,11 @@ mod tests {
         assert_eq!(w.query::<&crate::sim::state::HostSlot>().iter(&w).count(), 0, "no host has taken part yet");
         assert_eq!(w.query::<&NationIndex>().iter(&w).count(), 1);
         let cat = w.resource::<Catalog>();
-        assert_eq!(cat.links(0).collect::<Vec<_>>(), vec![(1, 0.25), (2, 0.5)]);
-        assert_eq!(cat.links(1).collect::<Vec<_>>(), vec![(0, 0.25)]);
-        assert_eq!(cat.links(2).collect::<Vec<_>>(), vec![(0, 0.5)]);
+        let links = |s: u32| cat.links(s).iter().map(|l| (l.to, l.filtering)).collect::<Vec<_>>();
+        assert_eq!(links(0), vec![(1, 0.25), (2, 0.5)]);
+        assert_eq!(links(1), vec![(0, 0.25)]);
+        assert_eq!(links(2), vec![(0, 0.5)]);
+        assert!(cat.link_ends.iter().all(|l| l.to_start == cat.segments[l.to as usize].start));
         assert_eq!((cat.segments[1].start, cat.segments[1].end), (700, 1000));
         assert_eq!(cat.host_name(700), "GB-0001");
         assert_eq!(cat.host_name(1004), "GC-0005");

@@ -37,6 +37,7 @@ use rand_chacha::ChaCha8Rng;
 use super::agenda::{Agenda, radix_sort_by_key};
 use super::clock::SimClock;
 use super::events::{EventKind, EventLog, Keys, TriggerSeen};
+use super::prefetch::AHEAD;
 use super::rng::CampaignRng;
 use super::services::ServiceBook;
 use super::state::{CadenceDef, Catalog, EffectDef, Hosts, flag};
@@ -311,11 +312,11 @@ impl Ctx<'_, '_> {
             candidates.push((seg, 0.0));
         }
         if reach == Reach::Linked {
-            for i in self.cat.link_range(seg) {
-                let t = self.cat.link_to[i];
-                if t != seg && self.hosts.has_clean(t) {
-                    budget += u64::from(self.hosts.clean_in_nonempty(t));
-                    candidates.push((t, self.cat.link_filtering[i]));
+            for l in self.cat.links(seg) {
+                if l.to != seg && self.hosts.has_clean(l.to) {
+                    self.hosts.prefetch_pool(self.cat, l.to, l.to_start);
+                    budget += u64::from(self.hosts.clean_in_nonempty(l.to));
+                    candidates.push((l.to, l.filtering));
                 }
             }
         }
@@ -413,7 +414,10 @@ pub fn advance_campaigns(
     for (c, cause) in starts {
         ctx.start(c, cause);
     }
-    for &(h, generation) in &due {
+    for (i, &(h, generation)) in due.iter().enumerate() {
+        if let Some(&(ahead, _)) = due.get(i + AHEAD) {
+            ctx.hosts.prefetch(ahead);
+        }
         ctx.attempt(h, generation);
     }
     due.clear();

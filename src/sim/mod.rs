@@ -59,6 +59,7 @@ pub mod clock;
 pub mod detection;
 pub mod events;
 pub mod injects;
+pub mod prefetch;
 pub mod response;
 pub mod rng;
 pub mod services;

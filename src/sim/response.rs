@@ -28,6 +28,7 @@ use super::agenda::Agenda;
 use super::campaigns::exp_secs;
 use super::clock::{SimClock, in_office_hours};
 use super::events::{EventKind, EventLog, Keys};
+use super::prefetch::AHEAD;
 use super::rng::ResponseRng;
 use super::state::{Catalog, Hosts, flag};
 use crate::scenario::model::Skills;
@@ -215,7 +216,10 @@ pub fn respond_to_incidents(
     let mut due = std::mem::take(&mut book.due);
     book.agenda.take(clock.tick, &mut due);
     due.sort_unstable();
-    for &id in &due {
+    for (i, &id) in due.iter().enumerate() {
+        if let Some(&ahead) = due.get(i + AHEAD) {
+            hosts.prefetch(book.incidents[(ahead - 1) as usize].host);
+        }
         let inc = book.incidents[(id - 1) as usize].clone();
         let keys = Keys {
             host: Some(inc.host),

@@ -110,8 +110,20 @@ pub struct GroupInfo {
     pub services: Vec<u32>,
 }
 
+/// One end of a segment link as the segment at the other end sees it (CSR entry, 16 bytes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinkEnd {
+    /// Linked segment.
+    pub to: u32,
+    /// Its first slot (in the padding the `f64` leaves): lateral movement asks for the target's
+    /// records before it reads its pool.
+    pub to_start: u32,
+    /// The link's filtering.
+    pub filtering: f64,
+}
+
 /// The fields of a host group that the per-tick phases read for every active host, packed apart
-/// from [`GroupInfo`] so a visit touches one small record (24 bytes) instead of a 120-byte one.
+/// from [`GroupInfo`] so a visit touches one small record (32 bytes) instead of a 120-byte one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GroupHot {
     /// Segment index.
@@ -240,13 +252,10 @@ pub struct Catalog {
     /// First group of each segment (len = segments + 1): a segment's groups are contiguous, so
     /// [`Catalog::group_in_segment`] searches only these.
     pub segment_groups: Vec<u32>,
-    /// CSR offsets into `link_to` per segment (len = segments + 1).
+    /// CSR offsets into `link_ends` per segment (len = segments + 1).
     pub link_offsets: Vec<u32>,
-    /// Linked segment per CSR entry. Apart from `link_filtering`: lateral movement scans every
-    /// target of a segment but reads the filtering only of those it may enter.
-    pub link_to: Vec<u32>,
-    /// Filtering of each CSR entry (same index as `link_to`).
-    pub link_filtering: Vec<f64>,
+    /// The far end of each link, per CSR entry.
+    pub link_ends: Vec<LinkEnd>,
     /// Campaigns.
     pub campaigns: Vec<CampaignDef>,
     /// Service ids.
@@ -319,17 +328,12 @@ impl Catalog {
         name
     }
 
-    /// The CSR index range of the links of `seg` (into `link_to` and `link_filtering`).
+    /// The links of `seg`, sorted by target.
     #[inline]
-    pub fn link_range(&self, seg: u32) -> std::ops::Range<usize> {
+    pub fn links(&self, seg: u32) -> &[LinkEnd] {
         let a = self.link_offsets.get(seg as usize).copied().unwrap_or(0) as usize;
         let b = self.link_offsets.get(seg as usize + 1).copied().unwrap_or(0) as usize;
-        a..b
-    }
-
-    /// Segments linked to `seg` with their filtering.
-    pub fn links(&self, seg: u32) -> impl Iterator<Item = (u32, f64)> + '_ {
-        self.link_range(seg).map(|i| (self.link_to[i], self.link_filtering[i]))
+        &self.link_ends[a..b]
     }
 
     /// Nation index by id.
@@ -427,6 +431,23 @@ impl Hosts {
     /// No hosts.
     pub fn is_empty(&self) -> bool {
         self.state.is_empty()
+    }
+
+    /// Hints that the state of host `h` will be read soon (see `prefetch.rs`).
+    #[inline]
+    pub fn prefetch(&self, h: u32) {
+        super::prefetch::prefetch(&self.state, h as usize);
+    }
+
+    /// Hints that lateral movement may pick a clean host of segment `seg`, whose first slot is
+    /// `start`: its groups and pool, and the permutation entry and state of its first slot (the
+    /// host picked when the segment has one).
+    #[inline]
+    pub fn prefetch_pool(&self, cat: &Catalog, seg: u32, start: u32) {
+        super::prefetch::prefetch(&cat.segment_groups, seg as usize);
+        super::prefetch::prefetch(&self.pool, seg as usize);
+        super::prefetch::prefetch(&self.perm, start as usize);
+        super::prefetch::prefetch(&self.state, start as usize);
     }
 
     /// The state of a host.
