@@ -430,8 +430,8 @@ mod tests {
         assert_eq!((0..4).map(|k| hosts.clean_at(0, k)).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
         assert_eq!((0..7).map(|h| hosts.group_of(&cat, h)).collect::<Vec<_>>(), vec![0, 0, 0, 0, 1, 1, 1]);
         // Compromising caches the group and takes the host out of its segment's clean pool.
-        hosts.compromise(&cat, 1, 0, 0, 0, 1);
-        hosts.compromise(&cat, 5, 1, 0, 0, 2);
+        hosts.compromise(1, (0, 0), 0, 0, 1);
+        hosts.compromise(5, (1, 1), 0, 0, 2);
         assert_eq!((hosts.group_of(&cat, 1), hosts.group_of(&cat, 5)), (0, 1));
         assert_eq!((hosts.clean_in(0), hosts.clean_in(1)), (3, 2));
         let mut a: Vec<u32> = (0..3).map(|k| hosts.clean_at(0, k)).collect();

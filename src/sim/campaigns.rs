@@ -120,8 +120,9 @@ impl Ctx<'_, '_> {
         self.cat.hot[self.hosts.group_of(self.cat, h) as usize].nation
     }
 
-    /// Compromises a clean host of group `g` and puts it on stage 0.
-    fn infect(&mut self, h: u32, g: u32, c: u32, keys: Keys) {
+    /// Compromises a clean host of group `g` in segment `seg` and puts it on stage 0.
+    fn infect(&mut self, h: u32, (g, seg): (u32, u32), c: u32, keys: Keys) {
+        debug_assert_eq!((g, seg), (self.cat.group_of(h), self.cat.hot[g as usize].segment));
         let now = self.clock.tick;
         let ev = self.log.emit(
             self.cat,
@@ -129,8 +130,9 @@ impl Ctx<'_, '_> {
             EventKind::HostCompromised,
             Keys { host: Some(h), campaign: Some(c), ..keys },
         );
-        self.hosts.compromise(self.cat, h, g, c, now, ev);
-        let nation = self.nation_of(h);
+        self.hosts.compromise(h, (g, seg), c, now, ev);
+        // From the few nation starts, not the group's record: a worm's victims are scattered.
+        let nation = self.cat.nation_of(h);
         note_first(&mut self.book.firsts, self.triggers, TriggerEvent::FirstCompromise, c, nation, now, ev);
         self.enter_stage(h, 0);
     }
@@ -139,8 +141,9 @@ impl Ctx<'_, '_> {
     fn enter_stage(&mut self, h: u32, mut s: usize) {
         let c = self.hosts.get(h).campaign;
         let def = &self.cat.campaigns[c as usize];
-        let target = def.target_group[self.hosts.group_of(self.cat, h) as usize];
-        while s < def.stages.len() && def.stages[s].effect.is_some() && !target {
+        let group = self.hosts.group_of(self.cat, h) as usize;
+        // Whether the host is a target is read only before an impact stage.
+        while s < def.stages.len() && def.stages[s].effect.is_some() && !def.target_group[group] {
             let ev = self.log.emit(
                 self.cat,
                 self.clock,
@@ -216,7 +219,8 @@ impl Ctx<'_, '_> {
                 let n = ((fraction.clamp(0.0, 1.0) * f64::from(count)).ceil() as u32).min(count);
                 for _ in 0..n {
                     let Some(h) = next_clean(self.hosts, g, &mut cursor) else { break };
-                    self.infect(h, def.entry_groups[g], c, keys);
+                    let group = def.entry_groups[g];
+                    self.infect(h, (group, cat.hot[group as usize].segment), c, keys);
                 }
             }
         } else if !def.entry_groups.is_empty() {
@@ -233,7 +237,8 @@ impl Ctx<'_, '_> {
                 }
                 match next_clean(self.hosts, g, &mut cursor) {
                     Some(h) => {
-                        self.infect(h, def.entry_groups[g], c, keys);
+                        let group = def.entry_groups[g];
+                        self.infect(h, (group, cat.hot[group as usize].segment), c, keys);
                         placed += 1;
                     }
                     None => {
@@ -331,7 +336,7 @@ impl Ctx<'_, '_> {
             let k = self.rng.random_range(0..self.hosts.clean_in(t));
             let victim = self.hosts.clean_at(t, k);
             let g = self.cat.group_in_segment(t, victim);
-            self.infect(victim, g, c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
+            self.infect(victim, (g, t), c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
             if !self.hosts.has_clean(t) {
                 candidates.retain(|&(x, _)| x != t);
             }

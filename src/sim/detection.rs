@@ -44,14 +44,15 @@ pub fn detect_compromises(
 ) {
     let now = clock.tick;
     let mut found = Vec::new();
-    // Taken out while the loop reads the other host arrays; nothing is added or removed meanwhile.
+    // Taken out while the loop reads the other host arrays; members found are removed after it.
     let mut undetected = std::mem::take(&mut hosts.undetected);
     for &h in undetected.sorted() {
         let st = hosts.get(h);
         if st.compromised_tick >= now {
             continue; // first tried on the tick after the compromise
         }
-        let g = &cat.hot[hosts.group_of(&cat, h) as usize];
+        let group = hosts.group_of(&cat, h);
+        let g = &cat.hot[group as usize];
         if g.sensors <= 0.0 {
             continue;
         }
@@ -61,19 +62,17 @@ pub fn detect_compromises(
         let stealth = def.stages.get(s).map_or(0.0, |st| st.stealth);
         let skill = response.detect_skill(&cat, g.nation);
         let p = detection_probability(g.sensors, skill, stealth, intel.holds(g.nation, c));
-        if p > 0.0 && rng.0.random::<f64>() < p {
-            found.push(h);
+        if !(p > 0.0 && rng.0.random::<f64>() < p) {
+            continue;
         }
-    }
-    hosts.undetected = undetected;
-    for h in found {
-        hosts.undetected.remove(h);
+        // Handled while the host's records are in cache. Nothing below changes what the draws
+        // of later hosts read (skills, indicators, stages), so the outcome is that of drawing
+        // for every host first.
+        found.push(h);
+        let nation = g.nation;
         let st = hosts.get_mut(h);
         st.flags |= flag::DETECTED;
         let st = *st;
-        let c = st.campaign;
-        let group = hosts.group_of(&cat, h);
-        let nation = cat.hot[group as usize].nation;
         let ev = log.emit(
             &cat,
             &clock,
@@ -89,6 +88,10 @@ pub fn detect_compromises(
         response.open_incident(&cat, &clock, &mut log, h, group, c, ev);
         detected_out.write(Detected { host: h, group, campaign: c, nation, event: ev });
         note_first(&mut campaigns.firsts, &mut triggers, TriggerEvent::FirstDetection, c, nation, now, ev);
+    }
+    hosts.undetected = undetected;
+    for h in found {
+        hosts.undetected.remove(h);
     }
 }
 

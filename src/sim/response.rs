@@ -28,7 +28,7 @@ use super::agenda::Agenda;
 use super::campaigns::exp_secs;
 use super::clock::{SimClock, in_office_hours};
 use super::events::{EventKind, EventLog, Keys};
-use super::prefetch::AHEAD;
+use super::prefetch::{AHEAD, prefetch};
 use super::rng::ResponseRng;
 use super::state::{Catalog, Hosts, flag};
 use crate::scenario::model::Skills;
@@ -218,7 +218,9 @@ pub fn respond_to_incidents(
     due.sort_unstable();
     for (i, &id) in due.iter().enumerate() {
         if let Some(&ahead) = due.get(i + AHEAD) {
-            hosts.prefetch(book.incidents[(ahead - 1) as usize].host);
+            let inc = &book.incidents[(ahead - 1) as usize];
+            hosts.prefetch(inc.host);
+            prefetch(&cat.hot, inc.group as usize);
         }
         let inc = book.incidents[(id - 1) as usize].clone();
         let keys = Keys {

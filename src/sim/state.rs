@@ -552,12 +552,11 @@ impl Hosts {
         self.set_clean_bits(seg, p.clean + 1);
     }
 
-    /// Marks a clean host of group `g` compromised by `campaign` at stage 0 (and caches its
-    /// group). The caller knows the group: the entry group, or the victim's segment through
-    /// [`Catalog::group_in_segment`].
-    pub fn compromise(&mut self, cat: &Catalog, h: u32, g: u32, campaign: u32, tick: u64, event: u64) {
-        debug_assert_eq!(g, cat.group_of(h));
-        self.pool_remove(cat.hot[g as usize].segment, h);
+    /// Marks a clean host of group `g` in segment `seg` compromised by `campaign` at stage 0
+    /// (and caches its group). The caller knows both: the entry group and its segment, or the
+    /// victim's segment and its group through [`Catalog::group_in_segment`].
+    pub fn compromise(&mut self, h: u32, (g, seg): (u32, u32), campaign: u32, tick: u64, event: u64) {
+        self.pool_remove(seg, h);
         let s = &mut self.state[h as usize];
         s.group = g + 1;
         s.flags = (s.flags & flag::DOWN) | flag::COMPROMISED;
@@ -674,11 +673,11 @@ mod tests {
         let mut hosts = Hosts::new(3, [(0, 2), (2, 1), (3, 0)], 2);
         let bits = |h: &Hosts| (0..3).map(|s| h.has_clean(s)).collect::<Vec<_>>();
         assert_eq!(bits(&hosts), [true, true, false]);
-        hosts.compromise(&cat, 2, 1, 0, 0, 1);
+        hosts.compromise(2, (1, 1), 0, 0, 1);
         assert_eq!(bits(&hosts), [true, false, false]);
-        hosts.compromise(&cat, 0, 0, 0, 0, 2);
+        hosts.compromise(0, (0, 0), 0, 0, 2);
         assert_eq!(bits(&hosts), [true, false, false], "one clean host left in segment 0");
-        hosts.compromise(&cat, 1, 0, 0, 0, 3);
+        hosts.compromise(1, (0, 0), 0, 0, 3);
         assert_eq!(bits(&hosts), [false, false, false]);
         hosts.restore(&cat, 2);
         assert_eq!(bits(&hosts), [false, true, false]);

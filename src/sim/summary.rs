@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::assistance::AssistanceBook;
 use super::clock::{SimClock, format_utc};
 use super::events::{EventKind, EventLog};
+use super::prefetch::{AHEAD, prefetch};
 use super::response::ResponseBook;
 use super::services::ServiceBook;
 use super::state::{CampaignIndex, Catalog, HostSlot, NONE, NationIndex};
@@ -207,6 +208,18 @@ impl HostRecords {
         &mut self.traces[i as usize - 1]
     }
 
+    /// Hints that host `h`'s entry will be looked up soon: its index slot, and its record if
+    /// the index is already in cache (the fold asks for the index twice as far ahead).
+    fn prefetch(&self, h: u32, record: bool) {
+        if record {
+            if let Some(&i) = self.index.get(h as usize) {
+                prefetch(&self.traces, (i as usize).wrapping_sub(1));
+            }
+        } else {
+            prefetch(&self.index, h as usize);
+        }
+    }
+
     /// Records sorted by slot.
     fn sorted(&self) -> Vec<&HostTrace> {
         // Sort compact (slot, index) pairs, not references: the comparisons stay in cache.
@@ -250,7 +263,15 @@ pub fn fold_events(
     // Dense per-index deltas of this tick, merged into the components below.
     let mut per_nation: Vec<Option<NationTally>> = vec![None; cat.nations.len()];
     let mut per_campaign: Vec<Option<CampaignTally>> = vec![None; cat.campaigns.len()];
-    for r in &log.records()[start..] {
+    let new = &log.records()[start..];
+    for (i, r) in new.iter().enumerate() {
+        // Host events come at scattered slots: ask for their records ahead.
+        if let Some(h) = new.get(i + 2 * AHEAD).and_then(|r| r.host()) {
+            records.prefetch(h, false);
+        }
+        if let Some(h) = new.get(i + AHEAD).and_then(|r| r.host()) {
+            records.prefetch(h, true);
+        }
         let t = r.tick * tick_secs;
         // Below `validate::MAX_TICKS`, far from `NONE`.
         let tick = u32::try_from(r.tick).unwrap_or(NONE - 1);
