@@ -440,7 +440,7 @@ fn ticks_to_detect(s: &Scenario, seed: u64) -> Option<u64> {
     while sim.step() {
         let log = sim.world().resource::<EventLog>();
         if let Some(e) = log.records().iter().find(|e| e.kind == EventKind::HostDetected) {
-            return Some(e.tick);
+            return Some(e.tick());
         }
     }
     None

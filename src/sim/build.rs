@@ -209,6 +209,10 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
                 technique: s.technique.clone(),
                 probability: s.probability.clamp(0.0, 1.0),
                 cadence: cadence(&s.cadence),
+                fixed_ticks: match cadence(&s.cadence) {
+                    CadenceDef::Fixed(secs) => Some(clock.ticks_min1(secs)),
+                    CadenceDef::Uniform(..) | CadenceDef::Exponential(_) => None,
+                },
                 stealth: s.stealth.clamp(0.0, 1.0),
                 lateral: s.lateral.as_ref().map(|l| LateralDef { reach: l.reach, fanout: l.fanout, repeat: l.repeat }),
                 effect: s.effect.as_ref().map(|e| match e {

@@ -37,7 +37,7 @@ use rand_chacha::ChaCha8Rng;
 use super::agenda::{Agenda, radix_sort_by_key};
 use super::clock::SimClock;
 use super::events::{EventKind, EventLog, Keys, TriggerSeen};
-use super::prefetch::AHEAD;
+use super::prefetch::{AHEAD, prefetch};
 use super::rng::CampaignRng;
 use super::services::ServiceBook;
 use super::state::{CadenceDef, Catalog, EffectDef, Hosts, flag};
@@ -120,6 +120,31 @@ impl Ctx<'_, '_> {
         self.cat.hot[self.hosts.group_of(self.cat, h) as usize].nation
     }
 
+    /// Hints the records that the attempts due a few steps after `due[i]` will read, each step
+    /// one link further along the chain: host state, group, segment pool and link offsets, links.
+    /// Each hint reads only records an earlier hint asked for.
+    fn prefetch_attempts(&self, due: &[(u32, u32)], i: usize) {
+        let (cat, hosts) = (self.cat, &*self.hosts);
+        if let Some(&(h, _)) = due.get(i + 2 * AHEAD) {
+            hosts.prefetch(h);
+        }
+        let group = |k: usize| due.get(i + k).and_then(|&(h, _)| hosts.cached_group(h));
+        if let Some(g) = group(AHEAD) {
+            prefetch(&cat.hot, g as usize);
+        }
+        if let Some(g) = group(AHEAD / 2) {
+            let seg = cat.hot[g as usize].segment;
+            hosts.prefetch_segment(seg);
+            prefetch(&cat.link_offsets, seg as usize);
+        }
+        if let Some(g) = group(AHEAD / 4) {
+            let seg = cat.hot[g as usize].segment as usize;
+            if let Some(&a) = cat.link_offsets.get(seg) {
+                prefetch(&cat.link_ends, a as usize);
+            }
+        }
+    }
+
     /// Compromises a clean host of group `g` in segment `seg` and puts it on stage 0.
     fn infect(&mut self, h: u32, (g, seg): (u32, u32), c: u32, keys: Keys) {
         debug_assert_eq!((g, seg), (self.cat.group_of(h), self.cat.hot[g as usize].segment));
@@ -180,8 +205,12 @@ impl Ctx<'_, '_> {
     fn schedule(&mut self, h: u32, s: usize) {
         let st = self.hosts.get(h);
         let (c, generation) = (st.campaign, st.generation);
-        let cadence = self.cat.campaigns[c as usize].stages[s].cadence;
-        let due = self.clock.tick + draw_ticks(self.rng, cadence, self.clock);
+        let stage = &self.cat.campaigns[c as usize].stages[s];
+        let ticks = match stage.fixed_ticks {
+            Some(t) => t,
+            None => draw_ticks(self.rng, stage.cadence, self.clock),
+        };
+        let due = self.clock.tick + ticks;
         self.book.agenda.push(self.clock.tick, due, (h, generation));
     }
 
@@ -420,9 +449,7 @@ pub fn advance_campaigns(
         ctx.start(c, cause);
     }
     for (i, &(h, generation)) in due.iter().enumerate() {
-        if let Some(&(ahead, _)) = due.get(i + AHEAD) {
-            ctx.hosts.prefetch(ahead);
-        }
+        ctx.prefetch_attempts(&due, i);
         ctx.attempt(h, generation);
     }
     due.clear();

@@ -198,33 +198,47 @@ struct Extra {
     value: Option<f64>,
 }
 
-/// One event as the engine records it: integer keys only, 48 bytes, no allocation. Absent indices
-/// are [`NONE`]; absent ids (which start at 1) are 0. Names are rendered only when an [`Event`] is
-/// asked for ([`EventStream`]), so logging costs the same whatever the scenario's ids look like.
+/// One event as the engine records it: integer keys only, 32 bytes (half a cache line: a worm
+/// run writes a million of them), no allocation. Absent indices are [`NONE`]; absent ids (which
+/// start at 1) are 0. Names are rendered only when an [`Event`] is asked for ([`EventStream`]),
+/// so logging costs the same whatever the scenario's ids look like.
+///
+/// Ticks, event ids and incident ids are kept in 32 bits: a validated exercise has at most
+/// `validate::MAX_TICKS` ticks, and 2³² events would take 128 GiB of records. Stage indices fit
+/// 16 bits, as in the host records.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Record {
     /// Tick in which it happened.
-    pub tick: u64,
+    tick: u32,
     /// Cause event id, or 0.
-    pub cause: u64,
+    cause: u32,
     /// Incident id, or 0.
-    pub incident: u64,
+    incident: u32,
     /// Nation index (resolved from the host when the phase gave none), or [`NONE`].
     nation: u32,
     /// Host slot, or [`NONE`].
     host: u32,
     /// Campaign index, or [`NONE`].
     campaign: u32,
-    /// Stage index, or [`NONE`].
-    stage: u32,
     /// Index into the log's out-of-line keys, or [`NONE`].
     extra: u32,
+    /// Stage index, or [`NONE16`].
+    stage: u16,
     /// What happened.
     pub kind: EventKind,
-    /// The technique is the campaign's entry technique.
-    pub entry: bool,
-    /// Index + 1 into the log's detail strings, or 0.
+    /// Index + 1 into the log's detail strings (0 = none), and [`ENTRY`] if the technique is the
+    /// campaign's entry technique.
     detail: u8,
+}
+
+/// A stage index absent from a [`Record`].
+const NONE16: u16 = u16::MAX;
+/// The bit of [`Record::detail`] that marks the entry technique.
+const ENTRY: u8 = 0x80;
+
+/// A tick or id narrowed to a record's 32 bits (see [`Record`]; never reached in practice).
+fn narrow(v: u64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
 }
 
 fn opt(v: u32) -> Option<u32> {
@@ -232,6 +246,26 @@ fn opt(v: u32) -> Option<u32> {
 }
 
 impl Record {
+    /// Tick in which it happened.
+    pub fn tick(&self) -> u64 {
+        u64::from(self.tick)
+    }
+
+    /// Cause event id, or 0.
+    pub fn cause(&self) -> u64 {
+        u64::from(self.cause)
+    }
+
+    /// Incident id, or 0.
+    pub fn incident(&self) -> u64 {
+        u64::from(self.incident)
+    }
+
+    /// Whether the technique is the campaign's entry technique.
+    pub fn entry(&self) -> bool {
+        self.detail & ENTRY != 0
+    }
+
     /// Nation index, if any.
     pub fn nation(&self) -> Option<u32> {
         opt(self.nation)
@@ -249,7 +283,7 @@ impl Record {
 
     /// Stage index, if any.
     pub fn stage(&self) -> Option<u32> {
-        opt(self.stage)
+        (self.stage != NONE16).then_some(u32::from(self.stage))
     }
 }
 
@@ -297,23 +331,24 @@ impl EventLog {
             Some(d) => match self.details.iter().position(|&x| x == d) {
                 Some(i) => i as u8 + 1,
                 None => {
+                    // The engine's qualifiers are a dozen static words, far below `ENTRY`.
+                    debug_assert!(self.details.len() < usize::from(ENTRY) - 1);
                     self.details.push(d);
                     self.details.len() as u8
                 }
             },
         };
         self.records.push(Record {
-            tick: clock.tick,
-            cause: k.cause.unwrap_or(0),
-            incident: k.incident.unwrap_or(0),
+            tick: narrow(clock.tick),
+            cause: narrow(k.cause.unwrap_or(0)),
+            incident: narrow(k.incident.unwrap_or(0)),
             nation,
             host,
             campaign: k.campaign.unwrap_or(NONE),
-            stage: k.stage.unwrap_or(NONE),
+            stage: k.stage.map_or(NONE16, |s| u16::try_from(s).unwrap_or(NONE16 - 1)),
             extra,
             kind,
-            entry: k.entry,
-            detail,
+            detail: if k.entry { detail | ENTRY } else { detail },
         });
         id
     }
@@ -345,13 +380,13 @@ impl EventLog {
 
     /// The event's static qualifier (not the agreement id).
     pub fn detail(&self, r: &Record) -> Option<&'static str> {
-        self.detail_of_code(r.detail)
+        self.detail_of_code(self.detail_code(r))
     }
 
     /// The code of the event's static qualifier (0 = none): one byte, for records that keep it
     /// for later; [`EventLog::detail_of_code`] gives the name back.
     pub fn detail_code(&self, r: &Record) -> u8 {
-        r.detail
+        r.detail & !ENTRY
     }
 
     /// The static qualifier of a [`EventLog::detail_code`].
@@ -380,13 +415,13 @@ impl EventLog {
         let stage = camp.zip(r.stage()).and_then(|(c, s)| c.stages.get(s as usize));
         let technique = match (stage, camp) {
             (Some(s), _) => Some(s.technique.clone()),
-            (None, Some(c)) if r.entry => Some(c.entry_technique.clone()),
+            (None, Some(c)) if r.entry() => Some(c.entry_technique.clone()),
             _ => None,
         };
         Event {
             id: index as u64 + 1,
-            tick: r.tick,
-            time_s: r.tick * tick_secs,
+            tick: r.tick(),
+            time_s: r.tick() * tick_secs,
             kind: r.kind,
             nation: nation.map(|n| n.id.clone()),
             team: nation.map(|n| n.team_id.clone()),
@@ -398,8 +433,8 @@ impl EventLog {
             service: xs(|x| x.service).and_then(|s| cat.services.get(s as usize)).cloned(),
             provider: xs(|x| x.provider).and_then(|p| cat.providers.get(p as usize)).cloned(),
             inject: xs(|x| x.inject).and_then(|i| cat.injects.get(i as usize)).cloned(),
-            incident: id(r.incident),
-            cause: id(r.cause),
+            incident: id(r.incident()),
+            cause: id(r.cause()),
             value: extra.and_then(|x| x.value),
             detail: self
                 .detail(r)
@@ -510,7 +545,28 @@ mod tests {
 
     #[test]
     fn a_record_stays_small() {
-        assert_eq!(std::mem::size_of::<Record>(), 48);
+        assert_eq!(std::mem::size_of::<Record>(), 32);
+    }
+
+    #[test]
+    fn the_entry_bit_and_the_detail_share_a_byte() {
+        let s = tiny(&[("SEG-A", "GA", 3, 0.0)]);
+        let mut w = world(&s);
+        w.resource_scope(|w, mut log: bevy_ecs::prelude::Mut<EventLog>| {
+            let (cat, clock) = (w.resource::<Catalog>(), w.resource::<SimClock>());
+            for (entry, detail) in [(true, Some("wipe")), (false, Some("encrypt")), (true, None), (false, None)] {
+                let id = log.emit(
+                    cat,
+                    clock,
+                    EventKind::HostDown,
+                    Keys { host: Some(1), stage: Some(7), entry, detail, ..Keys::default() },
+                );
+                let r = *log.get(id).unwrap();
+                assert_eq!((r.entry(), log.detail(&r), r.stage()), (entry, detail, Some(7)));
+            }
+            let r = *log.get(1).unwrap();
+            assert_eq!((r.cause(), r.incident(), r.campaign()), (0, 0, None));
+        });
     }
 
     #[test]

@@ -199,6 +199,8 @@ pub struct StageDef {
     pub probability: f64,
     /// Attempt cadence.
     pub cadence: CadenceDef,
+    /// A fixed cadence in whole ticks (what `draw_ticks` gives for it, worked out once).
+    pub fixed_ticks: Option<u64>,
     /// Stealth.
     pub stealth: f64,
     /// Lateral movement.
@@ -437,6 +439,18 @@ impl Hosts {
     #[inline]
     pub fn prefetch(&self, h: u32) {
         super::prefetch::prefetch(&self.state, h as usize);
+    }
+
+    /// The group of a host, if already cached (see [`Hosts::group_of`]); for prefetching.
+    #[inline]
+    pub fn cached_group(&self, h: u32) -> Option<u32> {
+        self.state.get(h as usize).and_then(|s| s.group.checked_sub(1))
+    }
+
+    /// Hints that the pool of segment `seg` will be read soon.
+    #[inline]
+    pub fn prefetch_segment(&self, seg: u32) {
+        super::prefetch::prefetch(&self.pool, seg as usize);
     }
 
     /// Hints that lateral movement may pick a clean host of segment `seg`, whose first slot is

@@ -272,9 +272,9 @@ pub fn fold_events(
         if let Some(h) = new.get(i + AHEAD).and_then(|r| r.host()) {
             records.prefetch(h, true);
         }
-        let t = r.tick * tick_secs;
+        let t = r.tick() * tick_secs;
         // Below `validate::MAX_TICKS`, far from `NONE`.
-        let tick = u32::try_from(r.tick).unwrap_or(NONE - 1);
+        let tick = u32::try_from(r.tick()).unwrap_or(NONE - 1);
         let kind = &r.kind;
         let (nation, campaign, host, stage) = (r.nation(), r.campaign(), r.host(), r.stage());
         let mut nt = nation.and_then(|n| per_nation.get_mut(n as usize)).map(|t| t.get_or_insert_default());
@@ -626,13 +626,13 @@ fn response_times(log: &EventLog, cat: &Catalog, tick_secs: u64) -> (Vec<Times>,
     let mut per_campaign = vec![Times::default(); cat.campaigns.len()];
     for r in log.records() {
         let measured = match r.kind {
-            EventKind::HostDetected => log.get(r.cause).map(|c| (0, r.tick - c.tick)),
+            EventKind::HostDetected => log.get(r.cause()).map(|c| (0, r.tick() - c.tick())),
             EventKind::IncidentOpened => {
-                if let Some(i) = (r.incident as usize).checked_sub(1) {
+                if let Some(i) = (r.incident() as usize).checked_sub(1) {
                     if opened.len() <= i {
                         opened.resize(i + 1, None);
                     }
-                    opened[i] = Some(r.tick);
+                    opened[i] = Some(r.tick());
                 }
                 None
             }
@@ -642,10 +642,10 @@ fn response_times(log: &EventLog, cat: &Catalog, tick_secs: u64) -> (Vec<Times>,
                     EventKind::HostContained => 2,
                     _ => 3,
                 };
-                (r.incident as usize)
+                (r.incident() as usize)
                     .checked_sub(1)
                     .and_then(|i| opened.get(i).copied().flatten())
-                    .map(|t| (which, r.tick - t))
+                    .map(|t| (which, r.tick() - t))
             }
             _ => None,
         };
