@@ -177,16 +177,16 @@ impl Ctx<'_, '_> {
                     host: Some(h),
                     campaign: Some(c),
                     stage: Some(s as u32),
-                    cause: Some(self.hosts.get(h).last_event),
+                    cause: Some(self.hosts.get(h).last_event()),
                     detail: Some("not_a_target"),
                     ..Keys::default()
                 },
             );
-            self.hosts.get_mut(h).last_event = ev;
+            self.hosts.get_mut(h).set_last_event(ev);
             s += 1;
         }
         if s >= def.stages.len() {
-            let cause = self.hosts.get(h).last_event;
+            let cause = self.hosts.get(h).last_event();
             let ev = self.log.emit(
                 self.cat,
                 self.clock,
@@ -195,7 +195,7 @@ impl Ctx<'_, '_> {
             );
             let st = self.hosts.get_mut(h);
             st.flags |= flag::DONE;
-            st.last_event = ev;
+            st.set_last_event(ev);
             return;
         }
         self.hosts.get_mut(h).stage = s as u16;
@@ -301,7 +301,7 @@ impl Ctx<'_, '_> {
         let ev = if repeat && st.flags & flag::REPEATING != 0 {
             // A repeat of a stage the host already completed: what it does is logged through the
             // compromises it causes, not as one more `stage_completed` per attempt.
-            st.last_event
+            st.last_event()
         } else {
             if repeat {
                 self.hosts.get_mut(h).flags |= flag::REPEATING;
@@ -314,11 +314,11 @@ impl Ctx<'_, '_> {
                     host: Some(h),
                     campaign: Some(c),
                     stage: Some(s as u32),
-                    cause: Some(st.last_event),
+                    cause: Some(st.last_event()),
                     ..Keys::default()
                 },
             );
-            self.hosts.get_mut(h).last_event = ev;
+            self.hosts.get_mut(h).set_last_event(ev);
             ev
         };
         if let Some(lat) = stage.lateral {
@@ -382,7 +382,7 @@ impl Ctx<'_, '_> {
             EventKind::ImpactApplied,
             Keys { cause: Some(cause), detail: Some(effect.name()), ..keys },
         );
-        self.hosts.get_mut(h).last_event = ev;
+        self.hosts.get_mut(h).set_last_event(ev);
         let nation = self.nation_of(h);
         note_first(&mut self.book.firsts, self.triggers, TriggerEvent::Impact, c, nation, now, ev);
         match *effect {

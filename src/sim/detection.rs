@@ -48,7 +48,7 @@ pub fn detect_compromises(
     let mut undetected = std::mem::take(&mut hosts.undetected);
     for &h in undetected.sorted() {
         let st = hosts.get(h);
-        if st.compromised_tick >= now {
+        if st.compromised_tick() >= now {
             continue; // first tried on the tick after the compromise
         }
         let group = hosts.group_of(&cat, h);
@@ -81,7 +81,7 @@ pub fn detect_compromises(
                 host: Some(h),
                 campaign: Some(c),
                 stage: Some(u32::from(st.stage).min(cat.campaigns[c as usize].stages.len().saturating_sub(1) as u32)),
-                cause: Some(st.compromise_event),
+                cause: Some(st.compromise_event()),
                 ..Keys::default()
             },
         );

@@ -237,7 +237,7 @@ const NONE16: u16 = u16::MAX;
 const ENTRY: u8 = 0x80;
 
 /// A tick or id narrowed to a record's 32 bits (see [`Record`]; never reached in practice).
-fn narrow(v: u64) -> u32 {
+pub(crate) fn narrow(v: u64) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
 }
 

@@ -217,6 +217,10 @@ pub fn respond_to_incidents(
     book.agenda.take(clock.tick, &mut due);
     due.sort_unstable();
     for (i, &id) in due.iter().enumerate() {
+        // Two steps: the incident, then (its record now in cache) its host and group.
+        if let Some(&ahead) = due.get(i + 2 * AHEAD) {
+            prefetch(&book.incidents, (ahead - 1) as usize);
+        }
         if let Some(&ahead) = due.get(i + AHEAD) {
             let inc = &book.incidents[(ahead - 1) as usize];
             hosts.prefetch(inc.host);

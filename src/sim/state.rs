@@ -17,6 +17,7 @@
 
 use bevy_ecs::prelude::{Component, Resource};
 
+use super::events::narrow;
 use super::slotset::SlotSet;
 use crate::scenario::model::{Criticality, HostRole, Reach, SegmentKind, Skills, Tlp};
 
@@ -345,7 +346,9 @@ impl Catalog {
 }
 
 /// The state of one host, packed so that a phase visiting a host touches one record instead of
-/// one cache line per field (the worst case visits hosts scattered over the whole graph).
+/// one cache line per field (the worst case visits hosts scattered over the whole graph): 32
+/// bytes, two to a cache line and never across one. Ticks and event ids are 32-bit, as in the
+/// event log's records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, bytemuck::Zeroable)]
 pub struct HostState {
     /// [`flag`] bits.
@@ -361,11 +364,33 @@ pub struct HostState {
     /// Position in the clean-pool permutation, stored XOR the slot (0 = the identity).
     pos: u32,
     /// Tick of the current compromise.
-    pub compromised_tick: u64,
+    compromised_tick: u32,
     /// Event id of the current compromise.
-    pub compromise_event: u64,
+    compromise_event: u32,
     /// Id of the latest campaign event on the host (cause of the next one).
-    pub last_event: u64,
+    last_event: u32,
+}
+
+impl HostState {
+    /// Tick of the current compromise.
+    pub fn compromised_tick(&self) -> u64 {
+        u64::from(self.compromised_tick)
+    }
+
+    /// Event id of the current compromise.
+    pub fn compromise_event(&self) -> u64 {
+        u64::from(self.compromise_event)
+    }
+
+    /// Id of the latest campaign event on the host (cause of the next one).
+    pub fn last_event(&self) -> u64 {
+        u64::from(self.last_event)
+    }
+
+    /// Sets the latest campaign event.
+    pub fn set_last_event(&mut self, ev: u64) {
+        self.last_event = narrow(ev);
+    }
 }
 
 /// A segment's slot range start and how many of its hosts are clean, side by side: lateral
@@ -577,9 +602,9 @@ impl Hosts {
         s.campaign = campaign;
         s.stage = 0;
         s.generation = s.generation.wrapping_add(1);
-        s.compromised_tick = tick;
-        s.compromise_event = event;
-        s.last_event = event;
+        s.compromised_tick = narrow(tick);
+        s.compromise_event = narrow(event);
+        s.last_event = narrow(event);
         self.undetected.insert(h);
     }
 
@@ -670,7 +695,7 @@ mod tests {
     #[test]
     fn a_host_record_stays_small_and_zero_is_as_built() {
         // One visit should touch at most two cache lines.
-        assert_eq!(std::mem::size_of::<HostState>(), 48);
+        assert_eq!(std::mem::size_of::<HostState>(), 32);
         let hosts = Hosts::new(3, [(0, 3)], 1);
         assert!((0..3).all(|h| *hosts.get(h) == HostState::default() && hosts.clean_at(0, h) == h));
     }
