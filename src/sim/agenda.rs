@@ -22,11 +22,15 @@ pub struct Agenda<T> {
     far: BTreeMap<u64, Vec<T>>,
     /// Entries held.
     len: usize,
+    /// The allocation of the slot [`Agenda::take`] emptied last, handed to the next slot that
+    /// needs one: a worm's attempts move from slot to slot every tick, and a warm buffer beats
+    /// fresh pages.
+    spare: Vec<(u64, T)>,
 }
 
 impl<T> Default for Agenda<T> {
     fn default() -> Self {
-        Agenda { wheel: (0..WHEEL).map(|_| Vec::new()).collect(), far: BTreeMap::new(), len: 0 }
+        Agenda { wheel: (0..WHEEL).map(|_| Vec::new()).collect(), far: BTreeMap::new(), len: 0, spare: Vec::new() }
     }
 }
 
@@ -36,7 +40,11 @@ impl<T> Agenda<T> {
     pub fn push(&mut self, now: u64, due: u64, item: T) {
         self.len += 1;
         if due > now && due - now < WHEEL {
-            self.wheel[(due % WHEEL) as usize].push((due, item));
+            let slot = &mut self.wheel[(due % WHEEL) as usize];
+            if slot.capacity() == 0 {
+                *slot = std::mem::take(&mut self.spare);
+            }
+            slot.push((due, item));
         } else {
             self.far.entry(due).or_default().push(item);
         }
@@ -58,6 +66,9 @@ impl<T> Agenda<T> {
                     i += 1;
                 }
             }
+        }
+        if slot.is_empty() && slot.capacity() > self.spare.capacity() {
+            self.spare = std::mem::take(slot);
         }
         if let Some(v) = self.far.remove(&now) {
             out.extend(v);
@@ -150,6 +161,19 @@ mod tests {
         assert_eq!(taken(&mut a, 3 + WHEEL), vec![3]);
         assert_eq!(taken(&mut a, 3 + WHEEL - 1), vec![2]);
         assert_eq!(a.len(), 1, "the skipped entry is still held");
+    }
+
+    #[test]
+    fn a_drained_slot_lends_its_buffer_to_the_next_one() {
+        let mut a = Agenda::default();
+        for i in 0..100 {
+            a.push(0, 1, i);
+        }
+        assert_eq!(taken(&mut a, 1).len(), 100);
+        a.push(1, 2, 7);
+        assert!(a.wheel[2].capacity() >= 100, "the worm's next tick reuses the warm buffer");
+        assert_eq!(a.wheel[1].capacity(), 0);
+        assert_eq!(taken(&mut a, 2), vec![7]);
     }
 
     #[test]

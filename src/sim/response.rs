@@ -27,7 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use super::agenda::Agenda;
 use super::campaigns::exp_secs;
 use super::clock::{SimClock, in_office_hours};
-use super::events::{EventKind, EventLog, Keys};
+use super::events::{EventKind, EventLog, Keys, narrow};
 use super::prefetch::{AHEAD, prefetch};
 use super::rng::ResponseRng;
 use super::state::{Catalog, Hosts, flag};
@@ -57,11 +57,10 @@ pub enum Phase {
     Closed,
 }
 
-/// One incident.
-#[derive(Debug, Clone)]
+/// One incident (its id is its index in [`ResponseBook::incidents`] + 1). 24 bytes: Response
+/// visits one per phase end, scattered over the whole run's incidents.
+#[derive(Debug, Clone, Copy)]
 pub struct Incident {
-    /// Id (from 1).
-    pub id: u64,
     /// Host slot.
     pub host: u32,
     /// The host's group.
@@ -72,8 +71,15 @@ pub struct Incident {
     pub nation: u32,
     /// Current phase.
     pub phase: Phase,
+    /// Latest event of the incident (32-bit, as in the event log).
+    last_event: u32,
+}
+
+impl Incident {
     /// Latest event of the incident.
-    pub last_event: u64,
+    pub fn last_event(&self) -> u64 {
+        u64::from(self.last_event)
+    }
 }
 
 /// Incidents and team runtime state.
@@ -173,7 +179,7 @@ impl ResponseBook {
                 ..Keys::default()
             },
         );
-        self.incidents.push(Incident { id, host, group, campaign, nation, phase: Phase::Queued, last_event: ev });
+        self.incidents.push(Incident { host, group, campaign, nation, phase: Phase::Queued, last_event: narrow(ev) });
         self.queues[nation as usize].push_back(id);
         id
     }
@@ -226,12 +232,12 @@ pub fn respond_to_incidents(
             hosts.prefetch(inc.host);
             prefetch(&cat.hot, inc.group as usize);
         }
-        let inc = book.incidents[(id - 1) as usize].clone();
+        let inc = book.incidents[(id - 1) as usize];
         let keys = Keys {
             host: Some(inc.host),
             campaign: Some(inc.campaign),
             incident: Some(id),
-            cause: Some(inc.last_event),
+            cause: Some(inc.last_event()),
             ..Keys::default()
         };
         let (kind, next) = match inc.phase {
@@ -253,7 +259,7 @@ pub fn respond_to_incidents(
             hosts.restore(&cat, inc.host);
         }
         let ev = log.emit(&cat, &clock, kind, keys);
-        book.incidents[(id - 1) as usize].last_event = ev;
+        book.incidents[(id - 1) as usize].last_event = narrow(ev);
         if let Some(mb) = lost {
             log.emit(
                 &cat,
@@ -278,7 +284,7 @@ pub fn respond_to_incidents(
                 break;
             };
             book.busy[n as usize] += 1;
-            let inc = book.incidents[(id - 1) as usize].clone();
+            let inc = book.incidents[(id - 1) as usize];
             let ev = log.emit(
                 &cat,
                 &clock,
@@ -287,11 +293,11 @@ pub fn respond_to_incidents(
                     host: Some(inc.host),
                     campaign: Some(inc.campaign),
                     incident: Some(id),
-                    cause: Some(inc.last_event),
+                    cause: Some(inc.last_event()),
                     ..Keys::default()
                 },
             );
-            book.incidents[(id - 1) as usize].last_event = ev;
+            book.incidents[(id - 1) as usize].last_event = narrow(ev);
             book.start_phase(&cat, &clock, rng, id, Phase::Triage);
         }
     }
@@ -345,6 +351,11 @@ mod tests {
         assert_eq!(book.capacity(cat, &clock, 0), 1);
         clock.tick = 7 * 24 * 60; // next Monday 08:00
         assert_eq!(book.capacity(cat, &clock, 0), 5);
+    }
+
+    #[test]
+    fn an_incident_stays_small() {
+        assert_eq!(std::mem::size_of::<Incident>(), 24);
     }
 
     #[test]

@@ -266,10 +266,10 @@ pub fn fold_events(
     let new = &log.records()[start..];
     for (i, r) in new.iter().enumerate() {
         // Host events come at scattered slots: ask for their records ahead.
-        if let Some(h) = new.get(i + 2 * AHEAD).and_then(|r| r.host()) {
+        if let Some(h) = new.get(i + 4 * AHEAD).and_then(|r| r.host()) {
             records.prefetch(h, false);
         }
-        if let Some(h) = new.get(i + AHEAD).and_then(|r| r.host()) {
+        if let Some(h) = new.get(i + 2 * AHEAD).and_then(|r| r.host()) {
             records.prefetch(h, true);
         }
         let t = r.tick() * tick_secs;
