@@ -59,7 +59,7 @@ pub struct CampaignBook {
     /// Scratch for sorting `due`.
     pub sort_scratch: Vec<(u32, u32)>,
     /// Scratch for lateral movement's candidate segments.
-    pub candidates: Vec<(u32, f64)>,
+    pub candidates: Vec<(u32, u32, f64)>,
     /// (trigger kind, campaign, nation) already reported as a trigger.
     pub firsts: BTreeSet<(u8, u32, u32)>,
 }
@@ -341,16 +341,17 @@ impl Ctx<'_, '_> {
         // in place, which keeps exactly the order a fresh filter would give.
         let mut candidates = std::mem::take(&mut self.book.candidates);
         candidates.clear();
+        // Each candidate is (segment, its first slot, filtering).
         let mut budget = u64::from(self.hosts.clean_in(seg));
         if budget > 0 {
-            candidates.push((seg, 0.0));
+            candidates.push((seg, self.hosts.pool_start(seg), 0.0));
         }
         if reach == Reach::Linked {
             for l in self.cat.links(seg) {
                 if l.to != seg && self.hosts.has_clean(l.to) {
                     self.hosts.prefetch_pool(self.cat, l.to, l.to_start);
-                    budget += u64::from(self.hosts.clean_in_nonempty(l.to));
-                    candidates.push((l.to, l.filtering));
+                    budget += u64::from(self.hosts.clean_count(l.to));
+                    candidates.push((l.to, l.to_start, l.filtering));
                 }
             }
         }
@@ -358,16 +359,19 @@ impl Ctx<'_, '_> {
             if candidates.is_empty() {
                 break;
             }
-            let (t, filtering) = candidates[self.rng.random_range(0..candidates.len())];
+            let (t, start, filtering) = candidates[self.rng.random_range(0..candidates.len())];
             if t != seg && self.rng.random::<f64>() >= 1.0 - filtering {
                 continue; // the link filtered this attempt
             }
-            let k = self.rng.random_range(0..self.hosts.clean_in(t));
-            let victim = self.hosts.clean_at(t, k);
+            // The count from the bitmap and the slot from the link: a segment with one clean
+            // host costs no read of its pool here nor in `compromise`.
+            let k = self.rng.random_range(0..self.hosts.clean_count(t));
+            let victim = self.hosts.clean_at_from(start, k);
+            debug_assert_eq!(victim, self.hosts.clean_at(t, k));
             let g = self.cat.group_in_segment(t, victim);
             self.infect(victim, (g, t), c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
             if !self.hosts.has_clean(t) {
-                candidates.retain(|&(x, _)| x != t);
+                candidates.retain(|&(x, _, _)| x != t);
             }
         }
         self.book.candidates = candidates;

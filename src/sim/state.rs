@@ -539,11 +539,29 @@ impl Hosts {
         self.clean_bits[(seg / 64) as usize][0] & (1 << (seg % 64)) != 0
     }
 
-    /// [`Hosts::clean_in`] of a segment known to have a clean host: 1 without reading the pool
-    /// when the bitmap says it has no second one.
+    /// [`Hosts::clean_in`], reading the pool only when the bitmap says the segment has more
+    /// than one clean host.
     #[inline]
-    pub fn clean_in_nonempty(&self, seg: u32) -> u32 {
-        if self.clean_bits[(seg / 64) as usize][1] & (1 << (seg % 64)) != 0 { self.clean_in(seg) } else { 1 }
+    pub fn clean_count(&self, seg: u32) -> u32 {
+        let [has, many] = self.clean_bits[(seg / 64) as usize];
+        let bit = 1u64 << (seg % 64);
+        if many & bit != 0 { self.clean_in(seg) } else { u32::from(has & bit != 0) }
+    }
+
+    /// First slot of a segment (where its clean pool starts).
+    #[inline]
+    pub fn pool_start(&self, seg: u32) -> u32 {
+        self.pool[seg as usize].start
+    }
+
+    /// [`Hosts::clean_at`] for the segment whose first slot is `start`.
+    #[inline]
+    pub fn clean_at_from(&self, start: u32, k: u32) -> u32 {
+        self.perm_at(start + k)
+    }
+
+    fn has_many_clean(&self, seg: u32) -> bool {
+        self.clean_bits[(seg / 64) as usize][1] & (1 << (seg % 64)) != 0
     }
 
     fn set_clean_bits(&mut self, seg: u32, clean: u32) {
@@ -578,6 +596,13 @@ impl Hosts {
     }
 
     fn pool_remove(&mut self, seg: u32, h: u32) {
+        if !self.has_many_clean(seg) {
+            // `h` is the segment's only clean host, so it heads the pool and no swap is needed:
+            // a store, without waiting for the pool's cache line.
+            self.pool[seg as usize].clean = 0;
+            self.set_clean_bits(seg, 0);
+            return;
+        }
         let p = self.pool[seg as usize];
         self.pool_swap(self.pos_of(h), p.start + p.clean - 1);
         self.pool[seg as usize].clean -= 1;
@@ -721,10 +746,15 @@ mod tests {
         hosts.restore(&cat, 2);
         assert_eq!(bits(&hosts), [false, true, false]);
         assert!((0..3).all(|s| hosts.has_clean(s) == (hosts.clean_in(s) > 0)));
+        assert!((0..3).all(|s| hosts.clean_count(s) == hosts.clean_in(s)));
         hosts.restore(&cat, 0);
-        assert_eq!(hosts.clean_in_nonempty(0), 1);
+        assert_eq!(hosts.clean_count(0), 1);
         hosts.restore(&cat, 1);
-        assert_eq!((hosts.clean_in(0), hosts.clean_in_nonempty(0), hosts.clean_in_nonempty(1)), (2, 2, 1));
+        assert_eq!((hosts.clean_in(0), hosts.clean_count(0), hosts.clean_count(1)), (2, 2, 1));
+        assert_eq!(
+            (hosts.clean_at_from(0, 0), hosts.clean_at_from(0, 1)),
+            (hosts.clean_at(0, 0), hosts.clean_at(0, 1))
+        );
     }
 
     #[test]
