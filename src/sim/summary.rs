@@ -7,6 +7,9 @@
 //! recovered, lost, and which services went down for how long; every assistance request with
 //! its timestamps; and a host table (only hosts that took part in the run, by readable name).
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use bevy_ecs::prelude::{Commands, Component, Local, Query, Res, ResMut, Resource};
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
@@ -226,6 +229,30 @@ impl HostRecords {
         let mut order: Vec<(u32, u32)> = self.traces.iter().enumerate().map(|(i, r)| (r.slot, i as u32)).collect();
         order.sort_unstable();
         order.into_iter().map(|(_, i)| &self.traces[i as usize]).collect()
+    }
+}
+
+/// Catalog ids shared by the host table's rows, made on first use.
+#[derive(Default)]
+struct SharedNames {
+    nations: NameCache,
+    segments: NameCache,
+    groups: NameCache,
+    campaigns: NameCache,
+    stages: BTreeMap<(u32, u32), Arc<str>>,
+    impacts: NameCache,
+}
+
+/// One shared string per catalog index, made on first use.
+#[derive(Default)]
+struct NameCache(Vec<Option<Arc<str>>>);
+
+impl NameCache {
+    fn get(&mut self, index: usize, name: &str) -> Arc<str> {
+        if self.0.len() <= index {
+            self.0.resize(index + 1, None);
+        }
+        self.0[index].get_or_insert_with(|| Arc::from(name)).clone()
     }
 }
 
@@ -536,15 +563,15 @@ pub struct HostRecord {
     /// Readable name, e.g. `EST-GOV-WS-0012`.
     pub name: String,
     /// Nation.
-    pub nation: String,
+    pub nation: Arc<str>,
     /// Segment.
-    pub segment: String,
+    pub segment: Arc<str>,
     /// Host group.
-    pub group: String,
+    pub group: Arc<str>,
     /// Campaign that (last) compromised it.
-    pub campaign: Option<String>,
+    pub campaign: Option<Arc<str>>,
     /// Furthest stage completed.
-    pub furthest_stage: Option<String>,
+    pub furthest_stage: Option<Arc<str>>,
     /// First compromise, seconds.
     pub compromised_s: Option<u64>,
     /// First detection, seconds.
@@ -554,7 +581,7 @@ pub struct HostRecord {
     /// First recovery, seconds.
     pub recovered_s: Option<u64>,
     /// Impact applied to it.
-    pub impact: Option<String>,
+    pub impact: Option<Arc<str>>,
     /// MB lost from it.
     pub data_lost_mb: f64,
 }
@@ -781,6 +808,8 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
     // Records come in slot order and groups are slot ranges: walk the groups alongside them
     // instead of a binary search per host.
     let mut gi = 0usize;
+    // Ids repeat across hosts: each is allocated once and shared.
+    let mut names = SharedNames::default();
     let hosts = records
         .sorted()
         .into_iter()
@@ -792,21 +821,23 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
             let g = &cat.groups[gi];
             let camp = cat.campaigns.get(r.campaign as usize);
             let secs = |tick: u32| (tick != NONE).then(|| u64::from(tick) * clock.tick_secs);
+            let stage = camp
+                .zip(r.furthest_stage.checked_sub(1))
+                .and_then(|(c, s)| c.stages.get(s as usize).map(|st| (s, &st.id)));
             HostRecord {
                 name: cat.host_name_in(gi as u32, h),
-                nation: cat.nations[g.nation as usize].id.clone(),
-                segment: cat.segments[g.segment as usize].id.clone(),
-                group: g.id.clone(),
-                campaign: camp.map(|c| c.id.clone()),
-                furthest_stage: camp
-                    .zip(r.furthest_stage.checked_sub(1))
-                    .and_then(|(c, s)| c.stages.get(s as usize))
-                    .map(|s| s.id.clone()),
+                nation: names.nations.get(g.nation as usize, &cat.nations[g.nation as usize].id),
+                segment: names.segments.get(g.segment as usize, &cat.segments[g.segment as usize].id),
+                group: names.groups.get(gi, &g.id),
+                campaign: camp.map(|c| names.campaigns.get(r.campaign as usize, &c.id)),
+                furthest_stage: stage.map(|(s, id)| {
+                    names.stages.entry((r.campaign, s)).or_insert_with(|| Arc::from(id.as_str())).clone()
+                }),
                 compromised_s: secs(r.compromised),
                 detected_s: secs(r.detected),
                 contained_s: secs(r.contained),
                 recovered_s: secs(r.recovered),
-                impact: log.detail_of_code(r.impact).map(str::to_string),
+                impact: log.detail_of_code(r.impact).map(|d| names.impacts.get(usize::from(r.impact), d)),
                 data_lost_mb: r.data_lost_mb,
             }
         })
