@@ -14,6 +14,7 @@ use bevy_ecs::prelude::{Commands, Component, Local, Query, Res, ResMut, Resource
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
 
+use super::agenda::radix_sort_by_key;
 use super::assistance::AssistanceBook;
 use super::clock::{SimClock, format_utc};
 use super::events::{EventKind, EventLog};
@@ -223,12 +224,12 @@ impl HostRecords {
         }
     }
 
-    /// Records sorted by slot.
-    fn sorted(&self) -> Vec<&HostTrace> {
-        // Sort compact (slot, index) pairs, not references: the comparisons stay in cache.
-        let mut order: Vec<(u32, u32)> = self.traces.iter().enumerate().map(|(i, r)| (r.slot, i as u32)).collect();
-        order.sort_unstable();
-        order.into_iter().map(|(_, i)| &self.traces[i as usize]).collect()
+    /// Records sorted by slot: a copy, radix-sorted, so that the summary then reads them in
+    /// order rather than jumping through first-touch order.
+    fn sorted(&self) -> Vec<HostTrace> {
+        let mut v = self.traces.clone();
+        radix_sort_by_key(&mut v, &mut Vec::new(), |r| r.slot);
+        v
     }
 }
 
