@@ -1,7 +1,7 @@
 //! Owns the event log (every state change, with cause → effect ids) and the bevy `Message`s the
 //! phases pass to each other within and across ticks.
 //!
-//! During a run, phases call [`EventLog::emit`] with integer [`Keys`]; the log stores a 48-byte
+//! During a run, phases call [`EventLog::emit`] with integer [`Keys`]; the log stores a 32-byte
 //! [`Record`] per event and no string, so logging is a push onto a `Vec` (the worst-case
 //! benchmark logs about one event per host-tick). An [`Event`] is the serialisable record with
 //! readable names; its field order is part of the output format. Events are rendered from

@@ -42,7 +42,7 @@
 //! `agenda.rs`), compromised undetected hosts (`slotset.rs`), open incidents, running
 //! deployments, in-flight indicators, and services only when host health changed. Idle hosts cost
 //! nothing per tick, and their per-host arrays are allocated zeroed and never touched. Events are
-//! logged as 48-byte integer records and rendered with names only when an output reads them
+//! logged as 32-byte integer records and rendered with names only when an output reads them
 //! (`events.rs`).
 //!
 //! # Determinism

@@ -3,7 +3,7 @@
 //!
 //! Hosts are dense `u32` slots. Slots of one host group are contiguous, groups of one segment are
 //! contiguous, so a segment is a slot range. Per-host hot state lives in one packed record per
-//! host ([`HostState`], 48 bytes) in a dense `Vec` inside a resource: a phase touching a host
+//! host ([`HostState`], 32 bytes) in a dense `Vec` inside a resource: a phase touching a host
 //! indexes the `Vec` instead of resolving an `Entity` through `Query::get` (7–13× slower per the
 //! performance research), and touches one record rather than one cache line per field. Each segment keeps
 //! an in-place partition of its slots ("clean pool": first `clean[seg]` entries of `perm` are
