@@ -116,10 +116,6 @@ struct Ctx<'a, 'w> {
 }
 
 impl Ctx<'_, '_> {
-    fn nation_of(&self, h: u32) -> u32 {
-        self.cat.hot[self.hosts.group_of(self.cat, h) as usize].nation
-    }
-
     /// Hints the records that the attempts due a few steps after `due[i]` will read, each step
     /// one link further along the chain: host state, group, segment pool and link offsets, links.
     /// Each hint reads only records an earlier hint asked for.
@@ -387,7 +383,7 @@ impl Ctx<'_, '_> {
             Keys { cause: Some(cause), detail: Some(effect.name()), ..keys },
         );
         self.hosts.get_mut(h).set_last_event(ev);
-        let nation = self.nation_of(h);
+        let nation = self.cat.nation_of(h);
         note_first(&mut self.book.firsts, self.triggers, TriggerEvent::Impact, c, nation, now, ev);
         match *effect {
             EffectDef::Encrypt | EffectDef::Wipe => {

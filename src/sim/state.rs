@@ -432,22 +432,21 @@ impl Hosts {
     /// over the hosts.
     pub fn new(n_hosts: usize, segments: impl IntoIterator<Item = (u32, u32)>, n_groups: usize) -> Self {
         let pool: Vec<Pool> = segments.into_iter().map(|(start, clean)| Pool { start, clean }).collect();
-        let mut clean_bits = vec![[0u64; 2]; pool.len().div_ceil(64)];
-        for (i, p) in pool.iter().enumerate() {
-            clean_bits[i / 64][0] |= u64::from(p.clean > 0) << (i % 64);
-            clean_bits[i / 64][1] |= u64::from(p.clean > 1) << (i % 64);
-        }
-        Hosts {
+        let mut hosts = Hosts {
             // `vec![HostState::default(); n]` would write every record; this is `calloc`.
             state: bytemuck::zeroed_vec(n_hosts),
             wiped_at_s: vec![0; n_hosts],
             perm: vec![0; n_hosts],
+            clean_bits: vec![[0; 2]; pool.len().div_ceil(64)],
             pool,
-            clean_bits,
             undetected: SlotSet::new(n_hosts),
             group_down: vec![0; n_groups],
             health_dirty: false,
+        };
+        for seg in 0..hosts.pool.len() as u32 {
+            hosts.set_clean_bits(seg, hosts.pool[seg as usize].clean);
         }
+        hosts
     }
 
     /// Host slots.
@@ -536,16 +535,14 @@ impl Hosts {
     /// Whether a segment has a clean host (`clean_in(seg) > 0`, from a bitmap that stays in cache).
     #[inline]
     pub fn has_clean(&self, seg: u32) -> bool {
-        self.clean_bits[(seg / 64) as usize][0] & (1 << (seg % 64)) != 0
+        self.clean_bit(seg, 0)
     }
 
     /// [`Hosts::clean_in`], reading the pool only when the bitmap says the segment has more
     /// than one clean host.
     #[inline]
     pub fn clean_count(&self, seg: u32) -> u32 {
-        let [has, many] = self.clean_bits[(seg / 64) as usize];
-        let bit = 1u64 << (seg % 64);
-        if many & bit != 0 { self.clean_in(seg) } else { u32::from(has & bit != 0) }
+        if self.has_many_clean(seg) { self.clean_in(seg) } else { u32::from(self.has_clean(seg)) }
     }
 
     /// First slot of a segment (where its clean pool starts).
@@ -561,7 +558,13 @@ impl Hosts {
     }
 
     fn has_many_clean(&self, seg: u32) -> bool {
-        self.clean_bits[(seg / 64) as usize][1] & (1 << (seg % 64)) != 0
+        self.clean_bit(seg, 1)
+    }
+
+    /// Bit `which` (0: has a clean host, 1: has more than one) of a segment.
+    #[inline]
+    fn clean_bit(&self, seg: u32, which: usize) -> bool {
+        self.clean_bits[(seg / 64) as usize][which] & (1 << (seg % 64)) != 0
     }
 
     fn set_clean_bits(&mut self, seg: u32, clean: u32) {

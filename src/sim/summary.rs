@@ -212,15 +212,16 @@ impl HostRecords {
         &mut self.traces[i as usize - 1]
     }
 
-    /// Hints that host `h`'s entry will be looked up soon: its index slot, and its record if
-    /// the index is already in cache (the fold asks for the index twice as far ahead).
-    fn prefetch(&self, h: u32, record: bool) {
-        if record {
-            if let Some(&i) = self.index.get(h as usize) {
-                prefetch(&self.traces, (i as usize).wrapping_sub(1));
-            }
-        } else {
-            prefetch(&self.index, h as usize);
+    /// Hints that host `h`'s index slot will be read soon.
+    fn prefetch_index(&self, h: u32) {
+        prefetch(&self.index, h as usize);
+    }
+
+    /// Hints that host `h`'s record will be read soon (reads its index slot: ask for that first,
+    /// further ahead, with [`HostRecords::prefetch_index`]).
+    fn prefetch_trace(&self, h: u32) {
+        if let Some(&i) = self.index.get(h as usize) {
+            prefetch(&self.traces, (i as usize).wrapping_sub(1));
         }
     }
 
@@ -295,10 +296,10 @@ pub fn fold_events(
     for (i, r) in new.iter().enumerate() {
         // Host events come at scattered slots: ask for their records ahead.
         if let Some(h) = new.get(i + 4 * AHEAD).and_then(|r| r.host()) {
-            records.prefetch(h, false);
+            records.prefetch_index(h);
         }
         if let Some(h) = new.get(i + 2 * AHEAD).and_then(|r| r.host()) {
-            records.prefetch(h, true);
+            records.prefetch_trace(h);
         }
         let t = r.tick() * tick_secs;
         // Below `validate::MAX_TICKS`, far from `NONE`.
