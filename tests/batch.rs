@@ -24,6 +24,15 @@ fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap()
 }
 
+/// The run journals of batch directory `dir`, sorted by name.
+fn journals(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(dir.join("runs"))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
 fn stderr(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
@@ -101,28 +110,37 @@ fn resume_after_an_interruption_gives_the_same_batch() {
     batch(&whole, &[]).success();
     let expected = read(&whole.join("batch.json"));
 
-    // Simulated interruption: some runs never finished, no batch.json was written.
+    // Simulated interruption: some runs never finished, no batch.json was written. One worker's
+    // journal lost its last runs; the other's ends the way a power loss can leave an unsynced
+    // file: a line cut short, then zero bytes.
     let dir = t.path().join("resumed");
-    batch(&dir, &[]).success();
+    batch(&dir, &["--jobs", "2"]).success();
     std::fs::remove_file(dir.join("batch.json")).unwrap();
-    for i in [0, 5, 6, 19] {
-        std::fs::remove_file(dir.join(format!("runs/run-{i:06}.json"))).unwrap();
+    let journals = journals(&dir);
+    assert!(!journals.is_empty() && journals.iter().all(|p| p.extension().unwrap() == "jsonl"), "{journals:?}");
+    let lines = |p: &Path| read(p).lines().map(str::to_string).collect::<Vec<_>>();
+    let first = lines(&journals[0]);
+    assert!(first.len() > 3, "{first:?}");
+    std::fs::write(&journals[0], first[..first.len() - 2].join("\n") + "\n").unwrap();
+    if let Some(second) = journals.get(1) {
+        let text = read(second);
+        let cut = text.len() - text.lines().last().unwrap().len() / 2 - 1;
+        let mut torn = text.as_bytes()[..cut].to_vec();
+        torn.extend([0u8; 64]);
+        std::fs::write(second, torn).unwrap();
     }
-    // What a power loss can leave of unsynced run files: empty, zeroed, cut short. Redone.
-    let cut = |i: u32| dir.join(format!("runs/run-{i:06}.json"));
-    std::fs::write(cut(1), "").unwrap();
-    std::fs::write(cut(2), [0u8; 64]).unwrap();
-    let text = read(&cut(3));
-    std::fs::write(cut(3), &text[..text.len() / 2]).unwrap();
     batch(&dir, &["--resume", "--jobs", "2"]).success();
     assert_eq!(read(&dir.join("batch.json")), expected);
-    assert_eq!(read(&cut(3)), text, "the cut run was redone");
 
-    // A run file that is whole JSON but not a run is still refused.
-    std::fs::write(cut(4), "{\"not\": \"a run\"}").unwrap();
+    // A line in the middle of a journal that is whole JSON but not a run is still refused, with
+    // where it is.
+    let text = read(&journals[0]);
+    let mut broken: Vec<&str> = text.lines().collect();
+    broken.insert(2, "{\"not\": \"a run\"}");
+    std::fs::write(&journals[0], broken.join("\n") + "\n").unwrap();
     let a = batch(&dir, &["--resume"]).code(2);
-    assert!(stderr(&a).contains("is not a saved cydex run"), "{}", stderr(&a));
-    std::fs::remove_file(cut(4)).unwrap();
+    assert!(stderr(&a).contains("line 3 is not a saved cydex run"), "{}", stderr(&a));
+    std::fs::write(&journals[0], text).unwrap();
 
     // A shard's saved runs are picked up by a resumed whole batch.
     let dir = t.path().join("from-shard");
@@ -153,10 +171,10 @@ fn ctrl_c_stops_cleanly_and_resume_finishes_the_batch() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until some runs are saved, then interrupt.
-    let runs = dir.join("runs");
+    // Wait until some runs are saved (a header and three runs), then interrupt.
+    let saved_lines = || journals(&dir).iter().map(|p| read(p).lines().count()).sum::<usize>();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while std::fs::read_dir(&runs).map_or(0, |d| d.count()) < 3 && std::time::Instant::now() < deadline {
+    while saved_lines() < 4 && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
@@ -167,12 +185,8 @@ fn ctrl_c_stops_cleanly_and_resume_finishes_the_batch() {
     assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
     assert!(!dir.join("batch.json").exists(), "an interrupted batch must not leave batch.json");
-    let saved = std::fs::read_dir(&runs)
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .count();
-    assert!(saved < 150);
+    let saved = saved_lines() - journals(&dir).len();
+    assert!((3..150).contains(&saved), "{saved} runs saved");
     cydex()
         .args(["batch", DRILL, "--runs", "150", "--seed", "7", "-q", "--resume", "--out"])
         .arg(&dir)

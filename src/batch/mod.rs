@@ -1,6 +1,6 @@
 //! Owns Monte Carlo batches: running many seeded runs of one scenario in parallel (one bevy World
-//! per run), persisting each finished run under `DIR/runs/` so an interrupted batch can resume,
-//! aggregating observations into `batch.json` in run-index order, and merging shard partials.
+//! per run), with each finished run saved to a journal under `DIR/runs/` (see [`journal`]) so an
+//! interrupted batch can resume, aggregating observations into `batch.json` in run-index order, and merging shard partials.
 //!
 //! Determinism: run `i` of a batch is `sim::run(scenario, (seed, i))`, whatever thread runs it.
 //! Results are collected by run index and every aggregate is computed from the per-run records in
@@ -8,12 +8,12 @@
 //! `batch.json` is byte-identical for any `--jobs`, after a resume, and after merging shards.
 
 pub mod compare;
+pub mod journal;
 pub mod observe;
 pub mod report;
 pub mod stats;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -30,12 +30,8 @@ use stats::{CategoryStats, NumberStats, category_stats, number_stats};
 pub const BATCH_FORMAT: &str = "cydex-batch";
 /// The batch schema version this build writes and reads.
 pub const BATCH_VERSION: u32 = 1;
-/// The `format` tag of a persisted run record.
-pub const RUN_FORMAT: &str = "cydex-batch-run";
 /// Name of the finished batch in an output directory.
 pub const BATCH_FILE: &str = "batch.json";
-/// Directory (inside the output directory) holding one record per finished run.
-pub const RUNS_DIR: &str = "runs";
 
 /// A deterministic slice of a batch: the run indices `i` with `i % count == index`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -122,13 +118,13 @@ impl BatchMeta {
         (0..self.runs).filter(|&i| self.shard.is_none_or(|s| s.contains(i))).collect()
     }
 
-    /// Why a run record cannot belong to this batch, if it cannot.
-    pub fn mismatch(&self, r: &RunFile) -> Option<String> {
+    /// Why runs saved under a journal header cannot belong to this batch, if they cannot.
+    pub fn mismatch(&self, r: &journal::Header) -> Option<String> {
         let field = |name: &str, ours: &dyn std::fmt::Debug, theirs: &dyn std::fmt::Debug| {
-            Some(format!("{name} differs: this batch has {ours:?}, the saved run has {theirs:?}"))
+            Some(format!("{name} differs: this batch has {ours:?}, the saved runs have {theirs:?}"))
         };
-        if r.format != RUN_FORMAT {
-            return field("format", &RUN_FORMAT, &r.format);
+        if r.format != journal::JOURNAL_FORMAT {
+            return field("format", &journal::JOURNAL_FORMAT, &r.format);
         }
         if r.engine != self.engine {
             return field("engine version", &self.engine, &r.engine);
@@ -165,25 +161,6 @@ impl RunRecord {
     pub fn new(run_index: u64, o: Observation) -> RunRecord {
         RunRecord { run_index, numbers: o.numbers, categories: o.categories }
     }
-}
-
-/// A finished run as persisted under `DIR/runs/run-NNNNNN.json`: provenance plus the record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunFile {
-    /// Always [`RUN_FORMAT`].
-    pub format: String,
-    /// Engine name and version.
-    pub engine: String,
-    /// SHA-256 of the scenario file.
-    pub scenario_sha256: String,
-    /// `--set` overrides.
-    pub overrides: Vec<String>,
-    /// Master seed.
-    pub seed: u64,
-    /// Runs in the whole batch.
-    pub runs: u64,
-    /// The run.
-    pub run: RunRecord,
 }
 
 /// A batch, or a shard of one: what `batch.json` and `shard-K-of-N.json` hold.
@@ -328,65 +305,6 @@ pub fn execute<E: Send>(
         return Err(e);
     }
     Ok(done.into_iter().flatten().collect())
-}
-
-/// Path of run `i`'s record inside output directory `dir`.
-pub fn run_file_path(dir: &Path, i: u64) -> PathBuf {
-    dir.join(RUNS_DIR).join(format!("run-{i:06}.json"))
-}
-
-/// The persisted form of one run of batch `meta`.
-pub fn run_file(meta: &BatchMeta, run: &RunRecord) -> RunFile {
-    RunFile {
-        format: RUN_FORMAT.to_string(),
-        engine: meta.engine.clone(),
-        scenario_sha256: meta.scenario_sha256.clone(),
-        overrides: meta.overrides.clone(),
-        seed: meta.seed,
-        runs: meta.runs,
-        run: run.clone(),
-    }
-}
-
-/// Saves one finished run atomically, without an `fsync`: a run is cheap to redo and the `fsync`
-/// was a quarter of a small run's wall time. After a power loss the file may be empty or cut
-/// short; [`load_saved_runs`] then treats the run as not done.
-pub fn save_run(dir: &Path, meta: &BatchMeta, run: &RunRecord) -> std::io::Result<()> {
-    let mut text = serde_json::to_string(&run_file(meta, run)).map_err(std::io::Error::other)?;
-    text.push('\n');
-    crate::atomic::write_unsynced(&run_file_path(dir, run.run_index), text.as_bytes())
-}
-
-/// Loads the runs of batch `meta` already saved in `dir` (for `--resume`). A saved run of another
-/// batch (different scenario, seed, engine, runs or overrides) is an error: mixing them would make
-/// a batch nobody ran. A run file that is empty, all zero bytes or cut short (what a power loss
-/// can leave of an unsynced write, see [`save_run`]) counts as not done, and the run is redone.
-pub fn load_saved_runs(dir: &Path, meta: &BatchMeta) -> Result<Vec<RunRecord>, String> {
-    let mut out = Vec::new();
-    for i in meta.indices() {
-        let path = run_file_path(dir, i);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(format!("cannot read `{}`: {e}", path.display())),
-        };
-        if text.bytes().all(|b| b == 0 || b.is_ascii_whitespace()) {
-            continue;
-        }
-        let rf: RunFile = match serde_json::from_str(&text) {
-            Ok(rf) => rf,
-            Err(e) if e.is_eof() => continue,
-            Err(e) => return Err(format!("`{}` is not a saved cydex run: {e}", path.display())),
-        };
-        if let Some(why) = meta.mismatch(&rf) {
-            return Err(format!("`{}` belongs to another batch: {why}", path.display()));
-        }
-        if rf.run.run_index != i {
-            return Err(format!("`{}` holds run {}, not run {i}", path.display(), rf.run.run_index));
-        }
-        out.push(rf.run);
-    }
-    Ok(out)
 }
 
 /// Merges shard partials into the whole batch. Refuses partials of different batches, duplicate

@@ -11,6 +11,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, color_stderr, fail, load, print_stdout};
+use crate::batch::journal::Journal;
 use crate::batch::{self, BatchFile, BatchMeta, RunRecord, Shard};
 use crate::overrides::{Override, apply};
 use crate::scenario::Loaded;
@@ -33,7 +34,7 @@ pub struct Args {
     /// Write batch.json, report.md, report.html and runs/ into this directory (created if needed).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Continue an interrupted batch from the runs saved under --out DIR/runs/.
+    /// Continue an interrupted batch from the runs saved in the journals under --out DIR/runs/.
     #[arg(long, requires = "out")]
     resume: bool,
     /// Run only the slice K/N (run indices i with i % N == K) and write DIR/shard-K-of-N.json;
@@ -114,11 +115,6 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
     &STOP
 }
 
-/// Prepares a batch output directory and its `runs/` folder.
-fn batch_dir(dir: &Path) -> Result<(), u8> {
-    super::prepare_dir(dir).and_then(|()| super::prepare_dir(&dir.join(batch::RUNS_DIR)))
-}
-
 fn remove_if_present(path: &Path) -> Result<(), u8> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),
@@ -165,9 +161,11 @@ pub fn run(args: Args) -> u8 {
     };
     let meta = BatchMeta::new(&loaded, &overrides, args.seed, args.runs, args.shard);
     let indices = meta.indices();
+    let jobs = default_jobs(args.jobs);
     let mut saved: Vec<RunRecord> = Vec::new();
+    let mut journal = None;
     if let Some(dir) = &args.out {
-        if let Err(code) = batch_dir(dir) {
+        if let Err(code) = super::prepare_dir(dir) {
             return code;
         }
         // Whatever this batch will write is removed first, so an interrupted batch never leaves a
@@ -181,24 +179,20 @@ pub fn run(args: Args) -> u8 {
                 return code;
             }
         }
-        if args.resume {
-            match batch::load_saved_runs(dir, &meta) {
-                Ok(r) => saved = r,
-                Err(m) => {
-                    return fail(
-                        &format!("cannot resume: {m}"),
-                        Some(
-                            "resume with the same scenario file, --seed, --runs, --set and cydex version, or start afresh without --resume",
-                        ),
-                    );
-                }
+        match Journal::open(dir, &meta, args.resume, jobs) {
+            Ok((j, runs)) => {
+                journal = Some(j);
+                saved = runs;
             }
-        } else {
-            for &i in &indices {
-                if let Err(code) = remove_if_present(&batch::run_file_path(dir, i)) {
-                    return code;
-                }
+            Err(m) if args.resume => {
+                return fail(
+                    &format!("cannot resume: {m}"),
+                    Some(
+                        "resume with the same scenario file, --seed, --runs, --set and cydex version, or start afresh without --resume",
+                    ),
+                );
             }
+            Err(m) => return fail(&m, Some("check the path and its permissions")),
         }
     }
     let done: std::collections::BTreeSet<u64> = saved.iter().map(|r| r.run_index).collect();
@@ -206,17 +200,14 @@ pub fn run(args: Args) -> u8 {
     let pb = progress_bar(indices.len() as u64, args.quiet);
     pb.set_position(saved.len() as u64);
     let stop = stop_flag();
-    let out_dir = args.out.clone();
     let on_done = |r: &RunRecord| -> Result<(), String> {
-        if let Some(dir) = &out_dir {
-            batch::save_run(dir, &meta, r).map_err(|e| {
-                format!("cannot save run {} under `{}`: {e}", r.run_index, dir.join(batch::RUNS_DIR).display())
-            })?;
+        if let Some(j) = &journal {
+            j.append(r).map_err(|e| format!("cannot save run {} under `{}`: {e}", r.run_index, j.dir().display()))?;
         }
         pb.inc(1);
         Ok(())
     };
-    let fresh = match batch::execute(&loaded, args.seed, &todo, default_jobs(args.jobs), stop, &on_done) {
+    let fresh = match batch::execute(&loaded, args.seed, &todo, jobs, stop, &on_done) {
         Ok(r) => r,
         Err(m) => {
             pb.abandon();
@@ -226,11 +217,11 @@ pub fn run(args: Args) -> u8 {
     let finished = saved.len() + fresh.len();
     if finished < indices.len() {
         pb.abandon();
-        let hint = match &args.out {
-            Some(dir) => format!(
+        let hint = match &journal {
+            Some(j) => format!(
                 "{finished} of {} runs are saved under `{}`; continue with the same command plus --resume",
                 indices.len(),
-                dir.join(batch::RUNS_DIR).display()
+                j.dir().display()
             ),
             None => format!("{finished} of {} runs finished; nothing was saved (no --out)", indices.len()),
         };

@@ -1,0 +1,331 @@
+//! Owns the saved runs of a batch (`DIR/runs/`): one append-only journal per worker thread, so a
+//! finished run costs one `write` to a file the worker already holds open, and `--resume` reads
+//! back every run saved so far.
+//!
+//! A journal is JSON Lines: a header naming the batch it belongs to (engine, scenario SHA-256,
+//! `--set` overrides, seed, run count), then one [`RunRecord`] per line, written whole in a single
+//! append. Journals are named after the slice that writes them (`batch.w00.jsonl`,
+//! `shard-2-of-10.w01.jsonl`), so shards can share one directory. They are not flushed to disk run
+//! by run: an interrupted process leaves whole lines, and what a power loss can leave at the end of
+//! a journal (a cut line, zero bytes) counts as not done and is cut off before the journal grows
+//! again.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use super::{BatchMeta, RunRecord};
+
+/// The `format` tag of a journal's header line.
+pub const JOURNAL_FORMAT: &str = "cydex-batch-journal";
+/// Directory (inside the output directory) holding the journals.
+pub const RUNS_DIR: &str = "runs";
+const EXTENSION: &str = "jsonl";
+
+/// The first line of a journal: which batch its runs belong to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    /// Always [`JOURNAL_FORMAT`].
+    pub format: String,
+    /// Engine name and version.
+    pub engine: String,
+    /// SHA-256 of the scenario file.
+    pub scenario_sha256: String,
+    /// `--set` overrides.
+    pub overrides: Vec<String>,
+    /// Master seed.
+    pub seed: u64,
+    /// Runs in the whole batch.
+    pub runs: u64,
+}
+
+impl Header {
+    /// The header of batch `meta`'s journals.
+    pub fn of(meta: &BatchMeta) -> Header {
+        Header {
+            format: JOURNAL_FORMAT.to_string(),
+            engine: meta.engine.clone(),
+            scenario_sha256: meta.scenario_sha256.clone(),
+            overrides: meta.overrides.clone(),
+            seed: meta.seed,
+            runs: meta.runs,
+        }
+    }
+}
+
+/// The journals of one batch (or shard) in an output directory, open for appending.
+#[derive(Debug)]
+pub struct Journal {
+    dir: PathBuf,
+    stem: String,
+    header: String,
+    /// One slot per worker thread, opened on its first run.
+    files: Vec<Mutex<Option<File>>>,
+}
+
+impl Journal {
+    /// Opens the journals of batch `meta` under `out/runs/` for `workers` threads. A fresh batch
+    /// (`resume` false) first removes the journals whose runs it will redo: all of them for a whole
+    /// batch, its own for a shard. A resumed one reads every journal in the directory (a whole
+    /// batch picks up the runs its shards saved) and returns the runs of this batch already saved,
+    /// in run-index order. Runs of another batch are an error, naming the journal and what differs.
+    pub fn open(
+        out: &Path,
+        meta: &BatchMeta,
+        resume: bool,
+        workers: usize,
+    ) -> Result<(Journal, Vec<RunRecord>), String> {
+        let dir = out.join(RUNS_DIR);
+        fs::create_dir_all(&dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+        let stem = match meta.shard {
+            Some(s) => format!("shard-{}-of-{}", s.index, s.count),
+            None => "batch".to_string(),
+        };
+        let header = serde_json::to_string(&Header::of(meta)).map_err(|e| e.to_string())? + "\n";
+        let journal = Journal { dir, stem, header, files: (0..workers.max(1)).map(|_| Mutex::new(None)).collect() };
+        let mut saved = Vec::new();
+        for path in journal.existing()? {
+            let ours = journal.is_ours(&path);
+            if !resume {
+                if ours || meta.shard.is_none() {
+                    fs::remove_file(&path).map_err(|e| format!("cannot remove stale `{}`: {e}", path.display()))?;
+                }
+                continue;
+            }
+            let text = fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let read = read_journal(&path, &text, meta)?;
+            if ours && read.valid_len < text.len() {
+                // A torn tail (power loss): cut it off so this batch's appends start on a new line.
+                let f = OpenOptions::new().write(true).open(&path).map_err(|e| e.to_string())?;
+                f.set_len(read.valid_len as u64).map_err(|e| format!("cannot repair `{}`: {e}", path.display()))?;
+            }
+            saved.extend(read.runs.into_iter().map(|r| (path.clone(), r)));
+        }
+        let wanted: std::collections::BTreeSet<u64> = meta.indices().into_iter().collect();
+        let mut by_index: BTreeMap<u64, (PathBuf, RunRecord)> = BTreeMap::new();
+        for (path, run) in saved {
+            if !wanted.contains(&run.run_index) {
+                continue;
+            }
+            if let Some((first, earlier)) = by_index.get(&run.run_index) {
+                if *earlier != run {
+                    return Err(format!(
+                        "run {} is saved twice with different results, in `{}` and `{}`",
+                        run.run_index,
+                        first.display(),
+                        path.display()
+                    ));
+                }
+                continue;
+            }
+            by_index.insert(run.run_index, (path, run));
+        }
+        Ok((journal, by_index.into_values().map(|(_, r)| r).collect()))
+    }
+
+    /// Saves one finished run: one append to the calling worker's journal (created with its header
+    /// on the worker's first run). Call it from the batch's worker threads.
+    pub fn append(&self, run: &RunRecord) -> io::Result<()> {
+        let worker = rayon::current_thread_index().unwrap_or(0) % self.files.len();
+        let mut slot = self.files[worker].lock().map_err(|_| io::Error::other("a worker panicked"))?;
+        let mut line = String::new();
+        if slot.is_none() {
+            let path = self.dir.join(format!("{}.w{worker:02}.{EXTENSION}", self.stem));
+            let file = OpenOptions::new().create(true).append(true).open(&path)?;
+            if file.metadata()?.len() == 0 {
+                line.push_str(&self.header);
+            }
+            *slot = Some(file);
+        }
+        line.push_str(&serde_json::to_string(run).map_err(io::Error::other)?);
+        line.push('\n');
+        match slot.as_mut() {
+            Some(file) => file.write_all(line.as_bytes()),
+            None => Err(io::Error::other("journal not open")),
+        }
+    }
+
+    /// The directory holding the journals.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Every journal in the directory, sorted by name.
+    fn existing(&self) -> Result<Vec<PathBuf>, String> {
+        let entries = fs::read_dir(&self.dir).map_err(|e| format!("cannot read `{}`: {e}", self.dir.display()))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == EXTENSION) && p.is_file())
+            .collect();
+        paths.sort();
+        Ok(paths)
+    }
+
+    /// Whether `path` is one of this batch's (or shard's) own journals.
+    fn is_ours(&self, path: &Path) -> bool {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        name.strip_prefix(&self.stem).is_some_and(|rest| rest.starts_with(".w"))
+    }
+}
+
+/// What one journal holds.
+#[derive(Debug)]
+struct Read {
+    runs: Vec<RunRecord>,
+    /// Length of the whole lines; anything after it is a torn tail.
+    valid_len: usize,
+}
+
+/// Parses a journal: its header (checked against `meta`), then its runs. The end of the file from
+/// the first line that is cut short or only zero bytes on counts as not written.
+fn read_journal(path: &Path, text: &[u8], meta: &BatchMeta) -> Result<Read, String> {
+    let mut runs = Vec::new();
+    let mut pos = 0;
+    let mut line_no = 0;
+    while pos < text.len() {
+        let rest = &text[pos..];
+        if rest.iter().all(|&b| b == 0 || b.is_ascii_whitespace()) {
+            break;
+        }
+        let Some(len) = rest.iter().position(|&b| b == b'\n') else {
+            break; // a last line without its newline was cut short
+        };
+        line_no += 1;
+        let line = &rest[..len];
+        let at = || format!("`{}` line {line_no}", path.display());
+        if line_no == 1 {
+            let header: Header = serde_json::from_slice(line)
+                .map_err(|e| format!("{} is not the header of a cydex batch journal: {e}", at()))?;
+            if let Some(why) = meta.mismatch(&header) {
+                return Err(format!("`{}` belongs to another batch: {why}", path.display()));
+            }
+        } else {
+            let run: RunRecord =
+                serde_json::from_slice(line).map_err(|e| format!("{} is not a saved cydex run: {e}", at()))?;
+            if run.run_index >= meta.runs {
+                return Err(format!("{} holds run {}, but the batch has {} runs", at(), run.run_index, meta.runs));
+            }
+            runs.push(run);
+        }
+        pos += len + 1;
+    }
+    Ok(Read { runs, valid_len: if line_no == 0 { 0 } else { pos } })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::Shard;
+
+    fn meta(runs: u64, shard: Option<Shard>) -> BatchMeta {
+        BatchMeta {
+            engine: "cydex 0".into(),
+            scenario: "s.yaml".into(),
+            scenario_sha256: "abc".into(),
+            exercise_id: "EX".into(),
+            exercise_title: "T".into(),
+            overrides: vec![],
+            seed: 7,
+            runs,
+            shard,
+            runs_included: runs,
+        }
+    }
+
+    fn record(i: u64) -> RunRecord {
+        RunRecord { run_index: i, numbers: BTreeMap::from([("x".to_string(), i as f64)]), categories: BTreeMap::new() }
+    }
+
+    #[test]
+    fn saved_runs_come_back_in_index_order() {
+        let t = tempfile::tempdir().unwrap();
+        let m = meta(10, None);
+        let (j, saved) = Journal::open(t.path(), &m, false, 2).unwrap();
+        assert!(saved.is_empty());
+        for i in [3, 1, 7] {
+            j.append(&record(i)).unwrap();
+        }
+        let (_, saved) = Journal::open(t.path(), &m, true, 2).unwrap();
+        assert_eq!(saved, vec![record(1), record(3), record(7)]);
+        // A fresh start forgets them.
+        let (_, saved) = Journal::open(t.path(), &m, false, 2).unwrap();
+        assert!(saved.is_empty());
+        assert_eq!(fs::read_dir(t.path().join(RUNS_DIR)).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_torn_tail_is_not_a_run_and_is_cut_off_before_appending() {
+        let t = tempfile::tempdir().unwrap();
+        let m = meta(10, None);
+        let (j, _) = Journal::open(t.path(), &m, false, 1).unwrap();
+        j.append(&record(0)).unwrap();
+        j.append(&record(1)).unwrap();
+        drop(j);
+        let path = t.path().join(RUNS_DIR).join("batch.w00.jsonl");
+        let whole = fs::read_to_string(&path).unwrap();
+        for tail in [&whole.as_bytes()[..whole.len() - 5], &[whole.as_bytes(), &[0u8; 64]].concat()[..]] {
+            let torn: Vec<u8> = tail.to_vec();
+            fs::write(&path, &torn).unwrap();
+            let (j, saved) = Journal::open(t.path(), &m, true, 1).unwrap();
+            let expect = if torn.len() < whole.len() { vec![record(0)] } else { vec![record(0), record(1)] };
+            assert_eq!(saved, expect);
+            j.append(&record(5)).unwrap();
+            let (_, saved) = Journal::open(t.path(), &m, true, 1).unwrap();
+            assert_eq!(saved.last(), Some(&record(5)), "the append after a repair is readable");
+            fs::write(&path, &whole).unwrap();
+        }
+        // A header cut short leaves an empty journal, which gets a new header.
+        fs::write(&path, &whole[..10]).unwrap();
+        let (j, saved) = Journal::open(t.path(), &m, true, 1).unwrap();
+        assert!(saved.is_empty());
+        j.append(&record(2)).unwrap();
+        let (_, saved) = Journal::open(t.path(), &m, true, 1).unwrap();
+        assert_eq!(saved, vec![record(2)]);
+    }
+
+    #[test]
+    fn a_bad_line_in_the_middle_or_another_batch_is_refused() {
+        let t = tempfile::tempdir().unwrap();
+        let m = meta(10, None);
+        let (j, _) = Journal::open(t.path(), &m, false, 1).unwrap();
+        j.append(&record(0)).unwrap();
+        drop(j);
+        let path = t.path().join(RUNS_DIR).join("batch.w00.jsonl");
+        let whole = fs::read_to_string(&path).unwrap();
+        fs::write(&path, format!("{whole}{{\"not\": \"a run\"}}\n")).unwrap();
+        let err = Journal::open(t.path(), &m, true, 1).unwrap_err();
+        assert!(err.contains("line 3 is not a saved cydex run"), "{err}");
+        fs::write(&path, &whole).unwrap();
+        let err = Journal::open(t.path(), &BatchMeta { seed: 8, ..m.clone() }, true, 1).unwrap_err();
+        assert!(err.contains("another batch") && err.contains("seed"), "{err}");
+        let err = Journal::open(t.path(), &meta(20, None), true, 1).unwrap_err();
+        assert!(err.contains("number of runs"), "{err}");
+    }
+
+    #[test]
+    fn shards_share_a_directory_and_a_whole_batch_reads_them_all() {
+        let t = tempfile::tempdir().unwrap();
+        let (s0, s1) = (Shard { index: 0, count: 2 }, Shard { index: 1, count: 2 });
+        let (j0, _) = Journal::open(t.path(), &meta(4, Some(s0)), false, 1).unwrap();
+        let (j1, _) = Journal::open(t.path(), &meta(4, Some(s1)), false, 1).unwrap();
+        j0.append(&record(0)).unwrap();
+        j1.append(&record(1)).unwrap();
+        // A fresh shard removes only its own journal.
+        let (_, saved) = Journal::open(t.path(), &meta(4, Some(s0)), false, 1).unwrap();
+        assert!(saved.is_empty());
+        let (_, saved) = Journal::open(t.path(), &meta(4, Some(s1)), true, 1).unwrap();
+        assert_eq!(saved, vec![record(1)]);
+        let (_, saved) = Journal::open(t.path(), &meta(4, None), true, 1).unwrap();
+        assert_eq!(saved, vec![record(1)]);
+        // The same run saved twice with different results is refused.
+        let (j, _) = Journal::open(t.path(), &meta(4, None), true, 1).unwrap();
+        j.append(&RunRecord { numbers: BTreeMap::new(), ..record(1) }).unwrap();
+        let err = Journal::open(t.path(), &meta(4, None), true, 1).unwrap_err();
+        assert!(err.contains("run 1 is saved twice"), "{err}");
+    }
+}
