@@ -54,9 +54,15 @@ pub struct CampaignBook {
     pub scheduled: BTreeMap<u64, Vec<u32>>,
     /// Host attempts due by tick: (host, generation).
     pub agenda: Agenda<(u32, u32)>,
+    /// Attempts due in tick `again_due` that a host scheduled during its own attempt, in the
+    /// ascending host order of the attempt loop: a worm's hosts re-attempt every tick, and this
+    /// list needs neither the agenda nor a sort (it is merged with the agenda's sorted entries).
+    pub again: Vec<(u32, u32)>,
+    /// The tick `again` is due in.
+    pub again_due: u64,
     /// Scratch for the attempts due this tick (kept to reuse its allocation).
     pub due: Vec<(u32, u32)>,
-    /// Scratch for sorting `due`.
+    /// Scratch for sorting `due`, and for merging it with `again`.
     pub sort_scratch: Vec<(u32, u32)>,
     /// Scratch for lateral movement's candidate segments.
     pub candidates: Vec<(u32, u32, f64)>,
@@ -113,6 +119,50 @@ struct Ctx<'a, 'w> {
     log: &'a mut EventLog,
     services: &'a mut ServiceBook,
     triggers: &'a mut MessageWriter<'w, TriggerSeen>,
+    /// The host whose attempt is being handled (`u32::MAX` outside the attempt loop).
+    current: u32,
+}
+
+impl CampaignBook {
+    /// Attempts scheduled and not yet taken.
+    pub fn pending_attempts(&self) -> usize {
+        self.agenda.len() + self.again.len()
+    }
+
+    /// Every attempt due in tick `now`, ascending by host slot, into `due` (empty on entry).
+    /// Entries of one host with different generations may come in any order: at most one of
+    /// them is current, and a stale one is dropped without drawing.
+    fn take_due(&mut self, now: u64, due: &mut Vec<(u32, u32)>) {
+        if !self.again.is_empty() && self.again_due != now {
+            // Only when ticks are skipped (tests that jump the clock): back to the agenda.
+            let (at, again) = (self.again_due, std::mem::take(&mut self.again));
+            for item in again {
+                self.agenda.push(at.saturating_sub(1), at, item);
+            }
+        }
+        self.agenda.take(now, due);
+        radix_sort_by_key(due, &mut self.sort_scratch, |&(h, _)| h);
+        if self.again.is_empty() {
+            return;
+        }
+        let merged = &mut self.sort_scratch;
+        merged.clear();
+        merged.reserve(due.len() + self.again.len());
+        let (mut a, mut b) = (due.iter().peekable(), self.again.iter().peekable());
+        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+            if x.0 <= y.0 {
+                merged.push(x);
+                a.next();
+            } else {
+                merged.push(y);
+                b.next();
+            }
+        }
+        merged.extend(a);
+        merged.extend(b);
+        std::mem::swap(due, merged);
+        self.again.clear();
+    }
 }
 
 impl Ctx<'_, '_> {
@@ -207,7 +257,13 @@ impl Ctx<'_, '_> {
             None => draw_ticks(self.rng, stage.cadence, self.clock),
         };
         let due = self.clock.tick + ticks;
-        self.book.agenda.push(self.clock.tick, due, (h, generation));
+        if ticks == 1 && h == self.current {
+            // In the attempt loop's host order: stays sorted.
+            self.book.again_due = due;
+            self.book.again.push((h, generation));
+        } else {
+            self.book.agenda.push(self.clock.tick, due, (h, generation));
+        }
     }
 
     fn start(&mut self, c: u32, cause: Option<u64>) {
@@ -431,10 +487,7 @@ pub fn advance_campaigns(
     starts.extend(book.start_requests.drain(..).map(|(c, e)| (c, Some(e))));
     starts.sort_by_key(|&(c, _)| c);
     let mut due = std::mem::take(&mut book.due);
-    book.agenda.take(now, &mut due);
-    // By host slot, stably. Entries of one host with different generations may come in any
-    // order: at most one of them is current, and a stale one is dropped without drawing.
-    radix_sort_by_key(&mut due, &mut book.sort_scratch, |&(h, _)| h);
+    book.take_due(now, &mut due);
     let mut ctx = Ctx {
         clock: &clock,
         cat: &cat,
@@ -444,12 +497,14 @@ pub fn advance_campaigns(
         log: &mut log,
         services: &mut services,
         triggers: &mut triggers,
+        current: u32::MAX,
     };
     for (c, cause) in starts {
         ctx.start(c, cause);
     }
     for (i, &(h, generation)) in due.iter().enumerate() {
         ctx.prefetch_attempts(&due, i);
+        ctx.current = h;
         ctx.attempt(h, generation);
     }
     due.clear();
@@ -489,7 +544,7 @@ mod tests {
         at_tick(&mut w, 3);
         w.run_system_once(advance_campaigns).unwrap();
         assert_eq!(count(&w, EventKind::ChainCompleted), 3);
-        assert!(w.resource::<CampaignBook>().agenda.is_empty(), "finished hosts schedule nothing");
+        assert_eq!(w.resource::<CampaignBook>().pending_attempts(), 0, "finished hosts schedule nothing");
     }
 
     #[test]
