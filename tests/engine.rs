@@ -351,7 +351,7 @@ fn an_inject_fires_at_its_time_and_its_effect_is_visible_in_the_next_tick() {
     let mut sim = Simulation::new(&s, &cfg(0));
     let up = |sim: &Simulation| sim.world().resource::<ServiceBook>().up[0];
     let delivered = |sim: &Simulation| {
-        sim.world().resource::<EventLog>().records().iter().filter(|e| e.kind == EventKind::InjectDelivered).count()
+        sim.world().resource::<EventLog>().records().filter(|e| e.kind == EventKind::InjectDelivered).count()
     };
     for _ in 0..30 {
         sim.step();
@@ -439,7 +439,7 @@ fn ticks_to_detect(s: &Scenario, seed: u64) -> Option<u64> {
     let mut sim = Simulation::new(s, &cfg(seed));
     while sim.step() {
         let log = sim.world().resource::<EventLog>();
-        if let Some(e) = log.records().iter().find(|e| e.kind == EventKind::HostDetected) {
+        if let Some(e) = log.records().find(|e| e.kind == EventKind::HostDetected) {
             return Some(e.tick());
         }
     }

@@ -77,7 +77,7 @@ mod tests {
             at_tick(&mut w, t);
             w.run_system_once(coordinate_assistance).unwrap();
         }
-        let ticks: Vec<u64> = w.resource::<EventLog>().records().iter().map(|e| e.tick()).collect();
+        let ticks: Vec<u64> = w.resource::<EventLog>().records().map(|e| e.tick()).collect();
         assert_eq!(ticks, vec![0, 2, 5, 15]);
         let book = w.resource::<AssistanceBook>();
         assert_eq!((book.active[0], book.outstanding[0]), (0, 0));

@@ -291,10 +291,19 @@ fn id(v: u64) -> Option<u64> {
     (v != 0).then_some(v)
 }
 
+/// Records per chunk of the event log (2 MiB).
+const CHUNK_BITS: u32 = 16;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
 /// The run's event log: compact [`Record`]s in id order (id = index + 1).
+///
+/// Kept in chunks of [`CHUNK`] records, each allocated once at full size (the first grows from
+/// empty, so a small run stays small): a long run's log never moves, where one growing `Vec`
+/// copies everything written so far at each doubling and faults in twice the pages.
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
 pub struct EventLog {
-    records: Vec<Record>,
+    chunks: Vec<Vec<Record>>,
+    len: usize,
     extras: Vec<Extra>,
     details: Vec<&'static str>,
 }
@@ -302,7 +311,7 @@ pub struct EventLog {
 impl EventLog {
     /// Records an event in the current tick and returns its id.
     pub fn emit(&mut self, cat: &Catalog, clock: &SimClock, kind: EventKind, k: Keys) -> u64 {
-        let id = self.records.len() as u64 + 1;
+        let id = self.len as u64 + 1;
         let host = k.host.unwrap_or(NONE);
         let nation = match k.nation {
             Some(n) => n,
@@ -338,7 +347,7 @@ impl EventLog {
                 }
             },
         };
-        self.records.push(Record {
+        self.push(Record {
             tick: narrow(clock.tick),
             cause: narrow(k.cause.unwrap_or(0)),
             incident: narrow(k.incident.unwrap_or(0)),
@@ -353,24 +362,52 @@ impl EventLog {
         id
     }
 
+    fn push(&mut self, r: Record) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => chunk.push(r),
+            last => {
+                let mut chunk = if last.is_none() { Vec::new() } else { Vec::with_capacity(CHUNK) };
+                chunk.push(r);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
     /// Number of events.
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.len
     }
 
     /// No event yet.
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len == 0
     }
 
     /// Every record, in id order.
-    pub fn records(&self) -> &[Record] {
-        &self.records
+    pub fn records(&self) -> impl Iterator<Item = &Record> + '_ {
+        self.chunks.iter().flatten()
+    }
+
+    /// The records from `index` (0-based) on, in id order.
+    pub fn records_from(&self, index: usize) -> impl Iterator<Item = &Record> + '_ {
+        let within = index & (CHUNK - 1);
+        self.chunks
+            .iter()
+            .skip(index >> CHUNK_BITS)
+            .enumerate()
+            .flat_map(move |(k, c)| &c[if k == 0 { within.min(c.len()) } else { 0 }..])
+    }
+
+    /// The record at `index` (0-based: event id − 1).
+    #[inline]
+    pub fn at(&self, index: usize) -> Option<&Record> {
+        self.chunks.get(index >> CHUNK_BITS).and_then(|c| c.get(index & (CHUNK - 1)))
     }
 
     /// The record of event `id` (ids start at 1).
     pub fn get(&self, id: u64) -> Option<&Record> {
-        self.records.get((id as usize).wrapping_sub(1))
+        self.at((id as usize).wrapping_sub(1))
     }
 
     /// The event's numeric value.
@@ -400,7 +437,7 @@ impl EventLog {
 
     /// Renders event `index` (0-based) with readable names.
     fn render(&self, cat: &Catalog, tick_secs: u64, index: usize) -> Event {
-        let r = &self.records[index];
+        let r = &self.chunks[index >> CHUNK_BITS][index & (CHUNK - 1)];
         let extra = self.extra(r);
         let xs = |f: fn(&Extra) -> u32| extra.map(f).and_then(opt);
         let (segment, host) = match r.host() {
@@ -546,6 +583,29 @@ mod tests {
     #[test]
     fn a_record_stays_small() {
         assert_eq!(std::mem::size_of::<Record>(), 32);
+    }
+
+    #[test]
+    fn the_log_reads_the_same_across_chunk_boundaries() {
+        let s = tiny(&[("SEG-A", "GA", 3, 0.0)]);
+        let mut w = world(&s);
+        w.resource_scope(|w, mut log: bevy_ecs::prelude::Mut<EventLog>| {
+            let (cat, clock) = (w.resource::<Catalog>(), w.resource::<SimClock>());
+            let n = 2 * CHUNK + 5;
+            for i in 0..n {
+                let cause = Keys { cause: Some(i as u64), ..Keys::default() };
+                assert_eq!(log.emit(cat, clock, EventKind::HostDown, cause), i as u64 + 1);
+            }
+            assert_eq!((log.len(), log.chunks.len()), (n, 3));
+            assert!(log.chunks.iter().all(|c| c.capacity() == CHUNK), "chunks never grow past their size");
+            assert!(log.records().enumerate().all(|(i, r)| r.cause() == i as u64));
+            for start in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, n - 1, n, n + 7] {
+                let from: Vec<u64> = log.records_from(start).map(Record::cause).collect();
+                assert_eq!(from, (start.min(n) as u64..n as u64).collect::<Vec<_>>(), "from {start}");
+                assert_eq!(log.at(start).map(Record::cause), (start < n).then_some(start as u64));
+            }
+            assert_eq!(log.get(0), None, "ids start at 1");
+        });
     }
 
     #[test]

@@ -251,7 +251,7 @@ mod tests {
             w.run_system_once(update_services).unwrap();
         }
         assert_eq!(kinds(&w), vec![EventKind::ServiceDown, EventKind::ServiceUp]);
-        assert_eq!(w.resource::<EventLog>().records()[1].tick(), 3);
+        assert_eq!(w.resource::<EventLog>().at(1).unwrap().tick(), 3);
     }
 
     fn def(deps: Vec<u32>) -> ServiceDef {

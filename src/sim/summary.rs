@@ -292,13 +292,12 @@ pub fn fold_events(
     // Dense per-index deltas of this tick, merged into the components below.
     let mut per_nation: Vec<Option<NationTally>> = vec![None; cat.nations.len()];
     let mut per_campaign: Vec<Option<CampaignTally>> = vec![None; cat.campaigns.len()];
-    let new = &log.records()[start..];
-    for (i, r) in new.iter().enumerate() {
+    for (i, r) in (start..).zip(log.records_from(start)) {
         // Host events come at scattered slots: ask for their records ahead.
-        if let Some(h) = new.get(i + 4 * AHEAD).and_then(|r| r.host()) {
+        if let Some(h) = log.at(i + 4 * AHEAD).and_then(|r| r.host()) {
             records.prefetch_index(h);
         }
-        if let Some(h) = new.get(i + 2 * AHEAD).and_then(|r| r.host()) {
+        if let Some(h) = log.at(i + 2 * AHEAD).and_then(|r| r.host()) {
             records.prefetch_trace(h);
         }
         let t = r.tick() * tick_secs;

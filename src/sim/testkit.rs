@@ -139,12 +139,12 @@ pub fn at_tick(world: &mut World, tick: u64) {
 
 /// Kinds of the events logged so far.
 pub fn kinds(world: &World) -> Vec<EventKind> {
-    world.resource::<EventLog>().records().iter().map(|r| r.kind).collect()
+    world.resource::<EventLog>().records().map(|r| r.kind).collect()
 }
 
 /// Count of logged events of a kind.
 pub fn count(world: &World, kind: EventKind) -> usize {
-    world.resource::<EventLog>().records().iter().filter(|r| r.kind == kind).count()
+    world.resource::<EventLog>().records().filter(|r| r.kind == kind).count()
 }
 
 /// The events logged so far, rendered with names.
