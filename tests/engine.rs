@@ -324,7 +324,7 @@ fn a_host_restored_from_backup_loses_exactly_the_data_since_its_last_backup() {
         // Last backup at 6 h; wiped at 8 h 20 m → 2 h 20 m × 60 MB/h = 140 MB.
         assert_eq!(lost[0].value, Some(140.0));
         assert_eq!(out.summary.data_lost_mb, 140.0);
-        assert_eq!(out.summary.hosts[0].name, "EST-GOV-FS-0001");
+        assert_eq!(out.summary.hosts.to_vec()[0].name, "EST-GOV-FS-0001");
     }
     // Without backups, everything written since STARTEX is lost: 8 h 20 m × 60 MB/h = 500 MB.
     s.nations[0].segments[0].host_groups[0].backup_interval = None;

@@ -247,11 +247,11 @@ impl Simulation {
     /// Runs to ENDEX and returns the outcome.
     pub fn run_to_end(mut self) -> RunOutcome {
         while self.step() {}
-        let summary = summary::summarize(&mut self.world, self.config.seed, self.config.run_index);
+        let catalog = std::sync::Arc::new(self.world.remove_resource::<state::Catalog>().unwrap_or_default());
+        let summary = summary::summarize(&mut self.world, &catalog, self.config.seed, self.config.run_index);
         let log = std::mem::take(&mut *self.world.resource_mut::<EventLog>());
-        let catalog = self.world.remove_resource::<state::Catalog>().unwrap_or_default();
         let tick_secs = self.world.resource::<SimClock>().tick_secs;
-        RunOutcome { events: EventStream::new(log, std::sync::Arc::new(catalog), tick_secs), summary }
+        RunOutcome { events: EventStream::new(log, catalog, tick_secs), summary }
     }
 }
 

@@ -91,7 +91,7 @@ mod tests {
         s.nations[0].team.skills.detect = 0.2;
         s.campaigns.push(campaign("C", &["GA"], vec![stage("never", 0.0, MIN)]));
         let out = run(&s, &RunConfig { seed: 9, run_index: 0 });
-        let h = &out.summary.hosts[0];
+        let h = &out.summary.hosts.to_vec()[0];
         let nat = &out.summary.nations[0];
         let (c, d, k, r) =
             (h.compromised_s.unwrap(), h.detected_s.unwrap(), h.contained_s.unwrap(), h.recovered_s.unwrap());
@@ -225,10 +225,9 @@ impl HostRecords {
         }
     }
 
-    /// Records sorted by slot: a copy, radix-sorted, so that the summary then reads them in
-    /// order rather than jumping through first-touch order.
-    fn sorted(&self) -> Vec<HostTrace> {
-        let mut v = self.traces.clone();
+    /// Takes the records out, radix-sorted by slot.
+    fn take_sorted(&mut self) -> Vec<HostTrace> {
+        let mut v = std::mem::take(&mut self.traces);
         radix_sort_by_key(&mut v, &mut Vec::new(), |r| r.slot);
         v
     }
@@ -243,6 +242,43 @@ struct SharedNames {
     campaigns: NameCache,
     stages: BTreeMap<(u32, u32), Arc<str>>,
     impacts: NameCache,
+}
+
+impl SharedNames {
+    /// The row of trace `r`, a host of group `gi`.
+    fn row(
+        &mut self,
+        cat: &Catalog,
+        gi: usize,
+        r: &HostTrace,
+        tick_secs: u64,
+        impacts: &[Option<&'static str>],
+    ) -> HostRecord {
+        let g = &cat.groups[gi];
+        let camp = cat.campaigns.get(r.campaign as usize);
+        let secs = |tick: u32| (tick != NONE).then(|| u64::from(tick) * tick_secs);
+        let stage =
+            camp.zip(r.furthest_stage.checked_sub(1)).and_then(|(c, s)| c.stages.get(s as usize).map(|st| (s, &st.id)));
+        HostRecord {
+            name: cat.host_name_in(gi as u32, r.slot),
+            nation: self.nations.get(g.nation as usize, &cat.nations[g.nation as usize].id),
+            segment: self.segments.get(g.segment as usize, &cat.segments[g.segment as usize].id),
+            group: self.groups.get(gi, &g.id),
+            campaign: camp.map(|c| self.campaigns.get(r.campaign as usize, &c.id)),
+            furthest_stage: stage
+                .map(|(s, id)| self.stages.entry((r.campaign, s)).or_insert_with(|| Arc::from(id.as_str())).clone()),
+            compromised_s: secs(r.compromised),
+            detected_s: secs(r.detected),
+            contained_s: secs(r.contained),
+            recovered_s: secs(r.recovered),
+            impact: impacts
+                .get(usize::from(r.impact))
+                .copied()
+                .flatten()
+                .map(|d| self.impacts.get(usize::from(r.impact), d)),
+            data_lost_mb: r.data_lost_mb,
+        }
+    }
 }
 
 /// One shared string per catalog index, made on first use.
@@ -587,6 +623,96 @@ pub struct HostRecord {
     pub data_lost_mb: f64,
 }
 
+/// The host table of a run ([`RunSummary::hosts`]): one row per host that took part, by slot.
+///
+/// A finished run keeps the compact per-host traces and the catalog, and renders rows into
+/// [`HostRecord`]s on demand ([`HostTable::iter`], serialization), the way [`EventStream`]
+/// renders events: a run whose table nobody reads (a batch member) never builds 100 000 rows of
+/// strings. A table read back from JSON holds its rows.
+///
+/// [`EventStream`]: super::events::EventStream
+#[derive(Clone)]
+pub struct HostTable(Rows);
+
+#[derive(Debug, Clone)]
+enum Rows {
+    /// Traces sorted by slot, and what it takes to name them.
+    Traces { traces: Vec<HostTrace>, cat: Arc<Catalog>, tick_secs: u64, impacts: Vec<Option<&'static str>> },
+    /// Rows as read back.
+    Records(Vec<HostRecord>),
+}
+
+impl HostTable {
+    /// Rows.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Rows::Traces { traces, .. } => traces.len(),
+            Rows::Records(v) => v.len(),
+        }
+    }
+
+    /// No row.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every row in slot order, rendered one at a time.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = HostRecord> + '_> {
+        match &self.0 {
+            Rows::Records(v) => Box::new(v.iter().cloned()),
+            Rows::Traces { traces, cat, tick_secs, impacts } => {
+                // Traces come in slot order and groups are slot ranges: walk the groups
+                // alongside them instead of a binary search per host.
+                let mut gi = 0usize;
+                // Ids repeat across hosts: each is allocated once and shared.
+                let mut names = SharedNames::default();
+                Box::new(traces.iter().map(move |r| {
+                    let h = r.slot;
+                    while gi + 1 < cat.group_starts.len() && cat.group_starts[gi + 1] <= h {
+                        gi += 1;
+                    }
+                    names.row(cat, gi, r, *tick_secs, impacts)
+                }))
+            }
+        }
+    }
+
+    /// Every row.
+    pub fn to_vec(&self) -> Vec<HostRecord> {
+        self.iter().collect()
+    }
+}
+
+impl std::fmt::Debug for HostTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl From<Vec<HostRecord>> for HostTable {
+    fn from(rows: Vec<HostRecord>) -> Self {
+        HostTable(Rows::Records(rows))
+    }
+}
+
+impl PartialEq for HostTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Serialize for HostTable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for HostTable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<HostRecord>::deserialize(deserializer).map(HostTable::from)
+    }
+}
+
 /// The run's result, for reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
@@ -623,7 +749,7 @@ pub struct RunSummary {
     /// Assistance requests.
     pub assistance: Vec<AssistanceRecord>,
     /// Hosts that took part (sorted by slot).
-    pub hosts: Vec<HostRecord>,
+    pub hosts: HostTable,
 }
 
 /// Sums and counts of response times, for means.
@@ -691,19 +817,18 @@ fn response_times(log: &EventLog, cat: &Catalog, tick_secs: u64) -> (Vec<Times>,
 }
 
 /// Builds the summary from the world at ENDEX.
-pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
+pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u64) -> RunSummary {
+    let traces = world.resource_mut::<HostRecords>().take_sorted();
     let mut nation_tallies: Vec<(u32, NationTally)> =
         world.query::<(&NationIndex, &NationTally)>().iter(world).map(|(i, t)| (i.0, t.clone())).collect();
     nation_tallies.sort_by_key(|(i, _)| *i);
     let mut campaign_tallies: Vec<(u32, CampaignTally)> =
         world.query::<(&CampaignIndex, &CampaignTally)>().iter(world).map(|(i, t)| (i.0, t.clone())).collect();
     campaign_tallies.sort_by_key(|(i, _)| *i);
-    let cat = world.resource::<Catalog>();
     let clock = world.resource::<SimClock>();
     let services = world.resource::<ServiceBook>();
     let response = world.resource::<ResponseBook>();
     let assistance = world.resource::<AssistanceBook>();
-    let records = world.resource::<HostRecords>();
     let log = world.resource::<EventLog>();
     let end = clock.n_ticks;
     let secs = |t: u64| t * clock.tick_secs;
@@ -806,44 +931,9 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
         })
         .collect();
 
-    // Records come in slot order and groups are slot ranges: walk the groups alongside them
-    // instead of a binary search per host.
-    let mut gi = 0usize;
-    // Ids repeat across hosts: each is allocated once and shared.
-    let mut names = SharedNames::default();
-    let hosts = records
-        .sorted()
-        .into_iter()
-        .map(|r| {
-            let h = r.slot;
-            while gi + 1 < cat.group_starts.len() && cat.group_starts[gi + 1] <= h {
-                gi += 1;
-            }
-            let g = &cat.groups[gi];
-            let camp = cat.campaigns.get(r.campaign as usize);
-            let secs = |tick: u32| (tick != NONE).then(|| u64::from(tick) * clock.tick_secs);
-            let stage = camp
-                .zip(r.furthest_stage.checked_sub(1))
-                .and_then(|(c, s)| c.stages.get(s as usize).map(|st| (s, &st.id)));
-            HostRecord {
-                name: cat.host_name_in(gi as u32, h),
-                nation: names.nations.get(g.nation as usize, &cat.nations[g.nation as usize].id),
-                segment: names.segments.get(g.segment as usize, &cat.segments[g.segment as usize].id),
-                group: names.groups.get(gi, &g.id),
-                campaign: camp.map(|c| names.campaigns.get(r.campaign as usize, &c.id)),
-                furthest_stage: stage.map(|(s, id)| {
-                    names.stages.entry((r.campaign, s)).or_insert_with(|| Arc::from(id.as_str())).clone()
-                }),
-                compromised_s: secs(r.compromised),
-                detected_s: secs(r.detected),
-                contained_s: secs(r.contained),
-                recovered_s: secs(r.recovered),
-                impact: log.detail_of_code(r.impact).map(|d| names.impacts.get(usize::from(r.impact), d)),
-                data_lost_mb: r.data_lost_mb,
-            }
-        })
-        .collect();
-
+    // Rendered on demand (see `HostTable`): the detail names an impact code can take.
+    let impacts: Vec<Option<&'static str>> = (0..=u8::MAX).map(|c| log.detail_of_code(c)).collect();
+    let tick_secs = clock.tick_secs;
     RunSummary {
         exercise: cat.exercise_id.clone(),
         seed,
@@ -861,6 +951,6 @@ pub fn summarize(world: &mut World, seed: u64, run_index: u64) -> RunSummary {
         nations,
         services: service_summaries,
         assistance: assistance_records,
-        hosts,
+        hosts: HostTable(Rows::Traces { traces, cat: Arc::clone(cat), tick_secs, impacts }),
     }
 }
