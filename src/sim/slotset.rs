@@ -1,23 +1,22 @@
 //! Owns [`SlotSet`], a set of host slots that a phase visits in ascending slot order every tick
 //! (Detection's compromised, undetected hosts).
 //!
-//! Membership is a bitmap (zero-initialised, so an idle host costs nothing). Inserts are appended
-//! to a side list and removals only clear the bit; [`SlotSet::sorted`] merges the sorted
-//! additions into the sorted list and drops removed slots, once per visit. That costs
-//! O(members + additions · log additions) per tick: it follows activity, and each insert and
-//! remove is O(1), where a `BTreeSet` pays a tree search with cache misses for each.
+//! A two-level bitmap: one bit per slot, and one summary bit per 64-slot word that is not empty.
+//! Both are zero-initialised, so an idle host costs nothing (its pages are never touched).
+//! Insert and remove are O(1) bit updates; [`SlotSet::sorted`] lists the members in ascending
+//! order by walking the summary, then only the non-empty words: O(members + slots / 4096) per
+//! visit, nothing at all when the set is empty. Where a sorted list with merged insertions pays a
+//! sort and a merge per tick, this pays a trailing-zero count per member.
 
 /// A set of `u32` slots iterated in ascending order.
 #[derive(Debug, Clone, Default)]
 pub struct SlotSet {
     /// Membership bits, one per slot.
     bits: Vec<u64>,
-    /// Ascending; may hold removed slots until the next [`SlotSet::sorted`].
+    /// One bit per word of `bits`: whether that word has a member.
+    summary: Vec<u64>,
+    /// The members as [`SlotSet::sorted`] last listed them.
     list: Vec<u32>,
-    /// Inserted since the last [`SlotSet::sorted`], unsorted.
-    added: Vec<u32>,
-    /// Scratch for the merge.
-    merged: Vec<u32>,
     /// Members.
     len: usize,
 }
@@ -25,7 +24,8 @@ pub struct SlotSet {
 impl SlotSet {
     /// An empty set for slots `0..n`.
     pub fn new(n: usize) -> Self {
-        SlotSet { bits: vec![0; n.div_ceil(64)], ..SlotSet::default() }
+        let words = n.div_ceil(64);
+        SlotSet { bits: vec![0; words], summary: vec![0; words.div_ceil(64)], ..SlotSet::default() }
     }
 
     fn bit(h: u32) -> (usize, u64) {
@@ -43,12 +43,13 @@ impl SlotSet {
         let (w, b) = Self::bit(h);
         if self.bits.len() <= w {
             self.bits.resize(w + 1, 0);
+            self.summary.resize((w + 1).div_ceil(64), 0);
         }
         if self.bits[w] & b != 0 {
             return false;
         }
         self.bits[w] |= b;
-        self.added.push(h);
+        self.summary[w / 64] |= 1 << (w % 64);
         self.len += 1;
         true
     }
@@ -60,6 +61,9 @@ impl SlotSet {
         }
         let (w, b) = Self::bit(h);
         self.bits[w] &= !b;
+        if self.bits[w] == 0 {
+            self.summary[w / 64] &= !(1 << (w % 64));
+        }
         self.len -= 1;
         true
     }
@@ -76,32 +80,28 @@ impl SlotSet {
 
     /// Every member, ascending.
     pub fn sorted(&mut self) -> &[u32] {
-        // Stale (removed) entries make the lists longer than the set.
-        if !self.added.is_empty() || self.list.len() != self.len {
-            self.added.sort_unstable();
-            let mut merged = std::mem::take(&mut self.merged);
-            merged.clear();
-            merged.reserve(self.len);
-            let (a, b) = (&self.list, &self.added);
-            let (mut i, mut j) = (0, 0);
-            while i < a.len() || j < b.len() {
-                let h = if j == b.len() || (i < a.len() && a[i] <= b[j]) {
-                    i += 1;
-                    a[i - 1]
-                } else {
-                    j += 1;
-                    b[j - 1]
-                };
-                let (w, bit) = Self::bit(h);
-                if self.bits[w] & bit != 0 && merged.last() != Some(&h) {
-                    merged.push(h);
+        self.list.clear();
+        if self.len > 0 {
+            for (i, &top) in self.summary.iter().enumerate() {
+                for w in ones(top).map(|b| i * 64 + b as usize) {
+                    let base = (w * 64) as u32;
+                    self.list.extend(ones(self.bits[w]).map(|b| base + b));
                 }
             }
-            self.merged = std::mem::replace(&mut self.list, merged);
-            self.added.clear();
         }
         &self.list
     }
+}
+
+/// The positions of the set bits of `x`, ascending.
+fn ones(mut x: u64) -> impl Iterator<Item = u32> {
+    std::iter::from_fn(move || {
+        (x != 0).then(|| {
+            let b = x.trailing_zeros();
+            x &= x - 1;
+            b
+        })
+    })
 }
 
 #[cfg(test)]
@@ -113,19 +113,22 @@ mod tests {
     fn behaves_like_a_btreeset() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
-        let mut s = SlotSet::new(300);
-        let mut model = BTreeSet::new();
-        for round in 0..3_000 {
-            let h = rng.random_range(0..300u32);
-            if rng.random_bool(0.55) {
-                assert_eq!(s.insert(h), model.insert(h));
-            } else {
-                assert_eq!(s.remove(h), model.remove(&h));
-            }
-            assert_eq!(s.len(), model.len());
-            assert_eq!(s.contains(h), model.contains(&h));
-            if round % 7 == 0 {
-                assert_eq!(s.sorted(), model.iter().copied().collect::<Vec<_>>(), "round {round}");
+        // Within one summary word, and across many with slots beyond the size it was made for.
+        for (n, made_for) in [(300u32, 300), (20_000, 5_000)] {
+            let mut s = SlotSet::new(made_for);
+            let mut model = BTreeSet::new();
+            for round in 0..6_000 {
+                let h = rng.random_range(0..n);
+                if rng.random_bool(0.55) {
+                    assert_eq!(s.insert(h), model.insert(h));
+                } else {
+                    assert_eq!(s.remove(h), model.remove(&h));
+                }
+                assert_eq!(s.len(), model.len());
+                assert_eq!(s.contains(h), model.contains(&h));
+                if round % 7 == 0 {
+                    assert_eq!(s.sorted(), model.iter().copied().collect::<Vec<_>>(), "n {n} round {round}");
+                }
             }
         }
     }
