@@ -405,6 +405,14 @@ impl EventLog {
         self.chunks.get(index >> CHUNK_BITS).and_then(|c| c.get(index & (CHUNK - 1)))
     }
 
+    /// Hints that the record of event `id` will be read soon.
+    pub(crate) fn prefetch(&self, id: u64) {
+        let index = (id as usize).wrapping_sub(1);
+        if let Some(c) = self.chunks.get(index >> CHUNK_BITS) {
+            super::prefetch::prefetch(c, index & (CHUNK - 1));
+        }
+    }
+
     /// The record of event `id` (ids start at 1).
     pub fn get(&self, id: u64) -> Option<&Record> {
         self.at((id as usize).wrapping_sub(1))

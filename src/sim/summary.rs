@@ -778,7 +778,11 @@ fn response_times(log: &EventLog, cat: &Catalog, tick_secs: u64) -> (Vec<Times>,
     let mut opened: Vec<Option<u64>> = Vec::new();
     let mut per_nation = vec![Times::default(); cat.nations.len()];
     let mut per_campaign = vec![Times::default(); cat.campaigns.len()];
-    for r in log.records() {
+    for (i, r) in log.records().enumerate() {
+        // A detection reads its cause, a compromise far back in the log: ask for it ahead.
+        if let Some(ahead) = log.at(i + 4 * AHEAD).filter(|a| a.kind == EventKind::HostDetected) {
+            log.prefetch(ahead.cause());
+        }
         let measured = match r.kind {
             EventKind::HostDetected => log.get(r.cause()).map(|c| (0, r.tick() - c.tick())),
             EventKind::IncidentOpened => {
