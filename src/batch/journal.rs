@@ -241,6 +241,19 @@ mod tests {
         RunRecord { run_index: i, numbers: BTreeMap::from([("x".to_string(), i as f64)]), categories: BTreeMap::new() }
     }
 
+    /// A directory whose one journal (one worker) holds `runs`: the directory, the journal's
+    /// path and its text.
+    fn saved_journal(m: &BatchMeta, runs: &[u64]) -> (tempfile::TempDir, PathBuf, String) {
+        let t = tempfile::tempdir().unwrap();
+        let (j, _) = Journal::open(t.path(), m, false, 1).unwrap();
+        for &i in runs {
+            j.append(&record(i)).unwrap();
+        }
+        let path = t.path().join(RUNS_DIR).join("batch.w00.jsonl");
+        let whole = fs::read_to_string(&path).unwrap();
+        (t, path, whole)
+    }
+
     #[test]
     fn saved_runs_come_back_in_index_order() {
         let t = tempfile::tempdir().unwrap();
@@ -260,14 +273,8 @@ mod tests {
 
     #[test]
     fn a_torn_tail_is_not_a_run_and_is_cut_off_before_appending() {
-        let t = tempfile::tempdir().unwrap();
         let m = meta(10, None);
-        let (j, _) = Journal::open(t.path(), &m, false, 1).unwrap();
-        j.append(&record(0)).unwrap();
-        j.append(&record(1)).unwrap();
-        drop(j);
-        let path = t.path().join(RUNS_DIR).join("batch.w00.jsonl");
-        let whole = fs::read_to_string(&path).unwrap();
+        let (t, path, whole) = saved_journal(&m, &[0, 1]);
         for tail in [&whole.as_bytes()[..whole.len() - 5], &[whole.as_bytes(), &[0u8; 64]].concat()[..]] {
             let torn: Vec<u8> = tail.to_vec();
             fs::write(&path, &torn).unwrap();
@@ -290,13 +297,8 @@ mod tests {
 
     #[test]
     fn a_bad_line_in_the_middle_or_another_batch_is_refused() {
-        let t = tempfile::tempdir().unwrap();
         let m = meta(10, None);
-        let (j, _) = Journal::open(t.path(), &m, false, 1).unwrap();
-        j.append(&record(0)).unwrap();
-        drop(j);
-        let path = t.path().join(RUNS_DIR).join("batch.w00.jsonl");
-        let whole = fs::read_to_string(&path).unwrap();
+        let (t, path, whole) = saved_journal(&m, &[0]);
         fs::write(&path, format!("{whole}{{\"not\": \"a run\"}}\n")).unwrap();
         let err = Journal::open(t.path(), &m, true, 1).unwrap_err();
         assert!(err.contains("line 3 is not a saved cydex run"), "{err}");
