@@ -399,17 +399,21 @@ impl EventLog {
             .flat_map(move |(k, c)| &c[if k == 0 { within.min(c.len()) } else { 0 }..])
     }
 
+    /// The chunk holding record `index` (0-based), and the record's place in it.
+    fn chunk_of(&self, index: usize) -> Option<(&Vec<Record>, usize)> {
+        self.chunks.get(index >> CHUNK_BITS).map(|c| (c, index & (CHUNK - 1)))
+    }
+
     /// The record at `index` (0-based: event id − 1).
     #[inline]
     pub fn at(&self, index: usize) -> Option<&Record> {
-        self.chunks.get(index >> CHUNK_BITS).and_then(|c| c.get(index & (CHUNK - 1)))
+        self.chunk_of(index).and_then(|(c, i)| c.get(i))
     }
 
     /// Hints that the record of event `id` will be read soon.
     pub(crate) fn prefetch(&self, id: u64) {
-        let index = (id as usize).wrapping_sub(1);
-        if let Some(c) = self.chunks.get(index >> CHUNK_BITS) {
-            super::prefetch::prefetch(c, index & (CHUNK - 1));
+        if let Some((c, i)) = self.chunk_of((id as usize).wrapping_sub(1)) {
+            super::prefetch::prefetch(c, i);
         }
     }
 
@@ -445,7 +449,9 @@ impl EventLog {
 
     /// Renders event `index` (0-based) with readable names.
     fn render(&self, cat: &Catalog, tick_secs: u64, index: usize) -> Event {
-        let r = &self.chunks[index >> CHUNK_BITS][index & (CHUNK - 1)];
+        let Some(r) = self.at(index) else {
+            unreachable!("event index {index} rendered past the log's {} events", self.len);
+        };
         let extra = self.extra(r);
         let xs = |f: fn(&Extra) -> u32| extra.map(f).and_then(opt);
         let (segment, host) = match r.host() {
