@@ -1198,3 +1198,59 @@ impl Metric {
 pub fn name_of<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
+
+/// Parts per billion of a fraction as written: the fraction rounded to 9 decimal places, clamped
+/// to [0, 1]. Every decimal a planner writes with up to 9 places is recovered exactly (`0.28` is
+/// stored as 0.28000000000000002665 but is 280,000,000 parts per billion), so rules built on it
+/// do not inherit binary floating-point error.
+pub fn fraction_ppb(fraction: f64) -> u64 {
+    if fraction.is_nan() || fraction <= 0.0 {
+        0
+    } else if fraction >= 1.0 {
+        PPB
+    } else {
+        (fraction * PPB as f64).round() as u64
+    }
+}
+
+/// One, in parts per billion.
+pub const PPB: u64 = 1_000_000_000;
+
+/// `ceil(fraction × count)` in exact arithmetic on [`fraction_ppb`]: the number of hosts "a
+/// fraction of a group" means (supply-chain entry, sensor coverage) and the hosts a service
+/// needs up (`quorum`). `ceil(0.28 × 25)` is 7, not the 8 that `f64` arithmetic gives.
+pub fn ceil_fraction_of(fraction: f64, count: u64) -> u64 {
+    let n = u128::from(fraction_ppb(fraction)) * u128::from(count);
+    n.div_ceil(u128::from(PPB)) as u64
+}
+
+#[cfg(test)]
+mod fraction_tests {
+    use super::*;
+
+    #[test]
+    fn every_two_decimal_fraction_of_every_count_up_to_200_is_exact() {
+        for hundredths in 0..=100u64 {
+            let fraction = hundredths as f64 / 100.0;
+            // The same value a YAML `0.28` parses to.
+            let written: f64 = format!("{fraction}").parse().unwrap();
+            for count in 0..=200u64 {
+                let exact = (hundredths * count).div_ceil(100);
+                assert_eq!(ceil_fraction_of(written, count), exact, "{written} × {count}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_float_trap_is_gone() {
+        assert_eq!((0.28f64 * 25.0).ceil() as u64, 8, "what f64 arithmetic gives");
+        assert_eq!(ceil_fraction_of(0.28, 25), 7);
+        assert_eq!(ceil_fraction_of(0.7, 10), 7);
+        assert_eq!(ceil_fraction_of(1e-12, 10), 0, "below a part per billion is zero");
+        assert_eq!(ceil_fraction_of(0.000_000_001, 10), 1);
+        assert_eq!(ceil_fraction_of(1.5, 10), 10);
+        assert_eq!(ceil_fraction_of(-0.5, 10), 0);
+        assert_eq!(ceil_fraction_of(f64::NAN, 10), 0);
+        assert_eq!(ceil_fraction_of(1.0, u64::from(u32::MAX)), u64::from(u32::MAX));
+    }
+}

@@ -39,7 +39,9 @@ use super::state::{
     StageDef, TeamOf,
 };
 use super::summary::{CampaignTally, HostRecords, NationTally};
-use crate::scenario::model::{Delay, DelayDistribution, Effect, InjectEffect, Scenario, Targets, WorkPattern};
+use crate::scenario::model::{
+    Delay, DelayDistribution, Effect, InjectEffect, Scenario, Targets, WorkPattern, ceil_fraction_of,
+};
 
 fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, u32> {
     ids.enumerate().map(|(i, id)| (id.to_string(), i as u32)).collect()
@@ -182,11 +184,12 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         for &g in &groups {
             cat.groups[g as usize].services.push(si as u32);
         }
+        let total_hosts: u64 = groups.iter().map(|&g| u64::from(cat.groups[g as usize].count)).sum();
         service_defs.push(ServiceDef {
             nation: *nation,
-            total_hosts: groups.iter().map(|&g| u64::from(cat.groups[g as usize].count)).sum(),
+            total_hosts,
             groups,
-            quorum: s.quorum,
+            needed: ceil_fraction_of(s.quorum, total_hosts),
             weight: s.weight,
             deps: s.depends_on.iter().filter_map(|d| service_ix.get(d).copied()).collect(),
         });

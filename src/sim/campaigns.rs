@@ -7,16 +7,24 @@
 //! * Entry: without `fraction`, `footholds` hosts are taken round-robin over `entry.host_groups`
 //!   in the listed order, each time the lowest-numbered clean host of the group. With
 //!   `fraction`, `ceil(fraction × count)` lowest-numbered clean hosts of **every** listed group
-//!   are compromised at once (supply chain).
+//!   are compromised at once (supply chain), in exact arithmetic (`0.28 × 25` takes 7 hosts).
 //! * Every compromised host (entry or lateral) starts at stage 0 and attempts its current stage
 //!   once per cadence draw (`fixed`, `uniform` [min, max] seconds, `exponential` mean seconds →
 //!   `ceil(secs / tick)`, at least 1 tick). Attempts are kept in a tick-keyed agenda, so idle
 //!   hosts cost nothing and a compromised host costs one agenda entry per attempt.
-//! * Per-attempt success: `p = stage.probability × (1 − hardening × (1 − sophistication))`.
+//! * Hardening protects the host an action lands on. Its protection against an actor is
+//!   `resist = 1 − hardening × (1 − sophistication)` (a fully sophisticated actor ignores it).
+//! * Per-attempt success of a stage without `lateral`: `p = stage.probability × resist(host)`,
+//!   the attempting host's own group being the target. A stage with `lateral` acts on other
+//!   hosts, so the attempt succeeds with `stage.probability` alone and each victim resists below.
 //! * On success with `lateral`: `fanout` times, pick a segment uniformly among the host's own
 //!   segment and (for `reach: linked`) the segments linked to it that still have clean hosts; a
 //!   linked segment is entered with probability `1 − filtering`; then a uniformly random clean host
-//!   of that segment is compromised. Movement never leaves a segment except along a link.
+//!   `v` of that segment is picked and compromised with probability `resist(v)`. One pick at a
+//!   clean host across a link thus lands with
+//!   `stage.probability × (1 − filtering) × (1 − hardening_v × (1 − sophistication))`.
+//!   Movement never leaves a segment except along a link. No random number is drawn for a
+//!   filtering of 0 or a `resist` of 1.
 //! * `lateral.repeat`: the host stays on the stage and keeps attempting it (worm); otherwise it
 //!   advances. A repeating stage logs `stage_completed` once per compromise of the host (its
 //!   first success); later successes show only through the `host_compromised` events they cause
@@ -41,7 +49,7 @@ use super::prefetch::{AHEAD, prefetch};
 use super::rng::CampaignRng;
 use super::services::ServiceBook;
 use super::state::{CadenceDef, Catalog, EffectDef, Hosts, flag};
-use crate::scenario::model::{Reach, TriggerEvent};
+use crate::scenario::model::{Reach, TriggerEvent, ceil_fraction_of};
 
 /// Campaign running state.
 #[derive(Resource, Debug, Default)]
@@ -297,7 +305,7 @@ impl Ctx<'_, '_> {
         if let Some(fraction) = def.fraction {
             for g in 0..def.entry_groups.len() {
                 let count = cat.groups[def.entry_groups[g] as usize].count;
-                let n = ((fraction.clamp(0.0, 1.0) * f64::from(count)).ceil() as u32).min(count);
+                let n = ceil_fraction_of(fraction, u64::from(count));
                 for _ in 0..n {
                     let Some(h) = next_clean(self.hosts, g, &mut cursor) else { break };
                     let group = def.entry_groups[g];
@@ -343,8 +351,13 @@ impl Ctx<'_, '_> {
         let cat = self.cat;
         let def = &cat.campaigns[c as usize];
         let stage = &def.stages[s];
-        let group = &cat.hot[self.hosts.group_of(cat, h) as usize];
-        let p = attempt_probability(stage.probability, group.hardening, def.sophistication);
+        // A lateral stage lands on other hosts: their hardening counts, in `spread`.
+        let p = if stage.lateral.is_some() {
+            stage.probability.clamp(0.0, 1.0)
+        } else {
+            let group = &cat.hot[self.hosts.group_of(cat, h) as usize];
+            attempt_probability(stage.probability, group.hardening, def.sophistication)
+        };
         if !(p > 0.0 && self.rng.random::<f64>() < p) {
             self.schedule(h, s);
             return;
@@ -388,6 +401,7 @@ impl Ctx<'_, '_> {
 
     fn spread(&mut self, h: u32, c: u32, s: usize, reach: Reach, fanout: u64, cause: u64) {
         let seg = self.cat.hot[self.hosts.group_of(self.cat, h) as usize].segment;
+        let sophistication = self.cat.campaigns[c as usize].sophistication;
         // Candidates: the host's own segment, then (linked reach) the linked segments in CSR
         // order, keeping those with clean hosts. A segment whose last clean host falls is dropped
         // in place, which keeps exactly the order a fresh filter would give.
@@ -412,7 +426,7 @@ impl Ctx<'_, '_> {
                 break;
             }
             let (t, start, filtering) = candidates[self.rng.random_range(0..candidates.len())];
-            if t != seg && self.rng.random::<f64>() >= 1.0 - filtering {
+            if t != seg && filtering > 0.0 && self.rng.random::<f64>() >= 1.0 - filtering {
                 continue; // the link filtered this attempt
             }
             // The count from the bitmap and the slot from the link: a segment with one clean
@@ -421,6 +435,10 @@ impl Ctx<'_, '_> {
             let victim = self.hosts.clean_at_from(start, k);
             debug_assert_eq!(victim, self.hosts.clean_at(t, k));
             let g = self.cat.group_in_segment(t, victim);
+            let resist = attempt_probability(1.0, self.cat.hot[g as usize].hardening, sophistication);
+            if resist < 1.0 && self.rng.random::<f64>() >= resist {
+                continue; // the victim's hardening held
+            }
             self.infect(victim, (g, t), c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
             if !self.hosts.has_clean(t) {
                 candidates.retain(|&(x, _, _)| x != t);
@@ -559,6 +577,18 @@ mod tests {
     }
 
     #[test]
+    fn supply_chain_fraction_is_exact() {
+        // 0.28 × 25 is 7.000000000000001 in f64: eight hosts used to fall.
+        let mut s = tiny(&[("SEG-A", "GA", 25, 0.0)]);
+        let mut c = campaign("C", &["GA"], vec![stage("a", 0.0, MIN)]);
+        c.entry.fraction = Some(0.28);
+        s.campaigns.push(c);
+        let mut w = world(&s);
+        w.run_system_once(advance_campaigns).unwrap();
+        assert_eq!(compromised(&w), (0..7).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn only_targets_suffer_the_impact_stage() {
         let mut s = tiny(&[("SEG-A", "GA", 1, 0.0)]);
         let mut enc = stage("enc", 1.0, MIN);
@@ -620,6 +650,55 @@ mod tests {
             let cause = &ev[(e.cause.unwrap() - 1) as usize];
             assert_eq!(cause.kind, EventKind::StageCompleted, "a spread is caused by its host's stage");
         }
+    }
+
+    /// A segment of an attacker's host (group GA, hardening `attacker`) and one victim host
+    /// (group GV, hardening `victim`); the campaign's only stage moves laterally once.
+    fn lateral_pair(attacker: f64, victim: f64, sophistication: f64) -> crate::scenario::model::Scenario {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 0.0)]);
+        let seg = &mut s.nations[0].segments[0];
+        let mut v = seg.host_groups[0].clone();
+        v.id = "GV".into();
+        v.hardening = victim;
+        seg.host_groups[0].hardening = attacker;
+        seg.host_groups.push(v);
+        let mut hop = stage("hop", 1.0, MIN);
+        hop.lateral = Some(crate::scenario::model::Lateral { reach: Reach::Segment, fanout: 1, repeat: false });
+        let mut c = campaign("C", &["GA"], vec![hop]);
+        c.actor.sophistication = sophistication;
+        s.campaigns.push(c);
+        s
+    }
+
+    /// Share of seeds in which the victim falls at its one chance (tick 1).
+    fn victim_falls(s: &crate::scenario::model::Scenario, seeds: u64) -> f64 {
+        let mut fell = 0u64;
+        for seed in 1..=seeds {
+            let mut w = crate::sim::build::build_world(s, &crate::sim::RunConfig { seed, run_index: 0 });
+            w.run_system_once(advance_campaigns).unwrap();
+            at_tick(&mut w, 1);
+            w.run_system_once(advance_campaigns).unwrap();
+            fell += u64::from(w.resource::<Hosts>().has(1, flag::COMPROMISED));
+        }
+        fell as f64 / seeds as f64
+    }
+
+    #[test]
+    fn lateral_movement_reads_the_victims_hardening_not_the_attackers() {
+        // A fully hardened attacking host still moves; a fully hardened victim never falls.
+        assert_eq!(victim_falls(&lateral_pair(1.0, 0.0, 0.0), 50), 1.0);
+        assert_eq!(victim_falls(&lateral_pair(0.0, 1.0, 0.0), 50), 0.0);
+        assert_eq!(victim_falls(&lateral_pair(0.0, 1.0, 1.0), 50), 1.0, "sophistication 1 ignores hardening");
+    }
+
+    #[test]
+    fn a_lateral_pick_lands_with_the_documented_probability() {
+        // resist = 1 − 0.6 × (1 − 0.5) = 0.7; a Bernoulli mean over n seeds has σ = √(p(1−p)/n).
+        let n = 3000;
+        let p = 0.7;
+        let sigma = (p * (1.0 - p) / n as f64).sqrt();
+        let got = victim_falls(&lateral_pair(0.9, 0.6, 0.5), n);
+        assert!((got - p).abs() < 4.5 * sigma, "{got} vs {p} ± {}", 4.5 * sigma);
     }
 
     #[test]

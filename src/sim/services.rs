@@ -2,7 +2,8 @@
 //! dependencies, recomputed only when something changed.
 //!
 //! A service is **up** iff (a) no forced outage (inject `service_down`, impact `disrupt`) is in
-//! force, (b) at least `quorum` of its hosts (the union of its `runs_on` groups) are up, and
+//! force, (b) at least `ceil(quorum × hosts)` of its hosts (the union of its `runs_on` groups,
+//! computed exactly: [`ceil_fraction_of`]) are up, and
 //! (c) every `depends_on` service is up. Services are evaluated in a topological order computed at
 //! build time; members of a dependency cycle (which validation forbids) are evaluated last and
 //! count as down. Down-host counts per group are maintained incrementally by whoever takes a host
@@ -16,6 +17,8 @@ use bevy_ecs::prelude::{Res, ResMut, Resource};
 use super::clock::SimClock;
 use super::events::{EventKind, EventLog, Keys};
 use super::state::{Catalog, Hosts};
+#[cfg(doc)]
+use crate::scenario::model::ceil_fraction_of;
 
 /// A compiled service.
 #[derive(Debug, Clone)]
@@ -26,8 +29,8 @@ pub struct ServiceDef {
     pub groups: Vec<u32>,
     /// Hosts in those groups.
     pub total_hosts: u64,
-    /// Required up fraction.
-    pub quorum: f64,
+    /// Hosts that must be up: `ceil(quorum × total_hosts)`, exact.
+    pub needed: u64,
     /// Availability weight.
     pub weight: f64,
     /// Services it depends on.
@@ -128,7 +131,7 @@ impl ServiceBook {
         }
         let down: u64 = d.groups.iter().map(|&g| u64::from(hosts.group_down[g as usize])).sum();
         let up = d.total_hosts - down.min(d.total_hosts);
-        up as f64 >= d.quorum * d.total_hosts as f64
+        up >= d.needed
     }
 
     /// Total down ticks including an outage still open at `end_tick`.
@@ -204,6 +207,7 @@ pub fn update_services(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::model::ceil_fraction_of;
     use crate::scenario::model::Service;
     use crate::sim::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
@@ -255,7 +259,7 @@ mod tests {
     }
 
     fn def(deps: Vec<u32>) -> ServiceDef {
-        ServiceDef { nation: 0, groups: vec![0], total_hosts: 4, quorum: 0.5, weight: 1.0, deps }
+        ServiceDef { nation: 0, groups: vec![0], total_hosts: 4, needed: 2, weight: 1.0, deps }
     }
 
     #[test]
@@ -273,6 +277,26 @@ mod tests {
         assert!(book.quorum_met(0, &hosts));
         hosts.group_down[0] = 3;
         assert!(!book.quorum_met(0, &hosts));
+    }
+
+    #[test]
+    fn exactly_the_quorum_up_is_up_for_every_two_decimal_quorum() {
+        // 0.07 × 100 = 7.000000000000001 in f64: seven hosts up out of 100 used to be "below".
+        for hundredths in 0..=100u64 {
+            let quorum: f64 = format!("{}", hundredths as f64 / 100.0).parse().unwrap();
+            for total in 1..=200u64 {
+                let needed = ceil_fraction_of(quorum, total);
+                assert_eq!(needed, (hundredths * total).div_ceil(100), "{quorum} × {total}");
+                let book = ServiceBook::new(vec![ServiceDef { total_hosts: total, needed, ..def(vec![]) }]);
+                let mut hosts = Hosts::new(0, [], 1);
+                hosts.group_down[0] = (total - needed) as u32;
+                assert!(book.quorum_met(0, &hosts), "{quorum} of {total}: exactly {needed} up");
+                if needed > 0 {
+                    hosts.group_down[0] += 1;
+                    assert!(!book.quorum_met(0, &hosts), "{quorum} of {total}: one fewer than {needed}");
+                }
+            }
+        }
     }
 
     #[test]
