@@ -304,32 +304,42 @@ fn a_contained_host_never_progresses() {
 }
 
 #[test]
-fn a_host_restored_from_backup_loses_exactly_the_data_since_its_last_backup() {
-    let mut g = group("EST-GOV-FS", 1, 1.0);
-    g.backup_interval = Some(dur(6 * HOUR));
-    g.data_mb_per_hour = 60;
-    let mut s = scenario(MIN, 3 * 24 * HOUR, vec![nation("EST", vec![segment("EST-GOV", vec![g])])]);
-    s.nations[0].team.skills = skills(1.0, 1.0, 1.0);
-    let wipe = Stage { stealth: 1.0, effect: Some(Effect::Wipe), ..stage("wipe", 1.0, 8 * HOUR + 20 * MIN) };
-    let linger = stage("linger", 0.0, HOUR);
-    s.campaigns.push(campaign("C1", &["EST-GOV-FS"], vec![wipe, linger]));
-    for seed in 0..4 {
-        let out = run(&s, &cfg(seed));
-        let wiped = of_kind(&out.events, EventKind::ImpactApplied);
-        assert_eq!(wiped.len(), 1);
-        assert_eq!(wiped[0].time_s, 8 * HOUR + 20 * MIN);
-        let lost = of_kind(&out.events, EventKind::DataLost);
-        assert_eq!(lost.len(), 1, "seed {seed}: the host must be recovered");
-        assert_eq!(out.events[(lost[0].cause.unwrap() - 1) as usize].kind, EventKind::HostRecovered);
-        // Last backup at 6 h; wiped at 8 h 20 m → 2 h 20 m × 60 MB/h = 140 MB.
-        assert_eq!(lost[0].value, Some(140.0));
+fn a_destroyed_host_loses_exactly_the_data_since_its_last_backup_whether_or_not_it_is_restored() {
+    for effect in [Effect::Wipe, Effect::Encrypt] {
+        let mut g = group("EST-GOV-FS", 1, 1.0);
+        g.backup_interval = Some(dur(6 * HOUR));
+        g.data_mb_per_hour = 60;
+        let mut s = scenario(MIN, 3 * 24 * HOUR, vec![nation("EST", vec![segment("EST-GOV", vec![g])])]);
+        s.nations[0].team.skills = skills(1.0, 1.0, 1.0);
+        let hit = Stage { stealth: 1.0, effect: Some(effect.clone()), ..stage("hit", 1.0, 8 * HOUR + 20 * MIN) };
+        let linger = stage("linger", 0.0, HOUR);
+        s.campaigns.push(campaign("C1", &["EST-GOV-FS"], vec![hit, linger]));
+        for seed in 0..4 {
+            let out = run(&s, &cfg(seed));
+            let impact = of_kind(&out.events, EventKind::ImpactApplied);
+            assert_eq!(impact.len(), 1);
+            assert_eq!(impact[0].time_s, 8 * HOUR + 20 * MIN);
+            let lost = of_kind(&out.events, EventKind::DataLost);
+            assert_eq!(lost.len(), 1, "{effect:?} seed {seed}");
+            assert_eq!(out.events[(lost[0].cause.unwrap() - 1) as usize].kind, EventKind::ImpactApplied);
+            assert_eq!(lost[0].time_s, impact[0].time_s, "lost when destroyed, not when restored");
+            // Last backup at 6 h; destroyed at 8 h 20 m → 2 h 20 m × 60 MB/h = 140 MB.
+            assert_eq!(lost[0].value, Some(140.0));
+            assert_eq!(out.summary.data_lost_mb, 140.0);
+            assert_eq!(of_kind(&out.events, EventKind::HostRecovered).len(), 1, "restored, at no further loss");
+            assert_eq!(out.summary.hosts.to_vec()[0].name, "EST-GOV-FS-0001");
+        }
+        // A team that never restores (no analysts) loses exactly as much: not restoring never pays.
+        let mut idle = s.clone();
+        idle.nations[0].team.analysts = 0;
+        let out = run(&idle, &cfg(0));
+        assert_eq!(of_kind(&out.events, EventKind::HostRecovered).len(), 0);
         assert_eq!(out.summary.data_lost_mb, 140.0);
-        assert_eq!(out.summary.hosts.to_vec()[0].name, "EST-GOV-FS-0001");
+        // Without backups, everything written since STARTEX is lost: 8 h 20 m × 60 MB/h = 500 MB.
+        s.nations[0].segments[0].host_groups[0].backup_interval = None;
+        let out = run(&s, &cfg(0));
+        assert_eq!(out.summary.data_lost_mb, 500.0);
     }
-    // Without backups, everything written since STARTEX is lost: 8 h 20 m × 60 MB/h = 500 MB.
-    s.nations[0].segments[0].host_groups[0].backup_interval = None;
-    let out = run(&s, &cfg(0));
-    assert_eq!(out.summary.data_lost_mb, 500.0);
 }
 
 #[test]
@@ -482,9 +492,9 @@ fn rich_scenario() -> Scenario {
             vec![
                 segment(
                     &format!("{id}-GOV"),
-                    vec![group(&format!("{id}-GOV-WS"), n, 0.05), group(&format!("{id}-GOV-SRV"), 4, 0.2)],
+                    vec![group(&format!("{id}-GOV-WS"), n, 0.5), group(&format!("{id}-GOV-SRV"), 4, 1.0)],
                 ),
-                segment(&format!("{id}-MIL"), vec![group(&format!("{id}-MIL-WS"), n, 0.05)]),
+                segment(&format!("{id}-MIL"), vec![group(&format!("{id}-MIL-WS"), n, 0.5)]),
             ],
         );
         na.services.push(Service {
@@ -539,7 +549,7 @@ fn same_seed_same_bytes_other_seed_other_log() {
     let a = run(&s, &cfg(42));
     let b = run(&s, &cfg(42));
     let json = |o: &Out| serde_json::to_vec(&(&o.events, &o.summary)).unwrap();
-    assert!(a.events.len() > 50, "the scenario must do something ({} events)", a.events.len());
+    assert!(a.events.len() > 40, "the scenario must do something ({} events)", a.events.len());
     assert_eq!(json(&a), json(&b));
     let c = run(&s, &cfg(43));
     assert_ne!(serde_json::to_vec(&a.events).unwrap(), serde_json::to_vec(&c.events).unwrap());

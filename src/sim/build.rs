@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy_ecs::message::Messages;
 use bevy_ecs::schedule::Schedules;
 use bevy_ecs::world::World;
+use rand::RngExt;
 
 use super::RunConfig;
 use super::assistance::{AssistanceBook, ProviderDef};
@@ -68,7 +69,11 @@ fn is_target(t: &Targets, cat: &Catalog, g: &GroupInfo) -> bool {
 pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     let startex = scenario.exercise.startex.as_deref().and_then(parse_startex).unwrap_or(DEFAULT_STARTEX);
     let clock = SimClock::new(scenario.clock.tick.secs(), scenario.clock.duration.secs(), startex);
-    let mut cat = Catalog { exercise_id: scenario.exercise.id.clone(), ..Catalog::default() };
+    let mut cat = Catalog {
+        exercise_id: scenario.exercise.id.clone(),
+        sensor_key: stream(config.seed, config.run_index, Purpose::Sensors).random::<u64>(),
+        ..Catalog::default()
+    };
 
     let provider_ix = index_of(scenario.assistance.iter().map(|p| p.id.as_str()));
     let nation_ix = index_of(scenario.nations.iter().map(|n| n.id.as_str()));
@@ -104,6 +109,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
                     role: g.role,
                     criticality: g.criticality,
                     sensors: g.sensors.clamp(0.0, 1.0),
+                    covered: ceil_fraction_of(g.sensors, u64::from(count)) as u32,
                     hardening: g.hardening.clamp(0.0, 1.0),
                     backup_secs: g.backup_interval.map(|d| d.secs()),
                     restore_secs: g.restore_time.secs(),
@@ -138,7 +144,8 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         .map(|g| GroupHot {
             segment: g.segment,
             nation: g.nation,
-            sensors: g.sensors,
+            covered: g.covered,
+            count: g.count,
             hardening: g.hardening,
             restore_secs: g.restore_secs,
         })

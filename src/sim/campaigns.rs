@@ -30,9 +30,11 @@
 //!   first success); later successes show only through the `host_compromised` events they cause
 //!   (cause: the host's latest campaign event), so a worm does not log one event per host per
 //!   tick. A host whose next stage has an `effect` but which is not a target skips that stage.
-//! * Impact when a target host completes an `effect` stage: encrypt → host down; wipe → host down
-//!   and marked wiped (data loss is accounted at restore); exfiltrate → `mb_per_host` MB lost;
-//!   disrupt → the service is forced down for `for`; deface → recorded only.
+//! * Impact when a target host completes an `effect` stage: encrypt or wipe → host down, and the
+//!   data it wrote since its last backup is destroyed at once (`data_lost`, see
+//!   `GroupInfo::destroyed_mb`; restoring later loses nothing more); exfiltrate → `mb_per_host` MB
+//!   lost; disrupt → the service is forced down for `for`; deface → recorded only. Every effect
+//!   but exfiltrate is visible: an undetected host it hits is found in the next Detection phase.
 //! * Contained or recovered hosts never progress: their generation is bumped, and stale agenda
 //!   entries are dropped when they come due.
 
@@ -210,6 +212,9 @@ impl Ctx<'_, '_> {
             Keys { host: Some(h), campaign: Some(c), ..keys },
         );
         self.hosts.compromise(h, (g, seg), c, now, ev);
+        if self.cat.has_sensor(g, h) {
+            self.hosts.set(h, flag::SENSOR);
+        }
         // From the few nation starts, not the group's record: a worm's victims are scattered.
         let nation = self.cat.nation_of(h);
         note_first(&mut self.book.firsts, self.triggers, TriggerEvent::FirstCompromise, c, nation, now, ev);
@@ -459,17 +464,27 @@ impl Ctx<'_, '_> {
         self.hosts.get_mut(h).set_last_event(ev);
         let nation = self.cat.nation_of(h);
         note_first(&mut self.book.firsts, self.triggers, TriggerEvent::Impact, c, nation, now, ev);
+        if effect.is_visible() && !self.hosts.has(h, flag::DETECTED) {
+            self.hosts.set(h, flag::IMPACT_SEEN);
+        }
         match *effect {
             EffectDef::Encrypt | EffectDef::Wipe => {
-                if *effect == EffectDef::Wipe {
-                    self.hosts.wipe(h, self.clock.now_s());
-                }
                 if self.hosts.set_down(self.cat, h, true) {
                     self.log.emit(
                         self.cat,
                         self.clock,
                         EventKind::HostDown,
                         Keys { cause: Some(ev), detail: Some(effect.name()), ..keys },
+                    );
+                }
+                let g = &self.cat.groups[self.hosts.group_of(self.cat, h) as usize];
+                let mb = g.destroyed_mb(self.clock.now_s());
+                if mb > 0.0 {
+                    self.log.emit(
+                        self.cat,
+                        self.clock,
+                        EventKind::DataLost,
+                        Keys { cause: Some(ev), value: Some(mb), detail: Some(effect.name()), ..keys },
                     );
                 }
             }
@@ -610,6 +625,7 @@ mod tests {
         assert_eq!(count(&w, EventKind::ImpactApplied), 1);
         assert_eq!(count(&w, EventKind::HostDown), 1);
         assert_eq!(w.resource::<Hosts>().group_down, vec![1]);
+        assert!(w.resource::<Hosts>().has(0, flag::IMPACT_SEEN), "encryption is visible: Detection finds the host");
     }
 
     #[test]

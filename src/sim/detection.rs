@@ -1,14 +1,28 @@
-//! Owns the Detection phase: per-tick detection draws for compromised, undetected, uncontained
-//! hosts, opening an incident on the host's national team for each detection.
+//! Owns the Detection phase: per-tick detection of compromised, undetected, uncontained hosts,
+//! opening an incident on the host's national team for each detection.
 //!
-//! * `p = sensors × detect_skill × (1 − stage.stealth) × intel`, where `detect_skill` is the
-//!   team's `detect` (raised to an on-task assistance team's `detect` if higher), `stage` is the
-//!   host's current stage (its last stage once the chain is done), and `intel = 2` (with `p`
-//!   capped at 1) once the host's nation holds indicators for the campaign, else 1.
-//! * **Tick order:** a host compromised in tick `t` is first tried in tick `t + 1`. Detection in
-//!   tick `t + k` therefore has `P(k) = (1 − p)^(k−1) p`, mean time-to-detect `1/p` ticks.
-//! * Only hosts in [`Hosts::undetected`] are visited (sorted by slot), so idle hosts cost nothing;
-//!   a host with `p = 0` (no sensors) draws no random number and is never detected.
+//! A host is found in one of three ways, recorded as the `host_detected` event's detail:
+//! * `impact`: a visible impact (anything but exfiltration) hit it while undetected. It is found
+//!   in the Detection phase of the impact's tick, with no draw, sensor or not.
+//! * `sensor`: the host carries a sensor (`coverage.rs`: exactly `ceil(sensors × count)` hosts
+//!   of its group do). Each tick it is found with probability
+//!   `p = detect_skill × (1 − stage.stealth) × intel`, capped at 1.
+//! * `indicators`: the host carries no sensor, but its nation holds the campaign's indicators;
+//!   a sweep for them finds it with probability `p = detect_skill × (1 − stage.stealth)`.
+//!
+//! An uncovered host of a nation without the campaign's indicators is never found by a draw, and
+//! draws no random number. Here `detect_skill` is the team's `detect` (raised to an on-task
+//! assistance team's `detect` if higher), `stage` is the host's current stage (its last stage
+//! once the chain is done), and `intel` is **2** once the host's nation holds the campaign's
+//! indicators, else 1. A nation holds them from its own first detection of the campaign on
+//! (so its first detection doubles the detection rate of the campaign on all its other covered
+//! hosts), or from their arrival through a sharing agreement or a `share_indicators` inject
+//! (`sharing.rs`).
+//!
+//! **Tick order:** a host compromised in tick `t` is first tried in tick `t + 1`. Detection in
+//! tick `t + k` therefore has `P(k) = (1 − p)^(k−1) p`, mean time-to-detect `1/p` ticks, for a
+//! constant `p`. Only hosts in [`Hosts::undetected`] are visited (sorted by slot), so idle hosts
+//! cost nothing.
 
 use bevy_ecs::prelude::{MessageWriter, Res, ResMut};
 use rand::RngExt;
@@ -22,10 +36,54 @@ use super::sharing::Intel;
 use super::state::{Catalog, Hosts, flag};
 use crate::scenario::model::TriggerEvent;
 
+/// How an undetected host can be found this tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// A visible impact hit it: found with certainty.
+    Impact,
+    /// It carries a sensor.
+    Sensor,
+    /// No sensor, but its nation holds the campaign's indicators.
+    Indicators,
+    /// No way to find it.
+    Hidden,
+}
+
+impl Visibility {
+    /// How a host with these flags, whose nation does (`intel`) or does not hold the campaign's
+    /// indicators, can be found.
+    pub fn of(flags: u8, intel: bool) -> Self {
+        if flags & flag::IMPACT_SEEN != 0 {
+            Visibility::Impact
+        } else if flags & flag::SENSOR != 0 {
+            Visibility::Sensor
+        } else if intel {
+            Visibility::Indicators
+        } else {
+            Visibility::Hidden
+        }
+    }
+
+    /// The `host_detected` event's detail.
+    pub fn name(self) -> &'static str {
+        match self {
+            Visibility::Impact => "impact",
+            Visibility::Sensor => "sensor",
+            Visibility::Indicators => "indicators",
+            Visibility::Hidden => "hidden",
+        }
+    }
+}
+
 /// Detection probability for one host this tick (see module docs).
-pub fn detection_probability(sensors: f64, detect_skill: f64, stealth: f64, has_intel: bool) -> f64 {
-    let base = (sensors * detect_skill * (1.0 - stealth)).clamp(0.0, 1.0);
-    if has_intel { (2.0 * base).min(1.0) } else { base }
+pub fn detection_probability(seen: Visibility, detect_skill: f64, stealth: f64, has_intel: bool) -> f64 {
+    let base = (detect_skill * (1.0 - stealth)).clamp(0.0, 1.0);
+    match seen {
+        Visibility::Impact => 1.0,
+        Visibility::Sensor if has_intel => (2.0 * base).min(1.0),
+        Visibility::Sensor | Visibility::Indicators => base,
+        Visibility::Hidden => 0.0,
+    }
 }
 
 /// Detection phase.
@@ -53,16 +111,22 @@ pub fn detect_compromises(
         }
         let group = hosts.group_of(&cat, h);
         let g = &cat.hot[group as usize];
-        if g.sensors <= 0.0 {
+        let c = st.campaign;
+        let has_intel = intel.holds(g.nation, c);
+        let seen = Visibility::of(st.flags, has_intel);
+        if seen == Visibility::Hidden {
             continue;
         }
-        let c = st.campaign;
         let def = &cat.campaigns[c as usize];
         let s = (st.stage as usize).min(def.stages.len().saturating_sub(1));
         let stealth = def.stages.get(s).map_or(0.0, |st| st.stealth);
         let skill = response.detect_skill(&cat, g.nation);
-        let p = detection_probability(g.sensors, skill, stealth, intel.holds(g.nation, c));
-        if !(p > 0.0 && rng.0.random::<f64>() < p) {
+        let p = detection_probability(seen, skill, stealth, has_intel);
+        let found_now = match seen {
+            Visibility::Impact => true,
+            _ => p > 0.0 && rng.0.random::<f64>() < p,
+        };
+        if !found_now {
             continue;
         }
         // Handled while the host's records are in cache. Nothing below changes what the draws
@@ -82,6 +146,7 @@ pub fn detect_compromises(
                 campaign: Some(c),
                 stage: Some(u32::from(st.stage).min(cat.campaigns[c as usize].stages.len().saturating_sub(1) as u32)),
                 cause: Some(st.compromise_event()),
+                detail: Some(seen.name()),
                 ..Keys::default()
             },
         );
@@ -134,11 +199,84 @@ mod tests {
         assert_eq!(count(&w, EventKind::HostDetected), 0);
     }
 
+    /// Every host of a 180-host group (sensors 0.35) compromised at STARTEX by a campaign that
+    /// never progresses, with detect skill 1; `ticks` Detection phases run.
+    fn covered_group(ticks: u64, seed: u64) -> bevy_ecs::world::World {
+        let mut s = tiny(&[("SEG-A", "GA", 180, 0.35)]);
+        s.nations[0].team.skills.detect = 1.0;
+        let mut c = campaign("C", &["GA"], vec![stage("never", 0.0, MIN)]);
+        c.entry.fraction = Some(1.0);
+        s.campaigns.push(c);
+        let mut w = crate::sim::build::build_world(&s, &crate::sim::RunConfig { seed, run_index: 0 });
+        w.run_system_once(advance_campaigns).unwrap();
+        for t in 1..=ticks {
+            at_tick(&mut w, t);
+            w.run_system_once(detect_compromises).unwrap();
+        }
+        w
+    }
+
+    #[test]
+    fn exactly_the_covered_hosts_are_found_by_sensors() {
+        for seed in [1, 2, 3] {
+            let w = covered_group(5, seed);
+            let hosts = w.resource::<Hosts>();
+            let with_sensor: Vec<u32> = (0..180).filter(|&h| hosts.has(h, flag::SENSOR)).collect();
+            assert_eq!(with_sensor.len(), 63, "ceil(0.35 × 180)");
+            let found: Vec<u32> = (0..180).filter(|&h| hosts.has(h, flag::DETECTED)).collect();
+            assert_eq!(found, with_sensor, "p = 1 on covered hosts, 0 elsewhere (no indicators)");
+            assert_eq!(hosts.undetected.len(), 180 - 63);
+        }
+        let placement = |seed| {
+            let w = covered_group(0, seed);
+            (0..180).filter(|&h| w.resource::<Hosts>().has(h, flag::SENSOR)).collect::<Vec<u32>>()
+        };
+        assert_eq!(placement(1), placement(1), "a run always covers the same hosts");
+        assert_ne!(placement(1), placement(2), "runs draw their own placement");
+    }
+
+    #[test]
+    fn indicators_find_uncovered_hosts_and_a_visible_impact_finds_any_host() {
+        let mut w = covered_group(3, 1);
+        let uncovered = 180 - 63;
+        assert_eq!(w.resource::<Hosts>().undetected.len(), uncovered);
+        // The nation held the indicators from its own first detection on (tick 1): with
+        // detect 1 and stealth 0 a sweep finds every uncovered host at its first chance.
+        w.resource_mut::<Intel>().grant(0, 0);
+        at_tick(&mut w, 4);
+        w.run_system_once(detect_compromises).unwrap();
+        assert!(w.resource::<Hosts>().undetected.is_empty());
+        let details: Vec<Option<String>> =
+            rendered(&w).into_iter().filter(|e| e.kind == EventKind::HostDetected).map(|e| e.detail).collect();
+        assert_eq!(details.iter().filter(|d| d.as_deref() == Some("sensor")).count(), 63);
+        assert_eq!(details.iter().filter(|d| d.as_deref() == Some("indicators")).count(), uncovered);
+
+        // An impact on an uncovered host of a nation without indicators gets it found at once.
+        let mut w = covered_group(0, 1);
+        let h = (0..180).find(|&h| !w.resource::<Hosts>().has(h, flag::SENSOR)).unwrap();
+        w.resource_mut::<Hosts>().set(h, flag::IMPACT_SEEN);
+        at_tick(&mut w, 1);
+        w.run_system_once(detect_compromises).unwrap();
+        assert!(w.resource::<Hosts>().has(h, flag::DETECTED));
+    }
+
     #[test]
     fn probability_formula() {
-        assert_eq!(detection_probability(0.0, 1.0, 0.0, true), 0.0);
-        assert!((detection_probability(1.0, 0.2, 0.5, false) - 0.1).abs() < 1e-12);
-        assert!((detection_probability(1.0, 0.2, 0.5, true) - 0.2).abs() < 1e-12);
-        assert_eq!(detection_probability(1.0, 0.8, 0.0, true), 1.0);
+        use Visibility::*;
+        assert_eq!(detection_probability(Hidden, 1.0, 0.0, true), 0.0);
+        assert_eq!(detection_probability(Impact, 0.0, 1.0, false), 1.0);
+        assert!((detection_probability(Sensor, 0.2, 0.5, false) - 0.1).abs() < 1e-12);
+        assert!((detection_probability(Sensor, 0.2, 0.5, true) - 0.2).abs() < 1e-12);
+        assert!((detection_probability(Indicators, 0.2, 0.5, true) - 0.1).abs() < 1e-12);
+        assert_eq!(detection_probability(Sensor, 0.8, 0.0, true), 1.0);
+    }
+
+    #[test]
+    fn visibility_follows_impact_then_sensor_then_indicators() {
+        use Visibility::*;
+        assert_eq!(Visibility::of(flag::COMPROMISED, false), Hidden);
+        assert_eq!(Visibility::of(flag::COMPROMISED, true), Indicators);
+        assert_eq!(Visibility::of(flag::COMPROMISED | flag::SENSOR, false), Sensor);
+        assert_eq!(Visibility::of(flag::COMPROMISED | flag::IMPACT_SEEN, false), Impact);
     }
 }

@@ -56,6 +56,7 @@ pub mod assistance;
 pub mod build;
 pub mod campaigns;
 pub mod clock;
+pub mod coverage;
 pub mod detection;
 pub mod events;
 pub mod injects;

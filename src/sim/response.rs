@@ -14,10 +14,9 @@
 //!   group's `restore_time` (`recover` skill). The skill is the team's, raised to the best
 //!   on-task assistance team's skill, taken when the phase starts.
 //! * Containment completes → the host is contained: its campaign never progresses or spreads
-//!   from it again. Recovery completes → the host is up and clean; for a wiped host the data
-//!   written since its last backup is lost: `data_mb_per_hour × (t_wipe − last_backup) / 3600`
-//!   MB, where backups happen at multiples of `backup_interval` from STARTEX (no interval → all
-//!   data since STARTEX). Every transition is an event whose `cause` is the previous one.
+//!   from it again. Recovery completes → the host is up and clean, restored from its last backup;
+//!   restoring loses nothing more (the data was lost when it was destroyed: see
+//!   `GroupInfo::destroyed_mb`). Every transition is an event whose `cause` is the previous one.
 
 use std::collections::VecDeque;
 
@@ -30,7 +29,7 @@ use super::clock::{SimClock, in_office_hours};
 use super::events::{EventKind, EventLog, Keys, narrow};
 use super::prefetch::{AHEAD, prefetch};
 use super::rng::ResponseRng;
-use super::state::{Catalog, Hosts, flag};
+use super::state::{Catalog, Hosts};
 use crate::scenario::model::Skills;
 
 /// Base triage time at skill 1, seconds.
@@ -200,15 +199,6 @@ impl ResponseBook {
     }
 }
 
-/// MB lost when a host wiped at `wiped_at_s` is restored (see module docs).
-pub fn wipe_loss_mb(data_mb_per_hour: u64, backup_secs: Option<u64>, wiped_at_s: u64) -> f64 {
-    let last_backup = match backup_secs {
-        Some(b) if b > 0 => wiped_at_s / b * b,
-        _ => 0,
-    };
-    data_mb_per_hour as f64 * (wiped_at_s - last_backup) as f64 / 3600.0
-}
-
 /// Response phase: finish due phases, then hand queued incidents to free analysts.
 pub fn respond_to_incidents(
     clock: Res<SimClock>,
@@ -250,24 +240,11 @@ pub fn respond_to_incidents(
             Phase::Recovery => (EventKind::HostRecovered, Phase::Closed),
             Phase::Queued | Phase::Closed => continue,
         };
-        let mut lost = None;
         if kind == EventKind::HostRecovered {
-            if hosts.has(inc.host, flag::WIPED) {
-                let g = &cat.groups[hosts.group_of(&cat, inc.host) as usize];
-                lost = Some(wipe_loss_mb(g.data_mb_per_hour, g.backup_secs, hosts.wiped_at_s(inc.host)));
-            }
             hosts.restore(&cat, inc.host);
         }
         let ev = log.emit(&cat, &clock, kind, keys);
         book.incidents[(id - 1) as usize].last_event = narrow(ev);
-        if let Some(mb) = lost {
-            log.emit(
-                &cat,
-                &clock,
-                EventKind::DataLost,
-                Keys { cause: Some(ev), value: Some(mb), detail: Some("wipe_restore"), ..keys },
-            );
-        }
         if next == Phase::Closed {
             book.incidents[(id - 1) as usize].phase = Phase::Closed;
             book.busy[inc.nation as usize] -= 1;
@@ -362,15 +339,5 @@ mod tests {
     fn phase_means_scale_with_skill() {
         assert!((phase_mean_secs(600.0, 1.0) - 600.0).abs() < 1e-9);
         assert!((phase_mean_secs(600.0, 0.0) - 3000.0).abs() < 1e-9);
-    }
-
-    #[test]
-    fn wipe_loss_counts_since_last_backup() {
-        // Backups every 6 h; wiped at 8 h → 2 h of data at 50 MB/h.
-        assert!((wipe_loss_mb(50, Some(6 * 3600), 8 * 3600) - 100.0).abs() < 1e-9);
-        // No backups: everything since STARTEX.
-        assert!((wipe_loss_mb(50, None, 8 * 3600) - 400.0).abs() < 1e-9);
-        // Wiped exactly at a backup: nothing lost.
-        assert_eq!(wipe_loss_mb(50, Some(3600), 7200), 0.0);
     }
 }

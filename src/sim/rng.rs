@@ -19,6 +19,8 @@ pub enum Purpose {
     Detection = 2,
     /// Incident-response phase durations.
     Response = 3,
+    /// Which hosts carry sensors (one key per run, `coverage.rs`).
+    Sensors = 4,
 }
 
 /// SplitMix64 finaliser: a fixed, portable 64-bit mixer.

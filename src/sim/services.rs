@@ -207,8 +207,8 @@ pub fn update_services(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::model::ceil_fraction_of;
     use crate::scenario::model::Service;
+    use crate::scenario::model::ceil_fraction_of;
     use crate::sim::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 

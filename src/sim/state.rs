@@ -34,12 +34,15 @@ pub mod flag {
     pub const CONTAINED: u8 = 4;
     /// Down (encrypted, wiped).
     pub const DOWN: u8 = 8;
-    /// Wiped: restoring loses data written since the last backup.
-    pub const WIPED: u8 = 16;
+    /// Suffered a visible impact (encrypt, wipe, deface, disrupt) while undetected: Detection
+    /// finds it in its next pass, sensor or not.
+    pub const IMPACT_SEEN: u8 = 16;
     /// Finished the kill chain.
     pub const DONE: u8 = 32;
     /// Completed its current (repeating) stage at least once since the compromise.
     pub const REPEATING: u8 = 64;
+    /// Carries a sensor (decided at the compromise: `coverage.rs`).
+    pub const SENSOR: u8 = 128;
 }
 
 /// A nation and its team.
@@ -93,8 +96,10 @@ pub struct GroupInfo {
     pub role: HostRole,
     /// Criticality.
     pub criticality: Criticality,
-    /// Sensor coverage.
+    /// Sensor coverage as written (a fraction).
     pub sensors: f64,
+    /// Hosts carrying a sensor: `ceil(sensors × count)`, exact.
+    pub covered: u32,
     /// Hardening.
     pub hardening: f64,
     /// Backup interval in seconds.
@@ -109,6 +114,22 @@ pub struct GroupInfo {
     pub count: u32,
     /// Services running on the group.
     pub services: Vec<u32>,
+}
+
+impl GroupInfo {
+    /// MB destroyed when an `encrypt` or `wipe` impact hits one of its hosts at scenario second
+    /// `at_s`: what the host wrote since its last backup,
+    /// `data_mb_per_hour × (at_s − last_backup) / 3600`, where backups happen at multiples of
+    /// `backup_interval` from STARTEX (no interval → everything since STARTEX). Counted at the
+    /// impact, whether or not the host is ever restored, so a team that does not restore can
+    /// never lose less than one that does.
+    pub fn destroyed_mb(&self, at_s: u64) -> f64 {
+        let last_backup = match self.backup_secs {
+            Some(b) if b > 0 => at_s / b * b,
+            _ => 0,
+        };
+        self.data_mb_per_hour as f64 * (at_s - last_backup) as f64 / 3600.0
+    }
 }
 
 /// One end of a segment link as the segment at the other end sees it (CSR entry, 16 bytes).
@@ -131,8 +152,10 @@ pub struct GroupHot {
     pub segment: u32,
     /// Nation index.
     pub nation: u32,
-    /// Sensor coverage.
-    pub sensors: f64,
+    /// Hosts carrying a sensor.
+    pub covered: u32,
+    /// Hosts in the group.
+    pub count: u32,
     /// Hardening.
     pub hardening: f64,
     /// Restore time, seconds (read when an incident's recovery starts).
@@ -142,9 +165,9 @@ pub struct GroupHot {
 /// A compiled impact effect.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EffectDef {
-    /// Host down until recovered.
+    /// Host down until recovered; the data written since its last backup is destroyed.
     Encrypt,
-    /// Host down; restore loses data since the last backup.
+    /// Host down; the data written since its last backup is destroyed.
     Wipe,
     /// Adds MB to data loss.
     Exfiltrate(u64),
@@ -155,6 +178,12 @@ pub enum EffectDef {
 }
 
 impl EffectDef {
+    /// Whether its victim's users see it (all but exfiltration): a visible impact gets the host
+    /// detected, sensor or not.
+    pub fn is_visible(&self) -> bool {
+        !matches!(self, EffectDef::Exfiltrate(_))
+    }
+
     /// Name used in event details.
     pub fn name(&self) -> &'static str {
         match self {
@@ -250,6 +279,8 @@ pub struct Catalog {
     pub groups: Vec<GroupInfo>,
     /// The hot fields of each group (same index).
     pub hot: Vec<GroupHot>,
+    /// The run's sensor-placement key (`coverage.rs`).
+    pub sensor_key: u64,
     /// First slot of each group (same index), for [`Catalog::group_of`]'s binary search.
     pub group_starts: Vec<u32>,
     /// First group of each segment (len = segments + 1): a segment's groups are contiguous, so
@@ -277,6 +308,16 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Whether host `h` of group `g` carries a sensor in this run (see `coverage.rs`).
+    pub fn has_sensor(&self, g: u32, h: u32) -> bool {
+        let hot = &self.hot[g as usize];
+        if hot.covered == 0 || hot.covered >= hot.count {
+            return hot.covered > 0;
+        }
+        let index = h - self.groups[g as usize].start;
+        super::coverage::is_covered(self.sensor_key, g, index, hot.count, hot.covered)
+    }
+
     /// Group index of a slot (binary search over group starts).
     pub fn group_of(&self, h: u32) -> u32 {
         let i = self.group_starts.partition_point(|&s| s <= h);
@@ -406,8 +447,6 @@ struct Pool {
 pub struct Hosts {
     /// Per-host records (see [`HostState`]).
     state: Vec<HostState>,
-    /// Scenario second of the wipe, for wiped hosts.
-    wiped_at_s: Vec<u64>,
     /// Clean-pool permutation, partitioned per segment range, stored XOR its index (0 = the
     /// identity): entry `k` is `perm[k] ^ k`.
     perm: Vec<u32>,
@@ -435,7 +474,6 @@ impl Hosts {
         let mut hosts = Hosts {
             // `vec![HostState::default(); n]` would write every record; this is `calloc`.
             state: bytemuck::zeroed_vec(n_hosts),
-            wiped_at_s: vec![0; n_hosts],
             perm: vec![0; n_hosts],
             clean_bits: vec![[0; 2]; pool.len().div_ceil(64)],
             pool,
@@ -515,15 +553,9 @@ impl Hosts {
         self.state[h as usize].flags & f != 0
     }
 
-    /// Scenario second a wiped host was wiped.
-    pub fn wiped_at_s(&self, h: u32) -> u64 {
-        self.wiped_at_s[h as usize]
-    }
-
-    /// Marks a host wiped at scenario second `s`.
-    pub fn wipe(&mut self, h: u32, s: u64) {
-        self.state[h as usize].flags |= flag::WIPED;
-        self.wiped_at_s[h as usize] = s;
+    /// Sets a flag.
+    pub fn set(&mut self, h: u32, f: u8) {
+        self.state[h as usize].flags |= f;
     }
 
     /// Clean (uncompromised) host count of a segment.
@@ -733,7 +765,7 @@ mod tests {
         // Segment 0: slots 0..2 (one group), segment 1: slot 2, segment 2: none.
         let mut cat = Catalog::default();
         for (start, segment) in [(0, 0), (2, 1)] {
-            cat.hot.push(GroupHot { segment, nation: 0, sensors: 0.0, hardening: 0.0, restore_secs: 0 });
+            cat.hot.push(GroupHot { segment, nation: 0, covered: 0, count: 0, hardening: 0.0, restore_secs: 0 });
             cat.group_starts.push(start);
         }
         cat.segment_groups = vec![0, 1, 2, 2];
@@ -767,5 +799,32 @@ mod tests {
         for h in 0..9 {
             assert_eq!(cat.group_in_segment(if h < 5 { 0 } else { 1 }, h), cat.group_of(h), "slot {h}");
         }
+    }
+
+    #[test]
+    fn destroyed_data_counts_since_last_backup() {
+        let mut g = GroupInfo {
+            id: "G".into(),
+            nation: 0,
+            segment: 0,
+            role: HostRole::Server,
+            criticality: Criticality::Medium,
+            sensors: 0.0,
+            covered: 0,
+            hardening: 0.0,
+            backup_secs: Some(6 * 3600),
+            restore_secs: 3600,
+            data_mb_per_hour: 50,
+            start: 0,
+            count: 1,
+            services: vec![],
+        };
+        // Backups every 6 h; destroyed at 8 h → 2 h of data at 50 MB/h.
+        assert!((g.destroyed_mb(8 * 3600) - 100.0).abs() < 1e-9);
+        // Destroyed exactly at a backup: nothing lost.
+        assert_eq!(g.destroyed_mb(12 * 3600), 0.0);
+        // No backups: everything since STARTEX.
+        g.backup_secs = None;
+        assert!((g.destroyed_mb(8 * 3600) - 400.0).abs() < 1e-9);
     }
 }
