@@ -21,13 +21,14 @@ use super::events::{EventKind, EventLog};
 use super::prefetch::{AHEAD, prefetch};
 use super::response::ResponseBook;
 use super::services::ServiceBook;
-use super::state::{CampaignIndex, Catalog, HostSlot, NONE, NationIndex};
+use super::state::{CampaignIndex, Catalog, HostSlot, Hosts, NONE, NationIndex, flag};
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::testkit::*;
     use crate::sim::{RunConfig, run};
+    use std::collections::BTreeSet;
 
     /// A worm entering group `GA` and spreading inside its segment.
     fn worm_in_ga() -> crate::scenario::model::Campaign {
@@ -47,19 +48,45 @@ mod tests {
     }
 
     #[test]
-    fn tallies_match_the_event_log() {
+    fn tallies_count_distinct_hosts_and_reinfections_apart() {
+        // A worm in a 20-host segment whose team recovers hosts: recovered hosts fall again.
         let mut s = tiny(&[("SEG-A", "GA", 20, 0.3)]);
+        s.nations[0].team.skills = crate::scenario::model::Skills { detect: 1.0, contain: 1.0, recover: 1.0 };
         s.campaigns.push(worm_in_ga());
         let out = run(&s, &RunConfig { seed: 3, run_index: 0 });
-        let n = |k: EventKind| out.events.iter().filter(|e| e.kind == k).count() as u64;
+        let hosts_with = |k: EventKind| {
+            out.events.iter().filter(|e| e.kind == k).filter_map(|e| e.host.clone()).collect::<BTreeSet<_>>().len()
+                as u64
+        };
+        let events = |k: EventKind| out.events.iter().filter(|e| e.kind == k).count() as u64;
         let nat = &out.summary.nations[0];
-        assert_eq!(nat.hosts_compromised, n(EventKind::HostCompromised));
-        assert_eq!(nat.hosts_detected, n(EventKind::HostDetected));
-        assert_eq!(nat.hosts_contained, n(EventKind::HostContained));
-        assert_eq!(nat.hosts_recovered, n(EventKind::HostRecovered));
-        assert_eq!(out.summary.campaigns[0].hosts_compromised, n(EventKind::HostCompromised));
-        assert_eq!(out.summary.campaigns[0].furthest_stage.as_deref(), Some("spread"));
+        assert!(
+            nat.reinfections > 0,
+            "the scenario must re-infect ({} compromises)",
+            events(EventKind::HostCompromised)
+        );
+        assert_eq!(nat.hosts_compromised, hosts_with(EventKind::HostCompromised));
+        assert_eq!(nat.hosts_compromised + nat.reinfections, events(EventKind::HostCompromised));
+        assert!(nat.hosts_compromised <= 20);
+        assert_eq!(nat.hosts_detected, hosts_with(EventKind::HostDetected));
+        assert_eq!(nat.hosts_contained, hosts_with(EventKind::HostContained));
+        assert_eq!(nat.hosts_recovered, hosts_with(EventKind::HostRecovered));
+        let camp = &out.summary.campaigns[0];
+        assert_eq!((camp.hosts_compromised, camp.reinfections), (nat.hosts_compromised, nat.reinfections));
+        assert_eq!(camp.hosts_detected, nat.hosts_detected);
+        assert_eq!(camp.furthest_stage.as_deref(), Some("spread"));
         assert!(out.summary.hosts.iter().all(|h| h.name.starts_with("GA-00")));
+    }
+
+    #[test]
+    fn only_a_stopped_campaign_names_the_stage_it_was_stopped_at() {
+        let mut s = tiny(&[("SEG-A", "GA", 20, 0.0)]);
+        s.campaigns.push(worm_in_ga());
+        let out = run(&s, &RunConfig { seed: 3, run_index: 0 });
+        let c = &out.summary.campaigns[0];
+        assert_eq!(c.outcome, "running", "no sensors, no impact: still running at ENDEX");
+        assert!(c.hosts_active_at_endex > 0);
+        assert_eq!(c.stopped_at_stage, None);
     }
 
     #[test]
@@ -107,13 +134,15 @@ mod tests {
 /// Running counters of one nation (component on the nation entity).
 #[derive(Component, Debug, Clone, Default)]
 pub struct NationTally {
-    /// Host compromises.
+    /// Distinct hosts compromised.
     pub compromised: u64,
-    /// Detections.
+    /// Compromises of a host compromised before.
+    pub reinfections: u64,
+    /// Distinct hosts detected.
     pub detected: u64,
-    /// Containments.
+    /// Distinct hosts contained.
     pub contained: u64,
-    /// Recoveries.
+    /// Distinct hosts recovered.
     pub recovered: u64,
     /// Incidents opened.
     pub incidents: u64,
@@ -132,11 +161,13 @@ pub struct NationTally {
 pub struct CampaignTally {
     /// Start, seconds.
     pub started_s: Option<u64>,
-    /// Host compromises.
+    /// Distinct hosts it compromised.
     pub compromised: u64,
-    /// Detections.
+    /// Compromises of a host it had compromised before.
+    pub reinfections: u64,
+    /// Distinct hosts detected while it held them.
     pub detected: u64,
-    /// Containments.
+    /// Distinct hosts contained while it held them.
     pub contained: u64,
     /// Furthest stage completed by any host.
     pub furthest_stage: Option<u32>,
@@ -156,16 +187,29 @@ pub struct CampaignTally {
 #[derive(Debug, Clone, Copy)]
 pub struct HostTrace {
     slot: u32,
+    /// Campaign of the latest compromise.
     campaign: u32,
-    /// Furthest stage completed + 1 (0 = none), so that `max` folds it.
-    furthest_stage: u32,
+    /// Campaign of the first compromise: `pair_seen` holds its [`seen`] bits.
+    first_campaign: u32,
     compromised: u32,
     detected: u32,
     contained: u32,
     recovered: u32,
+    /// Furthest stage completed + 1 (0 = none), so that `max` folds it.
+    furthest_stage: u16,
     /// [`EventLog::detail_code`] of the latest impact (0 = none).
     impact: u8,
+    /// What happened to the host under `first_campaign` ([`seen`] bits).
+    pair_seen: u8,
     data_lost_mb: f64,
+}
+
+/// Bits of what happened to a host under one campaign, so that per-campaign tallies count
+/// distinct hosts.
+mod seen {
+    pub const COMPROMISED: u8 = 1;
+    pub const DETECTED: u8 = 2;
+    pub const CONTAINED: u8 = 4;
 }
 
 impl HostTrace {
@@ -173,12 +217,14 @@ impl HostTrace {
         HostTrace {
             slot,
             campaign: NONE,
-            furthest_stage: 0,
+            first_campaign: NONE,
             compromised: NONE,
             detected: NONE,
             contained: NONE,
             recovered: NONE,
+            furthest_stage: 0,
             impact: 0,
+            pair_seen: 0,
             data_lost_mb: 0.0,
         }
     }
@@ -191,12 +237,27 @@ impl HostTrace {
 pub struct HostRecords {
     index: Vec<u32>,
     traces: Vec<HostTrace>,
+    /// [`seen`] bits of (host, campaign) pairs beyond each host's first campaign (rare: a host
+    /// hit by a second campaign).
+    other_pairs: BTreeMap<(u32, u32), u8>,
 }
 
 impl HostRecords {
     /// Room for `n_hosts` slots (no records yet).
     pub fn new(n_hosts: usize) -> Self {
-        HostRecords { index: vec![0; n_hosts], traces: Vec::new() }
+        HostRecords { index: vec![0; n_hosts], traces: Vec::new(), other_pairs: BTreeMap::new() }
+    }
+
+    /// Sets `bit` for host `h` under campaign `c`; true if the pair did not have it yet.
+    fn mark_pair(&mut self, h: u32, c: u32, bit: u8) -> bool {
+        let t = self.entry(h);
+        if t.first_campaign == NONE {
+            t.first_campaign = c;
+        }
+        let bits = if t.first_campaign == c { &mut t.pair_seen } else { self.other_pairs.entry((h, c)).or_default() };
+        let new = *bits & bit == 0;
+        *bits |= bit;
+        new
     }
 
     fn entry(&mut self, h: u32) -> &mut HostTrace {
@@ -265,8 +326,9 @@ impl SharedNames {
             segment: self.segments.get(g.segment as usize, &cat.segments[g.segment as usize].id),
             group: self.groups.get(gi, &g.id),
             campaign: camp.map(|c| self.campaigns.get(r.campaign as usize, &c.id)),
-            furthest_stage: stage
-                .map(|(s, id)| self.stages.entry((r.campaign, s)).or_insert_with(|| Arc::from(id.as_str())).clone()),
+            furthest_stage: stage.map(|(s, id)| {
+                self.stages.entry((r.campaign, s.into())).or_insert_with(|| Arc::from(id.as_str())).clone()
+            }),
             compromised_s: secs(r.compromised),
             detected_s: secs(r.detected),
             contained_s: secs(r.contained),
@@ -296,6 +358,16 @@ impl NameCache {
 
 fn first(slot: &mut Option<u64>, t: u64) {
     slot.get_or_insert(t);
+}
+
+/// The [`seen`] bit a kind of event sets for its (host, campaign) pair.
+fn pair_bit(kind: EventKind) -> Option<u8> {
+    match kind {
+        EventKind::HostCompromised => Some(seen::COMPROMISED),
+        EventKind::HostDetected => Some(seen::DETECTED),
+        EventKind::HostContained => Some(seen::CONTAINED),
+        _ => None,
+    }
 }
 
 /// Keeps the first tick in a [`HostTrace`] field.
@@ -343,7 +415,17 @@ pub fn fold_events(
         let (nation, campaign, host, stage) = (r.nation(), r.campaign(), r.host(), r.stage());
         let mut nt = nation.and_then(|n| per_nation.get_mut(n as usize)).map(|t| t.get_or_insert_default());
         let mut ct = campaign.and_then(|c| per_campaign.get_mut(c as usize)).map(|t| t.get_or_insert_default());
+        // Whether this is the first such event of the (host, campaign) pair: campaign tallies
+        // count distinct hosts.
+        let pair_new = match (host, campaign, pair_bit(*kind)) {
+            (Some(h), Some(c), Some(bit)) => records.mark_pair(h, c, bit),
+            _ => false,
+        };
         let mut hr = host.map(|h| records.entry(h));
+        // Whether the host never had this kind of event before: nation tallies count hosts.
+        let host_new = |field: fn(&HostTrace) -> u32, hr: &Option<&mut HostTrace>| {
+            u64::from(hr.as_ref().is_none_or(|h| field(h) == NONE))
+        };
         match kind {
             EventKind::CampaignStarted => {
                 if let Some(c) = ct.as_mut() {
@@ -352,11 +434,14 @@ pub fn fold_events(
             }
             EventKind::HostCompromised => {
                 if let Some(n) = nt.as_mut() {
-                    n.compromised += 1;
+                    let new = host_new(|h| h.compromised, &hr);
+                    n.compromised += new;
+                    n.reinfections += 1 - new;
                     first(&mut n.first_compromise_s, t);
                 }
                 if let Some(c) = ct.as_mut() {
-                    c.compromised += 1;
+                    c.compromised += u64::from(pair_new);
+                    c.reinfections += u64::from(!pair_new);
                     first(&mut c.first_compromise_s, t);
                 }
                 if let Some(h) = hr.as_mut() {
@@ -369,7 +454,8 @@ pub fn fold_events(
                     c.furthest_stage = c.furthest_stage.max(stage);
                 }
                 if let Some(h) = hr.as_mut() {
-                    h.furthest_stage = h.furthest_stage.max(stage.map_or(0, |s| s.saturating_add(1)));
+                    let done = stage.map_or(0, |s| u16::try_from(s).unwrap_or(u16::MAX - 1) + 1);
+                    h.furthest_stage = h.furthest_stage.max(done);
                 }
             }
             EventKind::ImpactApplied => {
@@ -383,11 +469,11 @@ pub fn fold_events(
             }
             EventKind::HostDetected => {
                 if let Some(n) = nt.as_mut() {
-                    n.detected += 1;
+                    n.detected += host_new(|h| h.detected, &hr);
                     first(&mut n.first_detection_s, t);
                 }
                 if let Some(c) = ct.as_mut() {
-                    c.detected += 1;
+                    c.detected += u64::from(pair_new);
                     first(&mut c.first_detection_s, t);
                 }
                 if let Some(h) = hr.as_mut() {
@@ -401,10 +487,10 @@ pub fn fold_events(
             }
             EventKind::HostContained => {
                 if let Some(n) = nt.as_mut() {
-                    n.contained += 1;
+                    n.contained += host_new(|h| h.contained, &hr);
                 }
                 if let Some(c) = ct.as_mut() {
-                    c.contained += 1;
+                    c.contained += u64::from(pair_new);
                 }
                 if let Some(h) = hr.as_mut() {
                     first_tick(&mut h.contained, tick);
@@ -412,7 +498,7 @@ pub fn fold_events(
             }
             EventKind::HostRecovered => {
                 if let Some(n) = nt.as_mut() {
-                    n.recovered += 1;
+                    n.recovered += host_new(|h| h.recovered, &hr);
                 }
                 if let Some(h) = hr.as_mut() {
                     first_tick(&mut h.recovered, tick);
@@ -442,6 +528,7 @@ pub fn fold_events(
     for (idx, mut tally) in &mut nations {
         if let Some(Some(d)) = per_nation.get(idx.0 as usize) {
             tally.compromised += d.compromised;
+            tally.reinfections += d.reinfections;
             tally.detected += d.detected;
             tally.contained += d.contained;
             tally.recovered += d.recovered;
@@ -456,6 +543,7 @@ pub fn fold_events(
         if let Some(Some(d)) = per_campaign.get(idx.0 as usize) {
             tally.started_s = tally.started_s.or(d.started_s);
             tally.compromised += d.compromised;
+            tally.reinfections += d.reinfections;
             tally.detected += d.detected;
             tally.contained += d.contained;
             tally.furthest_stage = tally.furthest_stage.max(d.furthest_stage);
@@ -476,8 +564,9 @@ pub struct CampaignSummary {
     pub name: String,
     /// Start, seconds from STARTEX (None: never started).
     pub started_s: Option<u64>,
-    /// `not_started`, `impact`, `stopped` (every compromised host contained or recovered before
-    /// impact), or `running` (hosts still active at ENDEX without impact).
+    /// `not_started`; `impact` (an impact was applied); `stopped` (no impact, and every host it
+    /// holds at ENDEX is contained: it can no longer progress); or `running` (no impact yet, and
+    /// an uncontained host still holds it at ENDEX).
     pub outcome: String,
     /// Stages in the kill chain.
     pub stages: u32,
@@ -485,14 +574,19 @@ pub struct CampaignSummary {
     pub furthest_stage: Option<String>,
     /// Its index (0-based).
     pub furthest_stage_index: Option<u32>,
-    /// The stage the campaign was stopped at / is at: the stage after the furthest completed.
+    /// For a `stopped` campaign only: the stage it was stopped at, the one after the furthest
+    /// completed.
     pub stopped_at_stage: Option<String>,
-    /// Host compromises.
+    /// Distinct hosts it compromised.
     pub hosts_compromised: u64,
-    /// Hosts detected.
+    /// Compromises of a host it had compromised before (after a recovery).
+    pub reinfections: u64,
+    /// Distinct hosts detected while it held them.
     pub hosts_detected: u64,
-    /// Hosts contained.
+    /// Distinct hosts contained while it held them.
     pub hosts_contained: u64,
+    /// Hosts it still held, uncontained, at ENDEX.
+    pub hosts_active_at_endex: u64,
     /// Impacts applied.
     pub impacts: u64,
     /// First compromise, seconds.
@@ -541,13 +635,15 @@ pub struct NationSummary {
     pub id: String,
     /// Team id.
     pub team: String,
-    /// Host compromises.
+    /// Distinct hosts compromised.
     pub hosts_compromised: u64,
-    /// Detections.
+    /// Compromises of a host compromised before (after a recovery).
+    pub reinfections: u64,
+    /// Distinct hosts detected.
     pub hosts_detected: u64,
-    /// Containments.
+    /// Distinct hosts contained.
     pub hosts_contained: u64,
-    /// Recoveries.
+    /// Distinct hosts recovered.
     pub hosts_recovered: u64,
     /// Incidents opened.
     pub incidents_opened: u64,
@@ -820,6 +916,20 @@ fn response_times(log: &EventLog, cat: &Catalog, tick_secs: u64) -> (Vec<Times>,
     (per_nation, per_campaign)
 }
 
+/// Per campaign, the hosts it holds uncontained at ENDEX (only hosts that took part can).
+fn active_at_endex(hosts: &Hosts, traces: &[HostTrace], campaigns: usize) -> Vec<u64> {
+    let mut active = vec![0u64; campaigns];
+    for t in traces {
+        let st = hosts.get(t.slot);
+        if st.flags & (flag::COMPROMISED | flag::CONTAINED) == flag::COMPROMISED {
+            if let Some(n) = active.get_mut(st.campaign as usize) {
+                *n += 1;
+            }
+        }
+    }
+    active
+}
+
 /// Builds the summary from the world at ENDEX.
 pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u64) -> RunSummary {
     let traces = world.resource_mut::<HostRecords>().take_sorted();
@@ -855,16 +965,18 @@ pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u6
         })
         .collect();
 
+    let active = active_at_endex(world.resource::<Hosts>(), &traces, cat.campaigns.len());
     let campaigns = campaign_tallies
         .iter()
         .map(|(i, t)| {
             let def = &cat.campaigns[*i as usize];
             let next_stage = t.furthest_stage.map_or(0, |s| s as usize + 1);
+            let active = active[*i as usize];
             let outcome = if t.started_s.is_none() {
                 "not_started"
             } else if t.impacts > 0 {
                 "impact"
-            } else if t.compromised > 0 && t.contained >= t.compromised {
+            } else if t.compromised > 0 && active == 0 {
                 "stopped"
             } else {
                 "running"
@@ -877,10 +989,16 @@ pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u6
                 stages: def.stages.len() as u32,
                 furthest_stage: t.furthest_stage.and_then(|s| def.stages.get(s as usize)).map(|s| s.id.clone()),
                 furthest_stage_index: t.furthest_stage,
-                stopped_at_stage: if t.impacts > 0 { None } else { def.stages.get(next_stage).map(|s| s.id.clone()) },
+                stopped_at_stage: if outcome == "stopped" {
+                    def.stages.get(next_stage).map(|s| s.id.clone())
+                } else {
+                    None
+                },
                 hosts_compromised: t.compromised,
+                reinfections: t.reinfections,
                 hosts_detected: t.detected,
                 hosts_contained: t.contained,
+                hosts_active_at_endex: active,
                 impacts: t.impacts,
                 first_compromise_s: t.first_compromise_s,
                 first_detection_s: t.first_detection_s,
@@ -902,6 +1020,7 @@ pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u6
                 id: n.id.clone(),
                 team: n.team_id.clone(),
                 hosts_compromised: t.compromised,
+                reinfections: t.reinfections,
                 hosts_detected: t.detected,
                 hosts_contained: t.contained,
                 hosts_recovered: t.recovered,
