@@ -1147,6 +1147,9 @@ impl<'a> Check<'a> {
                     None => {}
                 }
             }
+            if let Some(to) = &inj.to {
+                self.recipient(i, to);
+            }
             for (j, o) in inj.objectives.iter().enumerate() {
                 self.reference(|x| &x.objectives, o, path!["msel", i, "objectives", j]);
             }
@@ -1179,6 +1182,33 @@ impl<'a> Check<'a> {
                 }
             }
         }
+    }
+
+    /// An inject's `to`: what the engine can deliver to, i.e. a nation id, a national team id (both
+    /// resolve to the nation) or `all`. Assistance providers receive no injects.
+    fn recipient(&mut self, i: usize, to: &str) {
+        if to == "all" || self.nations.contains(to) || self.teams.contains(to) {
+            return;
+        }
+        let valid = self.nations.defined.keys().chain(self.teams.defined.keys()).map(String::as_str);
+        let near = closest(to, valid.clone().chain(["all"]), 3);
+        let rule = "a recipient is a nation id, a national team id, or `all`";
+        let help = if self.providers.contains(to) {
+            format!("`{to}` is an assistance provider, which receives no injects; {rule}")
+        } else if let Some(first) = near.first() {
+            let list = near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            format!("did you mean `{first}`? Closest recipients: {list}; {rule}")
+        } else {
+            let all: Vec<&str> = valid.take(12).collect();
+            format!("{rule}; defined nation and team ids: {}", all.join(", "))
+        };
+        self.error(
+            "dangling-reference",
+            path!["msel", i, "to"],
+            format!("unknown inject recipient `{to}`"),
+            "no nation or national team has this id",
+            Some(help),
+        );
     }
 
     fn objectives(&mut self) {
@@ -1381,6 +1411,47 @@ const ISO_ALPHA3: &str = "ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF AT
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The starter template, which validates without findings.
+    fn starter() -> Scenario {
+        let text = include_str!("starter.yaml");
+        let loaded = crate::scenario::load_bytes("starter", text.as_bytes()).map_err(|r| r.diagnostics).unwrap();
+        assert!(loaded.warnings.is_empty());
+        loaded.scenario
+    }
+
+    /// (code, path, help) of every finding of one severity.
+    fn findings(s: &Scenario, severity: Severity) -> Vec<(&'static str, String, String)> {
+        validate(s)
+            .into_iter()
+            .filter(|f| f.severity == severity)
+            .map(|f| (f.code, show_path(&f.path), f.help.unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn inject_recipients_are_nations_national_teams_or_all() {
+        let mut s = starter();
+        for ok in ["all", "LTU", "CERT-LT"] {
+            s.msel[0].to = Some(ok.into());
+            assert_eq!(findings(&s, Severity::Error), [], "{ok}");
+        }
+        let mut rejected = |to: &str| {
+            s.msel[1].to = Some(to.into());
+            let mut f = findings(&s, Severity::Error);
+            assert_eq!(f.len(), 1, "{to}: {f:?}");
+            let (code, path, help) = f.remove(0);
+            assert_eq!((code, path.as_str()), ("dangling-reference", "msel[1].to"));
+            help
+        };
+        assert!(rejected("CERT-LTU").starts_with("did you mean `CERT-LT`?"));
+        assert!(rejected("ALL").starts_with("did you mean `all`?"));
+        assert!(rejected("NATO-RRT").contains("`NATO-RRT` is an assistance provider"));
+        assert_eq!(
+            rejected("no-such-team"),
+            "a recipient is a nation id, a national team id, or `all`; defined nation and team ids: LTU, CERT-LT"
+        );
+    }
 
     #[test]
     fn utc_datetimes() {
