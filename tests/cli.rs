@@ -49,9 +49,11 @@ fn validate_several_files_fails_if_any_is_invalid() {
 
 #[test]
 fn warnings_fail_only_when_denied() {
-    let f = "tests/fixtures/invalid/warning-no-sensors.yaml";
-    cydex().args(["validate", f]).assert().success();
-    cydex().args(["validate", "--deny-warnings", f]).assert().code(2);
+    for name in ["warning-no-sensors", "warning-target-exceeds-window", "warning-never-observed"] {
+        let f = format!("tests/fixtures/invalid/{name}.yaml");
+        cydex().args(["validate", &f]).assert().success();
+        cydex().args(["validate", "--deny-warnings", &f]).assert().code(2);
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod duration;
 pub mod model;
 pub mod suggest;
+pub mod timing;
 pub mod validate;
 pub mod yaml;
 

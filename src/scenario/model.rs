@@ -889,7 +889,7 @@ pub struct Inject {
     /// Originator: a team id or a simulated role such as `SIMCELL:national_media`.
     #[serde(default)]
     pub from: Option<String>,
-    /// Recipient: a team id, a nation id, or `all`.
+    /// Recipient: a nation id, a national team id (`nations[].team.id`), or `all`. Checked.
     #[serde(default)]
     pub to: Option<String>,
     /// Inject type.

@@ -11,6 +11,7 @@ use super::attack;
 use super::duration::Duration;
 use super::model::*;
 use super::suggest::closest;
+use super::timing::{Earliest, Opener};
 use super::yaml::Seg;
 
 /// Largest total host count a scenario may declare.
@@ -50,8 +51,16 @@ pub struct Finding {
 }
 
 /// Codes of whole-scenario checks (see [`Finding::derived`]).
-const DERIVED: &[&str] =
-    &["no-targets", "unreachable-targets", "empty-nation", "no-sensors", "too-many-hosts", "never-starts"];
+const DERIVED: &[&str] = &[
+    "no-targets",
+    "unreachable-targets",
+    "empty-nation",
+    "no-sensors",
+    "too-many-hosts",
+    "never-starts",
+    "never-observed",
+    "target-exceeds-window",
+];
 
 /// Builds a YAML path from keys and indices: `path!["nations", 0, "id"]`.
 macro_rules! path {
@@ -160,6 +169,7 @@ pub fn validate(s: &Scenario) -> Vec<Finding> {
     c.campaigns();
     c.msel();
     c.objectives();
+    c.objective_windows();
     c.scoring();
     let mut out = c.out;
     out.sort_by_key(|f| f.severity);
@@ -1147,6 +1157,9 @@ impl<'a> Check<'a> {
                     None => {}
                 }
             }
+            if let Some(to) = &inj.to {
+                self.recipient(i, to);
+            }
             for (j, o) in inj.objectives.iter().enumerate() {
                 self.reference(|x| &x.objectives, o, path!["msel", i, "objectives", j]);
             }
@@ -1179,6 +1192,33 @@ impl<'a> Check<'a> {
                 }
             }
         }
+    }
+
+    /// An inject's `to`: what the engine can deliver to, i.e. a nation id, a national team id (both
+    /// resolve to the nation) or `all`. Assistance providers receive no injects.
+    fn recipient(&mut self, i: usize, to: &str) {
+        if to == "all" || self.nations.contains(to) || self.teams.contains(to) {
+            return;
+        }
+        let valid = self.nations.defined.keys().chain(self.teams.defined.keys()).map(String::as_str);
+        let near = closest(to, valid.clone().chain(["all"]), 3);
+        let rule = "a recipient is a nation id, a national team id, or `all`";
+        let help = if self.providers.contains(to) {
+            format!("`{to}` is an assistance provider, which receives no injects; {rule}")
+        } else if let Some(first) = near.first() {
+            let list = near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            format!("did you mean `{first}`? Closest recipients: {list}; {rule}")
+        } else {
+            let all: Vec<&str> = valid.take(12).collect();
+            format!("{rule}; defined nation and team ids: {}", all.join(", "))
+        };
+        self.error(
+            "dangling-reference",
+            path!["msel", i, "to"],
+            format!("unknown inject recipient `{to}`"),
+            "no nation or national team has this id",
+            Some(help),
+        );
     }
 
     fn objectives(&mut self) {
@@ -1253,6 +1293,86 @@ impl<'a> Check<'a> {
                 }
             }
         }
+    }
+
+    /// Objectives the clock gives no chance (docs §18.3): nothing they measure can happen before
+    /// ENDEX, or a time target is longer than the time left once the measured interval can open.
+    /// Only certain cases: every bound is the soonest the scenario allows.
+    fn objective_windows(&mut self) {
+        let s = self.s;
+        let earliest = Earliest::of(s);
+        for (i, o) in s.objectives.iter().enumerate() {
+            let tied = o.campaign.as_ref().and_then(|id| s.campaigns.iter().position(|c| &c.id == id));
+            let timed = o.metric.filter(|m| {
+                o.target.as_ref().is_some_and(|t| matches!(m.parse_target(t), Ok(TargetValue::Duration(_))))
+            });
+            let opens = match timed {
+                Some(m) => earliest.opens(s, o, m),
+                None => tied.and_then(|c| Some((Opener::Campaign(c), earliest.campaigns[c]?))),
+            };
+            let Some((opener, at)) = opens else { continue };
+            let own = matches!(opener, Opener::Campaign(c) if tied == Some(c));
+            let what = match opener {
+                Opener::Campaign(c) if own => format!("campaign `{}` can start", s.campaigns[c].id),
+                Opener::Campaign(c) => format!("any campaign can start (`{}`)", s.campaigns[c].id),
+                Opener::Request => "assistance can be requested".to_string(),
+            };
+            let sooner = match opener {
+                Opener::Campaign(c) => format!("start `{}` earlier", s.campaigns[c].id),
+                Opener::Request => "make an assistance request possible earlier".to_string(),
+            };
+            if at >= s.clock.duration.secs() {
+                let field = if own { "campaign" } else { "metric" };
+                self.warn(
+                    "never-observed",
+                    path!["objectives", i, field],
+                    format!(
+                        "objective `{}` can never be observed: the soonest {what} is T+{}, and ENDEX is at T+{}",
+                        o.id,
+                        Duration(at),
+                        s.clock.duration
+                    ),
+                    "nothing to measure before ENDEX",
+                    Some(format!("it will always be rated N/A: {sooner} or extend `clock.duration`")),
+                );
+            } else {
+                self.target_window(i, o, at, &what, &sooner);
+            }
+        }
+    }
+
+    /// A time target longer than the time from `at`, the soonest the measured interval can open, to
+    /// ENDEX: every measured value then stays below the target, so the rating can only be P, U or
+    /// N/A, and ENDEX, not the target, decides between them.
+    fn target_window(&mut self, i: usize, o: &Objective, at: u64, what: &str, sooner: &str) {
+        let clock = &self.s.clock;
+        let (Some(metric), Some(target)) = (o.metric, &o.target) else { return };
+        let Ok(TargetValue::Duration(target)) = metric.parse_target(target) else { return };
+        let left = clock.duration.secs().saturating_sub(at);
+        if target.secs() <= left {
+            return;
+        }
+        let tick = clock.tick.secs().max(1);
+        let needed = Duration(at.saturating_add(target.secs()).div_ceil(tick).saturating_mul(tick));
+        self.warn(
+            "target-exceeds-window",
+            path!["objectives", i, "target"],
+            format!(
+                "objective `{}` targets {} ≤ {target}, but only {} remain from T+{}, the soonest {what}, to ENDEX at T+{}",
+                o.id,
+                metric.name(),
+                Duration(left),
+                Duration(at),
+                clock.duration
+            ),
+            "longer than the time left",
+            Some(format!(
+                "what is not done by ENDEX is censored, not measured against the target, so this objective can only \
+                 rate P, U or N/A (docs §18.3); extend `clock.duration` to at least {needed}, {sooner}, or shorten the \
+                 target to {} or less",
+                Duration(left)
+            )),
+        );
     }
 
     fn scoring(&mut self) {
@@ -1381,6 +1501,135 @@ const ISO_ALPHA3: &str = "ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF AT
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The starter template, which validates without findings.
+    fn starter() -> Scenario {
+        let text = include_str!("starter.yaml");
+        let loaded = crate::scenario::load_bytes("starter", text.as_bytes()).map_err(|r| r.diagnostics).unwrap();
+        assert!(loaded.warnings.is_empty());
+        loaded.scenario
+    }
+
+    /// (code, path, help) of every finding of one severity.
+    fn findings(s: &Scenario, severity: Severity) -> Vec<(&'static str, String, String)> {
+        validate(s)
+            .into_iter()
+            .filter(|f| f.severity == severity)
+            .map(|f| (f.code, show_path(&f.path), f.help.unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn inject_recipients_are_nations_national_teams_or_all() {
+        let mut s = starter();
+        for ok in ["all", "LTU", "CERT-LT"] {
+            s.msel[0].to = Some(ok.into());
+            assert_eq!(findings(&s, Severity::Error), [], "{ok}");
+        }
+        let mut rejected = |to: &str| {
+            s.msel[1].to = Some(to.into());
+            let mut f = findings(&s, Severity::Error);
+            assert_eq!(f.len(), 1, "{to}: {f:?}");
+            let (code, path, help) = f.remove(0);
+            assert_eq!((code, path.as_str()), ("dangling-reference", "msel[1].to"));
+            help
+        };
+        assert!(rejected("CERT-LTU").starts_with("did you mean `CERT-LT`?"));
+        assert!(rejected("ALL").starts_with("did you mean `all`?"));
+        assert!(rejected("NATO-RRT").contains("`NATO-RRT` is an assistance provider"));
+        assert_eq!(
+            rejected("no-such-team"),
+            "a recipient is a nation id, a national team id, or `all`; defined nation and team ids: LTU, CERT-LT"
+        );
+    }
+
+    /// (code, path, message, help) of every warning.
+    fn warnings(s: &Scenario) -> Vec<(&'static str, String, String, String)> {
+        validate(s)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .map(|f| (f.code, show_path(&f.path), f.message, f.help.unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn a_time_target_longer_than_the_time_left_warns() {
+        let mut s = starter();
+        // OBJ-1: time_to_detect ≤ 4h on CAMP-1; ENDEX at T+1d. Exactly 4h left is still a fair chance.
+        s.campaigns[0].start = Some(Duration::hours(20));
+        assert_eq!(warnings(&s), []);
+        s.campaigns[0].start = Some(Duration::hours(22));
+        let w = warnings(&s);
+        assert_eq!(w.len(), 1, "{w:#?}");
+        let (code, path, message, help) = &w[0];
+        assert_eq!((*code, path.as_str()), ("target-exceeds-window", "objectives[0].target"));
+        assert_eq!(
+            message,
+            "objective `OBJ-1` targets time_to_detect ≤ 4h, but only 2h remain from T+22h, the soonest campaign \
+             `CAMP-1` can start, to ENDEX at T+1d"
+        );
+        assert!(help.contains("can only rate P, U or N/A"), "{help}");
+        assert!(
+            help.ends_with(
+                "extend `clock.duration` to at least 1d2h, start `CAMP-1` earlier, or shorten the target to 2h or less"
+            ),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn a_campaign_that_cannot_start_before_endex_leaves_its_objectives_unobserved() {
+        let mut s = starter();
+        s.objectives[1].metric = Some(Metric::StoppedBeforeImpact);
+        s.objectives[1].target = Some(Scalar("true".into()));
+        s.objectives[1].campaign = Some("CAMP-1".into());
+        // Starting at ENDEX is allowed, but the last tick begins before it: the campaign never runs.
+        s.campaigns[0].start = Some(s.clock.duration);
+        let w = warnings(&s);
+        let got: Vec<(&str, &str)> = w.iter().map(|f| (f.0, f.1.as_str())).collect();
+        assert_eq!(
+            got,
+            [("never-observed", "objectives[0].campaign"), ("never-observed", "objectives[1].campaign")],
+            "{w:#?}"
+        );
+        assert_eq!(
+            w[0].2,
+            "objective `OBJ-1` can never be observed: the soonest campaign `CAMP-1` can start is T+1d, and ENDEX is at T+1d"
+        );
+        assert_eq!(w[0].3, "it will always be rated N/A: start `CAMP-1` earlier or extend `clock.duration`");
+        // Started only by an inject that fires too late: the same.
+        s.campaigns[0].start = None;
+        s.msel[1].at = Some(Duration::hours(23));
+        s.msel[1].effects.push(InjectEffect::StartCampaign { campaign: "CAMP-1".into() });
+        assert_eq!(warnings(&s).iter().map(|f| f.0).collect::<Vec<_>>(), ["target-exceeds-window"]);
+        s.msel[1].at = Some(s.clock.duration);
+        assert_eq!(warnings(&s).iter().map(|f| f.0).collect::<Vec<_>>(), ["never-observed", "never-observed"]);
+    }
+
+    #[test]
+    fn nation_level_times_open_at_the_first_campaign_or_request() {
+        let mut s = starter();
+        s.campaigns[0].start = Some(Duration::hours(21));
+        let mut o = s.objectives[0].clone();
+        (o.id, o.campaign, o.scope) = ("OBJ-3".into(), None, "LTU".into());
+        o.metric = Some(Metric::TimeToShareIndicators);
+        o.target = Some(Scalar("2h".into()));
+        s.objectives = vec![o.clone()];
+        assert_eq!(warnings(&s), []);
+        s.objectives[0].target = Some(Scalar("4h".into()));
+        let w = warnings(&s);
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(w[0].2.contains("only 3h remain from T+21h, the soonest any campaign can start (`CAMP-1`)"));
+        // Time to assistance opens at the first request: MSEL-002 asks at T+6h, before the campaign.
+        s.objectives[0].metric = Some(Metric::TimeToAssistance);
+        s.objectives[0].target = Some(Scalar("1d".into()));
+        let w = warnings(&s);
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(w[0].2.contains("only 18h remain from T+6h, the soonest assistance can be requested"), "{w:#?}");
+        assert!(w[0].3.contains("make an assistance request possible earlier"));
+        s.objectives[0].target = Some(Scalar("18h".into()));
+        assert_eq!(warnings(&s), []);
+    }
 
     #[test]
     fn utc_datetimes() {
