@@ -1022,16 +1022,24 @@ fn assistance(o: &mut String, r: &RunResults) {
     if a.sharing.is_empty() {
         o.push_str("<p>No nation detected anything, so there was nothing to share.</p>\n");
     } else {
-        let mut t = Table::new(&["Nation", "First detection", "Indicators first reached a partner", "#Time to share"]);
+        let mut t = Table::new(&[
+            "Nation",
+            "First detection",
+            "Indicators sent",
+            "First reached a partner",
+            "#Time to share (detection → sent)",
+        ]);
         for x in &a.sharing {
             t.row(&[
                 esc(&x.nation),
                 tplus(x.first_detection_s),
-                x.first_arrival_s.map_or_else(|| "never".to_string(), tplus),
+                x.first_sent_s.map_or_else(|| "never".to_string(), tplus),
+                x.first_arrival_s.map_or_else(|| "not by ENDEX".to_string(), tplus),
                 opt_span(x.time_to_share_s),
             ]);
         }
         t.render(o);
+        o.push_str("<p class=\"muted\">Time to share runs from the nation's first detection to its team sending indicators; the agreement's transport latency (sent → reached) is not the team's doing and is not counted.</p>\n");
     }
     o.push_str("</section>\n");
 }

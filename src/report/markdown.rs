@@ -414,26 +414,7 @@ pub fn render(r: &RunResults) -> String {
         }
     }
 
-    // 8. Sharing.
-    let _ = writeln!(w, "\n## 8. Information sharing\n");
-    if a.sharing.is_empty() {
-        let _ = writeln!(w, "No nation detected anything, so there was nothing to share.");
-    } else {
-        let _ = writeln!(
-            w,
-            "| Nation | First detection | Indicators reached a partner | Time to share |\n|---|---|---|---|"
-        );
-        for x in &a.sharing {
-            let _ = writeln!(
-                w,
-                "| {} | {} | {} | {} |",
-                esc(&x.nation),
-                tplus(x.first_detection_s),
-                opt_t(x.first_arrival_s),
-                x.time_to_share_s.map_or("never".into(), span)
-            );
-        }
-    }
+    sharing(w, r);
 
     // 9. Scores.
     let sc = &a.scores;
@@ -572,4 +553,32 @@ pub fn render(r: &RunResults) -> String {
          Regenerate this report from `results.json` with `cydex report results.json --format md`."
     );
     o
+}
+
+/// Section 8: when each nation sent its indicators, and when they arrived.
+fn sharing(w: &mut String, r: &RunResults) {
+    let _ = writeln!(w, "\n## 8. Information sharing\n");
+    if r.assessment.sharing.is_empty() {
+        let _ = writeln!(w, "No nation detected anything, so there was nothing to share.");
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "| Nation | First detection | Indicators sent | First reached a partner | Time to share (detection → sent) |\n|---|---|---|---|---|"
+    );
+    for x in &r.assessment.sharing {
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {} | {} |",
+            esc(&x.nation),
+            tplus(x.first_detection_s),
+            x.first_sent_s.map_or("never".into(), tplus),
+            x.first_arrival_s.map_or("not by ENDEX".into(), tplus),
+            x.time_to_share_s.map_or("never".into(), span)
+        );
+    }
+    let _ = writeln!(
+        w,
+        "\nTime to share runs from the nation's first detection to its team sending indicators; the agreement's transport latency (sent → reached) is not the team's doing and is not counted."
+    );
 }

@@ -30,7 +30,10 @@ pub const DEFINITIONS: [(&str, &str); 8] = [
     ("MTTR", "R = recover. Mean over incidents of: detection → host restored clean and in service"),
     ("Time to request assistance", "first detection in the nation → its first assistance request"),
     ("Time to assistance", "assistance request → the team is on task"),
-    ("Time to share indicators", "first detection in the nation → its indicators first reach a partner nation"),
+    (
+        "Time to share indicators",
+        "first detection in the nation → its team sends indicators to partner nations (the decision to share; the agreement's transport latency is not counted)",
+    ),
 ];
 
 /// Every definition, as records.
@@ -338,6 +341,19 @@ pub fn first_share_arrival(events: &[Event]) -> BTreeMap<String, (u64, u64)> {
     out
 }
 
+/// When each nation first decided to share: (time s, event id) of its first `indicators_shared`
+/// event, the moment its team sent indicators to partners. The agreement's transport latency
+/// (sent → received) is not the team's doing and is not counted.
+pub fn first_share_decision(events: &[Event]) -> BTreeMap<String, (u64, u64)> {
+    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for e in events.iter().filter(|e| e.kind == EventKind::IndicatorsShared) {
+        if let Some(sender) = &e.nation {
+            out.entry(sender.clone()).or_insert((e.time_s, e.id));
+        }
+    }
+    out
+}
+
 /// Nations with at least one incident, and their first detection (s, event id).
 pub fn first_detection(incs: &[Incident]) -> BTreeMap<String, (u64, u64)> {
     let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
@@ -530,5 +546,19 @@ pub(crate) mod tests {
         back.detail = Some("already_held".into());
         let m = first_share_arrival(&[share, recv, late, back]);
         assert_eq!(m.get("LVA"), Some(&(10_800, 4)));
+    }
+
+    #[test]
+    fn share_decision_is_when_indicators_are_sent_not_when_they_arrive() {
+        let mut share = ev(1, 600, EventKind::IndicatorsShared);
+        share.nation = Some("EST".into());
+        let mut recv = ev(2, 7800, EventKind::IndicatorsReceived);
+        recv.nation = Some("LVA".into());
+        recv.cause = Some(1);
+        let mut again = ev(3, 9000, EventKind::IndicatorsShared);
+        again.nation = Some("EST".into());
+        let m = first_share_decision(&[share, recv, again]);
+        assert_eq!(m.get("EST"), Some(&(600, 1)), "the first send, however long transport takes");
+        assert!(!m.contains_key("LVA"), "receiving is not sharing");
     }
 }

@@ -34,7 +34,7 @@ pub struct Assessment {
     pub attack_coverage: Vec<Coverage>,
     /// Per nation: first detection → first request, and request → on task, seconds.
     pub assistance: Vec<AssistanceTiming>,
-    /// Per nation: first detection → indicators first reach a partner, seconds.
+    /// Per nation: first detection → the team first sends indicators to partners, seconds.
     pub sharing: Vec<SharingTiming>,
     /// Compromise → detection → containment → recovery counts over time, per nation.
     pub timelines: Vec<Timeline>,
@@ -92,9 +92,12 @@ pub struct SharingTiming {
     pub nation: String,
     /// First detection, seconds.
     pub first_detection_s: u64,
-    /// First arrival at a partner, seconds (absent if nothing reached a partner).
+    /// When the team first sent indicators to partners, seconds (absent if it never did).
+    pub first_sent_s: Option<u64>,
+    /// First arrival at a partner, seconds (absent if nothing reached a partner by ENDEX). The
+    /// agreement's transport latency, for information: it is not part of the time to share.
     pub first_arrival_s: Option<u64>,
-    /// The difference, seconds.
+    /// Time to share: first detection → first sent, seconds (the team's decision to share).
     pub time_to_share_s: Option<u64>,
 }
 
@@ -242,15 +245,17 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
         .collect();
 
     let arrivals = metrics::first_share_arrival(events);
+    let sent = metrics::first_share_decision(events);
     let sharing = first_det
         .iter()
         .map(|(n, d)| {
-            let arrival = arrivals.get(n).map(|a| a.0);
+            let first_sent_s = sent.get(n).map(|a| a.0);
             SharingTiming {
                 nation: n.clone(),
                 first_detection_s: d.0,
-                first_arrival_s: arrival,
-                time_to_share_s: arrival.map(|a| a.saturating_sub(d.0)),
+                first_sent_s,
+                first_arrival_s: arrivals.get(n).map(|a| a.0),
+                time_to_share_s: first_sent_s.map(|a| a.saturating_sub(d.0)),
             }
         })
         .collect();
