@@ -83,3 +83,45 @@ fn docs_examples_are_current() {
     assert!(current("report.md", markdown::render(&results)), "report.md: {stale}");
     assert!(current("report.html", cydex::report::html::render(&results)), "report.html: {stale}");
 }
+
+/// The "what the assistance changed" finding is computed once and every renderer prints it: for
+/// each case (mixed, nothing left to contain, too small a sample, a real improvement), the
+/// terminal, Markdown and HTML say the same, and only a real improvement carries a ratio.
+#[test]
+fn every_renderer_states_the_same_assistance_finding() {
+    use cydex::report::html;
+    use cydex::score::assist;
+    let base = default_results();
+    let drill = base.assessment.assistance[0].clone();
+    let mut nothing_left = drill.clone();
+    (nothing_left.contained_during, nothing_left.to_contain_during) = (0, 0);
+    nothing_left.containment_rate_during_per_h = Some(0.0);
+    let mut too_few = drill.clone();
+    (too_few.contained_before, too_few.mttc_before_n) = (2, 2);
+    let mut improved = drill.clone();
+    (improved.mttc_before_s, improved.mttc_during_s) = (Some(20_000.0), Some(9_000.0));
+    improved.containment_rate_ratio = Some(3.2);
+    let cases = [
+        (drill, "Mixed: the containment rate and MTTC moved in opposite directions"),
+        (nothing_left, "nothing was left to contain"),
+        (too_few, "Too few containments to compare"),
+        (improved, "Improvement: 3.2× the containment rate"),
+    ];
+    for (mut x, expected) in cases {
+        x.finding = assist::finding(&x);
+        assert!(x.finding.contains(expected), "{}", x.finding);
+        assert!(x.finding.contains("(n="), "MTTC is given with its count: {}", x.finding);
+        assert_eq!(x.finding.contains('×'), expected.starts_with("Improvement"), "{}", x.finding);
+        let mut r = default_results();
+        r.assessment.assistance = vec![x.clone()];
+        let t = terminal::render(&r, false);
+        let md = markdown::render(&r);
+        let page = html::render(&r);
+        assert!(t.contains(&x.finding), "terminal lacks: {}", x.finding);
+        assert!(md.contains(&format!("- {}", x.finding.replace('|', "\\|"))), "markdown lacks: {}", x.finding);
+        assert!(page.contains(&format!("<li>{}</li>", html::esc(&x.finding))), "html lacks: {}", x.finding);
+        for out in [&t, &md, &page] {
+            assert!(!out.contains("0.0×"), "a ratio of nothing");
+        }
+    }
+}

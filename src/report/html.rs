@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{RunResults, span, tplus};
+use crate::score::metrics::ASSISTANCE_CHANGE;
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
 
@@ -962,10 +963,11 @@ fn assistance(o: &mut String, r: &RunResults) {
             "Provider",
             "#Contained before",
             "#Rate before",
+            "#Left to contain during",
             "#Contained during",
             "#Rate during",
-            "#MTTC before",
-            "#MTTC during",
+            "#MTTC before (n)",
+            "#MTTC during (n)",
         ]);
         t.class = "compact";
         for x in &a.assistance {
@@ -974,36 +976,22 @@ fn assistance(o: &mut String, r: &RunResults) {
                 esc(&x.provider),
                 thousands(x.contained_before),
                 rate(x.containment_rate_before_per_h),
+                thousands(x.to_contain_during),
                 thousands(x.contained_during),
                 rate(x.containment_rate_during_per_h),
-                opt_fspan(x.mttc_before_s),
-                opt_fspan(x.mttc_during_s),
+                format!("{} (n={})", opt_fspan(x.mttc_before_s), x.mttc_before_n),
+                format!("{} (n={})", opt_fspan(x.mttc_during_s), x.mttc_during_n),
             ]);
         }
         t.render(o);
         o.push_str("<ul>\n");
         for x in &a.assistance {
-            let text = match (x.containment_rate_before_per_h, x.containment_rate_during_per_h) {
-                (Some(b), Some(d)) if b > 0.0 => format!(
-                    "{} with {} on task contained {:.2} hosts/h against {:.2}/h before it arrived ({:.1}× the rate).",
-                    x.nation,
-                    x.provider,
-                    d,
-                    b,
-                    d / b
-                ),
-                (Some(b), Some(d)) => format!(
-                    "{} with {} on task contained {:.2} hosts/h against {:.2}/h before it arrived.",
-                    x.nation, x.provider, d, b
-                ),
-                (_, None) if x.on_task_s.is_none() => {
-                    format!("{}: {} was never on task, so it changed nothing in this run.", x.nation, x.provider)
-                }
-                _ => format!("{}: not enough data to compare containment before and during {}.", x.nation, x.provider),
-            };
-            let _ = writeln!(o, "<li>{}</li>", esc(&text));
+            let _ = writeln!(o, "<li>{}</li>", esc(&x.finding));
         }
-        o.push_str("</ul>\n<p class=\"muted\">Rate before: containments per hour from the nation's first detection until the team was on task. Rate during: containments per hour while it was on task (until off task or ENDEX). MTTC before/during: incidents detected before / while the team was on task.</p>\n");
+        o.push_str("</ul>\n");
+        if let Some(d) = a.definitions.iter().find(|d| d.name == ASSISTANCE_CHANGE) {
+            let _ = writeln!(o, "<p class=\"muted\">{}: {}.</p>", esc(&d.name), esc(&d.definition));
+        }
     }
     if !a.scores.providers.is_empty() {
         o.push_str("<h3>Provider scores</h3>\n");

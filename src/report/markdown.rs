@@ -9,7 +9,7 @@ use std::fmt::Write;
 use super::terminal::{mb, thousands};
 use super::{RunResults, span, tplus};
 use crate::scenario::attack;
-use crate::score::metrics::{DEFINITIONS, Stat};
+use crate::score::metrics::Stat;
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
 
@@ -260,8 +260,8 @@ pub fn render(r: &RunResults) -> String {
     // 5. Metrics.
     let _ = writeln!(w, "## 5. Incident-handling metrics\n");
     let _ = writeln!(w, "| Metric | Start → end |\n|---|---|");
-    for (n, d) in DEFINITIONS {
-        let _ = writeln!(w, "| {n} | {d} |");
+    for d in &a.definitions {
+        let _ = writeln!(w, "| {} | {} |", esc(&d.name), esc(&d.definition));
     }
     let _ = writeln!(w, "\nMeans are over incidents that reached the end point; *open* incidents had not by ENDEX.\n");
     let _ = writeln!(
@@ -373,32 +373,7 @@ pub fn render(r: &RunResults) -> String {
         }
         let _ = writeln!(w, "\n**What the assistance changed**\n");
         for x in &a.assistance {
-            match (x.containment_rate_before_per_h, x.containment_rate_during_per_h) {
-                (b, Some(d)) => {
-                    let _ = writeln!(
-                        w,
-                        "- {} with {}: {} incident(s) contained before it arrived ({} per hour), {} while it was on task ({:.2} per hour){}.",
-                        esc(&x.nation),
-                        esc(&x.provider),
-                        x.contained_before,
-                        b.map_or("—".into(), |v| format!("{v:.2}")),
-                        x.contained_during,
-                        d,
-                        match b {
-                            Some(b) if b > 0.0 => format!(", {:.1}× the rate before", d / b),
-                            _ => String::new(),
-                        }
-                    );
-                }
-                _ => {
-                    let _ = writeln!(
-                        w,
-                        "- {} with {}: the team was not on task before ENDEX, so it changed nothing.",
-                        esc(&x.nation),
-                        esc(&x.provider)
-                    );
-                }
-            }
+            let _ = writeln!(w, "- {}", esc(&x.finding));
         }
         for p in &a.scores.providers {
             if let Some(t) = p.total {

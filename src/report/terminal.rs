@@ -221,16 +221,8 @@ pub fn render(r: &RunResults, color: bool) -> String {
     out.push_str(&format!("\n  data lost in total: {}\n", mb(s.data_lost_mb)));
 
     let a = &r.assessment;
-    for x in a.assistance.iter().filter(|x| x.on_task_s.is_some()) {
-        out.push_str(&format!(
-            "  {} with {}: {} incident(s) contained before it arrived, {} while on task ({}/h vs {}/h)\n",
-            x.nation,
-            x.provider,
-            x.contained_before,
-            x.contained_during,
-            x.containment_rate_before_per_h.map_or("—".into(), |v| format!("{v:.2}")),
-            x.containment_rate_during_per_h.map_or("—".into(), |v| format!("{v:.2}")),
-        ));
+    for x in &a.assistance {
+        out.push_str(&format!("  {}\n", x.finding));
     }
 
     if !a.ratings.is_empty() {

@@ -36,9 +36,15 @@ pub const DEFINITIONS: [(&str, &str); 8] = [
     ),
 ];
 
-/// Every definition, as records.
+/// The name of the definition of the before / during comparison of an assistance deployment.
+pub const ASSISTANCE_CHANGE: &str = "What the assistance changed";
+
+/// Every definition, as records: [`DEFINITIONS`] and the assistance comparison.
 pub fn definitions() -> Vec<Definition> {
-    DEFINITIONS.iter().map(|(n, d)| Definition { name: n.to_string(), definition: d.to_string() }).collect()
+    let mut out: Vec<Definition> =
+        DEFINITIONS.iter().map(|(n, d)| Definition { name: n.to_string(), definition: d.to_string() }).collect();
+    out.push(Definition { name: ASSISTANCE_CHANGE.to_string(), definition: super::assist::definition() });
+    out
 }
 
 /// One incident (one detected host), reconstructed from the log.
