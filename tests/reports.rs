@@ -125,3 +125,40 @@ fn every_renderer_states_the_same_assistance_finding() {
         }
     }
 }
+
+/// The value after `key` up to the next space, `<` or `,` in `text`, searched from `from`.
+fn value_after<'t>(text: &'t str, from: &str, key: &str) -> &'t str {
+    let start = text.find(from).unwrap_or_else(|| panic!("no {from:?}"));
+    let rest = &text[start..];
+    let at = rest.find(key).unwrap_or_else(|| panic!("no {key:?} after {from:?}")) + key.len();
+    let v = &rest[at..];
+    &v[..v.find([' ', '<', ',', '\n']).unwrap_or(v.len())]
+}
+
+/// One value per metric: the headline MTTD / MTTC / MTTR printed by the terminal, the Markdown
+/// and the HTML report are the exercise-wide values of results.json, and differ from a single
+/// nation's when more than one nation had incidents.
+#[test]
+fn headline_metrics_agree_in_every_output() {
+    let r = default_results();
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    let t = terminal::render(&r, false);
+    let md = markdown::render(&r);
+    let page = cydex::report::html::render(&r);
+    for (metric, key) in [("MTTD", "mttd"), ("MTTC", "mttc"), ("MTTR", "mttr")] {
+        let mean = json["assessment"]["exercise"][key]["mean_s"].as_f64().expect("exercise-wide mean in results.json");
+        let n = json["assessment"]["exercise"][key]["n"].as_u64().unwrap();
+        let expected = cydex::report::span(mean.round() as u64);
+        let terminal_value = value_after(&t, "Incident handling, all nations", &format!("  {metric}  "));
+        let md_key = if metric == "MTTR" { "MTTR (recover) ".to_string() } else { format!("{metric} ") };
+        let md_value = value_after(&md, "- **All nations:**", &md_key);
+        let html_value = value_after(&page, &format!("<div class=\"k\">{metric}</div>"), "<div class=\"v\">");
+        assert_eq!((terminal_value, md_value, html_value), (&*expected, &*expected, &*expected), "{metric}");
+        assert!(page.contains(&format!("all nations · n={n}")), "{metric}: the HTML card gives n={n}");
+    }
+    let est = r.assessment.lifecycle.iter().find(|l| l.kind == "nation" && l.id == "EST").unwrap();
+    assert_ne!(est.mttc.n, r.assessment.exercise.mttc.n, "the drill has incidents in more than one nation");
+    // Censored incidents are named for what they lack, never a bare "open".
+    assert!(md.contains("not contained at ENDEX") && md.contains("not recovered at ENDEX"));
+    assert!(!md.contains(" open)") && !page.contains("Open at ENDEX") && !t.contains(" open)"));
+}

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{RunResults, span, tplus};
-use crate::score::metrics::ASSISTANCE_CHANGE;
+use crate::score::metrics::{ASSISTANCE_CHANGE, not_done_label};
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
 
@@ -339,17 +339,13 @@ fn cover(o: &mut String, r: &RunResults, title: &str) {
     o.push_str("</ol>\n</nav>\n");
 }
 
-/// Incident-weighted mean of the per-nation MTTC, and the open count.
-fn overall_mttc(r: &RunResults) -> (Option<f64>, u64, u64) {
-    let (mut sum, mut n, mut open) = (0.0, 0u64, 0u64);
-    for l in r.assessment.lifecycle.iter().filter(|l| l.kind == "nation") {
-        if let Some(mean) = l.mttc.mean_s {
-            sum += mean * l.mttc.n as f64;
-            n += l.mttc.n;
-        }
-        open += l.mttc.open;
-    }
-    ((n > 0).then(|| sum / n as f64), n, open)
+/// The headline card of one exercise-wide duration metric (`MTTD`, `MTTC`, `MTTR`).
+fn metric_card(o: &mut String, metric: &str, st: &crate::score::metrics::Stat) {
+    let detail = match st.open {
+        0 => format!("all nations · n={}", st.n),
+        open => format!("all nations · n={} · {open} {}", st.n, not_done_label(metric)),
+    };
+    card(o, metric, &opt_fspan(st.mean_s), &detail);
 }
 
 fn card(o: &mut String, key: &str, value: &str, detail: &str) {
@@ -389,8 +385,9 @@ fn executive_summary(o: &mut String, r: &RunResults) {
         _ => "—".to_string(),
     };
     card(o, "Dwell time", &esc(&dwell), &format!("first detection {}", opt_t(s.first_detection_s)));
-    let (mttc, n, open) = overall_mttc(r);
-    card(o, "MTTC", &opt_fspan(mttc), &format!("{n} contained · {open} open at ENDEX"));
+    metric_card(o, "MTTD", &a.exercise.mttd);
+    metric_card(o, "MTTC", &a.exercise.mttc);
+    metric_card(o, "MTTR", &a.exercise.mttr);
     let down: Vec<&crate::score::metrics::Availability> =
         a.availability.iter().filter(|x| !x.outages.is_empty()).collect();
     let down_s: u64 = down.iter().flat_map(|x| x.outages.iter()).map(|o| o.1.saturating_sub(o.0)).sum();
@@ -472,7 +469,8 @@ fn executive_summary(o: &mut String, r: &RunResults) {
         "#Detected",
         "#Contained",
         "#Recovered",
-        "#Open at ENDEX",
+        "#Not contained at ENDEX",
+        "#Not recovered at ENDEX",
         "First compromise",
         "First detection",
         "#Data lost",
@@ -487,7 +485,8 @@ fn executive_summary(o: &mut String, r: &RunResults) {
             thousands(n.hosts_detected),
             thousands(n.hosts_contained),
             thousands(n.hosts_recovered),
-            thousands(n.incidents_open_at_endex),
+            not_done(a, &n.id, |l| l.mttc.open),
+            not_done(a, &n.id, |l| l.mttr.open),
             opt_t(n.first_compromise_s),
             opt_t(n.first_detection_s),
             mb(n.data_lost_mb),
@@ -605,22 +604,35 @@ fn list(o: &mut String, items: &[String], empty: &str) {
     o.push_str("</ul>\n");
 }
 
-fn stat_cell(s: &crate::score::metrics::Stat) -> String {
-    let open = if s.open > 0 { format!(" · {} open", s.open) } else { String::new() };
-    format!("{}<br><small>n {}{open}</small>", opt_fspan(s.mean_s), s.n)
+/// A nation's count of incidents censored for one metric, from its lifecycle row.
+fn not_done(
+    a: &crate::score::Assessment,
+    nation: &str,
+    f: impl Fn(&crate::score::metrics::Lifecycle) -> u64,
+) -> String {
+    a.lifecycle
+        .iter()
+        .find(|l| l.kind == "nation" && l.id == nation)
+        .map_or_else(|| "0".to_string(), |l| thousands(f(l)))
+}
+
+fn stat_cell(s: &crate::score::metrics::Stat, metric: &str) -> String {
+    let open = if s.open > 0 { format!(" · {} {}", s.open, not_done_label(metric)) } else { String::new() };
+    format!("{}<br><small>n={}{open}</small>", opt_fspan(s.mean_s), s.n)
 }
 
 fn metrics(o: &mut String, r: &RunResults) {
     let a = &r.assessment;
     section(o, "metrics", "Incident-handling metrics");
-    o.push_str("<p>Means over incidents (one incident per detected host). <em>n</em> counts incidents that reached the end point; <em>open</em> counts incidents that had not reached it by ENDEX (censored, not in the mean).</p>\n");
+    o.push_str("<p>Means over incidents (one incident per detected host). <em>n</em> counts incidents that reached the end point; the others are counted as not acknowledged, not contained or not recovered at ENDEX (censored, not in the mean).</p>\n");
     for (kind, label) in [
+        ("exercise", "All nations (the headline values)"),
         ("nation", "Per nation"),
         ("team", "Per national team"),
         ("campaign", "Per campaign"),
         ("stage", "Per campaign stage"),
     ] {
-        let rows: Vec<_> = a.lifecycle.iter().filter(|l| l.kind == kind).collect();
+        let rows: Vec<_> = std::iter::once(&a.exercise).chain(&a.lifecycle).filter(|l| l.kind == kind).collect();
         if rows.is_empty() {
             continue;
         }
@@ -632,10 +644,10 @@ fn metrics(o: &mut String, r: &RunResults) {
                 format!("<span class=\"mono\">{}</span>", esc(&l.id)),
                 thousands(l.incidents),
                 opt_span(l.dwell_s),
-                stat_cell(&l.mttd),
-                stat_cell(&l.mtta),
-                stat_cell(&l.mttc),
-                stat_cell(&l.mttr),
+                stat_cell(&l.mttd, "MTTD"),
+                stat_cell(&l.mtta, "MTTA"),
+                stat_cell(&l.mttc, "MTTC"),
+                stat_cell(&l.mttr, "MTTR"),
             ]);
         }
         t.render(o);

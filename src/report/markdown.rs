@@ -7,24 +7,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::terminal::{mb, thousands};
-use super::{RunResults, span, tplus};
+use super::{RunResults, span, stat_text as stat, tplus};
 use crate::scenario::attack;
-use crate::score::metrics::Stat;
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
 
 /// Escapes text for a Markdown table cell or inline text.
 fn esc(s: &str) -> String {
     s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-fn stat(s: &Stat) -> String {
-    match (s.mean_s, s.open) {
-        (Some(m), 0) => format!("{} (n={})", span(m.round() as u64), s.n),
-        (Some(m), open) => format!("{} (n={}, {open} open)", span(m.round() as u64), s.n),
-        (None, 0) => "—".to_string(),
-        (None, open) => format!("none done ({open} open)"),
-    }
 }
 
 fn opt_t(t: Option<u64>) -> String {
@@ -123,15 +113,15 @@ pub fn render(r: &RunResults) -> String {
             c.hosts_contained
         );
     }
-    for l in a.lifecycle.iter().filter(|l| l.kind == "nation" && l.incidents > 0) {
+    for l in std::iter::once(&a.exercise).chain(a.lifecycle.iter().filter(|l| l.kind == "nation" && l.incidents > 0)) {
         let _ = writeln!(
             w,
             "- **{}:** dwell time {}, MTTD {}, MTTC {}, MTTR (recover) {}.",
-            esc(&l.id),
+            if l.kind == "exercise" { "All nations".to_string() } else { esc(&l.id) },
             l.dwell_s.map_or("—".into(), span),
-            stat(&l.mttd),
-            stat(&l.mttc),
-            stat(&l.mttr)
+            stat(&l.mttd, "MTTD"),
+            stat(&l.mttc, "MTTC"),
+            stat(&l.mttr, "MTTR")
         );
     }
     for x in &a.assistance {
@@ -263,12 +253,15 @@ pub fn render(r: &RunResults) -> String {
     for d in &a.definitions {
         let _ = writeln!(w, "| {} | {} |", esc(&d.name), esc(&d.definition));
     }
-    let _ = writeln!(w, "\nMeans are over incidents that reached the end point; *open* incidents had not by ENDEX.\n");
+    let _ = writeln!(
+        w,
+        "\nMeans are over the *n* incidents that reached the end point; the others are counted as not acknowledged, not contained or not recovered at ENDEX.\n"
+    );
     let _ = writeln!(
         w,
         "| Scope | Incidents | Dwell | MTTD | MTTA | MTTC | MTTR (recover) |\n|---|--:|---|---|---|---|---|"
     );
-    for l in &a.lifecycle {
+    for l in std::iter::once(&a.exercise).chain(&a.lifecycle) {
         let _ = writeln!(
             w,
             "| {} `{}` | {} | {} | {} | {} | {} | {} |",
@@ -276,10 +269,10 @@ pub fn render(r: &RunResults) -> String {
             esc(&l.id),
             l.incidents,
             l.dwell_s.map_or("—".into(), span),
-            stat(&l.mttd),
-            stat(&l.mtta),
-            stat(&l.mttc),
-            stat(&l.mttr)
+            stat(&l.mttd, "MTTD"),
+            stat(&l.mtta, "MTTA"),
+            stat(&l.mttc, "MTTC"),
+            stat(&l.mttr, "MTTR")
         );
     }
     let _ = writeln!(

@@ -1,7 +1,7 @@
 //! The terminal summary of a run: who was hit, when they noticed, whether help came, what it cost.
 //! Aligned plain-text tables; colour only when asked for (a TTY without `NO_COLOR`).
 
-use super::{RunResults, span, tplus};
+use super::{RunResults, span, stat_text, tplus};
 
 /// A plain-text table with aligned columns; numbers right-aligned.
 pub struct Table {
@@ -225,6 +225,8 @@ pub fn render(r: &RunResults, color: bool) -> String {
         out.push_str(&format!("  {}\n", x.finding));
     }
 
+    out.push_str(&headline(r, color));
+
     if !a.ratings.is_empty() {
         out.push_str(&heading("\nObjectives (P/S/M/U, engine rule — see report.md)", color));
         let mut t = Table::new(&["objective", "metric", "scope", "target", "measured", "rating"]);
@@ -263,5 +265,15 @@ pub fn render(r: &RunResults, color: bool) -> String {
     }
     out.push_str(&t.render(color));
     out.push_str(&format!("  alliance (host-weighted): {:.1}\n", sc.alliance));
+    out
+}
+
+/// The exercise-wide MTTD / MTTC / MTTR, as every other output prints them.
+fn headline(r: &RunResults, color: bool) -> String {
+    let e = &r.assessment.exercise;
+    let mut out = heading("\nIncident handling, all nations (definitions in report.md)", color);
+    for (name, st) in [("MTTD", &e.mttd), ("MTTC", &e.mttc), ("MTTR", &e.mttr)] {
+        out.push_str(&format!("  {name}  {}\n", stat_text(st, name)));
+    }
     out
 }

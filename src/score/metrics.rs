@@ -19,7 +19,7 @@ pub struct Definition {
 
 /// The definitions of every time metric (engine convention; NIST SP 800-61 names the intervals
 /// but does not define MTTx, and "R" is ambiguous in industry usage, so it is stated here).
-pub const DEFINITIONS: [(&str, &str); 8] = [
+pub const DEFINITIONS: [(&str, &str); 13] = [
     (
         "Dwell time",
         "first host compromised in the scope → first detection in the scope (ground truth is known in simulation)",
@@ -28,6 +28,17 @@ pub const DEFINITIONS: [(&str, &str); 8] = [
     ("MTTA", "mean over incidents of: detection → an analyst takes ownership (acknowledged)"),
     ("MTTC", "mean over incidents of: detection → containment (the campaign can no longer progress from the host)"),
     ("MTTR", "R = recover. Mean over incidents of: detection → host restored clean and in service"),
+    (
+        "All nations",
+        "the exercise-wide value: the mean over every incident of every nation (so nations with more incidents weigh more), the headline figure in every output; per-nation values are means over that nation's incidents only",
+    ),
+    ("n", "incidents that reached the metric's end point by ENDEX; only they are in the mean"),
+    ("Not acknowledged at ENDEX", "incidents no analyst had taken by ENDEX (censored: not in MTTA)"),
+    ("Not contained at ENDEX", "incidents detected but not contained by ENDEX (censored: not in MTTC)"),
+    (
+        "Not recovered at ENDEX",
+        "incidents detected but not recovered by ENDEX (censored: not in MTTR); it includes contained hosts still being restored",
+    ),
     ("Time to request assistance", "first detection in the nation → its first assistance request"),
     ("Time to assistance", "assistance request → the team is on task"),
     (
@@ -35,6 +46,20 @@ pub const DEFINITIONS: [(&str, &str); 8] = [
         "first detection in the nation → its team sends indicators to partner nations (the decision to share; the agreement's transport latency is not counted)",
     ),
 ];
+
+/// The id of the exercise-wide scope ([`DEFINITIONS`]: "All nations").
+pub const EXERCISE_SCOPE: &str = "all nations";
+
+/// What an incident censored for a metric is called in every output: the MTTA, MTTC or MTTR
+/// end point it had not reached by ENDEX. MTTD has none (an incident starts at detection).
+pub fn not_done_label(metric: &str) -> &'static str {
+    match metric {
+        "MTTA" => "not acknowledged at ENDEX",
+        "MTTC" => "not contained at ENDEX",
+        "MTTR" => "not recovered at ENDEX",
+        _ => "not done at ENDEX",
+    }
+}
 
 /// The name of the definition of the before / during comparison of an assistance deployment.
 pub const ASSISTANCE_CHANGE: &str = "What the assistance changed";
@@ -148,7 +173,8 @@ pub fn incidents(events: &[Event]) -> Vec<Incident> {
 pub struct Stat {
     /// Incidents that reached the end point.
     pub n: u64,
-    /// Incidents still open at ENDEX.
+    /// Incidents that had not reached the end point by ENDEX (censored): not acknowledged, not
+    /// contained or not recovered, as [`not_done_label`] names it for each metric.
     pub open: u64,
     /// Mean seconds.
     pub mean_s: Option<f64>,

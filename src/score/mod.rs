@@ -23,6 +23,9 @@ pub use scoring::{LedgerEntry, Scores};
 pub struct Assessment {
     /// Exact start → end definition of every time metric.
     pub definitions: Vec<Definition>,
+    /// The exercise-wide lifecycle metrics (kind `exercise`): means over every incident of every
+    /// nation. The one source of the headline MTTD / MTTC / MTTR in every output.
+    pub exercise: Lifecycle,
     /// Lifecycle metrics per nation, team, campaign and stage.
     pub lifecycle: Vec<Lifecycle>,
     /// Service availability.
@@ -173,6 +176,9 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
 
     // Lifecycle per nation, team, campaign and stage.
     let mut lifecycle = Vec::new();
+    let all: Vec<&Incident> = incidents.iter().collect();
+    let first_compromise = metrics::first_compromise_by(events, |_| Some(String::new())).into_values().next();
+    let exercise = metrics::lifecycle("exercise", metrics::EXERCISE_SCOPE, &all, first_compromise);
     let nations_fc = metrics::first_compromise_by(events, |e| e.nation.clone());
     let campaigns_fc = metrics::first_compromise_by(events, |e| e.campaign.clone());
     for n in &scenario.nations {
@@ -234,6 +240,7 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
     let improvement_plan = ratings::improvement_plan(scenario, &ratings);
     Assessment {
         definitions: metrics::definitions(),
+        exercise,
         lifecycle,
         availability,
         nation_availability,
