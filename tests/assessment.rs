@@ -66,3 +66,57 @@ fn availability_score_is_hand_computable() {
     assert_eq!(est.categories["availability"], 28.75);
     assert!(outcome.events.iter().any(|e| e.kind == cydex::sim::EventKind::ServiceDown));
 }
+
+/// The default drill played by a perfect defence: every team at skill 1 with ample analysts
+/// around the clock, full sensors, stealthless stages (so detection is certain one tick after a
+/// compromise), quick restores, and a policy that asks for help at the first detection. The
+/// sharing agreement's transport latency (3h) is longer than the built-in 2h sharing reference:
+/// transport is not the team's doing, so it must not cost anything. No objectives, so every
+/// reference is an engine default, and no MSEL. Each team must earn the full points of the
+/// categories it controls: incident response and reporting.
+#[test]
+fn a_perfect_defence_earns_every_point_it_can_influence() {
+    use cydex::scenario::duration::Duration;
+    use cydex::scenario::model::{Criticality, Skills, WorkPattern};
+    let mut s = load_file("scenarios/ransomware-drill.yaml".as_ref()).unwrap().scenario;
+    s.objectives.clear();
+    s.msel.clear();
+    for n in &mut s.nations {
+        n.team.analysts = 50;
+        n.team.schedule = WorkPattern::TwentyFourSeven;
+        n.team.skills = Skills { detect: 1.0, contain: 1.0, recover: 1.0 };
+        n.team.assistance_policy.severity_at_least = Some(Criticality::Low);
+        for g in n.segments.iter_mut().flat_map(|s| s.host_groups.iter_mut()) {
+            g.sensors = 1.0;
+            g.restore_time = Duration(1800);
+        }
+    }
+    for st in s.campaigns.iter_mut().flat_map(|c| c.stages.iter_mut()) {
+        st.stealth = 0.0;
+    }
+    for a in &mut s.sharing {
+        a.latency = Duration(3 * 3600);
+    }
+    for seed in [1, 2, 3] {
+        let outcome = run(&s, &RunConfig { seed, run_index: 0 });
+        let a = assess(&s, &outcome);
+        let sc = &a.scores;
+        let mut exercised = 0;
+        for n in sc.nations.iter().filter(|n| a.sharing.iter().any(|x| x.nation == n.nation)) {
+            exercised += 1;
+            for c in ["incident_response", "reporting"] {
+                let lost: Vec<_> =
+                    sc.ledger.iter().filter(|e| e.subject == n.nation && e.category == c && e.milli < 0).collect();
+                assert_eq!(n.categories[c], sc.weights[c], "seed {seed} {} {c}: lost {lost:#?}", n.nation);
+            }
+            let share = sc.ledger.iter().find(|e| e.subject == n.nation && e.rule == "reporting.share");
+            assert!(share.is_some_and(|e| e.milli == 0), "seed {seed} {}: sharing was scored at no cost", n.nation);
+            let timing = a.sharing.iter().find(|x| x.nation == n.nation).unwrap();
+            assert_eq!(timing.time_to_share_s, Some(0), "shared at the first detection");
+            if let (Some(sent), Some(arrived)) = (timing.first_sent_s, timing.first_arrival_s) {
+                assert_eq!(arrived - sent, 3 * 3600, "transport took the agreement's latency");
+            }
+        }
+        assert!(exercised > 0, "seed {seed}: the campaign must reach someone for the test to mean anything");
+    }
+}

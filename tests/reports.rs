@@ -83,3 +83,82 @@ fn docs_examples_are_current() {
     assert!(current("report.md", markdown::render(&results)), "report.md: {stale}");
     assert!(current("report.html", cydex::report::html::render(&results)), "report.html: {stale}");
 }
+
+/// The "what the assistance changed" finding is computed once and every renderer prints it: for
+/// each case (mixed, nothing left to contain, too small a sample, a real improvement), the
+/// terminal, Markdown and HTML say the same, and only a real improvement carries a ratio.
+#[test]
+fn every_renderer_states_the_same_assistance_finding() {
+    use cydex::report::html;
+    use cydex::score::assist;
+    let base = default_results();
+    let drill = base.assessment.assistance[0].clone();
+    let mut nothing_left = drill.clone();
+    (nothing_left.contained_during, nothing_left.to_contain_during) = (0, 0);
+    nothing_left.containment_rate_during_per_h = Some(0.0);
+    let mut too_few = drill.clone();
+    (too_few.contained_before, too_few.mttc_before_n) = (2, 2);
+    let mut improved = drill.clone();
+    (improved.mttc_before_s, improved.mttc_during_s) = (Some(20_000.0), Some(9_000.0));
+    improved.containment_rate_ratio = Some(3.2);
+    let cases = [
+        (drill, "Mixed: the containment rate and MTTC moved in opposite directions"),
+        (nothing_left, "nothing was left to contain"),
+        (too_few, "Too few containments to compare"),
+        (improved, "Improvement: 3.2× the containment rate"),
+    ];
+    for (mut x, expected) in cases {
+        x.finding = assist::finding(&x);
+        assert!(x.finding.contains(expected), "{}", x.finding);
+        assert!(x.finding.contains("(n="), "MTTC is given with its count: {}", x.finding);
+        assert_eq!(x.finding.contains('×'), expected.starts_with("Improvement"), "{}", x.finding);
+        let mut r = default_results();
+        r.assessment.assistance = vec![x.clone()];
+        let t = terminal::render(&r, false);
+        let md = markdown::render(&r);
+        let page = html::render(&r);
+        assert!(t.contains(&x.finding), "terminal lacks: {}", x.finding);
+        assert!(md.contains(&format!("- {}", x.finding.replace('|', "\\|"))), "markdown lacks: {}", x.finding);
+        assert!(page.contains(&format!("<li>{}</li>", html::esc(&x.finding))), "html lacks: {}", x.finding);
+        for out in [&t, &md, &page] {
+            assert!(!out.contains("0.0×"), "a ratio of nothing");
+        }
+    }
+}
+
+/// The value after `key` up to the next space, `<` or `,` in `text`, searched from `from`.
+fn value_after<'t>(text: &'t str, from: &str, key: &str) -> &'t str {
+    let start = text.find(from).unwrap_or_else(|| panic!("no {from:?}"));
+    let rest = &text[start..];
+    let at = rest.find(key).unwrap_or_else(|| panic!("no {key:?} after {from:?}")) + key.len();
+    let v = &rest[at..];
+    &v[..v.find([' ', '<', ',', '\n']).unwrap_or(v.len())]
+}
+
+/// One value per metric: the headline MTTD / MTTC / MTTR printed by the terminal, the Markdown
+/// and the HTML report are the exercise-wide values of results.json, and differ from a single
+/// nation's when more than one nation had incidents.
+#[test]
+fn headline_metrics_agree_in_every_output() {
+    let r = default_results();
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    let t = terminal::render(&r, false);
+    let md = markdown::render(&r);
+    let page = cydex::report::html::render(&r);
+    for (metric, key) in [("MTTD", "mttd"), ("MTTC", "mttc"), ("MTTR", "mttr")] {
+        let mean = json["assessment"]["exercise"][key]["mean_s"].as_f64().expect("exercise-wide mean in results.json");
+        let n = json["assessment"]["exercise"][key]["n"].as_u64().unwrap();
+        let expected = cydex::report::span(mean.round() as u64);
+        let terminal_value = value_after(&t, "Incident handling, all nations", &format!("  {metric}  "));
+        let md_key = if metric == "MTTR" { "MTTR (recover) ".to_string() } else { format!("{metric} ") };
+        let md_value = value_after(&md, "- **All nations:**", &md_key);
+        let html_value = value_after(&page, &format!("<div class=\"k\">{metric}</div>"), "<div class=\"v\">");
+        assert_eq!((terminal_value, md_value, html_value), (&*expected, &*expected, &*expected), "{metric}");
+        assert!(page.contains(&format!("all nations · n={n}")), "{metric}: the HTML card gives n={n}");
+    }
+    let est = r.assessment.lifecycle.iter().find(|l| l.kind == "nation" && l.id == "EST").unwrap();
+    assert_ne!(est.mttc.n, r.assessment.exercise.mttc.n, "the drill has incidents in more than one nation");
+    // Censored incidents are named for what they lack, never a bare "open".
+    assert!(md.contains("not contained at ENDEX") && md.contains("not recovered at ENDEX"));
+    assert!(!md.contains(" open)") && !page.contains("Open at ENDEX") && !t.contains(" open)"));
+}

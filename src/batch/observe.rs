@@ -116,7 +116,8 @@ pub fn observe(results: &RunResults) -> Observation {
         for (name, st) in [("mttd_s", &l.mttd), ("mtta_s", &l.mtta), ("mttc_s", &l.mttc), ("mttr_s", &l.mttr)] {
             o.opt_secs(k(name), st.mean_s.map(|m| m.round() as u64));
         }
-        o.count(k("incidents_open_at_endex"), l.mttr.open);
+        o.count(k("incidents_not_contained_at_endex"), l.mttc.open);
+        o.count(k("incidents_not_recovered_at_endex"), l.mttr.open);
     }
     for n in &a.scores.nations {
         o.num(format!("nation.{}.score", n.nation), n.total);

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{RunResults, span, tplus};
+use crate::score::metrics::{ASSISTANCE_CHANGE, not_done_label};
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
 
@@ -338,17 +339,13 @@ fn cover(o: &mut String, r: &RunResults, title: &str) {
     o.push_str("</ol>\n</nav>\n");
 }
 
-/// Incident-weighted mean of the per-nation MTTC, and the open count.
-fn overall_mttc(r: &RunResults) -> (Option<f64>, u64, u64) {
-    let (mut sum, mut n, mut open) = (0.0, 0u64, 0u64);
-    for l in r.assessment.lifecycle.iter().filter(|l| l.kind == "nation") {
-        if let Some(mean) = l.mttc.mean_s {
-            sum += mean * l.mttc.n as f64;
-            n += l.mttc.n;
-        }
-        open += l.mttc.open;
-    }
-    ((n > 0).then(|| sum / n as f64), n, open)
+/// The headline card of one exercise-wide duration metric (`MTTD`, `MTTC`, `MTTR`).
+fn metric_card(o: &mut String, metric: &str, st: &crate::score::metrics::Stat) {
+    let detail = match st.open {
+        0 => format!("all nations · n={}", st.n),
+        open => format!("all nations · n={} · {open} {}", st.n, not_done_label(metric)),
+    };
+    card(o, metric, &opt_fspan(st.mean_s), &detail);
 }
 
 fn card(o: &mut String, key: &str, value: &str, detail: &str) {
@@ -388,8 +385,9 @@ fn executive_summary(o: &mut String, r: &RunResults) {
         _ => "—".to_string(),
     };
     card(o, "Dwell time", &esc(&dwell), &format!("first detection {}", opt_t(s.first_detection_s)));
-    let (mttc, n, open) = overall_mttc(r);
-    card(o, "MTTC", &opt_fspan(mttc), &format!("{n} contained · {open} open at ENDEX"));
+    metric_card(o, "MTTD", &a.exercise.mttd);
+    metric_card(o, "MTTC", &a.exercise.mttc);
+    metric_card(o, "MTTR", &a.exercise.mttr);
     let down: Vec<&crate::score::metrics::Availability> =
         a.availability.iter().filter(|x| !x.outages.is_empty()).collect();
     let down_s: u64 = down.iter().flat_map(|x| x.outages.iter()).map(|o| o.1.saturating_sub(o.0)).sum();
@@ -471,7 +469,8 @@ fn executive_summary(o: &mut String, r: &RunResults) {
         "#Detected",
         "#Contained",
         "#Recovered",
-        "#Open at ENDEX",
+        "#Not contained at ENDEX",
+        "#Not recovered at ENDEX",
         "First compromise",
         "First detection",
         "#Data lost",
@@ -486,7 +485,8 @@ fn executive_summary(o: &mut String, r: &RunResults) {
             thousands(n.hosts_detected),
             thousands(n.hosts_contained),
             thousands(n.hosts_recovered),
-            thousands(n.incidents_open_at_endex),
+            not_done(a, &n.id, |l| l.mttc.open),
+            not_done(a, &n.id, |l| l.mttr.open),
             opt_t(n.first_compromise_s),
             opt_t(n.first_detection_s),
             mb(n.data_lost_mb),
@@ -604,22 +604,35 @@ fn list(o: &mut String, items: &[String], empty: &str) {
     o.push_str("</ul>\n");
 }
 
-fn stat_cell(s: &crate::score::metrics::Stat) -> String {
-    let open = if s.open > 0 { format!(" · {} open", s.open) } else { String::new() };
-    format!("{}<br><small>n {}{open}</small>", opt_fspan(s.mean_s), s.n)
+/// A nation's count of incidents censored for one metric, from its lifecycle row.
+fn not_done(
+    a: &crate::score::Assessment,
+    nation: &str,
+    f: impl Fn(&crate::score::metrics::Lifecycle) -> u64,
+) -> String {
+    a.lifecycle
+        .iter()
+        .find(|l| l.kind == "nation" && l.id == nation)
+        .map_or_else(|| "0".to_string(), |l| thousands(f(l)))
+}
+
+fn stat_cell(s: &crate::score::metrics::Stat, metric: &str) -> String {
+    let open = if s.open > 0 { format!(" · {} {}", s.open, not_done_label(metric)) } else { String::new() };
+    format!("{}<br><small>n={}{open}</small>", opt_fspan(s.mean_s), s.n)
 }
 
 fn metrics(o: &mut String, r: &RunResults) {
     let a = &r.assessment;
     section(o, "metrics", "Incident-handling metrics");
-    o.push_str("<p>Means over incidents (one incident per detected host). <em>n</em> counts incidents that reached the end point; <em>open</em> counts incidents that had not reached it by ENDEX (censored, not in the mean).</p>\n");
+    o.push_str("<p>Means over incidents (one incident per detected host). <em>n</em> counts incidents that reached the end point; the others are counted as not acknowledged, not contained or not recovered at ENDEX (censored, not in the mean).</p>\n");
     for (kind, label) in [
+        ("exercise", "All nations (the headline values)"),
         ("nation", "Per nation"),
         ("team", "Per national team"),
         ("campaign", "Per campaign"),
         ("stage", "Per campaign stage"),
     ] {
-        let rows: Vec<_> = a.lifecycle.iter().filter(|l| l.kind == kind).collect();
+        let rows: Vec<_> = std::iter::once(&a.exercise).chain(&a.lifecycle).filter(|l| l.kind == kind).collect();
         if rows.is_empty() {
             continue;
         }
@@ -631,10 +644,10 @@ fn metrics(o: &mut String, r: &RunResults) {
                 format!("<span class=\"mono\">{}</span>", esc(&l.id)),
                 thousands(l.incidents),
                 opt_span(l.dwell_s),
-                stat_cell(&l.mttd),
-                stat_cell(&l.mtta),
-                stat_cell(&l.mttc),
-                stat_cell(&l.mttr),
+                stat_cell(&l.mttd, "MTTD"),
+                stat_cell(&l.mtta, "MTTA"),
+                stat_cell(&l.mttc, "MTTC"),
+                stat_cell(&l.mttr, "MTTR"),
             ]);
         }
         t.render(o);
@@ -962,10 +975,11 @@ fn assistance(o: &mut String, r: &RunResults) {
             "Provider",
             "#Contained before",
             "#Rate before",
+            "#Left to contain during",
             "#Contained during",
             "#Rate during",
-            "#MTTC before",
-            "#MTTC during",
+            "#MTTC before (n)",
+            "#MTTC during (n)",
         ]);
         t.class = "compact";
         for x in &a.assistance {
@@ -974,36 +988,22 @@ fn assistance(o: &mut String, r: &RunResults) {
                 esc(&x.provider),
                 thousands(x.contained_before),
                 rate(x.containment_rate_before_per_h),
+                thousands(x.to_contain_during),
                 thousands(x.contained_during),
                 rate(x.containment_rate_during_per_h),
-                opt_fspan(x.mttc_before_s),
-                opt_fspan(x.mttc_during_s),
+                format!("{} (n={})", opt_fspan(x.mttc_before_s), x.mttc_before_n),
+                format!("{} (n={})", opt_fspan(x.mttc_during_s), x.mttc_during_n),
             ]);
         }
         t.render(o);
         o.push_str("<ul>\n");
         for x in &a.assistance {
-            let text = match (x.containment_rate_before_per_h, x.containment_rate_during_per_h) {
-                (Some(b), Some(d)) if b > 0.0 => format!(
-                    "{} with {} on task contained {:.2} hosts/h against {:.2}/h before it arrived ({:.1}× the rate).",
-                    x.nation,
-                    x.provider,
-                    d,
-                    b,
-                    d / b
-                ),
-                (Some(b), Some(d)) => format!(
-                    "{} with {} on task contained {:.2} hosts/h against {:.2}/h before it arrived.",
-                    x.nation, x.provider, d, b
-                ),
-                (_, None) if x.on_task_s.is_none() => {
-                    format!("{}: {} was never on task, so it changed nothing in this run.", x.nation, x.provider)
-                }
-                _ => format!("{}: not enough data to compare containment before and during {}.", x.nation, x.provider),
-            };
-            let _ = writeln!(o, "<li>{}</li>", esc(&text));
+            let _ = writeln!(o, "<li>{}</li>", esc(&x.finding));
         }
-        o.push_str("</ul>\n<p class=\"muted\">Rate before: containments per hour from the nation's first detection until the team was on task. Rate during: containments per hour while it was on task (until off task or ENDEX). MTTC before/during: incidents detected before / while the team was on task.</p>\n");
+        o.push_str("</ul>\n");
+        if let Some(d) = a.definitions.iter().find(|d| d.name == ASSISTANCE_CHANGE) {
+            let _ = writeln!(o, "<p class=\"muted\">{}: {}.</p>", esc(&d.name), esc(&d.definition));
+        }
     }
     if !a.scores.providers.is_empty() {
         o.push_str("<h3>Provider scores</h3>\n");
@@ -1022,16 +1022,24 @@ fn assistance(o: &mut String, r: &RunResults) {
     if a.sharing.is_empty() {
         o.push_str("<p>No nation detected anything, so there was nothing to share.</p>\n");
     } else {
-        let mut t = Table::new(&["Nation", "First detection", "Indicators first reached a partner", "#Time to share"]);
+        let mut t = Table::new(&[
+            "Nation",
+            "First detection",
+            "Indicators sent",
+            "First reached a partner",
+            "#Time to share (detection → sent)",
+        ]);
         for x in &a.sharing {
             t.row(&[
                 esc(&x.nation),
                 tplus(x.first_detection_s),
-                x.first_arrival_s.map_or_else(|| "never".to_string(), tplus),
+                x.first_sent_s.map_or_else(|| "never".to_string(), tplus),
+                x.first_arrival_s.map_or_else(|| "not by ENDEX".to_string(), tplus),
                 opt_span(x.time_to_share_s),
             ]);
         }
         t.render(o);
+        o.push_str("<p class=\"muted\">Time to share runs from the nation's first detection to its team sending indicators; the agreement's transport latency (sent → reached) is not the team's doing and is not counted.</p>\n");
     }
     o.push_str("</section>\n");
 }

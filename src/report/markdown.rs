@@ -7,24 +7,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::terminal::{mb, thousands};
-use super::{RunResults, span, tplus};
+use super::{RunResults, span, stat_text as stat, tplus};
 use crate::scenario::attack;
-use crate::score::metrics::{DEFINITIONS, Stat};
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
 
 /// Escapes text for a Markdown table cell or inline text.
 fn esc(s: &str) -> String {
     s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-fn stat(s: &Stat) -> String {
-    match (s.mean_s, s.open) {
-        (Some(m), 0) => format!("{} (n={})", span(m.round() as u64), s.n),
-        (Some(m), open) => format!("{} (n={}, {open} open)", span(m.round() as u64), s.n),
-        (None, 0) => "—".to_string(),
-        (None, open) => format!("none done ({open} open)"),
-    }
 }
 
 fn opt_t(t: Option<u64>) -> String {
@@ -123,15 +113,15 @@ pub fn render(r: &RunResults) -> String {
             c.hosts_contained
         );
     }
-    for l in a.lifecycle.iter().filter(|l| l.kind == "nation" && l.incidents > 0) {
+    for l in std::iter::once(&a.exercise).chain(a.lifecycle.iter().filter(|l| l.kind == "nation" && l.incidents > 0)) {
         let _ = writeln!(
             w,
             "- **{}:** dwell time {}, MTTD {}, MTTC {}, MTTR (recover) {}.",
-            esc(&l.id),
+            if l.kind == "exercise" { "All nations".to_string() } else { esc(&l.id) },
             l.dwell_s.map_or("—".into(), span),
-            stat(&l.mttd),
-            stat(&l.mttc),
-            stat(&l.mttr)
+            stat(&l.mttd, "MTTD"),
+            stat(&l.mttc, "MTTC"),
+            stat(&l.mttr, "MTTR")
         );
     }
     for x in &a.assistance {
@@ -260,15 +250,18 @@ pub fn render(r: &RunResults) -> String {
     // 5. Metrics.
     let _ = writeln!(w, "## 5. Incident-handling metrics\n");
     let _ = writeln!(w, "| Metric | Start → end |\n|---|---|");
-    for (n, d) in DEFINITIONS {
-        let _ = writeln!(w, "| {n} | {d} |");
+    for d in &a.definitions {
+        let _ = writeln!(w, "| {} | {} |", esc(&d.name), esc(&d.definition));
     }
-    let _ = writeln!(w, "\nMeans are over incidents that reached the end point; *open* incidents had not by ENDEX.\n");
+    let _ = writeln!(
+        w,
+        "\nMeans are over the *n* incidents that reached the end point; the others are counted as not acknowledged, not contained or not recovered at ENDEX.\n"
+    );
     let _ = writeln!(
         w,
         "| Scope | Incidents | Dwell | MTTD | MTTA | MTTC | MTTR (recover) |\n|---|--:|---|---|---|---|---|"
     );
-    for l in &a.lifecycle {
+    for l in std::iter::once(&a.exercise).chain(&a.lifecycle) {
         let _ = writeln!(
             w,
             "| {} `{}` | {} | {} | {} | {} | {} | {} |",
@@ -276,10 +269,10 @@ pub fn render(r: &RunResults) -> String {
             esc(&l.id),
             l.incidents,
             l.dwell_s.map_or("—".into(), span),
-            stat(&l.mttd),
-            stat(&l.mtta),
-            stat(&l.mttc),
-            stat(&l.mttr)
+            stat(&l.mttd, "MTTD"),
+            stat(&l.mtta, "MTTA"),
+            stat(&l.mttc, "MTTC"),
+            stat(&l.mttr, "MTTR")
         );
     }
     let _ = writeln!(
@@ -373,32 +366,7 @@ pub fn render(r: &RunResults) -> String {
         }
         let _ = writeln!(w, "\n**What the assistance changed**\n");
         for x in &a.assistance {
-            match (x.containment_rate_before_per_h, x.containment_rate_during_per_h) {
-                (b, Some(d)) => {
-                    let _ = writeln!(
-                        w,
-                        "- {} with {}: {} incident(s) contained before it arrived ({} per hour), {} while it was on task ({:.2} per hour){}.",
-                        esc(&x.nation),
-                        esc(&x.provider),
-                        x.contained_before,
-                        b.map_or("—".into(), |v| format!("{v:.2}")),
-                        x.contained_during,
-                        d,
-                        match b {
-                            Some(b) if b > 0.0 => format!(", {:.1}× the rate before", d / b),
-                            _ => String::new(),
-                        }
-                    );
-                }
-                _ => {
-                    let _ = writeln!(
-                        w,
-                        "- {} with {}: the team was not on task before ENDEX, so it changed nothing.",
-                        esc(&x.nation),
-                        esc(&x.provider)
-                    );
-                }
-            }
+            let _ = writeln!(w, "- {}", esc(&x.finding));
         }
         for p in &a.scores.providers {
             if let Some(t) = p.total {
@@ -414,26 +382,7 @@ pub fn render(r: &RunResults) -> String {
         }
     }
 
-    // 8. Sharing.
-    let _ = writeln!(w, "\n## 8. Information sharing\n");
-    if a.sharing.is_empty() {
-        let _ = writeln!(w, "No nation detected anything, so there was nothing to share.");
-    } else {
-        let _ = writeln!(
-            w,
-            "| Nation | First detection | Indicators reached a partner | Time to share |\n|---|---|---|---|"
-        );
-        for x in &a.sharing {
-            let _ = writeln!(
-                w,
-                "| {} | {} | {} | {} |",
-                esc(&x.nation),
-                tplus(x.first_detection_s),
-                opt_t(x.first_arrival_s),
-                x.time_to_share_s.map_or("never".into(), span)
-            );
-        }
-    }
+    sharing(w, r);
 
     // 9. Scores.
     let sc = &a.scores;
@@ -572,4 +521,32 @@ pub fn render(r: &RunResults) -> String {
          Regenerate this report from `results.json` with `cydex report results.json --format md`."
     );
     o
+}
+
+/// Section 8: when each nation sent its indicators, and when they arrived.
+fn sharing(w: &mut String, r: &RunResults) {
+    let _ = writeln!(w, "\n## 8. Information sharing\n");
+    if r.assessment.sharing.is_empty() {
+        let _ = writeln!(w, "No nation detected anything, so there was nothing to share.");
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "| Nation | First detection | Indicators sent | First reached a partner | Time to share (detection → sent) |\n|---|---|---|---|---|"
+    );
+    for x in &r.assessment.sharing {
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {} | {} |",
+            esc(&x.nation),
+            tplus(x.first_detection_s),
+            x.first_sent_s.map_or("never".into(), tplus),
+            x.first_arrival_s.map_or("not by ENDEX".into(), tplus),
+            x.time_to_share_s.map_or("never".into(), span)
+        );
+    }
+    let _ = writeln!(
+        w,
+        "\nTime to share runs from the nation's first detection to its team sending indicators; the agreement's transport latency (sent → reached) is not the team's doing and is not counted."
+    );
 }

@@ -103,6 +103,18 @@ pub fn engine_version() -> String {
     format!("cydex {}", env!("CARGO_PKG_VERSION"))
 }
 
+/// A duration metric as every text output prints it: `9h02m (n=47, 134 not contained at ENDEX)`.
+/// `metric` is `MTTD`, `MTTA`, `MTTC` or `MTTR`; it names what the censored incidents lack.
+pub fn stat_text(s: &crate::score::metrics::Stat, metric: &str) -> String {
+    let label = crate::score::metrics::not_done_label(metric);
+    match (s.mean_s, s.open) {
+        (Some(m), 0) => format!("{} (n={})", span(m.round() as u64), s.n),
+        (Some(m), open) => format!("{} (n={}, {open} {label})", span(m.round() as u64), s.n),
+        (None, 0) => "—".to_string(),
+        (None, open) => format!("none yet (n=0, {open} {label})"),
+    }
+}
+
 /// Formats scenario seconds as `T+1d02:30` (HSEEP "designated scenario time").
 pub fn tplus(secs: u64) -> String {
     let (d, rem) = (secs / 86_400, secs % 86_400);

@@ -1,7 +1,7 @@
 //! The terminal summary of a run: who was hit, when they noticed, whether help came, what it cost.
 //! Aligned plain-text tables; colour only when asked for (a TTY without `NO_COLOR`).
 
-use super::{RunResults, span, tplus};
+use super::{RunResults, span, stat_text, tplus};
 
 /// A plain-text table with aligned columns; numbers right-aligned.
 pub struct Table {
@@ -221,17 +221,11 @@ pub fn render(r: &RunResults, color: bool) -> String {
     out.push_str(&format!("\n  data lost in total: {}\n", mb(s.data_lost_mb)));
 
     let a = &r.assessment;
-    for x in a.assistance.iter().filter(|x| x.on_task_s.is_some()) {
-        out.push_str(&format!(
-            "  {} with {}: {} incident(s) contained before it arrived, {} while on task ({}/h vs {}/h)\n",
-            x.nation,
-            x.provider,
-            x.contained_before,
-            x.contained_during,
-            x.containment_rate_before_per_h.map_or("—".into(), |v| format!("{v:.2}")),
-            x.containment_rate_during_per_h.map_or("—".into(), |v| format!("{v:.2}")),
-        ));
+    for x in &a.assistance {
+        out.push_str(&format!("  {}\n", x.finding));
     }
+
+    out.push_str(&headline(r, color));
 
     if !a.ratings.is_empty() {
         out.push_str(&heading("\nObjectives (P/S/M/U, engine rule — see report.md)", color));
@@ -271,5 +265,15 @@ pub fn render(r: &RunResults, color: bool) -> String {
     }
     out.push_str(&t.render(color));
     out.push_str(&format!("  alliance (host-weighted): {:.1}\n", sc.alliance));
+    out
+}
+
+/// The exercise-wide MTTD / MTTC / MTTR, as every other output prints them.
+fn headline(r: &RunResults, color: bool) -> String {
+    let e = &r.assessment.exercise;
+    let mut out = heading("\nIncident handling, all nations (definitions in report.md)", color);
+    for (name, st) in [("MTTD", &e.mttd), ("MTTC", &e.mttc), ("MTTR", &e.mttr)] {
+        out.push_str(&format!("  {name}  {}\n", stat_text(st, name)));
+    }
     out
 }

@@ -203,7 +203,8 @@ pub enum Metric {
     TimeToRequestAssistance,
     /// Time from the assistance request until a team is on task. Target: a duration.
     TimeToAssistance,
-    /// Time from first detection to indicators reaching partners. Target: a duration.
+    /// Time from first detection to the team sending indicators to partners (its decision to
+    /// share; the agreement's transport latency is not counted). Target: a duration.
     TimeToShareIndicators,
     /// Criticality-weighted service availability over the exercise. Target: a fraction; higher is better.
     ServiceAvailability,

@@ -19,7 +19,7 @@ pub struct Definition {
 
 /// The definitions of every time metric (engine convention; NIST SP 800-61 names the intervals
 /// but does not define MTTx, and "R" is ambiguous in industry usage, so it is stated here).
-pub const DEFINITIONS: [(&str, &str); 8] = [
+pub const DEFINITIONS: [(&str, &str); 13] = [
     (
         "Dwell time",
         "first host compromised in the scope → first detection in the scope (ground truth is known in simulation)",
@@ -28,14 +28,48 @@ pub const DEFINITIONS: [(&str, &str); 8] = [
     ("MTTA", "mean over incidents of: detection → an analyst takes ownership (acknowledged)"),
     ("MTTC", "mean over incidents of: detection → containment (the campaign can no longer progress from the host)"),
     ("MTTR", "R = recover. Mean over incidents of: detection → host restored clean and in service"),
+    (
+        "All nations",
+        "the exercise-wide value: the mean over every incident of every nation (so nations with more incidents weigh more), the headline figure in every output; per-nation values are means over that nation's incidents only",
+    ),
+    ("n", "incidents that reached the metric's end point by ENDEX; only they are in the mean"),
+    ("Not acknowledged at ENDEX", "incidents no analyst had taken by ENDEX (censored: not in MTTA)"),
+    ("Not contained at ENDEX", "incidents detected but not contained by ENDEX (censored: not in MTTC)"),
+    (
+        "Not recovered at ENDEX",
+        "incidents detected but not recovered by ENDEX (censored: not in MTTR); it includes contained hosts still being restored",
+    ),
     ("Time to request assistance", "first detection in the nation → its first assistance request"),
     ("Time to assistance", "assistance request → the team is on task"),
-    ("Time to share indicators", "first detection in the nation → its indicators first reach a partner nation"),
+    (
+        "Time to share indicators",
+        "first detection in the nation → its team sends indicators to partner nations (the decision to share; the agreement's transport latency is not counted)",
+    ),
 ];
 
-/// Every definition, as records.
+/// The id of the exercise-wide scope ([`DEFINITIONS`]: "All nations").
+pub const EXERCISE_SCOPE: &str = "all nations";
+
+/// What an incident censored for a metric is called in every output: the MTTA, MTTC or MTTR
+/// end point it had not reached by ENDEX. MTTD has none (an incident starts at detection).
+pub fn not_done_label(metric: &str) -> &'static str {
+    match metric {
+        "MTTA" => "not acknowledged at ENDEX",
+        "MTTC" => "not contained at ENDEX",
+        "MTTR" => "not recovered at ENDEX",
+        _ => "not done at ENDEX",
+    }
+}
+
+/// The name of the definition of the before / during comparison of an assistance deployment.
+pub const ASSISTANCE_CHANGE: &str = "What the assistance changed";
+
+/// Every definition, as records: [`DEFINITIONS`] and the assistance comparison.
 pub fn definitions() -> Vec<Definition> {
-    DEFINITIONS.iter().map(|(n, d)| Definition { name: n.to_string(), definition: d.to_string() }).collect()
+    let mut out: Vec<Definition> =
+        DEFINITIONS.iter().map(|(n, d)| Definition { name: n.to_string(), definition: d.to_string() }).collect();
+    out.push(Definition { name: ASSISTANCE_CHANGE.to_string(), definition: super::assist::definition() });
+    out
 }
 
 /// One incident (one detected host), reconstructed from the log.
@@ -139,7 +173,8 @@ pub fn incidents(events: &[Event]) -> Vec<Incident> {
 pub struct Stat {
     /// Incidents that reached the end point.
     pub n: u64,
-    /// Incidents still open at ENDEX.
+    /// Incidents that had not reached the end point by ENDEX (censored): not acknowledged, not
+    /// contained or not recovered, as [`not_done_label`] names it for each metric.
     pub open: u64,
     /// Mean seconds.
     pub mean_s: Option<f64>,
@@ -338,6 +373,19 @@ pub fn first_share_arrival(events: &[Event]) -> BTreeMap<String, (u64, u64)> {
     out
 }
 
+/// When each nation first decided to share: (time s, event id) of its first `indicators_shared`
+/// event, the moment its team sent indicators to partners. The agreement's transport latency
+/// (sent → received) is not the team's doing and is not counted.
+pub fn first_share_decision(events: &[Event]) -> BTreeMap<String, (u64, u64)> {
+    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for e in events.iter().filter(|e| e.kind == EventKind::IndicatorsShared) {
+        if let Some(sender) = &e.nation {
+            out.entry(sender.clone()).or_insert((e.time_s, e.id));
+        }
+    }
+    out
+}
+
 /// Nations with at least one incident, and their first detection (s, event id).
 pub fn first_detection(incs: &[Incident]) -> BTreeMap<String, (u64, u64)> {
     let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
@@ -530,5 +578,19 @@ pub(crate) mod tests {
         back.detail = Some("already_held".into());
         let m = first_share_arrival(&[share, recv, late, back]);
         assert_eq!(m.get("LVA"), Some(&(10_800, 4)));
+    }
+
+    #[test]
+    fn share_decision_is_when_indicators_are_sent_not_when_they_arrive() {
+        let mut share = ev(1, 600, EventKind::IndicatorsShared);
+        share.nation = Some("EST".into());
+        let mut recv = ev(2, 7800, EventKind::IndicatorsReceived);
+        recv.nation = Some("LVA".into());
+        recv.cause = Some(1);
+        let mut again = ev(3, 9000, EventKind::IndicatorsShared);
+        again.nation = Some("EST".into());
+        let m = first_share_decision(&[share, recv, again]);
+        assert_eq!(m.get("EST"), Some(&(600, 1)), "the first send, however long transport takes");
+        assert!(!m.contains_key("LVA"), "receiving is not sharing");
     }
 }

@@ -3,6 +3,7 @@
 //! improvement plan. Computed once from the scenario and the run's outcome, stored in
 //! `results.json`, and rendered by `report` without re-running anything.
 
+pub mod assist;
 pub mod metrics;
 pub mod ratings;
 pub mod scoring;
@@ -22,6 +23,9 @@ pub use scoring::{LedgerEntry, Scores};
 pub struct Assessment {
     /// Exact start → end definition of every time metric.
     pub definitions: Vec<Definition>,
+    /// The exercise-wide lifecycle metrics (kind `exercise`): means over every incident of every
+    /// nation. The one source of the headline MTTD / MTTC / MTTR in every output.
+    pub exercise: Lifecycle,
     /// Lifecycle metrics per nation, team, campaign and stage.
     pub lifecycle: Vec<Lifecycle>,
     /// Service availability.
@@ -34,7 +38,7 @@ pub struct Assessment {
     pub attack_coverage: Vec<Coverage>,
     /// Per nation: first detection → first request, and request → on task, seconds.
     pub assistance: Vec<AssistanceTiming>,
-    /// Per nation: first detection → indicators first reach a partner, seconds.
+    /// Per nation: first detection → the team first sends indicators to partners, seconds.
     pub sharing: Vec<SharingTiming>,
     /// Compromise → detection → containment → recovery counts over time, per nation.
     pub timelines: Vec<Timeline>,
@@ -71,18 +75,31 @@ pub struct AssistanceTiming {
     pub on_task_s: Option<u64>,
     /// Off task time.
     pub off_task_s: Option<u64>,
-    /// MTTC of the nation's incidents detected before the team was on task, seconds.
+    /// MTTC of the nation's incidents detected before the team was on task (whenever they were
+    /// contained), seconds.
     pub mttc_before_s: Option<f64>,
+    /// How many incidents `mttc_before_s` is the mean of.
+    pub mttc_before_n: u64,
     /// MTTC of the nation's incidents detected while the team was on task, seconds.
     pub mttc_during_s: Option<f64>,
+    /// How many incidents `mttc_during_s` is the mean of.
+    pub mttc_during_n: u64,
     /// Incidents the nation contained while the team was on task.
     pub contained_during: u64,
     /// Incidents the nation contained between its first detection and the team's arrival.
     pub contained_before: u64,
+    /// Incidents there were to contain while the team was on task: not contained when it
+    /// arrived, and detected before it left.
+    pub to_contain_during: u64,
     /// Containments per hour before the team arrived (first detection → on task).
     pub containment_rate_before_per_h: Option<f64>,
     /// Containments per hour while the team was on task.
     pub containment_rate_during_per_h: Option<f64>,
+    /// Rate during ÷ rate before; absent unless both windows reach the minimum sample
+    /// ([`assist::MIN_CONTAINMENTS_PER_WINDOW`]).
+    pub containment_rate_ratio: Option<f64>,
+    /// What the team changed, in one or two plain sentences, printed by every report.
+    pub finding: String,
 }
 
 /// Indicator sharing timing of one nation.
@@ -92,9 +109,12 @@ pub struct SharingTiming {
     pub nation: String,
     /// First detection, seconds.
     pub first_detection_s: u64,
-    /// First arrival at a partner, seconds (absent if nothing reached a partner).
+    /// When the team first sent indicators to partners, seconds (absent if it never did).
+    pub first_sent_s: Option<u64>,
+    /// First arrival at a partner, seconds (absent if nothing reached a partner by ENDEX). The
+    /// agreement's transport latency, for information: it is not part of the time to share.
     pub first_arrival_s: Option<u64>,
-    /// The difference, seconds.
+    /// Time to share: first detection → first sent, seconds (the team's decision to share).
     pub time_to_share_s: Option<u64>,
 }
 
@@ -156,6 +176,9 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
 
     // Lifecycle per nation, team, campaign and stage.
     let mut lifecycle = Vec::new();
+    let all: Vec<&Incident> = incidents.iter().collect();
+    let first_compromise = metrics::first_compromise_by(events, |_| Some(String::new())).into_values().next();
+    let exercise = metrics::lifecycle("exercise", metrics::EXERCISE_SCOPE, &all, first_compromise);
     let nations_fc = metrics::first_compromise_by(events, |e| e.nation.clone());
     let campaigns_fc = metrics::first_compromise_by(events, |e| e.campaign.clone());
     for n in &scenario.nations {
@@ -191,66 +214,21 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
     let data_lost_mb = summary.nations.iter().map(|n| (n.id.clone(), n.data_lost_mb)).collect();
 
     let first_det = metrics::first_detection(&incidents);
-    let assistance = summary
-        .assistance
-        .iter()
-        .map(|a| {
-            let before: Vec<u64> = incidents
-                .iter()
-                .filter(|i| i.nation == a.nation && a.on_task_s.is_none_or(|t| i.detected.0 < t))
-                .filter_map(Incident::ttc)
-                .collect();
-            let window = |t: u64| a.on_task_s.is_some_and(|on| t >= on && a.off_task_s.is_none_or(|off| t < off));
-            let during: Vec<u64> = incidents
-                .iter()
-                .filter(|i| i.nation == a.nation && window(i.detected.0))
-                .filter_map(Incident::ttc)
-                .collect();
-            let contained_during =
-                incidents.iter().filter(|i| i.nation == a.nation && i.contained.is_some_and(|c| window(c.0))).count()
-                    as u64;
-            let det = first_det.get(&a.nation).map(|d| d.0);
-            let contained_before = incidents
-                .iter()
-                .filter(|i| i.nation == a.nation && i.contained.is_some_and(|c| a.on_task_s.is_none_or(|on| c.0 < on)))
-                .count() as u64;
-            let per_h = |count: u64, from: Option<u64>, to: Option<u64>| match (from, to) {
-                (Some(f), Some(t)) if t > f => {
-                    Some(((count as f64 * 3600.0 / (t - f) as f64) * 1000.0).round() / 1000.0)
-                }
-                _ => None,
-            };
-            let off = a.off_task_s.or(Some(end_s));
-            AssistanceTiming {
-                contained_before,
-                containment_rate_before_per_h: per_h(contained_before, det, a.on_task_s),
-                containment_rate_during_per_h: per_h(contained_during, a.on_task_s, off),
-                nation: a.nation.clone(),
-                provider: a.provider.clone(),
-                reason: a.reason.clone(),
-                time_to_request_s: first_det.get(&a.nation).map(|d| a.requested_s.saturating_sub(d.0)),
-                time_to_on_task_s: a.on_task_s.map(|t| t.saturating_sub(a.requested_s)),
-                requested_s: a.requested_s,
-                approved_s: a.approved_s,
-                on_task_s: a.on_task_s,
-                off_task_s: a.off_task_s,
-                mttc_before_s: metrics::stat(before, 0).mean_s,
-                mttc_during_s: metrics::stat(during, 0).mean_s,
-                contained_during,
-            }
-        })
-        .collect();
+    let assistance =
+        summary.assistance.iter().map(|a| assist::timing(a, &incidents, first_det.get(&a.nation), end_s)).collect();
 
     let arrivals = metrics::first_share_arrival(events);
+    let sent = metrics::first_share_decision(events);
     let sharing = first_det
         .iter()
         .map(|(n, d)| {
-            let arrival = arrivals.get(n).map(|a| a.0);
+            let first_sent_s = sent.get(n).map(|a| a.0);
             SharingTiming {
                 nation: n.clone(),
                 first_detection_s: d.0,
-                first_arrival_s: arrival,
-                time_to_share_s: arrival.map(|a| a.saturating_sub(d.0)),
+                first_sent_s,
+                first_arrival_s: arrivals.get(n).map(|a| a.0),
+                time_to_share_s: first_sent_s.map(|a| a.saturating_sub(d.0)),
             }
         })
         .collect();
@@ -262,6 +240,7 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
     let improvement_plan = ratings::improvement_plan(scenario, &ratings);
     Assessment {
         definitions: metrics::definitions(),
+        exercise,
         lifecycle,
         availability,
         nation_availability,

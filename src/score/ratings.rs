@@ -389,7 +389,7 @@ fn measure(
             for n in nations {
                 let Some(&(det_s, det_ev)) = first_det.get(n) else { continue };
                 let found = match metric {
-                    Metric::TimeToShareIndicators => super::metrics::first_share_arrival(events)
+                    Metric::TimeToShareIndicators => super::metrics::first_share_decision(events)
                         .get(n)
                         .map(|&(t, ev)| (t.saturating_sub(det_s), vec![det_ev, ev])),
                     Metric::TimeToRequestAssistance => events
@@ -426,7 +426,7 @@ fn measure(
                 }
             }
             let what = match metric {
-                Metric::TimeToShareIndicators => "indicators shared with a partner",
+                Metric::TimeToShareIndicators => "indicators sent to partners",
                 Metric::TimeToRequestAssistance => "assistance requested",
                 _ => "assistance on task",
             };

@@ -30,17 +30,19 @@ pub const RULES: [(&str, &str); 10] = [
     ("response.budget", "Each nation starts with the full incident-response weight."),
     (
         "response.detect / .contain / .recover",
-        "Per compromised host, a third of weight ÷ hosts compromised per step, scaled by min(1, time taken / reference time); a step never completed by ENDEX costs its whole share.",
+        "Per compromised host, a third of weight ÷ hosts compromised per step. A step done within the reference time costs nothing; a later one costs its share × min(1, (time taken − reference) / reference), the whole share at twice the reference; a step never completed by ENDEX costs its whole share.",
     ),
     ("reporting.budget", "Each nation starts with the full reporting weight."),
     (
         "reporting.share / .request",
-        "Half the weight for sharing indicators, half for requesting assistance, each scaled by min(1, time taken / reference time) from the nation's first detection; indicators never shared cost the whole half. A nation that never asked for help loses nothing for asking.",
+        "Half the weight for sharing indicators, half for requesting assistance, each timed from the nation's first detection to the team's own act: sending indicators to partners (the agreement's transport latency is not counted) and sending the request. Within the reference time nothing is lost; later costs the half × min(1, (time taken − reference) / reference). A nation in a sharing agreement that never sent indicators loses the whole half; a nation that never asked for help loses nothing for asking.",
     ),
     ("floor", "A category never drops below zero: a final entry restores it to zero if the rules above overshoot."),
 ];
 
-/// Reference times (seconds) used when no objective sets a target for the metric.
+/// Reference times (seconds) used when no objective sets a target for the metric. Each is raised
+/// to [`BEST_CASE_MARGIN`] × the engine's fastest mean time for the step when that is longer (see
+/// [`default_reference_s`]), so that a team doing the best it can always earns the full points.
 pub const DEFAULT_REFERENCE_S: [(Metric, u64); 5] = [
     (Metric::TimeToDetect, 4 * 3600),
     (Metric::TimeToContain, 8 * 3600),
@@ -134,8 +136,43 @@ pub fn reference_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
             Some(Ok(TargetValue::Duration(d))) if d.secs() > 0 => Some(d.secs()),
             _ => None,
         })
-        .or_else(|| DEFAULT_REFERENCE_S.iter().find(|(m, _)| *m == metric).map(|(_, s)| *s))
-        .unwrap_or(3600)
+        .unwrap_or_else(|| default_reference_s(scenario, nation, metric))
+}
+
+/// A default reference is never shorter than this many times the best-case mean of the step.
+pub const BEST_CASE_MARGIN: u64 = 2;
+
+/// The engine default for `metric` in `nation`: the built-in time from [`DEFAULT_REFERENCE_S`],
+/// raised to [`BEST_CASE_MARGIN`] × [`best_case_s`] when that is longer.
+pub fn default_reference_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
+    let built_in = DEFAULT_REFERENCE_S.iter().find(|(m, _)| *m == metric).map_or(3600, |(_, s)| *s);
+    built_in.max(BEST_CASE_MARGIN * best_case_s(scenario, nation, metric))
+}
+
+/// The fastest mean time the engine allows for a step, at skill 1 with full sensors and a free
+/// analyst, every phase rounded up to whole ticks: detection one tick after the compromise;
+/// containment = triage + containment; recovery = triage + containment + eradication + the
+/// nation's longest host `restore_time`. Sharing and asking for help can happen in the tick of the
+/// first detection (0).
+pub fn best_case_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
+    use crate::sim::response::{CONTAIN_BASE_S, ERADICATE_BASE_S, TRIAGE_BASE_S};
+    let tick = scenario.clock.tick.secs().max(1);
+    let ticks = |s: f64| (s.max(1.0) as u64).div_ceil(tick) * tick;
+    let restore = scenario
+        .nations
+        .iter()
+        .filter(|n| n.id == nation)
+        .flat_map(|n| n.segments.iter().flat_map(|s| &s.host_groups))
+        .map(|g| ticks(g.restore_time.secs() as f64))
+        .max()
+        .unwrap_or(tick);
+    let contain = ticks(TRIAGE_BASE_S) + ticks(CONTAIN_BASE_S);
+    match metric {
+        Metric::TimeToDetect => tick,
+        Metric::TimeToContain => contain,
+        Metric::TimeToRecover => contain + ticks(ERADICATE_BASE_S) + restore,
+        _ => 0,
+    }
 }
 
 struct Ledger {
@@ -167,9 +204,11 @@ impl Ledger {
     }
 }
 
-/// A step share scaled by lateness: `share × min(1, taken / reference)`.
+/// A step share scaled by lateness beyond the reference: nothing within it, then
+/// `share × min(1, (taken − reference) / reference)`.
 fn late_cost(share: f64, taken_s: u64, reference_s: u64) -> i64 {
-    milli(share * (taken_s as f64 / reference_s.max(1) as f64).min(1.0))
+    let reference = reference_s.max(1);
+    milli(share * (taken_s.saturating_sub(reference) as f64 / reference as f64).min(1.0))
 }
 
 fn hms(s: u64) -> String {
@@ -204,7 +243,7 @@ pub fn score(
         .filter(|a| a.between.len() >= 2)
         .flat_map(|a| a.between.iter().map(String::as_str))
         .collect();
-    let arrivals = super::metrics::first_share_arrival(events);
+    let shares = super::metrics::first_share_decision(events);
     let first_det = super::metrics::first_detection(incidents);
 
     for n in &scenario.nations {
@@ -376,11 +415,11 @@ pub fn score(
         reference.insert(format!("{id}.time_to_request_assistance"), rq);
         if let Some(&(det_s, det_ev)) = first_det.get(id) {
             if partners.contains(id) {
-                match arrivals.get(id) {
+                match shares.get(id) {
                     Some(&(t, ev)) => {
                         let taken = t.saturating_sub(det_s);
                         let note = format!(
-                            "indicators reached a partner {} after first detection (reference {})",
+                            "indicators sent to partners {} after first detection (reference {})",
                             hms(taken),
                             hms(rs)
                         );
@@ -399,7 +438,7 @@ pub fn score(
                         "reporting.share",
                         -milli(w_rep / 2.0),
                         vec![det_ev],
-                        "indicators never reached a partner".into(),
+                        "indicators never sent to partners".into(),
                     ),
                 }
             }
@@ -498,4 +537,51 @@ fn provider_scores(scenario: &Scenario, summary: &RunSummary, incidents: &[Incid
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::duration::Duration;
+
+    fn drill() -> Scenario {
+        crate::cli::load_default().unwrap().scenario
+    }
+
+    #[test]
+    fn within_the_reference_costs_nothing_and_twice_it_costs_the_whole_share() {
+        assert_eq!(late_cost(6.0, 0, 3600), 0);
+        assert_eq!(late_cost(6.0, 3600, 3600), 0, "on the reference: full points");
+        assert_eq!(late_cost(6.0, 5400, 3600), 3000, "half-way to twice the reference: half the share");
+        assert_eq!(late_cost(6.0, 7200, 3600), 6000);
+        assert_eq!(late_cost(6.0, 99_999, 3600), 6000, "capped at the share");
+    }
+
+    #[test]
+    fn built_in_references_apply_when_the_best_case_fits_them() {
+        let s = drill();
+        // LVA has no objective: every reference is the built-in default. Its slowest restore is
+        // 8h, so the best-case recovery (15m + 30m + 1h + 8h = 9h45m) × 2 stays under 1d.
+        assert_eq!(reference_s(&s, "LVA", Metric::TimeToRecover), 24 * 3600);
+        assert_eq!(best_case_s(&s, "LVA", Metric::TimeToRecover), 9 * 3600 + 45 * 60);
+        assert_eq!(reference_s(&s, "LVA", Metric::TimeToShareIndicators), 2 * 3600);
+        assert_eq!(best_case_s(&s, "LVA", Metric::TimeToShareIndicators), 0, "sharing can happen at detection");
+        // EST's objectives set its targets, and those win over any default.
+        assert_eq!(reference_s(&s, "EST", Metric::TimeToShareIndicators), 4 * 3600);
+    }
+
+    #[test]
+    fn a_default_reference_grows_to_stay_earnable() {
+        let mut s = drill();
+        // 6-hour ticks: nothing can be detected sooner than one tick, contained sooner than two.
+        s.clock.tick = Duration(6 * 3600);
+        assert_eq!(reference_s(&s, "LVA", Metric::TimeToDetect), 2 * 6 * 3600);
+        assert_eq!(reference_s(&s, "LVA", Metric::TimeToContain), 2 * 12 * 3600);
+        // A 2-day restore cannot be done within the built-in day.
+        let mut s = drill();
+        s.nations[1].segments[0].host_groups[0].restore_time = Duration(2 * 86_400);
+        let best = best_case_s(&s, "LVA", Metric::TimeToRecover);
+        assert_eq!(best, 15 * 60 + 30 * 60 + 3600 + 2 * 86_400);
+        assert_eq!(reference_s(&s, "LVA", Metric::TimeToRecover), 2 * best);
+    }
 }
