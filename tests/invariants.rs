@@ -221,29 +221,41 @@ fn check_log(s: &Scenario, cfg: &RunConfig, sum: &sim::RunSummary, ev: &[Event])
         }
     }
 
-    // ── per-nation and per-campaign counts agree with the log and are ordered
-    let count = |kind: K, nation: &str| {
+    // ── per-nation and per-campaign counts agree with the log, count distinct hosts, are ordered,
+    //    and every "N of M hosts" has N ≤ M
+    let events = |kind: K, nation: &str| {
         ev.iter().filter(|e| e.kind == kind && e.nation.as_deref() == Some(nation)).count() as u64
+    };
+    let hosts = |kind: K, nation: &str| {
+        ev.iter()
+            .filter(|e| e.kind == kind && e.nation.as_deref() == Some(nation))
+            .filter_map(|e| e.host.as_deref())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u64
     };
     for n in &sum.nations {
         let want = (
-            count(K::HostCompromised, &n.id),
-            count(K::HostDetected, &n.id),
-            count(K::HostContained, &n.id),
-            count(K::HostRecovered, &n.id),
-            count(K::IncidentOpened, &n.id),
+            hosts(K::HostCompromised, &n.id),
+            hosts(K::HostDetected, &n.id),
+            hosts(K::HostContained, &n.id),
+            hosts(K::HostRecovered, &n.id),
+            events(K::IncidentOpened, &n.id),
         );
         let got = (n.hosts_compromised, n.hosts_detected, n.hosts_contained, n.hosts_recovered, n.incidents_opened);
         if want != got {
             return Err(format!("nation {}: summary {got:?} vs log {want:?}", n.id));
         }
-        if !(n.hosts_compromised >= n.hosts_detected
-            && n.hosts_detected >= n.hosts_contained
-            && n.hosts_contained >= n.hosts_recovered)
-        {
-            return Err(format!("nation {}: compromised ≥ detected ≥ contained ≥ recovered fails: {got:?}", n.id));
+        if n.hosts_compromised + n.reinfections != events(K::HostCompromised, &n.id) {
+            return Err(format!("nation {}: hosts + re-infections ≠ compromise events", n.id));
         }
-        if n.incidents_opened != n.hosts_detected || n.incidents_open_at_endex != n.incidents_opened - n.hosts_recovered
+        if n.hosts_compromised > sum.hosts_total || n.hosts_detected > n.hosts_compromised {
+            return Err(format!("nation {}: N of M hosts with N > M: {got:?} of {}", n.id, sum.hosts_total));
+        }
+        if !(n.hosts_detected >= n.hosts_contained && n.hosts_contained >= n.hosts_recovered) {
+            return Err(format!("nation {}: detected ≥ contained ≥ recovered fails: {got:?}", n.id));
+        }
+        if n.incidents_opened != events(K::HostDetected, &n.id)
+            || n.incidents_open_at_endex != n.incidents_opened - events(K::HostRecovered, &n.id)
         {
             return Err(format!("nation {}: incidents opened / open at ENDEX do not add up", n.id));
         }
@@ -256,15 +268,26 @@ fn check_log(s: &Scenario, cfg: &RunConfig, sum: &sim::RunSummary, ev: &[Event])
     }
     let nation_total: u64 = sum.nations.iter().map(|n| n.hosts_compromised).sum();
     let campaign_total: u64 = sum.campaigns.iter().map(|c| c.hosts_compromised).sum();
-    if nation_total != campaign_total {
-        return Err(format!("compromises: nations {nation_total} vs campaigns {campaign_total}"));
+    let nation_events: u64 = sum.nations.iter().map(|n| n.hosts_compromised + n.reinfections).sum();
+    let campaign_events: u64 = sum.campaigns.iter().map(|c| c.hosts_compromised + c.reinfections).sum();
+    if nation_total > sum.hosts_total || campaign_total < nation_total || nation_events != campaign_events {
+        return Err(format!(
+            "compromises: nations {nation_total} hosts / {nation_events} events vs campaigns {campaign_total} / {campaign_events}, of {} hosts",
+            sum.hosts_total
+        ));
     }
     for c in &sum.campaigns {
-        if !(c.hosts_compromised >= c.hosts_detected && c.hosts_detected >= c.hosts_contained) {
+        if !(c.hosts_compromised >= c.hosts_detected && c.hosts_detected >= c.hosts_contained)
+            || c.hosts_compromised > sum.hosts_total
+            || c.hosts_active_at_endex > c.hosts_compromised
+        {
             return Err(format!("campaign {}: counts out of order", c.id));
         }
         if c.started_s.is_none() && c.hosts_compromised > 0 {
             return Err(format!("campaign {} compromised hosts without starting", c.id));
+        }
+        if c.stopped_at_stage.is_some() != (c.outcome == "stopped") && c.outcome != "stopped" {
+            return Err(format!("campaign {}: stopped_at_stage on a {} campaign", c.id, c.outcome));
         }
     }
     let lost: f64 = sum.nations.iter().map(|n| n.data_lost_mb).sum();

@@ -356,7 +356,7 @@ pub struct Skills {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssistancePolicy {
-    /// Ask when this many incidents are open at once.
+    /// Ask when more than this many incidents are open at once.
     #[serde(default)]
     pub backlog_over: Option<u32>,
     /// Ask when an incident on a host of at least this criticality is detected.

@@ -1,8 +1,8 @@
 //! Owns the Assistance phase: when nations ask for outside help, provider slots, and the
 //! request → approved → on task → off task timeline.
 //!
-//! * Policy requests: a nation asks when its open incidents (queued + in work) reach
-//!   `backlog_over`, or when a host of criticality ≥ `severity_at_least` is detected. It asks the
+//! * Policy requests: a nation asks when its open incidents (queued + in work) are **more
+//!   than** `backlog_over` (`open > backlog_over`), or when a host of criticality ≥ `severity_at_least` is detected. It asks the
 //!   first provider in its `providers` order that serves it (`serves` empty = everyone), has a
 //!   free slot (deployments from request to off task < `max_concurrent`) and that this nation has
 //!   not asked before: **a nation asks each provider at most once on its own**, and never while
@@ -10,9 +10,12 @@
 //! * Inject requests (`request_assistance`) name the provider; they are placed whenever the
 //!   provider serves the nation and has a free slot, else an `assistance_unavailable` event is
 //!   recorded.
-//! * Timeline, in whole ticks (durations rounded up): approved at `request + approval`, on task
-//!   at `approved + deployment`, off task at `on task + on_task`. So assistance arrives exactly
-//!   `approval + deployment` after the request. Zero-length steps happen in the same tick.
+//! * Timeline, in whole ticks: each step's duration is rounded **up** to whole ticks on its own,
+//!   then added. A request in tick `r` is approved in tick `r + ⌈approval / tick⌉`, on task in
+//!   tick `r + ⌈approval / tick⌉ + ⌈deployment / tick⌉`, and off task `⌈on_task / tick⌉` ticks
+//!   later. In seconds, on task comes `(⌈approval / tick⌉ + ⌈deployment / tick⌉) × tick` after
+//!   the request: exactly `approval + deployment` when both are whole ticks, otherwise up to
+//!   two ticks later (never earlier). Zero-length steps happen in the same tick.
 //! * On task, the provider adds `size` analysts to the nation's capacity and raises each team
 //!   skill to the provider's if higher; Response (which runs earlier in the tick) sees it from the
 //!   next tick on.
@@ -87,6 +90,64 @@ mod tests {
         w.resource_mut::<AssistanceBook>().inject_requests.push((0, 0, 0));
         w.run_system_once(coordinate_assistance).unwrap();
         assert_eq!(kinds(&w), vec![EventKind::AssistanceRequested, EventKind::AssistanceUnavailable]);
+    }
+
+    #[test]
+    fn each_step_rounds_up_to_whole_ticks_on_its_own() {
+        // Tick 1 min; approval 90 s → 2 ticks, deployment 150 s → 3 ticks: on task 5 ticks
+        // (300 s) after the request, not ⌈240 s / 60⌉ = 4 ticks.
+        let mut w = with_provider(90, 150);
+        for t in 0..20 {
+            at_tick(&mut w, t);
+            w.run_system_once(coordinate_assistance).unwrap();
+        }
+        let ticks: Vec<u64> = w.resource::<EventLog>().records().map(|e| e.tick()).collect();
+        assert_eq!(ticks, vec![0, 2, 5, 15]);
+        // Whole ticks: exactly approval + deployment.
+        let mut w = with_provider(2 * MIN, MIN);
+        for t in 0..5 {
+            at_tick(&mut w, t);
+            w.run_system_once(coordinate_assistance).unwrap();
+        }
+        assert_eq!(w.resource::<EventLog>().at(2).map(|e| e.tick()), Some(3));
+    }
+
+    #[test]
+    fn backlog_over_means_more_than() {
+        let mut s = tiny(&[("SEG-A", "GA", 10, 1.0)]);
+        s.nations[0].team.assistance_policy.backlog_over = Some(2);
+        s.nations[0].team.assistance_policy.providers = vec!["RRT".into()];
+        s.assistance.push(AssistanceProvider {
+            id: "RRT".into(),
+            name: None,
+            kind: ProviderKind::NatoRrt,
+            approval: Duration(HOUR),
+            deployment: Duration(HOUR),
+            deploy_mode: DeployMode::Remote,
+            on_task: Duration(HOUR),
+            size: 1,
+            skills: Skills { detect: 0.5, contain: 0.5, recover: 0.5 },
+            max_concurrent: 1,
+            offers: vec![],
+            serves: vec![],
+        });
+        let mut w = world(&s);
+        let open = |w: &mut bevy_ecs::world::World, n: u32| {
+            let (cat, clock) = (w.resource::<Catalog>().clone(), w.resource::<SimClock>().clone());
+            w.resource_scope(|w, mut book: bevy_ecs::prelude::Mut<ResponseBook>| {
+                w.resource_scope(|_, mut log: bevy_ecs::prelude::Mut<EventLog>| {
+                    for h in 0..n {
+                        book.open_incident(&cat, &clock, &mut log, h, 0, 0, 0);
+                    }
+                });
+            });
+        };
+        open(&mut w, 2);
+        w.run_system_once(coordinate_assistance).unwrap();
+        assert_eq!(count(&w, EventKind::AssistanceRequested), 0, "2 open is not more than 2");
+        open(&mut w, 1);
+        w.run_system_once(coordinate_assistance).unwrap();
+        assert_eq!(count(&w, EventKind::AssistanceRequested), 1, "3 open is more than 2");
     }
 }
 
@@ -337,7 +398,7 @@ pub fn coordinate_assistance(
         }
     }
     for (n, nat) in cat.nations.iter().enumerate() {
-        if nat.backlog_over.is_some_and(|b| response.open_count(n as u32) >= b as usize) {
+        if nat.backlog_over.is_some_and(|b| response.open_count(n as u32) > b as usize) {
             wishes.entry(n as u32).or_insert(("policy_backlog", None));
         }
     }
