@@ -15,7 +15,8 @@ fn drill() -> &'static RunResults {
     static R: OnceLock<RunResults> = OnceLock::new();
     R.get_or_init(|| {
         let loaded = load_file(DRILL.as_ref()).unwrap();
-        let config = RunConfig { seed: 20_260_105, run_index: 0 };
+        // Seed 1 is an outbreak: U ratings, an improvement plan, the RRT on task (the default seed is contained).
+        let config = RunConfig { seed: 1, run_index: 0 };
         let outcome = run(&loaded.scenario, &config);
         let ex = &loaded.scenario.exercise;
         let meta = RunMeta {

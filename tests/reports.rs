@@ -101,8 +101,13 @@ fn every_renderer_states_the_same_assistance_finding() {
     let mut improved = drill.clone();
     (improved.mttc_before_s, improved.mttc_during_s) = (Some(20_000.0), Some(9_000.0));
     improved.containment_rate_ratio = Some(3.2);
+    // The rate went up while MTTC got worse.
+    let mut mixed = drill.clone();
+    (mixed.mttc_before_s, mixed.mttc_during_s) = (Some(9_000.0), Some(20_000.0));
+    (mixed.containment_rate_before_per_h, mixed.containment_rate_during_per_h) = (Some(0.4), Some(1.2));
+    (mixed.contained_before, mixed.contained_during, mixed.mttc_before_n, mixed.mttc_during_n) = (7, 23, 7, 23);
     let cases = [
-        (drill, "Mixed: the containment rate and MTTC moved in opposite directions"),
+        (mixed, "Mixed: the containment rate and MTTC moved in opposite directions"),
         (nothing_left, "nothing was left to contain"),
         (too_few, "Too few containments to compare"),
         (improved, "Improvement: 3.2× the containment rate"),
@@ -140,7 +145,9 @@ fn value_after<'t>(text: &'t str, from: &str, key: &str) -> &'t str {
 /// nation's when more than one nation had incidents.
 #[test]
 fn headline_metrics_agree_in_every_output() {
-    let r = default_results();
+    // Seed 1 is an outbreak that spills over into LVA: incidents in both nations.
+    let loaded = load_file("scenarios/ransomware-drill.yaml".as_ref()).unwrap();
+    let (r, _) = cydex::pipeline::run(&loaded, &[], &RunConfig { seed: 1, run_index: 0 });
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
     let t = terminal::render(&r, false);
     let md = markdown::render(&r);

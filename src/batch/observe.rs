@@ -63,6 +63,7 @@ pub fn observe(results: &RunResults) -> Observation {
     let mut o = Observation::default();
 
     o.count("exercise.hosts_compromised", s.nations.iter().map(|n| n.hosts_compromised).sum());
+    o.count("exercise.reinfections", s.nations.iter().map(|n| n.reinfections).sum());
     o.num("exercise.data_lost_mb", s.data_lost_mb);
     o.opt_secs("exercise.first_compromise_s", s.first_compromise_s);
     o.opt_secs("exercise.first_detection_s", s.first_detection_s);
@@ -70,6 +71,7 @@ pub fn observe(results: &RunResults) -> Observation {
     for n in &s.nations {
         let k = |m: &str| format!("nation.{}.{m}", n.id);
         o.count(k("hosts_compromised"), n.hosts_compromised);
+        o.count(k("reinfections"), n.reinfections);
         o.count(k("hosts_detected"), n.hosts_detected);
         o.count(k("hosts_contained"), n.hosts_contained);
         o.count(k("hosts_recovered"), n.hosts_recovered);
@@ -86,6 +88,7 @@ pub fn observe(results: &RunResults) -> Observation {
         let k = |m: &str| format!("campaign.{}.{m}", c.id);
         o.count(k("reached_impact"), u64::from(c.impacts > 0));
         o.count(k("hosts_compromised"), c.hosts_compromised);
+        o.count(k("reinfections"), c.reinfections);
         o.opt_secs(k("first_impact_s"), c.first_impact_s);
         o.cat(k("outcome"), c.outcome.clone());
         o.cat(k("furthest_stage"), c.furthest_stage.clone().unwrap_or_else(|| NONE.to_string()));

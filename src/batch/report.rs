@@ -53,6 +53,7 @@ pub fn label(key: &str) -> String {
     let who = if parts.len() > 2 { parts[1..parts.len() - 1].join(" → ") } else { String::new() };
     let name = match metric {
         "hosts_compromised" => "hosts compromised",
+        "reinfections" => "re-infections",
         "hosts_detected" => "hosts detected",
         "hosts_contained" => "hosts contained",
         "hosts_recovered" => "hosts recovered",

@@ -432,11 +432,11 @@ fn executive_summary(o: &mut String, r: &RunResults) {
         };
         let _ = writeln!(
             o,
-            "<li><strong>{}</strong> <span class=\"mono\">({})</span> {}; {} host(s) compromised, {} detected, {} contained; furthest stage {} of {}.</li>",
+            "<li><strong>{}</strong> <span class=\"mono\">({})</span> {}; {}, {} detected, {} contained; furthest stage {} of {}.</li>",
             esc(&c.name),
             esc(&c.id),
             outcome,
-            c.hosts_compromised,
+            super::hosts_hit(c.hosts_compromised, c.reinfections),
             c.hosts_detected,
             c.hosts_contained,
             c.furthest_stage_index.map_or(0, |i| i + 1),

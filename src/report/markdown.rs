@@ -105,10 +105,10 @@ pub fn render(r: &RunResults) -> String {
         };
         let _ = writeln!(
             w,
-            "- **{}** started {} and {what}; {} host(s) compromised, {} detected, {} contained.",
+            "- **{}** started {} and {what}; {}, {} detected, {} contained.",
             esc(&c.id),
             opt_t(c.started_s),
-            c.hosts_compromised,
+            super::hosts_hit(c.hosts_compromised, c.reinfections),
             c.hosts_detected,
             c.hosts_contained
         );

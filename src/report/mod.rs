@@ -98,6 +98,15 @@ impl RunResults {
     }
 }
 
+/// Distinct hosts compromised, with re-infections named apart when there were any.
+pub fn hosts_hit(compromised: u64, reinfections: u64) -> String {
+    if reinfections == 0 {
+        format!("{compromised} host(s) compromised")
+    } else {
+        format!("{compromised} host(s) compromised (and {reinfections} re-infection(s) of recovered hosts)")
+    }
+}
+
 /// The engine's name and version, as recorded in every output.
 pub fn engine_version() -> String {
     format!("cydex {}", env!("CARGO_PKG_VERSION"))

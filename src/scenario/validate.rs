@@ -519,7 +519,10 @@ impl<'a> Check<'a> {
                 self.warn(
                     "no-sensors",
                     with(&np, "id"),
-                    format!("nation `{}` has no sensors anywhere: nothing in it can be detected", nation.id),
+                    format!(
+                        "nation `{}` has no sensors anywhere: only a visible impact can get a compromise detected",
+                        nation.id
+                    ),
                     "blind nation",
                     Some("set `sensors:` (EDR/NSM coverage, 0–1) on some host groups".to_string()),
                 );

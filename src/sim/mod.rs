@@ -27,14 +27,24 @@
 //!   ticks. STARTEX = `exercise.startex` or Monday 2026-01-05T08:00:00Z (`clock.rs`).
 //! * Injects: delivered in tick `k = ceil(at / tick)` (triggered: event tick + max(1, delay));
 //!   effects apply at the start of tick `k + 1` (`injects.rs`).
-//! * Attack success per attempt: `probability × (1 − hardening × (1 − sophistication))`; every
-//!   compromised host starts the kill chain at stage 0 (`campaigns.rs`).
-//! * Detection per tick: `sensors × detect × (1 − stealth) × intel` (intel = 2 once the nation
-//!   holds the campaign's indicators, p capped at 1); first tried the tick **after** the
-//!   compromise, so mean time-to-detect is `1/p` ticks (`detection.rs`).
+//! * Fractions of hosts (`entry.fraction`, `sensors`, `quorum`) are `ceil(f × n)` in exact
+//!   arithmetic on `f`'s parts per billion (`scenario::model::ceil_fraction_of`).
+//! * Attack success per attempt: `probability × resist(target)`, `resist = 1 − hardening ×
+//!   (1 − sophistication)`; a lateral stage's target is each victim it picks, not the attacking
+//!   host (`campaigns.rs`).
+//! * Sensors: exactly `ceil(sensors × count)` hosts of a group carry one, a per-run keyed
+//!   permutation decides which (`coverage.rs`).
+//! * Detection per tick: covered hosts `detect × (1 − stealth) × intel` (intel = 2 once the
+//!   nation holds the campaign's indicators, which its own first detection gives it; p capped
+//!   at 1); uncovered hosts only by an indicator sweep (`detect × (1 − stealth)`) or a visible
+//!   impact (certain); first tried the tick **after** the compromise (`detection.rs`).
 //! * Response phase durations: exponential, mean `base × 1.25 / (0.25 + skill)` (`response.rs`).
-//! * Assistance: on task exactly `approval + deployment` after the request (`assistance.rs`).
-//! * Wipe restore loses `data_mb_per_hour × (t_wipe − last backup)`; no backups → since STARTEX.
+//! * Assistance: on task `⌈approval/tick⌉ + ⌈deployment/tick⌉` ticks after the request;
+//!   `backlog_over` means more than (`assistance.rs`).
+//! * Data loss: an encrypt or wipe impact destroys `data_mb_per_hour × (t − last backup)`; no
+//!   backups → since STARTEX; restoring loses nothing more (`state.rs`, `GroupInfo::destroyed_mb`).
+//! * Host counts in the summary are distinct hosts; re-infections are counted apart
+//!   (`summary.rs`).
 //! * [`DEFAULT_SEED`] = 20260105.
 //!
 //! # Cost
