@@ -255,7 +255,7 @@ fn check_log(s: &Scenario, cfg: &RunConfig, sum: &sim::RunSummary, ev: &[Event])
             return Err(format!("nation {}: detected ≥ contained ≥ recovered fails: {got:?}", n.id));
         }
         if n.incidents_opened != events(K::HostDetected, &n.id)
-            || n.incidents_open_at_endex != n.incidents_opened - events(K::HostRecovered, &n.id)
+            || n.incidents_not_recovered_at_endex != n.incidents_opened - events(K::HostRecovered, &n.id)
         {
             return Err(format!("nation {}: incidents opened / open at ENDEX do not add up", n.id));
         }

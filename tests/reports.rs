@@ -64,11 +64,14 @@ fn foreign_or_incompatible_results_are_refused_with_a_reason() {
     assert!(err.contains("not a cydex results file"), "{err}");
     let err = RunResults::from_json("not json").unwrap_err();
     assert!(err.contains("not valid JSON"), "{err}");
-    let r = default_results().to_json().replacen("\"format_version\": 1", "\"format_version\": 99", 1);
+    let r = default_results().to_json().replacen("\"format_version\": 2", "\"format_version\": 99", 1);
     let err = RunResults::from_json(&r).unwrap_err();
     assert!(err.contains("version 99 is not supported"), "{err}");
-    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 1}").unwrap_err();
+    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 2}").unwrap_err();
     assert!(err.contains("damaged or incomplete"), "{err}");
+    // A results file of the first format (event counts, not distinct hosts) is refused by version.
+    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 1}").unwrap_err();
+    assert!(err.contains("version 1 is not supported"), "{err}");
 }
 
 /// `docs/examples/` holds what `cydex run --out` writes for the default scenario; regenerate it

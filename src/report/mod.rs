@@ -12,8 +12,9 @@ use crate::sim::RunSummary;
 
 /// The `format` tag of a results file.
 pub const RESULTS_FORMAT: &str = "cydex-results";
-/// The results schema version this build writes and reads.
-pub const RESULTS_VERSION: u32 = 1;
+/// The results schema version this build writes and reads. 2: host counts are distinct hosts
+/// with `reinfections` apart, `incidents_not_recovered_at_endex`, sharing timed to the decision.
+pub const RESULTS_VERSION: u32 = 2;
 
 /// Provenance of a run: enough to reproduce it exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

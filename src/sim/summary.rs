@@ -647,8 +647,8 @@ pub struct NationSummary {
     pub hosts_recovered: u64,
     /// Incidents opened.
     pub incidents_opened: u64,
-    /// Incidents still open at ENDEX.
-    pub incidents_open_at_endex: u64,
+    /// Incidents not recovered (not closed) at ENDEX, whatever their phase.
+    pub incidents_not_recovered_at_endex: u64,
     /// MB lost.
     pub data_lost_mb: f64,
     /// Indicator deliveries received.
@@ -1025,7 +1025,7 @@ pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u6
                 hosts_contained: t.contained,
                 hosts_recovered: t.recovered,
                 incidents_opened: t.incidents,
-                incidents_open_at_endex: response.open_count(*i) as u64,
+                incidents_not_recovered_at_endex: response.open_count(*i) as u64,
                 data_lost_mb: t.data_lost_mb,
                 indicators_received: t.indicators_received,
                 services_down: mine.iter().filter(|s| s.outages > 0).map(|s| s.id.clone()).collect(),
