@@ -921,10 +921,10 @@ fn active_at_endex(hosts: &Hosts, traces: &[HostTrace], campaigns: usize) -> Vec
     let mut active = vec![0u64; campaigns];
     for t in traces {
         let st = hosts.get(t.slot);
-        if st.flags & (flag::COMPROMISED | flag::CONTAINED) == flag::COMPROMISED {
-            if let Some(n) = active.get_mut(st.campaign as usize) {
-                *n += 1;
-            }
+        if st.flags & (flag::COMPROMISED | flag::CONTAINED) == flag::COMPROMISED
+            && let Some(n) = active.get_mut(st.campaign as usize)
+        {
+            *n += 1;
         }
     }
     active
