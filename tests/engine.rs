@@ -456,24 +456,15 @@ fn ticks_to_detect(s: &Scenario, seed: u64) -> Option<u64> {
     None
 }
 
-#[test]
-fn mean_time_to_detect_matches_the_geometric_distribution() {
-    // One host, compromised at tick 0 by a stage that never completes (probability 0), so it
-    // stays compromised with a constant per-tick detection probability p = 1 × p × (1 − 0).
-    let p = 0.05;
-    let mut s =
-        scenario(MIN, 1000 * MIN, vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-GOV-WS", 1, 1.0)])])]);
-    s.nations[0].team.skills = skills(p, 0.5, 0.5);
-    s.campaigns.push(campaign("C1", &["EST-GOV-WS"], vec![stage("never", 0.0, MIN)]));
-    // Detection is first tried on the tick after the compromise, so the tick of detection T
-    // (compromise at 0) is geometric on {1, 2, …}: P(T = k) = (1 − p)^(k−1) p, E[T] = 1/p,
-    // Var[T] = (1 − p)/p², sd = √(1 − p)/p. The mean of N independent runs has standard error
-    // sd/√N; we allow 4 standard errors (by the CLT a false failure has probability ≈ 6e-5).
-    // P(no detection within 1000 ticks) = 0.95^1000 ≈ 5e-23, so truncation is negligible.
-    // N = 4000 seeds in release; 2000 in debug builds to keep `cargo test` quick (world building
-    // dominates there). The tolerance below is derived from N either way.
+/// Asserts that the tick of the first detection in `s` (one host compromised at tick 0, first
+/// tried at tick 1) is geometric on {1, 2, …} with per-tick probability `p`: P(T = k) =
+/// (1 − p)^(k−1) p, E[T] = 1/p, Var[T] = (1 − p)/p², sd = √(1 − p)/p. The mean of N independent
+/// runs has standard error sd/√N; we allow 4 standard errors (by the CLT a false failure has
+/// probability ≈ 6e-5). N = 4000 seeds in release; 2000 in debug builds to keep `cargo test`
+/// quick (world building dominates there). The tolerance is derived from N either way.
+fn assert_geometric_time_to_detect(s: &Scenario, p: f64) {
     let n: u64 = if cfg!(debug_assertions) { 2000 } else { 4000 };
-    let samples: Vec<u64> = (0..n).map(|seed| ticks_to_detect(&s, seed).expect("detected before ENDEX")).collect();
+    let samples: Vec<u64> = (0..n).map(|seed| ticks_to_detect(s, seed).expect("detected before ENDEX")).collect();
     let mean = samples.iter().sum::<u64>() as f64 / n as f64;
     let mu = 1.0 / p;
     let sd = (1.0 - p).sqrt() / p;
@@ -481,8 +472,43 @@ fn mean_time_to_detect_matches_the_geometric_distribution() {
     assert!((mean - mu).abs() <= tol, "mean {mean}, expected {mu} ± {tol}");
     assert!(samples.iter().all(|&t| t >= 1), "never detected in the tick of the compromise");
     // Deterministic: the same seeds give the same samples.
-    let again: Vec<u64> = (0..50).map(|seed| ticks_to_detect(&s, seed).unwrap()).collect();
+    let again: Vec<u64> = (0..50).map(|seed| ticks_to_detect(s, seed).unwrap()).collect();
     assert_eq!(&samples[..50], &again[..]);
+}
+
+/// One host of a group with the given sensor coverage, compromised at tick 0 by a stage that
+/// never completes (probability 0), so it stays compromised with a constant detection
+/// probability. 1000 one-minute ticks: P(no detection) = (1 − p)^1000, negligible for p ≥ 0.05.
+fn one_lingering_host(sensors: f64, detect: f64, stealth: f64) -> Scenario {
+    let mut s = scenario(
+        MIN,
+        1000 * MIN,
+        vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-GOV-WS", 1, sensors)])])],
+    );
+    s.nations[0].team.skills = skills(detect, 0.5, 0.5);
+    s.campaigns.push(campaign("C1", &["EST-GOV-WS"], vec![Stage { stealth, ..stage("never", 0.0, MIN) }]));
+    s
+}
+
+#[test]
+fn mean_time_to_detect_matches_the_geometric_distribution() {
+    // A covered host: p = detect × (1 − stealth) = 0.1 × 0.5.
+    assert_geometric_time_to_detect(&one_lingering_host(1.0, 0.1, 0.5), 0.05);
+}
+
+#[test]
+fn an_indicator_sweep_finds_an_uncovered_host_at_the_documented_rate() {
+    // No sensor: never found without indicators.
+    let mut s = one_lingering_host(0.0, 0.2, 0.5);
+    assert_eq!(ticks_to_detect(&s, 1), None);
+    // Indicators handed over at T+0 (applied from tick 1, the host's first chance):
+    // p = detect × (1 − stealth) = 0.2 × 0.5, without the ×2 a covered host gets.
+    s.msel.push(inject(
+        "MSEL-IOC",
+        0,
+        vec![InjectEffect::ShareIndicators { campaign: "C1".into(), to: vec!["EST".into()] }],
+    ));
+    assert_geometric_time_to_detect(&s, 0.1);
 }
 
 fn rich_scenario() -> Scenario {
