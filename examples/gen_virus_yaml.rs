@@ -56,18 +56,22 @@ fn main() {
 #     `filtering: 0.6`, i.e. each try crosses with 1 − 0.6 = 0.4. The number of neighbours
 #     infected per tick is Binomial(clean neighbours, 0.4), uniformly chosen — the same law as
 #     Mesa's one Bernoulli per link. hardening 0 and sophistication 0 keep p = 1 exactly.
-#   * Virus check + recovery (0.4 × 0.3 = 0.12 per step): detection. Per tick p = sensors (1) ×
-#     team detect (0.06) × (1 − stealth 0) × intel, tried from the tick after infection; the
-#     nation's first detection gives it the worm's indicators (intel = 2), so p = 0.12 from then
-#     on (p = 0.06 only until the first detection, i.e. in tick 1).
+#   * Virus check + recovery (0.4 × 0.3 = 0.12 per step): detection. `sensors: 1` covers the
+#     host (sensors are coverage: ceil(1 × 1) = 1 host of its group carries a sensor), so per
+#     tick p = team detect (0.06) × (1 − stealth 0) × intel, tried from the tick after
+#     infection; the nation's first detection gives it the worm's indicators (intel = 2), so
+#     p = 0.12 from then on (p = 0.06 only until the first detection, i.e. in tick 1).
 #     A detection opens an incident; with one analyst per host and contain/recover skill 1,
 #     triage, containment, eradication and recovery (restore_time 1h) each take one 1-day
 #     tick: the host still spreads for 2 ticks after detection (Mesa: 0), is contained, and is
 #     clean — susceptible again — 4 ticks after detection (cydex has no "recover but stay
 #     infected" path: recovery_chance is effectively 1 after a check that finds the virus).
 #   * Resistance (gain_resistance_chance): NOT expressible. cydex hosts return to the clean pool
-#     on recovery and can be re-infected; `hardening` lowers the *attacker's* success from a host,
-#     not a host's own susceptibility. This file is therefore the SIS variant
+#     on recovery and can be re-infected (counted as re-infections, apart from distinct hosts).
+#     `hardening` does protect the host a lateral pick lands on (a pick lands with
+#     probability × (1 − filtering) × (1 − hardening_victim × (1 − sophistication))), but it is
+#     a fixed property of the host group: nothing raises it when a host recovers, so a host
+#     cannot *gain* resistance. This file is therefore the SIS variant
 #     (gain_resistance_chance = 0), which is Mesa's endemic configuration.
 #   * Initial outbreak: {outbreak} hosts (1 %), chosen at random with the seed, infected at tick 0.
 #   * Schedule: Mesa shuffles agent order each step; cydex processes due attempts in host-slot
@@ -75,9 +79,10 @@ fn main() {
 #
 # Cost note: while infected, each host logs one `stage_completed` event per tick (the engine
 # records every successful attempt), so the event log grows with prevalence × ticks.
-# Validation note: `cydex validate` (and so `cydex run`) currently needs ~20 s for this file on
-# a 2-vCPU box, because the validator's reachability check scans every link for every segment
-# (quadratic in segments × links; see BENCHMARKS.md, "Problems found").
+# Validation note: `cydex validate` takes about 0.1 s for this file and `cydex run -q` about
+# 0.7 s (wall, release build, 2-vCPU box; `/usr/bin/time`). The ~20 s validation of earlier
+# builds (a reachability check quadratic in segments × links) is fixed; see BENCHMARKS.md,
+# "Problems found", item 2.
 #
 #   cydex validate scenarios/bench/virus-on-network.yaml
 #   cydex run scenarios/bench/virus-on-network.yaml -q

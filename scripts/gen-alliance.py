@@ -277,38 +277,49 @@ HEADER = """\
 # OTTER are races between fast, quiet kill chains and the national CSIRTs (roughly a coin
 # toss each), VELVET MAGPIE's defacements and floods land most of the time.
 # MEASURED with the engine over seeds 1–20 (`cydex run scenarios/alliance-exercise.yaml
-# --seed N`, release build, about 0.2 s of CPU a run):
-#   * AMBER HERON (CAMP-ESP) exfiltrates in 9 of 20 seeds (45%; 20 of 40 over seeds 21–60),
-#     1–3 hosts, first exfiltration T+13h to T+27h (median T+19h); otherwise stopped at
-#     collect-shares or lateral. 8–11 hosts compromised.
-#   * CRIMSON OTTER (CAMP-RW) encrypts electricity-operator hosts in 9 of 20 seeds (45%; 18
-#     of 40 over seeds 21–60), first encryption T+30h to T+50h (median T+33h), usually 1–2
-#     hosts; otherwise stopped between lateral movement and inhibit-recovery. Median 17
-#     hosts compromised; in about 1 seed in 20 an outbreak outruns an operator's SOC and
-#     runs away (seed 6: 2,188 hosts, 265 encrypted, about 25,000 events: the worst case).
-#   * VELVET MAGPIE: defacements in 20 of 20 seeds (39 of 40 over seeds 21–60; 1–7 portals,
+# --seed N`, release build, about 0.03 s of CPU a run):
+#   * AMBER HERON (CAMP-ESP) exfiltrates in 13 of 20 seeds (65%; 20 of 40, 50%, over seeds
+#     21–60), 1–3 hosts, first exfiltration T+10h to T+24h15m (median T+18h); otherwise
+#     stopped at exfil, collect-shares or lateral. 8–11 hosts compromised.
+#   * CRIMSON OTTER (CAMP-RW) encrypts electricity-operator hosts in 9 of 20 seeds (45%; 22
+#     of 40, 55%, over seeds 21–60), first encryption T+31h45m to T+35h45m (median
+#     T+32h30m), 1 host (2 in one seed); otherwise stopped between lateral movement and
+#     encryption, most often just before encrypting. 12–40 distinct hosts compromised
+#     (median 18.5). No outbreak runs away in seeds 1–20; 1 seed in 60 does (seed 25: an
+#     outbreak outruns an operator's SOC, 1,446 distinct hosts plus 64 re-infections, 243
+#     encrypted, about 16,000 events: the worst case).
+#   * VELVET MAGPIE: defacements in 19 of 20 seeds (40 of 40 over seeds 21–60; 1–6 portals,
 #     from T+8h). The Polish flood (started by MSEL-004 at T+8h) and the Lithuanian flood
-#     (T+2d) disrupt their portals in every seed, in the first tick or two of the campaign.
-#   * 19–20 nations hit; 6–9 assistance requests per seed (median 7): MNE, ALB and MKD ask
-#     the NATO RRT and the US bilateral team, EST and ROU the EU CRRT (policy or MSEL-013;
-#     the other one falls back to VCISC), NOR the NATO RRT or VCISC, and LTU, NLD or BEL
-#     ask VCISC or the NATO RRT when the ransomware outbreak reaches them.
-#   * ratings: OBJ-5, OBJ-6, OBJ-8 P in every seed; OBJ-1 P 18 / S 2; OBJ-3 and OBJ-4 P 19
-#     / U 1; OBJ-9 P 19 / S 1 (up to 12 GB stolen); OBJ-11 P 19 / S 1; OBJ-10 P 11 / U 9
-#     (U whenever CRIMSON OTTER encrypts); OBJ-2 and OBJ-7 U in every seed (some nation
-#     always detects after its partners already hold the indicators, so it never "shares"
-#     in the engine's measure; LTU rarely needs to ask for help).
-#   * events: median about 730 a run, about 25,000 in the runaway seed.
+#     (T+2d) disrupt their portals in every seed, in the first tick or two of the campaign
+#     (the fourth tick once, in seeds 21–60).
+#   * 19–20 nations hit; 6–8 assistance requests per seed (median 7): MNE, ALB and MKD ask
+#     the NATO RRT and the US bilateral team on the severity rule (MNE again through MSEL-021
+#     at T+4d in half the seeds), EST and ROU on severity too, one getting the EU CRRT and the
+#     other VCISC, NOR VCISC (the NATO RRT in 2 seeds), and LTU, NLD or BEL ask VCISC in the
+#     odd seed (once each in 20) when the ransomware outbreak reaches them.
+#   * ratings: OBJ-2, OBJ-3, OBJ-4, OBJ-5, OBJ-6, OBJ-8 and OBJ-11 P in every seed (OBJ-3
+#     and OBJ-4 are U in the runaway seed 25); OBJ-1 P 18 / S 2; OBJ-9 P 17 / S 3 (up to
+#     12 GB stolen); OBJ-10 P 11 / U 9 (U whenever CRIMSON OTTER encrypts); OBJ-7 U in every
+#     seed (LTU asks for help in only 1 seed of 20, after 1d4h against a 6h target). OBJ-2
+#     holds because sharing is timed from a nation's first detection to its decision to
+#     send, which is immediate.
+#   * events: median about 1,900 a run (1,806–2,174), about 16,000 in the runaway seed.
 #
-# Engine semantics the parameters are tuned against (see docs/scenario-format.md and the
-# module docs in src/sim/*.rs):
+# Engine semantics the parameters are tuned against (see docs/scenario-format.md §18.2 and
+# the module docs in src/sim/*.rs):
+#   sensors are coverage: exactly ceil(sensors × count) hosts of a group carry a sensor
 #   per-attempt success   = probability × (1 − hardening × (1 − sophistication))
-#   per-tick detection    = sensors × team detect skill × (1 − stage stealth), ×2 once the
-#                           nation holds the campaign's indicators; first tried the tick
-#                           after compromise (with 15-minute ticks, stealth 0.6 on a
-#                           well-sensored host is found within an hour or two)
+#   lateral pick lands    = probability × (1 − filtering, if across a link)
+#                           × (1 − hardening_victim × (1 − sophistication))
+#   per-tick detection    = detect × (1 − stage stealth) × intel on a covered host, intel = 2
+#                           once the nation holds the campaign's indicators (from its own
+#                           first detection, a partner or an inject); first tried the tick
+#                           after compromise (with 15-minute ticks, stealth 0.6 on a covered
+#                           host is found within about an hour). An uncovered host is found
+#                           only by a visible impact or by an indicator sweep at
+#                           detect × (1 − stealth).
 #   containment stops one host; incidents queue on the team, one per analyst
-#   lateral `reach: linked` crosses a link with probability 1 − filtering
+#   host counts are distinct hosts; re-infections are counted apart
 #
 # yaml-language-server: $schema=../cydex.schema.json
 

@@ -480,11 +480,8 @@ fn assert_geometric_time_to_detect(s: &Scenario, p: f64) {
 /// never completes (probability 0), so it stays compromised with a constant detection
 /// probability. 1000 one-minute ticks: P(no detection) = (1 − p)^1000, negligible for p ≥ 0.05.
 fn one_lingering_host(sensors: f64, detect: f64, stealth: f64) -> Scenario {
-    let mut s = scenario(
-        MIN,
-        1000 * MIN,
-        vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-GOV-WS", 1, sensors)])])],
-    );
+    let mut s =
+        scenario(MIN, 1000 * MIN, vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-GOV-WS", 1, sensors)])])]);
     s.nations[0].team.skills = skills(detect, 0.5, 0.5);
     s.campaigns.push(campaign("C1", &["EST-GOV-WS"], vec![Stage { stealth, ..stage("never", 0.0, MIN) }]));
     s

@@ -248,16 +248,11 @@ impl HostRecords {
         HostRecords { index: vec![0; n_hosts], traces: Vec::new(), other_pairs: BTreeMap::new() }
     }
 
-    /// Sets `bit` for host `h` under campaign `c`; true if the pair did not have it yet.
-    fn mark_pair(&mut self, h: u32, c: u32, bit: u8) -> bool {
-        let t = self.entry(h);
-        if t.first_campaign == NONE {
-            t.first_campaign = c;
-        }
-        let bits = if t.first_campaign == c { &mut t.pair_seen } else { self.other_pairs.entry((h, c)).or_default() };
-        let new = *bits & bit == 0;
-        *bits |= bit;
-        new
+    /// Host `h`'s record and the other (host, campaign) pairs, borrowed apart.
+    fn entry_and_pairs(&mut self, h: u32) -> (&mut HostTrace, &mut BTreeMap<(u32, u32), u8>) {
+        self.entry(h);
+        let i = self.index[h as usize] as usize - 1;
+        (&mut self.traces[i], &mut self.other_pairs)
     }
 
     fn entry(&mut self, h: u32) -> &mut HostTrace {
@@ -360,6 +355,19 @@ fn first(slot: &mut Option<u64>, t: u64) {
     slot.get_or_insert(t);
 }
 
+/// Sets `bit` for the host of `trace` under campaign `c` (its first campaign's bits live in the
+/// trace, others in `others`); true if the pair did not have it yet.
+fn mark_pair(trace: &mut HostTrace, others: &mut BTreeMap<(u32, u32), u8>, c: u32, bit: u8) -> bool {
+    if trace.first_campaign == NONE {
+        trace.first_campaign = c;
+    }
+    let bits =
+        if trace.first_campaign == c { &mut trace.pair_seen } else { others.entry((trace.slot, c)).or_default() };
+    let new = *bits & bit == 0;
+    *bits |= bit;
+    new
+}
+
 /// The [`seen`] bit a kind of event sets for its (host, campaign) pair.
 fn pair_bit(kind: EventKind) -> Option<u8> {
     match kind {
@@ -415,13 +423,19 @@ pub fn fold_events(
         let (nation, campaign, host, stage) = (r.nation(), r.campaign(), r.host(), r.stage());
         let mut nt = nation.and_then(|n| per_nation.get_mut(n as usize)).map(|t| t.get_or_insert_default());
         let mut ct = campaign.and_then(|c| per_campaign.get_mut(c as usize)).map(|t| t.get_or_insert_default());
+        let (mut hr, pairs) = match host {
+            Some(h) => {
+                let (t, p) = records.entry_and_pairs(h);
+                (Some(t), Some(p))
+            }
+            None => (None, None),
+        };
         // Whether this is the first such event of the (host, campaign) pair: campaign tallies
         // count distinct hosts.
-        let pair_new = match (host, campaign, pair_bit(*kind)) {
-            (Some(h), Some(c), Some(bit)) => records.mark_pair(h, c, bit),
+        let pair_new = match (hr.as_deref_mut(), pairs, campaign, pair_bit(*kind)) {
+            (Some(t), Some(p), Some(c), Some(bit)) => mark_pair(t, p, c, bit),
             _ => false,
         };
-        let mut hr = host.map(|h| records.entry(h));
         // Whether the host never had this kind of event before: nation tallies count hosts.
         let host_new = |field: fn(&HostTrace) -> u32, hr: &Option<&mut HostTrace>| {
             u64::from(hr.as_ref().is_none_or(|h| field(h) == NONE))
