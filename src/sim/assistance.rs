@@ -38,9 +38,9 @@ mod tests {
     use crate::sim::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
-    fn with_provider(approval: u64, deployment: u64) -> bevy_ecs::world::World {
-        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
-        s.assistance.push(AssistanceProvider {
+    /// Provider `RRT`: 3 analysts, on task for 10 minutes.
+    fn rrt(approval: u64, deployment: u64) -> AssistanceProvider {
+        AssistanceProvider {
             id: "RRT".into(),
             name: None,
             kind: ProviderKind::NatoRrt,
@@ -53,7 +53,12 @@ mod tests {
             max_concurrent: 1,
             offers: vec![],
             serves: vec![],
-        });
+        }
+    }
+
+    fn with_provider(approval: u64, deployment: u64) -> bevy_ecs::world::World {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        s.assistance.push(rrt(approval, deployment));
         let mut w = world(&s);
         w.resource_mut::<AssistanceBook>().inject_requests.push((0, 0, 0));
         w
@@ -117,20 +122,7 @@ mod tests {
         let mut s = tiny(&[("SEG-A", "GA", 10, 1.0)]);
         s.nations[0].team.assistance_policy.backlog_over = Some(2);
         s.nations[0].team.assistance_policy.providers = vec!["RRT".into()];
-        s.assistance.push(AssistanceProvider {
-            id: "RRT".into(),
-            name: None,
-            kind: ProviderKind::NatoRrt,
-            approval: Duration(HOUR),
-            deployment: Duration(HOUR),
-            deploy_mode: DeployMode::Remote,
-            on_task: Duration(HOUR),
-            size: 1,
-            skills: Skills { detect: 0.5, contain: 0.5, recover: 0.5 },
-            max_concurrent: 1,
-            offers: vec![],
-            serves: vec![],
-        });
+        s.assistance.push(rrt(HOUR, HOUR));
         let mut w = world(&s);
         let open = |w: &mut bevy_ecs::world::World, n: u32| {
             let (cat, clock) = (w.resource::<Catalog>().clone(), w.resource::<SimClock>().clone());
