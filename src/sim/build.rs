@@ -150,6 +150,8 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
             restore_secs: g.restore_secs,
         })
         .collect();
+    cat.any_hardening = cat.hot.iter().any(|g| g.hardening > 0.0);
+    cat.all_covered = cat.hot.iter().all(|g| g.covered >= g.count);
     let group_ix = index_of(cat.groups.iter().map(|g| g.id.as_str()));
     let segment_ix = index_of(cat.segments.iter().map(|s| s.id.as_str()));
 

@@ -440,7 +440,12 @@ impl Ctx<'_, '_> {
             let victim = self.hosts.clean_at_from(start, k);
             debug_assert_eq!(victim, self.hosts.clean_at(t, k));
             let g = self.cat.group_in_segment(t, victim);
-            let resist = attempt_probability(1.0, self.cat.hot[g as usize].hardening, sophistication);
+            // Read only when some group is hardened: the victim's record is a cache miss.
+            let resist = if self.cat.any_hardening {
+                attempt_probability(1.0, self.cat.hot[g as usize].hardening, sophistication)
+            } else {
+                1.0
+            };
             if resist < 1.0 && self.rng.random::<f64>() >= resist {
                 continue; // the victim's hardening held
             }

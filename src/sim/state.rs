@@ -281,6 +281,10 @@ pub struct Catalog {
     pub hot: Vec<GroupHot>,
     /// The run's sensor-placement key (`coverage.rs`).
     pub sensor_key: u64,
+    /// Some group has hardening > 0 (else lateral movement reads no victim's group record).
+    pub any_hardening: bool,
+    /// Every group has every host covered (else an infection reads its group's coverage).
+    pub all_covered: bool,
     /// First slot of each group (same index), for [`Catalog::group_of`]'s binary search.
     pub group_starts: Vec<u32>,
     /// First group of each segment (len = segments + 1): a segment's groups are contiguous, so
@@ -310,6 +314,9 @@ pub struct Catalog {
 impl Catalog {
     /// Whether host `h` of group `g` carries a sensor in this run (see `coverage.rs`).
     pub fn has_sensor(&self, g: u32, h: u32) -> bool {
+        if self.all_covered {
+            return true;
+        }
         let hot = &self.hot[g as usize];
         if hot.covered == 0 || hot.covered >= hot.count {
             return hot.covered > 0;
