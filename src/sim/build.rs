@@ -108,7 +108,6 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
                     segment: seg,
                     role: g.role,
                     criticality: g.criticality,
-                    sensors: g.sensors.clamp(0.0, 1.0),
                     covered: ceil_fraction_of(g.sensors, u64::from(count)) as u32,
                     hardening: g.hardening.clamp(0.0, 1.0),
                     backup_secs: g.backup_interval.map(|d| d.secs()),

@@ -96,8 +96,6 @@ pub struct GroupInfo {
     pub role: HostRole,
     /// Criticality.
     pub criticality: Criticality,
-    /// Sensor coverage as written (a fraction).
-    pub sensors: f64,
     /// Hosts carrying a sensor: `ceil(sensors × count)`, exact.
     pub covered: u32,
     /// Hardening.
@@ -816,7 +814,6 @@ mod tests {
             segment: 0,
             role: HostRole::Server,
             criticality: Criticality::Medium,
-            sensors: 0.0,
             covered: 0,
             hardening: 0.0,
             backup_secs: Some(6 * 3600),
