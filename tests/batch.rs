@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use cydex::batch::BatchFile;
-use cydex::batch::observe::observe;
-use cydex::report::RunResults;
+use cydex::results::RunResults;
+use cydex::results::batch::BatchFile;
+use cydex::results::observe::observe;
 
 const DRILL: &str = "scenarios/ransomware-drill.yaml";
 const RUNS: &str = "20";

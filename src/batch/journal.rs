@@ -18,7 +18,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use super::{BatchMeta, RunRecord};
+use crate::results::batch::{BatchMeta, RunRecord};
 
 /// The `format` tag of a journal's header line.
 pub const JOURNAL_FORMAT: &str = "cydex-batch-journal";
@@ -54,6 +54,32 @@ impl Header {
             seed: meta.seed,
             runs: meta.runs,
         }
+    }
+
+    /// Why runs saved under this journal header cannot belong to batch `meta`, if they cannot.
+    pub fn mismatch(&self, meta: &BatchMeta) -> Option<String> {
+        let field = |name: &str, ours: &dyn std::fmt::Debug, theirs: &dyn std::fmt::Debug| {
+            Some(format!("{name} differs: this batch has {ours:?}, the saved runs have {theirs:?}"))
+        };
+        if self.format != JOURNAL_FORMAT {
+            return field("format", &JOURNAL_FORMAT, &self.format);
+        }
+        if self.engine != meta.engine {
+            return field("engine version", &meta.engine, &self.engine);
+        }
+        if self.scenario_sha256 != meta.scenario_sha256 {
+            return field("scenario SHA-256", &meta.scenario_sha256, &self.scenario_sha256);
+        }
+        if self.seed != meta.seed {
+            return field("seed", &meta.seed, &self.seed);
+        }
+        if self.runs != meta.runs {
+            return field("number of runs", &meta.runs, &self.runs);
+        }
+        if self.overrides != meta.overrides {
+            return field("--set overrides", &meta.overrides, &self.overrides);
+        }
+        None
     }
 }
 
@@ -201,7 +227,7 @@ fn read_journal(path: &Path, text: &[u8], meta: &BatchMeta) -> Result<Read, Stri
         if line_no == 1 {
             let header: Header = serde_json::from_slice(line)
                 .map_err(|e| format!("{} is not the header of a cydex batch journal: {e}", at()))?;
-            if let Some(why) = meta.mismatch(&header) {
+            if let Some(why) = header.mismatch(meta) {
                 return Err(format!("`{}` belongs to another batch: {why}", path.display()));
             }
         } else {
@@ -220,7 +246,7 @@ fn read_journal(path: &Path, text: &[u8], meta: &BatchMeta) -> Result<Read, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::Shard;
+    use crate::results::batch::Shard;
 
     fn meta(runs: u64, shard: Option<Shard>) -> BatchMeta {
         BatchMeta {

@@ -6,20 +6,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::terminal::{mb, thousands};
-use super::{RunResults, span, stat_text as stat, tplus};
+use super::stat_text as stat;
+use crate::fmt::{esc_md as esc, opt_tplus as opt_t, points, span, tplus};
+use crate::fmt::{mb, thousands};
+use crate::results::RunResults;
 use crate::scenario::attack;
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
-
-/// Escapes text for a Markdown table cell or inline text.
-fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-fn opt_t(t: Option<u64>) -> String {
-    t.map_or("—".to_string(), tplus)
-}
 
 fn ids(ids: &[u64], max: usize) -> String {
     if ids.is_empty() {
@@ -28,10 +21,6 @@ fn ids(ids: &[u64], max: usize) -> String {
     let shown: Vec<String> = ids.iter().take(max).map(|i| format!("#{i}")).collect();
     let more = if ids.len() > max { format!(" … (+{})", ids.len() - max) } else { String::new() };
     format!("{}{more}", shown.join(", "))
-}
-
-fn points(milli: i64) -> String {
-    format!("{:+.3}", milli as f64 / 1000.0)
 }
 
 /// Renders the after-action report.
