@@ -2,10 +2,12 @@
 //! `results.json` holds) and the text made from it, never on the simulation's world.
 
 pub mod batch;
+pub mod doc;
 pub mod events;
 pub mod html;
 pub mod markdown;
 pub mod terminal;
+pub mod write;
 
 use crate::fmt::span;
 
