@@ -16,9 +16,12 @@ pub enum Span {
     Rating(String),
     /// Event ids that support a statement; the HTML links each to the embedded event timeline.
     Evidence(Vec<u64>),
-    /// A scenario time in seconds from STARTEX, shown as T+ with local time and UTC beside it
-    /// when the document has a [`Clock`].
+    /// A scenario time in seconds from STARTEX, shown as T+ with UTC beside it when the
+    /// document has a [`Clock`].
     Time(u64),
+    /// A scenario time in a nation's day: T+ with that nation's local time and UTC beside it when
+    /// the document has a [`Clock`]; the offset from UTC is in minutes.
+    LocalTime(u64, i32),
     /// A link to another section of the same document (`#id`), or to a file beside it.
     Link {
         /// The words shown.
@@ -70,7 +73,7 @@ impl Text {
         self.0.iter().all(|s| match s {
             Span::Plain(t) | Span::Strong(t) | Span::Code(t) | Span::Rating(t) => t.is_empty(),
             Span::Evidence(ids) => ids.is_empty(),
-            Span::Time(_) | Span::Link { .. } => false,
+            Span::Time(_) | Span::LocalTime(..) | Span::Link { .. } => false,
         })
     }
 }
@@ -241,13 +244,11 @@ impl Section {
     }
 }
 
-/// Scenario clock: how to turn T+ seconds into local time and UTC.
+/// Scenario clock: how to turn T+ seconds into wall-clock time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clock {
     /// STARTEX in seconds since the Unix epoch, UTC.
     pub startex_unix: i64,
-    /// Exercise local time's offset from UTC, in minutes.
-    pub utc_offset_min: i32,
 }
 
 /// A whole report.
@@ -320,13 +321,14 @@ pub fn civil(unix: i64) -> String {
 }
 
 impl Clock {
-    /// Local time and UTC of a scenario time: `2026-05-04 09:30 local (07:30Z)`; the UTC date is
-    /// repeated only when it differs from the local date.
-    pub fn wall(&self, secs: u64) -> String {
+    /// Wall-clock time of a scenario time in a zone `utc_offset_min` minutes from UTC:
+    /// `2026-05-04 09:30 local, 07:30Z`, the UTC date repeated only when it differs from the
+    /// local date; just `2026-05-04 07:30Z` for UTC itself.
+    pub fn wall(&self, secs: u64, utc_offset_min: i32) -> String {
         let utc = self.startex_unix.saturating_add(i64::try_from(secs).unwrap_or(i64::MAX / 2));
-        let local = civil(utc.saturating_add(i64::from(self.utc_offset_min) * 60));
+        let local = civil(utc.saturating_add(i64::from(utc_offset_min) * 60));
         let utc = civil(utc);
-        if self.utc_offset_min == 0 {
+        if utc_offset_min == 0 {
             return format!("{utc}Z");
         }
         let utc_shown = if utc[..10] == local[..10] { &utc[11..] } else { utc.as_str() };
@@ -348,11 +350,11 @@ mod tests {
 
     #[test]
     fn wall_clock_shows_local_and_utc() {
-        let c = Clock { startex_unix: 1_778_488_200, utc_offset_min: 120 };
-        assert_eq!(c.wall(0), "2026-05-11 10:30 local, 08:30Z");
-        assert_eq!(c.wall(15 * 3600), "2026-05-12 01:30 local, 2026-05-11 23:30Z");
-        let z = Clock { startex_unix: 1_778_488_200, utc_offset_min: 0 };
-        assert_eq!(z.wall(60), "2026-05-11 08:31Z");
+        let c = Clock { startex_unix: 1_778_488_200 };
+        assert_eq!(c.wall(0, 120), "2026-05-11 10:30 local, 08:30Z");
+        assert_eq!(c.wall(15 * 3600, 120), "2026-05-12 01:30 local, 2026-05-11 23:30Z");
+        assert_eq!(c.wall(60, 0), "2026-05-11 08:31Z");
+        assert_eq!(c.wall(0, -300), "2026-05-11 03:30 local, 08:30Z");
     }
 
     #[test]

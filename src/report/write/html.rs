@@ -85,7 +85,8 @@ pub fn text(t: &Text, clock: Option<&Clock>) -> String {
                 let _ = write!(o, "<span class=\"badge {}\">{}</span>", rating_class(x), esc(x));
             }
             Span::Evidence(ids) => o.push_str(&evidence(ids)),
-            Span::Time(secs) => o.push_str(&time(*secs, clock)),
+            Span::Time(secs) => o.push_str(&time(*secs, 0, clock)),
+            Span::LocalTime(secs, offset) => o.push_str(&time(*secs, *offset, clock)),
             Span::Link { text, href } => {
                 let _ = write!(o, "<a href=\"{}\">{}</a>", esc(href), esc(text));
             }
@@ -95,9 +96,15 @@ pub fn text(t: &Text, clock: Option<&Clock>) -> String {
 }
 
 /// A scenario time: T+, with local time and UTC beside it when the clock is known.
-fn time(secs: u64, clock: Option<&Clock>) -> String {
+fn time(secs: u64, offset_min: i32, clock: Option<&Clock>) -> String {
     match clock {
-        Some(c) => format!("<span class=\"nw\">{}</span> <small class=\"wall\">{}</small>", tplus(secs), c.wall(secs)),
+        Some(c) => {
+            format!(
+                "<span class=\"nw\">{}</span> <small class=\"wall\">{}</small>",
+                tplus(secs),
+                c.wall(secs, offset_min)
+            )
+        }
         None => format!("<span class=\"nw\">{}</span>", tplus(secs)),
     }
 }

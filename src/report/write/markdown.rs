@@ -42,7 +42,7 @@ pub fn text(t: &Text) -> String {
             }
             Span::Code(x) => o.push_str(&code(x)),
             Span::Evidence(ids) => o.push_str(&evidence_ids(ids, EVIDENCE_SHOWN)),
-            Span::Time(secs) => o.push_str(&tplus(*secs)),
+            Span::Time(secs) | Span::LocalTime(secs, _) => o.push_str(&tplus(*secs)),
             Span::Link { text, href } => {
                 let _ = write!(o, "[{}]({})", esc_md(text), href.replace(' ', "%20").replace(')', "%29"));
             }

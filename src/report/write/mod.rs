@@ -27,7 +27,9 @@ mod tests {
     pub(crate) fn sample() -> Document {
         let mut s = Section::new("one", "First <section> | pipes");
         s.push(Block::Heading(Text::plain("Sub & heading")));
-        s.push(Block::Para(Text::plain("At ").with(Span::Time(5400)).then(", rated ").with(Span::Rating("S".into()))));
+        s.push(Block::Para(
+            Text::plain("At ").with(Span::LocalTime(5400, 120)).then(", rated ").with(Span::Rating("S".into())),
+        ));
         s.push(Block::Note(Text::plain("Read this <first>.")));
         s.push(Block::List(vec![Text::code("a|b"), Text::strong("bold")]));
         let mut t = Table::new(&["nation", "#hosts"]);
@@ -61,7 +63,7 @@ mod tests {
             sections: vec![s],
             appendices: vec![Section::new("ledger", "Ledger")],
             footer: Text::plain("Generated."),
-            clock: Some(Clock { startex_unix: 1_778_488_200, utc_offset_min: 120 }),
+            clock: Some(Clock { startex_unix: 1_778_488_200 }),
         }
     }
 

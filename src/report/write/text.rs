@@ -44,7 +44,7 @@ pub fn text(t: &Text) -> String {
         match s {
             Span::Plain(x) | Span::Strong(x) | Span::Code(x) | Span::Rating(x) => o.push_str(&clean(x)),
             Span::Evidence(ids) => o.push_str(&evidence_ids(ids, EVIDENCE_SHOWN)),
-            Span::Time(secs) => o.push_str(&tplus(*secs)),
+            Span::Time(secs) | Span::LocalTime(secs, _) => o.push_str(&tplus(*secs)),
             Span::Link { text, .. } => o.push_str(&clean(text)),
         }
     }
