@@ -255,6 +255,7 @@ mod tests {
             scenario_sha256: "abc".into(),
             exercise_id: "EX".into(),
             exercise_title: "T".into(),
+            tlp: "TLP:CLEAR".into(),
             overrides: vec![],
             seed: 7,
             runs,

@@ -18,8 +18,8 @@ use crate::scenario::Loaded;
 
 /// The `format` tag of a batch file.
 pub const BATCH_FORMAT: &str = "cydex-batch";
-/// The batch schema version this build writes and reads.
-pub const BATCH_VERSION: u32 = 1;
+/// The batch schema version this build writes and reads. 2: `meta.tlp`, the exercise's marking.
+pub const BATCH_VERSION: u32 = 2;
 /// Name of the finished batch in an output directory.
 pub const BATCH_FILE: &str = "batch.json";
 
@@ -69,6 +69,8 @@ pub struct BatchMeta {
     pub exercise_id: String,
     /// Exercise title.
     pub exercise_title: String,
+    /// TLP marking of the exercise, printed on every page of the batch and compare reports.
+    pub tlp: String,
     /// `--set` overrides applied to the scenario, in order.
     pub overrides: Vec<String>,
     /// Master seed; run `i` uses (seed, i).
@@ -95,6 +97,7 @@ impl BatchMeta {
             scenario_sha256: loaded.sha256.clone(),
             exercise_id: ex.id.clone(),
             exercise_title: ex.title.clone(),
+            tlp: crate::scenario::model::name_of(&ex.tlp),
             overrides: overrides.to_vec(),
             seed,
             runs,
