@@ -23,6 +23,11 @@ fn ids(ids: &[u64], max: usize) -> String {
     format!("{}{more}", shown.join(", "))
 }
 
+/// Text inside a code span: backslashes are literal there, so only the table's `|` is escaped.
+fn code(s: &str) -> String {
+    s.replace('|', "\\|").replace(['`', '\n', '\r'], " ")
+}
+
 /// Renders the after-action report.
 pub fn render(r: &RunResults) -> String {
     let mut o = String::new();
@@ -47,7 +52,7 @@ pub fn render(r: &RunResults) -> String {
     let _ = writeln!(w, "| | |\n|---|---|");
     let rows = [
         ("Exercise", format!("{} — {}", esc(&m.exercise_id), esc(&m.exercise_title))),
-        ("Scenario", format!("`{}`", esc(&m.scenario))),
+        ("Scenario", format!("`{}`", code(&m.scenario))),
         ("Scenario SHA-256", format!("`{}`", m.scenario_sha256)),
         ("Seed / run index", format!("{} / {}", m.seed, m.run_index)),
         ("Engine", esc(&m.engine)),
@@ -89,8 +94,8 @@ pub fn render(r: &RunResults) -> String {
     for c in &s.campaigns {
         let what = match (c.first_impact_s, &c.stopped_at_stage) {
             (Some(t), _) => format!("reached its impact at {} ({} impact(s))", tplus(t), c.impacts),
-            (None, Some(st)) => format!("was stopped at stage `{}`", esc(st)),
-            (None, None) => format!("ended as `{}`", esc(&c.outcome)),
+            (None, Some(st)) => format!("was stopped at stage `{}`", code(st)),
+            (None, None) => format!("ended as `{}`", code(&c.outcome)),
         };
         let _ = writeln!(
             w,
@@ -207,7 +212,7 @@ pub fn render(r: &RunResults) -> String {
     for x in &a.ratings {
         let _ = writeln!(w, "### {} — {} ({})\n", esc(&x.id), esc(&x.text), x.rating.code());
         let _ = writeln!(w, "- **Core capability:** {}", esc(&x.capability));
-        let _ = writeln!(w, "- **Metric and scope:** `{}` for {}", esc(&x.metric), esc(&x.scope));
+        let _ = writeln!(w, "- **Metric and scope:** `{}` for {}", code(&x.metric), esc(&x.scope));
         let _ =
             writeln!(w, "- **Target / measured:** {} / {}", esc(&x.target), esc(x.measured.as_deref().unwrap_or("—")));
         let _ = writeln!(w, "- **Rating:** {} — {}", x.rating.code(), esc(&x.reason));
@@ -255,7 +260,7 @@ pub fn render(r: &RunResults) -> String {
             w,
             "| {} `{}` | {} | {} | {} | {} | {} | {} |",
             l.kind,
-            esc(&l.id),
+            code(&l.id),
             l.incidents,
             l.dwell_s.map_or("—".into(), span),
             stat(&l.mttd, "MTTD"),
@@ -428,8 +433,16 @@ pub fn render(r: &RunResults) -> String {
     }
     for ((subject, ci, rule), (n, pts, ev)) in &groups {
         let cat = CATEGORIES.get(*ci).copied().unwrap_or("");
-        let _ =
-            writeln!(w, "| {} | {} | `{}` | {} | {} | {} |", esc(subject), cat, esc(rule), n, points(*pts), ids(ev, 3));
+        let _ = writeln!(
+            w,
+            "| {} | {} | `{}` | {} | {} | {} |",
+            esc(subject),
+            cat,
+            code(rule),
+            n,
+            points(*pts),
+            ids(ev, 3)
+        );
     }
     let _ = writeln!(w, "\n<details><summary>Full ledger: {} entries</summary>\n", sc.ledger.len());
     let _ = writeln!(
@@ -443,7 +456,7 @@ pub fn render(r: &RunResults) -> String {
             i + 1,
             esc(&e.subject),
             esc(&e.category),
-            esc(&e.rule),
+            code(&e.rule),
             points(e.milli),
             ids(&e.events, 4),
             esc(&e.note)
