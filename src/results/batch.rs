@@ -20,6 +20,9 @@ use crate::scenario::Loaded;
 pub const BATCH_FORMAT: &str = "cydex-batch";
 /// The batch schema version this build writes and reads. 2: `meta.tlp`, the exercise's marking.
 pub const BATCH_VERSION: u32 = 2;
+/// The most runs a batch may have: a billion runs is months of work for a cluster; above it the
+/// count is a typo, and a file claiming more is damaged.
+pub const MAX_RUNS: u64 = 1_000_000_000;
 /// Name of the finished batch in an output directory.
 pub const BATCH_FILE: &str = "batch.json";
 
@@ -124,6 +127,18 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// Refuses a record no run of a `runs`-run batch can produce: an index out of the batch, a
+    /// metric that is not finite or beyond [`super::check::MAX_METRIC`] (a tampered file).
+    pub fn check(&self, runs: u64) -> Result<(), String> {
+        if self.run_index >= runs {
+            return Err(format!("run {} is outside a batch of {runs} runs", self.run_index));
+        }
+        match self.numbers.iter().find(|(_, v)| !super::check::metric_ok(**v)) {
+            Some((k, v)) => Err(format!("run {}: `{k}` is {v:e}, which no run can produce", self.run_index)),
+            None => Ok(()),
+        }
+    }
+
     /// Wraps an observation.
     pub fn new(run_index: u64, o: Observation) -> RunRecord {
         RunRecord { run_index, numbers: o.numbers, categories: o.categories }
@@ -197,6 +212,12 @@ impl BatchFile {
                 "format `{}` version {} is not `{BATCH_FORMAT}` version {BATCH_VERSION}",
                 f.format, f.format_version
             ));
+        }
+        if f.meta.runs > MAX_RUNS || f.meta.shard.is_some_and(|s| s.count == 0 || s.index >= s.count) {
+            return Err(format!("it claims {} runs or an impossible shard (damaged or edited)", f.meta.runs));
+        }
+        for r in &f.runs {
+            r.check(f.meta.runs)?;
         }
         Ok(f)
     }
@@ -275,4 +296,43 @@ pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, String> {
     }
     let meta = BatchMeta { shard: None, runs_included: base.runs, ..base };
     Ok(BatchFile::build(meta, runs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(value: f64) -> BatchFile {
+        let meta = BatchMeta {
+            engine: "cydex 0".into(),
+            scenario: "s.yaml".into(),
+            scenario_sha256: "abc".into(),
+            exercise_id: "EX".into(),
+            exercise_title: "T".into(),
+            tlp: "TLP:CLEAR".into(),
+            overrides: vec![],
+            seed: 1,
+            runs: 2,
+            shard: None,
+            runs_included: 2,
+        };
+        let run = |i| RunRecord {
+            run_index: i,
+            numbers: BTreeMap::from([("x".to_string(), value)]),
+            categories: BTreeMap::new(),
+        };
+        BatchFile::build(meta, vec![run(0), run(1)])
+    }
+
+    #[test]
+    fn a_batch_file_reads_back_what_it_wrote_and_refuses_extreme_values() {
+        let good = file(3.0);
+        assert_eq!(BatchFile::from_json(&good.to_json()).unwrap(), good);
+        // A tampered value that would make the mean overflow to a `null` is refused on reading.
+        let bad = good.to_json().replace("{\"x\":3.0}", "{\"x\":1e300}");
+        let err = BatchFile::from_json(&bad).unwrap_err();
+        assert!(err.contains("`x` is 1e300"), "{err}");
+        let huge = good.to_json().replacen("\"runs\": 2", "\"runs\": 18446744073709551615", 1);
+        assert!(BatchFile::from_json(&huge).unwrap_err().contains("claims"));
+    }
 }
