@@ -71,6 +71,8 @@ impl std::fmt::Display for OverrideError {
     }
 }
 
+impl std::error::Error for OverrideError {}
+
 fn element_id(v: &Value) -> Option<&str> {
     v.get("id").and_then(Value::as_str)
 }

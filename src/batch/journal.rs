@@ -287,7 +287,7 @@ fn read_journal(path: &Path, text: &[u8], meta: &BatchMeta) -> Result<Read, Stri
             if run.run_index >= meta.runs {
                 return Err(format!("{} holds run {}, but the batch has {} runs", at(), run.run_index, meta.runs));
             }
-            run.check(meta.runs).map_err(|e| format!("{} is damaged: {e}", at()))?;
+            run.check(meta.runs).map_err(|e| format!("{}: {e}", at()))?;
             runs.push(run);
         }
         pos += len + 1;
