@@ -235,3 +235,27 @@ fn a_failed_write_to_stdout_exits_2() {
         }
     }
 }
+
+/// Run counts above the documented maxima are refused before any work, with exit 2.
+#[test]
+fn run_counts_above_the_maxima_are_refused_at_once() {
+    for args in [
+        vec!["compare", "scenarios/ransomware-drill.yaml", "--runs", "18446744073709551615"],
+        vec!["batch", "--runs", "18446744073709551615"],
+        vec!["batch", "--runs", "100000001"],
+    ] {
+        let started = std::time::Instant::now();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex")).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("is not in"), "{args:?}");
+        assert!(started.elapsed().as_secs() < 5, "{args:?} took {:?}", started.elapsed());
+    }
+    // A huge batch sliced into a tiny shard counts its runs without visiting them.
+    let t = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex"))
+        .args(["batch", "--runs", "100000000", "--shard", "0/1000000000", "-q", "--out"])
+        .arg(t.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}

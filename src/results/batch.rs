@@ -45,9 +45,11 @@ pub enum BatchError {
     Merge(String),
 }
 
-/// The most runs a batch may have: a billion runs is months of work for a cluster; above it the
-/// count is a typo, and a file claiming more is damaged.
-pub const MAX_RUNS: u64 = 1_000_000_000;
+/// The most runs a batch may have (`batch --runs`): a hundred million runs is weeks of work for a
+/// cluster of shards; above it the count is a typo, and a file claiming more is damaged.
+pub const MAX_RUNS: u64 = 100_000_000;
+/// The most paired runs a comparison may have (`compare --runs`): both sides are held in memory.
+pub const MAX_COMPARE_RUNS: u64 = 1_000_000;
 /// Name of the finished batch in an output directory.
 pub const BATCH_FILE: &str = "batch.json";
 
@@ -71,6 +73,11 @@ impl Shard {
             return Err(bad());
         }
         Ok(Shard { index, count })
+    }
+
+    /// How many of runs `0 .. runs` belong to this shard, counted without visiting them.
+    pub fn size_of(&self, runs: u64) -> u64 {
+        if self.index >= runs { 0 } else { (runs - 1 - self.index) / self.count + 1 }
     }
 
     /// Whether run `i` belongs to this shard.
@@ -117,7 +124,7 @@ impl BatchMeta {
         let ex = &loaded.scenario.exercise;
         let included = match shard {
             None => runs,
-            Some(s) => (0..runs).filter(|&i| s.contains(i)).count() as u64,
+            Some(s) => s.size_of(runs),
         };
         BatchMeta {
             engine: engine_version(),
@@ -136,7 +143,11 @@ impl BatchMeta {
 
     /// The run indices this batch (or shard) is made of, ascending.
     pub fn indices(&self) -> Vec<u64> {
-        (0..self.runs).filter(|&i| self.shard.is_none_or(|s| s.contains(i))).collect()
+        match self.shard {
+            None => (0..self.runs).collect(),
+            Some(s) if s.index >= self.runs => Vec::new(),
+            Some(s) => (s.index..self.runs).step_by(usize::try_from(s.count).unwrap_or(usize::MAX)).collect(),
+        }
     }
 }
 
@@ -351,6 +362,15 @@ mod tests {
             categories: BTreeMap::new(),
         };
         BatchFile::build(meta, vec![run(0), run(1)])
+    }
+
+    #[test]
+    fn shard_sizes_are_counted_not_visited() {
+        for (k, n, runs) in [(0, 3, 10), (2, 3, 10), (1, 3, 1), (0, 1, 7), (4, 5, 3), (0, 1_000_000_000, 100_000_000)] {
+            let s = Shard { index: k, count: n };
+            let visited = if runs <= 1000 { (0..runs).filter(|&i| s.contains(i)).count() as u64 } else { 1 };
+            assert_eq!(s.size_of(runs), visited, "{k}/{n} of {runs}");
+        }
     }
 
     #[test]
