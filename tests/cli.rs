@@ -23,6 +23,16 @@ fn validate_without_arguments_checks_the_embedded_default() {
 }
 
 #[test]
+fn the_summary_names_kinds_as_the_yaml_spells_them() {
+    let out = stdout(cydex().args(["validate", "scenarios/supply-chain.yaml"]));
+    assert!(out.contains("state_sponsored actor"), "{out}");
+    assert!(out.contains("(nato_rrt)") && out.contains("(vcisc)"), "{out}");
+    for rust in ["StateSponsored", "NatoRrt", "Vcisc"] {
+        assert!(!out.contains(rust), "`{rust}` is a Rust name: {out}");
+    }
+}
+
+#[test]
 fn validate_reports_all_problems_located_and_exits_2() {
     let assert = cydex().args(["validate", "tests/fixtures/invalid/five-mistakes.yaml"]).assert().code(2);
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();

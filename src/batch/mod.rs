@@ -120,8 +120,8 @@ impl BatchMeta {
 
     /// Why runs saved under a journal header cannot belong to this batch, if they cannot.
     pub fn mismatch(&self, r: &journal::Header) -> Option<String> {
-        let field = |name: &str, ours: &dyn std::fmt::Debug, theirs: &dyn std::fmt::Debug| {
-            Some(format!("{name} differs: this batch has {ours:?}, the saved runs have {theirs:?}"))
+        let field = |name: &str, ours: &dyn std::fmt::Display, theirs: &dyn std::fmt::Display| {
+            Some(format!("{name} differs: this batch has `{ours}`, the saved runs have `{theirs}`"))
         };
         if r.format != journal::JOURNAL_FORMAT {
             return field("format", &journal::JOURNAL_FORMAT, &r.format);
@@ -139,9 +139,22 @@ impl BatchMeta {
             return field("number of runs", &self.runs, &r.runs);
         }
         if r.overrides != self.overrides {
-            return field("--set overrides", &self.overrides, &r.overrides);
+            return Some(format!(
+                "--set overrides differ: this batch has {}, the saved runs have {}",
+                show_overrides(&self.overrides),
+                show_overrides(&r.overrides)
+            ));
         }
         None
+    }
+}
+
+/// `--set` overrides as a person would type them, or "none".
+fn show_overrides(overrides: &[String]) -> String {
+    if overrides.is_empty() {
+        "none".to_string()
+    } else {
+        overrides.iter().map(|o| format!("`--set {o}`")).collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -322,7 +335,7 @@ pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, String> {
             ("scenario SHA-256", base.scenario_sha256.clone(), m.scenario_sha256.clone()),
             ("seed", base.seed.to_string(), m.seed.to_string()),
             ("number of runs", base.runs.to_string(), m.runs.to_string()),
-            ("--set overrides", format!("{:?}", base.overrides), format!("{:?}", m.overrides)),
+            ("--set overrides", show_overrides(&base.overrides), show_overrides(&m.overrides)),
         ];
         checks.into_iter().find(|(_, a, b)| a != b)
     };

@@ -118,7 +118,7 @@ pub fn summary(l: &Loaded) -> String {
     let services: usize = s.nations.iter().map(|n| n.services.len()).sum();
     let ticks = s.clock.duration.secs() / s.clock.tick.secs().max(1);
     let nation_ids: Vec<&str> = s.nations.iter().map(|n| n.id.as_str()).collect();
-    let providers: Vec<String> = s.assistance.iter().map(|p| format!("{} ({:?})", p.id, p.kind)).collect();
+    let providers: Vec<String> = s.assistance.iter().map(|p| format!("{} ({})", p.id, name_of(&p.kind))).collect();
     let scheduled = s.msel.iter().filter(|i| i.at.is_some()).count();
     let started_by_inject: BTreeSet<&str> = s
         .msel
@@ -148,7 +148,7 @@ pub fn summary(l: &Loaded) -> String {
             "tick {} × {ticks} ticks = {}; STARTEX {}",
             s.clock.tick,
             s.clock.duration,
-            e.startex.as_deref().unwrap_or("not set (engine default)")
+            e.startex.map_or_else(|| "not set (engine default)".to_string(), |t| t.to_string())
         ),
     );
     row("nations", format!("{}: {}", s.nations.len(), abbreviate(&nation_ids, 12)));
@@ -172,7 +172,7 @@ pub fn summary(l: &Loaded) -> String {
             (None, true) => "started by inject".to_string(),
             (None, false) => "never starts".to_string(),
         };
-        row("", format!("{}: {} stages, {:?} actor, {start}", c.id, c.stages.len(), c.actor.kind));
+        row("", format!("{}: {} stages, {} actor, {start}", c.id, c.stages.len(), name_of(&c.actor.kind)));
     }
     row("injects", format!("{} ({scheduled} scheduled, {} triggered)", s.msel.len(), s.msel.len() - scheduled));
     row("objectives", s.objectives.len().to_string());

@@ -10,9 +10,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::duration::Duration;
+use super::time::{Startex, UtcOffset};
 
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// Keys that may also be written under another name: (key, alias). Both spellings are accepted;
+/// writing both in one mapping is an error.
+pub const KEY_ALIASES: &[(&str, &str)] = &[("msel", "mel_mil")];
 
 /// A whole exercise scenario: the root of a cydex YAML file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -75,8 +80,9 @@ pub struct Exercise {
     #[serde(default = "default_attack_version")]
     pub attack_version: String,
     /// STARTEX as a UTC datetime, `YYYY-MM-DDTHH:MM:SSZ`. Drives office hours and report timestamps.
+    /// Parsed when the scenario is loaded: an impossible date or time is refused there.
     #[serde(default)]
-    pub startex: Option<String>,
+    pub startex: Option<Startex>,
     /// Sponsoring organisation.
     #[serde(default)]
     pub sponsor: Option<String>,
@@ -290,8 +296,8 @@ pub struct Nation {
     #[serde(default)]
     pub name: Option<String>,
     /// Local time offset from UTC, `+HH:MM` or `-HH:MM`, for office hours.
-    #[serde(default = "default_utc_offset")]
-    pub utc_offset: String,
+    #[serde(default)]
+    pub utc_offset: UtcOffset,
     /// The national team (CSIRT / CERT) that handles incidents.
     pub team: NationalTeam,
     /// The nation's network segments.
@@ -300,10 +306,6 @@ pub struct Nation {
     /// Services users depend on, running on this nation's host groups.
     #[serde(default)]
     pub services: Vec<Service>,
-}
-
-fn default_utc_offset() -> String {
-    "+00:00".to_string()
 }
 
 /// A national incident-response team.
@@ -790,7 +792,7 @@ impl<'de> Deserialize<'de> for Delay {
                 f.write_str("a duration such as `2h`, or `{ exponential: { mean: 2h } }` or `{ uniform: { min: 1h, max: 3h } }`")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Delay, E> {
-                super::duration::parse_duration(v).map(Delay::Fixed).map_err(|e| E::custom(e.0))
+                super::duration::parse_duration(v).map(Delay::Fixed).map_err(|e| e.to_serde())
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Delay, A::Error> {
                 DelayDistribution::deserialize(serde::de::value::MapAccessDeserializer::new(map))
@@ -1162,8 +1164,8 @@ impl Metric {
         }
     }
 
-    /// Interprets a target written for this metric, or says what was expected.
-    pub fn parse_target(self, target: &Scalar) -> Result<TargetValue, String> {
+    /// Interprets a target written for this metric, or says what was expected: (message, hint).
+    pub fn parse_target(self, target: &Scalar) -> Result<TargetValue, (String, Option<String>)> {
         let text = target.0.trim();
         match self {
             Metric::ServiceAvailability => {
@@ -1173,23 +1175,24 @@ impl Metric {
                 };
                 match number.parse::<f64>() {
                     Ok(v) if (0.0..=1.0).contains(&(v / scale)) => Ok(TargetValue::Fraction(v / scale)),
-                    _ => Err(format!(
-                        "`{text}` is not an availability target: write a fraction in [0, 1] such as `0.95`, or a percentage such as `\"95%\"`"
+                    _ => Err((
+                        format!("`{text}` is not an availability target"),
+                        Some("write a fraction in [0, 1] such as `0.95`, or a percentage such as `\"95%\"`".into()),
                     )),
                 }
             }
             Metric::DataLost | Metric::HostsCompromised => text.parse::<u64>().map(TargetValue::Count).map_err(|_| {
                 let unit = if self == Metric::DataLost { "megabytes" } else { "hosts" };
-                format!("`{text}` is not a {} target: write a whole number of {unit}", self.name())
+                (format!("`{text}` is not a {} target", self.name()), Some(format!("write a whole number of {unit}")))
             }),
             Metric::StoppedBeforeImpact => match text {
                 "true" => Ok(TargetValue::Flag(true)),
                 "false" => Ok(TargetValue::Flag(false)),
-                _ => Err(format!("`{text}` is not a stopped_before_impact target: write `true`")),
+                _ => Err((format!("`{text}` is not a stopped_before_impact target"), Some("write `true`".into()))),
             },
             _ => super::duration::parse_duration(text)
                 .map(TargetValue::Duration)
-                .map_err(|e| format!("{} needs a duration target: {e}", self.name())),
+                .map_err(|e| (format!("{} needs a duration target: {}", self.name(), e.message), Some(e.hint))),
         }
     }
 }
