@@ -401,6 +401,22 @@ impl<'de> Deserialize<'de> for Duration {
     }
 }
 
+/// Exactly the text [`parse_duration`] accepts, as far as a pattern can tell (it cannot tell a
+/// length too long for 64 bits): compact units largest first, each at most once, or ISO 8601
+/// designators in order, each at most once, with something after a `T`; at least one component;
+/// surrounding ASCII whitespace allowed. Never empty.
+pub const DURATION_PATTERN: &str = concat!(
+    "^[ \\t\\n\\f\\r]*(",
+    "[0-9]+w([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?",
+    "|[0-9]+d([0-9]+h)?([0-9]+m)?([0-9]+s)?",
+    "|[0-9]+h([0-9]+m)?([0-9]+s)?",
+    "|[0-9]+m([0-9]+s)?",
+    "|[0-9]+s",
+    "|P([0-9]+W([0-9]+D)?|[0-9]+D)(T([0-9]+H([0-9]+M)?([0-9]+S)?|[0-9]+M([0-9]+S)?|[0-9]+S))?",
+    "|PT([0-9]+H([0-9]+M)?([0-9]+S)?|[0-9]+M([0-9]+S)?|[0-9]+S)",
+    ")[ \\t\\n\\f\\r]*$"
+);
+
 impl schemars::JsonSchema for Duration {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Duration".into()
@@ -408,8 +424,8 @@ impl schemars::JsonSchema for Duration {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "description": "A duration: compact (`90s`, `45m`, `2h30m`, `3d`, `1w`) or ISO 8601 (`PT90M`, `P1DT2H`). Held as whole seconds.",
-            "pattern": "^(P(\\d+W)?(\\d+D)?(T(\\d+H)?(\\d+M)?(\\d+S)?)?|(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?)$"
+            "description": "A duration: compact (`90s`, `45m`, `2h30m`, `3d`, `1w`; units largest first, each once) or ISO 8601 (`PT90M`, `P1DT2H`). Held as whole seconds.",
+            "pattern": DURATION_PATTERN,
         })
     }
 }

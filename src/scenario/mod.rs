@@ -9,6 +9,7 @@ pub mod de;
 pub mod diagnostic;
 pub mod duration;
 pub mod model;
+pub mod schema;
 pub mod suggest;
 pub mod time;
 pub mod timing;
