@@ -581,6 +581,12 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
             let keys = fields.iter().take(6).copied().collect::<Vec<_>>().join(", ");
             let more = if fields.len() > 6 { ", …" } else { "" };
             let msg = format!("expected a mapping with keys such as {keys}{more}; found {found}");
+            let hint = if id == self.st.tree.root() {
+                "a scenario is a mapping of top-level keys (`cydex: 1`, `exercise: …`); `cydex init` writes a starter"
+            } else {
+                "write `key: value` pairs, indented under this key, or `{ key: value }`"
+            };
+            let msg = coded_message("invalid-type", &msg, Some(hint));
             return Err(Error { kind: Kind::Custom(msg), origin: Some((id, key)), cascade: false });
         };
         let tree = self.st.tree;
@@ -794,8 +800,9 @@ impl<'de> de::Deserializer<'de> for Placeholder {
         deserialize_byte_buf => visit_bytes(&[]),
     }
 
-    /// Only the model's hand-written scalar types (durations, delays, free scalars) ask for "any";
-    /// each accepts the text `0s`. Findings about the placeholder are filtered out by the loader.
+    /// Only the model's hand-written scalar types (durations, delays, free scalars, UTC offsets)
+    /// ask for "any"; most accept the text `0s`, and one that does not is left out instead.
+    /// Findings about the placeholder are filtered out by the loader.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         visitor.visit_str("0s")
     }
