@@ -249,11 +249,18 @@ fn mismatch(code: &'static str, found: de::Unexpected<'_>, expected: &dyn de::Ex
             "u32" => Some(u64::from(u32::MAX)),
             _ => None,
         };
-        hint = match (found, max) {
-            (de::Unexpected::Signed(n), _) if n < 0 && words == "a whole number ≥ 0" => {
+        let range = match exp.as_str() {
+            "i8" => Some((i64::from(i8::MIN), i64::from(i8::MAX))),
+            "i16" => Some((i64::from(i16::MIN), i64::from(i16::MAX))),
+            "i32" => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+            _ => None,
+        };
+        hint = match (found, max, range) {
+            (de::Unexpected::Signed(n), _, _) if n < 0 && words == "a whole number ≥ 0" => {
                 Some("write 0 or more".to_string())
             }
-            (_, Some(max)) => Some(format!("the largest allowed here is {max}")),
+            (_, Some(max), _) => Some(format!("the largest allowed here is {max}")),
+            (_, _, Some((lo, hi))) => Some(format!("write a whole number from {lo} to {hi}")),
             _ => hint,
         };
     }
@@ -975,6 +982,8 @@ mod tests {
         analysts: u32,
         #[serde(default)]
         skill: f64,
+        #[serde(default)]
+        delta: i32,
     }
 
     #[derive(Debug, Deserialize, PartialEq)]
@@ -1074,6 +1083,9 @@ mod tests {
         let (m, h) = one_problem("teams:\n  - id: A\n    analysts: 5000000000\n");
         assert_eq!(m, "`teams[0].analysts` must be a whole number ≥ 0, not the number `5000000000`");
         assert_eq!(h.as_deref(), Some("the largest allowed here is 4294967295"));
+        let (m, h) = one_problem("teams:\n  - id: A\n    analysts: 1\n    delta: 3000000000\n");
+        assert_eq!(m, "`teams[0].delta` must be a whole number, not the number `3000000000`");
+        assert_eq!(h.as_deref(), Some("write a whole number from -2147483648 to 2147483647"));
         let (m, _) = one_problem("teams:\n  - id: A\n    analysts: 2.5\n");
         assert_eq!(m, "`teams[0].analysts` must be a whole number ≥ 0, not the number `2.5`");
         let (m, _) = one_problem("teams:\n  - id: A\n    analysts: 1\n    skill: high\n");
@@ -1081,7 +1093,7 @@ mod tests {
         let (m, _) = one_problem("teams:\n  - id: [A]\n    analysts: 1\n");
         assert_eq!(m, "`teams[0].id` must be text, not a list");
         let (m, _) = one_problem("teams:\n  - 3\n");
-        assert_eq!(m, "`teams[0]`: expected a mapping with keys such as id, analysts, skill; found `3`");
+        assert_eq!(m, "`teams[0]`: expected a mapping with keys such as id, analysts, skill, delta; found `3`");
         for (p, _) in [one_problem("teams: []\nlevel: [low]\n"), one_problem("teams: []\nlevel: {a: 1, b: 2}\n")] {
             assert!(!p.contains("Level") && !p.contains("struct") && !p.contains("u32"), "{p}");
         }
