@@ -104,7 +104,7 @@ fn batch_supply_chain(bencher: divan::Bencher, threads: usize) {
             (0..40u64)
                 .into_par_iter()
                 .map(|i| {
-                    cydex::pipeline::run(loaded, &[], &RunConfig { seed: cydex::sim::DEFAULT_SEED, run_index: i })
+                    cydex::results::run(loaded, &[], &RunConfig { seed: cydex::sim::DEFAULT_SEED, run_index: i })
                         .1
                         .len()
                 })

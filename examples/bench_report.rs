@@ -15,7 +15,7 @@
 //!   added as unlinked segments (the in-process half; the file `scenarios/bench/alliance-idle-x10.yaml`
 //!   is the same scenario for whole-process timing). Target: ≤ 1.3×.
 //! * `batch`: `BATCH_RUNS` (default 1000) runs of `scenarios/supply-chain.yaml` through
-//!   `cydex::pipeline::run`, run indices 0.., on a 1-thread and a 2-thread rayon pool (stand-in
+//!   `cydex::results::run`, run indices 0.., on a 1-thread and a 2-thread rayon pool (stand-in
 //!   for `cydex batch --jobs 1|2`). Target: speed-up ≥ 1.8×.
 //! * `build`: world build time of `scenarios/bench/million-hosts.yaml`. Target: ≤ 0.5 s.
 //! * `spawn`: what bevy charges per host entity: `spawn_batch` of `SPAWN_N` (default 1 143 100,
@@ -219,13 +219,13 @@ fn batch() {
     let (p1, p2) = (pool(1), pool(2));
     let one = |i: u64| {
         let (res, events) =
-            cydex::pipeline::run(&loaded, &[], &RunConfig { seed: cydex::sim::DEFAULT_SEED, run_index: i });
+            cydex::results::run(&loaded, &[], &RunConfig { seed: cydex::sim::DEFAULT_SEED, run_index: i });
         res.summary.hosts_total + events.len() as u64
     };
     let go = |p: &rayon::ThreadPool| p.install(|| (0..runs).into_par_iter().map(one).sum::<u64>());
     let reps = std::env::var("BATCH_REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
     println!(
-        "batch: {runs} runs of supply-chain.yaml via cydex::pipeline::run on rayon pools (stand-in for `cydex batch`), {reps} reps"
+        "batch: {runs} runs of supply-chain.yaml via cydex::results::run on rayon pools (stand-in for `cydex batch`), {reps} reps"
     );
     let (mut t1, mut t2) = (Vec::new(), Vec::new());
     for _ in 0..reps {

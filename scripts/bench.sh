@@ -99,7 +99,7 @@ print(f"  speed-up: best {r[0]['min']/r[1]['min']:.2f}x, median {r[0]['median']/
 PY
 else
   echo "  \`cydex batch\` is not in this binary (branch \`batch\`); the stand-in is"
-  echo "  \`cargo run --release --example bench_report -- batch\` (rayon over cydex::pipeline::run)."
+  echo "  \`cargo run --release --example bench_report -- batch\` (rayon over cydex::results::run)."
 fi
 
 if [ "${1:-}" != quick ]; then

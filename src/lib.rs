@@ -5,10 +5,10 @@
 pub mod atomic;
 pub mod batch;
 pub mod cli;
-pub mod output;
+pub mod fmt;
 pub mod overrides;
-pub mod pipeline;
 pub mod report;
+pub mod results;
 pub mod scenario;
 pub mod score;
 pub mod sim;

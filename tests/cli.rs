@@ -304,3 +304,25 @@ fn run_writes_a_self_contained_html_report_that_report_reproduces() {
     let again = cydex().args(["report", "--format", "html"]).arg(out.join("results.json")).output().unwrap();
     assert_eq!(again.stdout, html);
 }
+
+/// A failed write to stdout (here a full device) exits 2 with a message, for every command that
+/// prints its result, and for `--help`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_to_stdout_exits_2() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    for args in [
+        vec!["schema"],
+        vec!["run"],
+        vec!["report", "docs/examples/results.json"],
+        vec!["validate", "scenarios/ransomware-drill.yaml", "--format", "json"],
+        vec!["--help"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex")).args(&args).stdout(full()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        if args[0] != "--help" {
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("cannot write to standard output"), "{args:?}: {err}");
+        }
+    }
+}

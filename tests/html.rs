@@ -4,7 +4,8 @@
 
 use std::sync::OnceLock;
 
-use cydex::report::{RunMeta, RunResults, engine_version, html};
+use cydex::report::html;
+use cydex::results::{RunMeta, RunResults, engine_version};
 use cydex::scenario::load_file;
 use cydex::score::assess;
 use cydex::sim::{RunConfig, run};

@@ -1,7 +1,8 @@
 //! Snapshot tests of the reports of the default drill (seed fixed): the Markdown after-action
 //! report and the terminal summary. A change to either shows up as a reviewable diff.
 
-use cydex::report::{RunMeta, RunResults, markdown, terminal};
+use cydex::report::{markdown, terminal};
+use cydex::results::{RunMeta, RunResults};
 use cydex::scenario::load_file;
 use cydex::score::assess;
 use cydex::sim::{DEFAULT_SEED, RunConfig, run};
@@ -60,18 +61,32 @@ fn results_round_trip_through_json() {
 
 #[test]
 fn foreign_or_incompatible_results_are_refused_with_a_reason() {
-    let err = RunResults::from_json("{\"hello\": 1}").unwrap_err();
+    let err = RunResults::from_json("{\"hello\": 1}").unwrap_err().to_string();
     assert!(err.contains("not a cydex results file"), "{err}");
-    let err = RunResults::from_json("not json").unwrap_err();
+    let err = RunResults::from_json("not json").unwrap_err().to_string();
     assert!(err.contains("not valid JSON"), "{err}");
     let r = default_results().to_json().replacen("\"format_version\": 2", "\"format_version\": 99", 1);
-    let err = RunResults::from_json(&r).unwrap_err();
+    let err = RunResults::from_json(&r).unwrap_err().to_string();
     assert!(err.contains("version 99 is not supported"), "{err}");
-    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 2}").unwrap_err();
+    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 2}").unwrap_err().to_string();
     assert!(err.contains("damaged or incomplete"), "{err}");
     // A results file of the first format (event counts, not distinct hosts) is refused by version.
-    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 1}").unwrap_err();
+    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 1}").unwrap_err().to_string();
     assert!(err.contains("version 1 is not supported"), "{err}");
+    // Tampered values no run can produce are refused on reading, naming the field.
+    let r = default_results();
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    v["summary"]["duration_s"] = serde_json::json!(u64::MAX);
+    let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("more than the") && err.contains("ticks"), "{err}");
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    v["assessment"]["timelines"][0]["points"][0][0] = serde_json::json!(u64::MAX);
+    let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("points") && err.contains("outside the exercise"), "{err}");
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    v["assessment"]["scores"]["weights"]["availability"] = serde_json::json!(-30.0);
+    let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("score weight `availability` is -30"), "{err}");
 }
 
 /// `docs/examples/` holds what `cydex run --out` writes for the default scenario; regenerate it
@@ -79,7 +94,7 @@ fn foreign_or_incompatible_results_are_refused_with_a_reason() {
 #[test]
 fn docs_examples_are_current() {
     let loaded = cydex::cli::load_default().unwrap();
-    let (results, _) = cydex::pipeline::run(&loaded, &[], &RunConfig { seed: DEFAULT_SEED, run_index: 0 });
+    let (results, _) = cydex::results::run(&loaded, &[], &RunConfig { seed: DEFAULT_SEED, run_index: 0 });
     let stale = "docs/examples/ is out of date: run scripts/gen-examples.sh";
     let current = |f: &str, text: String| std::fs::read_to_string(format!("docs/examples/{f}")).unwrap() == text;
     assert!(current("results.json", results.to_json()), "results.json: {stale}");
@@ -127,7 +142,7 @@ fn every_renderer_states_the_same_assistance_finding() {
         let page = html::render(&r);
         assert!(t.contains(&x.finding), "terminal lacks: {}", x.finding);
         assert!(md.contains(&format!("- {}", x.finding.replace('|', "\\|"))), "markdown lacks: {}", x.finding);
-        assert!(page.contains(&format!("<li>{}</li>", html::esc(&x.finding))), "html lacks: {}", x.finding);
+        assert!(page.contains(&format!("<li>{}</li>", cydex::fmt::esc_html(&x.finding))), "html lacks: {}", x.finding);
         for out in [&t, &md, &page] {
             assert!(!out.contains("0.0×"), "a ratio of nothing");
         }
@@ -150,7 +165,7 @@ fn value_after<'t>(text: &'t str, from: &str, key: &str) -> &'t str {
 fn headline_metrics_agree_in_every_output() {
     // Seed 1 is an outbreak that spills over into LVA: incidents in both nations.
     let loaded = load_file("scenarios/ransomware-drill.yaml".as_ref()).unwrap();
-    let (r, _) = cydex::pipeline::run(&loaded, &[], &RunConfig { seed: 1, run_index: 0 });
+    let (r, _) = cydex::results::run(&loaded, &[], &RunConfig { seed: 1, run_index: 0 });
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
     let t = terminal::render(&r, false);
     let md = markdown::render(&r);
@@ -158,7 +173,7 @@ fn headline_metrics_agree_in_every_output() {
     for (metric, key) in [("MTTD", "mttd"), ("MTTC", "mttc"), ("MTTR", "mttr")] {
         let mean = json["assessment"]["exercise"][key]["mean_s"].as_f64().expect("exercise-wide mean in results.json");
         let n = json["assessment"]["exercise"][key]["n"].as_u64().unwrap();
-        let expected = cydex::report::span(mean.round() as u64);
+        let expected = cydex::fmt::span(mean.round() as u64);
         let terminal_value = value_after(&t, "Incident handling, all nations", &format!("  {metric}  "));
         let md_key = if metric == "MTTR" { "MTTR (recover) ".to_string() } else { format!("{metric} ") };
         let md_value = value_after(&md, "- **All nations:**", &md_key);

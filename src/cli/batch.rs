@@ -11,9 +11,10 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, color_stderr, fail, load, print_stdout};
+use crate::batch;
 use crate::batch::journal::Journal;
-use crate::batch::{self, BatchFile, BatchMeta, RunRecord, Shard};
 use crate::overrides::{Override, apply};
+use crate::results::batch::{BatchFile, BatchMeta, RunRecord, Shard};
 use crate::scenario::Loaded;
 use crate::sim::DEFAULT_SEED;
 
@@ -139,9 +140,9 @@ pub(crate) fn write_batch(dir: &Path, file: &BatchFile) -> Result<Vec<String>, u
         }
         None => {
             // Reports first: batch.json appears last, only when everything else is in place.
-            write("report.md", &batch::report::markdown(file))?;
-            write("report.html", &batch::report::html(file))?;
-            write(batch::BATCH_FILE, &file.to_json())?;
+            write("report.md", &crate::report::batch::markdown(file))?;
+            write("report.html", &crate::report::batch::html(file))?;
+            write(crate::results::batch::BATCH_FILE, &file.to_json())?;
             written.extend(["batch.json".to_string(), "report.md".into(), "report.html".into()]);
         }
     }
@@ -172,7 +173,7 @@ pub fn run(args: Args) -> u8 {
         // complete-looking (stale) batch.json behind.
         let finals: Vec<String> = match meta.shard {
             Some(s) => vec![s.file_name()],
-            None => vec![batch::BATCH_FILE.into(), "report.md".into(), "report.html".into()],
+            None => vec![crate::results::batch::BATCH_FILE.into(), "report.md".into(), "report.html".into()],
         };
         for f in finals {
             if let Err(code) = remove_if_present(&dir.join(f)) {
@@ -239,7 +240,7 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if !args.quiet {
-        let mut text = batch::report::terminal(&file, super::color_stdout());
+        let mut text = crate::report::batch::terminal(&file, super::color_stdout());
         if let Some(dir) = &args.out {
             text.push_str(&format!("\nwrote {}/{{{}}}\n", dir.display(), written.join(", ")));
         }

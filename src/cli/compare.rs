@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use super::batch::{default_jobs, load_with_overrides, progress_bar, stop_flag};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, fail, print_stdout};
-use crate::batch::compare::{Paired, compare};
-use crate::batch::{self, RunRecord};
-use crate::report::engine_version;
+use crate::batch;
+use crate::results::batch::RunRecord;
+use crate::results::compare::{Paired, compare};
+use crate::results::engine_version;
 use crate::sim::DEFAULT_SEED;
 
 /// Arguments of `cydex compare`.
@@ -122,7 +123,7 @@ pub fn run(args: Args) -> u8 {
                 scenario_sha256: variant.sha256.clone(),
                 overrides: variant_sets,
             },
-            headlines: batch::report::headlines(&diffs, &variant_label),
+            headlines: crate::report::batch::headlines(&diffs, &variant_label),
             differences: &diffs,
         };
         let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
@@ -133,8 +134,13 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if !args.quiet {
-        let text =
-            batch::report::compare_terminal(&diffs, &base_label, &variant_label, args.runs, super::color_stdout());
+        let text = crate::report::batch::compare_terminal(
+            &diffs,
+            &base_label,
+            &variant_label,
+            args.runs,
+            super::color_stdout(),
+        );
         if !print_stdout(&text) {
             return EXIT_INVALID;
         }

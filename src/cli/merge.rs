@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{EXIT_INVALID, EXIT_OK, fail, print_stdout};
-use crate::batch::{self, BatchFile};
+use crate::results::batch::{self, BatchFile};
 
 /// Arguments of `cydex merge`.
 #[derive(Debug, clap::Args)]
@@ -75,7 +75,7 @@ pub fn run(args: Args) -> u8 {
         Err(code) => return code,
     };
     if !args.quiet {
-        let mut text = batch::report::terminal(&merged, super::color_stdout());
+        let mut text = crate::report::batch::terminal(&merged, super::color_stdout());
         text.push_str(&format!(
             "\nmerged {} file(s); wrote {}/{{{}}}\n",
             paths.len(),

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{EXIT_OK, fail, print_stdout};
-use crate::report::RunResults;
+use crate::results::RunResults;
 
 /// Arguments of `cydex report`.
 #[derive(Debug, clap::Args)]

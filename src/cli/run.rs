@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_OK, fail, print_stdout};
-use crate::report::{RunResults, terminal};
+use crate::report::terminal;
+use crate::results::RunResults;
 use crate::sim::{DEFAULT_SEED, RunConfig};
 
 /// Arguments of `cydex run`.
@@ -41,7 +42,7 @@ pub fn run(args: Args) -> u8 {
         return code;
     }
     let config = RunConfig { seed: args.seed, run_index: args.run_index };
-    let (results, events) = crate::pipeline::run(&loaded, &overrides, &config);
+    let (results, events) = crate::results::run(&loaded, &overrides, &config);
     if let Some(dir) = &args.out
         && let Err(code) = write_outputs(dir, &results, &events)
     {
@@ -68,8 +69,8 @@ fn write_outputs(dir: &Path, results: &RunResults, events: &crate::sim::EventStr
             fail(&format!("cannot write `{}`: {e}", path.display()), Some("check free space and permissions"))
         })
     };
-    write("events.jsonl", &|w| crate::output::events::write_jsonl(events.iter(), w))?;
-    write("events.csv", &|w| crate::output::events::write_csv(events.iter(), w))?;
+    write("events.jsonl", &|w| crate::report::events::write_jsonl(events.iter(), w))?;
+    write("events.csv", &|w| crate::report::events::write_csv(events.iter(), w))?;
     write("results.json", &|w| w.write_all(results.to_json().as_bytes()))?;
     write("report.md", &|w| w.write_all(super::report::render(results, super::report::Format::Md).as_bytes()))?;
     write("report.html", &|w| w.write_all(super::report::render(results, super::report::Format::Html).as_bytes()))?;

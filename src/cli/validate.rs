@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{EXIT_INVALID, EXIT_OK, color_stderr, load, print_stdout};
-use crate::report::terminal::thousands;
+use crate::fmt::thousands;
 use crate::scenario::model::{InjectEffect, Scenario, name_of};
 use crate::scenario::{Diagnostic, Loaded, Severity};
 

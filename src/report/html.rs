@@ -7,30 +7,11 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{RunResults, span, tplus};
+use crate::fmt::{esc_html as esc, nz, opt_tplus as opt_t, pct, span, thousands, tplus};
+use crate::results::RunResults;
 use crate::score::metrics::{ASSISTANCE_CHANGE, not_done_label};
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
-
-/// Escapes text for HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn opt_t(t: Option<u64>) -> String {
-    t.map_or_else(|| "—".to_string(), tplus)
-}
 
 fn opt_span(t: Option<u64>) -> String {
     t.map_or_else(|| "—".to_string(), span)
@@ -40,19 +21,8 @@ fn opt_fspan(t: Option<f64>) -> String {
     t.map_or_else(|| "—".to_string(), |v| span(v.round() as u64))
 }
 
-use super::terminal::thousands;
-
-/// Turns `-0.0` into `0.0` so fixed-precision output never prints `-0.00`.
-fn nz(v: f64) -> f64 {
-    if v == 0.0 { 0.0 } else { v }
-}
-
 fn mb(v: f64) -> String {
     format!("{:.1} MB", nz(v))
-}
-
-fn pct(v: f64) -> String {
-    format!("{:.2}%", nz(v * 100.0))
 }
 
 fn category_label(c: &str) -> &str {
@@ -1107,6 +1077,7 @@ fn assistance_chart(o: &mut String, r: &RunResults) {
     o.push_str("</svg><figcaption>Each lane is one request over the exercise window: grey from the request to approval, amber from approval until the team is on task, green while it is on task (to off task or ENDEX).</figcaption></figure>\n");
 }
 
+/// Points with three decimals and no sign for positives (the markdown ledger signs them).
 fn points(milli: i64) -> String {
     format!("{:.3}", milli as f64 / 1000.0)
 }

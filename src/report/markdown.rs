@@ -6,20 +6,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::terminal::{mb, thousands};
-use super::{RunResults, span, stat_text as stat, tplus};
+use super::stat_text as stat;
+use crate::fmt::{esc_md as esc, opt_tplus as opt_t, points, span, tplus};
+use crate::fmt::{mb, thousands};
+use crate::results::RunResults;
 use crate::scenario::attack;
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
-
-/// Escapes text for a Markdown table cell or inline text.
-fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-fn opt_t(t: Option<u64>) -> String {
-    t.map_or("—".to_string(), tplus)
-}
 
 fn ids(ids: &[u64], max: usize) -> String {
     if ids.is_empty() {
@@ -30,8 +23,9 @@ fn ids(ids: &[u64], max: usize) -> String {
     format!("{}{more}", shown.join(", "))
 }
 
-fn points(milli: i64) -> String {
-    format!("{:+.3}", milli as f64 / 1000.0)
+/// Text inside a code span: backslashes are literal there, so only the table's `|` is escaped.
+fn code(s: &str) -> String {
+    s.replace('|', "\\|").replace(['`', '\n', '\r'], " ")
 }
 
 /// Renders the after-action report.
@@ -58,7 +52,7 @@ pub fn render(r: &RunResults) -> String {
     let _ = writeln!(w, "| | |\n|---|---|");
     let rows = [
         ("Exercise", format!("{} — {}", esc(&m.exercise_id), esc(&m.exercise_title))),
-        ("Scenario", format!("`{}`", esc(&m.scenario))),
+        ("Scenario", format!("`{}`", code(&m.scenario))),
         ("Scenario SHA-256", format!("`{}`", m.scenario_sha256)),
         ("Seed / run index", format!("{} / {}", m.seed, m.run_index)),
         ("Engine", esc(&m.engine)),
@@ -100,8 +94,8 @@ pub fn render(r: &RunResults) -> String {
     for c in &s.campaigns {
         let what = match (c.first_impact_s, &c.stopped_at_stage) {
             (Some(t), _) => format!("reached its impact at {} ({} impact(s))", tplus(t), c.impacts),
-            (None, Some(st)) => format!("was stopped at stage `{}`", esc(st)),
-            (None, None) => format!("ended as `{}`", esc(&c.outcome)),
+            (None, Some(st)) => format!("was stopped at stage `{}`", code(st)),
+            (None, None) => format!("ended as `{}`", code(&c.outcome)),
         };
         let _ = writeln!(
             w,
@@ -218,7 +212,7 @@ pub fn render(r: &RunResults) -> String {
     for x in &a.ratings {
         let _ = writeln!(w, "### {} — {} ({})\n", esc(&x.id), esc(&x.text), x.rating.code());
         let _ = writeln!(w, "- **Core capability:** {}", esc(&x.capability));
-        let _ = writeln!(w, "- **Metric and scope:** `{}` for {}", esc(&x.metric), esc(&x.scope));
+        let _ = writeln!(w, "- **Metric and scope:** `{}` for {}", code(&x.metric), esc(&x.scope));
         let _ =
             writeln!(w, "- **Target / measured:** {} / {}", esc(&x.target), esc(x.measured.as_deref().unwrap_or("—")));
         let _ = writeln!(w, "- **Rating:** {} — {}", x.rating.code(), esc(&x.reason));
@@ -266,7 +260,7 @@ pub fn render(r: &RunResults) -> String {
             w,
             "| {} `{}` | {} | {} | {} | {} | {} | {} |",
             l.kind,
-            esc(&l.id),
+            code(&l.id),
             l.incidents,
             l.dwell_s.map_or("—".into(), span),
             stat(&l.mttd, "MTTD"),
@@ -439,8 +433,16 @@ pub fn render(r: &RunResults) -> String {
     }
     for ((subject, ci, rule), (n, pts, ev)) in &groups {
         let cat = CATEGORIES.get(*ci).copied().unwrap_or("");
-        let _ =
-            writeln!(w, "| {} | {} | `{}` | {} | {} | {} |", esc(subject), cat, esc(rule), n, points(*pts), ids(ev, 3));
+        let _ = writeln!(
+            w,
+            "| {} | {} | `{}` | {} | {} | {} |",
+            esc(subject),
+            cat,
+            code(rule),
+            n,
+            points(*pts),
+            ids(ev, 3)
+        );
     }
     let _ = writeln!(w, "\n<details><summary>Full ledger: {} entries</summary>\n", sc.ledger.len());
     let _ = writeln!(
@@ -454,7 +456,7 @@ pub fn render(r: &RunResults) -> String {
             i + 1,
             esc(&e.subject),
             esc(&e.category),
-            esc(&e.rule),
+            code(&e.rule),
             points(e.milli),
             ids(&e.events, 4),
             esc(&e.note)

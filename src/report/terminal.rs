@@ -1,7 +1,9 @@
 //! The terminal summary of a run: who was hit, when they noticed, whether help came, what it cost.
 //! Aligned plain-text tables; colour only when asked for (a TTY without `NO_COLOR`).
 
-use super::{RunResults, span, stat_text, tplus};
+use super::stat_text;
+use crate::fmt::{mb, opt_tplus as opt_t, span, thousands, tplus};
+use crate::results::RunResults;
 
 /// A plain-text table with aligned columns; numbers right-aligned.
 pub struct Table {
@@ -69,28 +71,6 @@ impl Table {
 
 fn heading(text: &str, color: bool) -> String {
     if color { format!("\x1b[1m{text}\x1b[0m\n") } else { format!("{text}\n") }
-}
-
-fn opt_t(t: Option<u64>) -> String {
-    t.map_or("—".to_string(), tplus)
-}
-
-/// Thousands separators: `114,310`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Megabytes, rounded: `0 MB`, `1,250 MB`.
-pub fn mb(v: f64) -> String {
-    format!("{} MB", thousands(v.max(0.0).round() as u64))
 }
 
 /// Renders the terminal summary.

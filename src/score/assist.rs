@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 
 use super::AssistanceTiming;
 use super::metrics::{Incident, stat};
-use crate::report::{span, tplus};
+use crate::fmt::{span, tplus};
 use crate::sim::AssistanceRecord;
 
 /// The fewest containments (for rates) or contained incidents (for MTTC) each window needs

@@ -296,7 +296,7 @@ fn msel_rows(scenario: &Scenario, events: &[crate::sim::Event]) -> Vec<MselRow> 
         .iter()
         .map(|inj| {
             let planned = match (&inj.at, &inj.trigger) {
-                (Some(at), _) => crate::report::tplus(at.secs()),
+                (Some(at), _) => crate::fmt::tplus(at.secs()),
                 (None, Some(t)) => {
                     let what = crate::scenario::model::name_of(&t.event);
                     let subject = t.campaign.as_deref().or(t.inject.as_deref()).or(t.nation.as_deref()).unwrap_or("");

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Improvement;
 use super::metrics::{Availability, Incident, weighted_uptime};
-use crate::report::span;
+use crate::fmt::span;
 use crate::scenario::model::{Metric, Objective, RatingThresholds, Scenario, TargetValue};
 use crate::sim::{Event, EventKind, RunSummary};
 
@@ -558,7 +558,7 @@ fn measure(
                     measured: Some(format!("{} impact(s)", impacts.len())),
                     value: Some(0.0),
                     ratio: None,
-                    reason: format!("the campaign reached its impact: {} impact(s), the first at {}.", impacts.len(), crate::report::tplus(impacts[0].time_s)),
+                    reason: format!("the campaign reached its impact: {} impact(s), the first at {}.", impacts.len(), crate::fmt::tplus(impacts[0].time_s)),
                     evidence: impacts.iter().take(10).map(|e| e.id).collect(),
                     afi: vec!["Containment did not outpace the kill chain: contain earlier in the chain (credential access, lateral movement).".into()],
                 }

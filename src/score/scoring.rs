@@ -212,7 +212,7 @@ fn late_cost(share: f64, taken_s: u64, reference_s: u64) -> i64 {
 }
 
 fn hms(s: u64) -> String {
-    crate::report::span(s)
+    crate::fmt::span(s)
 }
 
 /// Scores every nation and provider.
@@ -263,8 +263,8 @@ pub fn score(
                     "{} down {} ({}–{})",
                     a.service,
                     hms(up - down),
-                    crate::report::tplus(down),
-                    crate::report::tplus(up)
+                    crate::fmt::tplus(down),
+                    crate::fmt::tplus(up)
                 );
                 led.add(id, "availability", "availability.outage", -milli(cost), ids, note);
             }

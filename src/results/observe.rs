@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::RunResults;
+use crate::results::RunResults;
 
 /// One run, flattened: numeric metrics and categorical outcomes, both sorted by key.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::compare::Paired;
-use super::{BatchFile, RunRecord};
-use crate::report::span;
+use crate::fmt::{esc_html as esc, esc_md as md_escape, span};
+use crate::results::batch::{BatchFile, RunRecord};
+use crate::results::compare::Paired;
 
 /// Formats a value of metric `key`: `_s` metrics as durations, uptimes as percentages.
 pub fn fmt_value(key: &str, v: f64) -> String {
@@ -199,10 +199,6 @@ fn values_of<'a>(runs: &'a [RunRecord], key: &'a str) -> impl Iterator<Item = f6
 
 const BINS: usize = 10;
 
-fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
-}
-
 /// `report.md`: the tables plus a Unicode block histogram per metric.
 pub fn markdown(b: &BatchFile) -> String {
     let m = &b.meta;
@@ -259,10 +255,6 @@ fn bar(c: u64, max: u64, width: usize) -> String {
         s.push(PARTS[eighths % 8]);
     }
     s
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 const CSS: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;max-width:70rem;margin:1.5rem auto;padding:0 1rem;color:#1b1f24}\

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::RunRecord;
+use super::batch::RunRecord;
 use super::stats::{ci95, mean, sd};
 
 /// Paired difference of one metric.

@@ -1,0 +1,180 @@
+//! The results layer: what one run and one batch of runs produced, as records that every
+//! renderer, the batch aggregator and the comparison read. Owns `RunResults` (what `results.json`
+//! holds), `RunMeta`, the batch records (`batch.json`), the flattening into observations, and the
+//! statistics over them. Sits above `score` and below `report`, `batch` and `cli`.
+
+pub mod batch;
+mod check;
+pub mod compare;
+pub mod observe;
+pub mod stats;
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::Loaded;
+use crate::score::Assessment;
+use crate::sim::{EventStream, RunConfig, RunSummary};
+
+/// The `format` tag of a results file.
+pub const RESULTS_FORMAT: &str = "cydex-results";
+/// The results schema version this build writes and reads. 2: host counts are distinct hosts
+/// with `reinfections` apart, `incidents_not_recovered_at_endex`, sharing timed to the decision.
+pub const RESULTS_VERSION: u32 = 2;
+
+/// Why a results file was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReadError {
+    /// Not JSON at all.
+    #[error("not a cydex results file: it is not valid JSON ({0})")]
+    NotJson(String),
+    /// A batch file given where a run's results were expected.
+    #[error("this is a batch result (`cydex-batch`), not a single run's results.json")]
+    Batch,
+    /// Some other tool's JSON.
+    #[error("not a cydex results file: its format is `{0}`, not `cydex-results`")]
+    Foreign(String),
+    /// No format tag.
+    #[error("not a cydex results file: it has no `\"format\": \"cydex-results\"` field")]
+    NoFormat,
+    /// Another format version.
+    #[error(
+        "results format version {found} is not supported: this cydex ({engine}) reads version {RESULTS_VERSION}; re-run the scenario with this version"
+    )]
+    Version {
+        /// The file's version.
+        found: u64,
+        /// This build.
+        engine: String,
+    },
+    /// No version.
+    #[error("the results file has no `format_version`")]
+    NoVersion,
+    /// Fields missing or of the wrong type.
+    #[error("the results file is damaged or incomplete: {0}")]
+    Damaged(String),
+    /// Values no run can produce.
+    #[error("the results file holds values no run can produce (damaged or edited): {0}")]
+    OutOfRange(String),
+}
+
+/// Provenance of a run: enough to reproduce it exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunMeta {
+    /// Engine name and version, e.g. `cydex 0.1.0`.
+    pub engine: String,
+    /// The scenario as named on the command line (or the embedded default).
+    pub scenario: String,
+    /// SHA-256 of the scenario file's bytes.
+    pub scenario_sha256: String,
+    /// Exercise id.
+    pub exercise_id: String,
+    /// Exercise title.
+    pub exercise_title: String,
+    /// TLP marking of the exercise.
+    pub tlp: String,
+    /// `--set PATH=VALUE` overrides applied to the scenario before the run.
+    #[serde(default)]
+    pub overrides: Vec<String>,
+    /// Master seed.
+    pub seed: u64,
+    /// Run index within a batch.
+    pub run_index: u64,
+}
+
+/// Everything `results.json` holds for one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResults {
+    /// Always `cydex-results`.
+    pub format: String,
+    /// Schema version ([`RESULTS_VERSION`]).
+    pub format_version: u32,
+    /// Provenance.
+    pub meta: RunMeta,
+    /// What happened.
+    pub summary: RunSummary,
+    /// Metrics, scores, ratings and the executed MSEL.
+    pub assessment: Assessment,
+}
+
+impl RunResults {
+    /// Wraps a run's summary with its provenance.
+    pub fn new(meta: RunMeta, summary: RunSummary, assessment: Assessment) -> RunResults {
+        RunResults { format: RESULTS_FORMAT.to_string(), format_version: RESULTS_VERSION, meta, summary, assessment }
+    }
+
+    /// Reads a results file, refusing one that is not cydex's, was written in another format
+    /// version, or holds values out of range (a tampered or damaged file), with a reason.
+    pub fn from_json(text: &str) -> Result<RunResults, ReadError> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ReadError::NotJson(e.to_string()))?;
+        match value.get("format").and_then(|f| f.as_str()) {
+            Some(RESULTS_FORMAT) => {}
+            Some(batch::BATCH_FORMAT) => return Err(ReadError::Batch),
+            Some(other) => return Err(ReadError::Foreign(other.to_string())),
+            None => return Err(ReadError::NoFormat),
+        }
+        match value.get("format_version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(RESULTS_VERSION) => {}
+            Some(v) => return Err(ReadError::Version { found: v, engine: engine_version() }),
+            None => return Err(ReadError::NoVersion),
+        }
+        let r: RunResults = serde_json::from_value(value).map_err(|e| ReadError::Damaged(e.to_string()))?;
+        r.check_ranges().map_err(ReadError::OutOfRange)?;
+        Ok(r)
+    }
+
+    /// Checks what renderers rely on: every time within the exercise, the exercise no longer than
+    /// a scenario may be, score weights finite and within 0–100.
+    fn check_ranges(&self) -> Result<(), String> {
+        let s = &self.summary;
+        if s.tick_s == 0 || s.duration_s / s.tick_s > check::MAX_TICKS || s.ticks_run > check::MAX_TICKS {
+            return Err(format!(
+                "duration {} s in ticks of {} s is more than the {} ticks a scenario may have",
+                s.duration_s,
+                s.tick_s,
+                check::MAX_TICKS
+            ));
+        }
+        let value = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        check::times_within(&value, "", s.duration_s)?;
+        for (category, w) in &self.assessment.scores.weights {
+            if !(w.is_finite() && (0.0..=100.0).contains(w)) {
+                return Err(format!("score weight `{category}` is {w}, not between 0 and 100"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Pretty JSON with a trailing newline; keys in declaration order, maps sorted.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// The engine's name and version, as recorded in every output.
+pub fn engine_version() -> String {
+    format!("cydex {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Runs `loaded` with `config` and returns the results and the event log: simulate, assess, and
+/// stamp the provenance (engine version, scenario hash, seed, run index) that makes it
+/// reproducible. `overrides` are the `--set PATH=VALUE` words already applied to `loaded`,
+/// recorded so the run can be reproduced.
+pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunResults, EventStream) {
+    let outcome = crate::sim::run(&loaded.scenario, config);
+    let assessment = crate::score::assess(&loaded.scenario, &outcome);
+    let ex = &loaded.scenario.exercise;
+    let meta = RunMeta {
+        engine: engine_version(),
+        scenario: loaded.source.name.clone(),
+        scenario_sha256: loaded.sha256.clone(),
+        exercise_id: ex.id.clone(),
+        exercise_title: ex.title.clone(),
+        tlp: crate::scenario::model::name_of(&ex.tlp),
+        overrides: overrides.to_vec(),
+        seed: config.seed,
+        run_index: config.run_index,
+    };
+    (RunResults::new(meta, outcome.summary, assessment), outcome.events)
+}
