@@ -160,6 +160,14 @@ fn resume_after_an_interruption_gives_the_same_batch() {
     let err = stderr(&a);
     assert!(err.contains("cannot resume") && err.contains("seed"), "{err}");
     assert!(!dir.join("batch.json").exists());
+
+    // So is resuming with other overrides, named as they were typed.
+    let a = batch(&dir, &["--resume", "--set", "clock.duration=2d"]).code(2);
+    let err = stderr(&a);
+    assert!(
+        err.contains("--set overrides differ: this batch has `--set clock.duration=2d`, the saved runs have none"),
+        "{err}"
+    );
 }
 
 #[cfg(unix)]

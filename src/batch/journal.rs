@@ -63,8 +63,8 @@ impl Header {
 
     /// Why runs saved under this journal header cannot belong to batch `meta`, if they cannot.
     pub fn mismatch(&self, meta: &BatchMeta) -> Option<String> {
-        let field = |name: &str, ours: &dyn std::fmt::Debug, theirs: &dyn std::fmt::Debug| {
-            Some(format!("{name} differs: this batch has {ours:?}, the saved runs have {theirs:?}"))
+        let field = |name: &str, ours: &dyn std::fmt::Display, theirs: &dyn std::fmt::Display| {
+            Some(format!("{name} differs: this batch has `{ours}`, the saved runs have `{theirs}`"))
         };
         if self.format != JOURNAL_FORMAT {
             return field("format", &JOURNAL_FORMAT, &self.format);
@@ -82,7 +82,11 @@ impl Header {
             return field("number of runs", &meta.runs, &self.runs);
         }
         if self.overrides != meta.overrides {
-            return field("--set overrides", &meta.overrides, &self.overrides);
+            return Some(format!(
+                "--set overrides differ: this batch has {}, the saved runs have {}",
+                crate::results::batch::show_overrides(&meta.overrides),
+                crate::results::batch::show_overrides(&self.overrides)
+            ));
         }
         None
     }

@@ -279,6 +279,15 @@ pub fn aggregate(runs: &[RunRecord]) -> (BTreeMap<String, NumberStats>, BTreeMap
     (metrics, categories)
 }
 
+/// `--set` overrides as a person would type them (`` `--set a=b` ``), or "none".
+pub fn show_overrides(overrides: &[String]) -> String {
+    if overrides.is_empty() {
+        "none".to_string()
+    } else {
+        overrides.iter().map(|o| format!("`--set {o}`")).collect::<Vec<_>>().join(" ")
+    }
+}
+
 /// Merges shard partials into the whole batch. Refuses partials of different batches, duplicate
 /// runs and missing runs, each with a message saying which file and which runs.
 pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, BatchError> {
@@ -294,7 +303,7 @@ pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, BatchError> {
             ("scenario SHA-256", base.scenario_sha256.clone(), m.scenario_sha256.clone()),
             ("seed", base.seed.to_string(), m.seed.to_string()),
             ("number of runs", base.runs.to_string(), m.runs.to_string()),
-            ("--set overrides", format!("{:?}", base.overrides), format!("{:?}", m.overrides)),
+            ("--set overrides", show_overrides(&base.overrides), show_overrides(&m.overrides)),
         ];
         checks.into_iter().find(|(_, a, b)| a != b)
     };
