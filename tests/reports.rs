@@ -20,6 +20,7 @@ fn default_results() -> RunResults {
         exercise_id: loaded.scenario.exercise.id.clone(),
         exercise_title: loaded.scenario.exercise.title.clone(),
         tlp: "TLP:GREEN".into(),
+        attack_version: cydex::score::techniques::attack_version(&loaded.scenario),
         overrides: Vec::new(),
         seed: config.seed,
         run_index: 0,
@@ -65,11 +66,15 @@ fn foreign_or_incompatible_results_are_refused_with_a_reason() {
     assert!(err.contains("not a cydex results file"), "{err}");
     let err = RunResults::from_json("not json").unwrap_err();
     assert!(err.contains("not valid JSON"), "{err}");
-    let r = default_results().to_json().replacen("\"format_version\": 2", "\"format_version\": 99", 1);
+    let r = default_results().to_json().replacen("\"format_version\": 3", "\"format_version\": 99", 1);
     let err = RunResults::from_json(&r).unwrap_err();
     assert!(err.contains("version 99 is not supported"), "{err}");
-    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 2}").unwrap_err();
+    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 3}").unwrap_err();
     assert!(err.contains("damaged or incomplete"), "{err}");
+    // A results file of the second format (no ATT&CK names or version) is refused by version.
+    let old = default_results().to_json().replacen("\"format_version\": 3", "\"format_version\": 2", 1);
+    let err = RunResults::from_json(&old).unwrap_err();
+    assert!(err.contains("version 2 is not supported") && err.contains("re-run the scenario"), "{err}");
     // A results file of the first format (event counts, not distinct hosts) is refused by version.
     let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 1}").unwrap_err();
     assert!(err.contains("version 1 is not supported"), "{err}");
