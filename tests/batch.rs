@@ -221,6 +221,23 @@ fn run_replays_a_batch_member_exactly() {
     }
 }
 
+/// A batch file of the first format (no marking, no ATT&CK labels) is refused by its version,
+/// with what to do, rather than as damaged.
+#[test]
+fn a_batch_of_another_format_version_is_refused_with_a_reason() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("shards");
+    batch(&dir, &["--shard", "0/1"]).success();
+    let shard = dir.join("shard-0-of-1.json");
+    let text = read(&shard).replacen("\"format_version\": 2", "\"format_version\": 1", 1);
+    std::fs::write(&shard, text).unwrap();
+    let a = cydex().arg("merge").arg(&shard).arg("--out").arg(t.path().join("m")).assert().code(2);
+    let err = stderr(&a);
+    assert!(err.contains("batch format version 1 is not supported") && err.contains("re-run"), "{err}");
+    let err = BatchFile::from_json("{\"format\": \"cydex-results\"}").unwrap_err();
+    assert!(err.contains("not a cydex batch file"), "{err}");
+}
+
 #[test]
 fn compare_reports_paired_differences_with_confidence_intervals() {
     let t = tempfile::tempdir().unwrap();
@@ -236,6 +253,7 @@ fn compare_reports_paired_differences_with_confidence_intervals() {
     let json: serde_json::Value = serde_json::from_str(&read(&t.path().join("compare.json"))).unwrap();
     assert_eq!(json["format"], "cydex-compare");
     assert_eq!(json["variant"]["overrides"][0], "nations.EST.team.analysts=12");
+    assert_eq!((&json["base"]["tlp"], &json["variant"]["tlp"]), (&"TLP:GREEN".into(), &"TLP:GREEN".into()));
     assert!(json["differences"]["nation.EST.hosts_compromised"]["ci95"].is_array());
 
     // Common random numbers: a scenario compared with itself differs nowhere, exactly.

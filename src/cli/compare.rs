@@ -49,6 +49,7 @@ pub struct Args {
 struct Side {
     scenario: String,
     scenario_sha256: String,
+    tlp: String,
     overrides: Vec<String>,
 }
 
@@ -116,11 +117,13 @@ pub fn run(args: Args) -> u8 {
             base: Side {
                 scenario: base.source.name.clone(),
                 scenario_sha256: base.sha256.clone(),
+                tlp: crate::scenario::model::name_of(&base.scenario.exercise.tlp),
                 overrides: base_sets,
             },
             variant: Side {
                 scenario: variant.source.name.clone(),
                 scenario_sha256: variant.sha256.clone(),
+                tlp: crate::scenario::model::name_of(&variant.scenario.exercise.tlp),
                 overrides: variant_sets,
             },
             headlines: crate::report::batch::headlines(&diffs, &variant_label),

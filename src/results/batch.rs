@@ -15,11 +15,14 @@ use super::engine_version;
 use super::observe::Observation;
 use super::stats::{CategoryStats, NumberStats, category_stats, number_stats};
 use crate::scenario::Loaded;
+use crate::score::techniques::{Technique, attack_version, labels};
 
 /// The `format` tag of a batch file.
 pub const BATCH_FORMAT: &str = "cydex-batch";
-/// The batch schema version this build writes and reads.
-pub const BATCH_VERSION: u32 = 1;
+/// The batch schema version this build writes and reads. 2: `meta.tlp`, `meta.attack_version`
+/// and `meta.techniques` (ATT&CK labels), and per-technique observations
+/// (`technique.<ID>.executed` / `.detected` / `.contained`).
+pub const BATCH_VERSION: u32 = 2;
 /// Name of the finished batch in an output directory.
 pub const BATCH_FILE: &str = "batch.json";
 
@@ -69,6 +72,13 @@ pub struct BatchMeta {
     pub exercise_id: String,
     /// Exercise title.
     pub exercise_title: String,
+    /// TLP marking of the exercise (after overrides), for every rendering of the batch.
+    pub tlp: String,
+    /// The MITRE ATT&CK Enterprise version the scenario pins (canonical, e.g. `18.1`).
+    pub attack_version: String,
+    /// Every technique the scenario's campaigns use, with its name and tactics in that version:
+    /// the labels of the `technique.<ID>.*` observations.
+    pub techniques: Vec<Technique>,
     /// `--set` overrides applied to the scenario, in order.
     pub overrides: Vec<String>,
     /// Master seed; run `i` uses (seed, i).
@@ -95,6 +105,9 @@ impl BatchMeta {
             scenario_sha256: loaded.sha256.clone(),
             exercise_id: ex.id.clone(),
             exercise_title: ex.title.clone(),
+            tlp: crate::scenario::model::name_of(&ex.tlp),
+            attack_version: attack_version(&loaded.scenario),
+            techniques: labels(&loaded.scenario),
             overrides: overrides.to_vec(),
             seed,
             runs,
@@ -186,16 +199,24 @@ impl BatchFile {
         s
     }
 
-    /// Parses a batch or shard file, checking its format tag and version.
+    /// Parses a batch or shard file, checking its format tag and version before its contents, so
+    /// a file of another version is refused as such rather than as damaged.
     pub fn from_json(text: &str) -> Result<BatchFile, String> {
-        let f: BatchFile = serde_json::from_str(text).map_err(|e| format!("not a cydex batch file: {e}"))?;
-        if f.format != BATCH_FORMAT || f.format_version != BATCH_VERSION {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not a cydex batch file: it is not valid JSON ({e})"))?;
+        let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
+        let version = value.get("format_version").and_then(serde_json::Value::as_u64);
+        if format != BATCH_FORMAT {
+            return Err(format!("not a cydex batch file: its format is `{format}`, not `{BATCH_FORMAT}`"));
+        }
+        if version != Some(u64::from(BATCH_VERSION)) {
+            let v = version.map_or_else(|| "missing".to_string(), |v| v.to_string());
             return Err(format!(
-                "format `{}` version {} is not `{BATCH_FORMAT}` version {BATCH_VERSION}",
-                f.format, f.format_version
+                "batch format version {v} is not supported: this cydex ({}) reads version {BATCH_VERSION}; re-run the batch (or its shards) with this version",
+                engine_version()
             ));
         }
-        Ok(f)
+        serde_json::from_value(value).map_err(|e| format!("the batch file is damaged or incomplete: {e}"))
     }
 }
 
