@@ -82,6 +82,8 @@ fn merged_shards_equal_the_whole_batch() {
     let merged = t.path().join("merged");
     cydex().arg("merge").arg(&shared).arg(&other).arg("--out").arg(&merged).arg("-q").assert().success();
     assert_eq!(read(&merged.join("batch.json")), read(&whole.join("batch.json")));
+    assert_eq!(read(&merged.join("coverage.layer.json")), read(&whole.join("coverage.layer.json")));
+    assert!(!shared.join("coverage.layer.json").exists(), "a shard writes no layer");
 
     // A missing shard, a duplicated one, or a shard of another batch is refused, saying why.
     let a = cydex().arg("merge").arg(&shared).arg("--out").arg(t.path().join("m2")).assert().code(2);
@@ -218,6 +220,44 @@ fn run_replays_a_batch_member_exactly() {
         assert_eq!(member.run_index, i);
         assert_eq!(o.numbers, member.numbers, "run {i}");
         assert_eq!(o.categories, member.categories, "run {i}");
+    }
+}
+
+/// The layer of a batch scores each technique by the pooled share of its executions detected
+/// over the runs (recomputed here from batch.json).
+#[test]
+fn batch_writes_a_navigator_layer() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("b");
+    let a = cydex()
+        .args(["batch", DRILL, "--runs", "6", "--seed", "7", "--set", "nations.EST.team.analysts=5", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(out.contains("batch.json, report.md, report.html, coverage.layer.json}"), "{out}");
+    let f = BatchFile::from_json(&read(&dir.join("batch.json"))).unwrap();
+    assert_eq!(f.meta.tlp, "TLP:GREEN");
+    assert_eq!(f.meta.attack_version, "18.1");
+    let lsass = f.meta.techniques.iter().find(|t| t.id == "T1003.001").unwrap();
+    assert_eq!(lsass.name, "OS Credential Dumping: LSASS Memory");
+    assert_eq!(lsass.tactics[0].shortname, "credential-access");
+
+    let layer: serde_json::Value = serde_json::from_str(&read(&dir.join("coverage.layer.json"))).unwrap();
+    assert_eq!(layer["versions"]["layer"], "4.5");
+    assert_eq!(layer["versions"]["attack"], "18");
+    let entries = layer["techniques"].as_array().unwrap();
+    assert!(!entries.is_empty());
+    for e in entries {
+        let id = e["techniqueID"].as_str().unwrap();
+        let sum =
+            |m: &str| -> f64 { f.runs.iter().filter_map(|r| r.numbers.get(&format!("technique.{id}.{m}"))).sum() };
+        let (executed, detected) = (sum("executed"), sum("detected"));
+        let expected = (executed > 0.0).then(|| (100.0 * (detected / executed).min(1.0)).round() as u64);
+        assert_eq!(e["score"].as_u64(), expected, "{id}");
+        let comment = e["comment"].as_str().unwrap();
+        assert!(comment.starts_with(&format!("mean per run: {:.1} executions", executed / 6.0)), "{comment}");
+        assert!(comment.ends_with("of 6 runs"), "{comment}");
     }
 }
 

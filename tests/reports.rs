@@ -1,5 +1,6 @@
 //! Snapshot tests of the reports of the default drill (seed fixed): the Markdown after-action
-//! report and the terminal summary. A change to either shows up as a reviewable diff.
+//! report, the terminal summary and the ATT&CK Navigator layer. A change to any shows up as a
+//! reviewable diff.
 
 use cydex::report::{markdown, terminal};
 use cydex::results::{RunMeta, RunResults};
@@ -54,6 +55,11 @@ fn terminal_summary_of_the_default_drill() {
 }
 
 #[test]
+fn navigator_layer_of_the_default_drill() {
+    insta::assert_snapshot!(cydex::report::navigator::run(&default_results()));
+}
+
+#[test]
 fn results_round_trip_through_json() {
     let r = default_results();
     let back = RunResults::from_json(&r.to_json()).unwrap();
@@ -91,6 +97,8 @@ fn docs_examples_are_current() {
     assert!(current("results.json", results.to_json()), "results.json: {stale}");
     assert!(current("report.md", markdown::render(&results)), "report.md: {stale}");
     assert!(current("report.html", cydex::report::html::render(&results)), "report.html: {stale}");
+    let layer = cydex::report::navigator::run(&results);
+    assert!(current("coverage.layer.json", layer), "coverage.layer.json: {stale}");
 }
 
 /// The "what the assistance changed" finding is computed once and every renderer prints it: for

@@ -32,7 +32,8 @@ pub struct Args {
     /// Worker threads (default: the available parallelism). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
     jobs: Option<u64>,
-    /// Write batch.json, report.md, report.html and runs/ into this directory (created if needed).
+    /// Write batch.json, report.md, report.html, coverage.layer.json (an ATT&CK Navigator layer of
+    /// mean detection coverage) and runs/ into this directory (created if needed).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Continue an interrupted batch from the runs saved in the journals under --out DIR/runs/.
@@ -124,7 +125,11 @@ fn remove_if_present(path: &Path) -> Result<(), u8> {
     }
 }
 
-/// Writes `batch.json` (or the shard file) and, for a whole batch, `report.md` and `report.html`.
+/// What a whole batch writes into its output directory (besides `runs/`), as listed.
+const WHOLE_BATCH_OUTPUTS: [&str; 4] = ["batch.json", "report.md", "report.html", "coverage.layer.json"];
+
+/// Writes `batch.json` (or the shard file) and, for a whole batch, `report.md`, `report.html` and
+/// the ATT&CK Navigator layer `coverage.layer.json`.
 pub(crate) fn write_batch(dir: &Path, file: &BatchFile) -> Result<Vec<String>, u8> {
     let write = |name: &str, text: &str| {
         let path = dir.join(name);
@@ -142,8 +147,9 @@ pub(crate) fn write_batch(dir: &Path, file: &BatchFile) -> Result<Vec<String>, u
             // Reports first: batch.json appears last, only when everything else is in place.
             write("report.md", &crate::report::batch::markdown(file))?;
             write("report.html", &crate::report::batch::html(file))?;
+            write(crate::report::navigator::LAYER_FILE, &crate::report::navigator::batch(file))?;
             write(crate::results::batch::BATCH_FILE, &file.to_json())?;
-            written.extend(["batch.json".to_string(), "report.md".into(), "report.html".into()]);
+            written.extend(WHOLE_BATCH_OUTPUTS.iter().map(|f| f.to_string()));
         }
     }
     Ok(written)
@@ -173,7 +179,7 @@ pub fn run(args: Args) -> u8 {
         // complete-looking (stale) batch.json behind.
         let finals: Vec<String> = match meta.shard {
             Some(s) => vec![s.file_name()],
-            None => vec![crate::results::batch::BATCH_FILE.into(), "report.md".into(), "report.html".into()],
+            None => WHOLE_BATCH_OUTPUTS.iter().map(|f| f.to_string()).collect(),
         };
         for f in finals {
             if let Err(code) = remove_if_present(&dir.join(f)) {

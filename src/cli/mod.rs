@@ -37,7 +37,8 @@ pub struct Cli {
 enum Command {
     /// Run one seeded exercise and print what happened (the embedded default scenario if none is given).
     Run(run::Args),
-    /// Re-render a saved run's results.json as an after-action report (Markdown, HTML or JSON).
+    /// Re-render a saved run's results.json as an after-action report (Markdown, HTML, JSON) or an
+    /// ATT&CK Navigator layer.
     Report(report::Args),
     /// Check scenario files and report every problem, located at file:line:column.
     Validate(validate::Args),

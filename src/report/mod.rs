@@ -5,6 +5,7 @@ pub mod batch;
 pub mod events;
 pub mod html;
 pub mod markdown;
+pub mod navigator;
 pub mod terminal;
 
 use crate::fmt::span;
