@@ -224,9 +224,10 @@ fn run_replays_a_batch_member_exactly() {
 }
 
 /// The layer of a batch scores each technique by the pooled share of its executions detected
-/// over the runs (recomputed here from batch.json).
+/// over the runs (recomputed here from batch.json), and the batch names the command that
+/// replays its worst run, which reproduces that run's alliance score.
 #[test]
-fn batch_writes_a_navigator_layer() {
+fn batch_writes_a_navigator_layer_and_the_command_that_replays_its_worst_run() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path().join("b");
     let a = cydex()
@@ -236,12 +237,27 @@ fn batch_writes_a_navigator_layer() {
         .success();
     let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
     assert!(out.contains("batch.json, report.md, report.html, coverage.layer.json}"), "{out}");
+    assert!(out.contains(&format!("next: open {}", dir.join("report.html").display())), "{out}");
     let f = BatchFile::from_json(&read(&dir.join("batch.json"))).unwrap();
     assert_eq!(f.meta.tlp, "TLP:GREEN");
     assert_eq!(f.meta.attack_version, "18.1");
     let lsass = f.meta.techniques.iter().find(|t| t.id == "T1003.001").unwrap();
     assert_eq!(lsass.name, "OS Credential Dumping: LSASS Memory");
     assert_eq!(lsass.tactics[0].shortname, "credential-access");
+
+    // The worst run by alliance score, and the exact command that replays it.
+    let (worst, score) = f
+        .runs
+        .iter()
+        .map(|r| (r.run_index, r.numbers["alliance.score"]))
+        .fold(None, |best: Option<(u64, f64)>, x| if best.is_none_or(|b| x.1 < b.1) { Some(x) } else { best })
+        .unwrap();
+    let line = out.lines().find(|l| l.starts_with("next: replay")).unwrap_or_else(|| panic!("{out}"));
+    let command = format!("cydex run {DRILL} --seed 7 --run-index {worst} --set nations.EST.team.analysts=5");
+    assert!(line.ends_with(&command) && line.contains(&format!("({score:.1})")), "{line}");
+    let replay = cydex().args(command.split(' ').skip(1)).assert().success();
+    let replayed = String::from_utf8_lossy(&replay.get_output().stdout).into_owned();
+    assert!(replayed.contains(&format!("alliance (host-weighted): {score:.1}")), "{replayed}");
 
     let layer: serde_json::Value = serde_json::from_str(&read(&dir.join("coverage.layer.json"))).unwrap();
     assert_eq!(layer["versions"]["layer"], "4.5");
@@ -259,6 +275,13 @@ fn batch_writes_a_navigator_layer() {
         assert!(comment.starts_with(&format!("mean per run: {:.1} executions", executed / 6.0)), "{comment}");
         assert!(comment.ends_with("of 6 runs"), "{comment}");
     }
+
+    // Without --out, the batch says how to keep its results.
+    let a = cydex().args(["batch", DRILL, "--runs", "2", "--seed", "7"]).assert().success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(out.contains("next: add --out DIR") && out.contains("next: replay"), "{out}");
+    let a = cydex().args(["batch", DRILL, "--runs", "2", "--seed", "7", "-q"]).assert().success();
+    assert!(a.get_output().stdout.is_empty(), "--quiet prints nothing");
 }
 
 /// A batch file of the first format (no marking, no ATT&CK labels) is refused by its version,

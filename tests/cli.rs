@@ -142,6 +142,29 @@ fn bare_run_tells_the_story_of_the_default_drill() {
     }
 }
 
+/// A bare run writes nothing, so it names no file, and says how to get the reports; with --out it
+/// lists what it wrote and where to look; --quiet prints nothing.
+#[test]
+fn run_says_what_it_wrote_and_what_to_do_next() {
+    let out = stdout(cydex().arg("run"));
+    assert!(!out.contains("report.md") && !out.contains("wrote"), "a bare run wrote no report:\n{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("next: add --out DIR to write the after-action report"), "{last}");
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let out = stdout(cydex().args(["run", "--out"]).arg(&run));
+    let wrote = format!(
+        "wrote {}/{{results.json, report.md, report.html, coverage.layer.json, events.jsonl, events.csv}}",
+        run.display()
+    );
+    assert!(out.contains(&wrote), "{out}");
+    assert!(out.contains(&format!("next: open {}", run.join("report.html").display())), "{out}");
+    for f in ["results.json", "report.md", "report.html", "coverage.layer.json", "events.jsonl", "events.csv"] {
+        assert!(run.join(f).is_file(), "{f} not written");
+    }
+    assert_eq!(stdout(cydex().args(["run", "-q"])), "");
+}
+
 /// `run --out` writes an ATT&CK Navigator layer (format 4.5) whose scores are the share of each
 /// technique's executions detected, and `report --format navigator` reproduces it byte for byte.
 #[test]

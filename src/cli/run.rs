@@ -56,8 +56,17 @@ pub fn run(args: Args) -> u8 {
     if !args.quiet {
         let color = super::color_stdout();
         let mut text = terminal::render(&results, color);
-        if let Some(dir) = &args.out {
-            text.push_str(&format!("\nwrote {}/{{{}}}\n", dir.display(), OUTPUTS.join(", ")));
+        match &args.out {
+            Some(dir) => {
+                text.push_str(&format!("\nwrote {}/{{{}}}\n", dir.display(), OUTPUTS.join(", ")));
+                text.push_str(&format!(
+                    "next: open {} (the after-action report: definitions, evidence, the score ledger)\n",
+                    dir.join("report.html").display()
+                ));
+            }
+            None => text.push_str(
+                "\nnext: add --out DIR to write the after-action report (report.html: definitions, evidence, the score ledger) and the other outputs\n",
+            ),
         }
         print_stdout(&text);
     }

@@ -174,6 +174,20 @@ impl BatchFile {
         BatchFile { format: BATCH_FORMAT.to_string(), format_version: BATCH_VERSION, meta, metrics, categories, runs }
     }
 
+    /// The run with the lowest value of numeric metric `key`, and that value (the lowest run index
+    /// among equals); `None` when no run has it.
+    pub fn lowest(&self, key: &str) -> Option<(u64, f64)> {
+        let mut best: Option<(u64, f64)> = None;
+        for r in &self.runs {
+            if let Some(&v) = r.numbers.get(key)
+                && best.is_none_or(|(_, b)| v < b)
+            {
+                best = Some((r.run_index, v));
+            }
+        }
+        best
+    }
+
     /// Pretty JSON for the aggregates, one compact line per run; trailing newline.
     pub fn to_json(&self) -> String {
         let head = Head {
