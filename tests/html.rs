@@ -27,6 +27,7 @@ fn drill() -> &'static RunResults {
             exercise_id: ex.id.clone(),
             exercise_title: ex.title.clone(),
             tlp: serde_json::to_value(ex.tlp).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            attack_version: cydex::score::techniques::attack_version(&loaded.scenario),
             overrides: Vec::new(),
             seed: config.seed,
             run_index: config.run_index,

@@ -1,5 +1,6 @@
 //! Snapshot tests of the reports of the default drill (seed fixed): the Markdown after-action
-//! report and the terminal summary. A change to either shows up as a reviewable diff.
+//! report, the terminal summary and the ATT&CK Navigator layer. A change to any shows up as a
+//! reviewable diff.
 
 use cydex::report::{markdown, terminal};
 use cydex::results::{RunMeta, RunResults};
@@ -20,6 +21,7 @@ fn default_results() -> RunResults {
         exercise_id: loaded.scenario.exercise.id.clone(),
         exercise_title: loaded.scenario.exercise.title.clone(),
         tlp: "TLP:GREEN".into(),
+        attack_version: cydex::score::techniques::attack_version(&loaded.scenario),
         overrides: Vec::new(),
         seed: config.seed,
         run_index: 0,
@@ -53,6 +55,11 @@ fn terminal_summary_of_the_default_drill() {
 }
 
 #[test]
+fn navigator_layer_of_the_default_drill() {
+    insta::assert_snapshot!(cydex::report::navigator::run(&default_results()));
+}
+
+#[test]
 fn results_round_trip_through_json() {
     let r = default_results();
     let back = RunResults::from_json(&r.to_json()).unwrap();
@@ -65,11 +72,15 @@ fn foreign_or_incompatible_results_are_refused_with_a_reason() {
     assert!(err.contains("not a cydex results file"), "{err}");
     let err = RunResults::from_json("not json").unwrap_err().to_string();
     assert!(err.contains("not valid JSON"), "{err}");
-    let r = default_results().to_json().replacen("\"format_version\": 2", "\"format_version\": 99", 1);
+    let r = default_results().to_json().replacen("\"format_version\": 3", "\"format_version\": 99", 1);
     let err = RunResults::from_json(&r).unwrap_err().to_string();
     assert!(err.contains("version 99 is not supported"), "{err}");
-    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 2}").unwrap_err().to_string();
+    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 3}").unwrap_err().to_string();
     assert!(err.contains("damaged or incomplete"), "{err}");
+    // A results file of the second format (no ATT&CK names or version) is refused by version.
+    let old = default_results().to_json().replacen("\"format_version\": 3", "\"format_version\": 2", 1);
+    let err = RunResults::from_json(&old).unwrap_err().to_string();
+    assert!(err.contains("version 2 is not supported") && err.contains("re-run the scenario"), "{err}");
     // A results file of the first format (event counts, not distinct hosts) is refused by version.
     let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 1}").unwrap_err().to_string();
     assert!(err.contains("version 1 is not supported"), "{err}");
@@ -100,6 +111,8 @@ fn docs_examples_are_current() {
     assert!(current("results.json", results.to_json()), "results.json: {stale}");
     assert!(current("report.md", markdown::render(&results)), "report.md: {stale}");
     assert!(current("report.html", cydex::report::html::render(&results)), "report.html: {stale}");
+    let layer = cydex::report::navigator::run(&results);
+    assert!(current("coverage.layer.json", layer), "coverage.layer.json: {stale}");
 }
 
 /// The "what the assistance changed" finding is computed once and every renderer prints it: for

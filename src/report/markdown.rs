@@ -10,7 +10,6 @@ use super::stat_text as stat;
 use crate::fmt::{esc_md as esc, opt_tplus as opt_t, points, span, tplus};
 use crate::fmt::{mb, thousands};
 use crate::results::RunResults;
-use crate::scenario::attack;
 use crate::score::ratings::{HSEEP_DEFINITIONS, Rating, rule_text};
 use crate::score::scoring::{CATEGORIES, RULES};
 
@@ -314,15 +313,13 @@ pub fn render(r: &RunResults) -> String {
 
     // 6. ATT&CK coverage.
     let _ = writeln!(w, "\n## 6. ATT&CK coverage\n");
-    let cat = attack::catalog("18.1");
     let _ = writeln!(w, "| Technique | Name | Executed | Detected | Missed | Contained |\n|---|---|--:|--:|--:|--:|");
     for c in &a.attack_coverage {
-        let name = cat.and_then(|k| k.get(&c.technique)).map_or("", |e| e.name);
         let _ = writeln!(
             w,
             "| {} | {} | {} | {} | {} | {} |",
             esc(&c.technique),
-            esc(name),
+            esc(&c.name),
             c.executed,
             c.detected,
             c.missed,

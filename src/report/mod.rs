@@ -6,6 +6,7 @@ pub mod doc;
 pub mod events;
 pub mod html;
 pub mod markdown;
+pub mod navigator;
 pub mod terminal;
 pub mod write;
 

@@ -210,7 +210,7 @@ pub fn render(r: &RunResults, color: bool) -> String {
     out.push_str(&headline(r, color));
 
     if !a.ratings.is_empty() {
-        out.push_str(&heading("\nObjectives (P/S/M/U, engine rule — see report.md)", color));
+        out.push_str(&heading("\nObjectives (P/S/M/U, engine rule)", color));
         let mut t = Table::new(&["objective", "metric", "scope", "target", "measured", "rating"]);
         for x in &a.ratings {
             t.row(vec![
@@ -253,7 +253,7 @@ pub fn render(r: &RunResults, color: bool) -> String {
 /// The exercise-wide MTTD / MTTC / MTTR, as every other output prints them.
 fn headline(r: &RunResults, color: bool) -> String {
     let e = &r.assessment.exercise;
-    let mut out = heading("\nIncident handling, all nations (definitions in report.md)", color);
+    let mut out = heading("\nIncident handling, all nations", color);
     for (name, st) in [("MTTD", &e.mttd), ("MTTC", &e.mttc), ("MTTR", &e.mttr)] {
         out.push_str(&format!("  {name}  {}\n", stat_text(st, name)));
     }
