@@ -256,6 +256,7 @@ mod tests {
             exercise_id: "EX".into(),
             exercise_title: "T".into(),
             tlp: "TLP:CLEAR".into(),
+            objectives: BTreeMap::new(),
             overrides: vec![],
             seed: 7,
             runs,

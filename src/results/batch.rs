@@ -71,6 +71,10 @@ pub struct BatchMeta {
     pub exercise_title: String,
     /// TLP marking of the exercise, printed on every page of the batch and compare reports.
     pub tlp: String,
+    /// Each objective's text by id, so the batch report can say what a rating is about. Absent
+    /// from batch files written before it existed (read as none).
+    #[serde(default)]
+    pub objectives: BTreeMap<String, String>,
     /// `--set` overrides applied to the scenario, in order.
     pub overrides: Vec<String>,
     /// Master seed; run `i` uses (seed, i).
@@ -98,6 +102,7 @@ impl BatchMeta {
             exercise_id: ex.id.clone(),
             exercise_title: ex.title.clone(),
             tlp: crate::scenario::model::name_of(&ex.tlp),
+            objectives: loaded.scenario.objectives.iter().map(|o| (o.id.clone(), o.text.clone())).collect(),
             overrides: overrides.to_vec(),
             seed,
             runs,
