@@ -27,7 +27,10 @@ pub(super) fn section(b: &BatchFile) -> Section {
         s.push(Block::Figure(ratings_figure(&objectives)));
         let texts: Vec<Text> = objectives
             .iter()
-            .filter_map(|(id, _)| b.meta.objectives.get(*id).map(|t| Text::strong(*id).then(format!(" — {t}"))))
+            .filter_map(|(id, c)| {
+                let text = b.meta.objectives.get(*id)?;
+                Some(Text::strong(*id).then(format!(" ({}) — {text}", rating_shares(c))))
+            })
             .collect();
         if !texts.is_empty() {
             s.push(Block::List(texts));
@@ -74,6 +77,15 @@ pub(crate) fn natural(a: &str, b: &str) -> Ordering {
         parts(s).into_iter().map(|(d, r)| if d { (0, r.parse().unwrap_or(u128::MAX), r) } else { (1, 0, r) }).collect()
     };
     key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+}
+
+/// The ratings an objective got, likeliest first: `P 95%, S 5%`.
+fn rating_shares(c: &CategoryStats) -> String {
+    let mut shares: Vec<(&str, f64)> =
+        RATING_COLOURS.iter().map(|(code, _)| (*code, share(c, code))).filter(|(_, p)| *p > 0.0).collect();
+    shares.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let words: Vec<String> = shares.iter().map(|(code, p)| format!("{code} {}", Unit::Probability.value(*p))).collect();
+    words.join(", ")
 }
 
 fn share(c: &CategoryStats, code: &str) -> f64 {
@@ -136,7 +148,9 @@ fn cards(b: &BatchFile) -> Vec<Card> {
         });
     }
     for (key, c) in b.categories.iter().filter(|(k, _)| k.starts_with("campaign.") && k.ends_with(".outcome")) {
-        for (v, share) in &c.values {
+        let mut values: Vec<_> = c.values.iter().collect();
+        values.sort_by(|x, y| y.1.count.cmp(&x.1.count).then(x.0.cmp(y.0)));
+        for (v, share) in values {
             let ci = Unit::Probability.ci(wilson95(share.count, c.n));
             cards.push(Card {
                 label: label(&format!("{key}={v}")).text,
