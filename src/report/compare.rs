@@ -136,11 +136,14 @@ fn direction_words(e: &Effect) -> String {
 /// One effect in a sentence: label, means, change, CI, and what it means.
 pub fn sentence(e: &Effect) -> Text {
     let (u, p) = (e.label.unit, e.paired);
+    if e.group == Group::Unchanged {
+        return Text::strong(e.label.text.clone())
+            .then(format!(": {} on both sides, unchanged in every run.", u.opt(p.base_mean)));
+    }
     let ci = if p.ci95.is_some() { format!(", 95% CI {}", u.change_ci(p.ci95)) } else { String::new() };
     let verdict = match e.group {
         Group::Significant => format!("{}, significant (95% CI excludes 0)", direction_words(e)),
-        Group::Indistinct => "not distinguishable from no change".to_string(),
-        Group::Unchanged => "unchanged in every run".to_string(),
+        Group::Indistinct | Group::Unchanged => "not distinguishable from no change".to_string(),
     };
     Text::strong(e.label.text.clone()).then(format!(
         ": {} → {} ({}{ci}): {verdict}.",
@@ -228,12 +231,19 @@ fn summary(effects: &[Effect]) -> Section {
     let sig: Vec<&Effect> = effects.iter().filter(|e| e.group == Group::Significant).collect();
     let better = sig.iter().filter(|e| direction(e) == "better").count();
     let worse = sig.iter().filter(|e| direction(e) == "worse").count();
+    let split = if sig.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({better} better and {worse} worse for the defenders, {} without a direction)",
+            sig.len() - better - worse
+        )
+    };
     s.push(Block::Para(Text::plain(format!(
-        "Of {} measures, {} changed significantly ({better} better and {worse} worse for the defenders, {} without \
-         a direction), {} are not distinguishable from no change, and {} did not change in any run.",
+        "Of {} measures, {} changed significantly{split}, {} are not distinguishable from no change, and {} did not \
+         change in any run.",
         effects.len(),
         sig.len(),
-        sig.len() - better - worse,
         count(Group::Indistinct),
         count(Group::Unchanged)
     ))));
@@ -452,6 +462,9 @@ mod tests {
                 "LVA: score: 10.0 → 8.0 (−2.0, 95% CI −7.0 … +3.0): not distinguishable from no change.",
             ]
         );
+        let same: BTreeMap<String, Paired> = [("exercise.data_lost_mb".to_string(), paired(0.0, 0.0, false))].into();
+        let e = &ordered(&same)[0];
+        assert_eq!(write::text::text(&sentence(e)), "Data lost: 10 MB on both sides, unchanged in every run.");
     }
 
     #[test]
