@@ -313,21 +313,7 @@ mod tests {
     use crate::results::batch::Shard;
 
     fn meta(runs: u64, shard: Option<Shard>) -> BatchMeta {
-        BatchMeta {
-            engine: "cydex 0".into(),
-            scenario: "s.yaml".into(),
-            scenario_sha256: "abc".into(),
-            exercise_id: "EX".into(),
-            exercise_title: "T".into(),
-            tlp: "TLP:CLEAR".into(),
-            attack_version: "18.1".into(),
-            techniques: vec![],
-            overrides: vec![],
-            seed: 7,
-            runs,
-            shard,
-            runs_included: runs,
-        }
+        BatchMeta { shard, ..BatchMeta::sample(runs) }
     }
 
     fn record(i: u64) -> RunRecord {

@@ -2,9 +2,11 @@
 //! `results.json` holds) and the text made from it, never on the simulation's world.
 
 pub mod batch;
+pub mod compare;
 pub mod doc;
 pub mod events;
 pub mod html;
+pub mod labels;
 pub mod markdown;
 pub mod navigator;
 pub mod terminal;

@@ -163,9 +163,20 @@ fn page_css(marking: &str) -> String {
     )
 }
 
+/// Blocks in order; two or more figures in a row share a grid on screen (one column in print).
 fn blocks(o: &mut String, bs: &[Block], clock: Option<&Clock>) {
-    for b in bs {
-        block(o, b, clock);
+    let mut i = 0;
+    while i < bs.len() {
+        let figures = bs[i..].iter().take_while(|b| matches!(b, Block::Figure(_))).count();
+        if figures >= 2 {
+            o.push_str("<div class=\"figs\">\n");
+            bs[i..i + figures].iter().for_each(|b| block(o, b, clock));
+            o.push_str("</div>\n");
+            i += figures;
+        } else {
+            block(o, &bs[i], clock);
+            i += 1;
+        }
     }
 }
 
@@ -314,22 +325,53 @@ fn stacked_bars(o: &mut String, caption: &str, legend: &[(String, String)], rows
                 esc(name),
                 crate::fmt::nz(*v)
             );
+            // The value written on a segment wide enough to hold it, so a printed page (where
+            // the data table is not shown) keeps the numbers.
+            if w >= 34.0 {
+                let shown =
+                    if full == 1.0 { format!("{:.0}%", v * 100.0) } else { format!("{:.1}", crate::fmt::nz(*v)) };
+                let _ = writeln!(
+                    o,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" style=\"fill:{}\">{shown}</text>",
+                    x + w / 2.0,
+                    y + row_h / 2.0 + 3.5,
+                    ink_on(colour)
+                );
+            }
             x += w;
         }
     }
     o.push_str("</svg>\n");
 }
 
-/// Vertical bars, one per bin, labelled below with the bin's range.
+/// Black or white, whichever reads better on the CSS colour `bg` (`#rrggbb`; white otherwise).
+fn ink_on(bg: &str) -> &'static str {
+    let hex = bg.strip_prefix('#').filter(|h| h.len() == 6);
+    let channel =
+        |i: usize| hex.and_then(|h| u8::from_str_radix(&h[i..i + 2], 16).ok()).map_or(0.0, |c| f64::from(c) / 255.0);
+    let luma = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+    if luma > 0.5 { "#000" } else { "#fff" }
+}
+
+/// Vertical bars, one per bin, labelled below with the bin's range and above with its count.
 fn histogram(o: &mut String, caption: &str, bins: &[(String, u64)]) {
     let (w, h, left, bottom, top) = (520.0, 180.0, 30.0, 40.0, 10.0);
     let max = bins.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
     let bw = (w - left) / bins.len().max(1) as f64;
     svg_open(o, w, h, caption);
     let _ = writeln!(o, "<text x=\"2\" y=\"{:.1}\" font-size=\"10\">{max:.0}</text>", top + 8.0);
+    let _ = writeln!(o, "<line x1=\"{left}\" y1=\"{0:.1}\" x2=\"{w}\" y2=\"{0:.1}\" stroke=\"#8a939c\"/>", h - bottom);
     for (i, (label, c)) in bins.iter().enumerate() {
         let bh = (h - top - bottom) * *c as f64 / max;
         let x = left + bw * i as f64;
+        if *c > 0 {
+            let _ = writeln!(
+                o,
+                "<text class=\"count\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{c}</text>",
+                x + bw / 2.0,
+                h - bottom - bh - 2.0
+            );
+        }
         let _ = writeln!(
             o,
             "<rect class=\"b\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#3a6ea5\"><title>{}: {c}</title></rect>",
@@ -393,6 +435,7 @@ pre.cmd{background:#f3f5f7;border:1px solid #d6dbe1;padding:.4rem .6rem;overflow
 .r-p{color:#1e7b34;border-color:#1e7b34}.r-s{color:#8a6d00;border-color:#c9a400}.r-m{color:#b35900;border-color:#d9822b}.r-u{color:#b03a2e;border-color:#b03a2e}.r-na{color:#5b6570;border-color:#aab2bb}
 .obj{border:1px solid #d6dbe1;border-radius:4px;padding:.2rem 1rem .6rem;margin:1rem 0}
 figure{margin:.6rem 0;break-inside:avoid;page-break-inside:avoid}
+.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:.2rem 1.5rem}
 figcaption{font-size:.85rem;color:#5b6570}
 svg{max-width:100%;height:auto;display:block;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 svg text{fill:#1b1f24}
@@ -419,6 +462,7 @@ footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6db
  details{border:none;padding:0}
  details>summary{list-style:none}
  details.data{display:none}
+ .figs{display:block}
  a{color:inherit;text-decoration:none}
 }
 "#;
