@@ -84,6 +84,11 @@ pub fn run(args: Args) -> u8 {
     if args.variant.is_none() && args.variant_set.is_empty() {
         eprintln!("note: no VARIANT and no --variant-set: comparing the scenario with itself");
     }
+    if let Some(dir) = &args.out
+        && let Err(code) = super::prepare_dir(dir)
+    {
+        return code;
+    }
     let indices: Vec<u64> = (0..args.runs).collect();
     let pb = progress_bar(2 * args.runs, 0, args.quiet);
     let stop = stop_flag(&pb);
@@ -151,14 +156,13 @@ pub fn run(args: Args) -> u8 {
             ("report.html", compare_report::html(&report)),
             ("compare.json", json),
         ];
-        for (name, text) in outputs {
-            let path = dir.join(name);
-            if let Err(e) = std::fs::create_dir_all(dir).and_then(|()| crate::atomic::write(&path, text.as_bytes())) {
-                return fail(
-                    &format!("cannot write `{}`: {e}", path.display()),
-                    Some("check free space and permissions"),
-                );
-            }
+        let mut set = crate::atomic::OutputSet::new(dir, true);
+        let staged = outputs.iter().try_for_each(|(name, text)| set.add_bytes(name, text.as_bytes()));
+        if let Err(e) = staged.and_then(|()| set.publish().map(drop)) {
+            return fail(
+                &format!("cannot write into `{}`: {e}", dir.display()),
+                Some("check free space and permissions; the files already there are left as they were"),
+            );
         }
     }
     if !args.quiet {
