@@ -465,3 +465,24 @@ fn an_unusable_out_is_refused_before_any_work() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot create"));
     assert!(started.elapsed().as_secs() < 5, "refused before running: {:?}", started.elapsed());
 }
+
+/// A full or closed stderr never turns a message into a panic (exit 101).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stderr_does_not_panic() {
+    let t = tempfile::tempdir().unwrap();
+    let bad = t.path().join("bad.yaml");
+    std::fs::write(&bad, "cydex: 1\nexercise: {id: X}\n").unwrap();
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    for args in
+        [vec!["run", bad.to_str().unwrap()], vec!["run", "--set", "nope=1"], vec!["validate", bad.to_str().unwrap()]]
+    {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex"))
+            .args(&args)
+            .stderr(full())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(out.code(), Some(2), "{args:?}");
+    }
+}

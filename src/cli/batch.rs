@@ -61,9 +61,9 @@ pub(crate) fn load_with_overrides(path: Option<&PathBuf>, sets: &[String]) -> Re
         Err(rejected) => {
             let color = color_stderr();
             for d in &rejected.diagnostics {
-                eprintln!("{}", d.render(color));
+                say!("{}", d.render(color));
             }
-            eprintln!("the scenario is invalid ({} error(s)); fix it, then run again", rejected.errors());
+            say!("the scenario is invalid ({} error(s)); fix it, then run again", rejected.errors());
             return Err(EXIT_INVALID);
         }
     };
@@ -78,9 +78,9 @@ pub(crate) fn load_with_overrides(path: Option<&PathBuf>, sets: &[String]) -> Re
         Ok(s) => loaded.scenario = s,
         Err(errors) => {
             for e in &errors {
-                eprintln!("error: {e}");
+                say!("error: {e}");
             }
-            eprintln!("the overrides were refused ({} error(s)); nothing was run", errors.len());
+            say!("the overrides were refused ({} error(s)); nothing was run", errors.len());
             return Err(EXIT_INVALID);
         }
     }
@@ -160,7 +160,7 @@ pub(crate) fn stop_flag(pb: &ProgressBar) -> &'static AtomicBool {
             let message = "interrupted: finishing the runs in flight (Ctrl-C again to quit now)";
             match BAR.lock().ok().and_then(|b| b.clone()) {
                 Some(pb) => pb.println(message),
-                None => eprintln!("\n{message}"),
+                None => say!("\n{message}"),
             }
         });
     });
@@ -277,7 +277,7 @@ pub fn run(args: Args) -> u8 {
             ),
             None => format!("{finished} of {} runs finished; nothing was saved (no --out)", indices.len()),
         };
-        eprintln!("interrupted: no batch.json written\n  help: {hint}");
+        say!("interrupted: no batch.json written\n  help: {hint}");
         return EXIT_INTERRUPTED;
     }
     end_bar(&pb);

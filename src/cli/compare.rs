@@ -82,7 +82,7 @@ pub fn run(args: Args) -> u8 {
         Err(code) => return code,
     };
     if args.variant.is_none() && args.variant_set.is_empty() {
-        eprintln!("note: no VARIANT and no --variant-set: comparing the scenario with itself");
+        say!("note: no VARIANT and no --variant-set: comparing the scenario with itself");
     }
     if let Some(dir) = &args.out
         && let Err(code) = super::prepare_dir(dir)
@@ -103,7 +103,7 @@ pub fn run(args: Args) -> u8 {
             Ok(r) if r.len() == indices.len() => sides.push(r),
             Ok(_) => {
                 end_bar(&pb);
-                eprintln!("interrupted: no comparison written");
+                say!("interrupted: no comparison written");
                 return EXIT_INTERRUPTED;
             }
             Err(m) => {

@@ -1,6 +1,15 @@
 //! The `cydex` command line: argument parsing (clap), dispatch to one module per subcommand, and
 //! the mapping of outcomes to documented exit codes.
 
+/// `eprintln!` that never panics: a closed or full stderr (`2>&-`, `2>/dev/full`) must not turn a
+/// message into a crash (exit 101). What cannot be written is dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod batch;
 mod compare;
 mod init;
