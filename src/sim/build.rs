@@ -29,6 +29,7 @@ use super::assistance::{AssistanceBook, ProviderDef};
 use super::campaigns::CampaignBook;
 use super::clock::{DEFAULT_STARTEX, SimClock, parse_startex, parse_utc_offset};
 use super::events::{Detected, EventLog, TriggerSeen};
+use super::ids::NONE;
 use super::injects::{EffectRef, InjectBook, InjectDef, TriggerDef};
 use super::response::ResponseBook;
 use super::rng::{CampaignRng, DetectionRng, Purpose, ResponseRng, stream};
@@ -36,8 +37,8 @@ use super::services::{ServiceBook, ServiceDef};
 use super::sharing::{AgreementDef, Intel};
 use super::state::{
     CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupHot, GroupIndex, GroupInfo, Hosts, InjectIndex,
-    LateralDef, LinkEnd, NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex,
-    StageDef, TeamOf,
+    LateralDef, LinkEnd, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef,
+    TeamOf,
 };
 use super::summary::{CampaignTally, HostRecords, NationTally};
 use crate::scenario::model::{

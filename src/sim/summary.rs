@@ -18,10 +18,11 @@ use super::agenda::radix_sort_by_key;
 use super::assistance::AssistanceBook;
 use super::clock::{SimClock, format_utc};
 use super::events::{EventKind, EventLog};
+use super::ids::NONE;
 use super::prefetch::{AHEAD, prefetch};
 use super::response::ResponseBook;
 use super::services::ServiceBook;
-use super::state::{CampaignIndex, Catalog, HostSlot, Hosts, NONE, NationIndex, flag};
+use super::state::{CampaignIndex, Catalog, HostSlot, Hosts, NationIndex, flag};
 
 #[cfg(test)]
 mod tests {
