@@ -63,3 +63,56 @@ fn sim_ids_is_a_leaf() {
         .collect();
     assert!(offending.is_empty(), "ids.rs must stay a leaf:\n{}", offending.join("\n"));
 }
+
+/// The `crate::` modules a file's non-test code names (`crate::sim::…` → `sim`).
+fn crate_modules_used(path: &Path) -> Vec<(usize, String)> {
+    non_test_lines(path)
+        .into_iter()
+        .flat_map(|(n, l)| {
+            let code = l.split("//").next().unwrap_or("").to_string();
+            code.match_indices("crate::")
+                .map(|(i, _)| {
+                    let rest = &code[i + "crate::".len()..];
+                    rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>()
+                })
+                .map(|m| (n, m))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Every `.rs` file below `dir`, sorted.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The scenario model knows nothing of the engine, and the test-scenario builders
+/// (`src/testkit/`) sit at scenario level: both import only `scenario` (so tests, benches and
+/// examples can share one builder without pulling the engine into the model).
+#[test]
+fn scenario_and_testkit_import_only_the_scenario_model() {
+    let mut offending = Vec::new();
+    for dir in ["src/scenario", "src/testkit"] {
+        for file in rust_files(Path::new(dir)) {
+            for (n, module) in crate_modules_used(&file) {
+                if module != "scenario" {
+                    offending.push(format!("{}:{n}: uses crate::{module}", file.display()));
+                }
+            }
+        }
+    }
+    assert!(offending.is_empty(), "scenario/ and testkit/ may import only crate::scenario:\n{}", offending.join("\n"));
+}
