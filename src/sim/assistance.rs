@@ -35,6 +35,7 @@ mod tests {
     use super::*;
     use crate::scenario::model::AssistanceProvider;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     /// Provider `RRT`: 3 analysts, on task for 10 minutes.

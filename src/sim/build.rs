@@ -487,6 +487,7 @@ mod tests {
     use super::*;
     use crate::scenario::model::Link;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
 
     #[test]
     fn groups_are_entities_hosts_are_slots_and_links_are_symmetric_csr() {

@@ -589,6 +589,7 @@ pub struct Detected {
 mod tests {
     use super::*;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
 
     #[test]
     fn a_record_stays_small() {

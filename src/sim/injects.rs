@@ -291,6 +291,7 @@ mod tests {
     use super::*;
     use crate::scenario::model::InjectEffect;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     #[test]

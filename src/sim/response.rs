@@ -286,6 +286,7 @@ mod tests {
     use super::*;
     use crate::scenario::model::WorkPattern;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     #[test]

@@ -210,6 +210,7 @@ mod tests {
     use crate::scenario::model::Service;
     use crate::scenario::model::ceil_fraction_of;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     fn svc(id: &str, runs_on: &str, quorum: f64, deps: &[&str]) -> Service {

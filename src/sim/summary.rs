@@ -27,8 +27,8 @@ use super::state::{CampaignDef, CampaignIndex, Catalog, HostSlot, Hosts, NationI
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::testkit::*;
     use crate::sim::{RunConfig, run};
+    use crate::testkit::*;
     use std::collections::BTreeSet;
 
     /// A worm entering group `GA` and spreading inside its segment.

@@ -1,9 +1,7 @@
-//! Test-only helpers of the engine's unit tests: worlds built from the shared scenario builders
-//! ([`crate::testkit`], re-exported here) and readers of what a phase logged.
+//! Test-only helpers of the engine's unit tests: worlds built from scenarios (which the tests
+//! build with the shared `crate::testkit`) and readers of what a phase logged.
 
 use bevy_ecs::world::World;
-
-pub use crate::testkit::*;
 
 use super::RunConfig;
 use super::build::build_world;
