@@ -555,6 +555,7 @@ mod tests {
     use crate::sim::events::EventKind;
     use crate::sim::rng::{Purpose, stream};
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     fn compromised(w: &bevy_ecs::world::World) -> Vec<u32> {

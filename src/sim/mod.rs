@@ -70,6 +70,7 @@ pub mod clock;
 pub mod coverage;
 pub mod detection;
 pub mod events;
+pub mod ids;
 pub mod injects;
 pub mod prefetch;
 pub mod response;
