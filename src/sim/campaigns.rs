@@ -135,6 +135,7 @@ struct Ctx<'a, 'w> {
 
 impl CampaignBook {
     /// Attempts scheduled and not yet taken.
+    #[cfg(test)]
     pub fn pending_attempts(&self) -> usize {
         self.agenda.len() + self.again.len()
     }
