@@ -283,6 +283,13 @@ struct Read {
     valid_len: usize,
 }
 
+/// The runs a journal's bytes hold for batch `meta`, as `--resume` reads them (the fuzz target's
+/// entry point: journals read back are untrusted).
+#[doc(hidden)]
+pub fn parse(text: &[u8], meta: &BatchMeta) -> Result<Vec<RunRecord>, String> {
+    read_journal(Path::new("journal"), text, meta).map(|r| r.runs)
+}
+
 /// Parses a journal: its header (checked against `meta`), then its runs. The end of the file from
 /// the first line that is cut short or only zero bytes on counts as not written.
 fn read_journal(path: &Path, text: &[u8], meta: &BatchMeta) -> Result<Read, String> {
