@@ -30,6 +30,8 @@ fn drill() -> &'static RunResults {
             overrides: Vec::new(),
             seed: config.seed,
             run_index: config.run_index,
+            startex_unix: None,
+            utc_offset_min: Default::default(),
         };
         let assessment = assess(&loaded.scenario, &outcome);
         RunResults::new(meta, outcome.summary, assessment)

@@ -23,6 +23,8 @@ fn default_results() -> RunResults {
         overrides: Vec::new(),
         seed: config.seed,
         run_index: 0,
+        startex_unix: None,
+        utc_offset_min: Default::default(),
     };
     RunResults::new(meta, outcome.summary, assessment)
 }
