@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use super::{EVIDENCE_SHOWN, evidence_ids};
 use crate::fmt::{esc_html as esc, tplus};
-use crate::report::doc::{Align, Block, Card, Chart, Clock, Document, Figure, Finding, Span, Table, Text};
+use crate::report::doc::{Align, Block, Card, Clock, Document, Figure, Finding, Span, Table, Text};
 
 /// Renders `d` as a complete HTML page.
 pub fn write(d: &Document) -> String {
@@ -79,7 +79,9 @@ pub fn text(t: &Text, clock: Option<&Clock>) -> String {
                 let _ = write!(o, "<strong>{}</strong>", esc(x));
             }
             Span::Code(x) => {
-                let _ = write!(o, "<span class=\"mono\">{}</span>", esc(x));
+                // Identifiers may break after `_`, `/` and `.`, nowhere else.
+                let x = esc(x).replace('_', "_<wbr>").replace('/', "/<wbr>").replace('.', ".<wbr>");
+                let _ = write!(o, "<span class=\"mono\">{x}</span>");
             }
             Span::Rating(x) => {
                 let _ = write!(o, "<span class=\"badge {}\">{}</span>", rating_class(x), esc(x));
@@ -223,7 +225,9 @@ fn table(o: &mut String, t: &Table, class: &str, clock: Option<&Clock>) {
     }
     o.push_str("</tr></thead>\n<tbody>\n");
     for r in &t.rows {
-        o.push_str(if r.total { "<tr class=\"sub\">" } else { "<tr>" });
+        let id = r.anchor.as_ref().map_or(String::new(), |a| format!(" id=\"{}\"", esc(a)));
+        let class = if r.total { " class=\"sub\"" } else { "" };
+        let _ = write!(o, "<tr{id}{class}>");
         for (i, c) in r.cells.iter().enumerate() {
             let n = if t.columns.get(i).is_some_and(|(_, a)| *a == Align::Right) { " class=\"n\"" } else { "" };
             let _ = write!(o, "<td{n}>{}</td>", text(c, clock));
@@ -256,99 +260,19 @@ fn findings(o: &mut String, fs: &[Finding], clock: Option<&Clock>) {
     o.push_str("</ul>\n");
 }
 
+/// A chart, its caption, and its data: in the body when the data is one of the section's own
+/// tables, else behind a disclosure (left out in print, where the chart stands for it).
 fn figure(o: &mut String, f: &Figure, clock: Option<&Clock>) {
     o.push_str("<figure>\n");
-    match &f.chart {
-        Chart::StackedBars { legend, rows, full } => stacked_bars(o, &f.caption, legend, rows, *full),
-        Chart::Histogram { bins } => histogram(o, &f.caption, bins),
+    super::svg::draw(o, &f.caption, &f.chart);
+    let _ = writeln!(o, "<figcaption>{}</figcaption>\n</figure>", esc(&f.caption));
+    if f.show_data {
+        table(o, &f.data, "", clock);
+    } else {
+        o.push_str("<details class=\"data\"><summary>Data</summary>\n");
+        table(o, &f.data, "compact", clock);
+        o.push_str("</details>\n");
     }
-    let _ = writeln!(o, "<figcaption>{}</figcaption>", esc(&f.caption));
-    o.push_str("<details class=\"data\"><summary>Data</summary>\n");
-    table(o, &f.data, "compact", clock);
-    o.push_str("</details>\n</figure>\n");
-}
-
-fn svg_open(o: &mut String, w: f64, h: f64, label: &str) {
-    let _ = writeln!(
-        o,
-        "<svg class=\"chart\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" height=\"{h:.0}\" role=\"img\" aria-label=\"{}\">",
-        esc(label)
-    );
-}
-
-/// Horizontal stacked bars with a legend; each segment titled with its value.
-fn stacked_bars(o: &mut String, caption: &str, legend: &[(String, String)], rows: &[(String, Vec<f64>)], full: f64) {
-    let (label_w, pw, row_h, top) = (140.0, 520.0, 22.0, 30.0);
-    let h = top + row_h * rows.len() as f64 + 8.0;
-    svg_open(o, label_w + pw + 10.0, h, caption);
-    let mut lx = label_w;
-    for (name, colour) in legend {
-        let _ = writeln!(
-            o,
-            "<rect x=\"{lx:.1}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1}\" y=\"16\" font-size=\"11\">{}</text>",
-            esc(colour),
-            lx + 16.0,
-            esc(name)
-        );
-        lx += 28.0 + name.chars().count() as f64 * 6.5;
-    }
-    let scale = pw / if full > 0.0 { full } else { 1.0 };
-    for (i, (label, values)) in rows.iter().enumerate() {
-        let y = top + row_h * i as f64;
-        let _ = writeln!(
-            o,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
-            label_w - 6.0,
-            y + row_h / 2.0 + 2.0,
-            esc(label)
-        );
-        let mut x = label_w;
-        for (v, (name, colour)) in values.iter().zip(legend) {
-            let w = (v.max(0.0) * scale).min(label_w + pw - x);
-            let _ = writeln!(
-                o,
-                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{}: {}</title></rect>",
-                y + 3.0,
-                row_h - 6.0,
-                esc(colour),
-                esc(name),
-                crate::fmt::nz(*v)
-            );
-            x += w;
-        }
-    }
-    o.push_str("</svg>\n");
-}
-
-/// Vertical bars, one per bin, labelled below with the bin's range.
-fn histogram(o: &mut String, caption: &str, bins: &[(String, u64)]) {
-    let (w, h, left, bottom, top) = (520.0, 180.0, 30.0, 40.0, 10.0);
-    let max = bins.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
-    let bw = (w - left) / bins.len().max(1) as f64;
-    svg_open(o, w, h, caption);
-    let _ = writeln!(o, "<text x=\"2\" y=\"{:.1}\" font-size=\"10\">{max:.0}</text>", top + 8.0);
-    for (i, (label, c)) in bins.iter().enumerate() {
-        let bh = (h - top - bottom) * *c as f64 / max;
-        let x = left + bw * i as f64;
-        let _ = writeln!(
-            o,
-            "<rect class=\"b\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#3a6ea5\"><title>{}: {c}</title></rect>",
-            x + 1.0,
-            h - bottom - bh,
-            (bw - 2.0).max(1.0),
-            esc(label)
-        );
-        if i % 2 == 0 {
-            let _ = writeln!(
-                o,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{}</text>",
-                x + bw / 2.0,
-                h - bottom + 12.0 + 10.0 * (i % 4 / 2) as f64,
-                esc(label.split(" … ").next().unwrap_or(label))
-            );
-        }
-    }
-    o.push_str("</svg>\n");
 }
 
 const CSS: &str = r#"
@@ -362,6 +286,7 @@ h3{font-size:1.12rem;margin:1.5rem 0 .5rem;color:#1b3a5c}
 p,li{max-width:80ch}
 small,.muted{color:#5b6570}
 small.wall{font-size:.75rem;white-space:nowrap}
+td small.wall{display:block;white-space:normal}
 .tlp{font-weight:700;letter-spacing:.08em;text-align:center;padding:.3rem;background:#000;font-size:.95rem;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .tlp-red{color:#ff2b2b}.tlp-amber{color:#ffc000}.tlp-green{color:#33ff00}.tlp-clear{color:#fff}.tlp-unknown{color:#ddd}
 .tlp .sw{display:inline-block;width:.8em;height:.8em;margin-right:.5em;border:.4em solid currentColor;vertical-align:-.1em}
@@ -381,7 +306,6 @@ tr.sub td{background:#f7f8fa;font-weight:600}
 tr:target{background:#fff4c2}
 table.kv th{width:14rem}
 .mono,.ev{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82rem}
-.mono{overflow-wrap:anywhere}
 .nw,table.compact td{white-space:nowrap}
 pre.cmd{background:#f3f5f7;border:1px solid #d6dbe1;padding:.4rem .6rem;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:.6rem;margin:1rem 0}
@@ -396,11 +320,14 @@ figure{margin:.6rem 0;break-inside:avoid;page-break-inside:avoid}
 figcaption{font-size:.85rem;color:#5b6570}
 svg{max-width:100%;height:auto;display:block;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 svg text{fill:#1b1f24}
+svg.key{display:inline-block;vertical-align:middle}
+.legend{display:flex;flex-wrap:wrap;gap:1rem;font-size:.85rem;margin:.3rem 0}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:.8rem}
 details{border:1px solid #d6dbe1;border-radius:4px;padding:.4rem .8rem;margin:.8rem 0}
 details.data{border:none;padding:0;margin:.2rem 0;font-size:.85rem}
 summary{cursor:pointer;font-weight:600}
 footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6dbe1;padding-top:.6rem}
-@media (max-width:700px){nav.toc{columns:1}}
+@media (max-width:700px){nav.toc{columns:1}.charts{grid-template-columns:1fr}}
 @media print{
  html{font-size:10pt}
  body{background:#fff}
@@ -411,6 +338,7 @@ footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6db
  section.major{break-before:page;page-break-before:always}
  h2,h3{break-after:avoid;page-break-after:avoid}
  tr,figure,svg,.card,.obj{break-inside:avoid;page-break-inside:avoid}
+ .charts{grid-template-columns:1fr 1fr}
  thead{display:table-header-group}
  .scroll{overflow:visible}
  table{width:100%;min-width:0}
