@@ -79,9 +79,7 @@ pub fn text(t: &Text, clock: Option<&Clock>) -> String {
                 let _ = write!(o, "<strong>{}</strong>", esc(x));
             }
             Span::Code(x) => {
-                // Identifiers may break after `_`, `/` and `.`, nowhere else.
-                let x = esc(x).replace('_', "_<wbr>").replace('/', "/<wbr>").replace('.', ".<wbr>");
-                let _ = write!(o, "<span class=\"mono\">{x}</span>");
+                let _ = write!(o, "<span class=\"mono\">{}</span>", code(x));
             }
             Span::Rating(x) => {
                 let _ = write!(o, "<span class=\"badge {}\">{}</span>", rating_class(x), esc(x));
@@ -95,6 +93,25 @@ pub fn text(t: &Text, clock: Option<&Clock>) -> String {
         }
     }
     o
+}
+
+/// Verbatim text that wraps only between words and after `_`, `/` or `.`, and after a hyphen only
+/// in a piece longer than 12 characters (so `MSEL-001` and `CAMP-RW-1` stay whole): each
+/// unbreakable piece in its own `nb` span.
+fn code(x: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in x.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let pieces: Vec<String> = word
+            .split_inclusive(['_', '/', '.'])
+            .flat_map(|p| if p.chars().count() > 12 { p.split_inclusive('-').collect() } else { vec![p] })
+            .map(|p| format!("<span class=\"nb\">{}</span>", esc(p)))
+            .collect();
+        out.push_str(&pieces.join("<wbr>"));
+    }
+    out
 }
 
 /// A scenario time: T+, with local time and UTC beside it when the clock is known.
@@ -306,7 +323,7 @@ tr.sub td{background:#f7f8fa;font-weight:600}
 tr:target{background:#fff4c2}
 table.kv th{width:14rem}
 .mono,.ev{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82rem}
-.nw,table.compact td{white-space:nowrap}
+.nw,.nb,table.compact td{white-space:nowrap}
 pre.cmd{background:#f3f5f7;border:1px solid #d6dbe1;padding:.4rem .6rem;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:.6rem;margin:1rem 0}
 .card{border:1px solid #d6dbe1;border-left:4px solid #1b3a5c;padding:.5rem .7rem;border-radius:3px}
@@ -335,13 +352,19 @@ footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6db
  nav.toc{display:none}
  .tlp{background:#fff;color:#000;border:2px solid #000}
  .watermark{color:rgba(120,120,120,.15)}
- section.major{break-before:page;page-break-before:always}
+ header.cover{break-after:page;page-break-after:always}
+ section.appendix{break-before:page;page-break-before:always}
+ section.major>h2{margin-top:1.6rem}
  h2,h3{break-after:avoid;page-break-after:avoid}
  tr,figure,svg,.card,.obj{break-inside:avoid;page-break-inside:avoid}
  .charts{grid-template-columns:1fr 1fr}
+ .charts>svg:only-child{grid-column:1/-1}
  thead{display:table-header-group}
  .scroll{overflow:visible}
- table{width:100%;min-width:0}
+ table{width:100%;min-width:0;font-size:8.5pt}
+ td.n,th.n,table.compact td{white-space:normal}
+ thead th{font-size:7.5pt;padding:.2rem .25rem}
+ th,td{padding:.2rem .35rem}
  th{background:none;border-bottom:2px solid #000}
  tr.sub td{background:none}
  details{border:none;padding:0}
@@ -350,3 +373,18 @@ footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6db
  a{color:inherit;text-decoration:none}
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn identifiers_wrap_after_separators_never_at_hyphens() {
+        assert_eq!(
+            super::code("CAMP-RW-1/lateral-rdp"),
+            "<span class=\"nb\">CAMP-RW-1/</span><wbr><span class=\"nb\">lateral-rdp</span>"
+        );
+        assert_eq!(super::code("a b<"), "<span class=\"nb\">a</span> <span class=\"nb\">b&lt;</span>");
+        assert_eq!(super::code(""), "");
+        let long = super::code("CAMP-HKT-DDOS-POL");
+        assert_eq!(long.matches("<wbr>").count(), 3, "a long id may break at its hyphens: {long}");
+    }
+}

@@ -172,28 +172,30 @@ fn steps(o: &mut String, end: u64, series: &[(String, String, String)], panels: 
     o.push_str("</div>\n");
 }
 
-/// One panel of step lines: title and note on top, time along x, counts up y.
+/// One panel of step lines: title and note on top, time along x, counts up y. Compact, so that
+/// two side by side on a printed page still read at 7 pt.
 fn panel(o: &mut String, end: u64, series: &[(String, String, String)], p: &Panel) {
-    let (x0, y0, pw, ph) = (44.0, 30.0, 460.0, 150.0);
+    let (x0, y0, pw, ph) = (40.0, 42.0, 370.0, 135.0);
     let max = p.points.iter().flat_map(|(_, v)| v.iter().copied()).max().unwrap_or(0);
     let ymax = nice_max(max);
     let sx = |t: u64| x0 + pw * (t.min(end) as f64) / end as f64;
     let sy = |v: u64| y0 + ph - ph * v as f64 / ymax as f64;
-    open(o, "chart-steps", 540.0, 220.0, &format!("{}: {}", p.title, p.note));
-    let _ = writeln!(o, "<text x=\"{x0:.1}\" y=\"16\" font-size=\"13\" font-weight=\"700\">{}</text>", esc(&p.title));
-    let _ = writeln!(
-        o,
-        "<text x=\"{:.1}\" y=\"16\" font-size=\"10\" text-anchor=\"end\">{}</text>",
-        x0 + pw,
-        esc(&p.note)
-    );
+    open(o, "chart-steps", 440.0, 212.0, &format!("{}: {}", p.title, p.note));
+    let _ = writeln!(o, "<text x=\"{x0:.1}\" y=\"15\" font-size=\"13\" font-weight=\"700\">{}</text>", esc(&p.title));
+    // A note too long for the panel is squeezed to fit (about 5.4 px a character at 10 px).
+    let fit = if p.note.chars().count() as f64 * 5.4 > pw {
+        format!(" textLength=\"{pw:.0}\" lengthAdjust=\"spacingAndGlyphs\"")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(o, "<text x=\"{x0:.1}\" y=\"31\" font-size=\"10\"{fit}>{}</text>", esc(&p.note));
     time_axis(o, end, x0, pw, y0, y0 + ph);
     let ticks: Vec<u64> = if ymax >= 2 && ymax.is_multiple_of(2) { vec![0, ymax / 2, ymax] } else { vec![0, ymax] };
     for v in ticks {
         let y = sy(v);
         let _ = writeln!(
             o,
-            "<line x1=\"{x0:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{GRID}\" stroke-width=\"1\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{v}</text>",
+            "<line x1=\"{x0:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"{GRID}\" stroke-width=\"1\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{v}</text>",
             x0 + pw,
             x0 - 4.0,
             y + 3.5
