@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_OK, fail, print_stdout};
-use crate::report::terminal;
 use crate::results::RunResults;
 use crate::sim::{DEFAULT_SEED, RunConfig};
 
@@ -50,7 +49,7 @@ pub fn run(args: Args) -> u8 {
     }
     if !args.quiet {
         let color = super::color_stdout();
-        let mut text = terminal::render(&results, color);
+        let mut text = crate::report::terminal(&results, color);
         if let Some(dir) = &args.out {
             text.push_str(&format!(
                 "\nwrote {}/{{results.json, report.md, report.html, events.jsonl, events.csv}}\n",
