@@ -1027,6 +1027,8 @@ def build(idle: bool = False) -> str:
         injects=msel.count("\n  - id: MSEL-"), objectives=OBJECTIVES.count("\n  - id: OBJ-"),
     )
     if idle:
+        # One directory deeper: the schema at the repository root is two levels up.
+        header = header.replace("$schema=../cydex.schema.json", "$schema=../../cydex.schema.json")
         header = IDLE_BANNER.format(idle=idle_hosts, factor=IDLE_FACTOR, total=total, segments=n_idle,
                                     chunk=IDLE_CHUNK) + header
     return header + OBJECTIVES + nations + links + assistance + sharing + CAMPAIGNS + msel + SCORING

@@ -1,37 +1,29 @@
-//! Atomic file output: every file cydex writes goes to a temporary file beside its target, is
-//! flushed to disk, then renamed over the target, so a failed or interrupted write never leaves a
-//! partial or half-overwritten file. A target that exists and is not a regular file (a device such
-//! as `/dev/stdout` or `/dev/full`, a FIFO) is written in place instead, never replaced.
+//! Safe file output. Every file cydex writes goes to a temporary file beside its target — created
+//! exclusively, with an unpredictable name — is flushed to disk, then renamed over the target, so a
+//! failed or interrupted write never leaves a partial or half-overwritten file.
+//!
+//! Two kinds of target:
+//! - **A file the user named** (`report -o FILE`, `init PATH`): an existing device or FIFO there
+//!   (`/dev/stdout`, `/dev/full`) is written in place, never replaced, as the user asked.
+//! - **A file inside an output directory** (`run --out DIR`, `batch --out DIR`): written only as a
+//!   regular file cydex creates. A symbolic link, FIFO, device or directory planted at the name is
+//!   refused, naming the path, and never followed. Files of one output set are staged together and
+//!   published together ([`OutputSet`]), so a failure leaves the previous set whole.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically. On error the target is untouched and the temporary file is
-/// removed.
+use tempfile::NamedTempFile;
+
+/// Writes `bytes` to the user-named `path` atomically. On error the target is untouched and the
+/// temporary file is removed.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_with(path, |f| f.write_all(bytes))
 }
 
-/// Writes to `path` atomically through `fill`, which receives the temporary file.
+/// Writes to the user-named `path` atomically through `fill`, which receives the temporary file.
 pub fn write_with(path: &Path, fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>) -> io::Result<()> {
-    write_impl(path, true, fill)
-}
-
-/// [`write`] without flushing the file to disk before the rename: readers still never see a
-/// partial file, and an interrupted process (Ctrl-C, a crash) leaves the old file or the whole new
-/// one, but after a power loss the new file may be empty. For files that can be remade, such as a
-/// batch's per-run records (`--resume` reruns an empty one), where an `fsync` per file would cost
-/// more than the work it protects.
-pub fn write_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_impl(path, false, |f| f.write_all(bytes))
-}
-
-fn write_impl(
-    path: &Path,
-    sync: bool,
-    fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
-) -> io::Result<()> {
     if let Ok(meta) = fs::metadata(path)
         && !meta.is_file()
     {
@@ -42,31 +34,112 @@ fn write_impl(
         fill(&mut w)?;
         return w.flush();
     }
-    let tmp = temp_path(path)?;
-    let result = (|| {
-        let file = File::create(&tmp)?;
-        let mut w = io::BufWriter::new(file);
-        fill(&mut w)?;
-        w.flush()?;
-        let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-        if sync {
-            file.sync_all()?;
-        }
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let staged = stage(dir_of(path), fill, true)?;
+    staged.persist(path).map(drop).map_err(|e| e.error)
 }
 
-fn temp_path(path: &Path) -> io::Result<PathBuf> {
-    let name =
-        path.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output path names no file"))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    Ok(path.with_file_name(tmp_name))
+/// The directory a path's file lives in (`.` for a bare name).
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes a temporary file in `dir` through `fill`: created exclusively (`O_EXCL`) under an
+/// unpredictable name, flushed, and synced to disk when `sync`. Dropped unpublished, it is removed.
+fn stage(
+    dir: &Path,
+    fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
+    sync: bool,
+) -> io::Result<NamedTempFile> {
+    let tmp = tempfile::Builder::new().prefix(".cydex-").suffix(".tmp").tempfile_in(dir)?;
+    let (file, path) = tmp.into_parts();
+    let mut w = io::BufWriter::new(file);
+    fill(&mut w)?;
+    w.flush()?;
+    let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+    if sync {
+        file.sync_all()?;
+    }
+    Ok(NamedTempFile::from_parts(file, path))
+}
+
+/// Refuses a name inside an output directory that holds anything but a regular file: a symbolic
+/// link (never followed), a FIFO, a device or a directory. A missing file is fine.
+pub fn check_target(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_file() => Ok(()),
+        Ok(m) => {
+            let what = if m.file_type().is_symlink() {
+                "a symbolic link"
+            } else if m.is_dir() {
+                "a directory"
+            } else {
+                "a device, FIFO or socket"
+            };
+            Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!(
+                    "`{}` is {what}, not a regular file; cydex writes only regular files it creates in an output directory — remove it or choose another directory",
+                    path.display()
+                ),
+            ))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// A set of files written into one output directory and published together: each is staged in
+/// full first (temporary files in the directory), and only when every one is written are they
+/// renamed into place. A failure while staging — a full disk, a planted link — leaves the previous
+/// files untouched and removes the staged ones.
+#[derive(Debug)]
+pub struct OutputSet {
+    dir: PathBuf,
+    sync: bool,
+    staged: Vec<(String, NamedTempFile)>,
+}
+
+impl OutputSet {
+    /// A set for `dir`, which must exist. `sync` flushes each file to disk before publishing.
+    pub fn new(dir: &Path, sync: bool) -> OutputSet {
+        OutputSet { dir: dir.to_path_buf(), sync, staged: Vec::new() }
+    }
+
+    /// Stages file `name` (a bare file name) through `fill`. Refuses a name holding anything but a
+    /// regular file.
+    pub fn add(&mut self, name: &str, fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>) -> io::Result<()> {
+        if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("`{name}` is not a bare file name")));
+        }
+        check_target(&self.dir.join(name))?;
+        let tmp = stage(&self.dir, fill, self.sync)?;
+        self.staged.push((name.to_string(), tmp));
+        Ok(())
+    }
+
+    /// Stages file `name` with these bytes.
+    pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> io::Result<()> {
+        self.add(name, |w| w.write_all(bytes))
+    }
+
+    /// Publishes every staged file, in the order added, and returns their paths. Each target is
+    /// checked again just before its rename; a rename replaces a link planted meanwhile rather than
+    /// following it.
+    pub fn publish(self) -> io::Result<Vec<PathBuf>> {
+        for (name, _) in &self.staged {
+            check_target(&self.dir.join(name))?;
+        }
+        let mut done = Vec::with_capacity(self.staged.len());
+        for (name, tmp) in self.staged {
+            let path = self.dir.join(&name);
+            tmp.persist(&path).map_err(|e| e.error)?;
+            done.push(path);
+        }
+        Ok(done)
+    }
 }
 
 #[cfg(test)]
@@ -90,7 +163,7 @@ mod tests {
     }
 
     #[test]
-    fn special_files_are_written_in_place_not_replaced() {
+    fn special_files_named_by_the_user_are_written_in_place_not_replaced() {
         let full = Path::new("/dev/full");
         if full.exists() {
             assert!(write(full, b"x").is_err(), "a full device must report the failure");
@@ -102,5 +175,56 @@ mod tests {
     fn missing_directory_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         assert!(write(&dir.path().join("nope/out.json"), b"x").is_err());
+    }
+
+    #[test]
+    fn a_set_is_published_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new(dir.path(), false);
+        set.add_bytes("a.json", b"A1").unwrap();
+        set.add_bytes("b.md", b"B1").unwrap();
+        assert!(!dir.path().join("a.json").exists(), "nothing is visible before publishing");
+        set.publish().unwrap();
+        let mut set = OutputSet::new(dir.path(), false);
+        set.add_bytes("a.json", b"A2").unwrap();
+        let failed = set.add("b.md", |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        drop(set);
+        assert_eq!(fs::read(dir.path().join("a.json")).unwrap(), b"A1", "the old set stays whole");
+        assert_eq!(fs::read(dir.path().join("b.md")).unwrap(), b"B1");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "staged files are removed");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_fifos_planted_in_an_output_directory_are_refused_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, b"precious").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.path().join("report.md")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("absent"), dir.path().join("dangling.md")).unwrap();
+        let mut set = OutputSet::new(dir.path(), false);
+        let err = set.add_bytes("report.md", b"x").unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(err.to_string().contains("report.md"), "names the path: {err}");
+        assert!(set.add_bytes("dangling.md", b"x").is_err());
+        assert!(!dir.path().join("absent").exists(), "a dangling link's target is never created");
+        assert_eq!(fs::read(&victim).unwrap(), b"precious");
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        assert!(set.add_bytes("sub", b"x").is_err());
+        assert!(set.add_bytes("../escape", b"x").is_err());
+    }
+
+    #[test]
+    fn temporary_names_are_unpredictable_and_exclusive() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = stage(dir.path(), |w| w.write_all(b"1"), false).unwrap();
+        let b = stage(dir.path(), |w| w.write_all(b"2"), false).unwrap();
+        assert_ne!(a.path(), b.path());
+        let name = a.path().file_name().unwrap().to_string_lossy().to_string();
+        assert!(name.starts_with(".cydex-") && name.len() > ".cydex-.tmp".len(), "{name}");
     }
 }

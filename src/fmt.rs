@@ -65,7 +65,15 @@ pub fn opt_tplus(t: Option<u64>) -> String {
     t.map_or_else(|| "—".to_string(), tplus)
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Unicode bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). An
+/// unbalanced one reverses or reorders the text after it wherever it is shown; right-to-left
+/// scripts lay out correctly without them, so every output drops them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Escapes text for HTML element content and attribute values; drops bidi controls and C0/C1
+/// control characters other than tab and newline.
 pub fn esc_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -75,15 +83,42 @@ pub fn esc_html(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' | '\n' => out.push(c),
+            c if c.is_control() || is_bidi_control(c) => {}
             _ => out.push(c),
         }
     }
     out
 }
 
-/// Escapes text for a Markdown table cell or inline text.
+/// Escapes text so that it renders as inert text in any Markdown reader, in a paragraph or a
+/// table cell: line breaks and control characters become spaces (no injected lines), bidi
+/// controls are dropped, the characters that open links, images, emphasis, code and headings are
+/// backslash-escaped (`[x](javascript:…)` and `![x](http://…)` stay text), and `<` and `>` become
+/// entities (no raw HTML).
 pub fn esc_md(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ").replace('<', "&lt;").replace('>', "&gt;")
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if c.is_control() => out.push(' '),
+            c if is_bidi_control(c) => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a terminal: escape sequences (ESC, CSI, OSC) and other control characters become
+/// spaces, and bidi controls are dropped, so scenario text cannot move the cursor, retitle the
+/// window or reverse what follows.
+pub fn terminal_safe(s: &str) -> String {
+    s.chars().filter(|c| !is_bidi_control(*c)).map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 #[cfg(test)]
@@ -99,5 +134,22 @@ mod tests {
         assert_eq!(span(12_000), "3h20m");
         assert_eq!(span(7200), "2h");
         assert_eq!(span(187_200), "2d4h");
+    }
+
+    #[test]
+    fn markdown_from_scenario_text_is_inert() {
+        assert_eq!(esc_md("a|b"), "a\\|b");
+        assert_eq!(esc_md("![x](http://e/x.png)"), "\\!\\[x\\](http://e/x.png)");
+        assert_eq!(esc_md("[x](javascript:alert(1))"), "\\[x\\](javascript:alert(1))");
+        assert_eq!(esc_md("T\r\n# <script>"), "T  \\# &lt;script&gt;");
+        assert_eq!(esc_md("*bold* _it_ `code` ~~s~~"), "\\*bold\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~");
+        assert_eq!(esc_md("evil\u{202E}txt.exe"), "eviltxt.exe");
+    }
+
+    #[test]
+    fn html_and_terminal_drop_controls_and_bidi_overrides() {
+        assert_eq!(esc_html("<a href='x'>\u{202E}&\x1b[31m"), "&lt;a href=&#39;x&#39;&gt;&amp;[31m");
+        assert_eq!(terminal_safe("ok\x1b]0;owned\x07 \u{2066}x\u{2069}"), "ok ]0;owned  x");
+        assert_eq!(terminal_safe("Estonia — مرحبا"), "Estonia — مرحبا");
     }
 }

@@ -2,14 +2,16 @@
 //! (keys by name, list elements by `id` or numeric index), and re-validating the result.
 //!
 //! VALUE is parsed as a YAML scalar or flow value (`12`, `0.3`, `3d`, `true`, `[a, b]`,
-//! `{ mean: 2h }`) by the `serde_yaml` crate. This is the only place the project uses serde_yaml
-//! (scenario files have their own located loader); it stays behind [`parse_value`].
+//! `{ mean: 2h }`) by the scenario loader's own YAML parser (`scenario::yaml::parse`). The
+//! overridden scenario is then loaded again through the same loader as a file (JSON text is YAML),
+//! so a bad value gets the same message, code and hint as in a file, and nothing is parsed twice
+//! in two ways.
 
 use serde_json::Value;
 
 use crate::scenario::Scenario;
+use crate::scenario::Severity;
 use crate::scenario::suggest::did_you_mean;
-use crate::scenario::validate::{Severity, show_path, validate};
 
 /// One `PATH=VALUE` override.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,10 +43,17 @@ impl Override {
     }
 }
 
-/// Parses an override's VALUE as a YAML scalar or flow value (the one use of `serde_yaml`).
+/// Parses an override's VALUE as a YAML scalar or flow value; an empty VALUE is null.
 pub fn parse_value(text: &str) -> Result<Value, String> {
-    let v: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| format!("`{text}` is not a YAML value: {e}"))?;
-    serde_json::to_value(v).map_err(|e| format!("`{text}` cannot be used as a scenario value: {e}"))
+    if text.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    let tree = crate::scenario::yaml::parse(text, &crate::scenario::yaml::Limits::default())
+        .map_err(|e| format!("`{text}` is not a YAML value: {}", e.message))?;
+    crate::scenario::de::from_tree::<Value>(&tree).map_err(|p| {
+        let why = p.problems.first().map_or_else(|| "it cannot be read".to_string(), |p| p.message.clone());
+        format!("`{text}` is not a YAML value: {why}")
+    })
 }
 
 /// Why overrides could not be applied.
@@ -70,6 +79,8 @@ impl std::fmt::Display for OverrideError {
         Ok(())
     }
 }
+
+impl std::error::Error for OverrideError {}
 
 fn element_id(v: &Value) -> Option<&str> {
     v.get("id").and_then(Value::as_str)
@@ -157,26 +168,25 @@ pub fn apply(scenario: &Scenario, overrides: &[Override]) -> Result<Scenario, Ve
         let slot = locate(&mut root, &o.path).map_err(|(m, h)| one(Some(o), m, h))?;
         *slot = value;
     }
-    let out: Scenario = serde_json::from_value(root).map_err(|e| {
-        one(
-            None,
-            format!("the overridden scenario does not fit the format: {e}"),
-            Some(format!(
-                "check the values of {}",
-                overrides.iter().map(|o| format!("`--set {}`", o.text())).collect::<Vec<_>>().join(", ")
-            )),
-        )
-    })?;
-    let errors: Vec<OverrideError> = validate(&out)
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error)
-        .map(|f| OverrideError {
-            set: None,
-            message: format!("after --set, {}: {}", show_path(&f.path), f.message),
-            help: f.help,
-        })
-        .collect();
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    // JSON text is YAML: the overridden scenario goes through the one loader, as a file would.
+    let text = serde_json::to_string(&root).map_err(|e| one(None, format!("cannot apply overrides: {e}"), None))?;
+    match crate::scenario::load_bytes("--set", text.as_bytes()) {
+        Ok(loaded) => Ok(loaded.scenario),
+        Err(rejected) => Err(rejected
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| {
+                // Messages about a value's form already name its path; rule findings do not.
+                let message = if d.path.is_empty() || d.message.contains(&format!("`{}`", d.path)) {
+                    format!("after --set: {}", d.message)
+                } else {
+                    format!("after --set, {}: {}", d.path, d.message)
+                };
+                OverrideError { set: None, message, help: d.help }
+            })
+            .collect()),
+    }
 }
 
 #[cfg(test)]
@@ -230,5 +240,42 @@ mod tests {
         let e = apply(&s, &[Override::parse("clock.duration=banana").unwrap()]).unwrap_err();
         assert!(!e.is_empty());
         assert!(Override::parse("nations").is_err());
+    }
+
+    #[test]
+    fn bad_values_get_the_loaders_words_and_hints() {
+        let s = drill();
+        let o = |t: &str| Override::parse(t).unwrap();
+        let e = apply(&s, &[o("nations.0.team.analysts=six")]).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(
+            e[0].message,
+            "after --set: `nations[0].team.analysts` must be a whole number ≥ 0, not the text `six`"
+        );
+        assert!(!e[0].to_string().contains("u32"), "{}", e[0]);
+        let e = apply(&s, &[o("clock.duration=5 days")]).unwrap_err();
+        assert_eq!(e.len(), 1, "what rests on ENDEX is not reported again: {e:?}");
+        assert_eq!(e[0].help.as_deref(), Some("write `5d`"), "{e:?}");
+        let e = apply(&s, &[o("exercise.startex=2027-02-31T08:00:00Z")]).unwrap_err();
+        assert!(e[0].message.contains("February 2027 has 28 days"), "{e:?}");
+        let e = apply(&s, &[o("nations.0.team.skills.detect=1.5")]).unwrap_err();
+        assert_eq!(
+            e[0].message,
+            "after --set, nations[0].team.skills.detect: skill `detect` must lie in [0, 1], not 1.5"
+        );
+        let e = apply(&s, &[o("campaigns.0.actor.kind=StateSponsored")]).unwrap_err();
+        assert!(e[0].help.as_deref().unwrap().contains("did you mean `state_sponsored`?"), "{e:?}");
+    }
+
+    #[test]
+    fn values_are_yaml() {
+        assert_eq!(parse_value("12").unwrap(), serde_json::json!(12));
+        assert_eq!(parse_value("0.5").unwrap(), serde_json::json!(0.5));
+        assert_eq!(parse_value("3d").unwrap(), serde_json::json!("3d"));
+        assert_eq!(parse_value("\"+02:00\"").unwrap(), serde_json::json!("+02:00"));
+        assert_eq!(parse_value("[EST, LVA]").unwrap(), serde_json::json!(["EST", "LVA"]));
+        assert_eq!(parse_value("{ mean: 2h }").unwrap(), serde_json::json!({ "mean": "2h" }));
+        assert_eq!(parse_value("").unwrap(), Value::Null);
+        assert!(parse_value("[1, 2").unwrap_err().contains("is not a YAML value"));
     }
 }

@@ -25,9 +25,12 @@ fn read(p: &Path) -> String {
 }
 
 /// The run journals of batch directory `dir`, sorted by name.
+/// The journals under `DIR/runs/` (not the lock files beside them).
 fn journals(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(dir.join("runs"))
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .map(|d| {
+            d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -157,6 +160,14 @@ fn resume_after_an_interruption_gives_the_same_batch() {
     let err = stderr(&a);
     assert!(err.contains("cannot resume") && err.contains("seed"), "{err}");
     assert!(!dir.join("batch.json").exists());
+
+    // So is resuming with other overrides, named as they were typed.
+    let a = batch(&dir, &["--resume", "--set", "clock.duration=2d"]).code(2);
+    let err = stderr(&a);
+    assert!(
+        err.contains("--set overrides differ: this batch has `--set clock.duration=2d`, the saved runs have none"),
+        "{err}"
+    );
 }
 
 #[cfg(unix)]
@@ -271,4 +282,33 @@ fn set_errors_are_located_and_helpful() {
         .args(["--set", "clock.duration=2d"])
         .assert()
         .success();
+}
+
+/// Two batches into one `--out`: the second is refused with exit 2, naming the holder, and the
+/// first one's journals are left alone.
+#[test]
+fn a_second_batch_into_a_busy_directory_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("busy");
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_cydex"))
+        .args(["batch", DRILL, "--runs", "100000", "--jobs", "1", "-q", "--out"])
+        .arg(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = dir.join("runs/.batch.lock");
+    let started = std::time::Instant::now();
+    while read_or_empty(&lock).is_empty() && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = batch(&dir, &[]).code(2);
+    let _ = first.kill();
+    let _ = first.wait();
+    let err = stderr(&second);
+    assert!(err.contains("another cydex batch (pid ") && err.contains(&first.id().to_string()), "{err}");
+}
+
+fn read_or_empty(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_default()
 }

@@ -23,6 +23,16 @@ fn validate_without_arguments_checks_the_embedded_default() {
 }
 
 #[test]
+fn the_summary_names_kinds_as_the_yaml_spells_them() {
+    let out = stdout(cydex().args(["validate", "scenarios/supply-chain.yaml"]));
+    assert!(out.contains("state_sponsored actor"), "{out}");
+    assert!(out.contains("(nato_rrt)") && out.contains("(vcisc)"), "{out}");
+    for rust in ["StateSponsored", "NatoRrt", "Vcisc"] {
+        assert!(!out.contains(rust), "`{rust}` is a Rust name: {out}");
+    }
+}
+
+#[test]
 fn validate_reports_all_problems_located_and_exits_2() {
     let assert = cydex().args(["validate", "tests/fixtures/invalid/five-mistakes.yaml"]).assert().code(2);
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
@@ -56,14 +66,95 @@ fn warnings_fail_only_when_denied() {
     }
 }
 
+/// `cydex validate --format json` on `files`: the exit code and the parsed report.
+fn validate_json(files: &[&str]) -> (i32, serde_json::Value) {
+    let out = cydex().args(["validate", "--format", "json"]).args(files).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    (out.status.code().unwrap(), v)
+}
+
 #[test]
-fn validate_json_is_machine_readable() {
-    let out = stdout(cydex().args(["validate", "--format", "json", "tests/fixtures/invalid/dangling-reference.yaml"]));
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["valid"], false);
-    assert_eq!(v["diagnostics"][0]["code"], "dangling-reference");
-    assert_eq!(v["diagnostics"][0]["location"]["line"], 42);
-    assert_eq!(v["diagnostics"][0]["path"], "nations[0].services[0].runs_on[0]");
+fn validate_json_of_one_file_has_the_documented_shape_with_real_spans() {
+    let (code, v) = validate_json(&["tests/fixtures/invalid/dangling-reference.yaml"]);
+    assert_eq!(code, 2);
+    assert_eq!((v["format"].as_str(), v["version"].as_u64()), (Some("cydex-validate"), Some(1)));
+    assert_eq!((v["ok"].as_bool(), v["errors"].as_u64(), v["warnings"].as_u64()), (Some(false), Some(1), Some(0)));
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "one file is still a list of files");
+    let f = &files[0];
+    assert_eq!(f["file"], "tests/fixtures/invalid/dangling-reference.yaml");
+    assert_eq!((f["ok"].as_bool(), f["errors"].as_u64(), f["warnings"].as_u64()), (Some(false), Some(1), Some(0)));
+    assert!(f["sha256"].is_null(), "an invalid file has no sha256: {f}");
+    let d = &f["diagnostics"][0];
+    let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["code", "end", "hint", "message", "path", "severity", "start"]);
+    assert_eq!((d["severity"].as_str(), d["code"].as_str()), (Some("error"), Some("dangling-reference")));
+    assert_eq!(d["message"], "unknown host group `EST-GOV-W5`");
+    assert_eq!(d["hint"], "did you mean `EST-GOV-WS`? Closest host group ids: `EST-GOV-WS`");
+    assert_eq!(d["path"], "nations[0].services[0].runs_on[0]");
+    // Line 42 is `        runs_on: [EST-GOV-W5]`: the id runs from column 19 to just before 29.
+    assert_eq!(d["start"], serde_json::json!({ "line": 42, "column": 19 }));
+    assert_eq!(d["end"], serde_json::json!({ "line": 42, "column": 29 }));
+}
+
+#[test]
+fn validate_json_of_two_files_has_the_same_shape_and_totals() {
+    let (code, v) =
+        validate_json(&["tests/fixtures/invalid/five-mistakes.yaml", "tests/fixtures/invalid/warning-no-sensors.yaml"]);
+    assert_eq!(code, 2);
+    assert_eq!((v["ok"].as_bool(), v["errors"].as_u64(), v["warnings"].as_u64()), (Some(false), Some(5), Some(1)));
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!((files[0]["ok"].as_bool(), files[0]["errors"].as_u64()), (Some(false), Some(5)));
+    assert_eq!((files[1]["ok"].as_bool(), files[1]["warnings"].as_u64()), (Some(true), Some(1)));
+    assert_eq!(files[1]["sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(files[1]["diagnostics"][0]["severity"], "warning");
+    // Every diagnostic of these files is located, and no end comes before its start.
+    for d in files.iter().flat_map(|f| f["diagnostics"].as_array().unwrap()) {
+        let (s, e) = (&d["start"], &d["end"]);
+        let at = |p: &serde_json::Value| (p["line"].as_u64().unwrap(), p["column"].as_u64().unwrap());
+        assert!(at(s) < at(e), "{d}");
+    }
+    // All valid: ok, and the same shape again.
+    let (code, v) = validate_json(&["scenarios/ransomware-drill.yaml", "scenarios/supply-chain.yaml"]);
+    assert_eq!((code, v["ok"].as_bool(), v["errors"].as_u64()), (0, Some(true), Some(0)));
+    assert_eq!(v["files"].as_array().unwrap().len(), 2);
+    // With --deny-warnings, a file with only warnings is not ok.
+    let out = cydex()
+        .args(["validate", "--format", "json", "--deny-warnings", "tests/fixtures/invalid/warning-no-sensors.yaml"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (out.status.code(), v["ok"].as_bool(), v["files"][0]["ok"].as_bool()),
+        (Some(2), Some(false), Some(false))
+    );
+}
+
+#[test]
+fn a_diagnostic_about_a_block_mapping_ends_at_its_last_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ratings.yaml");
+    let minimal = std::fs::read_to_string("tests/fixtures/valid/minimal.yaml").unwrap();
+    let text =
+        format!("{minimal}scoring:\n  ratings:\n    some_challenges: 2\n    major_challenges: 1.5   # oops\n\n# end\n");
+    std::fs::write(&path, &text).unwrap();
+    let (code, v) = validate_json(&[path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let d = &v["files"][0]["diagnostics"][0];
+    assert_eq!(d["path"], "scoring.ratings", "{d}");
+    let first = minimal.lines().count() as u64 + 3;
+    assert_eq!(d["start"], serde_json::json!({ "line": first, "column": 5 }));
+    assert_eq!(d["end"], serde_json::json!({ "line": first + 1, "column": 26 }), "not the comment, not the next lines");
+}
+
+#[test]
+fn a_file_level_problem_has_no_position() {
+    let (code, v) = validate_json(&["does-not-exist.yaml"]);
+    assert_eq!(code, 2);
+    let d = &v["files"][0]["diagnostics"][0];
+    assert_eq!((d["code"].as_str(), d["path"].as_str()), (Some("unreadable"), Some("")));
+    assert!(d["start"].is_null() && d["end"].is_null(), "{d}");
 }
 
 #[test]
@@ -221,4 +312,50 @@ fn run_writes_a_self_contained_html_report_that_report_reproduces() {
     assert!(String::from_utf8_lossy(&html).contains("<svg"));
     let again = cydex().args(["report", "--format", "html"]).arg(out.join("results.json")).output().unwrap();
     assert_eq!(again.stdout, html);
+}
+
+/// A failed write to stdout (here a full device) exits 2 with a message, for every command that
+/// prints its result, and for `--help`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_to_stdout_exits_2() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    for args in [
+        vec!["schema"],
+        vec!["run"],
+        vec!["report", "docs/examples/results.json"],
+        vec!["validate", "scenarios/ransomware-drill.yaml", "--format", "json"],
+        vec!["--help"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex")).args(&args).stdout(full()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        if args[0] != "--help" {
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("cannot write to standard output"), "{args:?}: {err}");
+        }
+    }
+}
+
+/// Run counts above the documented maxima are refused before any work, with exit 2.
+#[test]
+fn run_counts_above_the_maxima_are_refused_at_once() {
+    for args in [
+        vec!["compare", "scenarios/ransomware-drill.yaml", "--runs", "18446744073709551615"],
+        vec!["batch", "--runs", "18446744073709551615"],
+        vec!["batch", "--runs", "100000001"],
+    ] {
+        let started = std::time::Instant::now();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex")).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("is not in"), "{args:?}");
+        assert!(started.elapsed().as_secs() < 5, "{args:?} took {:?}", started.elapsed());
+    }
+    // A huge batch sliced into a tiny shard counts its runs without visiting them.
+    let t = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex"))
+        .args(["batch", "--runs", "100000000", "--shard", "0/1000000000", "-q", "--out"])
+        .arg(t.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

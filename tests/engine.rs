@@ -64,7 +64,7 @@ fn nation(id: &str, segments: Vec<Segment>) -> Nation {
     Nation {
         id: id.into(),
         name: None,
-        utc_offset: "+00:00".into(),
+        utc_offset: cydex::scenario::time::UtcOffset::UTC,
         team: NationalTeam {
             id: format!("CERT-{id}"),
             name: None,

@@ -87,18 +87,32 @@ fn results_record_the_clock_and_the_cited_events() {
 
 #[test]
 fn foreign_or_incompatible_results_are_refused_with_a_reason() {
-    let err = RunResults::from_json("{\"hello\": 1}").unwrap_err();
+    let err = RunResults::from_json("{\"hello\": 1}").unwrap_err().to_string();
     assert!(err.contains("not a cydex results file"), "{err}");
-    let err = RunResults::from_json("not json").unwrap_err();
+    let err = RunResults::from_json("not json").unwrap_err().to_string();
     assert!(err.contains("not valid JSON"), "{err}");
     let r = default_results().to_json().replacen("\"format_version\": 2", "\"format_version\": 99", 1);
-    let err = RunResults::from_json(&r).unwrap_err();
+    let err = RunResults::from_json(&r).unwrap_err().to_string();
     assert!(err.contains("version 99 is not supported"), "{err}");
-    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 2}").unwrap_err();
+    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 2}").unwrap_err().to_string();
     assert!(err.contains("damaged or incomplete"), "{err}");
     // A results file of the first format (event counts, not distinct hosts) is refused by version.
-    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 1}").unwrap_err();
+    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 1}").unwrap_err().to_string();
     assert!(err.contains("version 1 is not supported"), "{err}");
+    // Tampered values no run can produce are refused on reading, naming the field.
+    let r = default_results();
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    v["summary"]["duration_s"] = serde_json::json!(u64::MAX);
+    let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("more than the") && err.contains("ticks"), "{err}");
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    v["assessment"]["timelines"][0]["points"][0][0] = serde_json::json!(u64::MAX);
+    let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("points") && err.contains("outside the exercise"), "{err}");
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    v["assessment"]["scores"]["weights"]["availability"] = serde_json::json!(-30.0);
+    let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("score weight `availability` is -30"), "{err}");
 }
 
 /// `docs/examples/` holds what `cydex run --out` writes for the default scenario; regenerate it

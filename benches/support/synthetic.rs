@@ -86,7 +86,7 @@ fn nation(id: String, segments: Vec<Segment>) -> Nation {
     Nation {
         id: id.clone(),
         name: None,
-        utc_offset: "+02:00".into(),
+        utc_offset: "+02:00".parse().unwrap(),
         team: NationalTeam {
             id: format!("CERT-{id}"),
             name: None,

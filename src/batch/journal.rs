@@ -9,6 +9,11 @@
 //! by run: an interrupted process leaves whole lines, and what a power loss can leave at the end of
 //! a journal (a cut line, zero bytes) counts as not done and is cut off before the journal grows
 //! again.
+//!
+//! A batch claims its journals with a lock (`runs/.STEM.lock`, e.g. `runs/.batch.lock`): a second
+//! batch writing the same journals into the same directory is refused, naming the holder, while
+//! the shards of one batch (distinct stems) still share a directory. Journals are opened without
+//! following symbolic links, and a link, FIFO or device planted among them is refused, naming it.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -58,8 +63,8 @@ impl Header {
 
     /// Why runs saved under this journal header cannot belong to batch `meta`, if they cannot.
     pub fn mismatch(&self, meta: &BatchMeta) -> Option<String> {
-        let field = |name: &str, ours: &dyn std::fmt::Debug, theirs: &dyn std::fmt::Debug| {
-            Some(format!("{name} differs: this batch has {ours:?}, the saved runs have {theirs:?}"))
+        let field = |name: &str, ours: &dyn std::fmt::Display, theirs: &dyn std::fmt::Display| {
+            Some(format!("{name} differs: this batch has `{ours}`, the saved runs have `{theirs}`"))
         };
         if self.format != JOURNAL_FORMAT {
             return field("format", &JOURNAL_FORMAT, &self.format);
@@ -77,7 +82,11 @@ impl Header {
             return field("number of runs", &meta.runs, &self.runs);
         }
         if self.overrides != meta.overrides {
-            return field("--set overrides", &meta.overrides, &self.overrides);
+            return Some(format!(
+                "--set overrides differ: this batch has {}, the saved runs have {}",
+                crate::results::batch::show_overrides(&meta.overrides),
+                crate::results::batch::show_overrides(&self.overrides)
+            ));
         }
         None
     }
@@ -89,6 +98,8 @@ pub struct Journal {
     dir: PathBuf,
     stem: String,
     header: String,
+    /// Held (locked) while the journal is open; released when it is dropped or the process ends.
+    _lock: File,
     /// One slot per worker thread, opened on its first run.
     files: Vec<Mutex<Option<File>>>,
 }
@@ -112,12 +123,14 @@ impl Journal {
             None => "batch".to_string(),
         };
         let header = serde_json::to_string(&Header::of(meta)).map_err(|e| e.to_string())? + "\n";
-        let journal = Journal { dir, stem, header, files: (0..workers.max(1)).map(|_| Mutex::new(None)).collect() };
+        let lock = claim(&dir, &stem)?;
+        let files = (0..workers.max(1)).map(|_| Mutex::new(None)).collect();
+        let journal = Journal { dir, stem, header, _lock: lock, files };
         let mut saved = Vec::new();
         for path in journal.existing()? {
             let ours = journal.is_ours(&path);
             if !resume {
-                if ours || meta.shard.is_none() {
+                if ours {
                     fs::remove_file(&path).map_err(|e| format!("cannot remove stale `{}`: {e}", path.display()))?;
                 }
                 continue;
@@ -126,7 +139,7 @@ impl Journal {
             let read = read_journal(&path, &text, meta)?;
             if ours && read.valid_len < text.len() {
                 // A torn tail (power loss): cut it off so this batch's appends start on a new line.
-                let f = OpenOptions::new().write(true).open(&path).map_err(|e| e.to_string())?;
+                let f = no_follow(OpenOptions::new().write(true)).open(&path).map_err(|e| e.to_string())?;
                 f.set_len(read.valid_len as u64).map_err(|e| format!("cannot repair `{}`: {e}", path.display()))?;
             }
             saved.extend(read.runs.into_iter().map(|r| (path.clone(), r)));
@@ -161,7 +174,7 @@ impl Journal {
         let mut line = String::new();
         if slot.is_none() {
             let path = self.dir.join(format!("{}.w{worker:02}.{EXTENSION}", self.stem));
-            let file = OpenOptions::new().create(true).append(true).open(&path)?;
+            let file = no_follow(OpenOptions::new().create(true).append(true)).open(&path)?;
             if file.metadata()?.len() == 0 {
                 line.push_str(&self.header);
             }
@@ -183,11 +196,14 @@ impl Journal {
     /// Every journal in the directory, sorted by name.
     fn existing(&self) -> Result<Vec<PathBuf>, String> {
         let entries = fs::read_dir(&self.dir).map_err(|e| format!("cannot read `{}`: {e}", self.dir.display()))?;
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == EXTENSION) && p.is_file())
-            .collect();
+        let mut paths = Vec::new();
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.extension().is_some_and(|x| x == EXTENSION) {
+                crate::atomic::check_target(&path).map_err(|e| e.to_string())?;
+                paths.push(path);
+            }
+        }
         paths.sort();
         Ok(paths)
     }
@@ -197,6 +213,45 @@ impl Journal {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         name.strip_prefix(&self.stem).is_some_and(|rest| rest.starts_with(".w"))
     }
+}
+
+/// Opens without following a symbolic link at the last component (`O_NOFOLLOW`): a link planted
+/// at a journal's name fails to open instead of redirecting the write.
+fn no_follow(o: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW);
+    }
+    o
+}
+
+/// Takes the lock of the journals named `stem` in `dir`, or says who holds it. The lock file
+/// records the holder (process id and host) for that message.
+fn claim(dir: &Path, stem: &str) -> Result<File, String> {
+    let path = dir.join(format!(".{stem}.lock"));
+    let mut file = no_follow(OpenOptions::new().read(true).write(true).create(true).truncate(false))
+        .open(&path)
+        .map_err(|e| format!("cannot create the lock `{}`: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            let holder = fs::read_to_string(&path).unwrap_or_default();
+            let holder = holder.trim();
+            let holder = if holder.is_empty() { "another process".to_string() } else { holder.to_string() };
+            return Err(format!(
+                "another cydex batch ({holder}) is writing the same runs into `{}`; wait for it to finish, or use another --out",
+                dir.parent().unwrap_or(dir).display()
+            ));
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(format!("cannot lock `{}`: {e}", path.display())),
+    }
+    let host = fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let me = format!("pid {} on {}", std::process::id(), host.trim());
+    file.set_len(0)
+        .and_then(|()| file.write_all(me.as_bytes()))
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    Ok(file)
 }
 
 /// What one journal holds.
@@ -236,6 +291,7 @@ fn read_journal(path: &Path, text: &[u8], meta: &BatchMeta) -> Result<Read, Stri
             if run.run_index >= meta.runs {
                 return Err(format!("{} holds run {}, but the batch has {} runs", at(), run.run_index, meta.runs));
             }
+            run.check(meta.runs).map_err(|e| format!("{}: {e}", at()))?;
             runs.push(run);
         }
         pos += len + 1;
@@ -290,12 +346,17 @@ mod tests {
         for i in [3, 1, 7] {
             j.append(&record(i)).unwrap();
         }
+        drop(j);
         let (_, saved) = Journal::open(t.path(), &m, true, 2).unwrap();
         assert_eq!(saved, vec![record(1), record(3), record(7)]);
         // A fresh start forgets them.
         let (_, saved) = Journal::open(t.path(), &m, false, 2).unwrap();
         assert!(saved.is_empty());
-        assert_eq!(fs::read_dir(t.path().join(RUNS_DIR)).unwrap().count(), 0);
+        let left: Vec<String> = fs::read_dir(t.path().join(RUNS_DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(left, [".batch.lock"]);
     }
 
     #[test]
@@ -309,6 +370,7 @@ mod tests {
             let expect = if torn.len() < whole.len() { vec![record(0)] } else { vec![record(0), record(1)] };
             assert_eq!(saved, expect);
             j.append(&record(5)).unwrap();
+            drop(j);
             let (_, saved) = Journal::open(t.path(), &m, true, 1).unwrap();
             assert_eq!(saved.last(), Some(&record(5)), "the append after a repair is readable");
             fs::write(&path, &whole).unwrap();
@@ -318,6 +380,7 @@ mod tests {
         let (j, saved) = Journal::open(t.path(), &m, true, 1).unwrap();
         assert!(saved.is_empty());
         j.append(&record(2)).unwrap();
+        drop(j);
         let (_, saved) = Journal::open(t.path(), &m, true, 1).unwrap();
         assert_eq!(saved, vec![record(2)]);
     }
@@ -344,6 +407,7 @@ mod tests {
         let (j1, _) = Journal::open(t.path(), &meta(4, Some(s1)), false, 1).unwrap();
         j0.append(&record(0)).unwrap();
         j1.append(&record(1)).unwrap();
+        drop((j0, j1));
         // A fresh shard removes only its own journal.
         let (_, saved) = Journal::open(t.path(), &meta(4, Some(s0)), false, 1).unwrap();
         assert!(saved.is_empty());
@@ -354,7 +418,56 @@ mod tests {
         // The same run saved twice with different results is refused.
         let (j, _) = Journal::open(t.path(), &meta(4, None), true, 1).unwrap();
         j.append(&RunRecord { numbers: BTreeMap::new(), ..record(1) }).unwrap();
+        drop(j);
         let err = Journal::open(t.path(), &meta(4, None), true, 1).unwrap_err();
         assert!(err.contains("run 1 is saved twice"), "{err}");
+    }
+
+    #[test]
+    fn a_second_batch_into_the_same_journals_is_refused_naming_the_holder() {
+        let t = tempfile::tempdir().unwrap();
+        let (held, _) = Journal::open(t.path(), &meta(4, None), false, 1).unwrap();
+        let err = Journal::open(t.path(), &meta(4, None), false, 1).unwrap_err();
+        assert!(err.contains(&format!("pid {}", std::process::id())), "{err}");
+        // Shards of a batch write distinct journals and do not block each other.
+        assert!(Journal::open(t.path(), &meta(4, Some(Shard { index: 0, count: 2 })), false, 1).is_ok());
+        drop(held);
+        assert!(Journal::open(t.path(), &meta(4, None), true, 1).is_ok(), "released on drop");
+    }
+
+    #[test]
+    fn a_fresh_batch_removes_only_its_own_journals() {
+        let t = tempfile::tempdir().unwrap();
+        let runs = t.path().join(RUNS_DIR);
+        fs::create_dir_all(&runs).unwrap();
+        fs::write(runs.join("notes.jsonl"), b"mine").unwrap();
+        let (j, _) = Journal::open(t.path(), &meta(4, Some(Shard { index: 1, count: 2 })), false, 1).unwrap();
+        j.append(&record(1)).unwrap();
+        drop(j);
+        Journal::open(t.path(), &meta(4, None), false, 1).unwrap();
+        assert_eq!(fs::read(runs.join("notes.jsonl")).unwrap(), b"mine");
+        assert!(runs.join("shard-1-of-2.w00.jsonl").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_planted_among_the_journals_are_refused_and_never_followed() {
+        let t = tempfile::tempdir().unwrap();
+        let runs = t.path().join(RUNS_DIR);
+        fs::create_dir_all(&runs).unwrap();
+        let victim = t.path().join("victim");
+        fs::write(&victim, b"precious").unwrap();
+        std::os::unix::fs::symlink(&victim, runs.join("batch.w00.jsonl")).unwrap();
+        for resume in [false, true] {
+            let err = Journal::open(t.path(), &meta(4, None), resume, 1).unwrap_err();
+            assert!(err.contains("symbolic link") && err.contains("batch.w00.jsonl"), "{err}");
+        }
+        assert_eq!(fs::read(&victim).unwrap(), b"precious");
+        // A link planted after the directory was read is not followed by the append either.
+        fs::remove_file(runs.join("batch.w00.jsonl")).unwrap();
+        let (j, _) = Journal::open(t.path(), &meta(4, None), false, 1).unwrap();
+        std::os::unix::fs::symlink(t.path().join("absent"), runs.join("batch.w00.jsonl")).unwrap();
+        assert!(j.append(&record(0)).is_err());
+        assert!(!t.path().join("absent").exists(), "a dangling link's target is never created");
     }
 }

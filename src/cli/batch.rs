@@ -24,7 +24,7 @@ pub struct Args {
     /// Scenario file. With none, uses the embedded default scenario.
     scenario: Option<PathBuf>,
     /// Number of runs; run i uses (seed, run index i).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::results::batch::MAX_RUNS))]
     runs: u64,
     /// Master seed.
     #[arg(long, default_value_t = DEFAULT_SEED)]

@@ -22,7 +22,7 @@ pub struct Args {
     /// The variant scenario (default: the base again, changed with --variant-set).
     variant: Option<PathBuf>,
     /// Number of paired runs; run i of both uses (seed, run index i).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(2..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=crate::results::batch::MAX_COMPARE_RUNS))]
     runs: u64,
     /// Master seed.
     #[arg(long, default_value_t = DEFAULT_SEED)]

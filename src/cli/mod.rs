@@ -63,8 +63,8 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_INVALID } else { EXIT_OK });
+            let printed = e.print();
+            return ExitCode::from(if e.use_stderr() || printed.is_err() { EXIT_INVALID } else { EXIT_OK });
         }
     };
     let code = match cli.command {
@@ -77,8 +77,16 @@ pub fn main() -> ExitCode {
         Command::Compare(a) => compare::run(a),
         Command::Merge(a) => merge::run(a),
     };
+    if let Some(e) = STDOUT_FAILURE.get() {
+        let _ = std::io::stderr().write_all(format!("error: cannot write to standard output: {e}\n").as_bytes());
+        return ExitCode::from(EXIT_INVALID);
+    }
     ExitCode::from(code)
 }
+
+/// The first failed write to stdout (a full disk, `/dev/full`, a closed descriptor): the command
+/// then exits 2 whatever else it did, because its output is incomplete.
+static STDOUT_FAILURE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// Whether to colour output written to stderr: only on a terminal, and never with `NO_COLOR`.
 pub(crate) fn color_stderr() -> bool {
@@ -90,13 +98,17 @@ pub(crate) fn color_stdout() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Writes to stdout, treating a closed pipe (`cydex … | head`) as success.
+/// Writes to stdout, treating a closed pipe (`cydex … | head`) as success. Any other failure is
+/// remembered, and the command exits 2 with a message ([`main`]).
 pub(crate) fn print_stdout(text: &str) -> bool {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => true,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
-        Err(_) => false,
+        Err(e) => {
+            let _ = STDOUT_FAILURE.set(e.to_string());
+            false
+        }
     }
 }
 

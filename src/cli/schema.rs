@@ -1,5 +1,5 @@
-//! `cydex schema`: print (or write) the JSON Schema of the scenario format, derived from the model
-//! types, for editors' YAML language servers.
+//! `cydex schema`: print (or write) the JSON Schema of the scenario format (`scenario::schema`),
+//! for editors' YAML language servers.
 
 use std::path::PathBuf;
 
@@ -13,14 +13,9 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
-/// The JSON Schema of scenario format v1, pretty-printed.
+/// The JSON Schema of scenario format v1, pretty-printed (see `scenario::schema`).
 pub fn schema_json() -> String {
-    let mut schema = schemars::schema_for!(crate::scenario::model::Scenario);
-    schema.insert("$id".into(), "https://cydex.invalid/schema/scenario-v1.json".into());
-    schema.insert("title".into(), "cydex scenario (format v1)".into());
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::scenario::schema::text()
 }
 
 /// Runs `cydex schema`.

@@ -12,15 +12,27 @@ use crate::fmt::thousands;
 use crate::scenario::model::{InjectEffect, Scenario, name_of};
 use crate::scenario::{Diagnostic, Loaded, Severity};
 
+/// The shape of `--format json`, for `--help` (documented in docs/scenario-format.md §14.3).
+const JSON_HELP: &str = "\
+JSON output (--format json): one object on stdout, the same shape for one file or many:
+  {\"format\": \"cydex-validate\", \"version\": 1, \"ok\": BOOL, \"errors\": N, \"warnings\": N,
+   \"files\": [{\"file\": NAME, \"ok\": BOOL, \"sha256\": HEX|null, \"errors\": N, \"warnings\": N,
+     \"diagnostics\": [{\"severity\": \"error\"|\"warning\", \"code\", \"message\", \"hint\": TEXT|null,
+       \"path\", \"start\": {\"line\", \"column\"}|null, \"end\": {\"line\", \"column\"}|null}]}]}
+Lines and columns are 1-based, columns count characters, and `end` is just past the last
+character. `ok` is false for a file with errors (or, with --deny-warnings, warnings).";
+
 /// Arguments of `cydex validate`.
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = JSON_HELP)]
 pub struct Args {
     /// Scenario files to check. With none, checks the embedded default scenario.
     files: Vec<PathBuf>,
     /// Treat warnings as errors (exit 2 if any).
     #[arg(long)]
     deny_warnings: bool,
-    /// Output format: `human` (diagnostics on stderr, summary on stdout) or `json` (one report on stdout).
+    /// Output format: `human` (diagnostics on stderr, summary on stdout) or `json` (one report on
+    /// stdout; its shape is under `--help`).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Print diagnostics only, no summary.
@@ -34,14 +46,30 @@ enum Format {
     Json,
 }
 
+/// Name and version of the `--format json` report.
+const JSON_FORMAT: &str = "cydex-validate";
+const JSON_VERSION: u32 = 1;
+
+/// The `--format json` report: every file checked, and the totals.
 #[derive(Serialize)]
-struct FileReport<'a> {
-    file: String,
-    valid: bool,
-    sha256: Option<&'a str>,
+struct JsonReport {
+    format: &'static str,
+    version: u32,
+    ok: bool,
     errors: usize,
     warnings: usize,
-    diagnostics: &'a [Diagnostic],
+    files: Vec<FileReport>,
+}
+
+/// One file of the `--format json` report.
+#[derive(Serialize)]
+struct FileReport {
+    file: String,
+    ok: bool,
+    sha256: Option<String>,
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Runs `cydex validate`.
@@ -65,14 +93,14 @@ pub fn run(args: Args) -> u8 {
         let valid = loaded.is_some() && !(args.deny_warnings && warnings > 0);
         all_ok &= valid;
         match args.format {
-            Format::Json => json.push(serde_json::json!(FileReport {
+            Format::Json => json.push(FileReport {
                 file: name,
-                valid,
-                sha256: loaded.as_ref().map(|l| l.sha256.as_str()),
+                ok: valid,
+                sha256: loaded.as_ref().map(|l| l.sha256.clone()),
                 errors,
                 warnings,
-                diagnostics: &diagnostics,
-            })),
+                diagnostics,
+            }),
             Format::Human => {
                 let mut err = std::io::stderr().lock();
                 for d in &diagnostics {
@@ -94,8 +122,15 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if args.format == Format::Json {
-        let doc = if json.len() == 1 { json.remove(0) } else { serde_json::Value::Array(json) };
-        print_stdout(&format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default()));
+        let report = JsonReport {
+            format: JSON_FORMAT,
+            version: JSON_VERSION,
+            ok: all_ok,
+            errors: json.iter().map(|f| f.errors).sum(),
+            warnings: json.iter().map(|f| f.warnings).sum(),
+            files: json,
+        };
+        print_stdout(&format!("{}\n", serde_json::to_string_pretty(&report).unwrap_or_default()));
     }
     if all_ok { EXIT_OK } else { EXIT_INVALID }
 }
@@ -118,7 +153,7 @@ pub fn summary(l: &Loaded) -> String {
     let services: usize = s.nations.iter().map(|n| n.services.len()).sum();
     let ticks = s.clock.duration.secs() / s.clock.tick.secs().max(1);
     let nation_ids: Vec<&str> = s.nations.iter().map(|n| n.id.as_str()).collect();
-    let providers: Vec<String> = s.assistance.iter().map(|p| format!("{} ({:?})", p.id, p.kind)).collect();
+    let providers: Vec<String> = s.assistance.iter().map(|p| format!("{} ({})", p.id, name_of(&p.kind))).collect();
     let scheduled = s.msel.iter().filter(|i| i.at.is_some()).count();
     let started_by_inject: BTreeSet<&str> = s
         .msel
@@ -148,7 +183,7 @@ pub fn summary(l: &Loaded) -> String {
             "tick {} × {ticks} ticks = {}; STARTEX {}",
             s.clock.tick,
             s.clock.duration,
-            e.startex.as_deref().unwrap_or("not set (engine default)")
+            e.startex.map_or_else(|| "not set (engine default)".to_string(), |t| t.to_string())
         ),
     );
     row("nations", format!("{}: {}", s.nations.len(), abbreviate(&nation_ids, 12)));
@@ -172,7 +207,7 @@ pub fn summary(l: &Loaded) -> String {
             (None, true) => "started by inject".to_string(),
             (None, false) => "never starts".to_string(),
         };
-        row("", format!("{}: {} stages, {:?} actor, {start}", c.id, c.stages.len(), c.actor.kind));
+        row("", format!("{}: {} stages, {} actor, {start}", c.id, c.stages.len(), name_of(&c.actor.kind)));
     }
     row("injects", format!("{} ({scheduled} scheduled, {} triggered)", s.msel.len(), s.msel.len() - scheduled));
     row("objectives", s.objectives.len().to_string());

@@ -37,13 +37,24 @@ pub fn write_jsonl<W: Write>(events: impl IntoIterator<Item = impl Borrow<Event>
     w.flush()
 }
 
-/// Quotes a CSV field when it contains a comma, quote, CR or LF (RFC 4180), doubling quotes.
+/// Quotes a CSV field when it contains a comma, quote, CR or LF (RFC 4180), doubling quotes. A
+/// field a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) is
+/// prefixed with `'` and quoted, as OWASP advises against CSV injection.
 fn field(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        return format!("\"'{}\"", s.replace('"', "\"\""));
+    }
     if s.contains([',', '"', '\r', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
-fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map(|x| field(&x.to_string())).unwrap_or_default()
+/// A text field that may be absent.
+fn opt<T: AsRef<str>>(v: &Option<T>) -> String {
+    v.as_ref().map(|x| field(x.as_ref())).unwrap_or_default()
+}
+
+/// A number that may be absent; numbers are never quoted (a negative value is not a formula).
+fn num<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
 /// Writes a header row and one row per event.
@@ -67,9 +78,9 @@ pub fn write_csv<W: Write>(events: impl IntoIterator<Item = impl Borrow<Event>>,
             opt(&e.service),
             opt(&e.provider),
             opt(&e.inject),
-            opt(&e.incident),
-            opt(&e.cause),
-            opt(&e.value),
+            num(&e.incident),
+            num(&e.cause),
+            num(&e.value),
             opt(&e.detail),
         ];
         w.write_all(row.join(",").as_bytes())?;
@@ -118,6 +129,22 @@ mod tests {
             row.starts_with("1,2,120,host_compromised,EST,CERT-EE,,EST-GOV-WS-0001,\"CAMP, \"\"X\"\"\",,T1566.001,")
         );
         assert!(text.ends_with(",0,1.5,\"a\nb\"\r\n"));
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_kept() {
+        assert_eq!(field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+        for bad in ["+1", "-1+cmd", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(field(bad).starts_with("\"'"), "{bad:?} → {}", field(bad));
+        }
+        assert_eq!(field("EST-WS-001"), "EST-WS-001");
+        assert_eq!(num(&Some(-1.5)), "-1.5");
+        let mut out = Vec::new();
+        write_csv(&[Event { host: Some("=cmd|' /C calc'!A0".into()), value: Some(-2.0), ..event() }], &mut out)
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(",\"'=cmd|' /C calc'!A0\","), "{text}");
+        assert!(text.contains(",-2,"), "{text}");
     }
 
     #[test]

@@ -20,6 +20,36 @@ use crate::scenario::Loaded;
 pub const BATCH_FORMAT: &str = "cydex-batch";
 /// The batch schema version this build writes and reads. 2: `meta.tlp`, the exercise's marking.
 pub const BATCH_VERSION: u32 = 2;
+/// Why a batch file, a shard or a merge was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BatchError {
+    /// `--shard` text that is not K/N.
+    #[error("`{0}` is not a shard; write K/N with 0 ≤ K < N, e.g. `--shard 3/10`")]
+    Shard(String),
+    /// Not JSON of a batch file.
+    #[error("not a cydex batch file: {0}")]
+    NotBatch(String),
+    /// Another format or version.
+    #[error("format `{format}` version {version} is not `{BATCH_FORMAT}` version {BATCH_VERSION}")]
+    Version {
+        /// The file's format tag.
+        format: String,
+        /// The file's version.
+        version: u32,
+    },
+    /// Values no batch can produce.
+    #[error("the batch file is damaged or edited: {0}")]
+    Damaged(String),
+    /// Partials that do not make one batch.
+    #[error("{0}")]
+    Merge(String),
+}
+
+/// The most runs a batch may have (`batch --runs`): a hundred million runs is weeks of work for a
+/// cluster of shards; above it the count is a typo, and a file claiming more is damaged.
+pub const MAX_RUNS: u64 = 100_000_000;
+/// The most paired runs a comparison may have (`compare --runs`): both sides are held in memory.
+pub const MAX_COMPARE_RUNS: u64 = 1_000_000;
 /// Name of the finished batch in an output directory.
 pub const BATCH_FILE: &str = "batch.json";
 
@@ -34,8 +64,8 @@ pub struct Shard {
 
 impl Shard {
     /// Parses `K/N` (0 ≤ K < N).
-    pub fn parse(text: &str) -> Result<Shard, String> {
-        let bad = || format!("`{text}` is not a shard; write K/N with 0 ≤ K < N, e.g. `--shard 3/10`");
+    pub fn parse(text: &str) -> Result<Shard, BatchError> {
+        let bad = || BatchError::Shard(text.to_string());
         let (k, n) = text.split_once('/').ok_or_else(bad)?;
         let index: u64 = k.trim().parse().map_err(|_| bad())?;
         let count: u64 = n.trim().parse().map_err(|_| bad())?;
@@ -43,6 +73,11 @@ impl Shard {
             return Err(bad());
         }
         Ok(Shard { index, count })
+    }
+
+    /// How many of runs `0 .. runs` belong to this shard, counted without visiting them.
+    pub fn size_of(&self, runs: u64) -> u64 {
+        if self.index >= runs { 0 } else { (runs - 1 - self.index) / self.count + 1 }
     }
 
     /// Whether run `i` belongs to this shard.
@@ -89,7 +124,7 @@ impl BatchMeta {
         let ex = &loaded.scenario.exercise;
         let included = match shard {
             None => runs,
-            Some(s) => (0..runs).filter(|&i| s.contains(i)).count() as u64,
+            Some(s) => s.size_of(runs),
         };
         BatchMeta {
             engine: engine_version(),
@@ -108,7 +143,11 @@ impl BatchMeta {
 
     /// The run indices this batch (or shard) is made of, ascending.
     pub fn indices(&self) -> Vec<u64> {
-        (0..self.runs).filter(|&i| self.shard.is_none_or(|s| s.contains(i))).collect()
+        match self.shard {
+            None => (0..self.runs).collect(),
+            Some(s) if s.index >= self.runs => Vec::new(),
+            Some(s) => (s.index..self.runs).step_by(usize::try_from(s.count).unwrap_or(usize::MAX)).collect(),
+        }
     }
 }
 
@@ -124,6 +163,20 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// Refuses a record no run of a `runs`-run batch can produce: an index out of the batch, a
+    /// metric that is not finite or beyond [`super::check::MAX_METRIC`] (a tampered file).
+    pub fn check(&self, runs: u64) -> Result<(), BatchError> {
+        if self.run_index >= runs {
+            return Err(BatchError::Damaged(format!("run {} is outside a batch of {runs} runs", self.run_index)));
+        }
+        match self.numbers.iter().find(|(_, v)| !super::check::metric_ok(**v)) {
+            Some((k, v)) => {
+                Err(BatchError::Damaged(format!("run {}: `{k}` is {v:e}, which no run can produce", self.run_index)))
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Wraps an observation.
     pub fn new(run_index: u64, o: Observation) -> RunRecord {
         RunRecord { run_index, numbers: o.numbers, categories: o.categories }
@@ -190,13 +243,16 @@ impl BatchFile {
     }
 
     /// Parses a batch or shard file, checking its format tag and version.
-    pub fn from_json(text: &str) -> Result<BatchFile, String> {
-        let f: BatchFile = serde_json::from_str(text).map_err(|e| format!("not a cydex batch file: {e}"))?;
+    pub fn from_json(text: &str) -> Result<BatchFile, BatchError> {
+        let f: BatchFile = serde_json::from_str(text).map_err(|e| BatchError::NotBatch(e.to_string()))?;
         if f.format != BATCH_FORMAT || f.format_version != BATCH_VERSION {
-            return Err(format!(
-                "format `{}` version {} is not `{BATCH_FORMAT}` version {BATCH_VERSION}",
-                f.format, f.format_version
-            ));
+            return Err(BatchError::Version { format: f.format, version: f.format_version });
+        }
+        if f.meta.runs > MAX_RUNS || f.meta.shard.is_some_and(|s| s.count == 0 || s.index >= s.count) {
+            return Err(BatchError::Damaged(format!("it claims {} runs or an impossible shard", f.meta.runs)));
+        }
+        for r in &f.runs {
+            r.check(f.meta.runs)?;
         }
         Ok(f)
     }
@@ -223,13 +279,22 @@ pub fn aggregate(runs: &[RunRecord]) -> (BTreeMap<String, NumberStats>, BTreeMap
     (metrics, categories)
 }
 
+/// `--set` overrides as a person would type them (`` `--set a=b` ``), or "none".
+pub fn show_overrides(overrides: &[String]) -> String {
+    if overrides.is_empty() {
+        "none".to_string()
+    } else {
+        overrides.iter().map(|o| format!("`--set {o}`")).collect::<Vec<_>>().join(" ")
+    }
+}
+
 /// Merges shard partials into the whole batch. Refuses partials of different batches, duplicate
 /// runs and missing runs, each with a message saying which file and which runs.
-pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, String> {
+pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, BatchError> {
     let mut parts = parts;
     parts.sort_by(|a, b| a.1.meta.shard.cmp(&b.1.meta.shard).then(a.0.cmp(&b.0)));
     let Some((first_name, first)) = parts.first() else {
-        return Err("nothing to merge".to_string());
+        return Err(BatchError::Merge("nothing to merge".to_string()));
     };
     let base = first.meta.clone();
     let same = |m: &BatchMeta| {
@@ -238,7 +303,7 @@ pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, String> {
             ("scenario SHA-256", base.scenario_sha256.clone(), m.scenario_sha256.clone()),
             ("seed", base.seed.to_string(), m.seed.to_string()),
             ("number of runs", base.runs.to_string(), m.runs.to_string()),
-            ("--set overrides", format!("{:?}", base.overrides), format!("{:?}", m.overrides)),
+            ("--set overrides", show_overrides(&base.overrides), show_overrides(&m.overrides)),
         ];
         checks.into_iter().find(|(_, a, b)| a != b)
     };
@@ -246,14 +311,18 @@ pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, String> {
     let mut runs = Vec::new();
     for (name, part) in &parts {
         if let Some((what, a, b)) = same(&part.meta) {
-            return Err(format!("`{name}` is from another batch than `{first_name}`: {what} is {b}, not {a}"));
+            return Err(BatchError::Merge(format!(
+                "`{name}` is from another batch than `{first_name}`: {what} is {b}, not {a}"
+            )));
         }
         for r in &part.runs {
             if r.run_index >= base.runs {
-                return Err(format!("`{name}` holds run {} but the batch has only {} runs", r.run_index, base.runs));
+                let why = format!("`{name}` holds run {} but the batch has only {} runs", r.run_index, base.runs);
+                return Err(BatchError::Merge(why));
             }
             if let Some(other) = owner.insert(r.run_index, name) {
-                return Err(format!("run {} is in both `{other}` and `{name}`; merge each shard once", r.run_index));
+                let why = format!("run {} is in both `{other}` and `{name}`; merge each shard once", r.run_index);
+                return Err(BatchError::Merge(why));
             }
             runs.push(r.clone());
         }
@@ -271,8 +340,57 @@ pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, String> {
             }
             None => String::new(),
         };
-        return Err(format!("{} of {} runs are missing: {}{more}{hint}", missing.len(), base.runs, shown.join(", ")));
+        let why = format!("{} of {} runs are missing: {}{more}{hint}", missing.len(), base.runs, shown.join(", "));
+        return Err(BatchError::Merge(why));
     }
     let meta = BatchMeta { shard: None, runs_included: base.runs, ..base };
     Ok(BatchFile::build(meta, runs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(value: f64) -> BatchFile {
+        let meta = BatchMeta {
+            engine: "cydex 0".into(),
+            scenario: "s.yaml".into(),
+            scenario_sha256: "abc".into(),
+            exercise_id: "EX".into(),
+            exercise_title: "T".into(),
+            tlp: "TLP:CLEAR".into(),
+            overrides: vec![],
+            seed: 1,
+            runs: 2,
+            shard: None,
+            runs_included: 2,
+        };
+        let run = |i| RunRecord {
+            run_index: i,
+            numbers: BTreeMap::from([("x".to_string(), value)]),
+            categories: BTreeMap::new(),
+        };
+        BatchFile::build(meta, vec![run(0), run(1)])
+    }
+
+    #[test]
+    fn shard_sizes_are_counted_not_visited() {
+        for (k, n, runs) in [(0, 3, 10), (2, 3, 10), (1, 3, 1), (0, 1, 7), (4, 5, 3), (0, 1_000_000_000, 100_000_000)] {
+            let s = Shard { index: k, count: n };
+            let visited = if runs <= 1000 { (0..runs).filter(|&i| s.contains(i)).count() as u64 } else { 1 };
+            assert_eq!(s.size_of(runs), visited, "{k}/{n} of {runs}");
+        }
+    }
+
+    #[test]
+    fn a_batch_file_reads_back_what_it_wrote_and_refuses_extreme_values() {
+        let good = file(3.0);
+        assert_eq!(BatchFile::from_json(&good.to_json()).unwrap(), good);
+        // A tampered value that would make the mean overflow to a `null` is refused on reading.
+        let bad = good.to_json().replace("{\"x\":3.0}", "{\"x\":1e300}");
+        let err = BatchFile::from_json(&bad).unwrap_err().to_string();
+        assert!(err.contains("`x` is 1e300"), "{err}");
+        let huge = good.to_json().replacen("\"runs\": 2", "\"runs\": 18446744073709551615", 1);
+        assert!(BatchFile::from_json(&huge).unwrap_err().to_string().contains("claims"));
+    }
 }

@@ -4,6 +4,7 @@
 //! statistics over them. Sits above `score` and below `report`, `batch` and `cli`.
 
 pub mod batch;
+mod check;
 pub mod compare;
 pub mod evidence;
 pub mod observe;
@@ -23,6 +24,42 @@ pub const RESULTS_FORMAT: &str = "cydex-results";
 /// The results schema version this build writes and reads. 2: host counts are distinct hosts
 /// with `reinfections` apart, `incidents_not_recovered_at_endex`, sharing timed to the decision.
 pub const RESULTS_VERSION: u32 = 2;
+
+/// Why a results file was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReadError {
+    /// Not JSON at all.
+    #[error("not a cydex results file: it is not valid JSON ({0})")]
+    NotJson(String),
+    /// A batch file given where a run's results were expected.
+    #[error("this is a batch result (`cydex-batch`), not a single run's results.json")]
+    Batch,
+    /// Some other tool's JSON.
+    #[error("not a cydex results file: its format is `{0}`, not `cydex-results`")]
+    Foreign(String),
+    /// No format tag.
+    #[error("not a cydex results file: it has no `\"format\": \"cydex-results\"` field")]
+    NoFormat,
+    /// Another format version.
+    #[error(
+        "results format version {found} is not supported: this cydex ({engine}) reads version {RESULTS_VERSION}; re-run the scenario with this version"
+    )]
+    Version {
+        /// The file's version.
+        found: u64,
+        /// This build.
+        engine: String,
+    },
+    /// No version.
+    #[error("the results file has no `format_version`")]
+    NoVersion,
+    /// Fields missing or of the wrong type.
+    #[error("the results file is damaged or incomplete: {0}")]
+    Damaged(String),
+    /// Values no run can produce.
+    #[error("the results file holds values no run can produce (damaged or edited): {0}")]
+    OutOfRange(String),
+}
 
 /// Provenance of a run: enough to reproduce it exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,34 +124,53 @@ impl RunResults {
         }
     }
 
-    /// Reads a results file, refusing one that is not cydex's or was written in another format
-    /// version, with a message that says why.
-    pub fn from_json(text: &str) -> Result<RunResults, String> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("not a cydex results file: it is not valid JSON ({e})"))?;
+    /// Reads a results file, refusing one that is not cydex's, was written in another format
+    /// version, or holds values out of range (a tampered or damaged file), with a reason.
+    pub fn from_json(text: &str) -> Result<RunResults, ReadError> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ReadError::NotJson(e.to_string()))?;
         match value.get("format").and_then(|f| f.as_str()) {
             Some(RESULTS_FORMAT) => {}
-            Some("cydex-batch") => {
-                return Err("this is a batch result (`cydex-batch`), not a single run's results.json".to_string());
-            }
-            Some(other) => {
-                return Err(format!("not a cydex results file: its format is `{other}`, not `{RESULTS_FORMAT}`"));
-            }
-            None => {
-                return Err(format!("not a cydex results file: it has no `\"format\": \"{RESULTS_FORMAT}\"` field"));
-            }
+            Some(batch::BATCH_FORMAT) => return Err(ReadError::Batch),
+            Some(other) => return Err(ReadError::Foreign(other.to_string())),
+            None => return Err(ReadError::NoFormat),
         }
         match value.get("format_version").and_then(|v| v.as_u64()) {
             Some(v) if v == u64::from(RESULTS_VERSION) => {}
-            Some(v) => {
-                return Err(format!(
-                    "results format version {v} is not supported: this cydex ({}) reads version {RESULTS_VERSION}; re-run the scenario with this version",
-                    engine_version()
-                ));
-            }
-            None => return Err("the results file has no `format_version`".to_string()),
+            Some(v) => return Err(ReadError::Version { found: v, engine: engine_version() }),
+            None => return Err(ReadError::NoVersion),
         }
-        serde_json::from_value(value).map_err(|e| format!("the results file is damaged or incomplete: {e}"))
+        let r: RunResults = serde_json::from_value(value).map_err(|e| ReadError::Damaged(e.to_string()))?;
+        r.check_ranges().map_err(ReadError::OutOfRange)?;
+        Ok(r)
+    }
+
+    /// Checks what renderers rely on: every time within the exercise, the exercise no longer than
+    /// a scenario may be, score weights finite and within 0–100.
+    fn check_ranges(&self) -> Result<(), String> {
+        let s = &self.summary;
+        if s.tick_s == 0 || s.duration_s / s.tick_s > check::MAX_TICKS || s.ticks_run > check::MAX_TICKS {
+            return Err(format!(
+                "duration {} s in ticks of {} s is more than the {} ticks a scenario may have",
+                s.duration_s,
+                s.tick_s,
+                check::MAX_TICKS
+            ));
+        }
+        let value = serde_json::to_value(self).map_err(|e| e.to_string())?;
+        check::times_within(&value, "", s.duration_s)?;
+        for (category, w) in &self.assessment.scores.weights {
+            if !(w.is_finite() && (0.0..=100.0).contains(w)) {
+                return Err(format!("score weight `{category}` is {w}, not between 0 and 100"));
+            }
+        }
+        // STARTEX from year 0 to 9999, offsets within ±14:00, as the scenario loader allows.
+        if let Some(t) = self.meta.startex_unix.filter(|t| !(-62_167_219_200..=253_402_300_799).contains(t)) {
+            return Err(format!("`meta.startex_unix` is {t}, not a date from year 0 to 9999"));
+        }
+        if let Some((n, m)) = self.meta.utc_offset_min.iter().find(|(_, m)| m.abs() > 14 * 60) {
+            return Err(format!("the UTC offset of {n} is {m} minutes, beyond ±14:00"));
+        }
+        Ok(())
     }
 
     /// Pretty JSON with a trailing newline; keys in declaration order, maps sorted.
@@ -158,11 +214,8 @@ pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunRes
 }
 
 /// STARTEX as Unix seconds (the scenario's, or the engine's default when it has none, as the
-/// simulation clock does) and each nation's UTC offset in minutes, parsed as the simulation parses
-/// them. The one place the results layer reads clock text.
+/// simulation clock does) and each nation's UTC offset in minutes, as the loader parsed them.
 fn scenario_clock(s: &Scenario) -> (i64, BTreeMap<String, i32>) {
-    use crate::sim::clock::{DEFAULT_STARTEX, parse_startex, parse_utc_offset};
-    let startex = s.exercise.startex.as_deref().and_then(parse_startex).unwrap_or(DEFAULT_STARTEX);
-    let minutes = |t: &str| i32::try_from(parse_utc_offset(t) / 60).unwrap_or(0);
-    (startex, s.nations.iter().map(|n| (n.id.clone(), minutes(&n.utc_offset))).collect())
+    let startex = s.exercise.startex.map_or(crate::sim::clock::DEFAULT_STARTEX, |t| t.unix());
+    (startex, s.nations.iter().map(|n| (n.id.clone(), i32::from(n.utc_offset.minutes()))).collect())
 }

@@ -14,6 +14,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visitor};
 
+use super::model::KEY_ALIASES;
 use super::suggest::did_you_mean;
 use super::yaml::{NodeId, NodeKind, Tree};
 
@@ -149,9 +150,122 @@ pub struct Error {
 #[derive(Debug)]
 enum Kind {
     Custom(String),
-    UnknownVariant { variant: String, expected: &'static [&'static str] },
+    /// A value of the wrong type (`invalid_type`) or out of the type's range (`invalid_value`),
+    /// both already in words: what was written and what was expected.
+    Mismatch {
+        code: &'static str,
+        found: String,
+        expected: String,
+        hint: Option<String>,
+    },
+    UnknownVariant {
+        variant: String,
+        expected: &'static [&'static str],
+    },
     MissingField(&'static str),
-    UnknownField { field: String, expected: &'static [&'static str] },
+    UnknownField {
+        field: String,
+        expected: &'static [&'static str],
+    },
+}
+
+/// Separates the parts of a [`coded_message`].
+const SEP: char = '\u{1f}';
+
+/// Codes a value's own deserializer may give its errors (see [`coded_message`]).
+const CODES: &[&str] =
+    &["invalid-duration", "invalid-datetime", "invalid-utc-offset", "invalid-value", "invalid-type", "duplicate-key"];
+
+/// A custom serde error message that carries its own diagnostic code and hint through serde's
+/// text-only `Error::custom`. The model's hand-written value types (durations, STARTEX, UTC
+/// offsets) use it so that their refusals reach the planner with a stable code and a separate
+/// "help:" line. `code` must be one of [`CODES`]; the loader splits the parts again.
+pub fn coded_message(code: &'static str, message: &str, hint: Option<&str>) -> String {
+    format!("{message}{SEP}{code}{SEP}{}", hint.unwrap_or(""))
+}
+
+/// The (code, message, hint) of a [`coded_message`]; plain messages have neither code nor hint.
+fn decode(msg: &str) -> (Option<&'static str>, &str, Option<String>) {
+    let mut parts = msg.splitn(3, SEP);
+    let message = parts.next().unwrap_or("");
+    let code = parts.next().and_then(|c| CODES.iter().copied().find(|k| *k == c));
+    let hint = parts.next().filter(|h| !h.is_empty()).map(str::to_string);
+    (code, message, hint)
+}
+
+/// What serde's name of an expected type means to a planner, and how to write such a value.
+fn expected_words(expected: &str) -> (&'static str, Option<&'static str>) {
+    let whole = Some("write digits only, such as `3`: no quotes, units or decimal point");
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => ("a whole number ≥ 0", whole),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => ("a whole number", whole),
+        "f32" | "f64" => ("a number", Some("write a decimal number such as `0.25`: no quotes, no % sign")),
+        "a string" | "a borrowed string" | "a string or bytes" | "a char" => {
+            ("text", Some("write text; quote it (`\"…\"`) if YAML reads it as something else"))
+        }
+        "a boolean" => ("`true` or `false`", None),
+        "a sequence" => ("a list", Some("write a list as `[a, b]`, or as one `- item` per line")),
+        "a map" => ("a mapping", Some("write `key: value` pairs, indented under this key, or `{ key: value }`")),
+        "unit" => ("nothing", None),
+        e if e.starts_with("struct ") || e.starts_with("struct variant ") => {
+            ("a mapping", Some("write `key: value` pairs, indented under this key, or `{ key: value }`"))
+        }
+        _ => ("", None),
+    }
+}
+
+/// A written value, as a planner would describe it.
+fn found_words(u: de::Unexpected<'_>) -> String {
+    use de::Unexpected as U;
+    match u {
+        U::Bool(b) => format!("`{b}`"),
+        U::Unsigned(n) => format!("the number `{n}`"),
+        U::Signed(n) => format!("the number `{n}`"),
+        U::Float(f) => format!("the number `{f}`"),
+        U::Char(c) => format!("the text `{c}`"),
+        U::Str("") => "empty text".to_string(),
+        U::Str(s) => format!("the text `{s}`"),
+        U::Bytes(_) => "bytes".to_string(),
+        U::Unit | U::Option => "nothing (an empty value)".to_string(),
+        U::Seq => "a list".to_string(),
+        U::Map => "a mapping".to_string(),
+        U::NewtypeStruct | U::NewtypeVariant | U::TupleVariant | U::StructVariant | U::UnitVariant | U::Enum => {
+            "a value of another kind".to_string()
+        }
+        U::Other(o) => o.to_string(),
+    }
+}
+
+/// A mismatch error in words. `expected` is serde's description of the expected type, which is
+/// either a Rust type name (translated) or, for the model's own types, already a phrase.
+fn mismatch(code: &'static str, found: de::Unexpected<'_>, expected: &dyn de::Expected) -> Error {
+    let exp = expected.to_string();
+    let (words, hint) = expected_words(&exp);
+    let mut hint = hint.map(str::to_string);
+    if code == "invalid-value" {
+        let max = match exp.as_str() {
+            "u8" => Some(u64::from(u8::MAX)),
+            "u16" => Some(u64::from(u16::MAX)),
+            "u32" => Some(u64::from(u32::MAX)),
+            _ => None,
+        };
+        let range = match exp.as_str() {
+            "i8" => Some((i64::from(i8::MIN), i64::from(i8::MAX))),
+            "i16" => Some((i64::from(i16::MIN), i64::from(i16::MAX))),
+            "i32" => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+            _ => None,
+        };
+        hint = match (found, max, range) {
+            (de::Unexpected::Signed(n), _, _) if n < 0 && words == "a whole number ≥ 0" => {
+                Some("write 0 or more".to_string())
+            }
+            (_, Some(max), _) => Some(format!("the largest allowed here is {max}")),
+            (_, _, Some((lo, hi))) => Some(format!("write a whole number from {lo} to {hi}")),
+            _ => hint,
+        };
+    }
+    let expected = if words.is_empty() { exp } else { words.to_string() };
+    Error { kind: Kind::Mismatch { code, found: found_words(found), expected, hint }, origin: None, cascade: false }
 }
 
 impl Error {
@@ -183,14 +297,25 @@ impl Error {
                 help: Some(format!("add `{field}: …`; see docs/scenario-format.md for its type")),
             },
             Kind::UnknownField { field, expected } => unknown_key(node, &field, &place, expected),
-            Kind::Custom(msg) => Problem {
-                code: if msg.starts_with("invalid type") { "invalid-type" } else { "invalid-value" },
+            Kind::Mismatch { code, found, expected, hint } => Problem {
+                code,
                 node,
                 at_key,
-                message: format!("{place}: {}", humanize(&msg)),
-                label: "here".to_string(),
-                help: None,
+                message: format!("{place} must be {expected}, not {found}"),
+                label: format!("not {expected}"),
+                help: hint,
             },
+            Kind::Custom(msg) => {
+                let (code, message, help) = decode(&msg);
+                Problem {
+                    code: code.unwrap_or("invalid-value"),
+                    node,
+                    at_key,
+                    message: format!("{place}: {message}"),
+                    label: "here".to_string(),
+                    help,
+                }
+            }
         }
     }
 }
@@ -234,34 +359,11 @@ fn hint_one_of(value: &str, expected: &[&str]) -> String {
     }
 }
 
-/// Rewrites serde's type names into words a planner reads.
-fn humanize(msg: &str) -> String {
-    let mut s = msg.to_string();
-    for (from, to) in [
-        ("expected u32", "expected a whole number (0 or more)"),
-        ("expected u64", "expected a whole number (0 or more)"),
-        ("expected i32", "expected a whole number"),
-        ("expected f64", "expected a number"),
-        ("expected a sequence", "expected a list"),
-        ("invalid type: unit value", "invalid type: nothing (an empty value)"),
-        ("expected a string", "expected text"),
-    ] {
-        s = s.replace(from, to);
-    }
-    if let Some(rest) = s.strip_prefix("invalid type: map, expected struct ") {
-        s = format!("invalid type: a mapping, expected {rest}");
-    }
-    if s.contains("expected struct ") {
-        s = s.replace("expected struct ", "expected a mapping (");
-        s.push(')');
-    }
-    s
-}
-
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            Kind::Custom(m) => f.write_str(m),
+            Kind::Custom(m) => f.write_str(decode(m).1),
+            Kind::Mismatch { found, expected, .. } => write!(f, "expected {expected}, not {found}"),
             Kind::UnknownVariant { variant, .. } => write!(f, "unknown variant `{variant}`"),
             Kind::MissingField(name) => write!(f, "missing field `{name}`"),
             Kind::UnknownField { field, .. } => write!(f, "unknown field `{field}`"),
@@ -283,6 +385,24 @@ impl de::Error for Error {
     }
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
         Error { kind: Kind::UnknownField { field: field.to_string(), expected }, origin: None, cascade: false }
+    }
+    fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        mismatch("invalid-type", unexp, exp)
+    }
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        mismatch("invalid-value", unexp, exp)
+    }
+    fn invalid_length(len: usize, exp: &dyn de::Expected) -> Self {
+        de::Error::custom(format!("expected {exp}, found {len} entries"))
+    }
+    fn duplicate_field(field: &'static str) -> Self {
+        let spellings: Vec<String> = std::iter::once(field)
+            .chain(KEY_ALIASES.iter().filter(|(k, _)| *k == field).map(|(_, a)| *a))
+            .map(|k| format!("`{k}`"))
+            .collect();
+        let message = format!("`{field}` is given twice, as {}", spellings.join(" and "));
+        let hint = "these spellings name the same list: keep one of them and move every entry into it";
+        de::Error::custom(coded_message("duplicate-key", &message, Some(hint)))
     }
 }
 
@@ -468,14 +588,44 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
             let keys = fields.iter().take(6).copied().collect::<Vec<_>>().join(", ");
             let more = if fields.len() > 6 { ", …" } else { "" };
             let msg = format!("expected a mapping with keys such as {keys}{more}; found {found}");
+            let hint = if id == self.st.tree.root() {
+                "a scenario is a mapping of top-level keys (`cydex: 1`, `exercise: …`); `cydex init` writes a starter"
+            } else {
+                "write `key: value` pairs, indented under this key, or `{ key: value }`"
+            };
+            let msg = coded_message("invalid-type", &msg, Some(hint));
             return Err(Error { kind: Kind::Custom(msg), origin: Some((id, key)), cascade: false });
         };
         let tree = self.st.tree;
         let mut kept = Vec::with_capacity(entries.len());
         // Keys whose absence is a consequence of a problem already reported.
         let mut explained: Vec<&str> = Vec::new();
-        for &(k, v) in entries {
+        for (i, &(k, v)) in entries.iter().enumerate() {
             let name = tree.scalar(k).unwrap_or("");
+            let twin = KEY_ALIASES.iter().find_map(|&(key, alias)| match name {
+                n if n == key => Some(alias),
+                n if n == alias => Some(key),
+                _ => None,
+            });
+            if let Some(twin) = twin
+                && let Some(&(first, _)) = entries[..i].iter().find(|&&(k2, _)| tree.scalar(k2) == Some(twin))
+            {
+                let line = tree.node(first).span.start.line;
+                let mut found = self.st.found.borrow_mut();
+                if found.len() < MAX_PROBLEMS {
+                    found.push(Problem {
+                        code: "duplicate-key",
+                        node: k,
+                        at_key: true,
+                        message: format!(
+                            "`{name}` is another name for `{twin}`, which is already given on line {line}"
+                        ),
+                        label: format!("second spelling of `{twin}`"),
+                        help: Some("keep one of the two keys and move every entry into it".to_string()),
+                    });
+                }
+                continue;
+            }
             if !fields.contains(&name) {
                 if let Some(s) = did_you_mean(name, fields.iter().copied()) {
                     explained.push(s);
@@ -527,11 +677,27 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
                 let (k, v) = entries[0];
                 visitor.visit_enum(EnumDe { de: self, variant: self.child(k, true), value: Some(self.child(v, false)) })
             }
-            _ => Err(de::Error::custom(format!(
-                "expected {} written as a name, or as a one-key mapping for values that take parameters; one of: {}",
-                article(name),
-                variants.join(", ")
-            ))),
+            other => {
+                let found = match other {
+                    NodeKind::Seq(_) => "a list".to_string(),
+                    NodeKind::Map(e) => format!("a mapping with {} keys", e.len()),
+                    NodeKind::Scalar { .. } => "nothing (an empty value)".to_string(),
+                };
+                let names = variants.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+                let (what, hint) = if DATA_ENUMS.contains(&name) {
+                    (
+                        "a name, or a one-key mapping for a value that takes parameters",
+                        format!("write one of {names}; one that takes parameters as `{{ name: {{ … }} }}`"),
+                    )
+                } else {
+                    ("one name", format!("write one of {names}"))
+                };
+                Err(de::Error::custom(coded_message(
+                    "invalid-type",
+                    &format!("expected {what}, found {found}"),
+                    Some(&hint),
+                )))
+            }
         }
         .map_err(|e| e.tag(id, key))
     }
@@ -541,16 +707,8 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_, '_> {
     }
 }
 
-fn article(name: &str) -> String {
-    let mut words = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            words.push(' ');
-        }
-        words.push(c.to_ascii_lowercase());
-    }
-    format!("a {words}")
-}
+/// The model's enums with variants that take parameters (written as one-key mappings).
+const DATA_ENUMS: &[&str] = &["Effect", "InjectEffect", "DelayDistribution"];
 
 struct SeqDe<'s, 't> {
     de: NodeDe<'s, 't>,
@@ -649,8 +807,9 @@ impl<'de> de::Deserializer<'de> for Placeholder {
         deserialize_byte_buf => visit_bytes(&[]),
     }
 
-    /// Only the model's hand-written scalar types (durations, delays, free scalars) ask for "any";
-    /// each accepts the text `0s`. Findings about the placeholder are filtered out by the loader.
+    /// Only the model's hand-written scalar types (durations, delays, free scalars, UTC offsets)
+    /// ask for "any"; most accept the text `0s`, and one that does not is left out instead.
+    /// Findings about the placeholder are filtered out by the loader.
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         visitor.visit_str("0s")
     }
@@ -752,21 +911,26 @@ impl<'de, 's, 't> de::EnumAccess<'de> for EnumDe<'s, 't> {
         let variant = self.variant;
         let name = self.de.st.tree.scalar(variant.id).unwrap_or("");
         let v = seed.deserialize(name.into_deserializer()).map_err(|e: Error| e.tag(variant.id, variant.key))?;
-        Ok((v, VariantDe { owner: self.de, value: self.value }))
+        Ok((v, VariantDe { owner: self.de, name, value: self.value }))
     }
 }
 
 struct VariantDe<'s, 't> {
     owner: NodeDe<'s, 't>,
+    /// The variant's name as written.
+    name: &'t str,
     value: Option<NodeDe<'s, 't>>,
 }
 
 impl VariantDe<'_, '_> {
     fn need_value(&self) -> Result<(), Error> {
         if self.value.is_none() {
-            return Err(de::Error::custom(
-                "this value takes parameters: write it as a one-key mapping, e.g. `{ name: { … } }`",
-            ));
+            let name = self.name;
+            return Err(de::Error::custom(coded_message(
+                "invalid-type",
+                &format!("`{name}` takes parameters"),
+                Some(&format!("write it as a one-key mapping: `{{ {name}: {{ … }} }}`")),
+            )));
         }
         Ok(())
     }
@@ -779,8 +943,12 @@ impl<'de> de::VariantAccess<'de> for VariantDe<'_, '_> {
             None => Ok(()),
             Some(v) if v.is_null() => Ok(()),
             Some(v) if matches!(v.kind(), NodeKind::Map(e) if e.is_empty()) => Ok(()),
-            Some(v) => Err(de::Error::custom("this value takes no parameters; write just its name"))
-                .map_err(|e: Error| e.tag(v.id, false)),
+            Some(v) => Err(de::Error::custom(coded_message(
+                "invalid-type",
+                &format!("`{}` takes no parameters", self.name),
+                Some(&format!("write just its name: `{}`", self.name)),
+            )))
+            .map_err(|e: Error| e.tag(v.id, false)),
         }
     }
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
@@ -814,6 +982,8 @@ mod tests {
         analysts: u32,
         #[serde(default)]
         skill: f64,
+        #[serde(default)]
+        delta: i32,
     }
 
     #[derive(Debug, Deserialize, PartialEq)]
@@ -890,7 +1060,65 @@ mod tests {
         let (tree, r) = load("teams: {id: A}\n");
         let p = r.unwrap_err();
         assert_eq!(tree.node(p[0].node).span.start.line, 1);
-        assert!(p[0].message.contains("expected a list"), "{p:#?}");
+        assert_eq!(p[0].message, "`teams` must be a list, not a mapping", "{p:#?}");
+        assert!(p[0].help.as_deref().unwrap().contains("`- item`"), "{p:#?}");
+    }
+
+    /// The message and hint of the one problem in `text`.
+    fn one_problem(text: &str) -> (String, Option<String>) {
+        let (_, r) = load(text);
+        let p = r.unwrap_err();
+        assert_eq!(p.len(), 1, "{p:#?}");
+        (p[0].message.clone(), p[0].help.clone())
+    }
+
+    #[test]
+    fn type_errors_speak_the_planners_language() {
+        let (m, h) = one_problem("teams:\n  - id: A\n    analysts: six\n");
+        assert_eq!(m, "`teams[0].analysts` must be a whole number ≥ 0, not the text `six`");
+        assert!(h.unwrap().starts_with("write digits only"));
+        let (m, h) = one_problem("teams:\n  - id: A\n    analysts: -1\n");
+        assert_eq!(m, "`teams[0].analysts` must be a whole number ≥ 0, not the number `-1`");
+        assert_eq!(h.as_deref(), Some("write 0 or more"));
+        let (m, h) = one_problem("teams:\n  - id: A\n    analysts: 5000000000\n");
+        assert_eq!(m, "`teams[0].analysts` must be a whole number ≥ 0, not the number `5000000000`");
+        assert_eq!(h.as_deref(), Some("the largest allowed here is 4294967295"));
+        let (m, h) = one_problem("teams:\n  - id: A\n    analysts: 1\n    delta: 3000000000\n");
+        assert_eq!(m, "`teams[0].delta` must be a whole number, not the number `3000000000`");
+        assert_eq!(h.as_deref(), Some("write a whole number from -2147483648 to 2147483647"));
+        let (m, _) = one_problem("teams:\n  - id: A\n    analysts: 2.5\n");
+        assert_eq!(m, "`teams[0].analysts` must be a whole number ≥ 0, not the number `2.5`");
+        let (m, _) = one_problem("teams:\n  - id: A\n    analysts: 1\n    skill: high\n");
+        assert_eq!(m, "`teams[0].skill` must be a number, not the text `high`");
+        let (m, _) = one_problem("teams:\n  - id: [A]\n    analysts: 1\n");
+        assert_eq!(m, "`teams[0].id` must be text, not a list");
+        let (m, _) = one_problem("teams:\n  - 3\n");
+        assert_eq!(m, "`teams[0]`: expected a mapping with keys such as id, analysts, skill, delta; found `3`");
+        for (p, _) in [one_problem("teams: []\nlevel: [low]\n"), one_problem("teams: []\nlevel: {a: 1, b: 2}\n")] {
+            assert!(!p.contains("Level") && !p.contains("struct") && !p.contains("u32"), "{p}");
+        }
+    }
+
+    #[test]
+    fn enum_shapes_are_explained_with_the_yaml_names() {
+        let (m, h) = one_problem("teams: []\nlevel: [low]\n");
+        assert_eq!(m, "`level`: expected one name, found a list");
+        assert_eq!(h.as_deref(), Some("write one of `low`, `high`, `custom`"));
+        let (m, h) = one_problem("teams: []\nlevel: custom\n");
+        assert_eq!(m, "`level`: `custom` takes parameters");
+        assert_eq!(h.as_deref(), Some("write it as a one-key mapping: `{ custom: { … } }`"));
+        let (m, h) = one_problem("teams: []\nlevel: { low: { value: 1 } }\n");
+        assert_eq!(m, "`level.low`: `low` takes no parameters");
+        assert_eq!(h.as_deref(), Some("write just its name: `low`"));
+    }
+
+    #[test]
+    fn coded_messages_carry_their_code_and_hint() {
+        let m = coded_message("invalid-duration", "`5 minutes` is not a duration", Some("write `5m`"));
+        assert_eq!(decode(&m), (Some("invalid-duration"), "`5 minutes` is not a duration", Some("write `5m`".into())));
+        assert_eq!(decode("plain"), (None, "plain", None));
+        let unknown = format!("text{SEP}no-such-code{SEP}");
+        assert_eq!(decode(&unknown), (None, "text", None));
     }
 
     #[test]

@@ -37,32 +37,46 @@ impl SourceText {
     }
 }
 
-/// Where in the file a diagnostic points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Where in the file a diagnostic points: the whole offending text, from its first character to
+/// just past its last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location {
-    /// 1-based line.
+    /// 1-based line of the first character.
     pub line: u32,
-    /// 1-based column, in characters.
+    /// 1-based column of the first character, counted in characters (Unicode scalar values).
     pub column: u32,
+    /// 1-based line of the last character.
+    pub end_line: u32,
+    /// 1-based column just past the last character (exclusive), in characters: a one-line span
+    /// covers `column..end_column`.
+    pub end_column: u32,
     /// Byte offset of the start.
-    #[serde(skip)]
     pub offset: usize,
-    /// Length in bytes of the marked text.
-    #[serde(skip)]
+    /// Length in bytes of the text marked in a snippet (at most the rest of the first line).
     pub len: usize,
     /// Whether the source line is short enough to quote in a snippet.
-    #[serde(skip)]
     pub quotable: bool,
+}
+
+/// A position in a diagnostic's JSON form.
+#[derive(Serialize)]
+struct JsonPos {
+    line: u32,
+    column: u32,
 }
 
 /// Longest source line quoted in a snippet; longer lines (minified or hostile input) are not shown.
 const MAX_QUOTED_LINE: usize = 400;
 
 /// One problem found in a scenario file.
-#[derive(Debug, Clone, Serialize)]
+///
+/// Serializes as the documented JSON of `cydex validate --format json` (docs/scenario-format.md
+/// §14.3): `severity`, `code`, `message`, `hint`, `path`, `start` and `end`, the last two
+/// `{ "line", "column" }` (1-based; `end` just past the last character) or `null` for a problem
+/// about the file as a whole.
+#[derive(Debug, Clone)]
 pub struct Diagnostic {
     /// Error or warning.
-    #[serde(serialize_with = "ser_severity")]
     pub severity: Severity,
     /// Short stable code, e.g. `unknown-key`.
     pub code: &'static str,
@@ -73,16 +87,27 @@ pub struct Diagnostic {
     /// Where in the file, if known.
     pub location: Option<Location>,
     /// Label under the source snippet.
-    #[serde(skip)]
     pub label: String,
     /// What to do about it.
     pub help: Option<String>,
-    #[serde(skip)]
     source: Option<SourceText>,
 }
 
-fn ser_severity<S: serde::Serializer>(s: &Severity, ser: S) -> Result<S::Ok, S::Error> {
-    ser.serialize_str(severity_name(*s))
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let start = self.location.map(|l| JsonPos { line: l.line, column: l.column });
+        let end = self.location.map(|l| JsonPos { line: l.end_line, column: l.end_column });
+        let mut st = ser.serialize_struct("Diagnostic", 7)?;
+        st.serialize_field("severity", severity_name(self.severity))?;
+        st.serialize_field("code", self.code)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("hint", &self.help)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("start", &start)?;
+        st.serialize_field("end", &end)?;
+        st.end()
+    }
 }
 
 fn severity_name(s: Severity) -> &'static str {
@@ -107,12 +132,21 @@ impl Diagnostic {
     ) -> Diagnostic {
         let location = at.map(|(start, end)| {
             let offset = source.offset(start);
-            let end = source.offset(end).max(offset);
+            let end_offset = source.offset(end).max(offset);
+            let end = if end_offset == offset { start } else { end };
             // Mark at most the rest of the first line.
             let line_end = source.text[offset..].find('\n').map_or(source.text.len(), |i| offset + i);
             let line_start = source.text[..offset].rfind('\n').map_or(0, |i| i + 1);
             let quotable = line_end - line_start <= MAX_QUOTED_LINE;
-            Location { line: start.line, column: start.col + 1, offset, len: end.min(line_end) - offset, quotable }
+            Location {
+                line: start.line,
+                column: start.col + 1,
+                end_line: end.line,
+                end_column: end.col + 1,
+                offset,
+                len: end_offset.min(line_end) - offset,
+                quotable,
+            }
         });
         Diagnostic { severity, code, message, path, location, label, help, source: Some(source.clone()) }
     }

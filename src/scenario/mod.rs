@@ -9,7 +9,9 @@ pub mod de;
 pub mod diagnostic;
 pub mod duration;
 pub mod model;
+pub mod schema;
 pub mod suggest;
+pub mod time;
 pub mod timing;
 pub mod validate;
 pub mod yaml;
@@ -170,7 +172,7 @@ pub fn load_with_limits(name: &str, bytes: &[u8], limits: &Limits) -> Result<Loa
     // Semantic checks run even on a partly broken scenario, so one pass reports everything; findings
     // about values that were replaced or left out during recovery are consequences, not news.
     for f in validate::validate(&scenario) {
-        let (node, exact) = tree.locate(&f.path, f.at_key);
+        let (node, exact) = tree.locate(&written_path(&tree, &f.path), f.at_key);
         if let Some(p) = &partial {
             if f.derived {
                 continue;
@@ -180,6 +182,10 @@ pub fn load_with_limits(name: &str, bytes: &[u8], limits: &Limits) -> Result<Loa
             while let Some(n) = at {
                 tainted |= p.suspect.contains(&n);
                 at = tree.node(n).parent;
+            }
+            for other in &f.rests_on {
+                let (n, found) = tree.locate(&written_path(&tree, other), false);
+                tainted |= found && p.suspect.contains(&n);
             }
             if tainted {
                 continue;
@@ -203,6 +209,23 @@ pub fn load_with_limits(name: &str, bytes: &[u8], limits: &Limits) -> Result<Loa
         return Err(Rejected { diagnostics });
     }
     Ok(Loaded { scenario, source, sha256, warnings: diagnostics })
+}
+
+/// `path` (in the model's key names) as written in the file: a key the file spells by its alias
+/// (`mel_mil` for `msel`, [`model::KEY_ALIASES`]) is renamed so the finding points at the text.
+fn written_path(tree: &yaml::Tree, path: &[yaml::Seg]) -> Vec<yaml::Seg> {
+    let mut out = path.to_vec();
+    for i in 0..out.len() {
+        let yaml::Seg::Key(key) = &out[i] else { continue };
+        let Some(&(_, alias)) = model::KEY_ALIASES.iter().find(|(k, _)| k == key) else { continue };
+        let (_, found) = tree.locate(&out[..=i], false);
+        let mut aliased = out[..=i].to_vec();
+        aliased[i] = yaml::Seg::Key(alias.to_string());
+        if !found && tree.locate(&aliased, false).1 {
+            out[i] = yaml::Seg::Key(alias.to_string());
+        }
+    }
+    out
 }
 
 /// Errors before warnings; within each, in file order.

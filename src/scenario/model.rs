@@ -10,15 +10,23 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::duration::Duration;
+use super::schema::{CSF_PATTERN, ID_PATTERN, PositiveDuration, TACTIC_PATTERN, TECHNIQUE_PATTERN};
+use super::time::{Startex, UtcOffset};
 
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// Keys that may also be written under another name: (key, alias). Both spellings are accepted;
+/// writing both in one mapping is an error.
+pub const KEY_ALIASES: &[(&str, &str)] = &[("msel", "mel_mil")];
+
 /// A whole exercise scenario: the root of a cydex YAML file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::scenario)]
 pub struct Scenario {
     /// Format version. Must be `1`.
+    #[schemars(extend("const" = 1))]
     pub cydex: u32,
     /// What the exercise is: id, title, HSEEP type, mode, TLP, pinned ATT&CK version, STARTEX.
     pub exercise: Exercise,
@@ -27,7 +35,8 @@ pub struct Scenario {
     /// SMART objectives the evaluators rate P/S/M/U.
     #[serde(default)]
     pub objectives: Vec<Objective>,
-    /// Participating nations, each with its national team and networks.
+    /// Participating nations, each with its national team and networks. At least one.
+    #[schemars(length(min = 1))]
     pub nations: Vec<Nation>,
     /// Links between segments, within a nation or across borders.
     #[serde(default)]
@@ -73,10 +82,12 @@ pub struct Exercise {
     pub tlp: Tlp,
     /// Pinned MITRE ATT&CK Enterprise version the stage ids are checked against.
     #[serde(default = "default_attack_version")]
+    #[schemars(schema_with = "super::schema::attack_version")]
     pub attack_version: String,
     /// STARTEX as a UTC datetime, `YYYY-MM-DDTHH:MM:SSZ`. Drives office hours and report timestamps.
+    /// Parsed when the scenario is loaded: an impossible date or time is refused there.
     #[serde(default)]
-    pub startex: Option<String>,
+    pub startex: Option<Startex>,
     /// Sponsoring organisation.
     #[serde(default)]
     pub sponsor: Option<String>,
@@ -85,7 +96,8 @@ pub struct Exercise {
     pub poc: Option<String>,
 }
 
-fn default_attack_version() -> String {
+/// The ATT&CK version a scenario pins when it names none.
+pub fn default_attack_version() -> String {
     "18.1".to_string()
 }
 
@@ -146,8 +158,10 @@ pub enum Tlp {
 #[serde(deny_unknown_fields)]
 pub struct Clock {
     /// Length of one tick, e.g. `1m`. Every cadence and latency is rounded up to whole ticks.
+    #[schemars(with = "PositiveDuration")]
     pub tick: Duration,
     /// Exercise length from STARTEX to ENDEX, e.g. `3d`.
+    #[schemars(with = "PositiveDuration")]
     pub duration: Duration,
 }
 
@@ -156,8 +170,10 @@ pub struct Clock {
 /// A SMART exercise objective, judged on one metric against one target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::objective)]
 pub struct Objective {
     /// Unique id, e.g. `OBJ-1`.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     /// The objective as written in the exercise plan.
     pub text: String,
@@ -166,10 +182,12 @@ pub struct Objective {
     pub capability: Option<String>,
     /// The metric the objective is judged on. Required: an objective without one cannot be rated.
     #[serde(default)]
+    #[schemars(with = "Metric")]
     pub metric: Option<Metric>,
     /// The target value: a duration for time metrics (`4h`), a fraction for availability (`0.95` or
     /// `95%`), megabytes for data lost, a count for host counts.
     #[serde(default)]
+    #[schemars(with = "Scalar")]
     pub target: Option<Scalar>,
     /// Who is judged: a nation id, a team id, an assistance provider id, or `alliance` (everyone).
     pub scope: String,
@@ -184,6 +202,7 @@ pub struct Objective {
     pub pledge: Vec<Pledge>,
     /// NIST CSF 2.0 categories, e.g. `RS.MI`, `DE.CM`.
     #[serde(default)]
+    #[schemars(inner(regex(pattern = CSF_PATTERN)))]
     pub csf: Vec<String>,
 }
 
@@ -285,13 +304,14 @@ impl<'de> Deserialize<'de> for Scalar {
 #[serde(deny_unknown_fields)]
 pub struct Nation {
     /// ISO 3166-1 alpha-3 code, e.g. `EST`.
+    #[schemars(schema_with = "super::schema::nation_code")]
     pub id: String,
     /// Display name, e.g. `Estonia`.
     #[serde(default)]
     pub name: Option<String>,
     /// Local time offset from UTC, `+HH:MM` or `-HH:MM`, for office hours.
-    #[serde(default = "default_utc_offset")]
-    pub utc_offset: String,
+    #[serde(default)]
+    pub utc_offset: UtcOffset,
     /// The national team (CSIRT / CERT) that handles incidents.
     pub team: NationalTeam,
     /// The nation's network segments.
@@ -302,15 +322,12 @@ pub struct Nation {
     pub services: Vec<Service>,
 }
 
-fn default_utc_offset() -> String {
-    "+00:00".to_string()
-}
-
 /// A national incident-response team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NationalTeam {
     /// Unique team id, e.g. `CERT-EE`.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     /// Display name.
     #[serde(default)]
@@ -344,10 +361,13 @@ pub enum WorkPattern {
 #[serde(deny_unknown_fields)]
 pub struct Skills {
     /// Detection and analysis.
+    #[schemars(range(min = 0, max = 1))]
     pub detect: f64,
     /// Containment and eradication.
+    #[schemars(range(min = 0, max = 1))]
     pub contain: f64,
     /// Recovery and restoration.
+    #[schemars(range(min = 0, max = 1))]
     pub recover: f64,
 }
 
@@ -372,6 +392,7 @@ pub struct AssistancePolicy {
 #[serde(deny_unknown_fields)]
 pub struct Segment {
     /// Unique segment id, e.g. `EST-GOV`.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     /// Display name.
     #[serde(default)]
@@ -414,6 +435,7 @@ pub enum SegmentKind {
 #[serde(deny_unknown_fields)]
 pub struct HostGroup {
     /// Unique host-group id, e.g. `EST-GOV-WS`.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     /// Number of hosts.
     pub count: u64,
@@ -426,15 +448,19 @@ pub struct HostGroup {
     pub criticality: Criticality,
     /// Fraction of hosts covered by sensors (EDR / NSM), in [0, 1]. 0 means nothing can be detected.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub sensors: f64,
     /// Hardening in [0, 1]: scales down every attack stage's success probability.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub hardening: f64,
     /// Time between backups. Absent means no backups: wiped data cannot be restored.
     #[serde(default)]
+    #[schemars(with = "Option<PositiveDuration>")]
     pub backup_interval: Option<Duration>,
     /// Time to restore one host from backup (or rebuild it).
     #[serde(default = "default_restore")]
+    #[schemars(with = "PositiveDuration")]
     pub restore_time: Duration,
     /// Megabytes of new data each host writes per hour (lost on wipe since the last backup).
     #[serde(default)]
@@ -511,17 +537,21 @@ pub enum Criticality {
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Unique service id, e.g. `EST-XROAD`.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     /// Display name.
     #[serde(default)]
     pub name: Option<String>,
     /// Host groups the service runs on (any nation's).
+    #[schemars(length(min = 1))]
     pub runs_on: Vec<String>,
     /// Fraction of its hosts that must be up for the service to be up, in (0, 1].
     #[serde(default = "default_quorum")]
+    #[schemars(range(max = 1), extend("exclusiveMinimum" = 0))]
     pub quorum: f64,
     /// Criticality weight in the availability score (> 0).
     #[serde(default = "default_weight")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub weight: f64,
     /// Services this one needs; when any is down, this one is down too.
     #[serde(default)]
@@ -541,9 +571,11 @@ fn default_weight() -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct Link {
     /// The two segment ids it joins. Links are bidirectional.
+    #[schemars(length(equal = 2), extend("uniqueItems" = true))]
     pub between: Vec<String>,
     /// How strongly the link filters lateral movement, in [0, 1]: 0 open, 1 blocks everything.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub filtering: f64,
 }
 
@@ -554,6 +586,7 @@ pub struct Link {
 #[serde(deny_unknown_fields)]
 pub struct AssistanceProvider {
     /// Unique id, e.g. `NATO-CRRT`.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     /// Display name.
     #[serde(default)]
@@ -564,18 +597,22 @@ pub struct AssistanceProvider {
     #[serde(default)]
     pub approval: Duration,
     /// Time from approval until the team is on task.
+    #[schemars(with = "PositiveDuration")]
     pub deployment: Duration,
     /// `remote` or `on_site` deployment.
     #[serde(default)]
     pub deploy_mode: DeployMode,
     /// How long the team stays on task once deployed.
+    #[schemars(with = "PositiveDuration")]
     pub on_task: Duration,
     /// Experts in the team; each adds one analyst of capacity while on task.
+    #[schemars(range(min = 1))]
     pub size: u32,
     /// The team's skills, in [0, 1].
     pub skills: Skills,
     /// Deployments it can run at once.
     #[serde(default = "one")]
+    #[schemars(range(min = 1))]
     pub max_concurrent: u32,
     /// Remote services offered (VCISC-style).
     #[serde(default)]
@@ -633,8 +670,10 @@ pub enum Offer {
 #[serde(deny_unknown_fields)]
 pub struct SharingAgreement {
     /// Unique id, e.g. `BALTIC-CTI`.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
-    /// Nation ids that share with each other (every pair, both ways).
+    /// Nation ids that share with each other (every pair, both ways). At least two distinct.
+    #[schemars(length(min = 2))]
     pub between: Vec<String>,
     /// Time for indicators to reach the partners.
     pub latency: Duration,
@@ -654,6 +693,7 @@ fn amber() -> Tlp {
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     /// Unique id, e.g. `CAMP-RW-1`.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     /// Display name.
     #[serde(default)]
@@ -671,6 +711,7 @@ pub struct Campaign {
     /// Where and how it gets in.
     pub entry: Entry,
     /// The kill chain each compromised host goes through, in order.
+    #[schemars(length(min = 1))]
     pub stages: Vec<Stage>,
 }
 
@@ -683,6 +724,7 @@ pub struct Actor {
     /// Kind of actor.
     pub kind: ActorKind,
     /// Sophistication in [0, 1]: raises success against hardened hosts.
+    #[schemars(range(min = 0, max = 1))]
     pub sophistication: f64,
 }
 
@@ -728,16 +770,20 @@ pub struct Targets {
 /// The campaign's entry point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::entry)]
 pub struct Entry {
     /// Initial-access technique, e.g. `T1566.001` or `T1195.002`.
+    #[schemars(regex(pattern = TECHNIQUE_PATTERN))]
     pub technique: String,
     /// Host groups the entry lands in.
+    #[schemars(length(min = 1))]
     pub host_groups: Vec<String>,
     /// Hosts compromised at start, spread over `host_groups` in order (ignored if `fraction` is set).
     #[serde(default = "one_u64")]
     pub footholds: u64,
     /// Supply-chain entry: this fraction of every listed group's hosts is compromised at once.
     #[serde(default)]
+    #[schemars(range(max = 1), extend("exclusiveMinimum" = 0))]
     pub fraction: Option<f64>,
 }
 
@@ -752,15 +798,19 @@ pub struct Stage {
     /// Short name, unique within the campaign, e.g. `cred-dump`.
     pub id: String,
     /// ATT&CK tactic id, e.g. `TA0006`.
+    #[schemars(regex(pattern = TACTIC_PATTERN))]
     pub tactic: String,
     /// ATT&CK technique id, e.g. `T1003.001`.
+    #[schemars(regex(pattern = TECHNIQUE_PATTERN))]
     pub technique: String,
     /// Chance that one attempt succeeds, in [0, 1], before hardening and sophistication.
+    #[schemars(range(min = 0, max = 1))]
     pub probability: f64,
     /// Time between attempts.
     pub cadence: Delay,
     /// Stealth in [0, 1]: scales down the chance of detecting a host at this stage.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub stealth: f64,
     /// Lateral movement: on success, also compromise neighbouring hosts.
     #[serde(default)]
@@ -776,7 +826,7 @@ pub struct Stage {
 #[serde(untagged)]
 pub enum Delay {
     /// Always this long.
-    Fixed(Duration),
+    Fixed(#[schemars(with = "PositiveDuration")] Duration),
     /// A distribution.
     Distribution(DelayDistribution),
 }
@@ -790,7 +840,7 @@ impl<'de> Deserialize<'de> for Delay {
                 f.write_str("a duration such as `2h`, or `{ exponential: { mean: 2h } }` or `{ uniform: { min: 1h, max: 3h } }`")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Delay, E> {
-                super::duration::parse_duration(v).map(Delay::Fixed).map_err(|e| E::custom(e.0))
+                super::duration::parse_duration(v).map(Delay::Fixed).map_err(|e| e.to_serde())
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Delay, A::Error> {
                 DelayDistribution::deserialize(serde::de::value::MapAccessDeserializer::new(map))
@@ -808,13 +858,16 @@ pub enum DelayDistribution {
     /// Uniform between `min` and `max` inclusive.
     Uniform {
         /// Shortest delay.
+        #[schemars(with = "PositiveDuration")]
         min: Duration,
         /// Longest delay.
+        #[schemars(with = "PositiveDuration")]
         max: Duration,
     },
     /// Exponential (memoryless) with this mean.
     Exponential {
         /// Mean delay.
+        #[schemars(with = "PositiveDuration")]
         mean: Duration,
     },
 }
@@ -828,6 +881,7 @@ pub struct Lateral {
     pub reach: Reach,
     /// New hosts compromised per successful attempt.
     #[serde(default = "one_u64")]
+    #[schemars(range(min = 1))]
     pub fanout: u64,
     /// Keep spreading after success (worm-like) instead of moving on to the next stage. The host
     /// logs `stage_completed` for its first success only; later spreads appear as the
@@ -867,6 +921,7 @@ pub enum Effect {
         service: String,
         /// Outage length.
         #[serde(rename = "for")]
+        #[schemars(with = "PositiveDuration")]
         duration: Duration,
     },
     /// Defacement: reputational impact, no outage.
@@ -878,14 +933,18 @@ pub enum Effect {
 /// One MSEL (MEL/MIL) inject.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::inject)]
 pub struct Inject {
     /// Unique id, e.g. `MSEL-001`.
+    #[schemars(regex(pattern = ID_PATTERN))]
     pub id: String,
     /// Scheduled scenario time (T+ from STARTEX). Give `at` or `trigger`, not both.
     #[serde(default)]
+    #[schemars(with = "Duration")]
     pub at: Option<Duration>,
     /// Fires when an exercise event happens.
     #[serde(default)]
+    #[schemars(with = "Trigger")]
     pub trigger: Option<Trigger>,
     /// Originator: a team id or a simulated role such as `SIMCELL:national_media`.
     #[serde(default)]
@@ -918,6 +977,7 @@ pub struct Inject {
 /// An exercise event that fires a triggered inject.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::trigger)]
 pub struct Trigger {
     /// The event. (Not spelt `on`: YAML 1.1 tools read `on` as a boolean.)
     pub event: TriggerEvent,
@@ -1027,6 +1087,7 @@ pub enum InjectEffect {
         service: String,
         /// Outage length.
         #[serde(rename = "for")]
+        #[schemars(with = "PositiveDuration")]
         duration: Duration,
     },
     /// Make a nation request assistance now.
@@ -1055,18 +1116,23 @@ pub struct Scoring {
 /// Category weights. The defaults are an engine convention, not an official Locked Shields split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::weights)]
 pub struct Weights {
     /// Service availability (technical defence).
     #[serde(default = "w30")]
+    #[schemars(range(min = 0))]
     pub availability: f64,
     /// Resistance to attack stages (technical defence; red successes cost points).
     #[serde(default = "w30")]
+    #[schemars(range(min = 0))]
     pub attack_resistance: f64,
     /// Incident response timeliness: detect, contain, recover.
     #[serde(default = "w25")]
+    #[schemars(range(min = 0))]
     pub incident_response: f64,
     /// Reporting and cooperation: sharing indicators and timely assistance requests.
     #[serde(default = "w15")]
+    #[schemars(range(min = 0))]
     pub reporting: f64,
 }
 
@@ -1093,10 +1159,12 @@ impl Default for Weights {
 pub struct RatingThresholds {
     /// Up to this ratio (and above 1): S, performed with some challenges.
     #[serde(default = "r15")]
+    #[schemars(range(min = 1))]
     pub some_challenges: f64,
     /// Up to this ratio (and above `some_challenges`): M, major challenges. Beyond it, or never
     /// achieved by ENDEX: U.
     #[serde(default = "r30")]
+    #[schemars(range(min = 1))]
     pub major_challenges: f64,
 }
 
@@ -1162,8 +1230,8 @@ impl Metric {
         }
     }
 
-    /// Interprets a target written for this metric, or says what was expected.
-    pub fn parse_target(self, target: &Scalar) -> Result<TargetValue, String> {
+    /// Interprets a target written for this metric, or says what was expected: (message, hint).
+    pub fn parse_target(self, target: &Scalar) -> Result<TargetValue, (String, Option<String>)> {
         let text = target.0.trim();
         match self {
             Metric::ServiceAvailability => {
@@ -1173,23 +1241,24 @@ impl Metric {
                 };
                 match number.parse::<f64>() {
                     Ok(v) if (0.0..=1.0).contains(&(v / scale)) => Ok(TargetValue::Fraction(v / scale)),
-                    _ => Err(format!(
-                        "`{text}` is not an availability target: write a fraction in [0, 1] such as `0.95`, or a percentage such as `\"95%\"`"
+                    _ => Err((
+                        format!("`{text}` is not an availability target"),
+                        Some("write a fraction in [0, 1] such as `0.95`, or a percentage such as `\"95%\"`".into()),
                     )),
                 }
             }
             Metric::DataLost | Metric::HostsCompromised => text.parse::<u64>().map(TargetValue::Count).map_err(|_| {
                 let unit = if self == Metric::DataLost { "megabytes" } else { "hosts" };
-                format!("`{text}` is not a {} target: write a whole number of {unit}", self.name())
+                (format!("`{text}` is not a {} target", self.name()), Some(format!("write a whole number of {unit}")))
             }),
             Metric::StoppedBeforeImpact => match text {
                 "true" => Ok(TargetValue::Flag(true)),
                 "false" => Ok(TargetValue::Flag(false)),
-                _ => Err(format!("`{text}` is not a stopped_before_impact target: write `true`")),
+                _ => Err((format!("`{text}` is not a stopped_before_impact target"), Some("write `true`".into()))),
             },
             _ => super::duration::parse_duration(text)
                 .map(TargetValue::Duration)
-                .map_err(|e| format!("{} needs a duration target: {e}", self.name())),
+                .map_err(|e| (format!("{} needs a duration target: {}", self.name(), e.message), Some(e.hint))),
         }
     }
 }

@@ -42,6 +42,9 @@ pub struct Finding {
     /// A whole-scenario check (reachability, host totals …) whose verdict depends on values
     /// elsewhere; meaningless while other values failed to parse.
     pub derived: bool,
+    /// Other values the verdict rests on: if one of them failed to parse (and was replaced or
+    /// left out), the finding is a consequence of that problem and is not reported.
+    pub rests_on: Vec<Vec<Seg>>,
     /// One-line message.
     pub message: String,
     /// Label under the source snippet.
@@ -187,16 +190,26 @@ impl<'a> Check<'a> {
         help: Option<String>,
     ) {
         let derived = DERIVED.contains(&code);
+        // A time outside the window is only news if ENDEX itself was read.
+        let rests_on = if code == "outside-window" { vec![path!["clock", "duration"]] } else { Vec::new() };
         self.out.push(Finding {
             severity,
             code,
             path,
             at_key: false,
             derived,
+            rests_on,
             message,
             label: label.to_string(),
             help,
         });
+    }
+
+    /// Records what the finding just pushed rests on (see [`Finding::rests_on`]).
+    fn rests_on(&mut self, paths: Vec<Vec<Seg>>) {
+        if let Some(f) = self.out.last_mut() {
+            f.rests_on = paths;
+        }
     }
 
     fn error(&mut self, code: &'static str, path: Vec<Seg>, message: String, label: &str, help: Option<String>) {
@@ -380,17 +393,6 @@ impl<'a> Check<'a> {
                 Some(format!("bundled versions: {}", attack::supported_versions().join(", "))),
             );
         }
-        if let Some(t) = &s.exercise.startex
-            && parse_utc(t).is_none()
-        {
-            self.error(
-                "invalid-datetime",
-                path!["exercise", "startex"],
-                format!("STARTEX `{t}` is not a UTC datetime"),
-                "not YYYY-MM-DDTHH:MM:SSZ",
-                Some("write it as `2026-11-23T08:00:00Z` (UTC, with the trailing Z)".to_string()),
-            );
-        }
     }
 
     fn clock(&mut self) {
@@ -435,15 +437,6 @@ impl<'a> Check<'a> {
                     format!("`{}` is not an ISO 3166-1 alpha-3 country code", nation.id),
                     "not an alpha-3 code",
                     Some("use the three-letter code, e.g. `EST` for Estonia; fictional nations use the user-assigned codes XAA–XZZ".to_string()),
-                );
-            }
-            if parse_offset(&nation.utc_offset).is_none() {
-                self.error(
-                    "invalid-utc-offset",
-                    with(&np, "utc_offset"),
-                    format!("`{}` is not a UTC offset", nation.utc_offset),
-                    "not ±HH:MM",
-                    Some("write it as `+02:00` or `-05:00`".to_string()),
                 );
             }
             let tp = with(&np, "team");
@@ -1087,13 +1080,16 @@ impl<'a> Check<'a> {
         for (i, inj) in s.msel.iter().enumerate() {
             let ip = path!["msel", i];
             match (&inj.at, &inj.trigger) {
-                (None, None) => self.error(
-                    "inject-without-time",
-                    with(&ip, "id"),
-                    format!("inject `{}` has neither `at` nor `trigger`", inj.id),
-                    "never fires",
-                    Some("give it a scheduled time (`at: 2h`) or a trigger (`trigger: { on: first_detection, campaign: … }`)".to_string()),
-                ),
+                (None, None) => {
+                    self.error(
+                        "inject-without-time",
+                        with(&ip, "id"),
+                        format!("inject `{}` has neither `at` nor `trigger`", inj.id),
+                        "never fires",
+                        Some("give it a scheduled time (`at: 2h`) or a trigger (`trigger: { event: first_detection, campaign: … }`)".to_string()),
+                    );
+                    self.rests_on(vec![with(&ip, "at"), with(&ip, "trigger")]);
+                }
                 (Some(_), Some(_)) => self.error(
                     "inject-time-and-trigger",
                     with(&ip, "trigger"),
@@ -1273,13 +1269,13 @@ impl<'a> Check<'a> {
                     Some(format!("add `target:` for `{}`", m.name())),
                 ),
                 (Some(m), Some(t)) => {
-                    if let Err(why) = m.parse_target(t) {
+                    if let Err((why, hint)) = m.parse_target(t) {
                         self.error(
                             "invalid-target",
                             with(&op, "target"),
                             format!("objective `{}`: {why}", o.id),
                             "wrong kind of target",
-                            None,
+                            hint,
                         );
                     }
                 }
@@ -1431,48 +1427,6 @@ pub fn is_target(t: &Targets, nation: &Nation, seg: &Segment, group: &HostGroup)
         && t.criticality_at_least.is_none_or(|c| group.criticality >= c)
 }
 
-/// Parses `YYYY-MM-DDTHH:MM:SSZ` into seconds since 1970-01-01T00:00:00Z.
-pub fn parse_utc(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
-    {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit())).and_then(|t| t.parse::<i64>().ok())
-    };
-    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&mo) || d < 1 || d > month_days[(mo - 1) as usize] || h > 23 || mi > 59 || se > 59 {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let (yy, m) = if mo <= 2 { (y - 1, mo + 9) } else { (y, mo - 3) };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let doy = (153 * m + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + mi * 60 + se)
-}
-
-/// Parses a UTC offset `+HH:MM` / `-HH:MM` into seconds.
-pub fn parse_offset(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 6 || !matches!(b[0], b'+' | b'-') || b[3] != b':' {
-        return None;
-    }
-    let h: i64 = s.get(1..3)?.parse().ok()?;
-    let m: i64 = s.get(4..6)?.parse().ok()?;
-    if h > 14 || m > 59 || !s[1..3].bytes().all(|c| c.is_ascii_digit()) || !s[4..6].bytes().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let secs = h * 3600 + m * 60;
-    Some(if b[0] == b'-' { -secs } else { secs })
-}
-
 fn is_csf_tag(tag: &str) -> bool {
     let (cat, sub) = match tag.split_once('-') {
         Some((c, n)) => (c, Some(n)),
@@ -1499,7 +1453,8 @@ pub fn is_iso_alpha3(code: &str) -> bool {
     user_assigned || ISO_ALPHA3.split(' ').any(|c| c == code)
 }
 
-const ISO_ALPHA3: &str = "ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH FIN FJI FLK FRA FRO FSM GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY HKG HMD HND HRV HTI HUN IDN IMN IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK PRT PRY PSE PYF QAT REU ROU RUS RWA SAU SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE";
+/// ISO 3166-1 alpha-3 codes officially assigned, space-separated.
+pub const ISO_ALPHA3: &str = "ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH FIN FJI FLK FRA FRO FSM GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY HKG HMD HND HRV HTI HUN IDN IMN IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK PRT PRY PSE PYF QAT REU ROU RUS RWA SAU SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE";
 
 #[cfg(test)]
 mod tests {
@@ -1635,20 +1590,7 @@ mod tests {
     }
 
     #[test]
-    fn utc_datetimes() {
-        assert_eq!(parse_utc("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(parse_utc("2026-01-05T08:00:00Z"), Some(1_767_600_000));
-        assert_eq!(parse_utc("2024-02-29T00:00:00Z").map(|s| s % 86_400), Some(0));
-        assert_eq!(parse_utc("2025-02-29T00:00:00Z"), None);
-        assert_eq!(parse_utc("2026-01-05 08:00:00"), None);
-        assert_eq!(parse_utc("2026-13-05T08:00:00Z"), None);
-    }
-
-    #[test]
-    fn offsets_codes_and_tags() {
-        assert_eq!(parse_offset("+02:00"), Some(7200));
-        assert_eq!(parse_offset("-05:30"), Some(-19_800));
-        assert_eq!(parse_offset("2"), None);
+    fn codes_and_tags() {
         assert!(is_iso_alpha3("EST") && is_iso_alpha3("USA") && is_iso_alpha3("XKX") && is_iso_alpha3("XBR"));
         assert!(!is_iso_alpha3("EE") && !is_iso_alpha3("ESTONIA") && !is_iso_alpha3("ABC") && !is_iso_alpha3("est"));
         assert_eq!(ISO_ALPHA3.split(' ').count(), 249);

@@ -224,7 +224,65 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Tree, SyntaxError> {
     let root = b
         .root
         .ok_or_else(|| SyntaxError::new("the file holds no YAML document", Some(Pos { line: 1, col: 0 }), "", None))?;
-    Ok(Tree { nodes: b.nodes, root })
+    let mut nodes = b.nodes;
+    tighten_ends(&mut nodes, text);
+    Ok(Tree { nodes, root })
+}
+
+/// Makes every node's end the end of what it holds. The parser ends a block collection where the
+/// next token begins (past trailing blank lines and comments, often on a later line) and a block
+/// scalar after its last line break; diagnostics report end positions, so each end is pulled back
+/// to the node's last character. Flow collections already end after their `}` or `]`.
+fn tighten_ends(nodes: &mut [Node], text: &str) {
+    let mut line_starts = vec![0];
+    line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let offset = |p: Pos| {
+        let start = line_starts.get((p.line as usize).saturating_sub(1)).copied().unwrap_or(text.len());
+        text[start..].char_indices().nth(p.col as usize).map_or(text.len(), |(i, _)| start + i)
+    };
+    let pos_of = |off: usize| {
+        let line = line_starts.partition_point(|&s| s <= off);
+        let start = line_starts[line - 1];
+        Pos {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            col: u32::try_from(text[start..off].chars().count()).unwrap_or(u32::MAX),
+        }
+    };
+    // Back over whitespace, never before the node's start.
+    let trimmed = |start: Pos, end: Pos| {
+        let (from, to) = (offset(start), offset(end));
+        if to <= from {
+            return end;
+        }
+        let kept = text[from..to].trim_end().len();
+        if kept == to - from { end } else { pos_of(from + kept) }
+    };
+    // Children have larger ids than their holder, so they are settled first.
+    for id in (0..nodes.len()).rev() {
+        let span = nodes[id].span;
+        let end = match &nodes[id].kind {
+            NodeKind::Scalar { .. } => trimmed(span.start, span.end),
+            NodeKind::Seq(_) | NodeKind::Map(_)
+                if matches!(text[offset(span.start)..].chars().next(), Some('{' | '[')) =>
+            {
+                span.end
+            }
+            NodeKind::Seq(items) => {
+                last_end(nodes, id, items.last().copied()).unwrap_or_else(|| trimmed(span.start, span.end))
+            }
+            NodeKind::Map(entries) => {
+                last_end(nodes, id, entries.last().map(|&(_, v)| v)).unwrap_or_else(|| trimmed(span.start, span.end))
+            }
+        };
+        nodes[id].span.end = end;
+    }
+}
+
+/// The end of a collection's last child, if that child was written inside it (not an alias to a
+/// node written elsewhere).
+fn last_end(nodes: &[Node], id: usize, last: Option<NodeId>) -> Option<Pos> {
+    let child = &nodes[last? as usize];
+    (child.parent == Some(NodeId::try_from(id).ok()?)).then_some(child.span.end)
 }
 
 fn reject_tag(tagged: bool, at: Pos) -> Result<(), SyntaxError> {
@@ -499,6 +557,29 @@ mod tests {
         assert_eq!(t.path_of(n), "a.c[0].x");
         let (k, _) = t.locate(&[Seg::Key("a".into()), Seg::Key("b".into())], true);
         assert_eq!(t.node(k).span.start, Pos { line: 2, col: 2 });
+    }
+
+    #[test]
+    fn every_node_ends_at_its_last_character() {
+        let text = "a:\n  b: 1\n  c:\n    - x\n    - yy   \n\n# trailing comment\nd: {e: 1, f: [1, 2]}\ng: \"q\"\nh: |\n  text\n  more\n\ni: x\n";
+        let t = tree(text);
+        let end = |path: &[Seg]| t.node(t.locate(path, false).0).span.end;
+        let key = |k: &str| Seg::Key(k.into());
+        // Block collections end with their last value, not at the next key past the comment.
+        assert_eq!(end(&[key("a")]), Pos { line: 5, col: 8 });
+        assert_eq!(end(&[key("a"), key("c")]), Pos { line: 5, col: 8 });
+        assert_eq!(end(&[key("a"), key("c"), Seg::Index(1)]), Pos { line: 5, col: 8 });
+        // Flow collections end after their closing bracket.
+        assert_eq!(end(&[key("d")]), Pos { line: 8, col: 20 });
+        assert_eq!(end(&[key("d"), key("f")]), Pos { line: 8, col: 19 });
+        // Quoted scalars include their quotes; block scalars end with their last line's text.
+        assert_eq!(end(&[key("g")]), Pos { line: 9, col: 6 });
+        assert_eq!(end(&[key("h")]), Pos { line: 12, col: 6 });
+        assert_eq!(t.node(t.root()).span.end, Pos { line: 14, col: 4 });
+        // A collection that ends with an alias to an earlier node ends where its text ends.
+        let t = tree("base: &b {x: 1}\nlist:\n  - 1\n  - *b\n");
+        let (n, _) = t.locate(&[key("list")], false);
+        assert!(t.node(n).span.end.line >= 3, "{:?}", t.node(n).span);
     }
 
     #[test]

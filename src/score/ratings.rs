@@ -239,7 +239,7 @@ pub fn rate(
                 evidence: m.evidence,
                 strengths,
                 improvements,
-                pledge: o.pledge.iter().map(|p| format!("{p:?}")).collect(),
+                pledge: o.pledge.iter().map(crate::scenario::model::name_of).collect(),
                 csf: o.csf.clone(),
             })
         })

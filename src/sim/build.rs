@@ -27,7 +27,7 @@ use rand::RngExt;
 use super::RunConfig;
 use super::assistance::{AssistanceBook, ProviderDef};
 use super::campaigns::CampaignBook;
-use super::clock::{DEFAULT_STARTEX, SimClock, parse_startex, parse_utc_offset};
+use super::clock::{DEFAULT_STARTEX, SimClock};
 use super::events::{Detected, EventLog, TriggerSeen};
 use super::injects::{EffectRef, InjectBook, InjectDef, TriggerDef};
 use super::response::ResponseBook;
@@ -67,7 +67,7 @@ fn is_target(t: &Targets, cat: &Catalog, g: &GroupInfo) -> bool {
 
 /// Builds the world for one run.
 pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
-    let startex = scenario.exercise.startex.as_deref().and_then(parse_startex).unwrap_or(DEFAULT_STARTEX);
+    let startex = scenario.exercise.startex.map_or(DEFAULT_STARTEX, |s| s.unix());
     let clock = SimClock::new(scenario.clock.tick.secs(), scenario.clock.duration.secs(), startex);
     let mut cat = Catalog {
         exercise_id: scenario.exercise.id.clone(),
@@ -89,7 +89,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         cat.nations.push(NationInfo {
             id: n.id.clone(),
             team_id: n.team.id.clone(),
-            offset_secs: parse_utc_offset(&n.utc_offset),
+            offset_secs: n.utc_offset.seconds(),
             office_hours: n.team.schedule == WorkPattern::OfficeHours,
             analysts: n.team.analysts,
             skills: n.team.skills,
@@ -464,7 +464,7 @@ mod tests {
     #[test]
     fn startex_and_tick_come_from_the_scenario() {
         let mut s = tiny(&[("SEG-A", "GA", 1, 0.0)]);
-        s.exercise.startex = Some("2026-03-02T06:30:00Z".into());
+        s.exercise.startex = Some("2026-03-02T06:30:00Z".parse().unwrap());
         let w = world(&s);
         let clock = w.resource::<SimClock>();
         assert_eq!(crate::sim::clock::format_utc(clock.startex_unix), "2026-03-02T06:30:00Z");

@@ -1,5 +1,6 @@
 //! The simulation engine: runs a seeded exercise tick by tick on bevy_ecs. Knows nothing of YAML,
-//! the CLI or output formats; imports only `scenario::model` and `scenario::duration`.
+//! the CLI or output formats; imports only `scenario::model`, `scenario::duration` and
+//! `scenario::time` (STARTEX and UTC offsets arrive parsed: the engine parses no text).
 //!
 //! # Tick pipeline
 //! One [`Schedule`] with the [`SingleThreadedExecutor`] set explicitly, ambiguity detection at

@@ -55,7 +55,7 @@ pub fn tiny(segments: &[(&str, &str, u64, f64)]) -> Scenario {
         nations: vec![Nation {
             id: "EST".into(),
             name: None,
-            utc_offset: "+00:00".into(),
+            utc_offset: crate::scenario::time::UtcOffset::UTC,
             team: NationalTeam {
                 id: "CERT-EE".into(),
                 name: None,

@@ -136,7 +136,7 @@ pub fn scenario_from_seed(seed: u64) -> Scenario {
         nations.push(Nation {
             id: (*code).to_string(),
             name: None,
-            utc_offset: (*pick(rng, &["+00:00", "+02:00", "-05:00"])).to_string(),
+            utc_offset: pick(rng, &["+00:00", "+02:00", "-05:00"]).parse().unwrap(),
             team: NationalTeam {
                 id: format!("T-{code}"),
                 name: None,
@@ -434,7 +434,7 @@ pub fn scenario_from_seed(seed: u64) -> Scenario {
             mode: ExerciseMode::Cooperative,
             tlp: Tlp::Green,
             attack_version: "18.1".into(),
-            startex: Some("2027-03-01T07:00:00Z".into()),
+            startex: Some("2027-03-01T07:00:00Z".parse().unwrap()),
             sponsor: None,
             poc: None,
         },

@@ -3,7 +3,7 @@
 //! only when asked for.
 
 use super::{EVIDENCE_SHOWN, evidence_ids};
-use crate::fmt::tplus;
+use crate::fmt::{terminal_safe as clean, tplus};
 use crate::report::doc::{Align, Block, Card, Document, Span, Table, Text};
 
 /// Paragraphs wrap at this many columns.
@@ -49,11 +49,6 @@ pub fn text(t: &Text) -> String {
         }
     }
     o
-}
-
-/// Control characters from scenario text never reach the terminal.
-fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 fn heading(t: &str, color: bool) -> String {
