@@ -85,6 +85,8 @@ fn merged_shards_equal_the_whole_batch() {
     let merged = t.path().join("merged");
     cydex().arg("merge").arg(&shared).arg(&other).arg("--out").arg(&merged).arg("-q").assert().success();
     assert_eq!(read(&merged.join("batch.json")), read(&whole.join("batch.json")));
+    assert_eq!(read(&merged.join("coverage.layer.json")), read(&whole.join("coverage.layer.json")));
+    assert!(!shared.join("coverage.layer.json").exists(), "a shard writes no layer");
 
     // A missing shard, a duplicated one, or a shard of another batch is refused, saying why.
     let a = cydex().arg("merge").arg(&shared).arg("--out").arg(t.path().join("m2")).assert().code(2);
@@ -232,6 +234,84 @@ fn run_replays_a_batch_member_exactly() {
     }
 }
 
+/// The layer of a batch scores each technique by the pooled share of its executions detected
+/// over the runs (recomputed here from batch.json), and the batch names the command that
+/// replays its worst run, which reproduces that run's alliance score.
+#[test]
+fn batch_writes_a_navigator_layer_and_the_command_that_replays_its_worst_run() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("b");
+    let a = cydex()
+        .args(["batch", DRILL, "--runs", "6", "--seed", "7", "--set", "nations.EST.team.analysts=5", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(out.contains("batch.json, report.md, report.html, coverage.layer.json}"), "{out}");
+    assert!(out.contains(&format!("next: open {}", dir.join("report.html").display())), "{out}");
+    let f = BatchFile::from_json(&read(&dir.join("batch.json"))).unwrap();
+    assert_eq!(f.meta.tlp, "TLP:GREEN");
+    assert_eq!(f.meta.attack_version, "18.1");
+    let lsass = f.meta.techniques.iter().find(|t| t.id == "T1003.001").unwrap();
+    assert_eq!(lsass.name, "OS Credential Dumping: LSASS Memory");
+    assert_eq!(lsass.tactics[0].shortname, "credential-access");
+
+    // The worst run by alliance score, and the exact command that replays it.
+    let (worst, score) = f
+        .runs
+        .iter()
+        .map(|r| (r.run_index, r.numbers["alliance.score"]))
+        .fold(None, |best: Option<(u64, f64)>, x| if best.is_none_or(|b| x.1 < b.1) { Some(x) } else { best })
+        .unwrap();
+    let line = out.lines().find(|l| l.starts_with("next: replay")).unwrap_or_else(|| panic!("{out}"));
+    let command = format!("cydex run {DRILL} --seed 7 --run-index {worst} --set nations.EST.team.analysts=5");
+    assert!(line.ends_with(&command) && line.contains(&format!("({score:.1})")), "{line}");
+    let replay = cydex().args(command.split(' ').skip(1)).assert().success();
+    let replayed = String::from_utf8_lossy(&replay.get_output().stdout).into_owned();
+    assert!(replayed.contains(&format!("alliance (host-weighted): {score:.1}")), "{replayed}");
+
+    let layer: serde_json::Value = serde_json::from_str(&read(&dir.join("coverage.layer.json"))).unwrap();
+    assert_eq!(layer["versions"]["layer"], "4.5");
+    assert_eq!(layer["versions"]["attack"], "18");
+    let entries = layer["techniques"].as_array().unwrap();
+    assert!(!entries.is_empty());
+    for e in entries {
+        let id = e["techniqueID"].as_str().unwrap();
+        let sum =
+            |m: &str| -> f64 { f.runs.iter().filter_map(|r| r.numbers.get(&format!("technique.{id}.{m}"))).sum() };
+        let (executed, detected) = (sum("executed"), sum("detected"));
+        let expected = (executed > 0.0).then(|| (100.0 * (detected / executed).min(1.0)).round() as u64);
+        assert_eq!(e["score"].as_u64(), expected, "{id}");
+        let comment = e["comment"].as_str().unwrap();
+        assert!(comment.starts_with(&format!("mean per run: {:.1} executions", executed / 6.0)), "{comment}");
+        assert!(comment.ends_with("of 6 runs"), "{comment}");
+    }
+
+    // Without --out, the batch says how to keep its results.
+    let a = cydex().args(["batch", DRILL, "--runs", "2", "--seed", "7"]).assert().success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(out.contains("next: add --out DIR") && out.contains("next: replay"), "{out}");
+    let a = cydex().args(["batch", DRILL, "--runs", "2", "--seed", "7", "-q"]).assert().success();
+    assert!(a.get_output().stdout.is_empty(), "--quiet prints nothing");
+}
+
+/// A batch file of the first format (no marking, no ATT&CK labels) is refused by its version,
+/// with what to do, rather than as damaged.
+#[test]
+fn a_batch_of_another_format_version_is_refused_with_a_reason() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("shards");
+    batch(&dir, &["--shard", "0/1"]).success();
+    let shard = dir.join("shard-0-of-1.json");
+    let text = read(&shard).replacen("\"format_version\": 3", "\"format_version\": 1", 1);
+    std::fs::write(&shard, text).unwrap();
+    let a = cydex().arg("merge").arg(&shard).arg("--out").arg(t.path().join("m")).assert().code(2);
+    let err = stderr(&a);
+    assert!(err.contains("batch format version 1 is not supported") && err.contains("re-run"), "{err}");
+    let err = BatchFile::from_json("{\"format\": \"cydex-results\"}").unwrap_err().to_string();
+    assert!(err.contains("not a cydex batch file"), "{err}");
+}
+
 #[test]
 fn compare_reports_paired_differences_with_confidence_intervals() {
     let t = tempfile::tempdir().unwrap();
@@ -247,6 +327,7 @@ fn compare_reports_paired_differences_with_confidence_intervals() {
     let json: serde_json::Value = serde_json::from_str(&read(&t.path().join("compare.json"))).unwrap();
     assert_eq!(json["format"], "cydex-compare");
     assert_eq!(json["variant"]["overrides"][0], "nations.EST.team.analysts=12");
+    assert_eq!((&json["base"]["tlp"], &json["variant"]["tlp"]), (&"TLP:GREEN".into(), &"TLP:GREEN".into()));
     assert!(json["differences"]["nation.EST.hosts_compromised"]["ci95"].is_array());
 
     // Common random numbers: a scenario compared with itself differs nowhere, exactly.

@@ -242,6 +242,68 @@ fn bare_run_tells_the_story_of_the_default_drill() {
     }
 }
 
+/// A bare run writes nothing, so it names no file, and says how to get the reports; with --out it
+/// lists what it wrote and where to look; --quiet prints nothing.
+#[test]
+fn run_says_what_it_wrote_and_what_to_do_next() {
+    let out = stdout(cydex().arg("run"));
+    assert!(!out.contains("report.md") && !out.contains("wrote"), "a bare run wrote no report:\n{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("next: add --out DIR to write the after-action report"), "{last}");
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let out = stdout(cydex().args(["run", "--out"]).arg(&run));
+    let wrote = format!(
+        "wrote {}/{{results.json, report.md, report.html, coverage.layer.json, events.jsonl, events.csv}}",
+        run.display()
+    );
+    assert!(out.contains(&wrote), "{out}");
+    assert!(out.contains(&format!("next: open {}", run.join("report.html").display())), "{out}");
+    for f in ["results.json", "report.md", "report.html", "coverage.layer.json", "events.jsonl", "events.csv"] {
+        assert!(run.join(f).is_file(), "{f} not written");
+    }
+    assert_eq!(stdout(cydex().args(["run", "-q"])), "");
+}
+
+/// `run --out` writes an ATT&CK Navigator layer (format 4.5) whose scores are the share of each
+/// technique's executions detected, and `report --format navigator` reproduces it byte for byte.
+#[test]
+fn run_writes_a_navigator_layer_that_report_reproduces() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    cydex().args(["run", "-q", "--seed", "3", "--out"]).arg(&out).assert().success();
+    let layer = std::fs::read(out.join("coverage.layer.json")).unwrap();
+    let again = cydex().args(["report", "--format", "navigator"]).arg(out.join("results.json")).output().unwrap();
+    assert!(again.status.success());
+    assert_eq!(again.stdout, layer);
+    let v: serde_json::Value = serde_json::from_slice(&layer).unwrap();
+    assert_eq!(v["domain"], "enterprise-attack");
+    assert_eq!(v["versions"]["layer"], "4.5");
+    assert_eq!(v["versions"]["attack"], "18");
+    assert!(v["name"].as_str().unwrap().contains("seed 3"));
+    assert!(v["metadata"].as_array().unwrap().iter().any(|m| m["name"] == "seed" && m["value"] == "3"));
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    let coverage = results["assessment"]["attack_coverage"].as_array().unwrap();
+    let entries = v["techniques"].as_array().unwrap();
+    assert!(entries.len() >= coverage.len() && !coverage.is_empty());
+    for c in coverage {
+        let id = c["technique"].as_str().unwrap();
+        let (e, d) = (c["executed"].as_u64().unwrap(), c["detected"].as_u64().unwrap());
+        let mine: Vec<&serde_json::Value> = entries.iter().filter(|x| x["techniqueID"] == id).collect();
+        assert_eq!(mine.len(), c["tactics"].as_array().unwrap().len(), "{id}: one entry per tactic");
+        for x in mine {
+            let expected = (e > 0).then(|| (100.0 * (d.min(e) as f64 / e as f64)).round() as u64);
+            assert_eq!(x["score"].as_u64(), expected, "{id}");
+            assert!(x["tactic"].as_str().is_some_and(|t| !t.is_empty()), "{id}");
+            if d <= e {
+                let contained = c["contained"].as_u64().unwrap();
+                assert!(x["comment"].as_str().unwrap().starts_with(&format!("detected {d} of {e} execution")), "{x}");
+                assert!(x["comment"].as_str().unwrap().ends_with(&format!("; {contained} contained")), "{x}");
+            }
+        }
+    }
+}
+
 #[test]
 fn run_outputs_are_byte_identical_for_the_same_seed_and_differ_for_another() {
     let dir = tempfile::tempdir().unwrap();

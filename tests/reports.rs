@@ -1,6 +1,6 @@
-//! The reports of a run: snapshots of the Markdown after-action report and the terminal summary of
-//! the default drill (seed fixed), and checks that every headline value reads the same in the
-//! terminal, the Markdown, the HTML and results.json.
+//! The reports of a run: snapshots of the Markdown after-action report, the terminal summary and
+//! the ATT&CK Navigator layer of the default drill (seed fixed), and checks that every headline
+//! value reads the same in the terminal, the Markdown, the HTML and results.json.
 
 use cydex::fmt::{mb, pct, score, span, thousands};
 use cydex::report::{html, markdown, terminal};
@@ -55,6 +55,11 @@ fn terminal_summary_of_the_default_drill() {
 }
 
 #[test]
+fn navigator_layer_of_the_default_drill() {
+    insta::assert_snapshot!(cydex::report::navigator::run(&default_results()));
+}
+
+#[test]
 fn results_round_trip_through_json() {
     let r = default_results();
     let back = RunResults::from_json(&r.to_json()).unwrap();
@@ -91,11 +96,15 @@ fn foreign_or_incompatible_results_are_refused_with_a_reason() {
     assert!(err.contains("not a cydex results file"), "{err}");
     let err = RunResults::from_json("not json").unwrap_err().to_string();
     assert!(err.contains("not valid JSON"), "{err}");
-    let r = default_results().to_json().replacen("\"format_version\": 2", "\"format_version\": 99", 1);
+    let r = default_results().to_json().replacen("\"format_version\": 3", "\"format_version\": 99", 1);
     let err = RunResults::from_json(&r).unwrap_err().to_string();
     assert!(err.contains("version 99 is not supported"), "{err}");
-    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 2}").unwrap_err().to_string();
+    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 3}").unwrap_err().to_string();
     assert!(err.contains("damaged or incomplete"), "{err}");
+    // A results file of the second format (no ATT&CK names or version) is refused by version.
+    let old = default_results().to_json().replacen("\"format_version\": 3", "\"format_version\": 2", 1);
+    let err = RunResults::from_json(&old).unwrap_err().to_string();
+    assert!(err.contains("version 2 is not supported") && err.contains("re-run the scenario"), "{err}");
     // A results file of the first format (event counts, not distinct hosts) is refused by version.
     let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 1}").unwrap_err().to_string();
     assert!(err.contains("version 1 is not supported"), "{err}");
@@ -126,6 +135,8 @@ fn docs_examples_are_current() {
     assert!(current("results.json", results.to_json()), "results.json: {stale}");
     assert!(current("report.md", markdown(&results)), "report.md: {stale}");
     assert!(current("report.html", html(&results)), "report.html: {stale}");
+    let layer = cydex::report::navigator::run(&results);
+    assert!(current("coverage.layer.json", layer), "coverage.layer.json: {stale}");
 }
 
 /// Whitespace folded, so a sentence the terminal wrapped reads as one line again.

@@ -2,10 +2,10 @@
 //! finished run costs one `write` to a file the worker already holds open, and `--resume` reads
 //! back every run saved so far.
 //!
-//! A journal is JSON Lines: a header naming the batch it belongs to (engine, scenario SHA-256,
-//! `--set` overrides, seed, run count), then one [`RunRecord`] per line, written whole in a single
-//! append. Journals are named after the slice that writes them (`batch.w00.jsonl`,
-//! `shard-2-of-10.w01.jsonl`), so shards can share one directory. They are not flushed to disk run
+//! A journal is JSON Lines: a header naming the batch it belongs to (batch format version, engine,
+//! scenario SHA-256, `--set` overrides, seed, run count), then one [`RunRecord`] per line, written
+//! whole in a single append. Journals are named after the slice that writes them
+//! (`batch.w00.jsonl`, `shard-2-of-10.w01.jsonl`), so shards can share one directory. They are not flushed to disk run
 //! by run: an interrupted process leaves whole lines, and what a power loss can leave at the end of
 //! a journal (a cut line, zero bytes) counts as not done and is cut off before the journal grows
 //! again.
@@ -23,7 +23,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::results::batch::{BatchMeta, RunRecord};
+use crate::results::batch::{BATCH_VERSION, BatchMeta, RunRecord};
 
 /// The `format` tag of a journal's header line.
 pub const JOURNAL_FORMAT: &str = "cydex-batch-journal";
@@ -36,6 +36,10 @@ const EXTENSION: &str = "jsonl";
 pub struct Header {
     /// Always [`JOURNAL_FORMAT`].
     pub format: String,
+    /// The batch format version ([`BATCH_VERSION`]) the saved runs' observations follow; 0 in
+    /// journals written before it was recorded, which are not resumed.
+    #[serde(default)]
+    pub batch_version: u32,
     /// Engine name and version.
     pub engine: String,
     /// SHA-256 of the scenario file.
@@ -53,6 +57,7 @@ impl Header {
     pub fn of(meta: &BatchMeta) -> Header {
         Header {
             format: JOURNAL_FORMAT.to_string(),
+            batch_version: BATCH_VERSION,
             engine: meta.engine.clone(),
             scenario_sha256: meta.scenario_sha256.clone(),
             overrides: meta.overrides.clone(),
@@ -68,6 +73,9 @@ impl Header {
         };
         if self.format != JOURNAL_FORMAT {
             return field("format", &JOURNAL_FORMAT, &self.format);
+        }
+        if self.batch_version != BATCH_VERSION {
+            return field("batch format version", &BATCH_VERSION, &self.batch_version);
         }
         if self.engine != meta.engine {
             return field("engine version", &meta.engine, &self.engine);
@@ -312,6 +320,8 @@ mod tests {
             exercise_id: "EX".into(),
             exercise_title: "T".into(),
             tlp: "TLP:CLEAR".into(),
+            attack_version: "18.1".into(),
+            techniques: vec![],
             overrides: vec![],
             seed: 7,
             runs,
@@ -397,6 +407,14 @@ mod tests {
         assert!(err.contains("another batch") && err.contains("seed"), "{err}");
         let err = Journal::open(t.path(), &meta(20, None), true, 1).unwrap_err();
         assert!(err.contains("number of runs"), "{err}");
+        // A journal of the previous batch format (no `batch_version` in its header) is not resumed.
+        let old = whole.replacen(&format!("\"batch_version\":{BATCH_VERSION},"), "", 1);
+        assert_ne!(old, whole);
+        fs::write(&path, &old).unwrap();
+        let err = Journal::open(t.path(), &m, true, 1).unwrap_err();
+        let expected =
+            format!("batch format version differs: this batch has `{BATCH_VERSION}`, the saved runs have `0`");
+        assert!(err.contains(&expected), "{err}");
     }
 
     #[test]

@@ -4,15 +4,16 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use super::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, color_stderr, fail, load, print_stdout};
 use crate::batch;
 use crate::batch::journal::Journal;
+use crate::fmt::span;
 use crate::overrides::{Override, apply};
 use crate::results::batch::{BatchFile, BatchMeta, RunRecord, Shard};
 use crate::scenario::Loaded;
@@ -32,7 +33,8 @@ pub struct Args {
     /// Worker threads (default: the available parallelism). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..1025))]
     jobs: Option<u64>,
-    /// Write batch.json, report.md, report.html and runs/ into this directory (created if needed).
+    /// Write batch.json, report.md, report.html, coverage.layer.json (an ATT&CK Navigator layer of
+    /// mean detection coverage) and runs/ into this directory (created if needed).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Continue an interrupted batch from the runs saved in the journals under --out DIR/runs/.
@@ -85,35 +87,94 @@ pub(crate) fn load_with_overrides(path: Option<&PathBuf>, sets: &[String]) -> Re
     Ok((loaded, parsed.iter().map(Override::text).collect()))
 }
 
-/// The progress bar of batch-like commands: runs done, runs/s and ETA on stderr; hidden when
-/// stderr is not a terminal or with `--quiet`.
-pub(crate) fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+/// The progress bar of batch-like commands: runs done, the rate and the ETA on stderr; hidden when
+/// stderr is not a terminal or with `--quiet`. `done` runs (loaded from journals on `--resume`)
+/// start the bar without counting toward the rate, which is measured over the runs this process
+/// finishes, from the bar's start. The bar is also where the Ctrl-C message goes (see
+/// [`stop_flag`]).
+pub(crate) fn progress_bar(total: u64, done: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        pb.set_position(done);
+        return pb;
     }
-    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
+    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()).with_position(done);
+    let fresh = move |state: &ProgressState| (state.pos().saturating_sub(done), state.elapsed().as_secs_f64());
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {rate}  ETA {left}")
+        .map(|s| {
+            s.with_key("rate", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let (runs, secs) = fresh(state);
+                let _ = w.write_str(&rate_text(runs, secs));
+            })
+            .with_key("left", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let (runs, secs) = fresh(state);
+                let remaining = state.len().unwrap_or(0).saturating_sub(state.pos());
+                let _ = w.write_str(&eta_text(remaining, runs, secs));
+            })
+        })
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     pb.set_style(style);
     pb.enable_steady_tick(Duration::from_millis(200));
     pb
 }
 
+/// The rate of `runs` finished in `secs`: `12.3 runs/s`, or `4.2 s/run` below one a second; `–`
+/// before the first.
+pub(crate) fn rate_text(runs: u64, secs: f64) -> String {
+    if runs == 0 || secs.is_nan() || secs <= 0.0 {
+        return "– runs/s".to_string();
+    }
+    let rate = runs as f64 / secs;
+    if rate >= 1.0 { format!("{rate:.1} runs/s") } else { format!("{:.1} s/run", 1.0 / rate) }
+}
+
+/// The time left for `remaining` runs at the rate of `runs` finished in `secs`: `45s`, `3h20m`;
+/// `–` before the first run finishes.
+pub(crate) fn eta_text(remaining: u64, runs: u64, secs: f64) -> String {
+    if runs == 0 || secs.is_nan() || secs < 0.0 {
+        return "–".to_string();
+    }
+    let left = (remaining as f64 * secs / runs as f64).round() as u64;
+    if left < 60 { format!("{left}s") } else { span(left) }
+}
+
 static STOP: AtomicBool = AtomicBool::new(false);
 
+/// The progress bar the Ctrl-C message is printed above, if one is shown.
+static BAR: Mutex<Option<ProgressBar>> = Mutex::new(None);
+
 /// The flag Ctrl-C sets. The first Ctrl-C stops scheduling new runs (runs in flight finish and are
-/// saved); a second one exits at once with code 130 (saved runs are complete files).
-pub(crate) fn stop_flag() -> &'static AtomicBool {
+/// saved); a second one exits at once with code 130 (saved runs are complete files). The message
+/// is printed on a line of its own above `pb` when the bar is shown, so the bar never leaves it
+/// mid-line or draws over it.
+pub(crate) fn stop_flag(pb: &ProgressBar) -> &'static AtomicBool {
     static INSTALLED: OnceLock<()> = OnceLock::new();
+    if let Ok(mut bar) = BAR.lock() {
+        *bar = (!pb.is_hidden()).then(|| pb.clone());
+    }
     INSTALLED.get_or_init(|| {
         let _ = ctrlc::set_handler(|| {
             if STOP.swap(true, Ordering::SeqCst) {
                 std::process::exit(i32::from(EXIT_INTERRUPTED));
             }
-            eprintln!("\ninterrupted: finishing the runs in flight (Ctrl-C again to quit now)");
+            let message = "interrupted: finishing the runs in flight (Ctrl-C again to quit now)";
+            match BAR.lock().ok().and_then(|b| b.clone()) {
+                Some(pb) => pb.println(message),
+                None => eprintln!("\n{message}"),
+            }
         });
     });
     &STOP
+}
+
+/// Ends the progress bar before a final message on stderr, so the message starts on a line of
+/// its own: the bar is cleared (it leaves the cursor at the end of its line) and forgotten by the
+/// Ctrl-C handler.
+pub(crate) fn end_bar(pb: &ProgressBar) {
+    pb.finish_and_clear();
+    if let Ok(mut bar) = BAR.lock() {
+        *bar = None;
+    }
 }
 
 fn remove_if_present(path: &Path) -> Result<(), u8> {
@@ -124,7 +185,11 @@ fn remove_if_present(path: &Path) -> Result<(), u8> {
     }
 }
 
-/// Writes `batch.json` (or the shard file) and, for a whole batch, `report.md` and `report.html`.
+/// What a whole batch writes into its output directory (besides `runs/`), as listed.
+const WHOLE_BATCH_OUTPUTS: [&str; 4] = ["batch.json", "report.md", "report.html", "coverage.layer.json"];
+
+/// Writes `batch.json` (or the shard file) and, for a whole batch, `report.md`, `report.html` and
+/// the ATT&CK Navigator layer `coverage.layer.json`.
 pub(crate) fn write_batch(dir: &Path, file: &BatchFile) -> Result<Vec<String>, u8> {
     let write = |name: &str, text: &str| {
         let path = dir.join(name);
@@ -142,8 +207,9 @@ pub(crate) fn write_batch(dir: &Path, file: &BatchFile) -> Result<Vec<String>, u
             // Reports first: batch.json appears last, only when everything else is in place.
             write("report.md", &crate::report::batch::markdown(file))?;
             write("report.html", &crate::report::batch::html(file))?;
+            write(crate::report::navigator::LAYER_FILE, &crate::report::navigator::batch(file))?;
             write(crate::results::batch::BATCH_FILE, &file.to_json())?;
-            written.extend(["batch.json".to_string(), "report.md".into(), "report.html".into()]);
+            written.extend(WHOLE_BATCH_OUTPUTS.iter().map(|f| f.to_string()));
         }
     }
     Ok(written)
@@ -173,7 +239,7 @@ pub fn run(args: Args) -> u8 {
         // complete-looking (stale) batch.json behind.
         let finals: Vec<String> = match meta.shard {
             Some(s) => vec![s.file_name()],
-            None => vec![crate::results::batch::BATCH_FILE.into(), "report.md".into(), "report.html".into()],
+            None => WHOLE_BATCH_OUTPUTS.iter().map(|f| f.to_string()).collect(),
         };
         for f in finals {
             if let Err(code) = remove_if_present(&dir.join(f)) {
@@ -198,9 +264,8 @@ pub fn run(args: Args) -> u8 {
     }
     let done: std::collections::BTreeSet<u64> = saved.iter().map(|r| r.run_index).collect();
     let todo: Vec<u64> = indices.iter().copied().filter(|i| !done.contains(i)).collect();
-    let pb = progress_bar(indices.len() as u64, args.quiet);
-    pb.set_position(saved.len() as u64);
-    let stop = stop_flag();
+    let pb = progress_bar(indices.len() as u64, saved.len() as u64, args.quiet);
+    let stop = stop_flag(&pb);
     let on_done = |r: &RunRecord| -> Result<(), String> {
         if let Some(j) = &journal {
             j.append(r).map_err(|e| format!("cannot save run {} under `{}`: {e}", r.run_index, j.dir().display()))?;
@@ -211,13 +276,13 @@ pub fn run(args: Args) -> u8 {
     let fresh = match batch::execute(&loaded, args.seed, &todo, jobs, stop, &on_done) {
         Ok(r) => r,
         Err(m) => {
-            pb.abandon();
+            end_bar(&pb);
             return fail(&m, Some("check free space and permissions; then continue with --resume"));
         }
     };
     let finished = saved.len() + fresh.len();
     if finished < indices.len() {
-        pb.abandon();
+        end_bar(&pb);
         let hint = match &journal {
             Some(j) => format!(
                 "{finished} of {} runs are saved under `{}`; continue with the same command plus --resume",
@@ -229,7 +294,7 @@ pub fn run(args: Args) -> u8 {
         eprintln!("interrupted: no batch.json written\n  help: {hint}");
         return EXIT_INTERRUPTED;
     }
-    pb.finish_and_clear();
+    end_bar(&pb);
     saved.extend(fresh);
     let file = BatchFile::build(meta, saved);
     let mut written = Vec::new();
@@ -244,9 +309,56 @@ pub fn run(args: Args) -> u8 {
         if let Some(dir) = &args.out {
             text.push_str(&format!("\nwrote {}/{{{}}}\n", dir.display(), written.join(", ")));
         }
+        text.push_str(&next_steps(&args, &file));
         if !print_stdout(&text) {
             return EXIT_INVALID;
         }
     }
     EXIT_OK
+}
+
+/// The lines that say what to do after a batch: where to look (or `--out DIR` to keep it), and the
+/// exact command that replays the run with the lowest alliance score.
+fn next_steps(args: &Args, file: &BatchFile) -> String {
+    let mut out = String::new();
+    match (&args.out, args.shard) {
+        (Some(dir), Some(_)) => out.push_str(&format!(
+            "next: when every shard is done, cydex merge {} --out DIR\n",
+            super::shell_word(&dir.display().to_string())
+        )),
+        (Some(dir), None) => out.push_str(&format!("next: open {}\n", dir.join("report.html").display())),
+        (None, _) => out.push_str(
+            "next: add --out DIR to write batch.json, the batch report (report.html, report.md) and an ATT&CK Navigator layer\n",
+        ),
+    }
+    if let Some((run, score)) = file.lowest("alliance.score") {
+        let mut words = vec!["cydex".to_string(), "run".to_string()];
+        words.extend(args.scenario.iter().map(|p| super::shell_word(&p.display().to_string())));
+        words.extend(["--seed".to_string(), file.meta.seed.to_string(), "--run-index".to_string(), run.to_string()]);
+        for o in &file.meta.overrides {
+            words.extend(["--set".to_string(), super::shell_word(o)]);
+        }
+        out.push_str(&format!(
+            "next: replay the run with the lowest alliance score ({score:.1}): {}\n",
+            words.join(" ")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_and_times_left_are_short_and_sane() {
+        assert_eq!(rate_text(0, 3.0), "– runs/s");
+        assert_eq!(rate_text(5, 0.0), "– runs/s");
+        assert_eq!(rate_text(37, 3.0), "12.3 runs/s");
+        assert_eq!(rate_text(1, 4.2), "4.2 s/run");
+        assert_eq!(eta_text(100, 0, 5.0), "–");
+        assert_eq!(eta_text(10, 5, 10.0), "20s");
+        assert_eq!(eta_text(600, 10, 20.0), "20m");
+        assert_eq!(eta_text(0, 10, 20.0), "0s");
+    }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::batch::{default_jobs, load_with_overrides, progress_bar, stop_flag};
+use super::batch::{default_jobs, end_bar, load_with_overrides, progress_bar, stop_flag};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, fail, print_stdout};
 use crate::batch;
 use crate::results::batch::RunRecord;
@@ -49,6 +49,7 @@ pub struct Args {
 struct Side {
     scenario: String,
     scenario_sha256: String,
+    tlp: String,
     overrides: Vec<String>,
 }
 
@@ -82,8 +83,8 @@ pub fn run(args: Args) -> u8 {
         eprintln!("note: no VARIANT and no --variant-set: comparing the scenario with itself");
     }
     let indices: Vec<u64> = (0..args.runs).collect();
-    let pb = progress_bar(2 * args.runs, args.quiet);
-    let stop = stop_flag();
+    let pb = progress_bar(2 * args.runs, 0, args.quiet);
+    let stop = stop_flag(&pb);
     let jobs = default_jobs(args.jobs);
     let tick = |_: &RunRecord| -> Result<(), String> {
         pb.inc(1);
@@ -94,14 +95,17 @@ pub fn run(args: Args) -> u8 {
         match batch::execute(loaded, args.seed, &indices, jobs, stop, &tick) {
             Ok(r) if r.len() == indices.len() => sides.push(r),
             Ok(_) => {
-                pb.abandon();
+                end_bar(&pb);
                 eprintln!("interrupted: no comparison written");
                 return EXIT_INTERRUPTED;
             }
-            Err(m) => return fail(&m, None),
+            Err(m) => {
+                end_bar(&pb);
+                return fail(&m, None);
+            }
         }
     }
-    pb.finish_and_clear();
+    end_bar(&pb);
     let diffs = compare(&sides[0], &sides[1]);
     let variant_label =
         if args.variant_set.is_empty() { format!("`{}`", variant_path.display()) } else { args.variant_set.join(", ") };
@@ -116,11 +120,13 @@ pub fn run(args: Args) -> u8 {
             base: Side {
                 scenario: base.source.name.clone(),
                 scenario_sha256: base.sha256.clone(),
+                tlp: crate::scenario::model::name_of(&base.scenario.exercise.tlp),
                 overrides: base_sets,
             },
             variant: Side {
                 scenario: variant.source.name.clone(),
                 scenario_sha256: variant.sha256.clone(),
+                tlp: crate::scenario::model::name_of(&variant.scenario.exercise.tlp),
                 overrides: variant_sets,
             },
             headlines: crate::report::batch::headlines(&diffs, &variant_label),

@@ -12,7 +12,7 @@ pub struct Args {
     /// Shard files, or directories holding shard-K-of-N.json files.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Directory for batch.json, report.md and report.html (created if needed).
+    /// Directory for batch.json, report.md, report.html and coverage.layer.json (created if needed).
     #[arg(long)]
     out: PathBuf,
     /// Print nothing on success.

@@ -1,5 +1,6 @@
-//! `cydex report`: re-render a saved run's results.json as Markdown, HTML or JSON without
-//! re-running it. The output is byte-identical to what `cydex run --out` wrote.
+//! `cydex report`: re-render a saved run's results.json as Markdown, HTML, JSON or an ATT&CK
+//! Navigator layer without re-running it. The output is byte-identical to what `cydex run --out`
+//! wrote.
 
 use std::path::PathBuf;
 
@@ -28,6 +29,9 @@ pub enum Format {
     Html,
     /// The machine format, as written by the run.
     Json,
+    /// An ATT&CK Navigator layer (format 4.5) scoring each technique by the share of its
+    /// executions detected, as `coverage.layer.json`.
+    Navigator,
 }
 
 /// Renders `results` in `format`.
@@ -36,6 +40,7 @@ pub fn render(results: &RunResults, format: Format) -> String {
         Format::Md => crate::report::markdown(results),
         Format::Html => crate::report::html(results),
         Format::Json => results.to_json(),
+        Format::Navigator => crate::report::navigator::run(results),
     }
 }
 

@@ -6,6 +6,10 @@ use super::{EXIT_OK, fail, print_stdout};
 use crate::results::RunResults;
 use crate::sim::{DEFAULT_SEED, RunConfig};
 
+/// The files `cydex run --out DIR` writes, in the order they are listed.
+pub const OUTPUTS: [&str; 6] =
+    ["results.json", "report.md", "report.html", "coverage.layer.json", "events.jsonl", "events.csv"];
+
 /// Arguments of `cydex run`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,7 +21,8 @@ pub struct Args {
     /// Which run of a batch to reproduce (each index is an independent random stream).
     #[arg(long, default_value_t = 0)]
     run_index: u64,
-    /// Write results.json, report.md, report.html, events.jsonl and events.csv into this directory (created if needed).
+    /// Write results.json, report.md, report.html, coverage.layer.json (an ATT&CK Navigator layer
+    /// of detection coverage), events.jsonl and events.csv into this directory (created if needed).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Override a scenario value before validation, e.g. `--set nations.EST.team.analysts=12`
@@ -50,11 +55,17 @@ pub fn run(args: Args) -> u8 {
     if !args.quiet {
         let color = super::color_stdout();
         let mut text = crate::report::terminal(&results, color);
-        if let Some(dir) = &args.out {
-            text.push_str(&format!(
-                "\nwrote {}/{{results.json, report.md, report.html, events.jsonl, events.csv}}\n",
-                dir.display()
-            ));
+        match &args.out {
+            Some(dir) => {
+                text.push_str(&format!("\nwrote {}/{{{}}}\n", dir.display(), OUTPUTS.join(", ")));
+                text.push_str(&format!(
+                    "next: open {} (the after-action report: definitions, evidence, the score ledger)\n",
+                    dir.join("report.html").display()
+                ));
+            }
+            None => text.push_str(
+                "\nnext: add --out DIR to write the after-action report (report.html: definitions, evidence, the score ledger) and the other outputs\n",
+            ),
         }
         print_stdout(&text);
     }
@@ -73,5 +84,6 @@ fn write_outputs(dir: &Path, results: &RunResults, events: &crate::sim::EventStr
     write("results.json", &|w| w.write_all(results.to_json().as_bytes()))?;
     write("report.md", &|w| w.write_all(super::report::render(results, super::report::Format::Md).as_bytes()))?;
     write("report.html", &|w| w.write_all(super::report::render(results, super::report::Format::Html).as_bytes()))?;
+    write(crate::report::navigator::LAYER_FILE, &|w| w.write_all(crate::report::navigator::run(results).as_bytes()))?;
     Ok(())
 }

@@ -50,7 +50,9 @@ pub fn label(key: &str) -> String {
     };
     let parts: Vec<&str> = key.split('.').collect();
     let metric = parts.last().copied().unwrap_or(key);
-    let who = if parts.len() > 2 { parts[1..parts.len() - 1].join(" → ") } else { String::new() };
+    // An ATT&CK sub-technique id has a dot of its own (`technique.T1566.001.executed`).
+    let join = if parts.first() == Some(&"technique") { "." } else { " → " };
+    let who = if parts.len() > 2 { parts[1..parts.len() - 1].join(join) } else { String::new() };
     let name = match metric {
         "hosts_compromised" => "hosts compromised",
         "reinfections" => "re-infections",
@@ -71,6 +73,9 @@ pub fn label(key: &str) -> String {
         "outcome" => "outcome",
         "furthest_stage" => "furthest stage",
         "stopped_at_stage" => "stopped at stage",
+        "executed" => "executions",
+        "detected" => "detections",
+        "contained" => "containments",
         other => other,
     };
     let mut s = if who.is_empty() { name.to_string() } else { format!("{who} {name}") };

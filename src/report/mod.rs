@@ -7,6 +7,7 @@ pub mod aar;
 pub mod batch;
 pub mod doc;
 pub mod events;
+pub mod navigator;
 pub mod write;
 
 use crate::results::RunResults;

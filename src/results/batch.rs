@@ -15,11 +15,14 @@ use super::engine_version;
 use super::observe::Observation;
 use super::stats::{CategoryStats, NumberStats, category_stats, number_stats};
 use crate::scenario::Loaded;
+use crate::score::techniques::{Technique, attack_version, labels};
 
 /// The `format` tag of a batch file.
 pub const BATCH_FORMAT: &str = "cydex-batch";
 /// The batch schema version this build writes and reads. 2: `meta.tlp`, the exercise's marking.
-pub const BATCH_VERSION: u32 = 2;
+/// 3: `meta.attack_version` and `meta.techniques` (ATT&CK labels), and per-technique observations
+/// (`technique.<ID>.executed` / `.detected` / `.contained`).
+pub const BATCH_VERSION: u32 = 3;
 /// Why a batch file, a shard or a merge was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BatchError {
@@ -29,16 +32,18 @@ pub enum BatchError {
     /// Not JSON of a batch file.
     #[error("not a cydex batch file: {0}")]
     NotBatch(String),
-    /// Another format or version.
-    #[error("format `{format}` version {version} is not `{BATCH_FORMAT}` version {BATCH_VERSION}")]
+    /// Another format version.
+    #[error(
+        "batch format version {found} is not supported: this cydex ({engine}) reads version {BATCH_VERSION}; re-run the batch (or its shards) with this version"
+    )]
     Version {
-        /// The file's format tag.
-        format: String,
-        /// The file's version.
-        version: u32,
+        /// The file's version, or `missing`.
+        found: String,
+        /// This build.
+        engine: String,
     },
-    /// Values no batch can produce.
-    #[error("the batch file is damaged or edited: {0}")]
+    /// Fields missing, or values no batch can produce.
+    #[error("the batch file is damaged or incomplete: {0}")]
     Damaged(String),
     /// Partials that do not make one batch.
     #[error("{0}")]
@@ -104,8 +109,13 @@ pub struct BatchMeta {
     pub exercise_id: String,
     /// Exercise title.
     pub exercise_title: String,
-    /// TLP marking of the exercise, printed on every page of the batch and compare reports.
+    /// TLP marking of the exercise (after overrides), for every rendering of the batch.
     pub tlp: String,
+    /// The MITRE ATT&CK Enterprise version the scenario pins (canonical, e.g. `18.1`).
+    pub attack_version: String,
+    /// Every technique the scenario's campaigns use, with its name and tactics in that version:
+    /// the labels of the `technique.<ID>.*` observations.
+    pub techniques: Vec<Technique>,
     /// `--set` overrides applied to the scenario, in order.
     pub overrides: Vec<String>,
     /// Master seed; run `i` uses (seed, i).
@@ -133,6 +143,8 @@ impl BatchMeta {
             exercise_id: ex.id.clone(),
             exercise_title: ex.title.clone(),
             tlp: crate::scenario::model::name_of(&ex.tlp),
+            attack_version: attack_version(&loaded.scenario),
+            techniques: labels(&loaded.scenario),
             overrides: overrides.to_vec(),
             seed,
             runs,
@@ -217,6 +229,20 @@ impl BatchFile {
         BatchFile { format: BATCH_FORMAT.to_string(), format_version: BATCH_VERSION, meta, metrics, categories, runs }
     }
 
+    /// The run with the lowest value of numeric metric `key`, and that value (the lowest run index
+    /// among equals); `None` when no run has it.
+    pub fn lowest(&self, key: &str) -> Option<(u64, f64)> {
+        let mut best: Option<(u64, f64)> = None;
+        for r in &self.runs {
+            if let Some(&v) = r.numbers.get(key)
+                && best.is_none_or(|(_, b)| v < b)
+            {
+                best = Some((r.run_index, v));
+            }
+        }
+        best
+    }
+
     /// Pretty JSON for the aggregates, one compact line per run; trailing newline.
     pub fn to_json(&self) -> String {
         let head = Head {
@@ -242,12 +268,21 @@ impl BatchFile {
         s
     }
 
-    /// Parses a batch or shard file, checking its format tag and version.
+    /// Parses a batch or shard file, checking its format tag and version before its contents (so
+    /// a file of another version is refused as such rather than as damaged), then its values.
     pub fn from_json(text: &str) -> Result<BatchFile, BatchError> {
-        let f: BatchFile = serde_json::from_str(text).map_err(|e| BatchError::NotBatch(e.to_string()))?;
-        if f.format != BATCH_FORMAT || f.format_version != BATCH_VERSION {
-            return Err(BatchError::Version { format: f.format, version: f.format_version });
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| BatchError::NotBatch(format!("it is not valid JSON ({e})")))?;
+        let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
+        let version = value.get("format_version").and_then(serde_json::Value::as_u64);
+        if format != BATCH_FORMAT {
+            return Err(BatchError::NotBatch(format!("its format is `{format}`, not `{BATCH_FORMAT}`")));
         }
+        if version != Some(u64::from(BATCH_VERSION)) {
+            let found = version.map_or_else(|| "missing".to_string(), |v| v.to_string());
+            return Err(BatchError::Version { found, engine: engine_version() });
+        }
+        let f: BatchFile = serde_json::from_value(value).map_err(|e| BatchError::Damaged(e.to_string()))?;
         if f.meta.runs > MAX_RUNS || f.meta.shard.is_some_and(|s| s.count == 0 || s.index >= s.count) {
             return Err(BatchError::Damaged(format!("it claims {} runs or an impossible shard", f.meta.runs)));
         }
@@ -359,6 +394,8 @@ mod tests {
             exercise_id: "EX".into(),
             exercise_title: "T".into(),
             tlp: "TLP:CLEAR".into(),
+            attack_version: "18.1".into(),
+            techniques: vec![],
             overrides: vec![],
             seed: 1,
             runs: 2,

@@ -23,7 +23,9 @@ use crate::sim::{EventStream, RunConfig, RunSummary};
 pub const RESULTS_FORMAT: &str = "cydex-results";
 /// The results schema version this build writes and reads. 2: host counts are distinct hosts
 /// with `reinfections` apart, `incidents_not_recovered_at_endex`, sharing timed to the decision.
-pub const RESULTS_VERSION: u32 = 2;
+/// 3: `meta.attack_version`, and each `attack_coverage` entry carries the technique's `name` and
+/// `tactics` in that ATT&CK version, so no renderer reads the ATT&CK table.
+pub const RESULTS_VERSION: u32 = 3;
 
 /// Why a results file was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -76,6 +78,9 @@ pub struct RunMeta {
     pub exercise_title: String,
     /// TLP marking of the exercise.
     pub tlp: String,
+    /// The MITRE ATT&CK Enterprise version the scenario pins (canonical, e.g. `18.1`): the
+    /// version of every technique and tactic name in the results.
+    pub attack_version: String,
     /// `--set PATH=VALUE` overrides applied to the scenario before the run.
     #[serde(default)]
     pub overrides: Vec<String>,
@@ -202,6 +207,7 @@ pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunRes
         exercise_id: ex.id.clone(),
         exercise_title: ex.title.clone(),
         tlp: crate::scenario::model::name_of(&ex.tlp),
+        attack_version: crate::score::techniques::attack_version(&loaded.scenario),
         overrides: overrides.to_vec(),
         seed: config.seed,
         run_index: config.run_index,

@@ -2,7 +2,9 @@
 //! categories, the only thing batches, shards, merges and comparisons aggregate.
 //!
 //! Key scheme (dot-separated, ids verbatim): `nation.<ID>.<metric>`, `campaign.<ID>.<metric>`,
-//! `service.<ID>.<metric>`, `assistance.<NATION>.<PROVIDER>.<metric>`, `exercise.<metric>`.
+//! `service.<ID>.<metric>`, `assistance.<NATION>.<PROVIDER>.<metric>`, `exercise.<metric>`,
+//! `technique.<ID>.<metric>` (an ATT&CK id, which has a dot of its own for a sub-technique:
+//! `technique.T1566.001.executed`; the metric is always the last segment).
 //! Metric names ending in `_s` are seconds (rendered as durations). A value that does not exist
 //! in a run (a nation never detected anything, so it has no dwell time) is simply absent from that
 //! run's observation: aggregation counts it as missing and reports `n` present values.
@@ -134,6 +136,14 @@ pub fn observe(results: &RunResults) -> Observation {
     }
     for x in &a.ratings {
         o.cat(format!("objective.{}.rating", x.id), x.rating.code());
+    }
+    // ATT&CK coverage: the counts a batch's Navigator layer is computed from. A technique no host
+    // reached in a run is absent from that run (read as 0 executions).
+    for c in &a.attack_coverage {
+        let k = |m: &str| format!("technique.{}.{m}", c.technique);
+        o.count(k("executed"), c.executed);
+        o.count(k("detected"), c.detected);
+        o.count(k("contained"), c.contained);
     }
 
     o

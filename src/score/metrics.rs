@@ -260,6 +260,11 @@ pub fn first_compromise_by(events: &[Event], key: impl Fn(&Event) -> Option<Stri
 pub struct Coverage {
     /// Technique id.
     pub technique: String,
+    /// Display name in the scenario's ATT&CK version (`Parent: Sub` for a sub-technique; empty
+    /// when that version's table lacks it). See [`super::techniques`].
+    pub name: String,
+    /// The tactics it was used under, with names and Navigator shortnames.
+    pub tactics: Vec<super::techniques::Tactic>,
     /// Times it was executed successfully (stage completions; entry compromises for the entry technique).
     pub executed: u64,
     /// Detections of hosts at a stage using it.
@@ -271,7 +276,8 @@ pub struct Coverage {
 }
 
 /// Per-technique coverage: executed, detected, missed (executed − detected, never below 0) and
-/// contained (the stage recorded on the containment's incident).
+/// contained (the stage recorded on the containment's incident). Names and tactics are left
+/// empty; [`label_coverage`] fills them in.
 pub fn attack_coverage(events: &[Event], incs: &[Incident]) -> Vec<Coverage> {
     fn entry<'m>(map: &'m mut BTreeMap<String, Coverage>, t: &str) -> &'m mut Coverage {
         map.entry(t.to_string()).or_insert_with(|| Coverage { technique: t.to_string(), ..Coverage::default() })
@@ -295,6 +301,17 @@ pub fn attack_coverage(events: &[Event], incs: &[Incident]) -> Vec<Coverage> {
             c
         })
         .collect()
+}
+
+/// Fills in each technique's name and tactics from `labels` (see [`super::techniques::labels`]);
+/// a technique without a label keeps its id alone.
+pub fn label_coverage(coverage: &mut [Coverage], labels: &[super::techniques::Technique]) {
+    for c in coverage {
+        if let Some(l) = labels.iter().find(|l| l.id == c.technique) {
+            c.name.clone_from(&l.name);
+            c.tactics.clone_from(&l.tactics);
+        }
+    }
 }
 
 /// One outage: (down at s, up at s or ENDEX, down event id, up event id if it came back).

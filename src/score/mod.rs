@@ -7,6 +7,7 @@ pub mod assist;
 pub mod metrics;
 pub mod ratings;
 pub mod scoring;
+pub mod techniques;
 
 use std::collections::BTreeMap;
 
@@ -34,7 +35,7 @@ pub struct Assessment {
     pub nation_availability: BTreeMap<String, f64>,
     /// Data lost per nation, MB.
     pub data_lost_mb: BTreeMap<String, f64>,
-    /// ATT&CK coverage per technique.
+    /// ATT&CK coverage per technique, with names and tactics in the scenario's ATT&CK version.
     pub attack_coverage: Vec<Coverage>,
     /// Per nation: first detection → first request, and request → on task, seconds.
     pub assistance: Vec<AssistanceTiming>,
@@ -238,6 +239,8 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
     let ratings = ratings::rate(scenario, summary, events, &incidents, &availability);
     let msel = msel_rows(scenario, events);
     let improvement_plan = ratings::improvement_plan(scenario, &ratings);
+    let mut attack_coverage = metrics::attack_coverage(events, &incidents);
+    metrics::label_coverage(&mut attack_coverage, &techniques::labels(scenario));
     Assessment {
         definitions: metrics::definitions(),
         exercise,
@@ -245,7 +248,7 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
         availability,
         nation_availability,
         data_lost_mb,
-        attack_coverage: metrics::attack_coverage(events, &incidents),
+        attack_coverage,
         assistance,
         sharing,
         timelines,

@@ -81,9 +81,8 @@ pub fn brief(r: &RunResults) -> Document {
             section("scores", "Scores", scores::brief(r)),
         ],
         appendices: Vec::new(),
-        footer: Text::plain(
-            "Definitions, evidence, the analysis of each objective and the full ledger are in report.md and report.html (cydex run --out DIR, or cydex report results.json).",
-        ),
+        // `cydex run` says where the full report is (or how to write it) right after.
+        footer: Text::default(),
         clock: None,
     }
 }
