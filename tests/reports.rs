@@ -122,6 +122,18 @@ fn foreign_or_incompatible_results_are_refused_with_a_reason() {
     v["assessment"]["scores"]["weights"]["availability"] = serde_json::json!(-30.0);
     let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
     assert!(err.contains("score weight `availability` is -30"), "{err}");
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    v["meta"]["startex_unix"] = serde_json::json!(i64::MAX);
+    let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("`meta.startex_unix`") && err.contains("year 0 to 9999"), "{err}");
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    v["meta"]["utc_offset_min"]["EST"] = serde_json::json!(900);
+    let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("UTC offset of EST is 900 minutes"), "{err}");
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    v["evidence"][0]["time_s"] = serde_json::json!(u64::MAX);
+    let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("evidence[0].time_s") && err.contains("outside the exercise"), "{err}");
 }
 
 /// `docs/examples/` holds what `cydex run --out` writes for the default scenario; regenerate it
