@@ -25,33 +25,26 @@ pub fn appendix(r: &RunResults) -> Section {
         .with(crate::report::doc::Span::Code("events.jsonl".into()))
         .then(" (and events.csv) beside this report."),
     ));
-    let mut t = Table::new(&[
-        "#Event",
-        "Time",
-        "What",
-        "Nation",
-        "Host, service or party",
-        "Campaign / stage",
-        "Technique",
-        "Detail",
-    ]);
+    let mut t =
+        Table::new(&["#Event", "Time", "What", "Nation", "Host, service or party", "Campaign / stage · technique"]);
     for e in &r.evidence {
         let time = match &e.nation {
             Some(n) => at(r, n, e.time_s),
             None => Text::time(e.time_s),
         };
-        let opt = |v: &Option<String>| Text::plain(v.as_deref().unwrap_or(NONE));
+        let what = match &e.detail {
+            Some(d) => format!("{} ({d})", e.kind.as_str().replace('_', " ")),
+            None => e.kind.as_str().replace('_', " "),
+        };
         t.anchored(
             format!("ev-{}", e.id),
             vec![
                 Text::plain(format!("#{}", e.id)),
                 time,
-                Text::plain(e.kind.as_str().replace('_', " ")),
-                opt(&e.nation),
+                Text::plain(what),
+                Text::plain(e.nation.as_deref().unwrap_or(NONE)),
                 Text::plain(subject(e)),
                 Text::plain(campaign(e)),
-                opt(&e.technique),
-                opt(&e.detail),
             ],
         );
     }
@@ -66,10 +59,17 @@ fn subject(e: &EvidenceEvent) -> String {
     if parts.is_empty() { NONE.to_string() } else { parts.join(", ") }
 }
 
+/// The campaign, its stage and the technique, as far as the event has them.
 fn campaign(e: &EvidenceEvent) -> String {
-    match (&e.campaign, &e.stage) {
+    let place = match (&e.campaign, &e.stage) {
         (Some(c), Some(s)) => format!("{c} / {s}"),
         (Some(c), None) => c.clone(),
-        _ => NONE.to_string(),
+        _ => String::new(),
+    };
+    match (place.is_empty(), &e.technique) {
+        (true, None) => NONE.to_string(),
+        (true, Some(t)) => t.clone(),
+        (false, Some(t)) => format!("{place} · {t}"),
+        (false, None) => place,
     }
 }

@@ -202,13 +202,12 @@ pub fn ledger(r: &RunResults) -> Section {
     let sc = &r.assessment.scores;
     let mut sec = Section::new("ledger", "Full scoring ledger");
     sec.push(Block::Note(Text::plain(format!(
-        "{} entries, in the order they were recorded; each nation's score is the sum of its entries.",
+        "{} entries, in the order they were recorded; each nation's score is the sum of its entries, and each rule names its category.",
         sc.ledger.len()
     ))));
     let cols = [
         col("#No.", |(i, _): &(usize, &LedgerEntry)| count(*i as u64 + 1)),
         col("Nation", |(_, e): &(usize, &LedgerEntry)| Text::plain(&e.subject)),
-        col("Category", |(_, e): &(usize, &LedgerEntry)| Text::plain(label(&e.category))),
         col("Rule", |(_, e): &(usize, &LedgerEntry)| Text::code(&e.rule)),
         col("#Points", |(_, e): &(usize, &LedgerEntry)| Text::plain(points(e.milli))),
         col("Events", |(_, e): &(usize, &LedgerEntry)| Text(vec![Span::Evidence(e.events.clone())])),

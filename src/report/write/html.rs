@@ -303,7 +303,7 @@ h3{font-size:1.12rem;margin:1.5rem 0 .5rem;color:#1b3a5c}
 p,li{max-width:80ch}
 small,.muted{color:#5b6570}
 small.wall{font-size:.75rem;white-space:nowrap}
-td small.wall{display:block;white-space:normal}
+td small.wall,.card small.wall{display:block;white-space:normal;font-weight:400}
 .tlp{font-weight:700;letter-spacing:.08em;text-align:center;padding:.3rem;background:#000;font-size:.95rem;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .tlp-red{color:#ff2b2b}.tlp-amber{color:#ffc000}.tlp-green{color:#33ff00}.tlp-clear{color:#fff}.tlp-unknown{color:#ddd}
 .tlp .sw{display:inline-block;width:.8em;height:.8em;margin-right:.5em;border:.4em solid currentColor;vertical-align:-.1em}
@@ -364,6 +364,7 @@ footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6db
  table{width:100%;min-width:0;font-size:8.5pt}
  td.n,th.n,table.compact td{white-space:normal}
  thead th{font-size:7.5pt;padding:.2rem .25rem}
+ section.appendix table{font-size:7.5pt}
  th,td{padding:.2rem .35rem}
  th{background:none;border-bottom:2px solid #000}
  tr.sub td{background:none}
