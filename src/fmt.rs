@@ -121,9 +121,48 @@ pub fn terminal_safe(s: &str) -> String {
     s.chars().filter(|c| !is_bidi_control(*c)).map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
+/// Quotes one word for a POSIX shell: left bare when it is made only of characters no shell
+/// treats specially, otherwise in single quotes with each `'` written as `'\''`; the empty word is
+/// `''`.
+pub fn shell_quote(word: &str) -> String {
+    let bare =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ',' | ':' | '=' | '+' | '@' | '%');
+    if !word.is_empty() && word.chars().all(bare) {
+        return word.to_string();
+    }
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_survive_a_posix_shell() {
+        assert_eq!(shell_quote("scenarios/drill.yaml"), "scenarios/drill.yaml");
+        assert_eq!(shell_quote("nations.EST.team.analysts=12"), "nations.EST.team.analysts=12");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("my drill.yaml"), "'my drill.yaml'");
+        assert_eq!(shell_quote("exercise.title=It's $HOME"), "'exercise.title=It'\\''s $HOME'");
+        assert_eq!(shell_quote("a;rm -rf ~"), "'a;rm -rf ~'");
+        assert_eq!(shell_quote("*.yaml"), "'*.yaml'");
+        assert_eq!(shell_quote("-"), "-");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_real_shell_reads_back_each_quoted_word() {
+        let words = ["plain", "two words", "it's", "$(touch x)", "a\\b", "'", "", "tab\there", "ü*?[]{}~!#&|<>;`\""];
+        let line: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("for w in {}; do printf '%s\\n' \"<$w>\"; done", line.join(" ")))
+            .output()
+            .unwrap();
+        let back: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect();
+        let want: Vec<String> = words.iter().map(|w| format!("<{w}>")).collect();
+        assert_eq!(back, want);
+    }
 
     #[test]
     fn scenario_times() {

@@ -57,17 +57,62 @@ fn batch_json_is_identical_for_any_number_of_jobs() {
     let m = &f.metrics["nation.EST.hosts_compromised"];
     assert_eq!(m.n + m.missing, 20);
     assert!(m.ci95.is_some());
+    for report in ["report.md", "report.html"] {
+        assert_eq!(read(&a.join(report)), read(&b.join(report)), "{report} depends on --jobs");
+    }
     let md = read(&a.join("report.md"));
-    assert!(md.contains("## Histograms") && md.contains('█'), "{md}");
-    // Without --out the batch still runs and prints the distributions.
+    assert!(md.contains("## 1. Executive summary") && md.contains("## 2. Key metrics"), "{md}");
+    // Without --out the batch still runs and prints its summary, in words rather than raw keys.
     let out = cydex().args(["batch", DRILL, "--runs", "3", "--seed", "7"]).assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(text.contains("95% CI of mean") && text.contains("nation.EST.dwell_s"), "{text}");
+    assert!(text.contains("Key metrics") && text.contains("Mean time to detect (MTTD)"), "{text}");
+    assert!(!text.contains("nation.EST.dwell_s"), "{text}");
     assert!(!text.contains('\x1b'), "no colour off a terminal");
     let html = read(&a.join("report.html"));
     assert!(
-        html.contains("<svg") && !html.contains("http://") && !html.contains("https://") && !html.contains("<script")
+        html.contains("<svg")
+            && !html.contains("http://")
+            && !html.contains("https://")
+            && !html.contains("<script src")
     );
+}
+
+#[test]
+fn batch_and_compare_write_marked_reports_whose_replay_commands_work() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("b");
+    // An override a shell must quote: the report's replay command has to survive `sh -c`.
+    let title = "exercise.title=Drill \"Iron\" it's";
+    batch(&dir, &["--set", title]).success();
+    let md = read(&dir.join("report.md"));
+    let html = read(&dir.join("report.html"));
+    assert!(md.starts_with("**TLP:GREEN**") && md.trim_end().ends_with("**TLP:GREEN**"), "{md}");
+    assert!(html.contains("@top-center{content:\"TLP:GREEN\"") && html.contains(">TLP:GREEN</div>"));
+    let cmd = md.lines().find(|l| l.starts_with("cydex run ")).expect("a replay command");
+    assert!(cmd.contains("--set 'exercise.title=Drill \"Iron\" it'\\''s'"), "{cmd}");
+    let f = BatchFile::from_json(&read(&dir.join("batch.json"))).unwrap();
+    let index: u64 = cmd.split("--run-index ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let one = t.path().join("replayed");
+    let bin = assert_cmd::cargo::cargo_bin("cydex");
+    let line = format!("{} -q --out '{}'", cmd.replacen("cydex", &format!("'{}'", bin.display()), 1), one.display());
+    let status = std::process::Command::new("sh").arg("-c").arg(&line).env("NO_COLOR", "1").status().unwrap();
+    assert!(status.success(), "{line}");
+    let results: RunResults = serde_json::from_str(&read(&one.join("results.json"))).unwrap();
+    assert_eq!(results.meta.exercise_title, "Drill \"Iron\" it's");
+    assert_eq!(observe(&results).numbers, f.runs[index as usize].numbers, "run {index} replayed exactly");
+
+    let cmp = t.path().join("c");
+    cydex()
+        .args(["compare", DRILL, "--runs", "5", "--seed", "7", "-q"])
+        .args(["--variant-set", "nations.EST.team.analysts=12", "--out"])
+        .arg(&cmp)
+        .assert()
+        .success();
+    for (name, marking) in [("report.md", "**TLP:GREEN**"), ("report.html", "@bottom-center{content:\"TLP:GREEN\"")] {
+        let text = read(&cmp.join(name));
+        assert!(text.contains(marking) && text.contains("nations.EST.team.analysts=12"), "{name}");
+    }
+    assert!(cmp.join("compare.json").exists());
 }
 
 #[test]
@@ -87,6 +132,9 @@ fn merged_shards_equal_the_whole_batch() {
     assert_eq!(read(&merged.join("batch.json")), read(&whole.join("batch.json")));
     assert_eq!(read(&merged.join("coverage.layer.json")), read(&whole.join("coverage.layer.json")));
     assert!(!shared.join("coverage.layer.json").exists(), "a shard writes no layer");
+    for file in ["batch.json", "report.md", "report.html"] {
+        assert_eq!(read(&merged.join(file)), read(&whole.join(file)), "{file}");
+    }
 
     // A missing shard, a duplicated one, or a shard of another batch is refused, saying why.
     let a = cydex().arg("merge").arg(&shared).arg("--out").arg(t.path().join("m2")).assert().code(2);
@@ -153,7 +201,7 @@ fn resume_after_an_interruption_gives_the_same_batch() {
     batch(&dir, &["--resume"]).success();
     assert_eq!(read(&dir.join("batch.json")), expected);
 
-    // Resuming with another seed is refused, and leaves no batch.json.
+    // Resuming with another seed is refused, and leaves the previous batch's files as they were.
     let a = cydex()
         .args(["batch", DRILL, "--runs", RUNS, "--seed", "9", "-q", "--resume", "--out"])
         .arg(&dir)
@@ -161,7 +209,7 @@ fn resume_after_an_interruption_gives_the_same_batch() {
         .code(2);
     let err = stderr(&a);
     assert!(err.contains("cannot resume") && err.contains("seed"), "{err}");
-    assert!(!dir.join("batch.json").exists());
+    assert_eq!(read(&dir.join("batch.json")), expected);
 
     // So is resuming with other overrides, named as they were typed.
     let a = batch(&dir, &["--resume", "--set", "clock.duration=2d"]).code(2);
@@ -268,7 +316,10 @@ fn batch_writes_a_navigator_layer_and_the_command_that_replays_its_worst_run() {
     assert!(line.ends_with(&command) && line.contains(&format!("({score:.1})")), "{line}");
     let replay = cydex().args(command.split(' ').skip(1)).assert().success();
     let replayed = String::from_utf8_lossy(&replay.get_output().stdout).into_owned();
-    assert!(replayed.contains(&format!("alliance (host-weighted): {score:.1}")), "{replayed}");
+    assert!(
+        replayed.contains(&format!("Alliance score (host-weighted mean of nation scores): {score:.1}")),
+        "{replayed}"
+    );
 
     let layer: serde_json::Value = serde_json::from_str(&read(&dir.join("coverage.layer.json"))).unwrap();
     assert_eq!(layer["versions"]["layer"], "4.5");
@@ -323,17 +374,20 @@ fn compare_reports_paired_differences_with_confidence_intervals() {
         .success();
     let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
     assert!(out.contains("95% CI"), "{out}");
-    assert!(out.contains("with nations.EST.team.analysts=12"), "{out}");
+    assert!(out.contains("What differs: the base scenario with nations.EST.team.analysts=12"), "{out}");
+    assert!(out.contains("wrote ") && t.path().join("report.md").exists() && t.path().join("report.html").exists());
     let json: serde_json::Value = serde_json::from_str(&read(&t.path().join("compare.json"))).unwrap();
     assert_eq!(json["format"], "cydex-compare");
     assert_eq!(json["variant"]["overrides"][0], "nations.EST.team.analysts=12");
     assert_eq!((&json["base"]["tlp"], &json["variant"]["tlp"]), (&"TLP:GREEN".into(), &"TLP:GREEN".into()));
     assert!(json["differences"]["nation.EST.hosts_compromised"]["ci95"].is_array());
+    let first = json["headlines"][0].as_str().unwrap_or_default();
+    assert!(first.starts_with("Alliance score: "), "the alliance score leads the headlines: {first}");
 
     // Common random numbers: a scenario compared with itself differs nowhere, exactly.
     let a = cydex().args(["compare", DRILL, DRILL, "--runs", "5", "--seed", "7"]).assert().success();
     let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
-    assert!(out.contains("no difference whose 95% CI excludes 0"), "{out}");
+    assert!(out.contains("No change whose 95% CI excludes 0."), "{out}");
 }
 
 #[test]

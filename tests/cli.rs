@@ -421,3 +421,77 @@ fn run_counts_above_the_maxima_are_refused_at_once() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Links and FIFOs planted in an output directory are refused, naming the path, and never
+/// followed or blocked on; a set that cannot be written whole leaves the previous set as it was.
+#[cfg(unix)]
+#[test]
+fn planted_links_and_fifos_in_an_output_directory_are_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("out");
+    let cydex = || std::process::Command::new(env!("CARGO_BIN_EXE_cydex"));
+    let first = cydex().args(["run", "--seed", "1", "-q", "--out"]).arg(&dir).output().unwrap();
+    assert_eq!(first.status.code(), Some(0));
+    let before = std::fs::read(dir.join("results.json")).unwrap();
+
+    let victim = t.path().join("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    std::fs::remove_file(dir.join("report.md")).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("report.md")).unwrap();
+    let out = cydex().args(["run", "--seed", "2", "-q", "--out"]).arg(&dir).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("report.md") && err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious", "the link's target is untouched");
+    assert_eq!(std::fs::read(dir.join("results.json")).unwrap(), before, "the previous set stays whole");
+
+    std::fs::remove_file(dir.join("report.md")).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(dir.join("report.md")).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    let started = std::time::Instant::now();
+    let out = cydex().args(["run", "--seed", "2", "-q", "--out"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(started.elapsed().as_secs() < 10, "a FIFO must not block the run");
+    assert_eq!(std::fs::read(dir.join("results.json")).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".cydex-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staged files are removed: {leftovers:?}");
+}
+
+/// An output directory that cannot be created is reported before any run, for `compare` too.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unusable_out_is_refused_before_any_work() {
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex"))
+        .args(["compare", "scenarios/ransomware-drill.yaml", "--runs", "100000", "--out", "/proc/cydex-cannot-exist"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot create"));
+    assert!(started.elapsed().as_secs() < 5, "refused before running: {:?}", started.elapsed());
+}
+
+/// A full or closed stderr never turns a message into a panic (exit 101).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stderr_does_not_panic() {
+    let t = tempfile::tempdir().unwrap();
+    let bad = t.path().join("bad.yaml");
+    std::fs::write(&bad, "cydex: 1\nexercise: {id: X}\n").unwrap();
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    for args in
+        [vec!["run", bad.to_str().unwrap()], vec!["run", "--set", "nope=1"], vec!["validate", bad.to_str().unwrap()]]
+    {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex"))
+            .args(&args)
+            .stderr(full())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(out.code(), Some(2), "{args:?}");
+    }
+}

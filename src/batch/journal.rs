@@ -234,6 +234,9 @@ fn no_follow(o: &mut OpenOptions) -> &mut OpenOptions {
     o
 }
 
+/// How many times a busy lock is tried again, 50 ms apart, before it counts as held.
+const LOCK_RETRIES: u32 = 20;
+
 /// Takes the lock of the journals named `stem` in `dir`, or says who holds it. The lock file
 /// records the holder (process id and host) for that message.
 fn claim(dir: &Path, stem: &str) -> Result<File, String> {
@@ -241,7 +244,17 @@ fn claim(dir: &Path, stem: &str) -> Result<File, String> {
     let mut file = no_follow(OpenOptions::new().read(true).write(true).create(true).truncate(false))
         .open(&path)
         .map_err(|e| format!("cannot create the lock `{}`: {e}", path.display()))?;
-    match file.try_lock() {
+    // A lock can outlive its holder by an instant (a child process forked just then holds the
+    // descriptor until it execs), so a busy lock is tried again briefly before it counts as held.
+    let mut result = file.try_lock();
+    for _ in 0..LOCK_RETRIES {
+        if !matches!(result, Err(fs::TryLockError::WouldBlock)) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        result = file.try_lock();
+    }
+    match result {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
             let holder = fs::read_to_string(&path).unwrap_or_default();
@@ -313,21 +326,7 @@ mod tests {
     use crate::results::batch::Shard;
 
     fn meta(runs: u64, shard: Option<Shard>) -> BatchMeta {
-        BatchMeta {
-            engine: "cydex 0".into(),
-            scenario: "s.yaml".into(),
-            scenario_sha256: "abc".into(),
-            exercise_id: "EX".into(),
-            exercise_title: "T".into(),
-            tlp: "TLP:CLEAR".into(),
-            attack_version: "18.1".into(),
-            techniques: vec![],
-            overrides: vec![],
-            seed: 7,
-            runs,
-            shard,
-            runs_included: runs,
-        }
+        BatchMeta { shard, ..BatchMeta::sample(runs) }
     }
 
     fn record(i: u64) -> RunRecord {

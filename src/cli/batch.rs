@@ -61,9 +61,9 @@ pub(crate) fn load_with_overrides(path: Option<&PathBuf>, sets: &[String]) -> Re
         Err(rejected) => {
             let color = color_stderr();
             for d in &rejected.diagnostics {
-                eprintln!("{}", d.render(color));
+                say!("{}", d.render(color));
             }
-            eprintln!("the scenario is invalid ({} error(s)); fix it, then run again", rejected.errors());
+            say!("the scenario is invalid ({} error(s)); fix it, then run again", rejected.errors());
             return Err(EXIT_INVALID);
         }
     };
@@ -78,9 +78,9 @@ pub(crate) fn load_with_overrides(path: Option<&PathBuf>, sets: &[String]) -> Re
         Ok(s) => loaded.scenario = s,
         Err(errors) => {
             for e in &errors {
-                eprintln!("error: {e}");
+                say!("error: {e}");
             }
-            eprintln!("the overrides were refused ({} error(s)); nothing was run", errors.len());
+            say!("the overrides were refused ({} error(s)); nothing was run", errors.len());
             return Err(EXIT_INVALID);
         }
     }
@@ -160,7 +160,7 @@ pub(crate) fn stop_flag(pb: &ProgressBar) -> &'static AtomicBool {
             let message = "interrupted: finishing the runs in flight (Ctrl-C again to quit now)";
             match BAR.lock().ok().and_then(|b| b.clone()) {
                 Some(pb) => pb.println(message),
-                None => eprintln!("\n{message}"),
+                None => say!("\n{message}"),
             }
         });
     });
@@ -177,41 +177,36 @@ pub(crate) fn end_bar(pb: &ProgressBar) {
     }
 }
 
-fn remove_if_present(path: &Path) -> Result<(), u8> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(fail(&format!("cannot remove stale `{}`: {e}", path.display()), None)),
-    }
-}
-
 /// What a whole batch writes into its output directory (besides `runs/`), as listed.
 const WHOLE_BATCH_OUTPUTS: [&str; 4] = ["batch.json", "report.md", "report.html", "coverage.layer.json"];
 
 /// Writes `batch.json` (or the shard file) and, for a whole batch, `report.md`, `report.html` and
 /// the ATT&CK Navigator layer `coverage.layer.json`.
 pub(crate) fn write_batch(dir: &Path, file: &BatchFile) -> Result<Vec<String>, u8> {
-    let write = |name: &str, text: &str| {
-        let path = dir.join(name);
-        crate::atomic::write(&path, text.as_bytes()).map_err(|e| {
-            fail(&format!("cannot write `{}`: {e}", path.display()), Some("check free space and permissions"))
-        })
+    let failed = |e: std::io::Error| {
+        fail(
+            &format!("cannot write into `{}`: {e}", dir.display()),
+            Some("check free space and permissions; the files already there are left as they were"),
+        )
     };
+    // All or nothing: every file is staged in full before any is published.
+    let mut set = crate::atomic::OutputSet::new(dir, true);
     let mut written = Vec::new();
     match file.meta.shard {
         Some(s) => {
-            write(&s.file_name(), &file.to_json())?;
+            set.add_bytes(&s.file_name(), file.to_json().as_bytes()).map_err(failed)?;
             written.push(s.file_name());
         }
         None => {
-            // Reports first: batch.json appears last, only when everything else is in place.
-            write("report.md", &crate::report::batch::markdown(file))?;
-            write("report.html", &crate::report::batch::html(file))?;
-            write(crate::report::navigator::LAYER_FILE, &crate::report::navigator::batch(file))?;
-            write(crate::results::batch::BATCH_FILE, &file.to_json())?;
+            set.add_bytes("report.md", crate::report::batch::markdown(file).as_bytes()).map_err(failed)?;
+            set.add_bytes("report.html", crate::report::batch::html(file).as_bytes()).map_err(failed)?;
+            let layer = crate::report::navigator::batch(file);
+            set.add_bytes(crate::report::navigator::LAYER_FILE, layer.as_bytes()).map_err(failed)?;
+            set.add_bytes(crate::results::batch::BATCH_FILE, file.to_json().as_bytes()).map_err(failed)?;
             written.extend(WHOLE_BATCH_OUTPUTS.iter().map(|f| f.to_string()));
         }
     }
+    set.publish().map_err(failed)?;
     Ok(written)
 }
 
@@ -235,17 +230,8 @@ pub fn run(args: Args) -> u8 {
         if let Err(code) = super::prepare_dir(dir) {
             return code;
         }
-        // Whatever this batch will write is removed first, so an interrupted batch never leaves a
-        // complete-looking (stale) batch.json behind.
-        let finals: Vec<String> = match meta.shard {
-            Some(s) => vec![s.file_name()],
-            None => WHOLE_BATCH_OUTPUTS.iter().map(|f| f.to_string()).collect(),
-        };
-        for f in finals {
-            if let Err(code) = remove_if_present(&dir.join(f)) {
-                return code;
-            }
-        }
+        // The previous batch's files stay until this batch publishes its own set, all together; an
+        // interrupted or failed batch leaves them as they were (each records its own provenance).
         match Journal::open(dir, &meta, args.resume, jobs) {
             Ok((j, runs)) => {
                 journal = Some(j);
@@ -291,7 +277,7 @@ pub fn run(args: Args) -> u8 {
             ),
             None => format!("{finished} of {} runs finished; nothing was saved (no --out)", indices.len()),
         };
-        eprintln!("interrupted: no batch.json written\n  help: {hint}");
+        say!("interrupted: no batch.json written\n  help: {hint}");
         return EXIT_INTERRUPTED;
     }
     end_bar(&pb);

@@ -9,9 +9,11 @@ use serde::Serialize;
 use super::batch::{default_jobs, end_bar, load_with_overrides, progress_bar, stop_flag};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, fail, print_stdout};
 use crate::batch;
+use crate::report::compare::{self as compare_report, Comparison, stricter_tlp};
 use crate::results::batch::RunRecord;
 use crate::results::compare::{Paired, compare};
 use crate::results::engine_version;
+use crate::scenario::model::name_of;
 use crate::sim::DEFAULT_SEED;
 
 /// Arguments of `cydex compare`.
@@ -37,7 +39,7 @@ pub struct Args {
     /// `--variant-set nations.EST.team.analysts=12`.
     #[arg(long = "variant-set", value_name = "PATH=VALUE")]
     variant_set: Vec<String>,
-    /// Write compare.json into this directory (created if needed).
+    /// Write compare.json, report.md and report.html into this directory (created if needed).
     #[arg(long)]
     out: Option<PathBuf>,
     /// No progress bar and no table.
@@ -80,7 +82,12 @@ pub fn run(args: Args) -> u8 {
         Err(code) => return code,
     };
     if args.variant.is_none() && args.variant_set.is_empty() {
-        eprintln!("note: no VARIANT and no --variant-set: comparing the scenario with itself");
+        say!("note: no VARIANT and no --variant-set: comparing the scenario with itself");
+    }
+    if let Some(dir) = &args.out
+        && let Err(code) = super::prepare_dir(dir)
+    {
+        return code;
     }
     let indices: Vec<u64> = (0..args.runs).collect();
     let pb = progress_bar(2 * args.runs, 0, args.quiet);
@@ -96,7 +103,7 @@ pub fn run(args: Args) -> u8 {
             Ok(r) if r.len() == indices.len() => sides.push(r),
             Ok(_) => {
                 end_bar(&pb);
-                eprintln!("interrupted: no comparison written");
+                say!("interrupted: no comparison written");
                 return EXIT_INTERRUPTED;
             }
             Err(m) => {
@@ -107,9 +114,18 @@ pub fn run(args: Args) -> u8 {
     }
     end_bar(&pb);
     let diffs = compare(&sides[0], &sides[1]);
-    let variant_label =
-        if args.variant_set.is_empty() { format!("`{}`", variant_path.display()) } else { args.variant_set.join(", ") };
-    let base_label = format!("`{}`", args.base.display());
+    let report = Comparison {
+        title: base.scenario.exercise.title.clone(),
+        tlp: stricter_tlp(&name_of(&base.scenario.exercise.tlp), &name_of(&variant.scenario.exercise.tlp)).to_string(),
+        engine: engine_version(),
+        seed: args.seed,
+        runs: args.runs,
+        base: base.source.name.clone(),
+        variant: args.variant.as_ref().map(|_| variant.source.name.clone()),
+        common: base_sets.clone(),
+        variant_sets: args.variant_set.clone(),
+        diffs: &diffs,
+    };
     if let Some(dir) = &args.out {
         let file = CompareFile {
             format: "cydex-compare",
@@ -129,24 +145,31 @@ pub fn run(args: Args) -> u8 {
                 tlp: crate::scenario::model::name_of(&variant.scenario.exercise.tlp),
                 overrides: variant_sets,
             },
-            headlines: crate::report::batch::headlines(&diffs, &variant_label),
+            headlines: compare_report::headlines(&diffs),
             differences: &diffs,
         };
-        let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
-        text.push('\n');
-        let path = dir.join("compare.json");
-        if let Err(e) = std::fs::create_dir_all(dir).and_then(|()| crate::atomic::write(&path, text.as_bytes())) {
-            return fail(&format!("cannot write `{}`: {e}", path.display()), Some("check free space and permissions"));
+        let mut json = serde_json::to_string_pretty(&file).unwrap_or_default();
+        json.push('\n');
+        // The reports first: compare.json appears last, when everything else is in place.
+        let outputs = [
+            ("report.md", compare_report::markdown(&report)),
+            ("report.html", compare_report::html(&report)),
+            ("compare.json", json),
+        ];
+        let mut set = crate::atomic::OutputSet::new(dir, true);
+        let staged = outputs.iter().try_for_each(|(name, text)| set.add_bytes(name, text.as_bytes()));
+        if let Err(e) = staged.and_then(|()| set.publish().map(drop)) {
+            return fail(
+                &format!("cannot write into `{}`: {e}", dir.display()),
+                Some("check free space and permissions; the files already there are left as they were"),
+            );
         }
     }
     if !args.quiet {
-        let text = crate::report::batch::compare_terminal(
-            &diffs,
-            &base_label,
-            &variant_label,
-            args.runs,
-            super::color_stdout(),
-        );
+        let mut text = compare_report::terminal(&report, super::color_stdout());
+        if let Some(dir) = &args.out {
+            text.push_str(&format!("\nwrote {}/{{report.md, report.html, compare.json}}\n", dir.display()));
+        }
         if !print_stdout(&text) {
             return EXIT_INVALID;
         }

@@ -67,8 +67,8 @@ pub fn run(args: Args) -> u8 {
         Ok(m) => m,
         Err(m) => return fail(&format!("cannot merge: {m}"), None),
     };
-    if let Err(e) = std::fs::create_dir_all(&args.out) {
-        return fail(&format!("cannot create `{}`: {e}", args.out.display()), None);
+    if let Err(code) = super::prepare_dir(&args.out) {
+        return code;
     }
     let written = match super::batch::write_batch(&args.out, &merged) {
         Ok(w) => w,

@@ -1,6 +1,15 @@
 //! The `cydex` command line: argument parsing (clap), dispatch to one module per subcommand, and
 //! the mapping of outcomes to documented exit codes.
 
+/// `eprintln!` that never panics: a closed or full stderr (`2>&-`, `2>/dev/full`) must not turn a
+/// message into a crash (exit 101). What cannot be written is dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod batch;
 mod compare;
 mod init;
@@ -135,7 +144,7 @@ pub(crate) fn shell_word(word: &str) -> String {
 }
 
 /// Creates an output directory (and its parents) for `--out`, refusing a path that exists and is
-/// not a directory.
+/// not a directory, or a directory cydex cannot write into.
 pub(crate) fn prepare_dir(dir: &std::path::Path) -> Result<(), u8> {
     if dir.exists() && !dir.is_dir() {
         return Err(fail(
@@ -145,6 +154,10 @@ pub(crate) fn prepare_dir(dir: &std::path::Path) -> Result<(), u8> {
     }
     std::fs::create_dir_all(dir).map_err(|e| {
         fail(&format!("cannot create `{}`: {e}", dir.display()), Some("check the path and its permissions"))
+    })?;
+    // Found out now, not after hours of runs: the directory must take new files.
+    tempfile::tempfile_in(dir).map(drop).map_err(|e| {
+        fail(&format!("cannot write into `{}`: {e}", dir.display()), Some("check the path and its permissions"))
     })
 }
 

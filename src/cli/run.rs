@@ -72,18 +72,25 @@ pub fn run(args: Args) -> u8 {
     EXIT_OK
 }
 
+/// Writes the run's output set into `dir`, all or nothing: every file is staged in full before
+/// any is published, so a failure halfway leaves the previous run's files whole.
 fn write_outputs(dir: &Path, results: &RunResults, events: &crate::sim::EventStream) -> Result<(), u8> {
-    let write = |name: &str, f: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>| {
-        let path = dir.join(name);
-        crate::atomic::write_with(&path, |w| f(w)).map_err(|e| {
-            fail(&format!("cannot write `{}`: {e}", path.display()), Some("check free space and permissions"))
-        })
+    use crate::report::{events as ev, navigator};
+    let failed = |e: std::io::Error| {
+        fail(
+            &format!("cannot write into `{}`: {e}", dir.display()),
+            Some("check free space and permissions; the files already there are left as they were"),
+        )
     };
-    write("events.jsonl", &|w| crate::report::events::write_jsonl(events.iter(), w))?;
-    write("events.csv", &|w| crate::report::events::write_csv(events.iter(), w))?;
-    write("results.json", &|w| w.write_all(results.to_json().as_bytes()))?;
-    write("report.md", &|w| w.write_all(super::report::render(results, super::report::Format::Md).as_bytes()))?;
-    write("report.html", &|w| w.write_all(super::report::render(results, super::report::Format::Html).as_bytes()))?;
-    write(crate::report::navigator::LAYER_FILE, &|w| w.write_all(crate::report::navigator::run(results).as_bytes()))?;
+    let md = super::report::render(results, super::report::Format::Md);
+    let html = super::report::render(results, super::report::Format::Html);
+    let mut set = crate::atomic::OutputSet::new(dir, true);
+    set.add("events.jsonl", |w| ev::write_jsonl(events.iter(), w)).map_err(failed)?;
+    set.add("events.csv", |w| ev::write_csv(events.iter(), w)).map_err(failed)?;
+    set.add_bytes("results.json", results.to_json().as_bytes()).map_err(failed)?;
+    set.add_bytes("report.md", md.as_bytes()).map_err(failed)?;
+    set.add_bytes("report.html", html.as_bytes()).map_err(failed)?;
+    set.add_bytes(navigator::LAYER_FILE, navigator::run(results).as_bytes()).map_err(failed)?;
+    set.publish().map_err(failed)?;
     Ok(())
 }

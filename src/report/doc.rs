@@ -68,6 +68,17 @@ impl Text {
         self
     }
 
+    /// Appends identifiers as verbatim spans separated by commas (`a=1`, `b=2`).
+    pub fn codes(mut self, items: &[String]) -> Text {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.0.push(Span::Plain(", ".into()));
+            }
+            self.0.push(Span::Code(item.clone()));
+        }
+        self
+    }
+
     /// Whether there is nothing to show.
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|s| match s {
@@ -363,6 +374,14 @@ impl Document {
         if self.tlp.trim().is_empty() { "TLP: not marked" } else { self.tlp.as_str() }
     }
 
+    /// The same document cut down to the sections whose ids are in `keep`, without appendices:
+    /// the terminal summary of a report whose whole form is written to files.
+    pub fn only(mut self, keep: &[&str]) -> Document {
+        self.sections.retain(|s| keep.contains(&s.id.as_str()));
+        self.appendices.clear();
+        self
+    }
+
     /// Each section with its printed number (`1`, `2`, … then `A`, `B`, …).
     pub fn numbered(&self) -> impl Iterator<Item = (String, &Section)> {
         let body = self.sections.iter().enumerate().map(|(i, s)| ((i + 1).to_string(), s));
@@ -457,6 +476,8 @@ mod tests {
         };
         let nums: Vec<String> = d.numbered().map(|(n, _)| n).collect();
         assert_eq!(nums, ["1", "2", "A"]);
+        let brief = d.clone().only(&["b"]);
+        assert_eq!(brief.numbered().map(|(n, s)| format!("{n} {}", s.id)).collect::<Vec<_>>(), ["1 b"]);
         assert_eq!(d.marking(), "TLP: not marked");
         d.tlp = "TLP:AMBER".into();
         assert_eq!(d.marking(), "TLP:AMBER");
@@ -468,6 +489,14 @@ mod tests {
         assert_eq!(time_step(3600, 8), 900);
         assert_eq!(time_step(0, 0), 900);
         assert_eq!(time_step(400 * 86_400, 4), 400 * 86_400, "longer than any round step");
+    }
+
+    #[test]
+    fn codes_are_comma_separated() {
+        let t = Text::plain("with ").codes(&["a=1".into(), "b=2".into()]);
+        assert_eq!(t.0.len(), 4);
+        assert_eq!(t.0[3], Span::Code("b=2".into()));
+        assert_eq!(t.0[2], Span::Plain(", ".into()));
     }
 
     #[test]

@@ -5,8 +5,10 @@
 
 pub mod aar;
 pub mod batch;
+pub mod compare;
 pub mod doc;
 pub mod events;
+pub mod labels;
 pub mod navigator;
 pub mod write;
 

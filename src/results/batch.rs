@@ -116,6 +116,10 @@ pub struct BatchMeta {
     /// Every technique the scenario's campaigns use, with its name and tactics in that version:
     /// the labels of the `technique.<ID>.*` observations.
     pub techniques: Vec<Technique>,
+    /// Each objective's text by id, so the batch report can say what a rating is about. Absent
+    /// from batch files written before it existed (read as none).
+    #[serde(default)]
+    pub objectives: BTreeMap<String, String>,
     /// `--set` overrides applied to the scenario, in order.
     pub overrides: Vec<String>,
     /// Master seed; run `i` uses (seed, i).
@@ -145,6 +149,7 @@ impl BatchMeta {
             tlp: crate::scenario::model::name_of(&ex.tlp),
             attack_version: attack_version(&loaded.scenario),
             techniques: labels(&loaded.scenario),
+            objectives: loaded.scenario.objectives.iter().map(|o| (o.id.clone(), o.text.clone())).collect(),
             overrides: overrides.to_vec(),
             seed,
             runs,
@@ -383,11 +388,10 @@ pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, BatchError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn file(value: f64) -> BatchFile {
-        let meta = BatchMeta {
+impl BatchMeta {
+    /// Provenance of a made-up whole batch of `runs` runs, for unit tests.
+    pub(crate) fn sample(runs: u64) -> BatchMeta {
+        BatchMeta {
             engine: "cydex 0".into(),
             scenario: "s.yaml".into(),
             scenario_sha256: "abc".into(),
@@ -396,12 +400,22 @@ mod tests {
             tlp: "TLP:CLEAR".into(),
             attack_version: "18.1".into(),
             techniques: vec![],
+            objectives: BTreeMap::new(),
             overrides: vec![],
-            seed: 1,
-            runs: 2,
+            seed: 7,
+            runs,
             shard: None,
-            runs_included: 2,
-        };
+            runs_included: runs,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(value: f64) -> BatchFile {
+        let meta = BatchMeta { runs: 2, runs_included: 2, seed: 1, ..BatchMeta::sample(2) };
         let run = |i| RunRecord {
             run_index: i,
             numbers: BTreeMap::from([("x".to_string(), value)]),

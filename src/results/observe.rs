@@ -113,14 +113,14 @@ pub fn observe(results: &RunResults) -> Observation {
         o.opt_secs(k("request_to_on_task_s"), a.on_task_s.map(|t| t.saturating_sub(a.requested_s)));
     }
 
-    // Assessment: lifecycle means per nation, scores, and each objective's P/S/M/U rating.
+    // Assessment: lifecycle means exercise-wide and per nation, scores, and each objective's
+    // P/S/M/U rating.
     let a = &results.assessment;
+    lifecycle_means(&mut o, "exercise", &a.exercise);
     for l in a.lifecycle.iter().filter(|l| l.kind == "nation") {
         let k = |m: &str| format!("nation.{}.{m}", l.id);
         o.opt_secs(k("dwell_s"), l.dwell_s);
-        for (name, st) in [("mttd_s", &l.mttd), ("mtta_s", &l.mtta), ("mttc_s", &l.mttc), ("mttr_s", &l.mttr)] {
-            o.opt_secs(k(name), st.mean_s.map(|m| m.round() as u64));
-        }
+        lifecycle_means(&mut o, &format!("nation.{}", l.id), l);
         o.count(k("incidents_not_contained_at_endex"), l.mttc.open);
         o.count(k("incidents_not_recovered_at_endex"), l.mttr.open);
     }
@@ -147,6 +147,14 @@ pub fn observe(results: &RunResults) -> Observation {
     }
 
     o
+}
+
+/// The mean times to detect, acknowledge, contain and recover of one scope, as `PREFIX.mttd_s`
+/// … `PREFIX.mttr_s`, in whole seconds; a mean with no finished incident is absent.
+fn lifecycle_means(o: &mut Observation, prefix: &str, l: &crate::score::metrics::Lifecycle) {
+    for (name, st) in [("mttd_s", &l.mttd), ("mtta_s", &l.mtta), ("mttc_s", &l.mttc), ("mttr_s", &l.mttr)] {
+        o.opt_secs(format!("{prefix}.{name}"), st.mean_s.map(|m| m.round() as u64));
+    }
 }
 
 #[cfg(test)]

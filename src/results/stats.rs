@@ -106,6 +106,20 @@ pub fn ci95(xs: &[f64]) -> Option<(f64, f64)> {
     Some((m - half, m + half))
 }
 
+/// 95% Wilson score interval of a probability estimated as `count / n`: unlike `p ± z·se` it stays
+/// inside [0, 1] and is not empty when `count` is 0 or `n`. `None` for n = 0.
+pub fn wilson95(count: u64, n: u64) -> Option<(f64, f64)> {
+    if n == 0 {
+        return None;
+    }
+    let (k, n) = (count.min(n) as f64, n as f64);
+    let p = k / n;
+    let z2 = Z975 * Z975;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z975 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+}
+
 /// Summary of one numeric metric over the runs where it is present.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NumberStats {
@@ -238,6 +252,21 @@ mod tests {
         assert!(close(lo, 3.0 - 1.963_243, 1e-5), "{lo}");
         assert!(close(hi, 3.0 + 1.963_243, 1e-5), "{hi}");
         assert_eq!(ci95(&[1.0]), None);
+    }
+
+    #[test]
+    fn wilson_interval_by_hand() {
+        // 9 of 20: p = 0.45, z² = 3.841459; centre = (0.45 + 0.096036) / 1.192073 = 0.458056,
+        // half = 1.959964 / 1.192073 · √(0.012375 + 0.002401) = 0.199858.
+        let (lo, hi) = wilson95(9, 20).unwrap();
+        assert!(close(lo, 0.258_198, 1e-5), "{lo}");
+        assert!(close(hi, 0.657_915, 1e-5), "{hi}");
+        // All or nothing still leaves room for the other outcome.
+        let (lo, hi) = wilson95(20, 20).unwrap();
+        assert!(close(hi, 1.0, 1e-12) && close(lo, 0.838_875, 1e-5), "{lo}");
+        let (lo, hi) = wilson95(0, 20).unwrap();
+        assert!(lo == 0.0 && close(hi, 0.161_125, 1e-5), "{hi}");
+        assert_eq!(wilson95(0, 0), None);
     }
 
     #[test]

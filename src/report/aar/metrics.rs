@@ -95,7 +95,7 @@ pub fn campaigns(r: &RunResults, detail: Detail) -> Block {
 /// How a campaign ended, with the stage it was stopped at.
 fn outcome(c: &CampaignSummary) -> Text {
     match &c.stopped_at_stage {
-        Some(st) => Text::plain(format!("{} at ", c.outcome)).with(Span::Code(st.clone())),
+        Some(st) => Text::plain(format!("{} at {st}", c.outcome)),
         None => Text::plain(&c.outcome),
     }
 }

@@ -78,9 +78,7 @@ pub fn text(t: &Text, clock: Option<&Clock>) -> String {
             Span::Strong(x) => {
                 let _ = write!(o, "<strong>{}</strong>", esc(x));
             }
-            Span::Code(x) => {
-                let _ = write!(o, "<span class=\"mono\">{}</span>", code(x));
-            }
+            Span::Code(x) => o.push_str(&code(x)),
             Span::Rating(x) => {
                 let _ = write!(o, "<span class=\"badge {}\">{}</span>", rating_class(x), esc(x));
             }
@@ -95,23 +93,12 @@ pub fn text(t: &Text, clock: Option<&Clock>) -> String {
     o
 }
 
-/// Verbatim text that wraps only between words and after `_`, `/` or `.`, and after a hyphen only
-/// in a piece longer than 12 characters (so `MSEL-001` and `CAMP-RW-1` stay whole): each
-/// unbreakable piece in its own `nb` span.
+/// Verbatim text, as typed (so it can be searched for in the page's source): a short identifier
+/// (up to 16 characters, no space, such as `MSEL-001` or `time_to_detect`) never wraps, not even
+/// at a hyphen; a longer one wraps where it must.
 fn code(x: &str) -> String {
-    let mut out = String::new();
-    for (i, word) in x.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        let pieces: Vec<String> = word
-            .split_inclusive(['_', '/', '.'])
-            .flat_map(|p| if p.chars().count() > 12 { p.split_inclusive('-').collect() } else { vec![p] })
-            .map(|p| format!("<span class=\"nb\">{}</span>", esc(p)))
-            .collect();
-        out.push_str(&pieces.join("<wbr>"));
-    }
-    out
+    let class = if x.chars().count() <= 10 && !x.contains(' ') { "mono nb" } else { "mono" };
+    format!("<span class=\"{class}\">{}</span>", esc(x))
 }
 
 /// A scenario time: T+, with local time and UTC beside it when the clock is known.
@@ -182,9 +169,21 @@ fn page_css(marking: &str) -> String {
     )
 }
 
+/// Blocks in order; two or more figures in a row (whose data stays inside them) share a grid on
+/// screen (one column in print).
 fn blocks(o: &mut String, bs: &[Block], clock: Option<&Clock>) {
-    for b in bs {
-        block(o, b, clock);
+    let mut i = 0;
+    while i < bs.len() {
+        let figures = bs[i..].iter().take_while(|b| matches!(b, Block::Figure(f) if !f.show_data)).count();
+        if figures >= 2 {
+            o.push_str("<div class=\"figs\">\n");
+            bs[i..i + figures].iter().for_each(|b| block(o, b, clock));
+            o.push_str("</div>\n");
+            i += figures;
+        } else {
+            block(o, &bs[i], clock);
+            i += 1;
+        }
     }
 }
 
@@ -277,18 +276,20 @@ fn findings(o: &mut String, fs: &[Finding], clock: Option<&Clock>) {
     o.push_str("</ul>\n");
 }
 
-/// A chart, its caption, and its data: in the body when the data is one of the section's own
-/// tables, else behind a disclosure (left out in print, where the chart stands for it).
+/// A chart, its caption, and its data: after the figure when the data is one of the section's
+/// own tables (it may run over pages), else inside it behind a disclosure (left out in print,
+/// where the chart stands for it).
 fn figure(o: &mut String, f: &Figure, clock: Option<&Clock>) {
     o.push_str("<figure>\n");
     super::svg::draw(o, &f.caption, &f.chart);
-    let _ = writeln!(o, "<figcaption>{}</figcaption>\n</figure>", esc(&f.caption));
+    let _ = writeln!(o, "<figcaption>{}</figcaption>", esc(&f.caption));
     if f.show_data {
+        o.push_str("</figure>\n");
         table(o, &f.data, "", clock);
     } else {
         o.push_str("<details class=\"data\"><summary>Data</summary>\n");
         table(o, &f.data, "compact", clock);
-        o.push_str("</details>\n");
+        o.push_str("</details>\n</figure>\n");
     }
 }
 
@@ -323,6 +324,7 @@ tr.sub td{background:#f7f8fa;font-weight:600}
 tr:target{background:#fff4c2}
 table.kv th{width:14rem}
 .mono,.ev{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82rem}
+.mono{overflow-wrap:break-word}
 .nw,.nb,table.compact td{white-space:nowrap}
 pre.cmd{background:#f3f5f7;border:1px solid #d6dbe1;padding:.4rem .6rem;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:.6rem;margin:1rem 0}
@@ -334,6 +336,7 @@ pre.cmd{background:#f3f5f7;border:1px solid #d6dbe1;padding:.4rem .6rem;overflow
 .r-p{color:#1e7b34;border-color:#1e7b34}.r-s{color:#8a6d00;border-color:#c9a400}.r-m{color:#b35900;border-color:#d9822b}.r-u{color:#b03a2e;border-color:#b03a2e}.r-na{color:#5b6570;border-color:#aab2bb}
 .obj{border:1px solid #d6dbe1;border-radius:4px;padding:.2rem 1rem .6rem;margin:1rem 0}
 figure{margin:.6rem 0;break-inside:avoid;page-break-inside:avoid}
+.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:.2rem 1.5rem}
 figcaption{font-size:.85rem;color:#5b6570}
 svg{max-width:100%;height:auto;display:block;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 svg text{fill:#1b1f24}
@@ -371,6 +374,7 @@ footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6db
  details{border:none;padding:0}
  details>summary{list-style:none}
  details.data{display:none}
+ .figs{display:block}
  a{color:inherit;text-decoration:none}
 }
 "#;
@@ -378,14 +382,10 @@ footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6db
 #[cfg(test)]
 mod tests {
     #[test]
-    fn identifiers_wrap_after_separators_never_at_hyphens() {
-        assert_eq!(
-            super::code("CAMP-RW-1/lateral-rdp"),
-            "<span class=\"nb\">CAMP-RW-1/</span><wbr><span class=\"nb\">lateral-rdp</span>"
-        );
-        assert_eq!(super::code("a b<"), "<span class=\"nb\">a</span> <span class=\"nb\">b&lt;</span>");
-        assert_eq!(super::code(""), "");
-        let long = super::code("CAMP-HKT-DDOS-POL");
-        assert_eq!(long.matches("<wbr>").count(), 3, "a long id may break at its hyphens: {long}");
+    fn short_identifiers_never_wrap_and_all_stay_searchable() {
+        assert_eq!(super::code("MSEL-001"), "<span class=\"mono nb\">MSEL-001</span>");
+        assert_eq!(super::code("a b<"), "<span class=\"mono\">a b&lt;</span>");
+        let long = super::code("nations.EST.team.analysts=12");
+        assert_eq!(long, "<span class=\"mono\">nations.EST.team.analysts=12</span>");
     }
 }

@@ -89,7 +89,12 @@ fn block(o: &mut String, b: &Block) {
         }
         Block::Findings(fs) => findings(o, fs),
         Block::Command(c) => {
-            let _ = writeln!(o, "```sh\n{c}\n```\n");
+            // A fence longer than any run of backticks inside the command.
+            let mut fence = "```".to_string();
+            while c.contains(&fence) {
+                fence.push('`');
+            }
+            let _ = writeln!(o, "{fence}sh\n{c}\n{fence}\n");
         }
         Block::Group(inner) => blocks(o, inner),
     }

@@ -112,6 +112,43 @@ mod tests {
     }
 
     #[test]
+    fn figures_in_a_row_share_a_grid_and_carry_their_numbers_into_print() {
+        let mut d = sample();
+        let bars = Figure {
+            caption: "Shares".into(),
+            chart: Chart::StackedBars {
+                legend: vec![("P".into(), "#1e7b34".into()), ("S".into(), "#c9a400".into())],
+                rows: vec![("O1".into(), vec![0.75, 0.25]), ("O2".into(), vec![0.97, 0.03])],
+                full: 1.0,
+            },
+            data: Table::new(&["x"]),
+            show_data: false,
+        };
+        let hist = Figure {
+            caption: "Counts".into(),
+            chart: Chart::Histogram { bins: vec![("0 … 1".into(), 17), ("1 … 2".into(), 0)] },
+            data: Table::new(&["x"]),
+            show_data: false,
+        };
+        d.sections[0].blocks = vec![Block::Figure(bars), Block::Figure(hist.clone()), Block::Para(Text::plain("x"))];
+        d.sections[0].blocks.push(Block::Figure(hist));
+        let h = html::write(&d);
+        assert_eq!(h.matches("<div class=\"figs\">").count(), 1, "only a run of figures is a grid");
+        assert!(h.contains("style=\"fill:#fff\">75%</text>"), "white on dark green");
+        assert!(h.contains("style=\"fill:#000\">25%</text>"), "black on yellow");
+        assert!(!h.contains(">3%</text>"), "no value on a segment too narrow for it");
+        assert_eq!(h.matches("class=\"count\"").count(), 2, "a count over each non-empty bin only");
+        assert!(h.contains("text-anchor=\"middle\">17</text>"));
+    }
+
+    #[test]
+    fn a_command_with_backticks_keeps_its_fence() {
+        let mut d = sample();
+        d.sections[0].blocks = vec![Block::Command("cydex run --set 'a=```'".into())];
+        assert!(markdown::write(&d).contains("````sh\ncydex run --set 'a=```'\n````\n"));
+    }
+
+    #[test]
     fn a_hostile_marking_cannot_break_out_of_the_print_css() {
         let mut d = sample();
         d.tlp = "TLP\"}</style><script>alert(1)</script>".into();

@@ -85,22 +85,52 @@ fn stacked_bars(o: &mut String, caption: &str, legend: &[(String, String)], rows
                 esc(name),
                 nz(*v)
             );
+            // The value written on a segment wide enough to hold it, so a printed page (where
+            // the data table is not shown) keeps the numbers.
+            if w >= 34.0 {
+                let shown = if full == 1.0 { format!("{:.0}%", v * 100.0) } else { format!("{:.1}", nz(*v)) };
+                let _ = writeln!(
+                    o,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" style=\"fill:{}\">{shown}</text>",
+                    x + w / 2.0,
+                    y + row_h / 2.0 + 3.5,
+                    ink_on(colour)
+                );
+            }
             x += w;
         }
     }
     o.push_str("</svg>\n");
 }
 
-/// Vertical bars, one per bin, labelled below with the bin's range.
+/// Black or white, whichever reads better on the CSS colour `bg` (`#rrggbb`; white otherwise).
+fn ink_on(bg: &str) -> &'static str {
+    let hex = bg.strip_prefix('#').filter(|h| h.len() == 6);
+    let channel =
+        |i: usize| hex.and_then(|h| u8::from_str_radix(&h[i..i + 2], 16).ok()).map_or(0.0, |c| f64::from(c) / 255.0);
+    let luma = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+    if luma > 0.5 { "#000" } else { "#fff" }
+}
+
+/// Vertical bars, one per bin, labelled below with the bin's range and above with its count.
 fn histogram(o: &mut String, caption: &str, bins: &[(String, u64)]) {
     let (w, h, left, bottom, top) = (520.0, 180.0, 30.0, 40.0, 10.0);
     let max = bins.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
     let bw = (w - left) / bins.len().max(1) as f64;
     open(o, "chart-histogram", w, h, caption);
     let _ = writeln!(o, "<text x=\"2\" y=\"{:.1}\" font-size=\"10\">{max:.0}</text>", top + 8.0);
+    let _ = writeln!(o, "<line x1=\"{left}\" y1=\"{0:.1}\" x2=\"{w}\" y2=\"{0:.1}\" stroke=\"#8a939c\"/>", h - bottom);
     for (i, (label, c)) in bins.iter().enumerate() {
         let bh = (h - top - bottom) * *c as f64 / max;
         let x = left + bw * i as f64;
+        if *c > 0 {
+            let _ = writeln!(
+                o,
+                "<text class=\"count\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{c}</text>",
+                x + bw / 2.0,
+                h - bottom - bh - 2.0
+            );
+        }
         let _ = writeln!(
             o,
             "<rect class=\"b\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#3a6ea5\"><title>{}: {c}</title></rect>",
