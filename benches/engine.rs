@@ -26,8 +26,7 @@ use cydex::sim::state::Catalog;
 use cydex::sim::{RunConfig, Simulation, run};
 use rayon::prelude::*;
 
-#[path = "support/synthetic.rs"]
-mod synthetic;
+use cydex::testkit::synthetic;
 
 fn main() {
     divan::main();

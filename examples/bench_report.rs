@@ -30,8 +30,7 @@ use cydex::sim::state::HostSlot;
 use cydex::sim::{EventKind, RunConfig, Simulation};
 use rayon::prelude::*;
 
-#[path = "../benches/support/synthetic.rs"]
-mod synthetic;
+use cydex::testkit::synthetic;
 
 fn reps() -> usize {
     std::env::var("REPS").ok().and_then(|v| v.parse().ok()).unwrap_or(5)

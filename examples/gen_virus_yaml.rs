@@ -1,7 +1,9 @@
 //! Writes `scenarios/bench/virus-on-network.yaml`: the classic agent-based "virus on a network"
 //! model (Mesa's `virus_on_network`) as a cydex scenario, from the same generator the benchmark
-//! harness uses (`benches/support/synthetic.rs`), so the shipped file and the programmatic
-//! 100 000-host worst case are the same model.
+//! harness uses (`cydex::testkit::synthetic`, `src/testkit/synthetic.rs`), so the shipped file and
+//! the programmatic 100 000-host worst case are the same model. (The file's header still names the
+//! generator's former path, `benches/support/synthetic.rs`: changing that text would change the
+//! shipped file and its hash.)
 //!
 //! ```sh
 //! cargo run --release --example gen_virus_yaml -- 5000 100 > scenarios/bench/virus-on-network.yaml
@@ -13,8 +15,7 @@
 
 use std::fmt::Write as _;
 
-#[path = "../benches/support/synthetic.rs"]
-mod synthetic;
+use cydex::testkit::synthetic;
 
 fn main() {
     let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();

@@ -7,8 +7,7 @@ use std::time::Instant;
 
 use cydex::sim::{RunConfig, Simulation};
 
-#[path = "../benches/support/synthetic.rs"]
-mod synthetic;
+use cydex::testkit::synthetic;
 
 fn timed(label: &str, s: &cydex::scenario::model::Scenario) {
     let cfg = RunConfig { seed: 7, run_index: 0 };

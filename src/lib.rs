@@ -12,3 +12,5 @@ pub mod results;
 pub mod scenario;
 pub mod score;
 pub mod sim;
+#[doc(hidden)]
+pub mod testkit;

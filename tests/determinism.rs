@@ -1,11 +1,9 @@
 //! Determinism under stress: repeated runs, shuffled schedules, and batch members replayed alone.
 
-mod support;
-
 use cydex::scenario::load_file;
 use cydex::scenario::model::Scenario;
 use cydex::sim::{self, RunConfig, RunOutcome, Simulation};
-use support::r#gen;
+use cydex::testkit::generated::scenario_from_seed;
 
 fn scenario(path: &str) -> Scenario {
     load_file(path.as_ref()).unwrap().scenario
@@ -20,7 +18,7 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
     vec![
         ("ransomware-drill", scenario("scenarios/ransomware-drill.yaml")),
         ("supply-chain", scenario("scenarios/supply-chain.yaml")),
-        // A generated scenario with campaigns, injects and assistance (see `tests/support/gen.rs`).
+        // A generated scenario with campaigns, injects and assistance (see `cydex::testkit::generated`).
         ("generated", busy_generated()),
     ]
 }
@@ -28,7 +26,7 @@ fn scenarios() -> Vec<(&'static str, Scenario)> {
 /// The first generated scenario whose run has many events, so it exercises most of the engine.
 fn busy_generated() -> Scenario {
     (0..200u64)
-        .map(r#gen::scenario_from_seed)
+        .map(scenario_from_seed)
         .find(|s| {
             !s.assistance.is_empty() && !s.msel.is_empty() && sim::run(s, &RunConfig::default()).events.len() > 200
         })

@@ -1,10 +1,10 @@
 //! Scenario-level tests of the simulation engine, on small scenarios built in code.
 
-use cydex::scenario::duration::Duration;
 use cydex::scenario::model::*;
 use cydex::sim::events::EventLog;
 use cydex::sim::services::ServiceBook;
 use cydex::sim::{Event, EventKind, RunConfig, RunOutcome, RunSummary, Simulation};
+use cydex::testkit::{self, HOUR, MIN, dur, group, inject, nation, provider, scenario, segment, service, skills};
 
 /// A run with its log rendered, as the tests read it.
 struct Out {
@@ -22,148 +22,20 @@ fn run(s: &Scenario, config: &RunConfig) -> Out {
 
 // ───────────────────────────── builder helpers ─────────────────────────────
 
-const MIN: u64 = 60;
-const HOUR: u64 = 3600;
-
-fn dur(s: u64) -> Duration {
-    Duration(s)
-}
-
-fn skills(detect: f64, contain: f64, recover: f64) -> Skills {
-    Skills { detect, contain, recover }
-}
-
-fn scenario(tick_s: u64, duration_s: u64, nations: Vec<Nation>) -> Scenario {
-    Scenario {
-        cydex: 1,
-        exercise: Exercise {
-            id: "TEST".into(),
-            title: "test".into(),
-            description: String::new(),
-            kind: ExerciseType::Drill,
-            mode: ExerciseMode::Cooperative,
-            tlp: Tlp::Green,
-            attack_version: "18.1".into(),
-            startex: None,
-            sponsor: None,
-            poc: None,
-        },
-        clock: Clock { tick: dur(tick_s), duration: dur(duration_s) },
-        objectives: vec![],
-        nations,
-        links: vec![],
-        assistance: vec![],
-        sharing: vec![],
-        campaigns: vec![],
-        msel: vec![],
-        scoring: Scoring::default(),
-    }
-}
-
-fn nation(id: &str, segments: Vec<Segment>) -> Nation {
-    Nation {
-        id: id.into(),
-        name: None,
-        utc_offset: cydex::scenario::time::UtcOffset::UTC,
-        team: NationalTeam {
-            id: format!("CERT-{id}"),
-            name: None,
-            analysts: 4,
-            schedule: WorkPattern::TwentyFourSeven,
-            skills: skills(0.5, 0.5, 0.5),
-            assistance_policy: AssistancePolicy::default(),
-        },
-        segments,
-        services: vec![],
-    }
-}
-
-fn segment(id: &str, host_groups: Vec<HostGroup>) -> Segment {
-    Segment { id: id.into(), name: None, kind: SegmentKind::Government, host_groups }
-}
-
-fn group(id: &str, count: u64, sensors: f64) -> HostGroup {
-    HostGroup {
-        id: id.into(),
-        count,
-        role: HostRole::Workstation,
-        os: OsFamily::Windows,
-        criticality: Criticality::Medium,
-        sensors,
-        hardening: 0.0,
-        backup_interval: None,
-        restore_time: dur(HOUR),
-        data_mb_per_hour: 0,
-    }
-}
-
+/// A stage of the shared builder, running technique `T1059` (the builder names it after the stage).
 fn stage(id: &str, probability: f64, cadence_s: u64) -> Stage {
-    Stage {
-        id: id.into(),
-        tactic: "TA0002".into(),
-        technique: "T1059".into(),
-        probability,
-        cadence: Delay::Fixed(dur(cadence_s)),
-        stealth: 0.0,
-        lateral: None,
-        effect: None,
-    }
+    Stage { technique: "T1059".into(), ..testkit::stage(id, probability, cadence_s) }
 }
 
+/// A campaign of the shared builder, entering by spear-phishing attachment (`T1566.001`).
 fn campaign(id: &str, entry_groups: &[&str], stages: Vec<Stage>) -> Campaign {
-    Campaign {
-        id: id.into(),
-        name: None,
-        actor: Actor { name: "OPFOR".into(), kind: ActorKind::Criminal, sophistication: 0.0 },
-        start: Some(dur(0)),
-        tlp: Tlp::Amber,
-        targets: Targets::default(),
-        entry: Entry {
-            technique: "T1566.001".into(),
-            host_groups: entry_groups.iter().map(|s| s.to_string()).collect(),
-            footholds: 1,
-            fraction: None,
-        },
-        stages,
-    }
+    let mut c = testkit::campaign(id, entry_groups, stages);
+    c.entry.technique = "T1566.001".into();
+    c
 }
 
 fn worm(reach: Reach, fanout: u64) -> Stage {
     Stage { lateral: Some(Lateral { reach, fanout, repeat: true }), ..stage("spread", 1.0, 5 * MIN) }
-}
-
-fn inject(id: &str, at_s: u64, effects: Vec<InjectEffect>) -> Inject {
-    Inject {
-        id: id.into(),
-        at: Some(dur(at_s)),
-        trigger: None,
-        from: None,
-        to: None,
-        kind: InjectType::Event,
-        delivery: Delivery::SimEvent,
-        title: id.into(),
-        text: String::new(),
-        expected_action: None,
-        objectives: vec![],
-        effects,
-    }
-}
-
-fn provider(id: &str, approval_s: u64, deployment_s: u64) -> AssistanceProvider {
-    AssistanceProvider {
-        id: id.into(),
-        name: None,
-        kind: ProviderKind::NatoRrt,
-        approval: dur(approval_s),
-        deployment: dur(deployment_s),
-        deploy_mode: DeployMode::Remote,
-        on_task: dur(24 * HOUR),
-        size: 3,
-        skills: skills(0.9, 0.9, 0.9),
-        max_concurrent: 1,
-        offers: vec![],
-        serves: vec![],
-    }
 }
 
 fn cfg(seed: u64) -> RunConfig {
@@ -345,14 +217,7 @@ fn a_destroyed_host_loses_exactly_the_data_since_its_last_backup_whether_or_not_
 #[test]
 fn an_inject_fires_at_its_time_and_its_effect_is_visible_in_the_next_tick() {
     let mut s = scenario(MIN, 2 * HOUR, vec![nation("EST", vec![segment("EST-GOV", vec![group("EST-MAIL", 2, 0.0)])])]);
-    s.nations[0].services.push(Service {
-        id: "EST-MAIL-SVC".into(),
-        name: None,
-        runs_on: vec!["EST-MAIL".into()],
-        quorum: 0.5,
-        weight: 1.0,
-        depends_on: vec![],
-    });
+    s.nations[0].services.push(service("EST-MAIL-SVC", vec!["EST-MAIL".into()], 0.5));
     s.msel.push(inject(
         "MSEL-1",
         30 * MIN,
@@ -520,14 +385,8 @@ fn rich_scenario() -> Scenario {
                 segment(&format!("{id}-MIL"), vec![group(&format!("{id}-MIL-WS"), n, 0.5)]),
             ],
         );
-        na.services.push(Service {
-            id: format!("{id}-PORTAL"),
-            name: None,
-            runs_on: vec![format!("{id}-GOV-SRV")],
-            quorum: 0.75,
-            weight: 2.0,
-            depends_on: vec![],
-        });
+        na.services
+            .push(Service { weight: 2.0, ..service(&format!("{id}-PORTAL"), vec![format!("{id}-GOV-SRV")], 0.75) });
         na.team.schedule = WorkPattern::OfficeHours;
         na.team.assistance_policy =
             AssistancePolicy { backlog_over: Some(3), severity_at_least: None, providers: vec!["NATO-CRRT".into()] };

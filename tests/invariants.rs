@@ -1,17 +1,20 @@
 //! Engine invariants, checked as property tests over generated valid scenarios and random seeds.
 
-mod support;
-
 use cydex::scenario::validate::{Severity, validate};
+use cydex::testkit::generated::scenario_from_seed;
 use proptest::prelude::*;
-use support::r#gen;
+
+/// Valid generated scenarios: the strategy is a seed (see `cydex::testkit::generated`).
+fn generated() -> impl Strategy<Value = Scenario> {
+    any::<u64>().prop_map(scenario_from_seed)
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// The generator's own test: every generated scenario validates without errors.
     #[test]
-    fn generator_yields_valid_scenarios(s in r#gen::scenario()) {
+    fn generator_yields_valid_scenarios(s in generated()) {
         let errors: Vec<_> = validate(&s).into_iter().filter(|f| f.severity == Severity::Error).collect();
         prop_assert!(errors.is_empty(), "{:#?}", errors.iter().map(|f| (f.code, &f.message)).collect::<Vec<_>>());
     }
@@ -372,7 +375,7 @@ proptest! {
 
     /// Every invariant holds for generated scenarios and random seeds and run indices.
     #[test]
-    fn engine_invariants_hold(s in r#gen::scenario(), seed in any::<u64>(), run_index in 0u64..8) {
+    fn engine_invariants_hold(s in generated(), seed in any::<u64>(), run_index in 0u64..8) {
         let cfg = RunConfig { seed, run_index };
         let out = sim::run(&s, &cfg);
         if let Err(msg) = check(&s, &cfg, &out) {
@@ -458,7 +461,7 @@ fn ransomware_drill_satisfies_the_invariants() {
 fn generated_runs_exercise_the_engine() {
     let mut seen = BTreeMap::new();
     for seed in 0..60u64 {
-        let s = r#gen::scenario_from_seed(seed);
+        let s = scenario_from_seed(seed);
         let out = sim::run(&s, &RunConfig { seed, run_index: 0 });
         for e in out.events.iter() {
             let lateral = e.kind == K::HostCompromised && e.stage.is_some();

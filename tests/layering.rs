@@ -12,12 +12,13 @@ const LAYERS: &[(&str, u32)] = &[
     ("atomic", 0),
     ("scenario", 1),
     ("overrides", 2),
-    ("sim", 2),
-    ("score", 3),
-    ("results", 4),
-    ("report", 5),
-    ("batch", 5),
-    ("cli", 6),
+    ("testkit", 2),
+    ("sim", 3),
+    ("score", 4),
+    ("results", 5),
+    ("report", 6),
+    ("batch", 6),
+    ("cli", 7),
 ];
 
 fn layer(module: &str) -> Option<u32> {

@@ -10,9 +10,9 @@ pub mod diagnostic;
 pub mod duration;
 pub mod model;
 pub mod schema;
-pub mod suggest;
+pub(crate) mod suggest;
 pub mod time;
-pub mod timing;
+pub(crate) mod timing;
 pub mod validate;
 pub mod yaml;
 

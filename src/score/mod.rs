@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::model::{RatingThresholds, Scenario};
-use crate::sim::{EventKind, RunOutcome};
+use crate::sim::{Event, EventKind, RunOutcome};
 use metrics::{Availability, Coverage, Definition, Incident, Lifecycle};
 pub use ratings::{ObjectiveRating, Rating};
 pub use scoring::{LedgerEntry, Scores};
@@ -174,33 +174,7 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
     let summary = &outcome.summary;
     let end_s = summary.duration_s;
     let incidents = metrics::incidents(events);
-
-    // Lifecycle per nation, team, campaign and stage.
-    let mut lifecycle = Vec::new();
-    let all: Vec<&Incident> = incidents.iter().collect();
-    let first_compromise = metrics::first_compromise_by(events, |_| Some(String::new())).into_values().next();
-    let exercise = metrics::lifecycle("exercise", metrics::EXERCISE_SCOPE, &all, first_compromise);
-    let nations_fc = metrics::first_compromise_by(events, |e| e.nation.clone());
-    let campaigns_fc = metrics::first_compromise_by(events, |e| e.campaign.clone());
-    for n in &scenario.nations {
-        let incs: Vec<&Incident> = incidents.iter().filter(|i| i.nation == n.id).collect();
-        lifecycle.push(metrics::lifecycle("nation", &n.id, &incs, nations_fc.get(&n.id).copied()));
-    }
-    for n in &scenario.nations {
-        let incs: Vec<&Incident> = incidents.iter().filter(|i| i.team == n.team.id).collect();
-        lifecycle.push(metrics::lifecycle("team", &n.team.id, &incs, nations_fc.get(&n.id).copied()));
-    }
-    for c in &scenario.campaigns {
-        let incs: Vec<&Incident> = incidents.iter().filter(|i| i.campaign == c.id).collect();
-        lifecycle.push(metrics::lifecycle("campaign", &c.id, &incs, campaigns_fc.get(&c.id).copied()));
-        for st in &c.stages {
-            let incs: Vec<&Incident> = incidents.iter().filter(|i| i.campaign == c.id && i.stage == st.id).collect();
-            if !incs.is_empty() {
-                lifecycle.push(metrics::lifecycle("stage", &format!("{}/{}", c.id, st.id), &incs, None));
-            }
-        }
-    }
-
+    let (exercise, lifecycle) = lifecycles(scenario, events, &incidents);
     let services: Vec<(String, String, f64)> = scenario
         .nations
         .iter()
@@ -213,14 +187,65 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
         .map(|n| (n.id.clone(), metrics::weighted_uptime(availability.iter().filter(|a| a.nation == n.id))))
         .collect();
     let data_lost_mb = summary.nations.iter().map(|n| (n.id.clone(), n.data_lost_mb)).collect();
-
     let first_det = metrics::first_detection(&incidents);
     let assistance =
         summary.assistance.iter().map(|a| assist::timing(a, &incidents, first_det.get(&a.nation), end_s)).collect();
+    let ratings = ratings::rate(scenario, summary, events, &incidents, &availability);
+    Assessment {
+        definitions: metrics::definitions(),
+        exercise,
+        lifecycle,
+        nation_availability,
+        data_lost_mb,
+        attack_coverage: labelled_coverage(scenario, events, &incidents),
+        assistance,
+        sharing: sharing_timings(events, &first_det),
+        timelines: timelines(scenario, events),
+        scores: scoring::score(scenario, summary, events, &incidents, &availability),
+        availability,
+        improvement_plan: ratings::improvement_plan(scenario, &ratings),
+        ratings,
+        rating_thresholds: scenario.scoring.ratings.clone(),
+        msel: msel_rows(scenario, events),
+    }
+}
 
+/// Lifecycle metrics: the exercise's (over every incident), then per nation, per team, per
+/// campaign, and per stage of a campaign that had incidents at that stage.
+fn lifecycles(scenario: &Scenario, events: &[Event], incidents: &[Incident]) -> (Lifecycle, Vec<Lifecycle>) {
+    let mut lifecycle = Vec::new();
+    let all: Vec<&Incident> = incidents.iter().collect();
+    let first_compromise = metrics::first_compromise_by(events, |_| Some(String::new())).into_values().next();
+    let exercise = metrics::lifecycle("exercise", metrics::EXERCISE_SCOPE, &all, first_compromise);
+    let nations_fc = metrics::first_compromise_by(events, |e| e.nation.clone());
+    let campaigns_fc = metrics::first_compromise_by(events, |e| e.campaign.clone());
+    let of = |keep: &dyn Fn(&Incident) -> bool| -> Vec<&Incident> { incidents.iter().filter(|i| keep(i)).collect() };
+    for n in &scenario.nations {
+        lifecycle.push(metrics::lifecycle("nation", &n.id, &of(&|i| i.nation == n.id), nations_fc.get(&n.id).copied()));
+    }
+    for n in &scenario.nations {
+        let first = nations_fc.get(&n.id).copied();
+        lifecycle.push(metrics::lifecycle("team", &n.team.id, &of(&|i| i.team == n.team.id), first));
+    }
+    for c in &scenario.campaigns {
+        let first = campaigns_fc.get(&c.id).copied();
+        lifecycle.push(metrics::lifecycle("campaign", &c.id, &of(&|i| i.campaign == c.id), first));
+        for st in &c.stages {
+            let incs = of(&|i| i.campaign == c.id && i.stage == st.id);
+            if !incs.is_empty() {
+                lifecycle.push(metrics::lifecycle("stage", &format!("{}/{}", c.id, st.id), &incs, None));
+            }
+        }
+    }
+    (exercise, lifecycle)
+}
+
+/// Per nation with a detection: when its team first sent indicators to partners (the time to
+/// share, from its first detection) and when they first arrived at one.
+fn sharing_timings(events: &[Event], first_det: &BTreeMap<String, (u64, u64)>) -> Vec<SharingTiming> {
     let arrivals = metrics::first_share_arrival(events);
     let sent = metrics::first_share_decision(events);
-    let sharing = first_det
+    first_det
         .iter()
         .map(|(n, d)| {
             let first_sent_s = sent.get(n).map(|a| a.0);
@@ -232,35 +257,19 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
                 time_to_share_s: first_sent_s.map(|a| a.saturating_sub(d.0)),
             }
         })
-        .collect();
-
-    let timelines = timelines(scenario, events);
-    let scores = scoring::score(scenario, summary, events, &incidents, &availability);
-    let ratings = ratings::rate(scenario, summary, events, &incidents, &availability);
-    let msel = msel_rows(scenario, events);
-    let improvement_plan = ratings::improvement_plan(scenario, &ratings);
-    let mut attack_coverage = metrics::attack_coverage(events, &incidents);
-    metrics::label_coverage(&mut attack_coverage, &techniques::labels(scenario));
-    Assessment {
-        definitions: metrics::definitions(),
-        exercise,
-        lifecycle,
-        availability,
-        nation_availability,
-        data_lost_mb,
-        attack_coverage,
-        assistance,
-        sharing,
-        timelines,
-        scores,
-        ratings,
-        rating_thresholds: scenario.scoring.ratings.clone(),
-        msel,
-        improvement_plan,
-    }
+        .collect()
 }
 
-fn timelines(scenario: &Scenario, events: &[crate::sim::Event]) -> Vec<Timeline> {
+/// Per-technique coverage labelled with names and tactics from the scenario's ATT&CK version.
+fn labelled_coverage(scenario: &Scenario, events: &[Event], incidents: &[Incident]) -> Vec<Coverage> {
+    let mut coverage = metrics::attack_coverage(events, incidents);
+    metrics::label_coverage(&mut coverage, &techniques::labels(scenario));
+    coverage
+}
+
+/// Each nation's cumulative compromised, detected, contained and recovered counts, one point per
+/// time they changed.
+fn timelines(scenario: &Scenario, events: &[Event]) -> Vec<Timeline> {
     scenario
         .nations
         .iter()
@@ -287,7 +296,8 @@ fn timelines(scenario: &Scenario, events: &[crate::sim::Event]) -> Vec<Timeline>
         .collect()
 }
 
-fn msel_rows(scenario: &Scenario, events: &[crate::sim::Event]) -> Vec<MselRow> {
+/// The MSEL, planned (time or trigger) against its first delivery.
+fn msel_rows(scenario: &Scenario, events: &[Event]) -> Vec<MselRow> {
     let mut delivered: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     for e in events.iter().filter(|e| e.kind == EventKind::InjectDelivered) {
         if let Some(i) = e.inject.as_deref() {

@@ -190,7 +190,7 @@ pub fn rate(
             let metric = o.metric?;
             let target = metric.parse_target(o.target.as_ref()?).ok()?;
             let nations = scope_nations(scenario, summary, &o.scope);
-            let m = measure(o, metric, &target, &nations, scenario, summary, events, incidents, availability, t);
+            let m = measure(o, metric, &target, &nations, scenario, events, incidents, availability, t);
             let mut strengths = Vec::new();
             let mut improvements = m.afi.clone();
             match m.rating {
@@ -256,6 +256,36 @@ fn default_capability(metric: Metric) -> &'static str {
     }
 }
 
+/// What an objective measures in: the nations of its scope and, if it names one, its campaign.
+struct Scope<'a> {
+    objective: &'a Objective,
+    nations: &'a BTreeSet<String>,
+}
+
+impl Scope<'_> {
+    /// Whether something of `nation` by `campaign` is in scope.
+    fn covers(&self, nation: &str, campaign: &str) -> bool {
+        self.nations.contains(nation) && self.objective.campaign.as_deref().is_none_or(|c| c == campaign)
+    }
+
+    /// The events of a kind in scope.
+    fn events<'e>(&self, events: &'e [Event], kind: EventKind) -> Vec<&'e Event> {
+        events
+            .iter()
+            .filter(|e| {
+                e.kind == kind && self.covers(e.nation.as_deref().unwrap_or(""), e.campaign.as_deref().unwrap_or(""))
+            })
+            .collect()
+    }
+
+    /// The incidents in scope.
+    fn incidents<'i>(&self, incidents: &'i [Incident]) -> Vec<&'i Incident> {
+        incidents.iter().filter(|i| self.covers(&i.nation, &i.campaign)).collect()
+    }
+}
+
+/// Measures objective `o` on `metric` against `target` in the scope's nations: one rule per
+/// metric family.
 #[allow(clippy::too_many_arguments, reason = "one measurement needs all of the run's facts")]
 fn measure(
     o: &Objective,
@@ -263,306 +293,344 @@ fn measure(
     target: &TargetValue,
     nations: &BTreeSet<String>,
     scenario: &Scenario,
-    summary: &RunSummary,
     events: &[Event],
     incidents: &[Incident],
     availability: &[Availability],
     t: &RatingThresholds,
 ) -> Measure {
-    let in_scope =
-        |nation: &str, campaign: &str| nations.contains(nation) && o.campaign.as_deref().is_none_or(|c| c == campaign);
-    let incs: Vec<&Incident> = incidents.iter().filter(|i| in_scope(&i.nation, &i.campaign)).collect();
-    let compromises: Vec<&Event> = events
-        .iter()
-        .filter(|e| {
-            e.kind == EventKind::HostCompromised
-                && in_scope(e.nation.as_deref().unwrap_or(""), e.campaign.as_deref().unwrap_or(""))
-        })
-        .collect();
-    let time = |values: Vec<u64>, open: &[&Incident], what: &str, evidence: Vec<u64>| -> Measure {
-        let TargetValue::Duration(d) = target else { return Measure::na("target is not a duration") };
-        if !open.is_empty() {
-            let ev = open.iter().take(5).map(|i| i.detected.1).collect();
-            return Measure {
-                rating: Rating::U,
-                measured: values
-                    .is_empty()
-                    .then(|| "never".to_string())
-                    .or_else(|| Some(format!("{} of {} not {what} by ENDEX", open.len(), open.len() + values.len()))),
-                value: None,
-                ratio: None,
-                reason: format!("{} of {} incidents were not {what} by ENDEX.", open.len(), open.len() + values.len()),
-                evidence: ev,
-                afi: vec![format!(
-                    "{} incidents were still waiting to be {what} at ENDEX: response capacity was exceeded (see the assistance timeline).",
-                    open.len()
-                )],
-            };
-        }
-        if values.is_empty() {
-            return Measure::na(&format!("no incident in scope needed to be {what}"));
-        }
-        let mean = values.iter().map(|&v| v as f64).sum::<f64>() / values.len() as f64;
-        let ratio = mean / d.secs().max(1) as f64;
-        let rating = ratio_rating(ratio, t);
-        Measure {
-            rating,
-            measured: Some(format!("mean {} over {} incident(s)", span(mean.round() as u64), values.len())),
-            value: Some(mean),
-            ratio: Some(ratio),
-            reason: format!(
-                "mean {} against a target of {} (ratio {:.2}).",
-                span(mean.round() as u64),
-                span(d.secs()),
-                ratio
-            ),
-            evidence,
-            afi: vec![],
-        }
-    };
+    let scope = Scope { objective: o, nations };
+    let incs = scope.incidents(incidents);
     match metric {
-        Metric::TimeToDetect => {
-            let detected: BTreeSet<&str> = incs.iter().map(|i| i.host.as_str()).collect();
-            let missed: Vec<&&Event> =
-                compromises.iter().filter(|e| !detected.contains(e.host.as_deref().unwrap_or(""))).collect();
-            if compromises.is_empty() {
-                return Measure::na("no host in scope was compromised");
-            }
-            if incs.is_empty() {
-                return Measure {
-                    rating: Rating::U,
-                    measured: Some("never detected".into()),
-                    value: None,
-                    ratio: None,
-                    reason: format!("{} compromised host(s) were never detected.", missed.len()),
-                    evidence: missed.iter().take(5).map(|e| e.id).collect(),
-                    afi: vec![
-                        "Sensor coverage or detection skill was insufficient to see the intrusion at all.".into(),
-                    ],
-                };
-            }
-            let mut m = time(
-                incs.iter().map(|i| i.ttd()).collect(),
-                &[],
-                "detected",
-                slowest(&incs, |i| Some(i.ttd()), |i| i.detected.1),
-            );
-            if !missed.is_empty() {
-                m.afi
-                    .push(format!("{} compromised host(s) were never detected: extend sensor coverage.", missed.len()));
-            }
-            m
-        }
+        Metric::TimeToDetect => time_to_detect(&incs, &scope.events(events, EventKind::HostCompromised), target, t),
         Metric::TimeToAcknowledge => {
-            let open: Vec<&Incident> = incs.iter().copied().filter(|i| i.acknowledged.is_none()).collect();
-            time(
-                incs.iter().filter_map(|i| i.tta()).collect(),
-                &open,
-                "acknowledged",
-                slowest(&incs, Incident::tta, |i| i.detected.1),
-            )
+            let step = Step { what: "acknowledged", time: Incident::tta, evidence: |i| i.detected.1 };
+            time_after_detection(&incs, &step, target, t)
         }
         Metric::TimeToContain => {
-            let open: Vec<&Incident> = incs.iter().copied().filter(|i| i.contained.is_none()).collect();
-            time(
-                incs.iter().filter_map(|i| i.ttc()).collect(),
-                &open,
-                "contained",
-                slowest(&incs, Incident::ttc, |i| i.contained.map_or(0, |c| c.1)),
-            )
+            let step = Step { what: "contained", time: Incident::ttc, evidence: |i| i.contained.map_or(0, |c| c.1) };
+            time_after_detection(&incs, &step, target, t)
         }
         Metric::TimeToRecover => {
-            let open: Vec<&Incident> = incs.iter().copied().filter(|i| i.recovered.is_none()).collect();
-            time(
-                incs.iter().filter_map(|i| i.ttr()).collect(),
-                &open,
-                "recovered",
-                slowest(&incs, Incident::ttr, |i| i.recovered.map_or(0, |c| c.1)),
-            )
+            let step = Step { what: "recovered", time: Incident::ttr, evidence: |i| i.recovered.map_or(0, |c| c.1) };
+            time_after_detection(&incs, &step, target, t)
         }
         Metric::TimeToRequestAssistance | Metric::TimeToAssistance | Metric::TimeToShareIndicators => {
-            let first_det = super::metrics::first_detection(incidents);
-            let mut values = Vec::new();
-            let mut evidence = Vec::new();
-            let mut missing = Vec::new();
-            let is_provider = scenario.assistance.iter().any(|p| p.id == o.scope);
-            for n in nations {
-                let Some(&(det_s, det_ev)) = first_det.get(n) else { continue };
-                let found = match metric {
-                    Metric::TimeToShareIndicators => super::metrics::first_share_decision(events)
-                        .get(n)
-                        .map(|&(t, ev)| (t.saturating_sub(det_s), vec![det_ev, ev])),
-                    Metric::TimeToRequestAssistance => events
-                        .iter()
-                        .find(|e| e.kind == EventKind::AssistanceRequested && e.nation.as_deref() == Some(n))
-                        .map(|e| (e.time_s.saturating_sub(det_s), vec![det_ev, e.id])),
-                    _ => {
-                        let req = events.iter().find(|e| {
-                            e.kind == EventKind::AssistanceRequested
-                                && e.nation.as_deref() == Some(n)
-                                && (!is_provider || e.provider.as_deref() == Some(&o.scope))
-                        });
-                        match req {
-                            None => {
-                                continue;
-                            }
-                            Some(r) => events
-                                .iter()
-                                .find(|e| {
-                                    e.kind == EventKind::AssistanceOnTask
-                                        && e.nation.as_deref() == Some(n)
-                                        && e.provider == r.provider
-                                })
-                                .map(|e| (e.time_s.saturating_sub(r.time_s), vec![r.id, e.id])),
-                        }
-                    }
-                };
-                match found {
-                    Some((v, ev)) => {
-                        values.push(v);
-                        evidence.extend(ev);
-                    }
-                    None => missing.push((n.clone(), det_ev)),
-                }
-            }
-            let what = match metric {
-                Metric::TimeToShareIndicators => "indicators sent to partners",
-                Metric::TimeToRequestAssistance => "assistance requested",
-                _ => "assistance on task",
-            };
-            if !missing.is_empty() {
-                let names: Vec<&str> = missing.iter().map(|m| m.0.as_str()).collect();
-                return Measure {
-                    rating: Rating::U,
-                    measured: Some("never".into()),
-                    value: None,
-                    ratio: None,
-                    reason: format!("no {what} by ENDEX for {}.", names.join(", ")),
-                    evidence: missing.iter().map(|m| m.1).collect(),
-                    afi: vec![format!("No {what} for {} although incidents were detected.", names.join(", "))],
-                };
-            }
-            if values.is_empty() {
-                return Measure::na(&format!("nothing in scope called for {what}"));
-            }
-            let TargetValue::Duration(d) = target else { return Measure::na("target is not a duration") };
-            let mean = values.iter().map(|&v| v as f64).sum::<f64>() / values.len() as f64;
-            let ratio = mean / d.secs().max(1) as f64;
-            Measure {
-                rating: ratio_rating(ratio, t),
-                measured: Some(span(mean.round() as u64)),
-                value: Some(mean),
-                ratio: Some(ratio),
-                reason: format!(
-                    "{} after {} against a target of {} (ratio {:.2}).",
-                    what,
-                    span(mean.round() as u64),
-                    span(d.secs()),
-                    ratio
-                ),
-                evidence,
-                afi: vec![],
-            }
+            time_to_act(&scope, metric, target, scenario, events, incidents, t)
         }
-        Metric::ServiceAvailability => {
-            let TargetValue::Fraction(f) = target else { return Measure::na("target is not a fraction") };
-            let chosen: Vec<&Availability> = match &o.service {
-                Some(s) => availability.iter().filter(|a| &a.service == s).collect(),
-                None => availability.iter().filter(|a| nations.contains(&a.nation)).collect(),
-            };
-            if chosen.is_empty() {
-                return Measure::na("no service in scope");
-            }
-            let up = weighted_uptime(chosen.iter().copied());
-            let evidence = chosen.iter().flat_map(|a| a.outages.iter().map(|o| o.2)).take(10).collect();
-            let ratio = if up > 0.0 { f / up } else { f64::INFINITY };
-            Measure {
-                rating: if up <= 0.0 { Rating::U } else { ratio_rating(ratio, t) },
-                measured: Some(format!("{:.2}%", up * 100.0)),
-                value: Some(up),
-                ratio: ratio.is_finite().then_some(ratio),
-                reason: format!(
-                    "criticality-weighted availability {:.2}% against a target of {:.1}%.",
-                    up * 100.0,
-                    f * 100.0
-                ),
-                evidence,
-                afi: chosen
-                    .iter()
-                    .filter(|a| !a.outages.is_empty())
-                    .map(|a| {
-                        format!("{} was down {} in total.", a.service, span(a.outages.iter().map(|o| o.1 - o.0).sum()))
-                    })
-                    .collect(),
-            }
+        Metric::ServiceAvailability => service_availability(&scope, target, availability, t),
+        Metric::DataLost => {
+            let lost = scope.events(events, EventKind::DataLost);
+            // `+ 0.0`: the empty sum is −0.0.
+            let mb = lost.iter().filter_map(|e| e.value).sum::<f64>() + 0.0;
+            count_against(target, (mb, "MB"), lost.iter().take(10).map(|e| e.id).collect(), t)
         }
-        Metric::DataLost | Metric::HostsCompromised => {
-            let TargetValue::Count(max) = target else { return Measure::na("target is not a count") };
-            let (value, evidence, unit) = if metric == Metric::DataLost {
-                let ev: Vec<&Event> = events
-                    .iter()
-                    .filter(|e| {
-                        e.kind == EventKind::DataLost
-                            && in_scope(e.nation.as_deref().unwrap_or(""), e.campaign.as_deref().unwrap_or(""))
-                    })
-                    .collect();
-                (
-                    ev.iter().filter_map(|e| e.value).sum::<f64>() + 0.0, // `+ 0.0`: the empty sum is −0.0
-                    ev.iter().take(10).map(|e| e.id).collect::<Vec<_>>(),
-                    "MB",
-                )
-            } else {
-                let hosts: BTreeSet<&str> = compromises.iter().filter_map(|e| e.host.as_deref()).collect();
-                (hosts.len() as f64, compromises.iter().take(10).map(|e| e.id).collect(), "hosts")
-            };
-            let ratio = if *max == 0 { if value > 0.0 { f64::INFINITY } else { 0.0 } } else { value / *max as f64 };
-            let _ = summary;
-            Measure {
-                rating: if ratio.is_infinite() { Rating::U } else { ratio_rating(ratio, t) },
-                measured: Some(format!("{} {unit}", value.round())),
-                value: Some(value),
-                ratio: ratio.is_finite().then_some(ratio),
-                reason: format!("{} {unit} against a maximum of {max} {unit}.", value.round()),
-                evidence,
-                afi: vec![],
-            }
+        Metric::HostsCompromised => {
+            let compromises = scope.events(events, EventKind::HostCompromised);
+            let hosts: BTreeSet<&str> = compromises.iter().filter_map(|e| e.host.as_deref()).collect();
+            count_against(target, (hosts.len() as f64, "hosts"), compromises.iter().take(10).map(|e| e.id).collect(), t)
         }
-        Metric::StoppedBeforeImpact => {
-            let impacts: Vec<&Event> = events
-                .iter()
-                .filter(|e| {
-                    e.kind == EventKind::ImpactApplied
-                        && in_scope(e.nation.as_deref().unwrap_or(""), e.campaign.as_deref().unwrap_or(""))
-                })
-                .collect();
-            let wanted = matches!(target, TargetValue::Flag(true));
-            if !wanted {
-                return Measure::na("target is `false`: nothing to achieve");
+        Metric::StoppedBeforeImpact => stopped_before_impact(&scope, events, target),
+    }
+}
+
+/// Time to detect: N/A without a compromise in scope, U when nothing was detected, else the
+/// mean compromise → detection of the incidents (hosts never detected are an area for
+/// improvement).
+fn time_to_detect(incs: &[&Incident], compromises: &[&Event], target: &TargetValue, t: &RatingThresholds) -> Measure {
+    let detected: BTreeSet<&str> = incs.iter().map(|i| i.host.as_str()).collect();
+    let missed: Vec<&&Event> =
+        compromises.iter().filter(|e| !detected.contains(e.host.as_deref().unwrap_or(""))).collect();
+    if compromises.is_empty() {
+        return Measure::na("no host in scope was compromised");
+    }
+    if incs.is_empty() {
+        return Measure {
+            rating: Rating::U,
+            measured: Some("never detected".into()),
+            value: None,
+            ratio: None,
+            reason: format!("{} compromised host(s) were never detected.", missed.len()),
+            evidence: missed.iter().take(5).map(|e| e.id).collect(),
+            afi: vec!["Sensor coverage or detection skill was insufficient to see the intrusion at all.".into()],
+        };
+    }
+    let values = incs.iter().map(|i| i.ttd()).collect();
+    let mut m = mean_time(target, values, &[], "detected", slowest(incs, |i| Some(i.ttd()), |i| i.detected.1), t);
+    if !missed.is_empty() {
+        m.afi.push(format!("{} compromised host(s) were never detected: extend sensor coverage.", missed.len()));
+    }
+    m
+}
+
+/// A response step timed from an incident's detection.
+struct Step {
+    /// The step done, as in "not {what} by ENDEX".
+    what: &'static str,
+    /// Detection → the step, if done.
+    time: fn(&Incident) -> Option<u64>,
+    /// The event to cite for the step.
+    evidence: fn(&Incident) -> u64,
+}
+
+/// Time to acknowledge, contain or recover: the mean over the incidents in scope, U while any of
+/// them is still waiting for the step at ENDEX.
+fn time_after_detection(incs: &[&Incident], step: &Step, target: &TargetValue, t: &RatingThresholds) -> Measure {
+    let open: Vec<&Incident> = incs.iter().copied().filter(|i| (step.time)(i).is_none()).collect();
+    let values = incs.iter().filter_map(|i| (step.time)(i)).collect();
+    mean_time(target, values, &open, step.what, slowest(incs, step.time, step.evidence), t)
+}
+
+/// The rating of a mean time against a duration target: U while incidents are `open` (not
+/// `what` by ENDEX), N/A with nothing to time, else by the ratio mean ÷ target.
+fn mean_time(
+    target: &TargetValue,
+    values: Vec<u64>,
+    open: &[&Incident],
+    what: &str,
+    evidence: Vec<u64>,
+    t: &RatingThresholds,
+) -> Measure {
+    let TargetValue::Duration(d) = target else { return Measure::na("target is not a duration") };
+    if !open.is_empty() {
+        let ev = open.iter().take(5).map(|i| i.detected.1).collect();
+        return Measure {
+            rating: Rating::U,
+            measured: values
+                .is_empty()
+                .then(|| "never".to_string())
+                .or_else(|| Some(format!("{} of {} not {what} by ENDEX", open.len(), open.len() + values.len()))),
+            value: None,
+            ratio: None,
+            reason: format!("{} of {} incidents were not {what} by ENDEX.", open.len(), open.len() + values.len()),
+            evidence: ev,
+            afi: vec![format!(
+                "{} incidents were still waiting to be {what} at ENDEX: response capacity was exceeded (see the assistance timeline).",
+                open.len()
+            )],
+        };
+    }
+    if values.is_empty() {
+        return Measure::na(&format!("no incident in scope needed to be {what}"));
+    }
+    let mean = values.iter().map(|&v| v as f64).sum::<f64>() / values.len() as f64;
+    let ratio = mean / d.secs().max(1) as f64;
+    Measure {
+        rating: ratio_rating(ratio, t),
+        measured: Some(format!("mean {} over {} incident(s)", span(mean.round() as u64), values.len())),
+        value: Some(mean),
+        ratio: Some(ratio),
+        reason: format!(
+            "mean {} against a target of {} (ratio {:.2}).",
+            span(mean.round() as u64),
+            span(d.secs()),
+            ratio
+        ),
+        evidence,
+        afi: vec![],
+    }
+}
+
+/// A nation's act after its first detection, as a time-to-act metric sees it.
+enum Act {
+    /// Done this many seconds after the detection (or the request), with its evidence.
+    Done(u64, Vec<u64>),
+    /// Called for and never done by ENDEX.
+    Missing,
+    /// Not called for (no request for the team to arrive on).
+    NotCalledFor,
+}
+
+/// Time to request assistance, to have it on task, or to share indicators: the mean over the
+/// scope's nations with a detection, U if any of them never acted by ENDEX.
+fn time_to_act(
+    scope: &Scope,
+    metric: Metric,
+    target: &TargetValue,
+    scenario: &Scenario,
+    events: &[Event],
+    incidents: &[Incident],
+    t: &RatingThresholds,
+) -> Measure {
+    let first_det = super::metrics::first_detection(incidents);
+    let shares = super::metrics::first_share_decision(events);
+    let provider = scenario.assistance.iter().any(|p| p.id == scope.objective.scope).then_some(&scope.objective.scope);
+    let (mut values, mut evidence, mut missing) = (Vec::new(), Vec::new(), Vec::new());
+    for n in scope.nations {
+        let Some(&(det_s, det_ev)) = first_det.get(n) else { continue };
+        let act = match metric {
+            Metric::TimeToShareIndicators => {
+                shares.get(n).map_or(Act::Missing, |&(t, ev)| Act::Done(t.saturating_sub(det_s), vec![det_ev, ev]))
             }
-            if compromises.is_empty() {
-                return Measure::na("no campaign reached scope");
+            Metric::TimeToRequestAssistance => first_request(events, n, None)
+                .map_or(Act::Missing, |e| Act::Done(e.time_s.saturating_sub(det_s), vec![det_ev, e.id])),
+            _ => on_task_after_request(events, n, provider),
+        };
+        match act {
+            Act::Done(v, ev) => {
+                values.push(v);
+                evidence.extend(ev);
             }
-            if impacts.is_empty() {
-                Measure {
-                    rating: Rating::P,
-                    measured: Some("stopped before impact".into()),
-                    value: Some(1.0),
-                    ratio: Some(1.0),
-                    reason: "no impact stage completed in scope.".into(),
-                    evidence: compromises.iter().take(5).map(|e| e.id).collect(),
-                    afi: vec![],
-                }
-            } else {
-                Measure {
-                    rating: Rating::U,
-                    measured: Some(format!("{} impact(s)", impacts.len())),
-                    value: Some(0.0),
-                    ratio: None,
-                    reason: format!("the campaign reached its impact: {} impact(s), the first at {}.", impacts.len(), crate::fmt::tplus(impacts[0].time_s)),
-                    evidence: impacts.iter().take(10).map(|e| e.id).collect(),
-                    afi: vec!["Containment did not outpace the kill chain: contain earlier in the chain (credential access, lateral movement).".into()],
-                }
-            }
+            Act::Missing => missing.push((n.clone(), det_ev)),
+            Act::NotCalledFor => {}
+        }
+    }
+    let what = match metric {
+        Metric::TimeToShareIndicators => "indicators sent to partners",
+        Metric::TimeToRequestAssistance => "assistance requested",
+        _ => "assistance on task",
+    };
+    act_rating(target, what, &values, evidence, &missing, t)
+}
+
+/// Nation `n`'s first assistance request (to `provider` only, if given).
+fn first_request<'e>(events: &'e [Event], n: &str, provider: Option<&String>) -> Option<&'e Event> {
+    events.iter().find(|e| {
+        e.kind == EventKind::AssistanceRequested
+            && e.nation.as_deref() == Some(n)
+            && provider.is_none_or(|p| e.provider.as_deref() == Some(p))
+    })
+}
+
+/// Request → on task of nation `n`'s first request (to `provider` only, if given).
+fn on_task_after_request(events: &[Event], n: &str, provider: Option<&String>) -> Act {
+    let Some(r) = first_request(events, n, provider) else { return Act::NotCalledFor };
+    events
+        .iter()
+        .find(|e| e.kind == EventKind::AssistanceOnTask && e.nation.as_deref() == Some(n) && e.provider == r.provider)
+        .map_or(Act::Missing, |e| Act::Done(e.time_s.saturating_sub(r.time_s), vec![r.id, e.id]))
+}
+
+/// The rating of the nations' acts: U if some nation never acted, N/A if none was called on to,
+/// else by the ratio mean ÷ target.
+fn act_rating(
+    target: &TargetValue,
+    what: &str,
+    values: &[u64],
+    evidence: Vec<u64>,
+    missing: &[(String, u64)],
+    t: &RatingThresholds,
+) -> Measure {
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|m| m.0.as_str()).collect();
+        return Measure {
+            rating: Rating::U,
+            measured: Some("never".into()),
+            value: None,
+            ratio: None,
+            reason: format!("no {what} by ENDEX for {}.", names.join(", ")),
+            evidence: missing.iter().map(|m| m.1).collect(),
+            afi: vec![format!("No {what} for {} although incidents were detected.", names.join(", "))],
+        };
+    }
+    if values.is_empty() {
+        return Measure::na(&format!("nothing in scope called for {what}"));
+    }
+    let TargetValue::Duration(d) = target else { return Measure::na("target is not a duration") };
+    let mean = values.iter().map(|&v| v as f64).sum::<f64>() / values.len() as f64;
+    let ratio = mean / d.secs().max(1) as f64;
+    Measure {
+        rating: ratio_rating(ratio, t),
+        measured: Some(span(mean.round() as u64)),
+        value: Some(mean),
+        ratio: Some(ratio),
+        reason: format!(
+            "{} after {} against a target of {} (ratio {:.2}).",
+            what,
+            span(mean.round() as u64),
+            span(d.secs()),
+            ratio
+        ),
+        evidence,
+        afi: vec![],
+    }
+}
+
+/// Service availability: the criticality-weighted uptime of the objective's service, or of
+/// every service of the scope's nations, against a fraction target (ratio target ÷ uptime).
+fn service_availability(
+    scope: &Scope,
+    target: &TargetValue,
+    availability: &[Availability],
+    t: &RatingThresholds,
+) -> Measure {
+    let TargetValue::Fraction(f) = target else { return Measure::na("target is not a fraction") };
+    let chosen: Vec<&Availability> = match &scope.objective.service {
+        Some(s) => availability.iter().filter(|a| &a.service == s).collect(),
+        None => availability.iter().filter(|a| scope.nations.contains(&a.nation)).collect(),
+    };
+    if chosen.is_empty() {
+        return Measure::na("no service in scope");
+    }
+    let up = weighted_uptime(chosen.iter().copied());
+    let evidence = chosen.iter().flat_map(|a| a.outages.iter().map(|o| o.2)).take(10).collect();
+    let ratio = if up > 0.0 { f / up } else { f64::INFINITY };
+    Measure {
+        rating: if up <= 0.0 { Rating::U } else { ratio_rating(ratio, t) },
+        measured: Some(format!("{:.2}%", up * 100.0)),
+        value: Some(up),
+        ratio: ratio.is_finite().then_some(ratio),
+        reason: format!("criticality-weighted availability {:.2}% against a target of {:.1}%.", up * 100.0, f * 100.0),
+        evidence,
+        afi: chosen
+            .iter()
+            .filter(|a| !a.outages.is_empty())
+            .map(|a| format!("{} was down {} in total.", a.service, span(a.outages.iter().map(|o| o.1 - o.0).sum())))
+            .collect(),
+    }
+}
+
+/// A count (MB lost, hosts compromised) against a maximum: ratio value ÷ maximum; anything
+/// against a maximum of zero is U.
+fn count_against(
+    target: &TargetValue,
+    (value, unit): (f64, &str),
+    evidence: Vec<u64>,
+    t: &RatingThresholds,
+) -> Measure {
+    let TargetValue::Count(max) = target else { return Measure::na("target is not a count") };
+    let ratio = if *max == 0 { if value > 0.0 { f64::INFINITY } else { 0.0 } } else { value / *max as f64 };
+    Measure {
+        rating: if ratio.is_infinite() { Rating::U } else { ratio_rating(ratio, t) },
+        measured: Some(format!("{} {unit}", value.round())),
+        value: Some(value),
+        ratio: ratio.is_finite().then_some(ratio),
+        reason: format!("{} {unit} against a maximum of {max} {unit}.", value.round()),
+        evidence,
+        afi: vec![],
+    }
+}
+
+/// Stopped before impact (target `true`): P if a campaign reached scope and no impact completed
+/// there, U at the first impact; N/A when the target is `false` or no campaign reached scope.
+fn stopped_before_impact(scope: &Scope, events: &[Event], target: &TargetValue) -> Measure {
+    let impacts = scope.events(events, EventKind::ImpactApplied);
+    let compromises = scope.events(events, EventKind::HostCompromised);
+    let wanted = matches!(target, TargetValue::Flag(true));
+    if !wanted {
+        return Measure::na("target is `false`: nothing to achieve");
+    }
+    if compromises.is_empty() {
+        return Measure::na("no campaign reached scope");
+    }
+    if impacts.is_empty() {
+        Measure {
+            rating: Rating::P,
+            measured: Some("stopped before impact".into()),
+            value: Some(1.0),
+            ratio: Some(1.0),
+            reason: "no impact stage completed in scope.".into(),
+            evidence: compromises.iter().take(5).map(|e| e.id).collect(),
+            afi: vec![],
+        }
+    } else {
+        Measure {
+            rating: Rating::U,
+            measured: Some(format!("{} impact(s)", impacts.len())),
+            value: Some(0.0),
+            ratio: None,
+            reason: format!("the campaign reached its impact: {} impact(s), the first at {}.", impacts.len(), crate::fmt::tplus(impacts[0].time_s)),
+            evidence: impacts.iter().take(10).map(|e| e.id).collect(),
+            afi: vec!["Containment did not outpace the kill chain: contain earlier in the chain (credential access, lateral movement).".into()],
         }
     }
 }

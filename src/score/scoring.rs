@@ -175,11 +175,21 @@ pub fn best_case_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
     }
 }
 
+/// The ledger being written, and the reference times its rules used.
 struct Ledger {
     entries: Vec<LedgerEntry>,
+    /// Reference time per `{nation}.{metric}`, seconds.
+    reference_s: BTreeMap<String, u64>,
 }
 
 impl Ledger {
+    /// The reference time for `metric` in `nation` ([`reference_s`]), recorded for the report.
+    fn reference(&mut self, scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
+        let r = reference_s(scenario, nation, metric);
+        self.reference_s.insert(format!("{nation}.{}", metric.name()), r);
+        r
+    }
+
     fn add(&mut self, subject: &str, category: &str, rule: &str, milli: i64, events: Vec<u64>, note: String) {
         self.entries.push(LedgerEntry {
             subject: subject.to_string(),
@@ -223,267 +233,31 @@ pub fn score(
     incidents: &[Incident],
     availability: &[Availability],
 ) -> Scores {
-    let w = &scenario.scoring.weights;
-    let raw = [w.availability, w.attack_resistance, w.incident_response, w.reporting];
-    let total: f64 = raw.iter().sum();
-    let norm: Vec<f64> = raw.iter().map(|x| if total > 0.0 { x * 100.0 / total } else { 25.0 }).collect();
-    let (w_av, w_ar, w_ir, w_rep) = (norm[0], norm[1], norm[2], norm[3]);
+    let norm = normalised_weights(scenario);
     let end_s = summary.duration_s.max(1);
-    let mut led = Ledger { entries: Vec::new() };
-    let mut reference = BTreeMap::new();
-
-    let hosts_in: BTreeMap<&str, u64> = scenario
-        .nations
-        .iter()
-        .map(|n| (n.id.as_str(), n.segments.iter().flat_map(|s| &s.host_groups).map(|g| g.count).sum::<u64>()))
-        .collect();
-    let partners: BTreeSet<&str> = scenario
-        .sharing
-        .iter()
-        .filter(|a| a.between.len() >= 2)
-        .flat_map(|a| a.between.iter().map(String::as_str))
-        .collect();
-    let shares = super::metrics::first_share_decision(events);
-    let first_det = super::metrics::first_detection(incidents);
-
+    let mut led = Ledger { entries: Vec::new(), reference_s: BTreeMap::new() };
+    let hosts_in = hosts_per_nation(scenario);
+    let reporting = ReportingFacts {
+        partners: scenario
+            .sharing
+            .iter()
+            .filter(|a| a.between.len() >= 2)
+            .flat_map(|a| a.between.iter().map(String::as_str))
+            .collect(),
+        shares: super::metrics::first_share_decision(events),
+        first_detection: super::metrics::first_detection(incidents),
+    };
     for n in &scenario.nations {
         let id = n.id.as_str();
         let n_hosts = hosts_in.get(id).copied().unwrap_or(0).max(1) as f64;
-
-        // Availability.
-        led.add(id, "availability", "availability.budget", milli(w_av), Vec::new(), "full availability budget".into());
-        let mine: Vec<&Availability> = availability.iter().filter(|a| a.nation == id).collect();
-        let total_w: f64 = mine.iter().map(|a| a.weight).sum();
-        for a in &mine {
-            for &(down, up, down_ev, up_ev) in &a.outages {
-                let cost = w_av * (a.weight / total_w) * ((up - down) as f64 / end_s as f64);
-                let mut ids = vec![down_ev];
-                ids.extend(up_ev);
-                let note = format!(
-                    "{} down {} ({}–{})",
-                    a.service,
-                    hms(up - down),
-                    crate::fmt::tplus(down),
-                    crate::fmt::tplus(up)
-                );
-                led.add(id, "availability", "availability.outage", -milli(cost), ids, note);
-            }
-        }
-        led.floor(id, "availability");
-
-        // Attack resistance.
-        led.add(
-            id,
-            "attack_resistance",
-            "attack.budget",
-            milli(w_ar),
-            Vec::new(),
-            "full attack-resistance budget".into(),
-        );
-        let mut seen = BTreeSet::new();
-        for e in events.iter().filter(|e| e.nation.as_deref() == Some(id)) {
-            match e.kind {
-                EventKind::HostCompromised if e.host.as_ref().is_some_and(|h| seen.insert(h.clone())) => {
-                    let note = format!(
-                        "{} compromised by {}",
-                        e.host.as_deref().unwrap_or("?"),
-                        e.campaign.as_deref().unwrap_or("?")
-                    );
-                    led.add(
-                        id,
-                        "attack_resistance",
-                        "attack.compromise",
-                        -milli(w_ar / 2.0 / n_hosts),
-                        vec![e.id],
-                        note,
-                    );
-                }
-                EventKind::ImpactApplied => {
-                    let note = format!(
-                        "{} on {} ({})",
-                        e.detail.as_deref().unwrap_or("impact"),
-                        e.host.as_deref().unwrap_or("?"),
-                        e.technique.as_deref().unwrap_or("?")
-                    );
-                    led.add(id, "attack_resistance", "attack.impact", -milli(w_ar / 2.0 / n_hosts), vec![e.id], note);
-                }
-                _ => {}
-            }
-        }
-        led.floor(id, "attack_resistance");
-
-        // Incident response: per compromised host, detect / contain / recover steps.
-        let (rd, rc, rr) = (
-            reference_s(scenario, id, Metric::TimeToDetect),
-            reference_s(scenario, id, Metric::TimeToContain),
-            reference_s(scenario, id, Metric::TimeToRecover),
-        );
-        reference.insert(format!("{id}.time_to_detect"), rd);
-        reference.insert(format!("{id}.time_to_contain"), rc);
-        reference.insert(format!("{id}.time_to_recover"), rr);
-        led.add(
-            id,
-            "incident_response",
-            "response.budget",
-            milli(w_ir),
-            Vec::new(),
-            "full incident-response budget".into(),
-        );
-        let compromised: Vec<&Event> = {
-            let mut seen = BTreeSet::new();
-            events
-                .iter()
-                .filter(|e| e.kind == EventKind::HostCompromised && e.nation.as_deref() == Some(id))
-                .filter(|e| e.host.as_ref().is_some_and(|h| seen.insert(h.clone())))
-                .collect()
-        };
-        if !compromised.is_empty() {
-            let share = w_ir / 3.0 / compromised.len() as f64;
-            for c in &compromised {
-                let host = c.host.as_deref().unwrap_or("?");
-                match incidents.iter().find(|i| i.host == host) {
-                    None => {
-                        led.add(
-                            id,
-                            "incident_response",
-                            "response.detect",
-                            -milli(share),
-                            vec![c.id],
-                            format!("{host} never detected"),
-                        );
-                        led.add(
-                            id,
-                            "incident_response",
-                            "response.contain",
-                            -milli(share),
-                            vec![c.id],
-                            format!("{host} never contained"),
-                        );
-                        led.add(
-                            id,
-                            "incident_response",
-                            "response.recover",
-                            -milli(share),
-                            vec![c.id],
-                            format!("{host} never recovered"),
-                        );
-                    }
-                    Some(i) => {
-                        let ids = vec![i.compromised.1, i.detected.1];
-                        let note = format!("{host} detected after {} (reference {})", hms(i.ttd()), hms(rd));
-                        led.add(id, "incident_response", "response.detect", -late_cost(share, i.ttd(), rd), ids, note);
-                        for (rule, at, reference, word) in [
-                            ("response.contain", i.contained, rc, "contained"),
-                            ("response.recover", i.recovered, rr, "recovered"),
-                        ] {
-                            match at {
-                                Some((t, ev)) => {
-                                    let taken = t.saturating_sub(i.detected.0);
-                                    let note = format!(
-                                        "{host} {word} {} after detection (reference {})",
-                                        hms(taken),
-                                        hms(reference)
-                                    );
-                                    led.add(
-                                        id,
-                                        "incident_response",
-                                        rule,
-                                        -late_cost(share, taken, reference),
-                                        vec![i.detected.1, ev],
-                                        note,
-                                    );
-                                }
-                                None => {
-                                    let note = format!("{host} not {word} by ENDEX");
-                                    led.add(id, "incident_response", rule, -milli(share), vec![i.detected.1], note);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        led.floor(id, "incident_response");
-
-        // Reporting: sharing indicators and requesting assistance.
-        led.add(id, "reporting", "reporting.budget", milli(w_rep), Vec::new(), "full reporting budget".into());
-        let (rs, rq) = (
-            reference_s(scenario, id, Metric::TimeToShareIndicators),
-            reference_s(scenario, id, Metric::TimeToRequestAssistance),
-        );
-        reference.insert(format!("{id}.time_to_share_indicators"), rs);
-        reference.insert(format!("{id}.time_to_request_assistance"), rq);
-        if let Some(&(det_s, det_ev)) = first_det.get(id) {
-            if partners.contains(id) {
-                match shares.get(id) {
-                    Some(&(t, ev)) => {
-                        let taken = t.saturating_sub(det_s);
-                        let note = format!(
-                            "indicators sent to partners {} after first detection (reference {})",
-                            hms(taken),
-                            hms(rs)
-                        );
-                        led.add(
-                            id,
-                            "reporting",
-                            "reporting.share",
-                            -late_cost(w_rep / 2.0, taken, rs),
-                            vec![det_ev, ev],
-                            note,
-                        );
-                    }
-                    None => led.add(
-                        id,
-                        "reporting",
-                        "reporting.share",
-                        -milli(w_rep / 2.0),
-                        vec![det_ev],
-                        "indicators never sent to partners".into(),
-                    ),
-                }
-            }
-            if let Some(req) =
-                events.iter().find(|e| e.kind == EventKind::AssistanceRequested && e.nation.as_deref() == Some(id))
-            {
-                let taken = req.time_s.saturating_sub(det_s);
-                let note = format!("assistance requested {} after first detection (reference {})", hms(taken), hms(rq));
-                led.add(
-                    id,
-                    "reporting",
-                    "reporting.request",
-                    -late_cost(w_rep / 2.0, taken, rq),
-                    vec![det_ev, req.id],
-                    note,
-                );
-            }
-        }
-        led.floor(id, "reporting");
+        score_availability(&mut led, id, norm[0], availability, end_s);
+        score_attack_resistance(&mut led, id, norm[1], n_hosts, events);
+        score_incident_response(&mut led, (scenario, id), norm[2], events, incidents);
+        score_reporting(&mut led, (scenario, id), norm[3], events, &reporting);
     }
-
-    let nations: Vec<NationScore> = scenario
-        .nations
-        .iter()
-        .map(|n| {
-            let categories: BTreeMap<String, f64> =
-                CATEGORIES.iter().map(|c| (c.to_string(), led.sum(&n.id, c) as f64 / 1000.0)).collect();
-            let total = CATEGORIES.iter().map(|c| led.sum(&n.id, c)).sum::<i64>() as f64 / 1000.0;
-            NationScore { nation: n.id.clone(), team: n.team.id.clone(), total, categories }
-        })
-        .collect();
-    let host_total: f64 = hosts_in.values().map(|&h| h as f64).sum();
-    let alliance = if host_total > 0.0 {
-        nations.iter().map(|s| s.total * hosts_in.get(s.nation.as_str()).copied().unwrap_or(0) as f64).sum::<f64>()
-            / host_total
-    } else {
-        0.0
-    };
-    let ranking = if scenario.exercise.mode == ExerciseMode::Competitive {
-        let mut r: Vec<&NationScore> = nations.iter().collect();
-        r.sort_by(|a, b| b.total.total_cmp(&a.total).then_with(|| a.nation.cmp(&b.nation)));
-        r.into_iter().map(|s| s.nation.clone()).collect()
-    } else {
-        Vec::new()
-    };
+    let nations = nation_scores(scenario, &led);
+    let alliance = alliance_score(&nations, &hosts_in);
+    let ranking = if scenario.exercise.mode == ExerciseMode::Competitive { ranking(&nations) } else { Vec::new() };
     let providers = provider_scores(scenario, summary, incidents);
     let mode = match scenario.exercise.mode {
         ExerciseMode::Competitive => "competitive",
@@ -492,13 +266,253 @@ pub fn score(
     Scores {
         mode: mode.to_string(),
         weights: CATEGORIES.iter().zip(&norm).map(|(c, w)| (c.to_string(), (w * 1000.0).round() / 1000.0)).collect(),
-        reference_s: reference,
+        reference_s: led.reference_s,
         nations,
         providers,
         alliance: (alliance * 1000.0).round() / 1000.0,
         ranking,
         ledger: led.entries,
     }
+}
+
+/// The category weights in [`CATEGORIES`] order, normalised to add up to 100 (25 each when the
+/// scenario's add up to zero).
+fn normalised_weights(scenario: &Scenario) -> [f64; 4] {
+    let w = &scenario.scoring.weights;
+    let raw = [w.availability, w.attack_resistance, w.incident_response, w.reporting];
+    let total: f64 = raw.iter().sum();
+    raw.map(|x| if total > 0.0 { x * 100.0 / total } else { 25.0 })
+}
+
+/// Hosts per nation.
+fn hosts_per_nation(scenario: &Scenario) -> BTreeMap<&str, u64> {
+    scenario
+        .nations
+        .iter()
+        .map(|n| (n.id.as_str(), n.segments.iter().flat_map(|s| &s.host_groups).map(|g| g.count).sum::<u64>()))
+        .collect()
+}
+
+/// Availability (`availability.*`): the full weight, less each outage of one of the nation's
+/// services: weight × its share of the nation's service weight × its share of the exercise.
+fn score_availability(led: &mut Ledger, id: &str, weight: f64, availability: &[Availability], end_s: u64) {
+    led.add(id, "availability", "availability.budget", milli(weight), Vec::new(), "full availability budget".into());
+    let mine: Vec<&Availability> = availability.iter().filter(|a| a.nation == id).collect();
+    let total_w: f64 = mine.iter().map(|a| a.weight).sum();
+    for a in &mine {
+        for &(down, up, down_ev, up_ev) in &a.outages {
+            let cost = weight * (a.weight / total_w) * ((up - down) as f64 / end_s as f64);
+            let mut ids = vec![down_ev];
+            ids.extend(up_ev);
+            let note = format!(
+                "{} down {} ({}–{})",
+                a.service,
+                hms(up - down),
+                crate::fmt::tplus(down),
+                crate::fmt::tplus(up)
+            );
+            led.add(id, "availability", "availability.outage", -milli(cost), ids, note);
+        }
+    }
+    led.floor(id, "availability");
+}
+
+/// Attack resistance (`attack.*`): the full weight, less half the weight ÷ the nation's hosts
+/// for each distinct host compromised and for each impact.
+fn score_attack_resistance(led: &mut Ledger, id: &str, weight: f64, n_hosts: f64, events: &[Event]) {
+    led.add(
+        id,
+        "attack_resistance",
+        "attack.budget",
+        milli(weight),
+        Vec::new(),
+        "full attack-resistance budget".into(),
+    );
+    let cost = -milli(weight / 2.0 / n_hosts);
+    let mut seen = BTreeSet::new();
+    for e in events.iter().filter(|e| e.nation.as_deref() == Some(id)) {
+        match e.kind {
+            EventKind::HostCompromised if e.host.as_ref().is_some_and(|h| seen.insert(h.clone())) => {
+                let note = format!(
+                    "{} compromised by {}",
+                    e.host.as_deref().unwrap_or("?"),
+                    e.campaign.as_deref().unwrap_or("?")
+                );
+                led.add(id, "attack_resistance", "attack.compromise", cost, vec![e.id], note);
+            }
+            EventKind::ImpactApplied => {
+                let note = format!(
+                    "{} on {} ({})",
+                    e.detail.as_deref().unwrap_or("impact"),
+                    e.host.as_deref().unwrap_or("?"),
+                    e.technique.as_deref().unwrap_or("?")
+                );
+                led.add(id, "attack_resistance", "attack.impact", cost, vec![e.id], note);
+            }
+            _ => {}
+        }
+    }
+    led.floor(id, "attack_resistance");
+}
+
+/// Incident response (`response.*`): the full weight, less, for each distinct host of the
+/// nation compromised, its detect, contain and recover steps ([`charge_response_steps`]).
+fn score_incident_response(
+    led: &mut Ledger,
+    (scenario, id): (&Scenario, &str),
+    weight: f64,
+    events: &[Event],
+    incidents: &[Incident],
+) {
+    let references =
+        [Metric::TimeToDetect, Metric::TimeToContain, Metric::TimeToRecover].map(|m| led.reference(scenario, id, m));
+    led.add(
+        id,
+        "incident_response",
+        "response.budget",
+        milli(weight),
+        Vec::new(),
+        "full incident-response budget".into(),
+    );
+    let mut seen = BTreeSet::new();
+    let compromised: Vec<&Event> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::HostCompromised && e.nation.as_deref() == Some(id))
+        .filter(|e| e.host.as_ref().is_some_and(|h| seen.insert(h.clone())))
+        .collect();
+    if !compromised.is_empty() {
+        let share = weight / 3.0 / compromised.len() as f64;
+        for c in &compromised {
+            let host = c.host.as_deref().unwrap_or("?");
+            let incident = incidents.iter().find(|i| i.host == host);
+            charge_response_steps(led, (id, host), c.id, incident, share, references);
+        }
+    }
+    led.floor(id, "incident_response");
+}
+
+/// The detect, contain and recover steps of one compromised host, a `share` each: a step never
+/// done by ENDEX costs its share, a late one [`late_cost`] against its reference.
+fn charge_response_steps(
+    led: &mut Ledger,
+    (id, host): (&str, &str),
+    compromise_event: u64,
+    incident: Option<&Incident>,
+    share: f64,
+    [rd, rc, rr]: [u64; 3],
+) {
+    let Some(i) = incident else {
+        for (rule, word) in
+            [("response.detect", "detected"), ("response.contain", "contained"), ("response.recover", "recovered")]
+        {
+            let note = format!("{host} never {word}");
+            led.add(id, "incident_response", rule, -milli(share), vec![compromise_event], note);
+        }
+        return;
+    };
+    let ids = vec![i.compromised.1, i.detected.1];
+    let note = format!("{host} detected after {} (reference {})", hms(i.ttd()), hms(rd));
+    led.add(id, "incident_response", "response.detect", -late_cost(share, i.ttd(), rd), ids, note);
+    for (rule, at, reference, word) in
+        [("response.contain", i.contained, rc, "contained"), ("response.recover", i.recovered, rr, "recovered")]
+    {
+        match at {
+            Some((t, ev)) => {
+                let taken = t.saturating_sub(i.detected.0);
+                let note = format!("{host} {word} {} after detection (reference {})", hms(taken), hms(reference));
+                let cost = -late_cost(share, taken, reference);
+                led.add(id, "incident_response", rule, cost, vec![i.detected.1, ev], note);
+            }
+            None => {
+                let note = format!("{host} not {word} by ENDEX");
+                led.add(id, "incident_response", rule, -milli(share), vec![i.detected.1], note);
+            }
+        }
+    }
+}
+
+/// What the reporting rules read: the nations in a sharing agreement, and each nation's first
+/// indicators sent and first detection (seconds, event id).
+struct ReportingFacts<'a> {
+    partners: BTreeSet<&'a str>,
+    shares: BTreeMap<String, (u64, u64)>,
+    first_detection: BTreeMap<String, (u64, u64)>,
+}
+
+/// Reporting (`reporting.*`): the full weight; after the nation's first detection, half of it
+/// for sharing indicators (only a nation with partners, the whole half if it never did) and
+/// half for requesting assistance (only if it did), each [`late_cost`] against its reference.
+fn score_reporting(
+    led: &mut Ledger,
+    (scenario, id): (&Scenario, &str),
+    weight: f64,
+    events: &[Event],
+    facts: &ReportingFacts,
+) {
+    led.add(id, "reporting", "reporting.budget", milli(weight), Vec::new(), "full reporting budget".into());
+    let rs = led.reference(scenario, id, Metric::TimeToShareIndicators);
+    let rq = led.reference(scenario, id, Metric::TimeToRequestAssistance);
+    if let Some(&(det_s, det_ev)) = facts.first_detection.get(id) {
+        if facts.partners.contains(id) {
+            match facts.shares.get(id) {
+                Some(&(t, ev)) => {
+                    let taken = t.saturating_sub(det_s);
+                    let note = format!(
+                        "indicators sent to partners {} after first detection (reference {})",
+                        hms(taken),
+                        hms(rs)
+                    );
+                    let cost = -late_cost(weight / 2.0, taken, rs);
+                    led.add(id, "reporting", "reporting.share", cost, vec![det_ev, ev], note);
+                }
+                None => {
+                    let note = "indicators never sent to partners".into();
+                    led.add(id, "reporting", "reporting.share", -milli(weight / 2.0), vec![det_ev], note);
+                }
+            }
+        }
+        if let Some(req) =
+            events.iter().find(|e| e.kind == EventKind::AssistanceRequested && e.nation.as_deref() == Some(id))
+        {
+            let taken = req.time_s.saturating_sub(det_s);
+            let note = format!("assistance requested {} after first detection (reference {})", hms(taken), hms(rq));
+            let cost = -late_cost(weight / 2.0, taken, rq);
+            led.add(id, "reporting", "reporting.request", cost, vec![det_ev, req.id], note);
+        }
+    }
+    led.floor(id, "reporting");
+}
+
+/// Each nation's score: its ledger entries summed per category and in total.
+fn nation_scores(scenario: &Scenario, led: &Ledger) -> Vec<NationScore> {
+    scenario
+        .nations
+        .iter()
+        .map(|n| {
+            let categories: BTreeMap<String, f64> =
+                CATEGORIES.iter().map(|c| (c.to_string(), led.sum(&n.id, c) as f64 / 1000.0)).collect();
+            let total = CATEGORIES.iter().map(|c| led.sum(&n.id, c)).sum::<i64>() as f64 / 1000.0;
+            NationScore { nation: n.id.clone(), team: n.team.id.clone(), total, categories }
+        })
+        .collect()
+}
+
+/// The host-weighted mean of the nation scores (0 without hosts).
+fn alliance_score(nations: &[NationScore], hosts_in: &BTreeMap<&str, u64>) -> f64 {
+    let host_total: f64 = hosts_in.values().map(|&h| h as f64).sum();
+    if host_total > 0.0 {
+        nations.iter().map(|s| s.total * hosts_in.get(s.nation.as_str()).copied().unwrap_or(0) as f64).sum::<f64>()
+            / host_total
+    } else {
+        0.0
+    }
+}
+
+/// Nations by total score, best first (ties by id).
+fn ranking(nations: &[NationScore]) -> Vec<String> {
+    let mut r: Vec<&NationScore> = nations.iter().collect();
+    r.sort_by(|a, b| b.total.total_cmp(&a.total).then_with(|| a.nation.cmp(&b.nation)));
+    r.into_iter().map(|s| s.nation.clone()).collect()
 }
 
 fn provider_scores(scenario: &Scenario, summary: &RunSummary, incidents: &[Incident]) -> Vec<ProviderScore> {

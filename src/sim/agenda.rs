@@ -77,11 +77,13 @@ impl<T> Agenda<T> {
     }
 
     /// Entries held.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// No entries.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

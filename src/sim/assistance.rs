@@ -33,26 +33,17 @@ use crate::scenario::model::{Skills, TriggerEvent};
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::duration::Duration;
-    use crate::scenario::model::{AssistanceProvider, DeployMode, ProviderKind};
+    use crate::scenario::model::AssistanceProvider;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     /// Provider `RRT`: 3 analysts, on task for 10 minutes.
     fn rrt(approval: u64, deployment: u64) -> AssistanceProvider {
         AssistanceProvider {
-            id: "RRT".into(),
-            name: None,
-            kind: ProviderKind::NatoRrt,
-            approval: Duration(approval),
-            deployment: Duration(deployment),
-            deploy_mode: DeployMode::Remote,
-            on_task: Duration(10 * MIN),
-            size: 3,
-            skills: Skills { detect: 0.9, contain: 0.2, recover: 0.9 },
-            max_concurrent: 1,
-            offers: vec![],
-            serves: vec![],
+            on_task: dur(10 * MIN),
+            skills: skills(0.9, 0.2, 0.9),
+            ..provider("RRT", approval, deployment)
         }
     }
 

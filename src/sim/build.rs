@@ -29,6 +29,7 @@ use super::assistance::{AssistanceBook, ProviderDef};
 use super::campaigns::CampaignBook;
 use super::clock::{DEFAULT_STARTEX, SimClock};
 use super::events::{Detected, EventLog, TriggerSeen};
+use super::ids::NONE;
 use super::injects::{EffectRef, InjectBook, InjectDef, TriggerDef};
 use super::response::ResponseBook;
 use super::rng::{CampaignRng, DetectionRng, Purpose, ResponseRng, stream};
@@ -36,16 +37,66 @@ use super::services::{ServiceBook, ServiceDef};
 use super::sharing::{AgreementDef, Intel};
 use super::state::{
     CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupHot, GroupIndex, GroupInfo, Hosts, InjectIndex,
-    LateralDef, LinkEnd, NONE, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex,
-    StageDef, TeamOf,
+    LateralDef, LinkEnd, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef,
+    TeamOf,
 };
 use super::summary::{CampaignTally, HostRecords, NationTally};
 use crate::scenario::model::{
-    Delay, DelayDistribution, Effect, InjectEffect, Scenario, Targets, WorkPattern, ceil_fraction_of,
+    Delay, DelayDistribution, Effect, HostGroup, InjectEffect, Nation, Scenario, Stage, Targets, WorkPattern,
+    ceil_fraction_of,
 };
 
 fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, u32> {
     ids.enumerate().map(|(i, id)| (id.to_string(), i as u32)).collect()
+}
+
+/// Every id of the scenario resolved to its dense index, in scenario order (nations own slots in
+/// that order, segments and groups follow their nation's). A duplicate id, which validation
+/// rejects, resolves to its last occurrence.
+struct Ids {
+    nation: BTreeMap<String, u32>,
+    /// Team id → its nation's index.
+    team: BTreeMap<String, u32>,
+    segment: BTreeMap<String, u32>,
+    group: BTreeMap<String, u32>,
+    service: BTreeMap<String, u32>,
+    campaign: BTreeMap<String, u32>,
+    provider: BTreeMap<String, u32>,
+    inject: BTreeMap<String, u32>,
+}
+
+impl Ids {
+    /// Indexes the ids of `scenario`.
+    fn of(scenario: &Scenario) -> Ids {
+        let nations = || scenario.nations.iter();
+        let segments = || nations().flat_map(|n| n.segments.iter());
+        Ids {
+            nation: index_of(nations().map(|n| n.id.as_str())),
+            team: index_of(nations().map(|n| n.team.id.as_str())),
+            segment: index_of(segments().map(|s| s.id.as_str())),
+            group: index_of(segments().flat_map(|s| s.host_groups.iter()).map(|g| g.id.as_str())),
+            service: index_of(nations().flat_map(|n| n.services.iter()).map(|s| s.id.as_str())),
+            campaign: index_of(scenario.campaigns.iter().map(|c| c.id.as_str())),
+            provider: index_of(scenario.assistance.iter().map(|p| p.id.as_str())),
+            inject: index_of(scenario.msel.iter().map(|i| i.id.as_str())),
+        }
+    }
+
+    /// The indices of the known ids among `ids`, in order (unknown ones are dropped).
+    fn known(map: &BTreeMap<String, u32>, ids: &[String]) -> Vec<u32> {
+        ids.iter().filter_map(|id| map.get(id).copied()).collect()
+    }
+}
+
+/// What the phases' books are built from: the scenario's services, campaign schedule, assistance
+/// providers, sharing agreements and injects, compiled to indices.
+struct Books {
+    services: Vec<ServiceDef>,
+    /// Campaigns by scheduled start tick.
+    scheduled_starts: BTreeMap<u64, Vec<u32>>,
+    providers: Vec<ProviderDef>,
+    agreements: Vec<AgreementDef>,
+    injects: Vec<InjectDef>,
 }
 
 fn cadence(d: &Delay) -> CadenceDef {
@@ -69,54 +120,51 @@ fn is_target(t: &Targets, cat: &Catalog, g: &GroupInfo) -> bool {
 pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     let startex = scenario.exercise.startex.map_or(DEFAULT_STARTEX, |s| s.unix());
     let clock = SimClock::new(scenario.clock.tick.secs(), scenario.clock.duration.secs(), startex);
+    let ids = Ids::of(scenario);
     let mut cat = Catalog {
         exercise_id: scenario.exercise.id.clone(),
         sensor_key: stream(config.seed, config.run_index, Purpose::Sensors).random::<u64>(),
         ..Catalog::default()
     };
+    add_nations(&mut cat, scenario, &ids);
+    index_groups(&mut cat);
+    add_links(&mut cat, scenario, &ids);
+    let books = Books {
+        services: add_services(&mut cat, scenario, &ids),
+        scheduled_starts: add_campaigns(&mut cat, scenario, &ids, &clock),
+        providers: add_providers(&mut cat, scenario, &ids, &clock),
+        agreements: add_agreements(&mut cat, scenario, &ids, &clock),
+        injects: add_injects(&mut cat, scenario, &ids, &clock),
+    };
+    // Dense host arrays (zeroed: no pass over the hosts).
+    let hosts =
+        Hosts::new(cat.n_hosts as usize, cat.segments.iter().map(|s| (s.start, s.end - s.start)), cat.groups.len());
+    let mut world = World::new();
+    spawn_entities(&mut world, &cat);
+    insert_books(&mut world, books, &cat, config);
+    world.insert_resource(hosts);
+    world.insert_resource(cat);
+    world.insert_resource(clock);
+    // `Schedule::initialize` inserts `Schedules` if absent: insert it now, before any host entity
+    // (see the module doc: resources are sparse sets over entity indices).
+    world.init_resource::<Schedules>();
+    world
+}
 
-    let provider_ix = index_of(scenario.assistance.iter().map(|p| p.id.as_str()));
-    let nation_ix = index_of(scenario.nations.iter().map(|n| n.id.as_str()));
-    let mut team_ix: BTreeMap<String, u32> = BTreeMap::new();
-
-    // Nations, segments and host groups, allocating contiguous slots.
+/// Nations, their segments and host groups, in scenario order, each group on contiguous slots
+/// (the exercise's slots stop short of `u32::MAX`: a group past them is cut).
+fn add_nations(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
     let mut next_slot: u64 = 0;
     let slot_cap = u64::from(u32::MAX - 1);
     for (ni, n) in scenario.nations.iter().enumerate() {
         cat.nation_starts.push(next_slot as u32);
-        team_ix.insert(n.team.id.clone(), ni as u32);
-        let policy = &n.team.assistance_policy;
-        cat.nations.push(NationInfo {
-            id: n.id.clone(),
-            team_id: n.team.id.clone(),
-            offset_secs: n.utc_offset.seconds(),
-            office_hours: n.team.schedule == WorkPattern::OfficeHours,
-            analysts: n.team.analysts,
-            skills: n.team.skills,
-            backlog_over: policy.backlog_over,
-            severity_at_least: policy.severity_at_least,
-            providers: policy.providers.iter().filter_map(|p| provider_ix.get(p).copied()).collect(),
-        });
+        cat.nations.push(nation_info(n, ids));
         for s in &n.segments {
             let seg = cat.segments.len() as u32;
             let start = next_slot as u32;
             for g in &s.host_groups {
                 let count = g.count.min(slot_cap - next_slot) as u32;
-                cat.groups.push(GroupInfo {
-                    id: g.id.clone(),
-                    nation: ni as u32,
-                    segment: seg,
-                    role: g.role,
-                    criticality: g.criticality,
-                    covered: ceil_fraction_of(g.sensors, u64::from(count)) as u32,
-                    hardening: g.hardening.clamp(0.0, 1.0),
-                    backup_secs: g.backup_interval.map(|d| d.secs()),
-                    restore_secs: g.restore_time.secs(),
-                    data_mb_per_hour: g.data_mb_per_hour,
-                    start: next_slot as u32,
-                    count,
-                    services: Vec::new(),
-                });
+                cat.groups.push(group_info(g, (ni as u32, seg), next_slot as u32, count));
                 next_slot += u64::from(count);
             }
             cat.segments.push(SegmentInfo {
@@ -129,6 +177,47 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         }
     }
     cat.n_hosts = next_slot as u32;
+}
+
+/// A nation and its team, with the providers its assistance policy names.
+fn nation_info(n: &Nation, ids: &Ids) -> NationInfo {
+    let policy = &n.team.assistance_policy;
+    NationInfo {
+        id: n.id.clone(),
+        team_id: n.team.id.clone(),
+        offset_secs: n.utc_offset.seconds(),
+        office_hours: n.team.schedule == WorkPattern::OfficeHours,
+        analysts: n.team.analysts,
+        skills: n.team.skills,
+        backlog_over: policy.backlog_over,
+        severity_at_least: policy.severity_at_least,
+        providers: Ids::known(&ids.provider, &policy.providers),
+    }
+}
+
+/// Host group `g` of (nation, segment) on `count` slots from `start`: `ceil(sensors × count)`
+/// covered hosts, hardening clamped to [0, 1].
+fn group_info(g: &HostGroup, (nation, segment): (u32, u32), start: u32, count: u32) -> GroupInfo {
+    GroupInfo {
+        id: g.id.clone(),
+        nation,
+        segment,
+        role: g.role,
+        criticality: g.criticality,
+        covered: ceil_fraction_of(g.sensors, u64::from(count)) as u32,
+        hardening: g.hardening.clamp(0.0, 1.0),
+        backup_secs: g.backup_interval.map(|d| d.secs()),
+        restore_secs: g.restore_time.secs(),
+        data_mb_per_hour: g.data_mb_per_hour,
+        start,
+        count,
+        services: Vec::new(),
+    }
+}
+
+/// The group lookups the phases use: group starts, each segment's first group, the hot fields
+/// of each group, and whether any group is hardened or any is partly covered.
+fn index_groups(cat: &mut Catalog) {
     cat.group_starts = cat.groups.iter().map(|g| g.start).collect();
     cat.segment_groups = vec![0; cat.segments.len() + 1];
     for g in &cat.groups {
@@ -151,13 +240,14 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         .collect();
     cat.any_hardening = cat.hot.iter().any(|g| g.hardening > 0.0);
     cat.all_covered = cat.hot.iter().all(|g| g.covered >= g.count);
-    let group_ix = index_of(cat.groups.iter().map(|g| g.id.as_str()));
-    let segment_ix = index_of(cat.segments.iter().map(|s| s.id.as_str()));
+}
 
-    // Links → CSR adjacency over segments (sorted by target for a stable order).
+/// Links → CSR adjacency over segments: every pair of distinct known segments a link joins, both
+/// ways, each segment's ends sorted by target (then filtering) for a stable order.
+fn add_links(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
     let mut adjacency: Vec<Vec<(u32, f64)>> = vec![Vec::new(); cat.segments.len()];
     for link in &scenario.links {
-        let ends: Vec<u32> = link.between.iter().filter_map(|s| segment_ix.get(s).copied()).collect();
+        let ends = Ids::known(&ids.segment, &link.between);
         for (i, &a) in ends.iter().enumerate() {
             for &b in &ends[i + 1..] {
                 if a != b {
@@ -176,68 +266,44 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         }
         cat.link_offsets.push(cat.link_ends.len() as u32);
     }
+}
 
-    // Services.
-    let all_services: Vec<(u32, &crate::scenario::model::Service)> = scenario
-        .nations
-        .iter()
-        .enumerate()
-        .flat_map(|(ni, n)| n.services.iter().map(move |s| (ni as u32, s)))
-        .collect();
-    let service_ix = index_of(all_services.iter().map(|(_, s)| s.id.as_str()));
-    let mut service_defs = Vec::with_capacity(all_services.len());
-    for (si, (nation, s)) in all_services.iter().enumerate() {
+/// Services of every nation, in scenario order: the distinct known groups each runs on (which
+/// learn that they run it), the hosts it needs up (`ceil(quorum × hosts)`) and its known
+/// dependencies.
+fn add_services(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) -> Vec<ServiceDef> {
+    let all_services = scenario.nations.iter().enumerate().flat_map(|(ni, n)| n.services.iter().map(move |s| (ni, s)));
+    let mut defs = Vec::new();
+    for (si, (nation, s)) in all_services.enumerate() {
         let groups: Vec<u32> =
-            s.runs_on.iter().filter_map(|g| group_ix.get(g).copied()).collect::<BTreeSet<_>>().into_iter().collect();
+            Ids::known(&ids.group, &s.runs_on).into_iter().collect::<BTreeSet<_>>().into_iter().collect();
         for &g in &groups {
             cat.groups[g as usize].services.push(si as u32);
         }
         let total_hosts: u64 = groups.iter().map(|&g| u64::from(cat.groups[g as usize].count)).sum();
-        service_defs.push(ServiceDef {
-            nation: *nation,
+        defs.push(ServiceDef {
+            nation: nation as u32,
             total_hosts,
             groups,
             needed: ceil_fraction_of(s.quorum, total_hosts),
             weight: s.weight,
-            deps: s.depends_on.iter().filter_map(|d| service_ix.get(d).copied()).collect(),
+            deps: Ids::known(&ids.service, &s.depends_on),
         });
         cat.services.push(s.id.clone());
     }
+    defs
+}
 
-    // Campaigns.
-    let campaign_ix = index_of(scenario.campaigns.iter().map(|c| c.id.as_str()));
+/// Campaigns, compiled: stages, entry groups, and which groups are targets. Returns the
+/// campaigns by scheduled start tick.
+fn add_campaigns(cat: &mut Catalog, scenario: &Scenario, ids: &Ids, clock: &SimClock) -> BTreeMap<u64, Vec<u32>> {
     let mut scheduled_starts: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
     for (ci, c) in scenario.campaigns.iter().enumerate() {
         let start_tick = c.start.map(|d| clock.ticks(d.secs()));
         if let Some(t) = start_tick {
             scheduled_starts.entry(t).or_default().push(ci as u32);
         }
-        let stages = c
-            .stages
-            .iter()
-            .map(|s| StageDef {
-                id: s.id.clone(),
-                technique: s.technique.clone(),
-                probability: s.probability.clamp(0.0, 1.0),
-                cadence: cadence(&s.cadence),
-                fixed_ticks: match cadence(&s.cadence) {
-                    CadenceDef::Fixed(secs) => Some(clock.ticks_min1(secs)),
-                    CadenceDef::Uniform(..) | CadenceDef::Exponential(_) => None,
-                },
-                stealth: s.stealth.clamp(0.0, 1.0),
-                lateral: s.lateral.as_ref().map(|l| LateralDef { reach: l.reach, fanout: l.fanout, repeat: l.repeat }),
-                effect: s.effect.as_ref().map(|e| match e {
-                    Effect::Encrypt => EffectDef::Encrypt,
-                    Effect::Wipe => EffectDef::Wipe,
-                    Effect::Exfiltrate { mb_per_host } => EffectDef::Exfiltrate(*mb_per_host),
-                    Effect::Disrupt { service, duration } => {
-                        EffectDef::Disrupt(service_ix.get(service).copied(), clock.ticks_min1(duration.secs()))
-                    }
-                    Effect::Deface => EffectDef::Deface,
-                }),
-            })
-            .collect();
-        let target_group = cat.groups.iter().map(|g| is_target(&c.targets, &cat, g)).collect();
+        let target_group = cat.groups.iter().map(|g| is_target(&c.targets, cat, g)).collect();
         cat.campaigns.push(CampaignDef {
             id: c.id.clone(),
             name: c.name.clone().unwrap_or_else(|| c.id.clone()),
@@ -245,16 +311,46 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
             sophistication: c.actor.sophistication.clamp(0.0, 1.0),
             start_tick,
             entry_technique: c.entry.technique.clone(),
-            entry_groups: c.entry.host_groups.iter().filter_map(|g| group_ix.get(g).copied()).collect(),
+            entry_groups: Ids::known(&ids.group, &c.entry.host_groups),
             footholds: c.entry.footholds,
             fraction: c.entry.fraction,
-            stages,
+            stages: c.stages.iter().map(|s| stage_def(s, ids, clock)).collect(),
             target_group,
         });
     }
+    scheduled_starts
+}
 
-    // Assistance providers.
-    let providers: Vec<ProviderDef> = scenario
+/// A kill-chain stage, compiled: probabilities clamped to [0, 1], a fixed cadence also in whole
+/// ticks (at least one), and its effect.
+fn stage_def(s: &Stage, ids: &Ids, clock: &SimClock) -> StageDef {
+    StageDef {
+        id: s.id.clone(),
+        technique: s.technique.clone(),
+        probability: s.probability.clamp(0.0, 1.0),
+        cadence: cadence(&s.cadence),
+        fixed_ticks: match cadence(&s.cadence) {
+            CadenceDef::Fixed(secs) => Some(clock.ticks_min1(secs)),
+            CadenceDef::Uniform(..) | CadenceDef::Exponential(_) => None,
+        },
+        stealth: s.stealth.clamp(0.0, 1.0),
+        lateral: s.lateral.as_ref().map(|l| LateralDef { reach: l.reach, fanout: l.fanout, repeat: l.repeat }),
+        effect: s.effect.as_ref().map(|e| match e {
+            Effect::Encrypt => EffectDef::Encrypt,
+            Effect::Wipe => EffectDef::Wipe,
+            Effect::Exfiltrate { mb_per_host } => EffectDef::Exfiltrate(*mb_per_host),
+            Effect::Disrupt { service, duration } => {
+                EffectDef::Disrupt(ids.service.get(service).copied(), clock.ticks_min1(duration.secs()))
+            }
+            Effect::Deface => EffectDef::Deface,
+        }),
+    }
+}
+
+/// Assistance providers, with their delays in ticks and the known nations they serve.
+fn add_providers(cat: &mut Catalog, scenario: &Scenario, ids: &Ids, clock: &SimClock) -> Vec<ProviderDef> {
+    cat.providers = scenario.assistance.iter().map(|p| p.id.clone()).collect();
+    scenario
         .assistance
         .iter()
         .map(|p| ProviderDef {
@@ -264,93 +360,82 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
             size: p.size,
             skills: p.skills,
             max_concurrent: p.max_concurrent,
-            serves: p.serves.iter().filter_map(|n| nation_ix.get(n).copied()).collect(),
+            serves: Ids::known(&ids.nation, &p.serves),
         })
-        .collect();
-    cat.providers = scenario.assistance.iter().map(|p| p.id.clone()).collect();
+        .collect()
+}
 
-    // Sharing agreements.
-    let agreements = scenario
+/// Sharing agreements: their distinct known members (ascending), latency in ticks and ceiling.
+fn add_agreements(cat: &mut Catalog, scenario: &Scenario, ids: &Ids, clock: &SimClock) -> Vec<AgreementDef> {
+    cat.agreements = scenario.sharing.iter().map(|a| a.id.clone()).collect();
+    scenario
         .sharing
         .iter()
         .map(|a| AgreementDef {
-            members: a
-                .between
-                .iter()
-                .filter_map(|n| nation_ix.get(n).copied())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect(),
+            members: Ids::known(&ids.nation, &a.between).into_iter().collect::<BTreeSet<_>>().into_iter().collect(),
             latency_ticks: clock.ticks(a.latency.secs()),
             ceiling: a.tlp_ceiling,
         })
-        .collect();
+        .collect()
+}
 
-    cat.agreements = scenario.sharing.iter().map(|a| a.id.clone()).collect();
-
-    // Injects.
-    let inject_ix = index_of(scenario.msel.iter().map(|i| i.id.as_str()));
+/// MSEL injects: a scheduled one's tick (only when it has no trigger), its trigger with unknown
+/// ids compiled to "never matches", its effects and its recipient nation (named directly or by
+/// its team).
+fn add_injects(cat: &mut Catalog, scenario: &Scenario, ids: &Ids, clock: &SimClock) -> Vec<InjectDef> {
+    cat.injects = scenario.msel.iter().map(|i| i.id.clone()).collect();
     let resolve =
         |m: &BTreeMap<String, u32>, id: &Option<String>| id.as_ref().map(|s| m.get(s).copied().unwrap_or(NONE));
-    let injects: Vec<InjectDef> = scenario
+    scenario
         .msel
         .iter()
         .map(|inj| InjectDef {
             at_tick: if inj.trigger.is_none() { inj.at.map(|d| clock.ticks(d.secs())) } else { None },
             trigger: inj.trigger.as_ref().map(|t| TriggerDef {
                 on: t.event,
-                campaign: resolve(&campaign_ix, &t.campaign),
-                nation: resolve(&nation_ix, &t.nation),
-                inject: resolve(&inject_ix, &t.inject),
+                campaign: resolve(&ids.campaign, &t.campaign),
+                nation: resolve(&ids.nation, &t.nation),
+                inject: resolve(&ids.inject, &t.inject),
                 delay_ticks: clock.ticks(t.delay.secs()),
             }),
-            effects: inj
-                .effects
-                .iter()
-                .map(|e| match e {
-                    InjectEffect::ShareIndicators { campaign, to } => match campaign_ix.get(campaign) {
-                        Some(&c) => EffectRef::Share {
-                            campaign: c,
-                            to: to.iter().filter_map(|n| nation_ix.get(n).copied()).collect(),
-                        },
-                        None => EffectRef::Unresolved("unknown_campaign"),
-                    },
-                    InjectEffect::TeamCapacity { team, analysts } => {
-                        match team_ix.get(team).or_else(|| nation_ix.get(team)) {
-                            Some(&n) => EffectRef::Capacity { nation: n, delta: *analysts },
-                            None => EffectRef::Unresolved("unknown_team"),
-                        }
-                    }
-                    InjectEffect::StartCampaign { campaign } => match campaign_ix.get(campaign) {
-                        Some(&c) => EffectRef::Start(c),
-                        None => EffectRef::Unresolved("unknown_campaign"),
-                    },
-                    InjectEffect::ServiceDown { service, duration } => match service_ix.get(service) {
-                        Some(&s) => EffectRef::ServiceDown { service: s, ticks: clock.ticks_min1(duration.secs()) },
-                        None => EffectRef::Unresolved("unknown_service"),
-                    },
-                    InjectEffect::RequestAssistance { nation, provider } => {
-                        match (nation_ix.get(nation), provider_ix.get(provider)) {
-                            (Some(&n), Some(&p)) => EffectRef::Request { nation: n, provider: p },
-                            _ => EffectRef::Unresolved("unknown_nation_or_provider"),
-                        }
-                    }
-                })
-                .collect(),
-            to_nation: inj.to.as_ref().and_then(|t| nation_ix.get(t).or_else(|| team_ix.get(t)).copied()),
+            effects: inj.effects.iter().map(|e| effect_ref(e, ids, clock)).collect(),
+            to_nation: inj.to.as_ref().and_then(|t| ids.nation.get(t).or_else(|| ids.team.get(t)).copied()),
         })
-        .collect();
-    cat.injects = scenario.msel.iter().map(|i| i.id.clone()).collect();
+        .collect()
+}
 
-    // Dense host arrays (zeroed: no pass over the hosts).
-    let n = cat.n_hosts as usize;
-    let hosts = Hosts::new(n, cat.segments.iter().map(|s| (s.start, s.end - s.start)), cat.groups.len());
+/// An inject effect, compiled; one naming an unknown id becomes [`EffectRef::Unresolved`].
+fn effect_ref(e: &InjectEffect, ids: &Ids, clock: &SimClock) -> EffectRef {
+    match e {
+        InjectEffect::ShareIndicators { campaign, to } => match ids.campaign.get(campaign) {
+            Some(&c) => EffectRef::Share { campaign: c, to: Ids::known(&ids.nation, to) },
+            None => EffectRef::Unresolved("unknown_campaign"),
+        },
+        InjectEffect::TeamCapacity { team, analysts } => match ids.team.get(team).or_else(|| ids.nation.get(team)) {
+            Some(&n) => EffectRef::Capacity { nation: n, delta: *analysts },
+            None => EffectRef::Unresolved("unknown_team"),
+        },
+        InjectEffect::StartCampaign { campaign } => match ids.campaign.get(campaign) {
+            Some(&c) => EffectRef::Start(c),
+            None => EffectRef::Unresolved("unknown_campaign"),
+        },
+        InjectEffect::ServiceDown { service, duration } => match ids.service.get(service) {
+            Some(&s) => EffectRef::ServiceDown { service: s, ticks: clock.ticks_min1(duration.secs()) },
+            None => EffectRef::Unresolved("unknown_service"),
+        },
+        InjectEffect::RequestAssistance { nation, provider } => {
+            match (ids.nation.get(nation), ids.provider.get(provider)) {
+                (Some(&n), Some(&p)) => EffectRef::Request { nation: n, provider: p },
+                _ => EffectRef::Unresolved("unknown_nation_or_provider"),
+            }
+        }
+    }
+}
 
-    // The world.
-    let mut world = World::new();
-    let n_nations = cat.nations.len();
-    let n_campaigns = cat.campaigns.len();
-    for i in 0..n_nations as u32 {
+/// One entity per nation (with its tally) and its team, segment, host group, service, provider,
+/// campaign (with its tally) and inject; hosts get theirs when they first take part.
+fn spawn_entities(world: &mut World, cat: &Catalog) {
+    for i in 0..cat.nations.len() as u32 {
         world.spawn((NationIndex(i), NationTally::default()));
         world.spawn(TeamOf(i));
     }
@@ -366,37 +451,35 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     for i in 0..cat.providers.len() as u32 {
         world.spawn(ProviderIndex(i));
     }
-    for i in 0..n_campaigns as u32 {
+    for i in 0..cat.campaigns.len() as u32 {
         world.spawn((CampaignIndex(i), CampaignTally::default()));
     }
     for i in 0..cat.injects.len() as u32 {
         world.spawn(InjectIndex(i));
     }
+}
 
+/// The phases' books, the event log, the host records, the per-purpose random streams and the
+/// message buffers.
+fn insert_books(world: &mut World, books: Books, cat: &Catalog, config: &RunConfig) {
+    let (n_nations, n_campaigns) = (cat.nations.len(), cat.campaigns.len());
     world.insert_resource(CampaignBook {
         started: vec![None; n_campaigns],
-        scheduled: scheduled_starts,
+        scheduled: books.scheduled_starts,
         ..CampaignBook::default()
     });
-    world.insert_resource(ServiceBook::new(service_defs));
+    world.insert_resource(ServiceBook::new(books.services));
     world.insert_resource(ResponseBook::new(n_nations));
-    world.insert_resource(AssistanceBook::new(providers, n_nations));
-    world.insert_resource(Intel::new(n_nations, n_campaigns, agreements));
-    world.insert_resource(InjectBook::new(injects));
+    world.insert_resource(AssistanceBook::new(books.providers, n_nations));
+    world.insert_resource(Intel::new(n_nations, n_campaigns, books.agreements));
+    world.insert_resource(InjectBook::new(books.injects));
     world.insert_resource(EventLog::default());
-    world.insert_resource(HostRecords::new(n));
+    world.insert_resource(HostRecords::new(cat.n_hosts as usize));
     world.insert_resource(CampaignRng(stream(config.seed, config.run_index, Purpose::Campaign)));
     world.insert_resource(DetectionRng(stream(config.seed, config.run_index, Purpose::Detection)));
     world.insert_resource(ResponseRng(stream(config.seed, config.run_index, Purpose::Response)));
     world.insert_resource(Messages::<TriggerSeen>::default());
     world.insert_resource(Messages::<Detected>::default());
-    world.insert_resource(hosts);
-    world.insert_resource(cat);
-    world.insert_resource(clock);
-    // `Schedule::initialize` inserts `Schedules` if absent: insert it now, before any host entity
-    // (see the module doc: resources are sparse sets over entity indices).
-    world.init_resource::<Schedules>();
-    world
 }
 
 #[cfg(test)]
@@ -404,6 +487,7 @@ mod tests {
     use super::*;
     use crate::scenario::model::Link;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
 
     #[test]
     fn groups_are_entities_hosts_are_slots_and_links_are_symmetric_csr() {

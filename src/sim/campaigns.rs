@@ -135,6 +135,7 @@ struct Ctx<'a, 'w> {
 
 impl CampaignBook {
     /// Attempts scheduled and not yet taken.
+    #[cfg(test)]
     pub fn pending_attempts(&self) -> usize {
         self.agenda.len() + self.again.len()
     }
@@ -555,6 +556,7 @@ mod tests {
     use crate::sim::events::EventKind;
     use crate::sim::rng::{Purpose, stream};
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     fn compromised(w: &bevy_ecs::world::World) -> Vec<u32> {

@@ -165,6 +165,7 @@ mod tests {
     use super::*;
     use crate::sim::campaigns::advance_campaigns;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     fn one_host(sensors: f64) -> bevy_ecs::world::World {

@@ -15,7 +15,8 @@ use bevy_ecs::prelude::{Message, Resource};
 use serde::{Deserialize, Serialize};
 
 use super::clock::SimClock;
-use super::state::{Catalog, NONE};
+use super::ids::{NONE, narrow};
+use super::state::Catalog;
 use crate::scenario::model::TriggerEvent;
 
 /// What changed.
@@ -235,11 +236,6 @@ pub struct Record {
 const NONE16: u16 = u16::MAX;
 /// The bit of [`Record::detail`] that marks the entry technique.
 const ENTRY: u8 = 0x80;
-
-/// A tick or id narrowed to a record's 32 bits (see [`Record`]; never reached in practice).
-pub(crate) fn narrow(v: u64) -> u32 {
-    u32::try_from(v).unwrap_or(u32::MAX)
-}
 
 fn opt(v: u32) -> Option<u32> {
     (v != NONE).then_some(v)
@@ -593,6 +589,7 @@ pub struct Detected {
 mod tests {
     use super::*;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
 
     #[test]
     fn a_record_stays_small() {

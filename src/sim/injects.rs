@@ -19,6 +19,7 @@
 use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::{MessageMutator, Res, ResMut, Resource};
+use bevy_ecs::system::SystemParam;
 
 use super::assistance::AssistanceBook;
 use super::campaigns::CampaignBook;
@@ -139,107 +140,104 @@ impl InjectBook {
     }
 }
 
+/// The books an inject effect changes.
+#[derive(SystemParam)]
+pub struct EffectBooks<'w> {
+    intel: ResMut<'w, Intel>,
+    response: ResMut<'w, ResponseBook>,
+    campaigns: ResMut<'w, CampaignBook>,
+    services: ResMut<'w, ServiceBook>,
+    assistance: ResMut<'w, AssistanceBook>,
+}
+
 /// Injects phase: apply last tick's effects, arm triggered injects, deliver due injects.
-#[allow(clippy::too_many_arguments, reason = "inject effects reach into every domain")]
 pub fn apply_injects(
     clock: Res<SimClock>,
     cat: Res<Catalog>,
     mut book: ResMut<InjectBook>,
     mut triggers: MessageMutator<TriggerSeen>,
     mut log: ResMut<EventLog>,
-    mut intel: ResMut<Intel>,
-    mut response: ResMut<ResponseBook>,
-    mut campaigns: ResMut<CampaignBook>,
-    mut services: ResMut<ServiceBook>,
-    mut assistance: ResMut<AssistanceBook>,
+    mut books: EffectBooks,
 ) {
-    let now = clock.tick;
     // 1. Effects of injects delivered last tick.
     for (i, delivered) in std::mem::take(&mut book.pending) {
         let effects = book.defs[i as usize].effects.clone();
         for effect in effects {
-            let keys = Keys { inject: Some(i), cause: Some(delivered), ..Keys::default() };
-            match effect {
-                EffectRef::Share { campaign, to } => {
-                    let ev = log.emit(
-                        &cat,
-                        &clock,
-                        EventKind::InjectEffectApplied,
-                        Keys { campaign: Some(campaign), detail: Some("share_indicators"), ..keys },
-                    );
-                    for n in to {
-                        if intel.grant(n, campaign) {
-                            log.emit(
-                                &cat,
-                                &clock,
-                                EventKind::IndicatorsReceived,
-                                Keys {
-                                    nation: Some(n),
-                                    campaign: Some(campaign),
-                                    cause: Some(ev),
-                                    inject: Some(i),
-                                    ..Keys::default()
-                                },
-                            );
-                        }
-                    }
-                }
-                EffectRef::Capacity { nation, delta } => {
-                    response.capacity_delta[nation as usize] += i64::from(delta);
-                    log.emit(
-                        &cat,
-                        &clock,
-                        EventKind::TeamCapacityChanged,
-                        Keys {
-                            nation: Some(nation),
-                            value: Some(f64::from(delta)),
-                            detail: Some("team_capacity"),
-                            ..keys
-                        },
-                    );
-                }
-                EffectRef::Start(c) => {
-                    let ev = log.emit(
-                        &cat,
-                        &clock,
-                        EventKind::InjectEffectApplied,
-                        Keys { campaign: Some(c), detail: Some("start_campaign"), ..keys },
-                    );
-                    campaigns.start_requests.push((c, ev));
-                }
-                EffectRef::ServiceDown { service, ticks } => {
-                    let nation = services.defs.get(service as usize).map(|d| d.nation);
-                    let ev = log.emit(
-                        &cat,
-                        &clock,
-                        EventKind::InjectEffectApplied,
-                        Keys { nation, service: Some(service), detail: Some("service_down"), ..keys },
-                    );
-                    services.force_down(service, now, now + ticks.max(1), ev);
-                }
-                EffectRef::Request { nation, provider } => {
-                    let ev = log.emit(
-                        &cat,
-                        &clock,
-                        EventKind::InjectEffectApplied,
-                        Keys {
-                            nation: Some(nation),
-                            provider: Some(provider),
-                            detail: Some("request_assistance"),
-                            ..keys
-                        },
-                    );
-                    assistance.inject_requests.push((nation, provider, ev));
-                }
-                EffectRef::Unresolved(what) => {
-                    log.emit(&cat, &clock, EventKind::InjectEffectIgnored, Keys { detail: Some(what), ..keys });
-                }
-            }
+            apply_effect(effect, (i, delivered), &mut log, &cat, &clock, &mut books);
         }
     }
     // 2. Arm triggered injects on events seen since the last Injects phase.
     let seen: Vec<TriggerSeen> = triggers.read().map(|t| *t).collect();
-    for t in &seen {
+    arm_triggered(&mut book, &seen, clock.tick);
+    // 3. Deliver what is due now.
+    deliver_due(&mut book, &mut log, &cat, &clock, &mut triggers);
+}
+
+/// Applies one effect of inject `i`, delivered by event `delivered`, and logs it (an unknown id
+/// is logged as ignored).
+fn apply_effect(
+    effect: EffectRef,
+    (i, delivered): (u32, u64),
+    log: &mut EventLog,
+    cat: &Catalog,
+    clock: &SimClock,
+    books: &mut EffectBooks,
+) {
+    let now = clock.tick;
+    let keys = Keys { inject: Some(i), cause: Some(delivered), ..Keys::default() };
+    let mut emit = |kind: EventKind, k: Keys| log.emit(cat, clock, kind, k);
+    match effect {
+        EffectRef::Share { campaign, to } => {
+            let applied = Keys { campaign: Some(campaign), detail: Some("share_indicators"), ..keys };
+            let ev = emit(EventKind::InjectEffectApplied, applied);
+            for n in to {
+                if books.intel.grant(n, campaign) {
+                    let received = Keys {
+                        nation: Some(n),
+                        campaign: Some(campaign),
+                        cause: Some(ev),
+                        inject: Some(i),
+                        ..Keys::default()
+                    };
+                    emit(EventKind::IndicatorsReceived, received);
+                }
+            }
+        }
+        EffectRef::Capacity { nation, delta } => {
+            books.response.capacity_delta[nation as usize] += i64::from(delta);
+            let changed =
+                Keys { nation: Some(nation), value: Some(f64::from(delta)), detail: Some("team_capacity"), ..keys };
+            emit(EventKind::TeamCapacityChanged, changed);
+        }
+        EffectRef::Start(c) => {
+            let ev = emit(
+                EventKind::InjectEffectApplied,
+                Keys { campaign: Some(c), detail: Some("start_campaign"), ..keys },
+            );
+            books.campaigns.start_requests.push((c, ev));
+        }
+        EffectRef::ServiceDown { service, ticks } => {
+            let nation = books.services.defs.get(service as usize).map(|d| d.nation);
+            let applied = Keys { nation, service: Some(service), detail: Some("service_down"), ..keys };
+            let ev = emit(EventKind::InjectEffectApplied, applied);
+            books.services.force_down(service, now, now + ticks.max(1), ev);
+        }
+        EffectRef::Request { nation, provider } => {
+            let applied =
+                Keys { nation: Some(nation), provider: Some(provider), detail: Some("request_assistance"), ..keys };
+            let ev = emit(EventKind::InjectEffectApplied, applied);
+            books.assistance.inject_requests.push((nation, provider, ev));
+        }
+        EffectRef::Unresolved(what) => {
+            emit(EventKind::InjectEffectIgnored, Keys { detail: Some(what), ..keys });
+        }
+    }
+}
+
+/// Arms each not yet armed triggered inject on the first event it matches: due `max(1, delay)`
+/// ticks after that event, and never before the current tick.
+fn arm_triggered(book: &mut InjectBook, seen: &[TriggerSeen], now: u64) {
+    for t in seen {
         for i in 0..book.defs.len() {
             if book.armed[i] {
                 continue;
@@ -254,14 +252,25 @@ pub fn apply_injects(
             }
         }
     }
-    // 3. Deliver what is due now.
+}
+
+/// Delivers the injects due now, in inject order: logs each delivery, keeps it for next tick's
+/// effects and reports it to triggered injects.
+fn deliver_due(
+    book: &mut InjectBook,
+    log: &mut EventLog,
+    cat: &Catalog,
+    clock: &SimClock,
+    triggers: &mut MessageMutator<TriggerSeen>,
+) {
+    let now = clock.tick;
     let mut due = book.due.remove(&now).unwrap_or_default();
     due.sort_unstable();
     for (i, cause) in due {
         let to = book.defs[i as usize].to_nation;
         let ev = log.emit(
-            &cat,
-            &clock,
+            cat,
+            clock,
             EventKind::InjectDelivered,
             Keys { nation: to, inject: Some(i), cause, ..Keys::default() },
         );
@@ -282,6 +291,7 @@ mod tests {
     use super::*;
     use crate::scenario::model::InjectEffect;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     #[test]

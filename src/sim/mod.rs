@@ -62,23 +62,24 @@
 //! `BTreeMap`/`BTreeSet`s or a [`slotset::SlotSet`]'s ascending list, and what an agenda returns
 //! for a tick is sorted before use; there is no hash map and no wall clock.
 
-pub mod agenda;
-pub mod assistance;
-pub mod build;
-pub mod campaigns;
+pub(crate) mod agenda;
+pub(crate) mod assistance;
+pub(crate) mod build;
+pub(crate) mod campaigns;
 pub mod clock;
-pub mod coverage;
-pub mod detection;
+pub(crate) mod coverage;
+pub(crate) mod detection;
 pub mod events;
-pub mod injects;
-pub mod prefetch;
-pub mod response;
-pub mod rng;
+pub(crate) mod ids;
+pub(crate) mod injects;
+pub(crate) mod prefetch;
+pub(crate) mod response;
+pub(crate) mod rng;
 pub mod services;
-pub mod sharing;
-pub mod slotset;
+pub(crate) mod sharing;
+pub(crate) mod slotset;
 pub mod state;
-pub mod summary;
+pub(crate) mod summary;
 #[cfg(test)]
 mod testkit;
 

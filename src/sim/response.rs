@@ -26,7 +26,8 @@ use rand_chacha::ChaCha8Rng;
 use super::agenda::Agenda;
 use super::campaigns::exp_secs;
 use super::clock::{SimClock, in_office_hours};
-use super::events::{EventKind, EventLog, Keys, narrow};
+use super::events::{EventKind, EventLog, Keys};
+use super::ids::narrow;
 use super::prefetch::{AHEAD, prefetch};
 use super::rng::ResponseRng;
 use super::state::{Catalog, Hosts};
@@ -285,6 +286,7 @@ mod tests {
     use super::*;
     use crate::scenario::model::WorkPattern;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     #[test]

@@ -210,16 +210,13 @@ mod tests {
     use crate::scenario::model::Service;
     use crate::scenario::model::ceil_fraction_of;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::system::RunSystemOnce;
 
     fn svc(id: &str, runs_on: &str, quorum: f64, deps: &[&str]) -> Service {
         Service {
-            id: id.into(),
-            name: None,
-            runs_on: vec![runs_on.into()],
-            quorum,
-            weight: 1.0,
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
+            ..service(id, vec![runs_on.into()], quorum)
         }
     }
 

@@ -135,6 +135,7 @@ mod tests {
     use crate::scenario::duration::Duration;
     use crate::scenario::model::SharingAgreement;
     use crate::sim::testkit::*;
+    use crate::testkit::*;
     use bevy_ecs::message::Messages;
     use bevy_ecs::system::RunSystemOnce;
 

@@ -17,12 +17,9 @@
 
 use bevy_ecs::prelude::{Component, Resource};
 
-use super::events::narrow;
+use super::ids::narrow;
 use super::slotset::SlotSet;
 use crate::scenario::model::{Criticality, HostRole, Reach, SegmentKind, Skills, Tlp};
-
-/// Absent index.
-pub const NONE: u32 = u32::MAX;
 
 /// Host flags.
 pub mod flag {

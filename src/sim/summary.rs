@@ -17,17 +17,18 @@ use serde::{Deserialize, Serialize};
 use super::agenda::radix_sort_by_key;
 use super::assistance::AssistanceBook;
 use super::clock::{SimClock, format_utc};
-use super::events::{EventKind, EventLog};
+use super::events::{EventKind, EventLog, Record};
+use super::ids::NONE;
 use super::prefetch::{AHEAD, prefetch};
 use super::response::ResponseBook;
 use super::services::ServiceBook;
-use super::state::{CampaignIndex, Catalog, HostSlot, Hosts, NONE, NationIndex, flag};
+use super::state::{CampaignDef, CampaignIndex, Catalog, HostSlot, Hosts, NationIndex, NationInfo, flag};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::testkit::*;
     use crate::sim::{RunConfig, run};
+    use crate::testkit::*;
     use std::collections::BTreeSet;
 
     /// A worm entering group `GA` and spreading inside its segment.
@@ -404,136 +405,21 @@ pub fn fold_events(
     }
     *cursor = log.len();
     let known_hosts = records.traces.len();
-    let tick_secs = clock.tick_secs;
     // Dense per-index deltas of this tick, merged into the components below.
     let mut per_nation: Vec<Option<NationTally>> = vec![None; cat.nations.len()];
     let mut per_campaign: Vec<Option<CampaignTally>> = vec![None; cat.campaigns.len()];
     for (i, r) in (start..).zip(log.records_from(start)) {
-        // Host events come at scattered slots: ask for their records ahead.
-        if let Some(h) = log.at(i + 4 * AHEAD).and_then(|r| r.host()) {
-            records.prefetch_index(h);
-        }
-        if let Some(h) = log.at(i + 2 * AHEAD).and_then(|r| r.host()) {
-            records.prefetch_trace(h);
-        }
-        let t = r.tick() * tick_secs;
-        // Below `validate::MAX_TICKS`, far from `NONE`.
-        let tick = u32::try_from(r.tick()).unwrap_or(NONE - 1);
-        let kind = &r.kind;
-        let (nation, campaign, host, stage) = (r.nation(), r.campaign(), r.host(), r.stage());
-        let mut nt = nation.and_then(|n| per_nation.get_mut(n as usize)).map(|t| t.get_or_insert_default());
-        let mut ct = campaign.and_then(|c| per_campaign.get_mut(c as usize)).map(|t| t.get_or_insert_default());
-        let (mut hr, pairs) = match host {
+        prefetch_traces_ahead(&log, &records, i);
+        let (trace, pairs) = match r.host() {
             Some(h) => {
                 let (t, p) = records.entry_and_pairs(h);
                 (Some(t), Some(p))
             }
             None => (None, None),
         };
-        // Whether this is the first such event of the (host, campaign) pair: campaign tallies
-        // count distinct hosts.
-        let pair_new = match (hr.as_deref_mut(), pairs, campaign, pair_bit(*kind)) {
-            (Some(t), Some(p), Some(c), Some(bit)) => mark_pair(t, p, c, bit),
-            _ => false,
-        };
-        // Whether the host never had this kind of event before: nation tallies count hosts.
-        let host_new = |field: fn(&HostTrace) -> u32, hr: &Option<&mut HostTrace>| {
-            u64::from(hr.as_ref().is_none_or(|h| field(h) == NONE))
-        };
-        match kind {
-            EventKind::CampaignStarted => {
-                if let Some(c) = ct.as_mut() {
-                    first(&mut c.started_s, t);
-                }
-            }
-            EventKind::HostCompromised => {
-                if let Some(n) = nt.as_mut() {
-                    let new = host_new(|h| h.compromised, &hr);
-                    n.compromised += new;
-                    n.reinfections += 1 - new;
-                    first(&mut n.first_compromise_s, t);
-                }
-                if let Some(c) = ct.as_mut() {
-                    c.compromised += u64::from(pair_new);
-                    c.reinfections += u64::from(!pair_new);
-                    first(&mut c.first_compromise_s, t);
-                }
-                if let Some(h) = hr.as_mut() {
-                    h.campaign = campaign.unwrap_or(NONE);
-                    first_tick(&mut h.compromised, tick);
-                }
-            }
-            EventKind::StageCompleted => {
-                if let Some(c) = ct.as_mut() {
-                    c.furthest_stage = c.furthest_stage.max(stage);
-                }
-                if let Some(h) = hr.as_mut() {
-                    let done = stage.map_or(0, |s| u16::try_from(s).unwrap_or(u16::MAX - 1) + 1);
-                    h.furthest_stage = h.furthest_stage.max(done);
-                }
-            }
-            EventKind::ImpactApplied => {
-                if let Some(c) = ct.as_mut() {
-                    c.impacts += 1;
-                    first(&mut c.first_impact_s, t);
-                }
-                if let Some(h) = hr.as_mut() {
-                    h.impact = log.detail_code(r);
-                }
-            }
-            EventKind::HostDetected => {
-                if let Some(n) = nt.as_mut() {
-                    n.detected += host_new(|h| h.detected, &hr);
-                    first(&mut n.first_detection_s, t);
-                }
-                if let Some(c) = ct.as_mut() {
-                    c.detected += u64::from(pair_new);
-                    first(&mut c.first_detection_s, t);
-                }
-                if let Some(h) = hr.as_mut() {
-                    first_tick(&mut h.detected, tick);
-                }
-            }
-            EventKind::IncidentOpened => {
-                if let Some(n) = nt.as_mut() {
-                    n.incidents += 1;
-                }
-            }
-            EventKind::HostContained => {
-                if let Some(n) = nt.as_mut() {
-                    n.contained += host_new(|h| h.contained, &hr);
-                }
-                if let Some(c) = ct.as_mut() {
-                    c.contained += u64::from(pair_new);
-                }
-                if let Some(h) = hr.as_mut() {
-                    first_tick(&mut h.contained, tick);
-                }
-            }
-            EventKind::HostRecovered => {
-                if let Some(n) = nt.as_mut() {
-                    n.recovered += host_new(|h| h.recovered, &hr);
-                }
-                if let Some(h) = hr.as_mut() {
-                    first_tick(&mut h.recovered, tick);
-                }
-            }
-            EventKind::DataLost => {
-                let mb = log.value(r).unwrap_or(0.0);
-                if let Some(n) = nt.as_mut() {
-                    n.data_lost_mb += mb;
-                }
-                if let Some(h) = hr.as_mut() {
-                    h.data_lost_mb += mb;
-                }
-            }
-            EventKind::IndicatorsReceived if log.detail(r) != Some("already_held") => {
-                if let Some(n) = nt.as_mut() {
-                    n.indicators_received += 1;
-                }
-            }
-            _ => {}
-        }
+        let nation = r.nation().and_then(|n| per_nation.get_mut(n as usize)).map(|t| t.get_or_insert_default());
+        let campaign = r.campaign().and_then(|c| per_campaign.get_mut(c as usize)).map(|t| t.get_or_insert_default());
+        Touched::new(r, clock.tick_secs, nation, campaign, trace, pairs).fold(&log, r);
     }
     if records.traces.len() > known_hosts {
         let new: Vec<HostSlot> = records.traces[known_hosts..].iter().map(|r| HostSlot(r.slot)).collect();
@@ -541,30 +427,245 @@ pub fn fold_events(
     }
     for (idx, mut tally) in &mut nations {
         if let Some(Some(d)) = per_nation.get(idx.0 as usize) {
-            tally.compromised += d.compromised;
-            tally.reinfections += d.reinfections;
-            tally.detected += d.detected;
-            tally.contained += d.contained;
-            tally.recovered += d.recovered;
-            tally.incidents += d.incidents;
-            tally.data_lost_mb += d.data_lost_mb;
-            tally.indicators_received += d.indicators_received;
-            tally.first_compromise_s = tally.first_compromise_s.or(d.first_compromise_s);
-            tally.first_detection_s = tally.first_detection_s.or(d.first_detection_s);
+            tally.add(d);
         }
     }
     for (idx, mut tally) in &mut campaigns {
         if let Some(Some(d)) = per_campaign.get(idx.0 as usize) {
-            tally.started_s = tally.started_s.or(d.started_s);
-            tally.compromised += d.compromised;
-            tally.reinfections += d.reinfections;
-            tally.detected += d.detected;
-            tally.contained += d.contained;
-            tally.furthest_stage = tally.furthest_stage.max(d.furthest_stage);
-            tally.impacts += d.impacts;
-            tally.first_compromise_s = tally.first_compromise_s.or(d.first_compromise_s);
-            tally.first_detection_s = tally.first_detection_s.or(d.first_detection_s);
-            tally.first_impact_s = tally.first_impact_s.or(d.first_impact_s);
+            tally.add(d);
+        }
+    }
+}
+
+/// Host events come at scattered slots: asks for the index slot of the host of the event
+/// `4 × AHEAD` after `i`, and for the record of the one `2 × AHEAD` after it.
+#[inline]
+fn prefetch_traces_ahead(log: &EventLog, records: &HostRecords, i: usize) {
+    if let Some(h) = log.at(i + 4 * AHEAD).and_then(|r| r.host()) {
+        records.prefetch_index(h);
+    }
+    if let Some(h) = log.at(i + 2 * AHEAD).and_then(|r| r.host()) {
+        records.prefetch_trace(h);
+    }
+}
+
+impl NationTally {
+    /// Adds a tick's delta: counts add up, first times keep the earliest.
+    fn add(&mut self, d: &NationTally) {
+        self.compromised += d.compromised;
+        self.reinfections += d.reinfections;
+        self.detected += d.detected;
+        self.contained += d.contained;
+        self.recovered += d.recovered;
+        self.incidents += d.incidents;
+        self.data_lost_mb += d.data_lost_mb;
+        self.indicators_received += d.indicators_received;
+        self.first_compromise_s = self.first_compromise_s.or(d.first_compromise_s);
+        self.first_detection_s = self.first_detection_s.or(d.first_detection_s);
+    }
+}
+
+impl CampaignTally {
+    /// Adds a tick's delta: counts add up, the furthest stage is the maximum, first times keep
+    /// the earliest.
+    fn add(&mut self, d: &CampaignTally) {
+        self.started_s = self.started_s.or(d.started_s);
+        self.compromised += d.compromised;
+        self.reinfections += d.reinfections;
+        self.detected += d.detected;
+        self.contained += d.contained;
+        self.furthest_stage = self.furthest_stage.max(d.furthest_stage);
+        self.impacts += d.impacts;
+        self.first_compromise_s = self.first_compromise_s.or(d.first_compromise_s);
+        self.first_detection_s = self.first_detection_s.or(d.first_detection_s);
+        self.first_impact_s = self.first_impact_s.or(d.first_impact_s);
+    }
+}
+
+/// What one event touches: this tick's delta of its nation and of its campaign, its host's
+/// trace, and when it happened.
+struct Touched<'a> {
+    /// Seconds since STARTEX.
+    t: u64,
+    /// The tick, for the host trace (below `validate::MAX_TICKS`, far from `NONE`).
+    tick: u32,
+    /// Campaign index of the event.
+    campaign: Option<u32>,
+    nation_delta: Option<&'a mut NationTally>,
+    campaign_delta: Option<&'a mut CampaignTally>,
+    host: Option<&'a mut HostTrace>,
+    /// Whether this is the first such event of the (host, campaign) pair: campaign tallies count
+    /// distinct hosts.
+    pair_new: bool,
+}
+
+impl<'a> Touched<'a> {
+    /// The view of event `r`, marking its (host, campaign) pair in the trace or in `pairs`.
+    #[inline]
+    fn new(
+        r: &Record,
+        tick_secs: u64,
+        nation_delta: Option<&'a mut NationTally>,
+        campaign_delta: Option<&'a mut CampaignTally>,
+        mut host: Option<&'a mut HostTrace>,
+        pairs: Option<&mut BTreeMap<(u32, u32), u8>>,
+    ) -> Self {
+        let campaign = r.campaign();
+        let pair_new = match (host.as_deref_mut(), pairs, campaign, pair_bit(r.kind)) {
+            (Some(t), Some(p), Some(c), Some(bit)) => mark_pair(t, p, c, bit),
+            _ => false,
+        };
+        Touched {
+            t: r.tick() * tick_secs,
+            tick: u32::try_from(r.tick()).unwrap_or(NONE - 1),
+            campaign,
+            nation_delta,
+            campaign_delta,
+            host,
+            pair_new,
+        }
+    }
+
+    /// Folds event `r` by its kind.
+    #[inline]
+    fn fold(mut self, log: &EventLog, r: &Record) {
+        match r.kind {
+            EventKind::CampaignStarted => self.campaign_started(),
+            EventKind::HostCompromised => self.compromised(),
+            EventKind::StageCompleted => self.stage_completed(r.stage()),
+            EventKind::ImpactApplied => self.impact_applied(log.detail_code(r)),
+            EventKind::HostDetected => self.detected(),
+            EventKind::IncidentOpened => {
+                if let Some(n) = self.nation_delta.as_mut() {
+                    n.incidents += 1;
+                }
+            }
+            EventKind::HostContained => self.contained(),
+            EventKind::HostRecovered => self.recovered(),
+            EventKind::DataLost => self.data_lost(log.value(r).unwrap_or(0.0)),
+            EventKind::IndicatorsReceived if log.detail(r) != Some("already_held") => {
+                if let Some(n) = self.nation_delta.as_mut() {
+                    n.indicators_received += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// 1 if the host never had this kind of event before (`field` still `NONE`): nation tallies
+    /// count distinct hosts.
+    #[inline]
+    fn host_new(&self, field: fn(&HostTrace) -> u32) -> u64 {
+        u64::from(self.host.as_ref().is_none_or(|h| field(h) == NONE))
+    }
+
+    /// Keeps this event's tick in the host trace's `field` unless it holds one already.
+    #[inline]
+    fn host_first_tick(&mut self, field: fn(&mut HostTrace) -> &mut u32) {
+        if let Some(h) = self.host.as_mut() {
+            first_tick(field(h), self.tick);
+        }
+    }
+
+    /// A campaign's start time.
+    #[inline]
+    fn campaign_started(&mut self) {
+        if let Some(c) = self.campaign_delta.as_mut() {
+            first(&mut c.started_s, self.t);
+        }
+    }
+
+    /// A compromise: a new host or a re-infection, for the nation and for the campaign apart; the
+    /// host remembers its latest campaign and its first compromise.
+    #[inline]
+    fn compromised(&mut self) {
+        let new = self.host_new(|h| h.compromised);
+        if let Some(n) = self.nation_delta.as_mut() {
+            n.compromised += new;
+            n.reinfections += 1 - new;
+            first(&mut n.first_compromise_s, self.t);
+        }
+        if let Some(c) = self.campaign_delta.as_mut() {
+            c.compromised += u64::from(self.pair_new);
+            c.reinfections += u64::from(!self.pair_new);
+            first(&mut c.first_compromise_s, self.t);
+        }
+        if let Some(h) = self.host.as_mut() {
+            h.campaign = self.campaign.unwrap_or(NONE);
+            first_tick(&mut h.compromised, self.tick);
+        }
+    }
+
+    /// A completed stage: the furthest stage of the campaign and of the host.
+    #[inline]
+    fn stage_completed(&mut self, stage: Option<u32>) {
+        if let Some(c) = self.campaign_delta.as_mut() {
+            c.furthest_stage = c.furthest_stage.max(stage);
+        }
+        if let Some(h) = self.host.as_mut() {
+            let done = stage.map_or(0, |s| u16::try_from(s).unwrap_or(u16::MAX - 1) + 1);
+            h.furthest_stage = h.furthest_stage.max(done);
+        }
+    }
+
+    /// An impact: counted for the campaign; the host keeps the latest one's kind.
+    #[inline]
+    fn impact_applied(&mut self, detail_code: u8) {
+        if let Some(c) = self.campaign_delta.as_mut() {
+            c.impacts += 1;
+            first(&mut c.first_impact_s, self.t);
+        }
+        if let Some(h) = self.host.as_mut() {
+            h.impact = detail_code;
+        }
+    }
+
+    /// A detection: distinct hosts for the nation and the campaign, and first times.
+    #[inline]
+    fn detected(&mut self) {
+        let new = self.host_new(|h| h.detected);
+        if let Some(n) = self.nation_delta.as_mut() {
+            n.detected += new;
+            first(&mut n.first_detection_s, self.t);
+        }
+        if let Some(c) = self.campaign_delta.as_mut() {
+            c.detected += u64::from(self.pair_new);
+            first(&mut c.first_detection_s, self.t);
+        }
+        self.host_first_tick(|h| &mut h.detected);
+    }
+
+    /// A containment: distinct hosts for the nation and the campaign.
+    #[inline]
+    fn contained(&mut self) {
+        let new = self.host_new(|h| h.contained);
+        if let Some(n) = self.nation_delta.as_mut() {
+            n.contained += new;
+        }
+        if let Some(c) = self.campaign_delta.as_mut() {
+            c.contained += u64::from(self.pair_new);
+        }
+        self.host_first_tick(|h| &mut h.contained);
+    }
+
+    /// A recovery: distinct hosts for the nation.
+    #[inline]
+    fn recovered(&mut self) {
+        let new = self.host_new(|h| h.recovered);
+        if let Some(n) = self.nation_delta.as_mut() {
+            n.recovered += new;
+        }
+        self.host_first_tick(|h| &mut h.recovered);
+    }
+
+    /// Data lost, summed for the nation and the host.
+    #[inline]
+    fn data_lost(&mut self, mb: f64) {
+        if let Some(n) = self.nation_delta.as_mut() {
+            n.data_lost_mb += mb;
+        }
+        if let Some(h) = self.host.as_mut() {
+            h.data_lost_mb += mb;
         }
     }
 }
@@ -947,127 +1048,30 @@ fn active_at_endex(hosts: &Hosts, traces: &[HostTrace], campaigns: usize) -> Vec
 /// Builds the summary from the world at ENDEX.
 pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u64) -> RunSummary {
     let traces = world.resource_mut::<HostRecords>().take_sorted();
-    let mut nation_tallies: Vec<(u32, NationTally)> =
-        world.query::<(&NationIndex, &NationTally)>().iter(world).map(|(i, t)| (i.0, t.clone())).collect();
-    nation_tallies.sort_by_key(|(i, _)| *i);
-    let mut campaign_tallies: Vec<(u32, CampaignTally)> =
-        world.query::<(&CampaignIndex, &CampaignTally)>().iter(world).map(|(i, t)| (i.0, t.clone())).collect();
-    campaign_tallies.sort_by_key(|(i, _)| *i);
+    let nation_tallies: Vec<(u32, NationTally)> = sorted_tallies(world, |i: &NationIndex| i.0);
+    let campaign_tallies: Vec<(u32, CampaignTally)> = sorted_tallies(world, |i: &CampaignIndex| i.0);
     let clock = world.resource::<SimClock>();
-    let services = world.resource::<ServiceBook>();
-    let response = world.resource::<ResponseBook>();
-    let assistance = world.resource::<AssistanceBook>();
     let log = world.resource::<EventLog>();
     let end = clock.n_ticks;
     let secs = |t: u64| t * clock.tick_secs;
     let (nation_times, campaign_times) = response_times(log, cat, clock.tick_secs);
-
-    let service_summaries: Vec<ServiceSummary> = (0..services.defs.len())
-        .map(|i| {
-            let down = services.down_ticks_at(i, end).min(end);
-            ServiceSummary {
-                id: cat.services[i].clone(),
-                nation: cat.nations[services.defs[i].nation as usize].id.clone(),
-                weight: services.defs[i].weight,
-                up_ticks: end - down,
-                down_ticks: down,
-                down_s: secs(down),
-                uptime: if end == 0 { 1.0 } else { (end - down) as f64 / end as f64 },
-                outages: services.outages[i],
-                down_at_endex: !services.up[i],
-            }
-        })
-        .collect();
-
+    let services = service_summaries(world.resource::<ServiceBook>(), cat, clock);
     let active = active_at_endex(world.resource::<Hosts>(), &traces, cat.campaigns.len());
     let campaigns = campaign_tallies
         .iter()
         .map(|(i, t)| {
-            let def = &cat.campaigns[*i as usize];
-            let next_stage = t.furthest_stage.map_or(0, |s| s as usize + 1);
-            let active = active[*i as usize];
-            let outcome = if t.started_s.is_none() {
-                "not_started"
-            } else if t.impacts > 0 {
-                "impact"
-            } else if t.compromised > 0 && active == 0 {
-                "stopped"
-            } else {
-                "running"
-            };
-            CampaignSummary {
-                id: def.id.clone(),
-                name: def.name.clone(),
-                started_s: t.started_s,
-                outcome: outcome.to_string(),
-                stages: def.stages.len() as u32,
-                furthest_stage: t.furthest_stage.and_then(|s| def.stages.get(s as usize)).map(|s| s.id.clone()),
-                furthest_stage_index: t.furthest_stage,
-                stopped_at_stage: if outcome == "stopped" {
-                    def.stages.get(next_stage).map(|s| s.id.clone())
-                } else {
-                    None
-                },
-                hosts_compromised: t.compromised,
-                reinfections: t.reinfections,
-                hosts_detected: t.detected,
-                hosts_contained: t.contained,
-                hosts_active_at_endex: active,
-                impacts: t.impacts,
-                first_compromise_s: t.first_compromise_s,
-                first_detection_s: t.first_detection_s,
-                first_impact_s: t.first_impact_s,
-                mean_time_to_detect_s: campaign_times.get(*i as usize).and_then(|x| x.mean(0)),
-                mean_time_to_acknowledge_s: campaign_times.get(*i as usize).and_then(|x| x.mean(1)),
-                mean_time_to_contain_s: campaign_times.get(*i as usize).and_then(|x| x.mean(2)),
-                mean_time_to_recover_s: campaign_times.get(*i as usize).and_then(|x| x.mean(3)),
-            }
+            campaign_summary(&cat.campaigns[*i as usize], t, active[*i as usize], campaign_times.get(*i as usize))
         })
         .collect();
-
-    let nations: Vec<NationSummary> = nation_tallies
+    let response = world.resource::<ResponseBook>();
+    let nations = nation_tallies
         .iter()
         .map(|(i, t)| {
-            let n = &cat.nations[*i as usize];
-            let mine: Vec<&ServiceSummary> = service_summaries.iter().filter(|s| s.nation == n.id).collect();
-            NationSummary {
-                id: n.id.clone(),
-                team: n.team_id.clone(),
-                hosts_compromised: t.compromised,
-                reinfections: t.reinfections,
-                hosts_detected: t.detected,
-                hosts_contained: t.contained,
-                hosts_recovered: t.recovered,
-                incidents_opened: t.incidents,
-                incidents_not_recovered_at_endex: response.open_count(*i) as u64,
-                data_lost_mb: t.data_lost_mb,
-                indicators_received: t.indicators_received,
-                services_down: mine.iter().filter(|s| s.outages > 0).map(|s| s.id.clone()).collect(),
-                service_down_s: mine.iter().map(|s| s.down_s).sum(),
-                first_compromise_s: t.first_compromise_s,
-                first_detection_s: t.first_detection_s,
-                mean_time_to_detect_s: nation_times.get(*i as usize).and_then(|x| x.mean(0)),
-                mean_time_to_acknowledge_s: nation_times.get(*i as usize).and_then(|x| x.mean(1)),
-                mean_time_to_contain_s: nation_times.get(*i as usize).and_then(|x| x.mean(2)),
-                mean_time_to_recover_s: nation_times.get(*i as usize).and_then(|x| x.mean(3)),
-            }
+            let open = response.open_count(*i) as u64;
+            nation_summary(&cat.nations[*i as usize], t, open, &services, nation_times.get(*i as usize))
         })
         .collect();
-
-    let assistance_records = assistance
-        .deployments
-        .iter()
-        .map(|d| AssistanceRecord {
-            nation: cat.nations[d.nation as usize].id.clone(),
-            provider: cat.providers[d.provider as usize].clone(),
-            reason: d.reason.to_string(),
-            requested_s: secs(d.requested),
-            approved_s: d.approved.map(secs),
-            on_task_s: d.on_task.map(secs),
-            off_task_s: d.off_task.map(secs),
-        })
-        .collect();
-
+    let assistance = assistance_records(world.resource::<AssistanceBook>(), cat, clock.tick_secs);
     // Rendered on demand (see `HostTable`): the detail names an impact code can take.
     let impacts: Vec<Option<&'static str>> = (0..=u8::MAX).map(|c| log.detail_of_code(c)).collect();
     let tick_secs = clock.tick_secs;
@@ -1086,8 +1090,134 @@ pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u6
         data_lost_mb: nation_tallies.iter().map(|(_, t)| t.data_lost_mb).sum(),
         campaigns,
         nations,
-        services: service_summaries,
-        assistance: assistance_records,
+        services,
+        assistance,
         hosts: HostTable(Rows::Traces { traces, cat: Arc::clone(cat), tick_secs, impacts }),
     }
+}
+
+/// The tally components of every nation or campaign entity, by index (query order is not
+/// stable: sorted).
+fn sorted_tallies<I: Component, T: Component + Clone>(world: &mut World, index: fn(&I) -> u32) -> Vec<(u32, T)> {
+    let mut v: Vec<(u32, T)> = world.query::<(&I, &T)>().iter(world).map(|(i, t)| (index(i), t.clone())).collect();
+    v.sort_by_key(|(i, _)| *i);
+    v
+}
+
+/// Each service's up and down time over the run, outages and state at ENDEX.
+fn service_summaries(services: &ServiceBook, cat: &Catalog, clock: &SimClock) -> Vec<ServiceSummary> {
+    let end = clock.n_ticks;
+    (0..services.defs.len())
+        .map(|i| {
+            let down = services.down_ticks_at(i, end).min(end);
+            ServiceSummary {
+                id: cat.services[i].clone(),
+                nation: cat.nations[services.defs[i].nation as usize].id.clone(),
+                weight: services.defs[i].weight,
+                up_ticks: end - down,
+                down_ticks: down,
+                down_s: down * clock.tick_secs,
+                uptime: if end == 0 { 1.0 } else { (end - down) as f64 / end as f64 },
+                outages: services.outages[i],
+                down_at_endex: !services.up[i],
+            }
+        })
+        .collect()
+}
+
+/// A campaign's outcome: `not_started`; `impact` once an impact was applied; `stopped` when it
+/// compromised hosts and holds none uncontained at ENDEX; else `running`.
+fn campaign_outcome(t: &CampaignTally, active_at_endex: u64) -> &'static str {
+    if t.started_s.is_none() {
+        "not_started"
+    } else if t.impacts > 0 {
+        "impact"
+    } else if t.compromised > 0 && active_at_endex == 0 {
+        "stopped"
+    } else {
+        "running"
+    }
+}
+
+/// What campaign `def` achieved, from its tally, the hosts it holds uncontained at ENDEX and its
+/// response times; a stopped campaign names the stage after the furthest completed.
+fn campaign_summary(def: &CampaignDef, t: &CampaignTally, active: u64, times: Option<&Times>) -> CampaignSummary {
+    let outcome = campaign_outcome(t, active);
+    let next_stage = t.furthest_stage.map_or(0, |s| s as usize + 1);
+    let mean = |which: usize| times.and_then(|x| x.mean(which));
+    CampaignSummary {
+        id: def.id.clone(),
+        name: def.name.clone(),
+        started_s: t.started_s,
+        outcome: outcome.to_string(),
+        stages: def.stages.len() as u32,
+        furthest_stage: t.furthest_stage.and_then(|s| def.stages.get(s as usize)).map(|s| s.id.clone()),
+        furthest_stage_index: t.furthest_stage,
+        stopped_at_stage: if outcome == "stopped" { def.stages.get(next_stage).map(|s| s.id.clone()) } else { None },
+        hosts_compromised: t.compromised,
+        reinfections: t.reinfections,
+        hosts_detected: t.detected,
+        hosts_contained: t.contained,
+        hosts_active_at_endex: active,
+        impacts: t.impacts,
+        first_compromise_s: t.first_compromise_s,
+        first_detection_s: t.first_detection_s,
+        first_impact_s: t.first_impact_s,
+        mean_time_to_detect_s: mean(0),
+        mean_time_to_acknowledge_s: mean(1),
+        mean_time_to_contain_s: mean(2),
+        mean_time_to_recover_s: mean(3),
+    }
+}
+
+/// What happened to nation `n`, from its tally, its incidents still open at ENDEX, its services
+/// and its response times.
+fn nation_summary(
+    n: &NationInfo,
+    t: &NationTally,
+    open_at_endex: u64,
+    services: &[ServiceSummary],
+    times: Option<&Times>,
+) -> NationSummary {
+    let mine: Vec<&ServiceSummary> = services.iter().filter(|s| s.nation == n.id).collect();
+    let mean = |which: usize| times.and_then(|x| x.mean(which));
+    NationSummary {
+        id: n.id.clone(),
+        team: n.team_id.clone(),
+        hosts_compromised: t.compromised,
+        reinfections: t.reinfections,
+        hosts_detected: t.detected,
+        hosts_contained: t.contained,
+        hosts_recovered: t.recovered,
+        incidents_opened: t.incidents,
+        incidents_not_recovered_at_endex: open_at_endex,
+        data_lost_mb: t.data_lost_mb,
+        indicators_received: t.indicators_received,
+        services_down: mine.iter().filter(|s| s.outages > 0).map(|s| s.id.clone()).collect(),
+        service_down_s: mine.iter().map(|s| s.down_s).sum(),
+        first_compromise_s: t.first_compromise_s,
+        first_detection_s: t.first_detection_s,
+        mean_time_to_detect_s: mean(0),
+        mean_time_to_acknowledge_s: mean(1),
+        mean_time_to_contain_s: mean(2),
+        mean_time_to_recover_s: mean(3),
+    }
+}
+
+/// Every assistance request, with its timestamps in seconds.
+fn assistance_records(assistance: &AssistanceBook, cat: &Catalog, tick_secs: u64) -> Vec<AssistanceRecord> {
+    let secs = |t: u64| t * tick_secs;
+    assistance
+        .deployments
+        .iter()
+        .map(|d| AssistanceRecord {
+            nation: cat.nations[d.nation as usize].id.clone(),
+            provider: cat.providers[d.provider as usize].clone(),
+            reason: d.reason.to_string(),
+            requested_s: secs(d.requested),
+            approved_s: d.approved.map(secs),
+            on_task_s: d.on_task.map(secs),
+            off_task_s: d.off_task.map(secs),
+        })
+        .collect()
 }

@@ -1,150 +1,112 @@
-//! Programmatic scenarios for the benchmark and the scale example (shared via `#[path]`).
+//! The benchmark scenarios, built in code: an idle-padded nation, an alliance whose activity grows
+//! with the network, and the virus-on-a-network model with its hand-written reference loop
+//! ([`raw_virus`]); plus the idle padding of a real scenario. Used by `benches/engine.rs` and the
+//! examples (`bench_report`, `scale`, `gen_virus_yaml`).
 
-#![allow(dead_code, reason = "each includer uses a subset")]
-
-use cydex::scenario::duration::Duration;
 use std::collections::BTreeSet;
 
-use cydex::scenario::model::*;
+use rand::{RngExt, SeedableRng};
 
-const MIN: u64 = 60;
-const HOUR: u64 = 3600;
+use super::{HOUR, MIN, campaign, dur, exercise, group, nation, provider, scenario, segment, service, skills, stage};
+use crate::scenario::model::*;
 
-fn d(s: u64) -> Duration {
-    Duration(s)
-}
-
-fn group(id: String, count: u64, role: HostRole, sensors: f64) -> HostGroup {
+/// Hosts of a benchmark network: hardened 0.3, backed up daily, restored in 4 hours, writing
+/// 10 MB an hour; servers are of high criticality.
+fn bench_group(id: String, count: u64, role: HostRole, sensors: f64) -> HostGroup {
     HostGroup {
-        id,
-        count,
         role,
-        os: OsFamily::Windows,
         criticality: if role == HostRole::Server { Criticality::High } else { Criticality::Medium },
-        sensors,
         hardening: 0.3,
-        backup_interval: Some(d(24 * HOUR)),
-        restore_time: d(4 * HOUR),
+        backup_interval: Some(dur(24 * HOUR)),
+        restore_time: dur(4 * HOUR),
         data_mb_per_hour: 10,
+        ..group(&id, count, sensors)
     }
 }
 
-fn stage(id: &str, technique: &str, probability: f64, cadence: Delay) -> Stage {
-    Stage {
-        id: id.into(),
-        tactic: "TA0002".into(),
-        technique: technique.into(),
-        probability,
-        cadence,
-        stealth: 0.3,
-        lateral: None,
-        effect: None,
-    }
+/// A benchmark stage: stealth 0.3, any cadence.
+fn bench_stage(id: &str, technique: &str, probability: f64, cadence: Delay) -> Stage {
+    Stage { technique: technique.into(), cadence, stealth: 0.3, ..stage(id, probability, 0) }
 }
 
+/// Exercise `SYNTH` (full-scale, 1-minute ticks) of `nations`, with an on-site NATO Rapid
+/// Reaction Team (`NATO-CRRT`: 6 people, two deployments at a time, on task for two days).
 fn base(nations: Vec<Nation>, duration_s: u64) -> Scenario {
     Scenario {
-        cydex: 1,
-        exercise: Exercise {
-            id: "SYNTH".into(),
-            title: "synthetic".into(),
-            description: String::new(),
-            kind: ExerciseType::FullScale,
-            mode: ExerciseMode::Cooperative,
-            tlp: Tlp::Green,
-            attack_version: "18.1".into(),
-            startex: None,
-            sponsor: None,
-            poc: None,
-        },
-        clock: Clock { tick: d(MIN), duration: d(duration_s) },
-        objectives: vec![],
-        nations,
-        links: vec![],
+        exercise: Exercise { kind: ExerciseType::FullScale, ..exercise("SYNTH", "synthetic") },
         assistance: vec![AssistanceProvider {
-            id: "NATO-CRRT".into(),
-            name: None,
-            kind: ProviderKind::NatoRrt,
-            approval: d(4 * HOUR),
-            deployment: d(12 * HOUR),
             deploy_mode: DeployMode::OnSite,
-            on_task: d(48 * HOUR),
+            on_task: dur(48 * HOUR),
             size: 6,
-            skills: Skills { detect: 0.9, contain: 0.9, recover: 0.8 },
+            skills: skills(0.9, 0.9, 0.8),
             max_concurrent: 2,
-            offers: vec![],
-            serves: vec![],
+            ..provider("NATO-CRRT", 4 * HOUR, 12 * HOUR)
         }],
-        sharing: vec![],
-        campaigns: vec![],
-        msel: vec![],
-        scoring: Scoring::default(),
+        ..scenario(MIN, duration_s, nations)
     }
 }
 
-fn nation(id: String, segments: Vec<Segment>) -> Nation {
+/// A nation at UTC+2 whose team (6 analysts, office hours) asks `NATO-CRRT` for help above 20
+/// open incidents or on a high-criticality detection.
+fn bench_nation(id: String, segments: Vec<Segment>) -> Nation {
+    let n = nation(&id, segments);
     Nation {
-        id: id.clone(),
-        name: None,
         utc_offset: "+02:00".parse().unwrap(),
         team: NationalTeam {
-            id: format!("CERT-{id}"),
-            name: None,
             analysts: 6,
             schedule: WorkPattern::OfficeHours,
-            skills: Skills { detect: 0.5, contain: 0.5, recover: 0.5 },
             assistance_policy: AssistancePolicy {
                 backlog_over: Some(20),
                 severity_at_least: Some(Criticality::High),
                 providers: vec!["NATO-CRRT".into()],
             },
+            ..n.team
         },
-        segments,
-        services: vec![],
+        ..n
     }
 }
 
-/// A ransomware worm that spreads inside the entry segment only (`reach: segment`).
+/// A ransomware worm against servers, spreading with `reach` from three footholds in `entry`.
 fn worm(id: &str, entry: &str, reach: Reach) -> Campaign {
-    let mut spread =
-        stage("spread", "T1021.002", 0.4, Delay::Distribution(DelayDistribution::Exponential { mean: d(30 * MIN) }));
+    let mut spread = bench_stage(
+        "spread",
+        "T1021.002",
+        0.4,
+        Delay::Distribution(DelayDistribution::Exponential { mean: dur(30 * MIN) }),
+    );
     spread.lateral = Some(Lateral { reach, fanout: 2, repeat: true });
-    let mut encrypt = stage("encrypt", "T1486", 0.5, Delay::Fixed(d(HOUR)));
+    let mut encrypt = bench_stage("encrypt", "T1486", 0.5, Delay::Fixed(dur(HOUR)));
     encrypt.effect = Some(Effect::Encrypt);
-    Campaign {
-        id: id.into(),
-        name: None,
-        actor: Actor { name: "OPFOR".into(), kind: ActorKind::Criminal, sophistication: 0.6 },
-        start: Some(d(30 * MIN)),
-        tlp: Tlp::Amber,
-        targets: Targets { roles: vec![HostRole::Server], ..Targets::default() },
-        entry: Entry { technique: "T1566.001".into(), host_groups: vec![entry.into()], footholds: 3, fraction: None },
-        stages: vec![
-            stage("exec", "T1204.002", 0.8, Delay::Fixed(d(10 * MIN))),
-            stage(
-                "cred",
-                "T1003.001",
-                0.5,
-                Delay::Distribution(DelayDistribution::Uniform { min: d(20 * MIN), max: d(2 * HOUR) }),
-            ),
-            encrypt,
-            spread,
-        ],
-    }
+    let stages = vec![
+        bench_stage("exec", "T1204.002", 0.8, Delay::Fixed(dur(10 * MIN))),
+        bench_stage(
+            "cred",
+            "T1003.001",
+            0.5,
+            Delay::Distribution(DelayDistribution::Uniform { min: dur(20 * MIN), max: dur(2 * HOUR) }),
+        ),
+        encrypt,
+        spread,
+    ];
+    let mut c = campaign(id, &[entry], stages);
+    c.actor.sophistication = 0.6;
+    c.start = Some(dur(30 * MIN));
+    c.targets = Targets { roles: vec![HostRole::Server], ..Targets::default() };
+    c.entry.technique = "T1566.001".into();
+    c.entry.footholds = 3;
+    c
 }
 
 /// One nation: an active segment of `active` workstations + 20 servers where the campaign
 /// plays, and `idle` hosts in unlinked segments of 10 000 that no campaign can reach.
 pub fn idle_padded(active: u64, idle: u64, days: u64) -> Scenario {
-    let mut segments = vec![Segment {
-        id: "N0-ACT".into(),
-        name: None,
-        kind: SegmentKind::Government,
-        host_groups: vec![
-            group("N0-ACT-WS".into(), active, HostRole::Workstation, 0.01),
-            group("N0-ACT-SRV".into(), 20, HostRole::Server, 0.6),
+    let mut segments = vec![segment(
+        "N0-ACT",
+        vec![
+            bench_group("N0-ACT-WS".into(), active, HostRole::Workstation, 0.01),
+            bench_group("N0-ACT-SRV".into(), 20, HostRole::Server, 0.6),
         ],
-    }];
+    )];
     let mut left = idle;
     let mut i = 0;
     while left > 0 {
@@ -153,20 +115,13 @@ pub fn idle_padded(active: u64, idle: u64, days: u64) -> Scenario {
             id: format!("N0-IDLE{i}"),
             name: None,
             kind: SegmentKind::Enterprise,
-            host_groups: vec![group(format!("N0-IDLE{i}-WS"), n, HostRole::Workstation, 0.01)],
+            host_groups: vec![bench_group(format!("N0-IDLE{i}-WS"), n, HostRole::Workstation, 0.01)],
         });
         left -= n;
         i += 1;
     }
-    let mut s = base(vec![nation("N0".into(), segments)], days * 24 * HOUR);
-    s.nations[0].services.push(Service {
-        id: "N0-PORTAL".into(),
-        name: None,
-        runs_on: vec!["N0-ACT-SRV".into()],
-        quorum: 0.6,
-        weight: 1.0,
-        depends_on: vec![],
-    });
+    let mut s = base(vec![bench_nation("N0".into(), segments)], days * 24 * HOUR);
+    s.nations[0].services.push(service("N0-PORTAL", vec!["N0-ACT-SRV".into()], 0.6));
     s.campaigns.push(worm("CAMP-1", "N0-ACT-WS", Reach::Segment));
     s
 }
@@ -180,25 +135,18 @@ pub fn alliance(nations: usize, hosts: u64, days: u64) -> Scenario {
     let mut links = Vec::new();
     for n in 0..nations {
         let segs: Vec<Segment> = (0..4)
-            .map(|k| Segment {
-                id: format!("N{n}-S{k}"),
-                name: None,
-                kind: SegmentKind::Government,
-                host_groups: vec![
-                    group(format!("N{n}-S{k}-WS"), per_seg, HostRole::Workstation, 0.01),
-                    group(format!("N{n}-S{k}-SRV"), 20, HostRole::Server, 0.5),
-                ],
+            .map(|k| {
+                segment(
+                    &format!("N{n}-S{k}"),
+                    vec![
+                        bench_group(format!("N{n}-S{k}-WS"), per_seg, HostRole::Workstation, 0.01),
+                        bench_group(format!("N{n}-S{k}-SRV"), 20, HostRole::Server, 0.5),
+                    ],
+                )
             })
             .collect();
-        let mut na = nation(format!("N{n}"), segs);
-        na.services.push(Service {
-            id: format!("N{n}-PORTAL"),
-            name: None,
-            runs_on: (0..4).map(|k| format!("N{n}-S{k}-SRV")).collect(),
-            quorum: 0.7,
-            weight: 1.0,
-            depends_on: vec![],
-        });
+        let mut na = bench_nation(format!("N{n}"), segs);
+        na.services.push(service(&format!("N{n}-PORTAL"), (0..4).map(|k| format!("N{n}-S{k}-SRV")).collect(), 0.7));
         ns.push(na);
         for k in 0..3 {
             links.push(Link { between: vec![format!("N{n}-S{k}"), format!("N{n}-S{}", k + 1)], filtering: 0.6 });
@@ -212,28 +160,24 @@ pub fn alliance(nations: usize, hosts: u64, days: u64) -> Scenario {
     s.sharing.push(SharingAgreement {
         id: "ALL".into(),
         between: (0..nations).map(|n| format!("N{n}")).collect(),
-        latency: d(2 * HOUR),
+        latency: dur(2 * HOUR),
         tlp_ceiling: Tlp::Amber,
     });
     s.campaigns.push(worm("CAMP-WORM", "N0-S0-WS", Reach::Linked));
     let last = nations - 1;
-    let mut exfil = stage("exfil", "T1041", 0.3, Delay::Fixed(d(2 * HOUR)));
+    let mut exfil = bench_stage("exfil", "T1041", 0.3, Delay::Fixed(dur(2 * HOUR)));
     exfil.effect = Some(Effect::Exfiltrate { mb_per_host: 500 });
-    s.campaigns.push(Campaign {
-        id: "CAMP-APT".into(),
-        name: None,
-        actor: Actor { name: "OPFOR APT".into(), kind: ActorKind::StateSponsored, sophistication: 0.9 },
-        start: Some(d(6 * HOUR)),
-        tlp: Tlp::Red,
-        targets: Targets::default(),
-        entry: Entry {
-            technique: "T1195.002".into(),
-            host_groups: vec![format!("N{last}-S1-WS")],
-            footholds: 1,
-            fraction: Some(0.02),
-        },
-        stages: vec![stage("persist", "T1547.001", 0.5, Delay::Fixed(d(HOUR))), exfil],
-    });
+    let mut apt = campaign(
+        "CAMP-APT",
+        &[&format!("N{last}-S1-WS")],
+        vec![bench_stage("persist", "T1547.001", 0.5, Delay::Fixed(dur(HOUR))), exfil],
+    );
+    apt.actor = Actor { name: "OPFOR APT".into(), kind: ActorKind::StateSponsored, sophistication: 0.9 };
+    apt.start = Some(dur(6 * HOUR));
+    apt.tlp = Tlp::Red;
+    apt.entry.technique = "T1195.002".into();
+    apt.entry.fraction = Some(0.02);
+    s.campaigns.push(apt);
     s
 }
 
@@ -261,7 +205,6 @@ impl Graph {
 
 /// A seeded G(n, m) graph of average degree `degree` (ChaCha8, so identical on every machine).
 pub fn random_graph(n: u32, degree: u32, seed: u64) -> Graph {
-    use rand::{RngExt, SeedableRng};
     let m = n as usize * degree as usize / 2;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut set = BTreeSet::new();
@@ -319,7 +262,6 @@ pub fn mesa_virus(n: u32, ticks: u64) -> Virus {
 
 /// The hosts infected at the start: `outbreak` distinct hosts chosen with a seeded RNG, sorted.
 pub fn outbreak_hosts(n: u32, outbreak: u32, seed: u64) -> Vec<u32> {
-    use rand::{RngExt, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x5EED);
     let mut set = BTreeSet::new();
     while set.len() < outbreak.min(n) as usize {
@@ -344,51 +286,39 @@ pub fn virus_on_network(g: &Graph, v: &Virus, seed: u64) -> Scenario {
     let mut segments = Vec::with_capacity(g.n as usize);
     for i in 0..g.n {
         let (seg, grp) = virus_ids(i);
-        let mut hg = group(grp, 1, HostRole::Workstation, 1.0);
-        hg.os = OsFamily::Linux;
-        hg.criticality = Criticality::Medium;
-        hg.hardening = 0.0;
-        hg.backup_interval = None;
-        hg.restore_time = d(HOUR);
-        hg.data_mb_per_hour = 0;
+        let hg = HostGroup { os: OsFamily::Linux, ..group(&grp, 1, 1.0) };
         segments.push(Segment { id: seg, name: None, kind: SegmentKind::Enterprise, host_groups: vec![hg] });
     }
-    let mut na = nation("EST".into(), segments);
+    let mut na = bench_nation("EST".into(), segments);
     na.team.analysts = g.n;
     na.team.schedule = WorkPattern::TwentyFourSeven;
     // The nation's first detection gives it the campaign's indicators, which double detection
     // from the next tick on (`sharing.rs`): half the skill gives `detect` per tick from then.
-    na.team.skills = Skills { detect: v.detect / 2.0, contain: 1.0, recover: 1.0 };
+    na.team.skills = skills(v.detect / 2.0, 1.0, 1.0);
     na.team.assistance_policy = AssistancePolicy::default();
     let mut s = base(vec![na], v.ticks * 24 * HOUR);
     s.exercise.id = "VIRUS-ON-NETWORK".into();
     s.exercise.title = "virus on a network".into();
-    s.clock.tick = d(24 * HOUR);
+    s.clock.tick = dur(24 * HOUR);
     s.assistance.clear();
     s.links = g
         .edges
         .iter()
         .map(|&(a, b)| Link { between: vec![virus_ids(a).0, virus_ids(b).0], filtering: 1.0 - v.spread })
         .collect();
-    let mut spread = stage("spread", "T1210", 1.0, Delay::Fixed(d(24 * HOUR)));
-    spread.tactic = "TA0008".into();
-    spread.stealth = 0.0;
-    spread.lateral = Some(Lateral { reach: Reach::Linked, fanout: u64::from(g.max_degree().max(1)), repeat: true });
-    s.campaigns.push(Campaign {
-        id: "VIRUS".into(),
-        name: None,
-        actor: Actor { name: "OPFOR worm (fictional)".into(), kind: ActorKind::Criminal, sophistication: 0.0 },
-        start: Some(d(0)),
-        tlp: Tlp::Green,
-        targets: Targets::default(),
-        entry: Entry {
-            technique: "T1190".into(),
-            host_groups: outbreak_hosts(g.n, v.outbreak, seed).into_iter().map(|h| virus_ids(h).1).collect(),
-            footholds: u64::from(v.outbreak),
-            fraction: None,
-        },
-        stages: vec![spread],
-    });
+    let spread = Stage {
+        tactic: "TA0008".into(),
+        technique: "T1210".into(),
+        lateral: Some(Lateral { reach: Reach::Linked, fanout: u64::from(g.max_degree().max(1)), repeat: true }),
+        ..stage("spread", 1.0, 24 * HOUR)
+    };
+    let mut virus = campaign("VIRUS", &[], vec![spread]);
+    virus.actor.name = "OPFOR worm (fictional)".into();
+    virus.tlp = Tlp::Green;
+    virus.entry.technique = "T1190".into();
+    virus.entry.host_groups = outbreak_hosts(g.n, v.outbreak, seed).into_iter().map(|h| virus_ids(h).1).collect();
+    virus.entry.footholds = u64::from(v.outbreak);
+    s.campaigns.push(virus);
     s
 }
 
@@ -421,7 +351,6 @@ pub struct RawOutcome {
 /// (infected host, clean neighbour) and per detection draw (the engine draws differently — a
 /// candidate pick, a filter draw and a victim pick — with the same distribution).
 pub fn raw_virus(g: &Graph, v: &Virus, seed: u64) -> RawOutcome {
-    use rand::{RngExt, SeedableRng};
     let n = g.n as usize;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut state = vec![CLEAN; n];
@@ -531,7 +460,7 @@ pub fn add_idle_hosts(s: &Scenario, extra: u64) -> Scenario {
             id: id.clone(),
             name: None,
             kind: SegmentKind::Enterprise,
-            host_groups: vec![group(format!("{id}-WS"), count, HostRole::Workstation, 0.3)],
+            host_groups: vec![bench_group(format!("{id}-WS"), count, HostRole::Workstation, 0.3)],
         });
         left -= count;
         i += 1;

@@ -1,9 +1,10 @@
 //! A generator of small, always-valid [`Scenario`] values for property tests.
 //!
-//! The scenario is built directly as a struct (no YAML). Sizes and structure come from a proptest
-//! strategy over a `u64`; the details are drawn from a ChaCha8 stream seeded by it, so a failing
-//! case is reproduced from the seed proptest prints (shrinking works on the seed only, which is
-//! enough: every seed gives a small scenario).
+//! The scenario is built directly as a struct (no YAML). Everything is drawn from a ChaCha8
+//! stream seeded by one `u64`, so a property test's strategy is just a seed
+//! (`any::<u64>().prop_map(scenario_from_seed)`) and a failing case is reproduced from the seed
+//! proptest prints (shrinking works on the seed only, which is enough: every seed gives a small
+//! scenario).
 //!
 //! What it covers: 1–3 nations (user-assigned ISO codes `XAA`…), 1–3 segments each with 1–3
 //! small host groups, random links with filtering, services with acyclic dependencies (a service
@@ -11,11 +12,12 @@
 //! sharing agreements, 0–2 campaigns with 1–5 stages including lateral movement and impact
 //! effects, scheduled and triggered injects with effects, and objectives.
 
-use cydex::scenario::duration::Duration;
-use cydex::scenario::model::*;
-use proptest::prelude::*;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+use super::{exercise, inject};
+use crate::scenario::duration::Duration;
+use crate::scenario::model::*;
 
 /// (tactic, technique) pairs that agree with the bundled ATT&CK table. The last two are impact.
 const STAGES: [(&str, &str); 9] = [
@@ -31,11 +33,6 @@ const STAGES: [(&str, &str); 9] = [
 ];
 
 const NATIONS: [&str; 3] = ["XAA", "XAB", "XAC"];
-
-/// A strategy for valid scenarios.
-pub fn scenario() -> impl Strategy<Value = Scenario> {
-    any::<u64>().prop_map(scenario_from_seed)
-}
 
 fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
@@ -368,20 +365,7 @@ pub fn scenario_from_seed(seed: u64) -> Scenario {
                 (event == TriggerEvent::InjectDelivered).then(|| msel[rng.random_range(0..msel.len())].id.clone());
             (None, Some(Trigger { event, campaign, nation: None, inject, delay: mins(rng.random_range(0..=60u64)) }))
         };
-        msel.push(Inject {
-            id,
-            at,
-            trigger,
-            from: None,
-            to: None,
-            kind: InjectType::Event,
-            delivery: Delivery::SimEvent,
-            title: format!("inject {ii}"),
-            text: String::new(),
-            expected_action: None,
-            objectives: Vec::new(),
-            effects,
-        });
+        msel.push(Inject { at, trigger, title: format!("inject {ii}"), ..inject(&id, 0, effects) });
     }
 
     // ── objectives
@@ -427,16 +411,8 @@ pub fn scenario_from_seed(seed: u64) -> Scenario {
     Scenario {
         cydex: FORMAT_VERSION,
         exercise: Exercise {
-            id: format!("GEN-{seed:016x}"),
-            title: "generated".into(),
-            description: String::new(),
-            kind: ExerciseType::Drill,
-            mode: ExerciseMode::Cooperative,
-            tlp: Tlp::Green,
-            attack_version: "18.1".into(),
             startex: Some("2027-03-01T07:00:00Z".parse().unwrap()),
-            sponsor: None,
-            poc: None,
+            ..exercise(&format!("GEN-{seed:016x}"), "generated")
         },
         clock: Clock { tick: mins(tick_m), duration },
         objectives,
