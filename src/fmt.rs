@@ -54,6 +54,12 @@ pub fn points(milli: i64) -> String {
     format!("{:+.3}", milli as f64 / 1000.0)
 }
 
+/// A score or a category weight, to one decimal: `98.4`. Points behind it are kept in
+/// thousandths ([`points`]).
+pub fn score(v: f64) -> String {
+    format!("{:.1}", nz(v))
+}
+
 /// A time that may not exist: `T+01:30`, or `—`.
 pub fn opt_tplus(t: Option<u64>) -> String {
     t.map_or_else(|| "—".to_string(), tplus)

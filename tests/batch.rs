@@ -316,7 +316,10 @@ fn batch_writes_a_navigator_layer_and_the_command_that_replays_its_worst_run() {
     assert!(line.ends_with(&command) && line.contains(&format!("({score:.1})")), "{line}");
     let replay = cydex().args(command.split(' ').skip(1)).assert().success();
     let replayed = String::from_utf8_lossy(&replay.get_output().stdout).into_owned();
-    assert!(replayed.contains(&format!("alliance (host-weighted): {score:.1}")), "{replayed}");
+    assert!(
+        replayed.contains(&format!("Alliance score (host-weighted mean of nation scores): {score:.1}")),
+        "{replayed}"
+    );
 
     let layer: serde_json::Value = serde_json::from_str(&read(&dir.join("coverage.layer.json"))).unwrap();
     assert_eq!(layer["versions"]["layer"], "4.5");

@@ -228,7 +228,16 @@ fn usage_errors_exit_2() {
 #[test]
 fn bare_run_tells_the_story_of_the_default_drill() {
     let out = stdout(cydex().arg("run"));
-    for part in ["BALTIC-RW-DRILL-27", "seed 20260105", "Campaigns", "Nations", "Assistance", "NATO-RRT", "data lost"] {
+    for part in [
+        "TLP:GREEN",
+        "BALTIC-RW-DRILL-27",
+        "20260105 / 0",
+        "Campaigns",
+        "Nations",
+        "Assistance",
+        "NATO-RRT",
+        "Data lost",
+    ] {
         assert!(out.contains(part), "summary lacks {part}:\n{out}");
     }
 }

@@ -1,14 +1,13 @@
-//! The HTML after-action report: well formed, self-contained (nothing from the network), all three
-//! kinds of chart present, hostile scenario text escaped, byte-identical across renders, and
-//! graceful on empty and alliance-sized results.
+//! The HTML after-action report: well formed, self-contained (nothing from the network), every
+//! chart present, every evidence link followable, hostile scenario text escaped, byte-identical
+//! across renders, and graceful on empty and alliance-sized results.
 
 use std::sync::OnceLock;
 
 use cydex::report::html;
-use cydex::results::{RunMeta, RunResults, engine_version};
+use cydex::results::RunResults;
 use cydex::scenario::load_file;
-use cydex::score::assess;
-use cydex::sim::{RunConfig, run};
+use cydex::sim::{DEFAULT_SEED, RunConfig};
 
 const DRILL: &str = "scenarios/ransomware-drill.yaml";
 
@@ -17,27 +16,11 @@ fn drill() -> &'static RunResults {
     R.get_or_init(|| {
         let loaded = load_file(DRILL.as_ref()).unwrap();
         // Seed 1 is an outbreak: U ratings, an improvement plan, the RRT on task (the default seed is contained).
-        let config = RunConfig { seed: 1, run_index: 0 };
-        let outcome = run(&loaded.scenario, &config);
-        let ex = &loaded.scenario.exercise;
-        let meta = RunMeta {
-            engine: engine_version(),
-            scenario: DRILL.to_string(),
-            scenario_sha256: loaded.sha256.clone(),
-            exercise_id: ex.id.clone(),
-            exercise_title: ex.title.clone(),
-            tlp: serde_json::to_value(ex.tlp).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
-            attack_version: cydex::score::techniques::attack_version(&loaded.scenario),
-            overrides: Vec::new(),
-            seed: config.seed,
-            run_index: config.run_index,
-        };
-        let assessment = assess(&loaded.scenario, &outcome);
-        RunResults::new(meta, outcome.summary, assessment)
+        cydex::results::run(&loaded, &[], &RunConfig { seed: 1, run_index: 0 }).0
     })
 }
 
-const VOID: [&str; 8] = ["area", "base", "br", "col", "hr", "img", "input", "meta"];
+const VOID: [&str; 9] = ["area", "base", "br", "col", "hr", "img", "input", "meta", "wbr"];
 
 /// Checks that every non-void element is closed, in order, and that every `&` in text starts an
 /// entity. `<style>` and `<script>` bodies are raw text. Returns the element names opened, in order.
@@ -121,7 +104,7 @@ fn the_checker_catches_broken_markup() {
 
 #[test]
 fn report_is_well_formed_html() {
-    let doc = html::render(drill());
+    let doc = html(drill());
     assert!(doc.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     assert!(doc.ends_with("</html>\n"));
     let tags = check_well_formed(&doc).unwrap_or_else(|e| panic!("{e}"));
@@ -131,22 +114,43 @@ fn report_is_well_formed_html() {
 }
 
 #[test]
-fn report_has_the_three_kinds_of_chart() {
-    let doc = html::render(drill());
-    assert!(doc.contains("<svg class=\"chart chart-timeline\" id=\"timeline-EST\""), "lifecycle timeline");
-    assert!(doc.contains("<svg class=\"chart chart-availability\" id=\"availability-chart\""), "availability");
-    assert!(doc.contains("<svg class=\"chart chart-scores\" id=\"score-chart\""), "score breakdown");
-    assert!(doc.contains("class=\"outage\""), "the drill's mail outage is drawn");
-    assert!(doc.contains("<svg class=\"chart chart-assistance\" id=\"assistance-chart\""), "assistance lanes");
+fn report_has_every_chart() {
+    let doc = html(drill());
+    assert!(doc.contains("aria-label=\"EST: at ENDEX:"), "the lifecycle panel of EST");
+    assert!(doc.contains("role=\"img\" aria-label=\"Service outages over the exercise"), "availability lanes");
+    assert!(doc.contains("role=\"img\" aria-label=\"Each lane is one request"), "assistance lanes");
+    assert!(doc.contains("<svg class=\"chart chart-slots\""), "score breakdown");
+    assert!(doc.contains("<svg class=\"chart chart-bars\""), "ATT&CK coverage");
+    assert!(doc.contains("class=\"bar-1\""), "the drill's mail outage is drawn");
     for series in ["compromised", "detected", "contained", "recovered"] {
         assert!(doc.contains(&format!("class=\"series-{series}\"")), "{series} line");
+    }
+}
+
+/// Every evidence link (`#ev-N`) lands on its row of the embedded event timeline, in the default
+/// run and in the outbreak.
+#[test]
+fn every_evidence_link_has_its_anchor() {
+    let loaded = load_file(DRILL.as_ref()).unwrap();
+    let default = cydex::results::run(&loaded, &[], &RunConfig { seed: DEFAULT_SEED, run_index: 0 }).0;
+    for r in [&default, drill()] {
+        let doc = html(r);
+        let mut links = 0;
+        for (i, _) in doc.match_indices("href=\"#ev-") {
+            let id: String = doc[i + 10..].chars().take_while(char::is_ascii_digit).collect();
+            assert!(doc.contains(&format!("<tr id=\"ev-{id}\">")), "#ev-{id} links nowhere");
+            links += 1;
+        }
+        assert!(links > 50, "only {links} evidence links");
+        let rows = doc.matches("<tr id=\"ev-").count();
+        assert_eq!(rows, r.evidence.len(), "one timeline row per cited event");
     }
 }
 
 #[test]
 fn report_has_the_aar_sections() {
     let r = drill();
-    let doc = html::render(r);
+    let doc = html(r);
     for needle in [
         "After-Action Report / Improvement Plan",
         "DRAFT — generated by cydex",
@@ -157,9 +161,11 @@ fn report_has_the_aar_sections() {
         "Areas for improvement",
         "MTTC",
         "ATT&amp;CK coverage",
-        "what the Rapid Reaction Team changed",
-        "Full ledger:",
-        "Primary Responsible Organization",
+        "Assistance: timeline and what it changed",
+        "Ledger by nation and rule",
+        "Appendix C. Full scoring ledger",
+        "Appendix D. Event timeline",
+        "Primary responsible organization",
         "Executed MSEL",
         r.meta.scenario_sha256.as_str(),
     ] {
@@ -173,7 +179,7 @@ fn report_has_the_aar_sections() {
 
 #[test]
 fn report_loads_nothing_from_the_network() {
-    let doc = html::render(drill());
+    let doc = html(drill());
     let lower = doc.to_ascii_lowercase();
     for bad in ["http://", "https://", "src=", "@import", "url(", "<link", "<img", "<iframe", "@font-face", "//cdn"] {
         assert!(!lower.contains(bad), "found {bad:?}");
@@ -193,7 +199,7 @@ fn report_escapes_hostile_scenario_text() {
         o.text = "</td></tr></table><b>".to_string();
     }
     r.assessment.timelines[0].nation = "<g onload=x>".to_string();
-    let doc = html::render(&r);
+    let doc = html(&r);
     assert!(!doc.contains("<script>alert"), "title not escaped");
     assert!(doc.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;"));
     assert!(!doc.contains("<img"), "campaign name not escaped");
@@ -205,11 +211,11 @@ fn report_escapes_hostile_scenario_text() {
 #[test]
 fn report_is_byte_identical_across_renders() {
     let r = drill();
-    let a = html::render(r);
-    let b = html::render(&r.clone());
+    let a = html(r);
+    let b = html(&r.clone());
     assert!(a == b, "two renders differ");
     let back: RunResults = serde_json::from_str(&r.to_json()).unwrap();
-    assert!(html::render(&back) == a, "render after a results.json round trip differs");
+    assert!(html(&back) == a, "render after a results.json round trip differs");
 }
 
 #[test]
@@ -234,7 +240,7 @@ fn report_handles_empty_results() {
     r.summary.assistance.clear();
     r.summary.first_compromise_s = None;
     r.summary.first_detection_s = None;
-    let doc = html::render(&r);
+    let doc = html(&r);
     check_well_formed(&doc).unwrap_or_else(|e| panic!("{e}"));
     let services = format!("0 of {} service(s) went down", r.assessment.availability.len());
     for needle in [
@@ -249,7 +255,7 @@ fn report_handles_empty_results() {
     ] {
         assert!(doc.contains(needle), "missing {needle:?}");
     }
-    assert!(!doc.contains("chart-timeline") && !doc.contains("chart-availability"));
+    assert!(!doc.contains("chart-steps") && !doc.contains("chart-lanes"));
 
     // Nothing at all: no nations, no services.
     let mut bare = r.clone();
@@ -262,7 +268,7 @@ fn report_handles_empty_results() {
     bare.assessment.scores.nations.clear();
     bare.summary.duration_s = 0;
     bare.meta.tlp = String::new();
-    let doc = html::render(&bare);
+    let doc = html(&bare);
     check_well_formed(&doc).unwrap_or_else(|e| panic!("{e}"));
     assert!(doc.contains("No nation was scored"));
 }
@@ -286,9 +292,9 @@ fn report_scales_to_thirty_two_nations() {
         s.nation = id;
         r.assessment.scores.nations.push(s);
     }
-    let doc = html::render(&r);
+    let doc = html(&r);
     check_well_formed(&doc).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(doc.matches("class=\"chart chart-timeline\"").count(), 24);
+    assert_eq!(doc.matches("class=\"chart chart-steps\"").count(), 24);
     assert!(doc.contains("8 nation(s) had no compromised host and are not shown"));
     assert!(doc.contains(">N31</text>"), "the score chart has a bar for every nation");
 }
@@ -297,7 +303,7 @@ fn report_scales_to_thirty_two_nations() {
 /// it also renders each results file to `report.html` beside it.
 #[test]
 fn writes_the_demo_report() {
-    let doc = html::render(drill());
+    let doc = html(drill());
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("html-demo.html"), &doc).unwrap();
@@ -306,7 +312,7 @@ fn writes_the_demo_report() {
             let text = std::fs::read_to_string(path).unwrap();
             let r: RunResults = serde_json::from_str(&text).unwrap();
             let out = std::path::Path::new(path).with_file_name("report.html");
-            let doc = html::render(&r);
+            let doc = html(&r);
             check_well_formed(&doc).unwrap_or_else(|e| panic!("{path}: {e}"));
             std::fs::write(out, doc).unwrap();
         }
@@ -325,7 +331,7 @@ fn tlp_banner_is_coloured_per_tlp_2() {
         ("", "tlp-unknown"),
     ] {
         r.meta.tlp = tlp.to_string();
-        let doc = html::render(&r);
+        let doc = html(&r);
         assert_eq!(doc.matches(&format!("class=\"tlp {class}\"")).count(), 2, "{tlp}: banner at top and bottom");
     }
 }

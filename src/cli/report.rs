@@ -37,8 +37,8 @@ pub enum Format {
 /// Renders `results` in `format`.
 pub fn render(results: &RunResults, format: Format) -> String {
     match format {
-        Format::Md => crate::report::markdown::render(results),
-        Format::Html => crate::report::html::render(results),
+        Format::Md => crate::report::markdown(results),
+        Format::Html => crate::report::html(results),
         Format::Json => results.to_json(),
         Format::Navigator => crate::report::navigator::run(results),
     }

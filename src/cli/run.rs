@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_OK, fail, print_stdout};
-use crate::report::terminal;
 use crate::results::RunResults;
 use crate::sim::{DEFAULT_SEED, RunConfig};
 
@@ -55,7 +54,7 @@ pub fn run(args: Args) -> u8 {
     }
     if !args.quiet {
         let color = super::color_stdout();
-        let mut text = terminal::render(&results, color);
+        let mut text = crate::report::terminal(&results, color);
         match &args.out {
             Some(dir) => {
                 text.push_str(&format!("\nwrote {}/{{{}}}\n", dir.display(), OUTPUTS.join(", ")));

@@ -126,6 +126,8 @@ pub struct Row {
     pub cells: Vec<Text>,
     /// A subtotal or total row, set apart.
     pub total: bool,
+    /// An anchor id other parts of the document link to (`ev-12` for event 12 in the timeline).
+    pub anchor: Option<String>,
 }
 
 impl Table {
@@ -144,12 +146,17 @@ impl Table {
 
     /// Adds a row.
     pub fn row(&mut self, cells: Vec<Text>) {
-        self.rows.push(Row { cells, total: false });
+        self.rows.push(Row { cells, total: false, anchor: None });
     }
 
     /// Adds a total row.
     pub fn total(&mut self, cells: Vec<Text>) {
-        self.rows.push(Row { cells, total: true });
+        self.rows.push(Row { cells, total: true, anchor: None });
+    }
+
+    /// Adds a row that links can point to as `#anchor`.
+    pub fn anchored(&mut self, anchor: String, cells: Vec<Text>) {
+        self.rows.push(Row { cells, total: false, anchor: Some(anchor) });
     }
 }
 
@@ -183,6 +190,69 @@ pub enum Chart {
         /// Bin ranges as labels, and counts.
         bins: Vec<(String, u64)>,
     },
+    /// Cumulative counts over scenario time as step lines, one small panel per subject (a
+    /// nation), all on the same time axis from STARTEX to `end_s`.
+    Steps {
+        /// Scenario seconds at ENDEX: the right end of every time axis.
+        end_s: u64,
+        /// The series: name, CSS colour, SVG dash pattern (empty for solid).
+        series: Vec<(String, String, String)>,
+        /// The panels.
+        panels: Vec<Panel>,
+    },
+    /// One lane per subject over scenario time (STARTEX to `end_s`), each lane a row of bars
+    /// coloured by the legend: a service's outages, an assistance request's phases.
+    Lanes {
+        /// Scenario seconds at ENDEX.
+        end_s: u64,
+        /// Bar kinds: name and CSS colour.
+        legend: Vec<(String, String)>,
+        /// The lanes, top to bottom.
+        lanes: Vec<Lane>,
+    },
+    /// One bar per row, split into fixed slots (each as long as its share of the whole); each
+    /// slot is filled as far as the row's value for it: what a nation kept of each score category.
+    Slots {
+        /// Slot names, CSS colours and sizes.
+        slots: Vec<(String, String, f64)>,
+        /// Row label, one value per slot (at most the slot's size), and the label at the bar's end.
+        rows: Vec<(String, Vec<f64>, String)>,
+    },
+}
+
+/// One panel of a [`Chart::Steps`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// The subject (a nation).
+    pub title: String,
+    /// A line beside the title (the counts at ENDEX).
+    pub note: String,
+    /// Points `(t_s, one value per series)` at each change, in time order.
+    pub points: Vec<(u64, Vec<u64>)>,
+}
+
+/// One lane of a [`Chart::Lanes`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lane {
+    /// The subject, left of the lane.
+    pub label: String,
+    /// A value right of the lane (an uptime), or empty.
+    pub note: String,
+    /// Bars, drawn in order (later over earlier).
+    pub bars: Vec<Bar>,
+}
+
+/// One bar of a [`Lane`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Start, scenario seconds.
+    pub from: u64,
+    /// End, scenario seconds.
+    pub to: u64,
+    /// Index into the chart's legend.
+    pub kind: usize,
+    /// What the bar stands for, in words (shown on hover).
+    pub title: String,
 }
 
 /// A figure: a caption, a chart, and the data table behind it.
@@ -194,6 +264,10 @@ pub struct Figure {
     pub chart: Chart,
     /// The numbers.
     pub data: Table,
+    /// The data table is one of the section's own tables, read in every format. Otherwise it is
+    /// only the chart's numbers: the HTML keeps it behind a disclosure on screen and leaves it out
+    /// in print, where the chart stands for it.
+    pub show_data: bool,
 }
 
 /// A finding: a statement, the rating it supports if any, and the events it rests on.
@@ -260,6 +334,13 @@ impl Section {
 pub struct Clock {
     /// STARTEX in seconds since the Unix epoch, UTC.
     pub startex_unix: i64,
+}
+
+/// A round step for a time axis or for sampling a run: the smallest of 15 min, 30 min, 1 h, 2 h,
+/// 3 h, 6 h, 12 h, 1 d, 2 d, 1 w, 30 d that cuts `end_s` into at most `max_steps` steps.
+pub fn time_step(end_s: u64, max_steps: u64) -> u64 {
+    const STEPS: [u64; 11] = [900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 2_592_000];
+    STEPS.iter().copied().find(|s| end_s / s <= max_steps.max(1)).unwrap_or(end_s.max(1))
 }
 
 /// A whole report.
@@ -400,6 +481,14 @@ mod tests {
         assert_eq!(d.marking(), "TLP: not marked");
         d.tlp = "TLP:AMBER".into();
         assert_eq!(d.marking(), "TLP:AMBER");
+    }
+
+    #[test]
+    fn time_steps_are_round_and_few() {
+        assert_eq!(time_step(2 * 86_400, 8), 21_600);
+        assert_eq!(time_step(3600, 8), 900);
+        assert_eq!(time_step(0, 0), 900);
+        assert_eq!(time_step(400 * 86_400, 4), 400 * 86_400, "longer than any round step");
     }
 
     #[test]

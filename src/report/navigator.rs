@@ -415,6 +415,8 @@ mod tests {
             overrides: vec!["a=1".into(), "b=2".into()],
             seed: 42,
             run_index: 3,
+            startex_unix: None,
+            utc_offset_min: Default::default(),
         };
         let h = head(&meta, "N".into(), "in one cydex run.", Meta { name: "run index", value: "3".into() });
         let pairs: Vec<(&str, &str)> = h.metadata.iter().map(|m| (m.name, m.value.as_str())).collect();

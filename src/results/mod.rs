@@ -6,12 +6,16 @@
 pub mod batch;
 mod check;
 pub mod compare;
+pub mod evidence;
 pub mod observe;
 pub mod stats;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::Loaded;
+use crate::scenario::model::Scenario;
 use crate::score::Assessment;
 use crate::sim::{EventStream, RunConfig, RunSummary};
 
@@ -84,6 +88,13 @@ pub struct RunMeta {
     pub seed: u64,
     /// Run index within a batch.
     pub run_index: u64,
+    /// STARTEX in seconds since the Unix epoch (UTC), so reports can give wall-clock times beside
+    /// T+. Absent in results written before it was recorded.
+    #[serde(default)]
+    pub startex_unix: Option<i64>,
+    /// Each nation's offset from UTC in minutes (its `utc_offset`), for local times in reports.
+    #[serde(default)]
+    pub utc_offset_min: BTreeMap<String, i32>,
 }
 
 /// Everything `results.json` holds for one run.
@@ -99,12 +110,23 @@ pub struct RunResults {
     pub summary: RunSummary,
     /// Metrics, scores, ratings and the executed MSEL.
     pub assessment: Assessment,
+    /// Every event the assessment cites, in id order, so reports can show the evidence.
+    #[serde(default)]
+    pub evidence: Vec<evidence::EvidenceEvent>,
 }
 
 impl RunResults {
-    /// Wraps a run's summary with its provenance.
+    /// Wraps a run's summary with its provenance; the cited events are added with
+    /// [`evidence::collect`] (as [`run`] does).
     pub fn new(meta: RunMeta, summary: RunSummary, assessment: Assessment) -> RunResults {
-        RunResults { format: RESULTS_FORMAT.to_string(), format_version: RESULTS_VERSION, meta, summary, assessment }
+        RunResults {
+            format: RESULTS_FORMAT.to_string(),
+            format_version: RESULTS_VERSION,
+            meta,
+            summary,
+            assessment,
+            evidence: Vec::new(),
+        }
     }
 
     /// Reads a results file, refusing one that is not cydex's, was written in another format
@@ -146,6 +168,13 @@ impl RunResults {
                 return Err(format!("score weight `{category}` is {w}, not between 0 and 100"));
             }
         }
+        // STARTEX from year 0 to 9999, offsets within ±14:00, as the scenario loader allows.
+        if let Some(t) = self.meta.startex_unix.filter(|t| !(-62_167_219_200..=253_402_300_799).contains(t)) {
+            return Err(format!("`meta.startex_unix` is {t}, not a date from year 0 to 9999"));
+        }
+        if let Some((n, m)) = self.meta.utc_offset_min.iter().find(|(_, m)| m.abs() > 14 * 60) {
+            return Err(format!("the UTC offset of {n} is {m} minutes, beyond ±14:00"));
+        }
         Ok(())
     }
 
@@ -170,6 +199,7 @@ pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunRes
     let outcome = crate::sim::run(&loaded.scenario, config);
     let assessment = crate::score::assess(&loaded.scenario, &outcome);
     let ex = &loaded.scenario.exercise;
+    let (startex, offsets) = scenario_clock(&loaded.scenario);
     let meta = RunMeta {
         engine: engine_version(),
         scenario: loaded.source.name.clone(),
@@ -181,6 +211,17 @@ pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunRes
         overrides: overrides.to_vec(),
         seed: config.seed,
         run_index: config.run_index,
+        startex_unix: Some(startex),
+        utc_offset_min: offsets,
     };
-    (RunResults::new(meta, outcome.summary, assessment), outcome.events)
+    let mut results = RunResults::new(meta, outcome.summary, assessment);
+    results.evidence = evidence::collect(&results.assessment, &outcome.events);
+    (results, outcome.events)
+}
+
+/// STARTEX as Unix seconds (the scenario's, or the engine's default when it has none, as the
+/// simulation clock does) and each nation's UTC offset in minutes, as the loader parsed them.
+fn scenario_clock(s: &Scenario) -> (i64, BTreeMap<String, i32>) {
+    let startex = s.exercise.startex.map_or(crate::sim::clock::DEFAULT_STARTEX, |t| t.unix());
+    (startex, s.nations.iter().map(|n| (n.id.clone(), i32::from(n.utc_offset.minutes()))).collect())
 }

@@ -107,7 +107,7 @@ pub(super) fn histogram(caption: &str, xs: &[f64], unit: Unit) -> Figure {
     for (range, c) in &bins {
         data.row(vec![Text::plain(range.clone()), Text::plain(c.to_string())]);
     }
-    Figure { caption: caption.to_string(), chart: Chart::Histogram { bins }, data }
+    Figure { caption: caption.to_string(), chart: Chart::Histogram { bins }, data, show_data: false }
 }
 
 /// Bins of a histogram: one bar per value for whole numbers spanning at most [`MAX_STEPS`];

@@ -108,6 +108,7 @@ fn ratings_figure(objectives: &[(&str, &CategoryStats)]) -> Figure {
         caption: "Probability of each rating, per objective (share of runs)".into(),
         chart: Chart::StackedBars { legend, rows, full: 1.0 },
         data,
+        show_data: false,
     }
 }
 

@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use super::{EVIDENCE_SHOWN, evidence_ids};
 use crate::fmt::{esc_html as esc, tplus};
-use crate::report::doc::{Align, Block, Card, Chart, Clock, Document, Figure, Finding, Span, Table, Text};
+use crate::report::doc::{Align, Block, Card, Clock, Document, Figure, Finding, Span, Table, Text};
 
 /// Renders `d` as a complete HTML page.
 pub fn write(d: &Document) -> String {
@@ -78,9 +78,7 @@ pub fn text(t: &Text, clock: Option<&Clock>) -> String {
             Span::Strong(x) => {
                 let _ = write!(o, "<strong>{}</strong>", esc(x));
             }
-            Span::Code(x) => {
-                let _ = write!(o, "<span class=\"mono\">{}</span>", esc(x));
-            }
+            Span::Code(x) => o.push_str(&code(x)),
             Span::Rating(x) => {
                 let _ = write!(o, "<span class=\"badge {}\">{}</span>", rating_class(x), esc(x));
             }
@@ -93,6 +91,14 @@ pub fn text(t: &Text, clock: Option<&Clock>) -> String {
         }
     }
     o
+}
+
+/// Verbatim text, as typed (so it can be searched for in the page's source): a short identifier
+/// (up to 16 characters, no space, such as `MSEL-001` or `time_to_detect`) never wraps, not even
+/// at a hyphen; a longer one wraps where it must.
+fn code(x: &str) -> String {
+    let class = if x.chars().count() <= 10 && !x.contains(' ') { "mono nb" } else { "mono" };
+    format!("<span class=\"{class}\">{}</span>", esc(x))
 }
 
 /// A scenario time: T+, with local time and UTC beside it when the clock is known.
@@ -163,11 +169,12 @@ fn page_css(marking: &str) -> String {
     )
 }
 
-/// Blocks in order; two or more figures in a row share a grid on screen (one column in print).
+/// Blocks in order; two or more figures in a row (whose data stays inside them) share a grid on
+/// screen (one column in print).
 fn blocks(o: &mut String, bs: &[Block], clock: Option<&Clock>) {
     let mut i = 0;
     while i < bs.len() {
-        let figures = bs[i..].iter().take_while(|b| matches!(b, Block::Figure(_))).count();
+        let figures = bs[i..].iter().take_while(|b| matches!(b, Block::Figure(f) if !f.show_data)).count();
         if figures >= 2 {
             o.push_str("<div class=\"figs\">\n");
             bs[i..i + figures].iter().for_each(|b| block(o, b, clock));
@@ -234,7 +241,9 @@ fn table(o: &mut String, t: &Table, class: &str, clock: Option<&Clock>) {
     }
     o.push_str("</tr></thead>\n<tbody>\n");
     for r in &t.rows {
-        o.push_str(if r.total { "<tr class=\"sub\">" } else { "<tr>" });
+        let id = r.anchor.as_ref().map_or(String::new(), |a| format!(" id=\"{}\"", esc(a)));
+        let class = if r.total { " class=\"sub\"" } else { "" };
+        let _ = write!(o, "<tr{id}{class}>");
         for (i, c) in r.cells.iter().enumerate() {
             let n = if t.columns.get(i).is_some_and(|(_, a)| *a == Align::Right) { " class=\"n\"" } else { "" };
             let _ = write!(o, "<td{n}>{}</td>", text(c, clock));
@@ -267,130 +276,21 @@ fn findings(o: &mut String, fs: &[Finding], clock: Option<&Clock>) {
     o.push_str("</ul>\n");
 }
 
+/// A chart, its caption, and its data: after the figure when the data is one of the section's
+/// own tables (it may run over pages), else inside it behind a disclosure (left out in print,
+/// where the chart stands for it).
 fn figure(o: &mut String, f: &Figure, clock: Option<&Clock>) {
     o.push_str("<figure>\n");
-    match &f.chart {
-        Chart::StackedBars { legend, rows, full } => stacked_bars(o, &f.caption, legend, rows, *full),
-        Chart::Histogram { bins } => histogram(o, &f.caption, bins),
-    }
+    super::svg::draw(o, &f.caption, &f.chart);
     let _ = writeln!(o, "<figcaption>{}</figcaption>", esc(&f.caption));
-    o.push_str("<details class=\"data\"><summary>Data</summary>\n");
-    table(o, &f.data, "compact", clock);
-    o.push_str("</details>\n</figure>\n");
-}
-
-fn svg_open(o: &mut String, w: f64, h: f64, label: &str) {
-    let _ = writeln!(
-        o,
-        "<svg class=\"chart\" viewBox=\"0 0 {w:.0} {h:.0}\" width=\"{w:.0}\" height=\"{h:.0}\" role=\"img\" aria-label=\"{}\">",
-        esc(label)
-    );
-}
-
-/// Horizontal stacked bars with a legend; each segment titled with its value.
-fn stacked_bars(o: &mut String, caption: &str, legend: &[(String, String)], rows: &[(String, Vec<f64>)], full: f64) {
-    let (label_w, pw, row_h, top) = (140.0, 520.0, 22.0, 30.0);
-    let h = top + row_h * rows.len() as f64 + 8.0;
-    svg_open(o, label_w + pw + 10.0, h, caption);
-    let mut lx = label_w;
-    for (name, colour) in legend {
-        let _ = writeln!(
-            o,
-            "<rect x=\"{lx:.1}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1}\" y=\"16\" font-size=\"11\">{}</text>",
-            esc(colour),
-            lx + 16.0,
-            esc(name)
-        );
-        lx += 28.0 + name.chars().count() as f64 * 6.5;
+    if f.show_data {
+        o.push_str("</figure>\n");
+        table(o, &f.data, "", clock);
+    } else {
+        o.push_str("<details class=\"data\"><summary>Data</summary>\n");
+        table(o, &f.data, "compact", clock);
+        o.push_str("</details>\n</figure>\n");
     }
-    let scale = pw / if full > 0.0 { full } else { 1.0 };
-    for (i, (label, values)) in rows.iter().enumerate() {
-        let y = top + row_h * i as f64;
-        let _ = writeln!(
-            o,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
-            label_w - 6.0,
-            y + row_h / 2.0 + 2.0,
-            esc(label)
-        );
-        let mut x = label_w;
-        for (v, (name, colour)) in values.iter().zip(legend) {
-            let w = (v.max(0.0) * scale).min(label_w + pw - x);
-            let _ = writeln!(
-                o,
-                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{}: {}</title></rect>",
-                y + 3.0,
-                row_h - 6.0,
-                esc(colour),
-                esc(name),
-                crate::fmt::nz(*v)
-            );
-            // The value written on a segment wide enough to hold it, so a printed page (where
-            // the data table is not shown) keeps the numbers.
-            if w >= 34.0 {
-                let shown =
-                    if full == 1.0 { format!("{:.0}%", v * 100.0) } else { format!("{:.1}", crate::fmt::nz(*v)) };
-                let _ = writeln!(
-                    o,
-                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" style=\"fill:{}\">{shown}</text>",
-                    x + w / 2.0,
-                    y + row_h / 2.0 + 3.5,
-                    ink_on(colour)
-                );
-            }
-            x += w;
-        }
-    }
-    o.push_str("</svg>\n");
-}
-
-/// Black or white, whichever reads better on the CSS colour `bg` (`#rrggbb`; white otherwise).
-fn ink_on(bg: &str) -> &'static str {
-    let hex = bg.strip_prefix('#').filter(|h| h.len() == 6);
-    let channel =
-        |i: usize| hex.and_then(|h| u8::from_str_radix(&h[i..i + 2], 16).ok()).map_or(0.0, |c| f64::from(c) / 255.0);
-    let luma = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
-    if luma > 0.5 { "#000" } else { "#fff" }
-}
-
-/// Vertical bars, one per bin, labelled below with the bin's range and above with its count.
-fn histogram(o: &mut String, caption: &str, bins: &[(String, u64)]) {
-    let (w, h, left, bottom, top) = (520.0, 180.0, 30.0, 40.0, 10.0);
-    let max = bins.iter().map(|b| b.1).max().unwrap_or(0).max(1) as f64;
-    let bw = (w - left) / bins.len().max(1) as f64;
-    svg_open(o, w, h, caption);
-    let _ = writeln!(o, "<text x=\"2\" y=\"{:.1}\" font-size=\"10\">{max:.0}</text>", top + 8.0);
-    let _ = writeln!(o, "<line x1=\"{left}\" y1=\"{0:.1}\" x2=\"{w}\" y2=\"{0:.1}\" stroke=\"#8a939c\"/>", h - bottom);
-    for (i, (label, c)) in bins.iter().enumerate() {
-        let bh = (h - top - bottom) * *c as f64 / max;
-        let x = left + bw * i as f64;
-        if *c > 0 {
-            let _ = writeln!(
-                o,
-                "<text class=\"count\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{c}</text>",
-                x + bw / 2.0,
-                h - bottom - bh - 2.0
-            );
-        }
-        let _ = writeln!(
-            o,
-            "<rect class=\"b\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"#3a6ea5\"><title>{}: {c}</title></rect>",
-            x + 1.0,
-            h - bottom - bh,
-            (bw - 2.0).max(1.0),
-            esc(label)
-        );
-        if i % 2 == 0 {
-            let _ = writeln!(
-                o,
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{}</text>",
-                x + bw / 2.0,
-                h - bottom + 12.0 + 10.0 * (i % 4 / 2) as f64,
-                esc(label.split(" … ").next().unwrap_or(label))
-            );
-        }
-    }
-    o.push_str("</svg>\n");
 }
 
 const CSS: &str = r#"
@@ -404,6 +304,7 @@ h3{font-size:1.12rem;margin:1.5rem 0 .5rem;color:#1b3a5c}
 p,li{max-width:80ch}
 small,.muted{color:#5b6570}
 small.wall{font-size:.75rem;white-space:nowrap}
+td small.wall,.card small.wall{display:block;white-space:normal;font-weight:400}
 .tlp{font-weight:700;letter-spacing:.08em;text-align:center;padding:.3rem;background:#000;font-size:.95rem;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .tlp-red{color:#ff2b2b}.tlp-amber{color:#ffc000}.tlp-green{color:#33ff00}.tlp-clear{color:#fff}.tlp-unknown{color:#ddd}
 .tlp .sw{display:inline-block;width:.8em;height:.8em;margin-right:.5em;border:.4em solid currentColor;vertical-align:-.1em}
@@ -423,8 +324,8 @@ tr.sub td{background:#f7f8fa;font-weight:600}
 tr:target{background:#fff4c2}
 table.kv th{width:14rem}
 .mono,.ev{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82rem}
-.mono{overflow-wrap:anywhere}
-.nw,table.compact td{white-space:nowrap}
+.mono{overflow-wrap:break-word}
+.nw,.nb,table.compact td{white-space:nowrap}
 pre.cmd{background:#f3f5f7;border:1px solid #d6dbe1;padding:.4rem .6rem;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:.6rem;margin:1rem 0}
 .card{border:1px solid #d6dbe1;border-left:4px solid #1b3a5c;padding:.5rem .7rem;border-radius:3px}
@@ -439,11 +340,14 @@ figure{margin:.6rem 0;break-inside:avoid;page-break-inside:avoid}
 figcaption{font-size:.85rem;color:#5b6570}
 svg{max-width:100%;height:auto;display:block;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 svg text{fill:#1b1f24}
+svg.key{display:inline-block;vertical-align:middle}
+.legend{display:flex;flex-wrap:wrap;gap:1rem;font-size:.85rem;margin:.3rem 0}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:.8rem}
 details{border:1px solid #d6dbe1;border-radius:4px;padding:.4rem .8rem;margin:.8rem 0}
 details.data{border:none;padding:0;margin:.2rem 0;font-size:.85rem}
 summary{cursor:pointer;font-weight:600}
 footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6dbe1;padding-top:.6rem}
-@media (max-width:700px){nav.toc{columns:1}}
+@media (max-width:700px){nav.toc{columns:1}.charts{grid-template-columns:1fr}}
 @media print{
  html{font-size:10pt}
  body{background:#fff}
@@ -451,12 +355,20 @@ footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6db
  nav.toc{display:none}
  .tlp{background:#fff;color:#000;border:2px solid #000}
  .watermark{color:rgba(120,120,120,.15)}
- section.major{break-before:page;page-break-before:always}
+ header.cover{break-after:page;page-break-after:always}
+ section.appendix{break-before:page;page-break-before:always}
+ section.major>h2{margin-top:1.6rem}
  h2,h3{break-after:avoid;page-break-after:avoid}
  tr,figure,svg,.card,.obj{break-inside:avoid;page-break-inside:avoid}
+ .charts{grid-template-columns:1fr 1fr}
+ .charts>svg:only-child{grid-column:1/-1}
  thead{display:table-header-group}
  .scroll{overflow:visible}
- table{width:100%;min-width:0}
+ table{width:100%;min-width:0;font-size:8.5pt}
+ td.n,th.n,table.compact td{white-space:normal}
+ thead th{font-size:7.5pt;padding:.2rem .25rem}
+ section.appendix table{font-size:7.5pt}
+ th,td{padding:.2rem .35rem}
  th{background:none;border-bottom:2px solid #000}
  tr.sub td{background:none}
  details{border:none;padding:0}
@@ -466,3 +378,14 @@ footer{margin-top:2rem;font-size:.82rem;color:#5b6570;border-top:1px solid #d6db
  a{color:inherit;text-decoration:none}
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_identifiers_never_wrap_and_all_stay_searchable() {
+        assert_eq!(super::code("MSEL-001"), "<span class=\"mono nb\">MSEL-001</span>");
+        assert_eq!(super::code("a b<"), "<span class=\"mono\">a b&lt;</span>");
+        let long = super::code("nations.EST.team.analysts=12");
+        assert_eq!(long, "<span class=\"mono\">nations.EST.team.analysts=12</span>");
+    }
+}

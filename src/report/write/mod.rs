@@ -3,6 +3,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod svg;
 pub mod text;
 
 /// Evidence ids listed inline before the rest are counted (`#1, #2, … (+40 more)`).
@@ -34,6 +35,7 @@ mod tests {
         s.push(Block::List(vec![Text::code("a|b"), Text::strong("bold")]));
         let mut t = Table::new(&["nation", "#hosts"]);
         t.row(vec![Text::plain("EST"), Text::plain("12")]);
+        t.anchored("ev-3".into(), vec![Text::plain("LVA"), Text::plain("0")]);
         t.total(vec![Text::plain("total"), Text::plain("12")]);
         s.push(Block::Table(t.clone()));
         s.push(Block::Cards(vec![Card {
@@ -49,6 +51,7 @@ mod tests {
                 full: 1.0,
             },
             data: t,
+            show_data: false,
         }));
         s.push(Block::Findings(vec![Finding { text: Text::plain("Seen late"), evidence: (1..=10).collect() }]));
         s.push(Block::Command("cydex run x.yaml --seed 1 --run-index 4".into()));
@@ -98,6 +101,7 @@ mod tests {
         assert!(h.contains("<title>Exercise &quot;Iron&quot; &lt;Dawn&gt;"), "title escaped");
         assert!(h.contains("First &lt;section&gt; | pipes"));
         assert!(h.contains("<a href=\"#ev-1\">#1</a>"), "evidence links to the timeline");
+        assert!(h.contains("<tr id=\"ev-3\"><td>LVA</td>"), "an anchored row carries its id");
         assert!(h.contains("@top-center{content:\"TLP:AMBER\""), "marking on every printed page");
         assert!(h.contains("@bottom-center{content:\"TLP:AMBER\""));
         assert!(h.contains("2026-05-11 12:00 local, 10:00Z"), "wall clock beside T+");
@@ -118,11 +122,13 @@ mod tests {
                 full: 1.0,
             },
             data: Table::new(&["x"]),
+            show_data: false,
         };
         let hist = Figure {
             caption: "Counts".into(),
             chart: Chart::Histogram { bins: vec![("0 … 1".into(), 17), ("1 … 2".into(), 0)] },
             data: Table::new(&["x"]),
+            show_data: false,
         };
         d.sections[0].blocks = vec![Block::Figure(bars), Block::Figure(hist.clone()), Block::Para(Text::plain("x"))];
         d.sections[0].blocks.push(Block::Figure(hist));
