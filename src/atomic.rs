@@ -53,7 +53,13 @@ fn stage(
     fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
     sync: bool,
 ) -> io::Result<NamedTempFile> {
-    let tmp = tempfile::Builder::new().prefix(".cydex-").suffix(".tmp").tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".cydex-").suffix(".tmp");
+    // Outputs are for sharing: the usual mode of a new file (0666 less the umask), not the 0600
+    // tempfile gives its own files.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let tmp = builder.tempfile_in(dir)?;
     let (file, path) = tmp.into_parts();
     let mut w = io::BufWriter::new(file);
     fill(&mut w)?;
@@ -216,6 +222,19 @@ mod tests {
         fs::create_dir(dir.path().join("sub")).unwrap();
         assert!(set.add_bytes("sub", b"x").is_err());
         assert!(set.add_bytes("../escape", b"x").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_the_usual_mode_of_a_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("shared.json");
+        write(&p, b"x").unwrap();
+        let mode = fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("plain");
+        fs::write(&plain, b"x").unwrap();
+        assert_eq!(mode, fs::metadata(&plain).unwrap().permissions().mode() & 0o777, "as File::create would");
     }
 
     #[test]
