@@ -210,3 +210,20 @@ fn fuzz_corpus_replays_without_panics() {
     }
     assert!(loaded >= 1, "valid inputs load");
 }
+
+/// Every committed input of the second fuzz target (`fuzz/fuzz_targets/readback.rs`: results,
+/// batch files and journals read back) goes through the same function the target calls.
+#[test]
+fn readback_corpus_replays_without_panics() {
+    let mut files = Vec::new();
+    for dir in ["fuzz/readback-seeds", "fuzz/readback-regressions"] {
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            files.extend(rd.map(|e| e.unwrap().path()).filter(|p| p.is_file()));
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 4, "the readback corpus is committed: {} files", files.len());
+    for f in &files {
+        cydex::cli::fuzz::readback(&std::fs::read(f).unwrap());
+    }
+}

@@ -12,6 +12,7 @@ macro_rules! say {
 
 mod batch;
 mod compare;
+pub mod fuzz;
 mod init;
 mod merge;
 mod report;
