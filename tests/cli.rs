@@ -495,3 +495,30 @@ fn a_full_stderr_does_not_panic() {
         assert_eq!(out.code(), Some(2), "{args:?}");
     }
 }
+
+/// Escape sequences and bidi overrides from a scenario (in a title, in a key, in the quoted
+/// source) never reach the terminal, from `validate`, `run` or `batch`.
+#[test]
+fn scenario_text_cannot_drive_the_terminal() {
+    let t = tempfile::tempdir().unwrap();
+    let drill = std::fs::read_to_string("scenarios/ransomware-drill.yaml").unwrap();
+    let title = drill.lines().find(|l| l.starts_with("  title: ")).unwrap();
+    let evil = drill.replacen(title, "  title: \"Evil \\e]0;pwned\\a \\u202e txt\"", 1);
+    let valid = t.path().join("evil.yaml");
+    std::fs::write(&valid, &evil).unwrap();
+    let invalid = t.path().join("evil-key.yaml");
+    std::fs::write(&invalid, "cydex: 1\nexercise:\n  id: X\n  bad\x1b[31mkey\u{202e}: 1\n").unwrap();
+    let runs = [
+        vec!["validate", valid.to_str().unwrap()],
+        vec!["validate", invalid.to_str().unwrap()],
+        vec!["run", valid.to_str().unwrap()],
+        vec!["batch", valid.to_str().unwrap(), "--runs", "2"],
+    ];
+    for args in runs {
+        let out =
+            std::process::Command::new(env!("CARGO_BIN_EXE_cydex")).args(&args).env("NO_COLOR", "1").output().unwrap();
+        let all = [out.stdout, out.stderr].concat();
+        let text = String::from_utf8_lossy(&all);
+        assert!(!text.contains('\x1b') && !text.contains('\u{202e}') && !text.contains('\x07'), "{args:?}: {text}");
+    }
+}

@@ -165,7 +165,8 @@ pub fn summary(l: &Loaded) -> String {
         })
         .collect();
     let mut out = String::new();
-    let mut row = |k: &str, v: String| out.push_str(&format!("  {k:<11} {v}\n"));
+    // Scenario text never drives the terminal (escape sequences, bidi overrides).
+    let mut row = |k: &str, v: String| out.push_str(&format!("  {k:<11} {}\n", crate::fmt::terminal_safe(&v)));
     row("exercise", format!("{} \"{}\"", e.id, e.title));
     row(
         "",

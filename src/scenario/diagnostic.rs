@@ -25,7 +25,7 @@ impl SourceText {
     pub fn new(name: &str, text: &str) -> SourceText {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceText { name: name.to_string(), text: Arc::from(text), line_starts: Arc::from(starts) }
+        SourceText { name: name.to_string(), text: Arc::from(quotable(text)), line_starts: Arc::from(starts) }
     }
 
     /// Byte offset of a position (1-based line, 0-based character column).
@@ -35,6 +35,28 @@ impl SourceText {
         let rest = &self.text[start..];
         rest.char_indices().nth(p.col as usize).map(|(i, _)| start + i).unwrap_or(self.text.len()).min(self.text.len())
     }
+}
+
+/// The file's text as quoted in snippets: control characters (escape sequences, carriage returns)
+/// and bidi controls are replaced by characters of the same UTF-8 length (a space, `·`, `�`), so a
+/// hostile file cannot drive the terminal or reverse a line, while every byte offset and
+/// character column stays where the parser put it.
+fn quotable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            c if c.is_control() && c.len_utf8() == 1 => ' ',
+            c if c.is_control() => '·',
+            c if crate::fmt::is_bidi_control(c) => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// Words for a terminal: control and bidi characters from the file (in a key, a value, a file
+/// name) never reach it; line breaks are kept.
+fn safe(s: &str) -> String {
+    s.lines().map(crate::fmt::terminal_safe).collect::<Vec<_>>().join("\n")
 }
 
 /// Where in the file a diagnostic points: the whole offending text, from its first character to
@@ -185,15 +207,15 @@ impl Diagnostic {
         let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1).with_links(false);
         let mut out = String::new();
         if handler.render_report(&mut out, self).is_err() {
-            out = format!("{}: {}\n", self.place(), self.message);
+            out = format!("{}: {}\n", safe(&self.place()), safe(&self.message));
         }
-        format!("{}[{}]: {}\n{}", severity_name(self.severity), self.code, self.place(), out)
+        format!("{}[{}]: {}\n{}", severity_name(self.severity), self.code, safe(&self.place()), out)
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&safe(&self.message))
     }
 }
 
@@ -210,14 +232,14 @@ impl miette::Diagnostic for Diagnostic {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(safe(h)) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.location.filter(|l| l.quotable).map(|_| self as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let l = self.location.filter(|l| l.quotable)?;
-        let label = (!self.label.is_empty()).then(|| self.label.clone());
+        let label = (!self.label.is_empty()).then(|| safe(&self.label));
         Some(Box::new(std::iter::once(LabeledSpan::new(label, l.offset, l.len.max(1)))))
     }
 }
