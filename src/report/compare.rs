@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::report::batch::{files_hint, keyed};
 use crate::report::doc::{Block, Document, Section, Span, Table, Text};
-use crate::report::labels::{Better, Label, label};
+use crate::report::labels::{Better, Label, label, label_value};
 use crate::report::write;
 use crate::results::compare::Paired;
 
@@ -97,8 +97,12 @@ fn group(p: &Paired) -> Group {
 pub fn ordered(diffs: &BTreeMap<String, Paired>) -> Vec<Effect<'_>> {
     let mut v: Vec<Effect> = Vec::new();
     for (k, p) in diffs {
-        let l = label(k);
-        if !v.iter().any(|e| e.label.text == l.text && e.paired == p) {
+        let l = match &p.outcome {
+            Some((key, value)) => label_value(key, value),
+            None => label(k),
+        };
+        let same = |q: &Paired| Paired { outcome: None, ..q.clone() } == Paired { outcome: None, ..p.clone() };
+        if !v.iter().any(|e| e.label.text == l.text && same(e.paired)) {
             v.push(Effect { key: k, label: l, paired: p, group: group(p), size: effect_size(p) });
         }
     }
@@ -393,6 +397,7 @@ mod tests {
             diff_sd: Some(sd),
             ci95: Some((diff - sd, diff + sd)),
             significant,
+            outcome: None,
         }
     }
 
@@ -429,10 +434,12 @@ mod tests {
 
     #[test]
     fn a_measure_observed_twice_is_listed_once() {
+        let outcome =
+            |value: &str, p: Paired| Paired { outcome: Some(("campaign.C.outcome".into(), value.into())), ..p };
         let diffs: BTreeMap<String, Paired> = [
-            ("campaign.C.outcome=impact", paired(-0.4, 0.5, true)),
+            ("campaign.C.outcome=impact", outcome("impact", paired(-0.4, 0.5, true))),
             ("campaign.C.reached_impact", paired(-0.4, 0.5, true)),
-            ("campaign.C.outcome=stopped", paired(0.4, 0.5, true)),
+            ("campaign.C.outcome=stopped", outcome("stopped", paired(0.4, 0.5, true))),
         ]
         .into_iter()
         .map(|(k, p)| (k.to_string(), p))

@@ -129,9 +129,8 @@ const TABLE: &[Entry] = &[
 ];
 
 /// The ids `pattern` captures from `key`, or `None` when it does not match.
-fn captures(pattern: &str, key: &str) -> Option<Vec<String>> {
+fn captures(pattern: &str, k_path: &str, k_value: Option<&str>) -> Option<Vec<String>> {
     let (p_path, p_value) = split_value(pattern);
-    let (k_path, k_value) = split_value(key);
     let mut ids = Vec::new();
     let (ps, ks): (Vec<&str>, Vec<&str>) = (p_path.split('.').collect(), k_path.split('.').collect());
     if ps.len() != ks.len() {
@@ -175,16 +174,25 @@ fn fill(text: &str, ids: &[String]) -> String {
 /// → `EST: new metric`), its unit guessed from its suffix, with no direction; the test of this
 /// module makes sure every key the engine observes has an entry.
 pub fn label(key: &str) -> Label {
+    lookup(key, None)
+}
+
+/// What one value of a categorical outcome is shown as (`campaign.X.outcome`, `stopped`). The
+/// caller knows the key is a category; nothing is read from `=` in a key's text.
+pub fn label_value(key: &str, value: &str) -> Label {
+    lookup(key, Some(value))
+}
+
+fn lookup(key: &str, value: Option<&str>) -> Label {
     for (rank, (pattern, text, unit, better, key_metric)) in TABLE.iter().enumerate() {
-        if let Some(ids) = captures(pattern, key) {
+        if let Some(ids) = captures(pattern, key, value) {
             return Label { text: fill(text, &ids), unit: *unit, better: *better, key: *key_metric, rank, ids };
         }
     }
-    fallback(key)
+    fallback(key, value)
 }
 
-fn fallback(key: &str) -> Label {
-    let (path, value) = split_value(key);
+fn fallback(path: &str, value: Option<&str>) -> Label {
     let parts: Vec<&str> = path.split('.').collect();
     let metric = parts.last().copied().unwrap_or(path);
     let ids: Vec<String> = parts.iter().skip(1).take(parts.len().saturating_sub(2)).map(|s| s.to_string()).collect();
@@ -225,7 +233,12 @@ impl Label {
 
 /// Whether `key` has an entry of its own in the table.
 pub fn known(key: &str) -> bool {
-    TABLE.iter().any(|e| captures(e.0, key).is_some())
+    TABLE.iter().any(|e| captures(e.0, key, None).is_some())
+}
+
+/// Whether the table has an entry for this value of a categorical outcome.
+pub fn known_value(key: &str, value: &str) -> bool {
+    TABLE.iter().any(|e| captures(e.0, key, Some(value)).is_some())
 }
 
 impl Unit {
@@ -344,16 +357,16 @@ mod tests {
             label("assistance.EST.NATO-RRT.request_to_on_task_s").text,
             "EST: NATO-RRT on task after the request"
         );
-        let stopped = label("campaign.CAMP-RW-1.outcome=stopped");
+        let stopped = label_value("campaign.CAMP-RW-1.outcome", "stopped");
         assert_eq!((stopped.text.as_str(), stopped.better), ("CAMP-RW-1 stopped", Higher));
-        assert_eq!(label("objective.OBJ-2.rating=U").better, Lower);
-        let s = label("objective.OBJ-2.rating=S");
+        assert_eq!(label_value("objective.OBJ-2.rating", "U").better, Lower);
+        let s = label_value("objective.OBJ-2.rating", "S");
         assert_eq!((s.text.as_str(), s.better, s.unit), ("OBJ-2 rated S", Neither, Probability));
-        assert_eq!(label("campaign.C.stopped_at_stage=lateral-smb").text, "C stopped at lateral-smb");
-        assert_eq!(label("campaign.C.furthest_stage=encrypt").text, "C got as far as encrypt");
+        assert_eq!(label_value("campaign.C.stopped_at_stage", "lateral-smb").text, "C stopped at lateral-smb");
+        assert_eq!(label_value("campaign.C.furthest_stage", "encrypt").text, "C got as far as encrypt");
         assert_eq!(label("exercise.mttd_s").in_sentence(), "mean time to detect (MTTD)");
         assert_eq!(label("nation.EST.score").in_sentence(), "EST: score");
-        assert_eq!(label("campaign.Camp-1.outcome=stopped").in_sentence(), "Camp-1 stopped");
+        assert_eq!(label_value("campaign.Camp-1.outcome", "stopped").in_sentence(), "Camp-1 stopped");
         assert_eq!(label("exercise.reinfections").in_sentence(), "re-infections of recovered hosts");
         // The table's order is the reports' order.
         assert!(label("exercise.mttd_s").rank < label("exercise.mttr_s").rank);
@@ -367,12 +380,20 @@ mod tests {
     }
 
     #[test]
+    fn an_equals_sign_in_an_id_changes_nothing() {
+        // A count stays a count: only the caller, who knows a key's type, makes it an outcome.
+        let l = label("nation.A=B.hosts_compromised");
+        assert_eq!((l.unit, l.text.as_str()), (Count, "A=B: hosts compromised"));
+        assert_eq!(label_value("campaign.C=1.outcome", "stopped").text, "C=1 stopped");
+    }
+
+    #[test]
     fn unknown_keys_are_still_readable() {
         assert!(!known("nation.EST.new_thing_s"));
         let l = label("nation.EST.new_thing_s");
         assert_eq!((l.text.as_str(), l.unit, l.better, l.key), ("EST: new thing", Duration, Neither, false));
         assert_eq!(label("widgets").text, "widgets");
-        assert_eq!(label("x.Y.kind=z").text, "Y: kind = z");
+        assert_eq!(label_value("x.Y.kind", "z").text, "Y: kind = z");
         assert!(label("nation.EST.new_thing_s").rank > label("service.X.down_s").rank);
         // A pattern matches whole segments only.
         assert!(!known("nation.EST.mttd_s.extra") && !known("exercise.mttd"));

@@ -26,6 +26,11 @@ pub struct Paired {
     pub ci95: Option<(f64, f64)>,
     /// The CI excludes 0.
     pub significant: bool,
+    /// For the indicator of a categorical outcome (keyed `KEY=VALUE`), the category's key and the
+    /// value: what the key is, decided by type, never by reading `=` in its text (an id may hold
+    /// one). Absent for numeric metrics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<(String, String)>,
 }
 
 fn paired(pairs: &[(f64, f64)]) -> Paired {
@@ -42,6 +47,7 @@ fn paired(pairs: &[(f64, f64)]) -> Paired {
         diff_sd: sd(&d),
         ci95: ci,
         significant: !all_zero && ci.is_some_and(|(lo, hi)| lo > 0.0 || hi < 0.0),
+        outcome: None,
     }
 }
 
@@ -71,7 +77,8 @@ pub fn compare(base: &[RunRecord], variant: &[RunRecord]) -> BTreeMap<String, Pa
         let ind = |r: &RunRecord| r.categories.get(k).map(|x| f64::from(u8::from(x == val)));
         let xs: Vec<(f64, f64)> = pairs.iter().filter_map(|(b, v)| Some((ind(b)?, ind(v)?))).collect();
         if !xs.is_empty() {
-            out.insert(format!("{k}={val}"), paired(&xs));
+            let p = Paired { outcome: Some((k.to_string(), val.to_string())), ..paired(&xs) };
+            out.insert(format!("{k}={val}"), p);
         }
     }
     out

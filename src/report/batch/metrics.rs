@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::report::doc::{Block, Chart, Figure, Section, Table, Text};
-use crate::report::labels::{Label, Unit, label};
+use crate::report::labels::{Label, Unit, label, label_value};
 use crate::results::batch::BatchFile;
 use crate::results::stats::{NumberStats, quantile_sorted};
 
@@ -166,7 +166,7 @@ pub(super) fn detail_section(b: &BatchFile) -> Section {
     });
     // A 0/1 metric that is also an outcome (same words) is shown once, in the outcomes table.
     let outcomes: BTreeSet<String> =
-        b.categories.iter().flat_map(|(k, c)| c.values.keys().map(move |v| label(&format!("{k}={v}")).text)).collect();
+        b.categories.iter().flat_map(|(k, c)| c.values.keys().map(move |v| label_value(k, v).text)).collect();
     rows.retain(|r| !outcomes.contains(&r.2.text));
     let mut table: Option<(&str, Table)> = None;
     let mut constant = Vec::new();

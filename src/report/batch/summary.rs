@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 
 use super::metrics::{histogram, is_constant, middle90, spreads, values};
 use crate::report::doc::{Block, Card, Chart, Figure, Section, Table, Text};
-use crate::report::labels::{Unit, label};
+use crate::report::labels::{Unit, label, label_value};
 use crate::results::batch::BatchFile;
 use crate::results::stats::{CategoryStats, wilson95};
 
@@ -125,7 +125,7 @@ fn outcome_table(b: &BatchFile) -> Table {
         for (v, count) in values {
             let ci = Unit::Probability.ci(wilson95(count, c.n));
             t.row(vec![
-                Text::plain(label(&format!("{key}={v}")).text),
+                Text::plain(label_value(key, v).text),
                 Text::plain(Unit::Probability.value(count as f64 / c.n.max(1) as f64)),
                 Text::plain(ci),
                 Text::plain(format!("{count} of {}", c.n)),
@@ -154,7 +154,7 @@ fn cards(b: &BatchFile) -> Vec<Card> {
         for (v, share) in values {
             let ci = Unit::Probability.ci(wilson95(share.count, c.n));
             cards.push(Card {
-                label: label(&format!("{key}={v}")).text,
+                label: label_value(key, v).text,
                 value: Text::plain(Unit::Probability.value(share.p)),
                 detail: Text::plain(format!("95% CI {ci}; {} of {} runs", share.count, c.n)),
             });
