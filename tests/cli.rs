@@ -522,3 +522,20 @@ fn scenario_text_cannot_drive_the_terminal() {
         assert!(!text.contains('\x1b') && !text.contains('\u{202e}') && !text.contains('\x07'), "{args:?}: {text}");
     }
 }
+
+/// Durations near `u64::MAX` are refused at validation with the limit, instead of wrapping in the
+/// engine (an outage that never starts while the log says it did).
+#[test]
+fn durations_beyond_the_limit_are_refused_with_it() {
+    let t = tempfile::tempdir().unwrap();
+    let drill = std::fs::read_to_string("scenarios/ransomware-drill.yaml").unwrap();
+    let huge = drill.replacen("for: 3h }", "for: 18446744073709551615s }", 1);
+    assert_ne!(huge, drill);
+    let path = t.path().join("huge.yaml");
+    std::fs::write(&path, huge).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex")).arg("validate").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("error[invalid-duration]") && err.contains("is longer than the longest"), "{err}");
+    assert!(err.contains("write at most `36525d` (100 years)"), "{err}");
+}

@@ -53,6 +53,11 @@ impl DurationError {
 
 const UNITS_HINT: &str = "write a duration like `90s`, `45m`, `2h30m`, `3d` or ISO 8601 `PT90M`";
 
+/// The longest duration a scenario may give: 100 years. Every time the engine computes (a tick
+/// times at most `MAX_TICKS` ticks, plus a duration) then stays far inside `u64`, so no sum can
+/// wrap.
+pub const MAX_SECS: u64 = 36_525 * 86_400;
+
 /// Parses `90s`, `45m`, `2h30m`, `1d12h`, `1w`, or ISO 8601 `PT90M` / `P1DT2H`. Fractions (`1.5h`,
 /// `PT0.5H`) are refused: they would bring floating-point time back. Surrounding ASCII whitespace
 /// is ignored. A refusal suggests the accepted spelling when the text is a near miss: `5 minutes`,
@@ -67,16 +72,19 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
         None if s.starts_with('p') => Err(Why::Bad("ISO 8601 designators are upper case".into())),
         None => parse_compact(s),
     };
+    let result = result.and_then(|secs| if secs > MAX_SECS { Err(Why::TooLong) } else { Ok(secs) });
     result.map(Duration).map_err(|why| {
         let iso = s.starts_with(['P', 'p']);
         let no_unit = matches!(why, Why::NoUnit);
+        let too_long = matches!(why, Why::TooLong);
         let message = match why {
-            Why::TooLong => format!("`{s}` is too long a duration"),
+            Why::TooLong => format!("`{s}` is longer than the longest duration cydex takes, 100 years (`36525d`)"),
             Why::NoUnit => format!("`{s}` has no unit"),
             Why::Bad(reason) if iso => format!("`{s}` is not an ISO 8601 duration: {reason}"),
             Why::Bad(reason) => format!("`{s}` is not a duration: {reason}"),
         };
         let hint = match suggest(s) {
+            _ if too_long => "write at most `36525d` (100 years)".to_string(),
             Some(fix) => format!("write `{fix}`"),
             None if no_unit => format!("durations need a unit: `{s}s`? `{s}m`? `{s}h`?"),
             None => UNITS_HINT.to_string(),
@@ -475,7 +483,9 @@ mod tests {
         assert!(refused("P").message.contains("no components"));
         assert_eq!(refused("").message, "empty duration");
         assert_eq!(refused("   ").message, "empty duration");
-        assert!(refused("99999999999999999999d").message.contains("too long"));
+        assert!(refused("99999999999999999999d").message.contains("longer than the longest"));
+        assert!(parse_duration("36525d").is_ok(), "the limit itself is taken");
+        assert!(refused("36526d").hint.contains("at most `36525d`"));
         assert!(refused("1.5").message.contains("no unit, and fractions"));
         assert!(refused("pt90m").message.contains("upper case"));
     }
