@@ -227,3 +227,19 @@ fn readback_corpus_replays_without_panics() {
         cydex::cli::fuzz::readback(&std::fs::read(f).unwrap());
     }
 }
+
+/// Semantic problems are capped while collected: a file with hundreds of them reports 100, then
+/// one line saying how many more.
+#[test]
+fn semantic_problems_are_capped_with_a_count_of_the_rest() {
+    let drill = std::fs::read_to_string("scenarios/ransomware-drill.yaml").unwrap();
+    let anchor = "    services:\n";
+    let bombs: String =
+        (0..150).map(|i| format!("      - {{ id: BOMB-{i}, runs_on: [EST-GOV-DC], depends_on: [NOPE] }}\n")).collect();
+    let text = drill.replacen(anchor, &format!("{anchor}{bombs}"), 1);
+    let rejected = load_bytes("bomb.yaml", text.as_bytes()).map(|_| ()).unwrap_err();
+    assert_eq!(rejected.diagnostics.len(), 101);
+    let last = rejected.diagnostics.last().unwrap();
+    assert_eq!(last.code, "too-many-problems");
+    assert!(last.message.contains("more problem(s) not shown: cydex reports at most 100 per file"), "{}", last.message);
+}

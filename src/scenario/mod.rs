@@ -204,7 +204,7 @@ pub fn load_with_limits(name: &str, bytes: &[u8], limits: &Limits) -> Result<Loa
             f.help,
         ));
     }
-    let diagnostics = sorted(diagnostics);
+    let diagnostics = capped(sorted(diagnostics), &source);
     if partial.is_some() || diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Rejected { diagnostics });
     }
@@ -226,6 +226,26 @@ fn written_path(tree: &yaml::Tree, path: &[yaml::Seg]) -> Vec<yaml::Seg> {
         }
     }
     out
+}
+
+/// At most [`de::MAX_PROBLEMS`] diagnostics (errors first), then one line saying how many more.
+fn capped(mut d: Vec<Diagnostic>, source: &diagnostic::SourceText) -> Vec<Diagnostic> {
+    if d.len() <= de::MAX_PROBLEMS {
+        return d;
+    }
+    let rest = d.split_off(de::MAX_PROBLEMS);
+    let severity = rest.iter().map(|x| x.severity).min().unwrap_or(Severity::Warning);
+    d.push(Diagnostic::new(
+        severity,
+        "too-many-problems",
+        format!("and {} more problem(s) not shown: cydex reports at most {} per file", rest.len(), de::MAX_PROBLEMS),
+        String::new(),
+        source,
+        None,
+        String::new(),
+        Some("fix the problems shown, then validate again".into()),
+    ));
+    d
 }
 
 /// Errors before warnings; within each, in file order.

@@ -139,7 +139,15 @@ struct Check<'a> {
     segment_at: BTreeMap<&'a str, (usize, usize)>,
     /// Every link names two known segments (reachability is only meaningful then).
     links_ok: bool,
+    /// Findings past [`MAX_FINDINGS`], counted, not kept: errors, warnings.
+    dropped: (usize, usize),
 }
+
+/// The most findings kept while validating: a small file can hold a million problems (990
+/// services each depending on a 1,000-element list), and keeping and rendering them all would take
+/// minutes and gigabytes. Loading reports at most [`super::de::MAX_PROBLEMS`] of them anyway; this
+/// margin leaves room for those it filters out as consequences of others.
+pub const MAX_FINDINGS: usize = 4 * super::de::MAX_PROBLEMS;
 
 /// Validates a scenario, returning every finding, errors first then warnings, each group in
 /// document order.
@@ -160,6 +168,7 @@ pub fn validate(s: &Scenario) -> Vec<Finding> {
         group_at: BTreeMap::new(),
         segment_at: BTreeMap::new(),
         links_ok: true,
+        dropped: (0, 0),
     };
     c.collect_ids();
     c.exercise();
@@ -174,7 +183,23 @@ pub fn validate(s: &Scenario) -> Vec<Finding> {
     c.objectives();
     c.objective_windows();
     c.scoring();
+    let (errors, warnings) = c.dropped;
     let mut out = c.out;
+    for (n, severity, what) in [(errors, Severity::Error, "error"), (warnings, Severity::Warning, "warning")] {
+        if n > 0 {
+            out.push(Finding {
+                severity,
+                code: "too-many-problems",
+                path: Vec::new(),
+                at_key: false,
+                derived: false,
+                rests_on: Vec::new(),
+                message: format!("{n} more {what}(s) not shown: validation keeps at most {MAX_FINDINGS} findings"),
+                label: String::new(),
+                help: Some("fix the problems shown, then validate again".into()),
+            });
+        }
+    }
     out.sort_by_key(|f| f.severity);
     out
 }
@@ -189,6 +214,13 @@ impl<'a> Check<'a> {
         label: &str,
         help: Option<String>,
     ) {
+        if self.out.len() >= MAX_FINDINGS {
+            match severity {
+                Severity::Error => self.dropped.0 += 1,
+                Severity::Warning => self.dropped.1 += 1,
+            }
+            return;
+        }
         let derived = DERIVED.contains(&code);
         // A time outside the window is only news if ENDEX itself was read.
         let rests_on = if code == "outside-window" { vec![path!["clock", "duration"]] } else { Vec::new() };
@@ -1466,6 +1498,26 @@ mod tests {
         let loaded = crate::scenario::load_bytes("starter", text.as_bytes()).map_err(|r| r.diagnostics).unwrap();
         assert!(loaded.warnings.is_empty());
         loaded.scenario
+    }
+
+    #[test]
+    fn findings_are_capped_while_collected_and_the_rest_counted() {
+        let mut s = starter();
+        let runs_on = s.nations[0].services[0].runs_on.clone();
+        for i in 0..MAX_FINDINGS + 50 {
+            s.nations[0].services.push(Service {
+                id: format!("BOMB-{i}"),
+                name: None,
+                runs_on: runs_on.clone(),
+                quorum: 1.0,
+                weight: 1.0,
+                depends_on: vec!["NOPE".into()],
+            });
+        }
+        let found = validate(&s);
+        assert_eq!(found.len(), MAX_FINDINGS + 1);
+        let last = found.iter().find(|f| f.code == "too-many-problems").unwrap();
+        assert!(last.message.starts_with("50 more error(s) not shown"), "{}", last.message);
     }
 
     /// (code, path, help) of every finding of one severity.
