@@ -347,6 +347,12 @@ impl<'a> Check<'a> {
         if ids.contains(id) {
             return true;
         }
+        if self.out.len() >= MAX_FINDINGS {
+            // Past the cap the finding is only counted: no suggestion search, no message.
+            self.dropped.0 += 1;
+            return false;
+        }
+        let ids = which(self);
         let kind = ids.kind;
         let near = closest(id, ids.defined.keys().map(String::as_str), 3);
         let help = if near.is_empty() {
