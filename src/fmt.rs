@@ -147,6 +147,7 @@ mod tests {
         assert_eq!(shell_quote("a;rm -rf ~"), "'a;rm -rf ~'");
         assert_eq!(shell_quote("*.yaml"), "'*.yaml'");
         assert_eq!(shell_quote("-"), "-");
+        assert_eq!(shell_quote("a=[1, 2]"), "'a=[1, 2]'");
     }
 
     #[cfg(unix)]

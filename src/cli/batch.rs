@@ -310,7 +310,7 @@ fn next_steps(args: &Args, file: &BatchFile) -> String {
     match (&args.out, args.shard) {
         (Some(dir), Some(_)) => out.push_str(&format!(
             "next: when every shard is done, cydex merge {} --out DIR\n",
-            super::shell_word(&dir.display().to_string())
+            crate::fmt::shell_quote(&dir.display().to_string())
         )),
         (Some(dir), None) => out.push_str(&format!("next: open {}\n", dir.join("report.html").display())),
         (None, _) => out.push_str(
@@ -318,15 +318,9 @@ fn next_steps(args: &Args, file: &BatchFile) -> String {
         ),
     }
     if let Some((run, score)) = file.lowest("alliance.score") {
-        let mut words = vec!["cydex".to_string(), "run".to_string()];
-        words.extend(args.scenario.iter().map(|p| super::shell_word(&p.display().to_string())));
-        words.extend(["--seed".to_string(), file.meta.seed.to_string(), "--run-index".to_string(), run.to_string()]);
-        for o in &file.meta.overrides {
-            words.extend(["--set".to_string(), super::shell_word(o)]);
-        }
         out.push_str(&format!(
             "next: replay the run with the lowest alliance score ({score:.1}): {}\n",
-            words.join(" ")
+            crate::report::batch::replay_command(&file.meta, run)
         ));
     }
     out

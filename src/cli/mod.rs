@@ -133,17 +133,6 @@ pub(crate) fn fail(message: &str, help: Option<&str>) -> u8 {
     EXIT_INVALID
 }
 
-/// `word` as one shell word: as it is when it holds only characters no POSIX shell treats
-/// specially, in single quotes otherwise (a `'` inside written `'\''`).
-pub(crate) fn shell_word(word: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
-    if !word.is_empty() && word.chars().all(plain) {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
-}
-
 /// Creates an output directory (and its parents) for `--out`, refusing a path that exists and is
 /// not a directory, or a directory cydex cannot write into.
 pub(crate) fn prepare_dir(dir: &std::path::Path) -> Result<(), u8> {
@@ -172,21 +161,5 @@ pub(crate) fn load(path: Option<&PathBuf>) -> Result<crate::scenario::Loaded, cr
     match path {
         Some(p) => crate::scenario::load_file(p),
         None => load_default(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shell_word;
-
-    #[test]
-    fn shell_words_are_quoted_only_when_needed() {
-        assert_eq!(shell_word("scenarios/ransomware-drill.yaml"), "scenarios/ransomware-drill.yaml");
-        assert_eq!(shell_word("nations.EST.team.analysts=12"), "nations.EST.team.analysts=12");
-        assert_eq!(shell_word("my drill.yaml"), "'my drill.yaml'");
-        assert_eq!(shell_word("exercise.title=It's on"), "'exercise.title=It'\\''s on'");
-        assert_eq!(shell_word("a=[1, 2]"), "'a=[1, 2]'");
-        assert_eq!(shell_word("$HOME"), "'$HOME'");
-        assert_eq!(shell_word(""), "''");
     }
 }

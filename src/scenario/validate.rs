@@ -343,8 +343,7 @@ impl<'a> Check<'a> {
 
     /// Checks a reference to an id of one kind.
     fn reference(&mut self, which: fn(&Self) -> &Ids, id: &str, path: Vec<Seg>) -> bool {
-        let ids = which(self);
-        if ids.contains(id) {
+        if which(self).contains(id) {
             return true;
         }
         if self.out.len() >= MAX_FINDINGS {
