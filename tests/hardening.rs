@@ -243,3 +243,228 @@ fn semantic_problems_are_capped_with_a_count_of_the_rest() {
     assert_eq!(last.code, "too-many-problems");
     assert!(last.message.contains("more problem(s) not shown: cydex reports at most 100 per file"), "{}", last.message);
 }
+
+// ───────────────────────────── work budgets ─────────────────────────────
+//
+// Small files that would make huge runs (issue 15, item 6). Each class is generated here; the
+// release timings and peak memory, before and now, are in docs/hardening.md ("Hostile inputs,
+// measured"). No timing is asserted: a refusal happens before anything is allocated, so these tests
+// only check the exit code and the message.
+
+/// A scenario head: one nation with one team, then whatever `body` adds (segments …).
+fn hostile(tick: &str, duration: &str, body: &str) -> String {
+    format!(
+        "cydex: 1\nexercise: {{ id: HOSTILE, title: hostile, type: drill }}\nclock: {{ tick: {tick}, duration: {duration} }}\n{body}"
+    )
+}
+
+/// One nation, one segment of `hosts` hosts (sensors as given), and a worm that spreads to
+/// `fanout` hosts a tick and keeps spreading.
+fn worm(hosts: u64, sensors: f64, tick: &str, duration: &str) -> String {
+    hostile(
+        tick,
+        duration,
+        &format!(
+            "nations:
+  - id: EST
+    team: {{ id: T, analysts: 1, skills: {{ detect: 0.1, contain: 0.1, recover: 0.1 }} }}
+    segments:
+      - id: S
+        kind: government
+        host_groups:
+          - {{ id: G, count: {hosts}, role: workstation, os: windows, sensors: {sensors} }}
+campaigns:
+  - id: C
+    actor: {{ name: X, kind: criminal, sophistication: 1 }}
+    start: 0s
+    targets: {{}}
+    entry: {{ technique: T1566.001, host_groups: [G] }}
+    stages:
+      - {{ id: s, tactic: TA0008, technique: T1021.002, probability: 1, cadence: {tick}, lateral: {{ reach: segment, fanout: 1000, repeat: true }} }}
+"
+        ),
+    )
+}
+
+/// `n` nations sharing indicators under `agreements` copies of one agreement among all of them
+/// (an alias), and `campaigns` campaigns each detected in every nation at once.
+fn sharing_fan_out(n: usize, agreements: usize, campaigns: usize) -> String {
+    let codes: Vec<String> =
+        (0..n).map(|i| format!("X{}{}", (b'A' + (i / 26) as u8) as char, (b'A' + (i % 26) as u8) as char)).collect();
+    let mut body = String::from("nations:\n");
+    for (i, c) in codes.iter().enumerate() {
+        body.push_str(&format!(
+            "  - {{ id: {c}, team: {{ id: T{i}, analysts: 1, skills: {{ detect: 1, contain: 0, recover: 0 }} }}, \
+             segments: [ {{ id: S{i}, kind: government, host_groups: [ {{ id: G{i}, count: {campaigns}, role: workstation, os: windows, sensors: 1 }} ] }} ] }}\n"
+        ));
+    }
+    body.push_str(&format!("sharing:\n  - {{ id: A0, between: &all [{}], latency: 0s }}\n", codes.join(", ")));
+    for j in 1..agreements {
+        body.push_str(&format!("  - {{ id: A{j}, between: *all, latency: 0s }}\n"));
+    }
+    let groups: Vec<String> = (0..n).map(|i| format!("G{i}")).collect();
+    body.push_str("campaigns:\n");
+    for k in 0..campaigns {
+        body.push_str(&format!(
+            "  - {{ id: C{k}, actor: {{ name: X, kind: criminal, sophistication: 1 }}, start: 0s, targets: {{}}, \
+             entry: {{ technique: T1566.001, host_groups: [{}], footholds: {n} }}, \
+             stages: [ {{ id: s, tactic: TA0002, technique: T1204.002, probability: 0, cadence: 1h }} ] }}\n",
+            groups.join(", ")
+        ));
+    }
+    hostile("1h", "1d", &body)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The refusal of `args` on `file`: exit 2, the budgets named, the option that raises them.
+fn refused(args: &[&str], file: &Path, budgets: &[&str]) -> String {
+    let a = cydex().args(args).arg(file).assert().code(2);
+    let err = stderr_of(&a);
+    for b in budgets {
+        assert!(
+            err.contains(&format!("over the {b} budget")) || err.contains(&format!("the {b} budget (up to")),
+            "{err}"
+        );
+        assert!(err.contains(&format!("--budget {b}=")), "{err}");
+    }
+    assert!(err.contains("nothing was run") && err.contains("README \"Limits\""), "{err}");
+    assert!(a.get_output().stdout.is_empty());
+    err
+}
+
+/// (a) A 10-million-host worm in a few hundred bytes (measured before: 18 GB): refused by `run`,
+/// `batch` and `compare` before anything is allocated; `validate` shows the estimate.
+#[test]
+fn a_ten_million_host_worm_is_refused_before_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = worm(10_000_000, 0.0, "1m", "1d");
+    assert!(text.len() < 1024, "a small file: {} bytes", text.len());
+    let file = write(dir.path(), "worm.yaml", &text);
+    refused(&["run", "-q"], &file, &["work", "memory"]);
+    refused(&["batch", "--runs", "10", "-q"], &file, &["work", "memory"]);
+    refused(&["compare", "--runs", "10", "-q"], &file, &["work", "memory"]);
+    let a = cydex().arg("validate").arg(&file).assert().code(0);
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    assert!(
+        out.contains("10,000,000 host(s) at risk") && out.contains("over the default work and memory budgets"),
+        "{out}"
+    );
+}
+
+/// (b) A run of hours: 100,000 hosts no sensor sees, attempting every one-second tick for 57 days.
+#[test]
+fn a_run_of_hours_is_refused_by_the_work_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = worm(100_000, 0.0, "1s", "57d");
+    assert!(text.len() < 1024, "a small file: {} bytes", text.len());
+    let file = write(dir.path(), "hours.yaml", &text);
+    let err = refused(&["run", "-q"], &file, &["work"]);
+    assert!(!err.contains("memory budget"), "its memory fits: {err}");
+}
+
+/// (c) Sharing fan-out: 20 nations under 4,000 copies of one agreement, 10 campaigns: 16 million
+/// indicator events (measured before, at half the agreements: 29.5 s and 3.96 GB).
+#[test]
+fn a_sharing_fan_out_is_refused_by_the_memory_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "sharing.yaml", &sharing_fan_out(20, 4_000, 10));
+    refused(&["run", "-q"], &file, &["memory"]);
+}
+
+/// A budget is raised (or lowered) with `--budget`: the option the refusal prints lets the run go
+/// ahead, and a bad word is a usage error.
+#[test]
+fn the_printed_option_raises_the_budget() {
+    let a = cydex().args(["run", "-q", "--budget", "work=10"]).assert().code(2);
+    let err = stderr_of(&a);
+    let raise = err.split("`--budget ").nth(1).and_then(|r| r.split('`').next()).expect("the option");
+    assert!(raise.starts_with("work="), "{err}");
+    cydex().args(["run", "-q", "--budget", "work=10", "--budget", raise]).assert().code(0);
+    cydex().args(["run", "-q", "--budget", "memory=8GiB"]).assert().code(0);
+    for bad in ["time=5", "memory=lots", "work"] {
+        let a = cydex().args(["run", "-q", "--budget", bad]).assert().code(2);
+        assert!(stderr_of(&a).contains("--budget"), "{bad}");
+    }
+}
+
+/// `campaigns` campaigns, each holding every host of its own segment of `hosts` hosts at once and
+/// running the same `stages` stages (an alias) of certain success, a tick apart.
+fn campaigns_stages_hosts(campaigns: usize, stages: usize, hosts: u64) -> String {
+    let mut body = String::from(
+        "nations:\n  - id: EST\n    team: { id: T, analysts: 1, skills: { detect: 0, contain: 0, recover: 0 } }\n    segments:\n",
+    );
+    for k in 0..campaigns {
+        body.push_str(&format!(
+            "      - {{ id: S{k}, kind: government, host_groups: [ {{ id: G{k}, count: {hosts}, role: workstation, os: windows }} ] }}\n"
+        ));
+    }
+    let chain: Vec<String> = (0..stages)
+        .map(|j| format!("{{ id: s{j}, tactic: TA0002, technique: T1204.002, probability: 1, cadence: 1m }}"))
+        .collect();
+    body.push_str("campaigns:\n");
+    for k in 0..campaigns {
+        let stages = if k == 0 { format!("&chain [{}]", chain.join(", ")) } else { "*chain".to_string() };
+        body.push_str(&format!(
+            "  - {{ id: C{k}, actor: {{ name: X, kind: criminal, sophistication: 1 }}, start: 0s, targets: {{}}, \
+             entry: {{ technique: T1566.001, host_groups: [G{k}], fraction: 1 }}, stages: {stages} }}\n"
+        ));
+    }
+    hostile("1m", "1d", &body)
+}
+
+/// `objectives` alliance-wide objectives over `hosts` incidents: every host compromised at once and
+/// detected a tick later, one analyst.
+fn objectives_incidents(objectives: usize, hosts: u64) -> String {
+    let mut body = String::from("objectives:\n");
+    for i in 0..objectives {
+        body.push_str(&format!("  - {{ id: O{i}, text: t, metric: time_to_contain, target: 4h, scope: alliance }}\n"));
+    }
+    body.push_str(&format!(
+        "nations:
+  - id: EST
+    team: {{ id: T, analysts: 1, skills: {{ detect: 1, contain: 1, recover: 1 }} }}
+    segments:
+      - {{ id: S, kind: government, host_groups: [ {{ id: G, count: {hosts}, role: workstation, os: windows, sensors: 1 }} ] }}
+campaigns:
+  - {{ id: C, actor: {{ name: X, kind: criminal, sophistication: 1 }}, start: 0s, targets: {{}}, entry: {{ technique: T1566.001, host_groups: [G], fraction: 1 }}, stages: [ {{ id: s, tactic: TA0002, technique: T1204.002, probability: 0, cadence: 1h }} ] }}
+"
+    ));
+    hostile("1m", "1d", &body)
+}
+
+/// (d) Campaigns × stages × hosts: 100 campaigns × 100 stages over 1,000 hosts each, 9.9 million
+/// stage events (measured before: 40 s and 6.1 GB): refused by the memory budget.
+#[test]
+fn campaigns_times_stages_times_hosts_is_refused_by_the_memory_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = campaigns_stages_hosts(100, 100, 1_000);
+    assert!(text.len() < 64 * 1024, "{} bytes", text.len());
+    refused(&["run", "-q"], &write(dir.path(), "stages.yaml", &text), &["memory"]);
+}
+
+/// (d′) The same class within the budgets, where the assessment does the work: 50 campaigns × 50
+/// stages over 400 hosts each (10⁶ events) ran in 2.1 s and 643 MB (release, 2026-12-04); a linear
+/// assessment (src/score/, in progress) should keep it well under a second.
+#[test]
+#[ignore = "slow in debug builds until the assessment is linear in events (issue 15): 2.1 s, 643 MB in release today"]
+fn campaigns_times_stages_within_the_budgets_is_handled() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "stages.yaml", &campaigns_stages_hosts(50, 50, 400));
+    cydex().args(["run", "-q"]).arg(file).assert().code(0);
+}
+
+/// (e) Objectives × incidents: 10,000 objectives over 10,000 incidents (an 810 KB file) fit the
+/// budgets (the engine's part is small) but the assessment rates every objective over every
+/// incident: 14.5 s and 1.69 GB in release today (5,000 × 5,000: 2.95 s, 459 MB).
+#[test]
+#[ignore = "slow until the assessment is linear in objectives + incidents (issue 15): 14.5 s, 1.69 GB in release today"]
+fn objectives_times_incidents_is_handled() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "objectives.yaml", &objectives_incidents(10_000, 10_000));
+    cydex().args(["run", "-q"]).arg(&file).assert().code(0);
+}

@@ -51,6 +51,8 @@ pub struct Args {
     /// No progress bar and no table.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    budget: super::BudgetArgs,
 }
 
 /// Loads a scenario and applies `--set` overrides, reporting problems. Returns the scenario and
@@ -221,6 +223,9 @@ pub fn run(args: Args) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    if let Err(code) = args.budget.check(&loaded) {
+        return code;
+    }
     let meta = BatchMeta::new(&loaded, &overrides, args.seed, args.runs, args.shard);
     let indices = meta.indices();
     let jobs = default_jobs(args.jobs);

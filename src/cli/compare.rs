@@ -45,6 +45,8 @@ pub struct Args {
     /// No progress bar and no table.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    budget: super::BudgetArgs,
 }
 
 #[derive(Serialize)]
@@ -81,6 +83,11 @@ pub fn run(args: Args) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    for side in [&base, &variant] {
+        if let Err(code) = args.budget.check(side) {
+            return code;
+        }
+    }
     if args.variant.is_none() && args.variant_set.is_empty() {
         say!("note: no VARIANT and no --variant-set: comparing the scenario with itself");
     }

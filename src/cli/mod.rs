@@ -163,3 +163,55 @@ pub(crate) fn load(path: Option<&PathBuf>) -> Result<crate::scenario::Loaded, cr
         None => load_default(),
     }
 }
+
+/// `--budget KIND=LIMIT` (repeatable), on every command that simulates: the limits each run's
+/// estimated work and memory must stay within (`scenario::budget`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct BudgetArgs {
+    /// Raise (or lower) a limit on each run, checked before it starts: `work=UNITS` (about a
+    /// microsecond of work each; default 300000000) or `memory=SIZE` (peak, e.g. `8GiB`; default
+    /// 4GiB). Repeatable. See README "Limits".
+    #[arg(long = "budget", value_name = "KIND=LIMIT", value_parser = budget_word)]
+    budget: Vec<String>,
+}
+
+fn budget_word(word: &str) -> Result<String, String> {
+    crate::scenario::budget::Budget::default().set(word).map(|()| word.to_string())
+}
+
+impl BudgetArgs {
+    /// The limits: the defaults, changed by each `--budget` word in order.
+    pub(crate) fn budget(&self) -> crate::scenario::budget::Budget {
+        let mut b = crate::scenario::budget::Budget::default();
+        for w in &self.budget {
+            // Checked by the value parser.
+            let _ = b.set(w);
+        }
+        b
+    }
+
+    /// Refuses (exit 2) a scenario whose estimated run exceeds a budget, naming the budget, the
+    /// estimate, the limit and the option that raises it.
+    pub(crate) fn check(&self, loaded: &crate::scenario::Loaded) -> Result<(), u8> {
+        let estimate = crate::scenario::budget::estimate(&loaded.scenario);
+        self.budget().check(&estimate).map_err(|over| {
+            let what: Vec<String> =
+                over.iter().map(|o| format!("the {} budget (up to {}, limit {})", o.budget, o.estimate, o.limit)).collect();
+            let raise: Vec<&str> = over.iter().map(|o| o.raise.as_str()).collect();
+            fail(
+                &format!(
+                    "`{}` is over {}: nothing was run",
+                    crate::fmt::terminal_safe(&loaded.source.name),
+                    what.join(" and ")
+                ),
+                Some(&format!(
+                    "these are upper bounds of one run, assuming every one of the {} host(s) the campaigns can reach \
+                     falls, over {} tick(s); if the machine can afford it, raise the budget with `{}` (README \"Limits\")",
+                    crate::fmt::thousands(estimate.hosts_at_risk),
+                    crate::fmt::thousands(estimate.ticks),
+                    raise.join(" ")
+                )),
+            )
+        })
+    }
+}

@@ -32,6 +32,8 @@ pub struct Args {
     /// Print nothing on success.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    budget: super::BudgetArgs,
 }
 
 /// Runs `cydex run`.
@@ -40,6 +42,9 @@ pub fn run(args: Args) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    if let Err(code) = args.budget.check(&loaded) {
+        return code;
+    }
     if let Some(dir) = &args.out
         && let Err(code) = super::prepare_dir(dir)
     {

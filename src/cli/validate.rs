@@ -212,8 +212,34 @@ pub fn summary(l: &Loaded) -> String {
     }
     row("injects", format!("{} ({scheduled} scheduled, {} triggered)", s.msel.len(), s.msel.len() - scheduled));
     row("objectives", s.objectives.len().to_string());
+    row("run cost", run_cost(s));
     row("sha256", l.sha256.clone());
     out.trim_end().to_string()
+}
+
+/// The budget line of the summary: the estimate of one run against the default limits, and the
+/// option a run needs when it is over them.
+fn run_cost(s: &Scenario) -> String {
+    use crate::scenario::budget::{Budget, bytes_text, estimate};
+    let e = estimate(s);
+    let limits = Budget::default();
+    let verdict = match limits.check(&e) {
+        Ok(()) => "within the default budgets".to_string(),
+        Err(over) => format!(
+            "over the default {} budget{}: run with `{}`",
+            over.iter().map(|o| o.budget).collect::<Vec<_>>().join(" and "),
+            if over.len() > 1 { "s" } else { "" },
+            over.iter().map(|o| o.raise.as_str()).collect::<Vec<_>>().join(" ")
+        ),
+    };
+    format!(
+        "at most {} work units and {} per run ({} host(s) at risk); {verdict} ({} units, {})",
+        thousands(e.work),
+        bytes_text(e.memory),
+        thousands(e.hosts_at_risk),
+        thousands(limits.work),
+        bytes_text(limits.memory)
+    )
 }
 
 fn abbreviate(items: &[&str], max: usize) -> String {

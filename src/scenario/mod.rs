@@ -5,6 +5,7 @@
 //! or every [`Diagnostic`] found.
 
 pub mod attack;
+pub mod budget;
 pub mod de;
 pub mod diagnostic;
 pub mod duration;

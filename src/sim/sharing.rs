@@ -21,7 +21,7 @@ use crate::scenario::model::Tlp;
 /// A compiled sharing agreement.
 #[derive(Debug, Clone)]
 pub struct AgreementDef {
-    /// Member nations.
+    /// Member nations, ascending and distinct (a nation listed twice is one member).
     pub members: Vec<u32>,
     /// Latency in ticks.
     pub latency_ticks: u64,
@@ -85,7 +85,7 @@ pub fn share_indicators(
         let tlp = cat.campaigns[d.campaign as usize].tlp;
         let mut shipments = Vec::new();
         for (ai, a) in intel.agreements.iter().enumerate() {
-            if !(a.members.contains(&d.nation) && tlp <= a.ceiling) {
+            if !(tlp <= a.ceiling && a.members.binary_search(&d.nation).is_ok()) {
                 continue;
             }
             let partners: Vec<u32> = a.members.iter().copied().filter(|&m| m != d.nation).collect();
@@ -167,6 +167,29 @@ mod tests {
         w.run_system_once(share_indicators).unwrap();
         assert!(w.resource::<Intel>().holds(1, 0));
         assert_eq!(kinds(&w), vec![EventKind::IndicatorsShared, EventKind::IndicatorsReceived]);
+    }
+
+    #[test]
+    fn a_nation_listed_many_times_is_one_partner() {
+        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
+        let mut lva = s.nations[0].clone();
+        lva.id = "LVA".into();
+        lva.team.id = "CERT-LV".into();
+        lva.segments.clear();
+        s.nations.push(lva);
+        s.campaigns.push(campaign("C", &["GA"], vec![stage("a", 0.0, MIN)]));
+        let mut between = vec!["LVA".to_string(); 1000];
+        between.push("EST".into());
+        s.sharing.push(SharingAgreement { id: "B".into(), between, latency: Duration(0), tlp_ceiling: Tlp::Amber });
+        let mut w = world(&s);
+        assert_eq!(w.resource::<Intel>().agreements[0].members, vec![0, 1]);
+        w.resource_mut::<Messages<Detected>>().write(Detected { host: 0, group: 0, campaign: 0, nation: 0, event: 0 });
+        w.run_system_once(share_indicators).unwrap();
+        assert_eq!(
+            kinds(&w),
+            vec![EventKind::IndicatorsShared, EventKind::IndicatorsReceived],
+            "one shipment, one arrival"
+        );
     }
 
     #[test]
