@@ -108,6 +108,12 @@ fn validate_json_of_two_files_has_the_same_shape_and_totals() {
     assert_eq!((files[0]["ok"].as_bool(), files[0]["errors"].as_u64()), (Some(false), Some(5)));
     assert_eq!((files[1]["ok"].as_bool(), files[1]["warnings"].as_u64()), (Some(true), Some(1)));
     assert_eq!(files[1]["sha256"].as_str().map(str::len), Some(64));
+    assert!(files[0]["run_cost"].is_null(), "an invalid file has no estimate");
+    assert_eq!(files[1]["run_cost"]["within_default_budgets"], true);
+    assert!(
+        files[1]["run_cost"]["work"].as_u64().unwrap() > 0
+            && files[1]["run_cost"]["memory_bytes"].as_u64().unwrap() > 0
+    );
     assert_eq!(files[1]["diagnostics"][0]["severity"], "warning");
     // Every diagnostic of these files is located, and no end comes before its start.
     for d in files.iter().flat_map(|f| f["diagnostics"].as_array().unwrap()) {

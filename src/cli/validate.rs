@@ -17,6 +17,7 @@ const JSON_HELP: &str = "\
 JSON output (--format json): one object on stdout, the same shape for one file or many:
   {\"format\": \"cydex-validate\", \"version\": 1, \"ok\": BOOL, \"errors\": N, \"warnings\": N,
    \"files\": [{\"file\": NAME, \"ok\": BOOL, \"sha256\": HEX|null, \"errors\": N, \"warnings\": N,
+     \"run_cost\": {\"work\": N, \"memory_bytes\": N, \"hosts_at_risk\": N, \"within_default_budgets\": BOOL}|null,
      \"diagnostics\": [{\"severity\": \"error\"|\"warning\", \"code\", \"message\", \"hint\": TEXT|null,
        \"path\", \"start\": {\"line\", \"column\"}|null, \"end\": {\"line\", \"column\"}|null}]}]}
 Lines and columns are 1-based, columns count characters, and `end` is just past the last
@@ -69,7 +70,29 @@ struct FileReport {
     sha256: Option<String>,
     errors: usize,
     warnings: usize,
+    run_cost: Option<RunCost>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// The estimate of one run of a valid file (`scenario::budget`), in the JSON report.
+#[derive(Serialize)]
+struct RunCost {
+    work: u64,
+    memory_bytes: u64,
+    hosts_at_risk: u64,
+    within_default_budgets: bool,
+}
+
+impl RunCost {
+    fn of(s: &Scenario) -> RunCost {
+        let e = crate::scenario::budget::estimate(s);
+        RunCost {
+            work: e.work,
+            memory_bytes: e.memory,
+            hosts_at_risk: e.hosts_at_risk,
+            within_default_budgets: crate::scenario::budget::Budget::default().check(&e).is_ok(),
+        }
+    }
 }
 
 /// Runs `cydex validate`.
@@ -98,6 +121,7 @@ pub fn run(args: Args) -> u8 {
                 ok: valid,
                 sha256: loaded.as_ref().map(|l| l.sha256.clone()),
                 errors,
+                run_cost: loaded.as_ref().map(|l| RunCost::of(&l.scenario)),
                 warnings,
                 diagnostics,
             }),
