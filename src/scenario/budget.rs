@@ -21,10 +21,14 @@
 //!   most `hosts at risk × ticks` visits.
 //! * **attempts**: a compromised host attempts its current stage once per cadence draw until its
 //!   chain is done or it is contained, so at most `⌈ticks / shortest cadence⌉` per host at risk.
-//! * **events** beyond a compromise and its first stage: each later stage completes at most once per
-//!   compromise (and at most once per attempt); each nation's first detection of a campaign sends one shipment per
-//!   agreement it belongs to and one arrival per partner, so at most
+//! * **events** beyond a compromise and its first stage: each later stage completes at most once
+//!   per compromise (and at most once per attempt); each nation's first detection of a campaign
+//!   sends one shipment per agreement it belongs to and one arrival per partner, so at most
 //!   `campaigns × Σ agreements m × m` for agreements of `m` nations.
+//! * **service passes**: Services re-evaluates every service (its `runs_on` groups and
+//!   `depends_on` services) in a tick where a host went down or up or an outage began or ended, so
+//!   at most `min(ticks, 3 × compromises + inject effects)` passes over `Σ services (runs_on +
+//!   depends_on + 1)` entries.
 //! * **ticks**: every tick runs the schedule once, even when nothing happens.
 //!
 //! Work is in units of about one microsecond of the reference machine (2 vCPU, release build),
@@ -47,6 +51,9 @@ pub const WORK_PER_HOST_TICK: f64 = 0.011;
 /// Work of one stage attempt: a 100,000-host worm attempting every tick for 1,440 ticks
 /// (1.44 × 10⁸ attempts) ran in 5.9 s, of which 1.1 s were its compromises.
 pub const WORK_PER_ATTEMPT: f64 = 0.035;
+/// Work of one service entry (`runs_on` group or `depends_on` service) in a Services pass: an
+/// array read and a comparison, taken as 3 ns (not measured apart).
+pub const WORK_PER_SERVICE_ENTRY: f64 = 0.003;
 /// Work of one compromise with its events, incident and assessment: 22 µs per host for a
 /// 1,000,000-host worm (11 µs at 100,000; the assessment grows a little faster than linearly).
 pub const WORK_PER_COMPROMISE: f64 = 25.0;
@@ -80,6 +87,8 @@ pub struct Estimate {
     pub host_ticks: u64,
     /// Stage attempts.
     pub attempts: u64,
+    /// Service entries evaluated over the run's Services passes.
+    pub service_entries: u64,
     /// Events beyond a compromise and its first stage: later stages, indicator shipments and
     /// arrivals.
     pub events: u64,
@@ -208,8 +217,10 @@ pub fn estimate(s: &Scenario) -> Estimate {
     let later_stages = compromises.saturating_mul(longest_chain.saturating_sub(1)).min(attempts);
     let events = later_stages.saturating_add(indicator_events(s));
     let host_ticks = hosts_at_risk.saturating_mul(ticks);
+    let service_entries = service_entries(s, ticks, compromises);
     let work = ticks as f64 * WORK_PER_TICK
         + host_ticks as f64 * WORK_PER_HOST_TICK
+        + service_entries as f64 * WORK_PER_SERVICE_ENTRY
         + attempts as f64 * WORK_PER_ATTEMPT
         + compromises as f64 * WORK_PER_COMPROMISE
         + events as f64 * WORK_PER_EVENT;
@@ -222,6 +233,7 @@ pub fn estimate(s: &Scenario) -> Estimate {
         compromises,
         host_ticks,
         attempts,
+        service_entries,
         events,
         work: work.min(u64::MAX as f64) as u64,
         memory,
@@ -293,6 +305,15 @@ fn hosts_at_risk(s: &Scenario) -> u64 {
         }
     }
     total
+}
+
+/// Service entries evaluated over the run (see the module doc).
+fn service_entries(s: &Scenario, ticks: u64, compromises: u64) -> u64 {
+    let services = s.nations.iter().flat_map(|n| &n.services);
+    let size = services.fold(0u64, |a, v| a.saturating_add(v.runs_on.len() as u64 + v.depends_on.len() as u64 + 1));
+    let effects = s.msel.iter().map(|i| i.effects.len() as u64).fold(0u64, u64::saturating_add);
+    let passes = ticks.min(compromises.saturating_mul(3).saturating_add(effects));
+    passes.saturating_mul(size)
 }
 
 /// Analysts that can work incidents at once, at most.
@@ -432,6 +453,19 @@ mod tests {
             let e = estimate(&s);
             assert!(Budget::default().check(&e).is_ok(), "{} over the default budget: {e:?}", s.exercise.id);
         }
+    }
+
+    #[test]
+    fn services_cost_each_pass_over_their_entries() {
+        let mut s = starter();
+        let base = estimate(&s);
+        assert!(base.compromises > 0);
+        let passes = base.ticks.min(3 * base.compromises + s.msel.iter().map(|i| i.effects.len() as u64).sum::<u64>());
+        let svc = s.nations.iter_mut().flat_map(|n| &mut n.services).next().expect("the starter has a service");
+        svc.depends_on.extend(std::iter::repeat_n("X".to_string(), 1000));
+        let more = estimate(&s);
+        assert_eq!(more.service_entries - base.service_entries, 1000 * passes);
+        assert!(more.work > base.work);
     }
 
     #[test]
