@@ -468,3 +468,20 @@ fn objectives_times_incidents_is_handled() {
     let file = write(dir.path(), "objectives.yaml", &objectives_incidents(10_000, 10_000));
     cydex().args(["run", "-q"]).arg(&file).assert().code(0);
 }
+
+/// A batch holds `--jobs` runs at once: when that many could exceed the memory budget it runs
+/// fewer at a time, says so, and gives the same batch (results never depend on `--jobs`).
+#[test]
+fn a_batch_runs_fewer_at_once_to_stay_within_the_memory_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, four) = (dir.path().join("one"), dir.path().join("four"));
+    let a = cydex()
+        .args(["batch", "--runs", "4", "--jobs", "4", "-q", "--budget", "memory=40MiB", "--out"])
+        .arg(&four)
+        .assert()
+        .code(0);
+    let err = stderr_of(&a);
+    assert!(err.contains("note: running 1 run(s) at a time, not 4") && err.contains("--budget memory="), "{err}");
+    cydex().args(["batch", "--runs", "4", "--jobs", "1", "-q", "--out"]).arg(&one).assert().code(0);
+    assert_eq!(std::fs::read(one.join("batch.json")).unwrap(), std::fs::read(four.join("batch.json")).unwrap());
+}

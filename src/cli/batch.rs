@@ -228,7 +228,7 @@ pub fn run(args: Args) -> u8 {
     }
     let meta = BatchMeta::new(&loaded, &overrides, args.seed, args.runs, args.shard);
     let indices = meta.indices();
-    let jobs = default_jobs(args.jobs);
+    let jobs = args.budget.fit_jobs(&[&loaded], default_jobs(args.jobs));
     let mut saved: Vec<RunRecord> = Vec::new();
     let mut journal = None;
     if let Some(dir) = &args.out {

@@ -97,9 +97,9 @@ pub fn run(args: Args) -> u8 {
         return code;
     }
     let indices: Vec<u64> = (0..args.runs).collect();
+    let jobs = args.budget.fit_jobs(&[&base, &variant], default_jobs(args.jobs));
     let pb = progress_bar(2 * args.runs, 0, args.quiet);
     let stop = stop_flag(&pb);
-    let jobs = default_jobs(args.jobs);
     let tick = |_: &RunRecord| -> Result<(), String> {
         pb.inc(1);
         Ok(())

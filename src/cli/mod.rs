@@ -190,6 +190,26 @@ impl BudgetArgs {
         b
     }
 
+    /// The runs a batch may hold at once within the memory budget: `jobs`, or fewer (at least
+    /// one) when `jobs` runs of the largest of `scenarios` could exceed it, saying so on stderr.
+    /// Results never depend on the number of workers.
+    pub(crate) fn fit_jobs(&self, scenarios: &[&crate::scenario::Loaded], jobs: usize) -> usize {
+        let per_run =
+            scenarios.iter().map(|l| crate::scenario::budget::estimate(&l.scenario).memory).max().unwrap_or(1).max(1);
+        let limit = self.budget().memory;
+        let fit = usize::try_from(limit / per_run).unwrap_or(usize::MAX).max(1);
+        if fit < jobs {
+            say!(
+                "note: running {fit} run(s) at a time, not {jobs}: each could need up to {} of the {} memory budget \
+                 (raise it with `--budget memory={}GiB` to run them all at once)",
+                crate::scenario::budget::bytes_text(per_run),
+                crate::scenario::budget::bytes_text(limit),
+                per_run.saturating_mul(jobs as u64).div_ceil(1 << 30)
+            );
+        }
+        jobs.min(fit)
+    }
+
     /// Refuses (exit 2) a scenario whose estimated run exceeds a budget, naming the budget, the
     /// estimate, the limit and the option that raises it.
     pub(crate) fn check(&self, loaded: &crate::scenario::Loaded) -> Result<(), u8> {
