@@ -17,6 +17,9 @@
 //!   from it again. Recovery completes → the host is up and clean, restored from its last backup;
 //!   restoring loses nothing more (the data was lost when it was destroyed: see
 //!   `GroupInfo::destroyed_mb`). Every transition is an event whose `cause` is the previous one.
+//! * Resistance: when recovery completes, the host becomes resistant to the incident's campaign
+//!   with the campaign's `recovery.resistance` probability (its `host_recovered` event then has
+//!   detail `resistant`); that campaign's lateral moves never land on it again (`campaigns.rs`).
 
 use std::collections::VecDeque;
 
@@ -200,6 +203,14 @@ impl ResponseBook {
     }
 }
 
+/// Whether a host just recovered from campaign `c` becomes resistant to it: with its
+/// `recovery.resistance` probability, one draw from the response stream only when that is
+/// strictly between 0 and 1 (incidents finish in ascending id order, so the draws are stable).
+fn gains_resistance(cat: &Catalog, rng: &mut ChaCha8Rng, c: u32) -> bool {
+    let p = cat.campaigns.get(c as usize).map_or(0.0, |d| d.resistance);
+    p >= 1.0 || (p > 0.0 && rand::RngExt::random::<f64>(rng) < p)
+}
+
 /// Response phase: finish due phases, then hand queued incidents to free analysts.
 pub fn respond_to_incidents(
     clock: Res<SimClock>,
@@ -241,8 +252,13 @@ pub fn respond_to_incidents(
             Phase::Recovery => (EventKind::HostRecovered, Phase::Closed),
             Phase::Queued | Phase::Closed => continue,
         };
+        let mut keys = keys;
         if kind == EventKind::HostRecovered {
             hosts.restore(&cat, inc.host);
+            if gains_resistance(&cat, rng, inc.campaign) {
+                hosts.set_resistant(inc.campaign, inc.host);
+                keys.detail = Some("resistant");
+            }
         }
         let ev = log.emit(&cat, &clock, kind, keys);
         book.incidents[(id - 1) as usize].last_event = narrow(ev);
