@@ -416,6 +416,7 @@ pub struct Segment {
 /// same network.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::topology)]
 pub struct Topology {
     /// The shape of the graph.
     pub kind: TopologyKind,

@@ -1675,6 +1675,52 @@ mod tests {
         );
     }
 
+    #[test]
+    fn generated_networks_are_checked_against_their_segment() {
+        let topo = |kind| Topology {
+            kind,
+            mean_degree: None,
+            branching: None,
+            neighbours: None,
+            rewiring: None,
+            filtering: 0.0,
+            seed: 0,
+        };
+        let with_topology = |t: Topology, count: u64| {
+            let mut s = starter();
+            for (i, g) in s.nations[0].segments[0].host_groups.iter_mut().enumerate() {
+                g.count = if i == 0 { count } else { 0 };
+            }
+            s.nations[0].segments[0].topology = Some(t);
+            s
+        };
+        let errors = |s: &Scenario| {
+            findings(s, Severity::Error).into_iter().map(|(c, p, _)| format!("{c} {p}")).collect::<Vec<_>>()
+        };
+        let at = "nations[0].segments[0].topology";
+        let random = |d| Topology { mean_degree: Some(d), ..topo(TopologyKind::Random) };
+        assert_eq!(errors(&with_topology(random(9.0), 10)), Vec::<String>::new());
+        assert_eq!(errors(&with_topology(random(9.5), 10)), [format!("out-of-range {at}.mean_degree")]);
+        assert_eq!(
+            errors(&with_topology(topo(TopologyKind::Random), 10)),
+            [format!("missing-topology-parameter {at}.kind")]
+        );
+        let ring = |k| Topology { neighbours: Some(k), ..topo(TopologyKind::SmallWorld) };
+        assert_eq!(errors(&with_topology(ring(10), 10)), [format!("out-of-range {at}.neighbours")]);
+        assert_eq!(errors(&with_topology(ring(8), 10)), Vec::<String>::new());
+        // A parameter the shape does not use, and a network over one host, are warnings.
+        let w = warnings(&with_topology(Topology { branching: Some(2), ..topo(TopologyKind::Line) }, 1));
+        let codes: Vec<(&str, &str)> = w.iter().map(|(c, p, _, _)| (*c, p.as_str())).collect();
+        assert!(codes.contains(&("unused-topology-parameter", &format!("{at}.branching"))), "{codes:?}");
+        assert!(codes.contains(&("topology-without-links", &format!("{at}.kind"))), "{codes:?}");
+        // Generated links count against a budget of their own.
+        let dense = with_topology(random(200.0), 1_000_000);
+        assert!(errors(&dense).contains(&"too-many-links nations".to_string()), "{:?}", errors(&dense));
+        let mut s = starter();
+        s.campaigns[0].recovery.resistance = 1.5;
+        assert_eq!(errors(&s), ["out-of-range campaigns[0].recovery.resistance"]);
+    }
+
     /// (code, path, message, help) of every warning.
     fn warnings(s: &Scenario) -> Vec<(&'static str, String, String, String)> {
         validate(s)
