@@ -482,7 +482,8 @@ impl Ctx<'_, '_> {
             Some(graph) => {
                 let resisting = self.hosts.tracks_resistance(c);
                 for &v in graph.neighbours(h) {
-                    if !self.hosts.has(v, flag::COMPROMISED) && !(resisting && self.hosts.is_resistant(c, v)) {
+                    let immune = resisting && self.hosts.is_resistant(c, v);
+                    if !(immune || self.hosts.has(v, flag::COMPROMISED)) {
                         candidates.push((seg, v, graph.filtering, true));
                     }
                 }
