@@ -211,6 +211,35 @@ fn gains_resistance(cat: &Catalog, rng: &mut ChaCha8Rng, c: u32) -> bool {
     p >= 1.0 || (p > 0.0 && rand::RngExt::random::<f64>(rng) < p)
 }
 
+/// Completes the current phase of `inc` on its host: the event it logs, the next phase and the
+/// event's detail (`resistant` when a recovered host gains resistance). `None` for an incident
+/// not in a working phase.
+fn finish_phase(
+    cat: &Catalog,
+    hosts: &mut Hosts,
+    rng: &mut ChaCha8Rng,
+    inc: &Incident,
+) -> Option<(EventKind, Phase, Option<&'static str>)> {
+    let step = match inc.phase {
+        Phase::Triage => (EventKind::TriageCompleted, Phase::Containment, None),
+        Phase::Containment => {
+            hosts.contain(inc.host);
+            (EventKind::HostContained, Phase::Eradication, None)
+        }
+        Phase::Eradication => (EventKind::HostEradicated, Phase::Recovery, None),
+        Phase::Recovery => {
+            hosts.restore(cat, inc.host);
+            let resistant = gains_resistance(cat, rng, inc.campaign);
+            if resistant {
+                hosts.set_resistant(inc.campaign, inc.host);
+            }
+            (EventKind::HostRecovered, Phase::Closed, resistant.then_some("resistant"))
+        }
+        Phase::Queued | Phase::Closed => return None,
+    };
+    Some(step)
+}
+
 /// Response phase: finish due phases, then hand queued incidents to free analysts.
 pub fn respond_to_incidents(
     clock: Res<SimClock>,
@@ -235,31 +264,15 @@ pub fn respond_to_incidents(
             prefetch(&cat.hot, inc.group as usize);
         }
         let inc = book.incidents[(id - 1) as usize];
+        let Some((kind, next, detail)) = finish_phase(&cat, &mut hosts, rng, &inc) else { continue };
         let keys = Keys {
             host: Some(inc.host),
             campaign: Some(inc.campaign),
             incident: Some(id),
             cause: Some(inc.last_event()),
+            detail,
             ..Keys::default()
         };
-        let (kind, next) = match inc.phase {
-            Phase::Triage => (EventKind::TriageCompleted, Phase::Containment),
-            Phase::Containment => {
-                hosts.contain(inc.host);
-                (EventKind::HostContained, Phase::Eradication)
-            }
-            Phase::Eradication => (EventKind::HostEradicated, Phase::Recovery),
-            Phase::Recovery => (EventKind::HostRecovered, Phase::Closed),
-            Phase::Queued | Phase::Closed => continue,
-        };
-        let mut keys = keys;
-        if kind == EventKind::HostRecovered {
-            hosts.restore(&cat, inc.host);
-            if gains_resistance(&cat, rng, inc.campaign) {
-                hosts.set_resistant(inc.campaign, inc.host);
-                keys.detail = Some("resistant");
-            }
-        }
         let ev = log.emit(&cat, &clock, kind, keys);
         book.incidents[(id - 1) as usize].last_event = narrow(ev);
         if next == Phase::Closed {
