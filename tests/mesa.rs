@@ -117,3 +117,23 @@ fn a_recovered_host_gains_resistance_with_probability_one_half_and_keeps_it() {
     assert_eq!(sir.summary.campaigns[0].reinfections, 0);
     assert!(sir.summary.campaigns[0].hosts_compromised > 100);
 }
+
+#[test]
+fn a_generated_network_batch_is_identical_for_any_number_of_jobs() {
+    let t = tempfile::tempdir().unwrap();
+    let run = |jobs: &str| {
+        let dir = t.path().join(format!("j{jobs}"));
+        assert_cmd::Command::cargo_bin("cydex")
+            .unwrap()
+            .args(["batch", "scenarios/bench/virus-on-network-sir.yaml", "--runs", "6", "--seed", "3", "-q"])
+            .args(["--set", "nations.EST.segments.NET.host_groups.NODE.count=400"])
+            .args(["--set", "nations.EST.team.analysts=400", "--set", "clock.duration=30d", "--jobs", jobs, "--out"])
+            .arg(&dir)
+            .assert()
+            .success();
+        std::fs::read_to_string(dir.join("batch.json")).unwrap()
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert!(one.contains("hosts_compromised"));
+}

@@ -766,6 +766,39 @@ mod tests {
     }
 
     #[test]
+    fn a_resistant_host_is_never_landed_on_again_by_that_campaign() {
+        // One segment of 4 hosts (no network: picks come from the pool) and a line of 4 hosts.
+        for topology in [None, Some(crate::scenario::model::TopologyKind::Line)] {
+            let mut s = tiny(&[("SEG-A", "GA", 4, 0.0)]);
+            s.nations[0].segments[0].topology = topology.map(|kind| crate::scenario::model::Topology {
+                kind,
+                mean_degree: None,
+                branching: None,
+                neighbours: None,
+                rewiring: None,
+                filtering: 0.0,
+                seed: 0,
+            });
+            let mut spread = stage("spread", 1.0, MIN);
+            spread.lateral = Some(crate::scenario::model::Lateral { reach: Reach::Segment, fanout: 4, repeat: true });
+            let mut c = campaign("C", &["GA"], vec![spread]);
+            c.recovery.resistance = 0.5;
+            s.campaigns.push(c);
+            let mut w = world(&s);
+            w.resource_mut::<Hosts>().set_resistant(0, 1);
+            for t in 0..8 {
+                at_tick(&mut w, t);
+                w.run_system_once(advance_campaigns).unwrap();
+            }
+            let hit = compromised(&w);
+            assert!(!hit.contains(&1), "{topology:?}: {hit:?}");
+            // On the line 0 – 1 – 2 – 3 the resistant host 1 cuts the rest off.
+            let expected = if topology.is_some() { vec![0] } else { vec![0, 2, 3] };
+            assert_eq!(hit, expected, "{topology:?}");
+        }
+    }
+
+    #[test]
     fn success_formula() {
         assert!((attempt_probability(0.5, 0.0, 0.0) - 0.5).abs() < 1e-12);
         assert!((attempt_probability(0.5, 1.0, 0.0) - 0.0).abs() < 1e-12);
