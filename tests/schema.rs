@@ -162,7 +162,18 @@ fn accepted() -> Vec<(&'static str, String)> {
         ("weights partly zero", append("scoring: { weights: { availability: 0, attack_resistance: 0 } }\n")),
         ("equal rating thresholds", append("scoring: { ratings: { some_challenges: 1, major_challenges: 1 } }\n")),
         ("CSF tags", edit("scope: EST", "scope: EST\n    csf: [RS.MI, DE.AE-08]")),
+        ("a random network", topology("{ kind: random, mean_degree: 3.5, filtering: 0.2, seed: 7 }")),
+        ("a line", topology("{ kind: line }")),
+        ("a star", topology("{ kind: star }")),
+        ("a binary tree", topology("{ kind: tree, branching: 2 }")),
+        ("a small world", topology("{ kind: small_world, neighbours: 4, rewiring: 0.1 }")),
+        ("resistance after recovery", edit("    start: 1h\n", "    start: 1h\n    recovery: { resistance: 0.5 }\n")),
     ]
+}
+
+/// The minimal scenario whose segment `EST-GOV` (50 hosts) has the generated network `t`.
+fn topology(t: &str) -> String {
+    edit("        kind: government\n", &format!("        kind: government\n        topology: {t}\n"))
 }
 
 /// Inputs `cydex validate` refuses for a rule a single value shows; the schema must refuse them.
@@ -274,6 +285,16 @@ fn refused() -> Vec<(&'static str, String)> {
         ),
         ("an effect name with parameters missing", edit("for: 1h }", "for: 1h }\n      - start_campaign")),
         ("a Rust enum name", edit("kind: criminal", "kind: StateSponsored")),
+        ("a random network without a mean degree", topology("{ kind: random }")),
+        ("a random network of mean degree 0", topology("{ kind: random, mean_degree: 0 }")),
+        ("a tree without branching", topology("{ kind: tree }")),
+        ("a tree of branching 0", topology("{ kind: tree, branching: 0 }")),
+        ("a small world of odd degree", topology("{ kind: small_world, neighbours: 3 }")),
+        ("a small world without neighbours", topology("{ kind: small_world, rewiring: 0.1 }")),
+        ("rewiring over 1", topology("{ kind: small_world, neighbours: 4, rewiring: 1.5 }")),
+        ("network filtering over 1", topology("{ kind: line, filtering: 2 }")),
+        ("an unknown shape", topology("{ kind: mesh }")),
+        ("resistance over 1", edit("    start: 1h\n", "    start: 1h\n    recovery: { resistance: 1.5 }\n")),
     ]
 }
 

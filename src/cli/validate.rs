@@ -212,7 +212,19 @@ pub fn summary(l: &Loaded) -> String {
         ),
     );
     row("nations", format!("{}: {}", s.nations.len(), abbreviate(&nation_ids, 12)));
-    row("segments", format!("{segments} ({} links)", s.links.len()));
+    let generated: Vec<(u64, &crate::scenario::model::Topology)> = s
+        .nations
+        .iter()
+        .flat_map(|n| &n.segments)
+        .filter_map(|g| g.topology.as_ref().map(|t| (g.host_groups.iter().map(|h| h.count).sum(), t)))
+        .collect();
+    let networks = if generated.is_empty() {
+        String::new()
+    } else {
+        let links: f64 = generated.iter().map(|(hosts, t)| t.links_over(*hosts)).sum();
+        format!("; {} with a generated host network, ~{} links", generated.len(), thousands(links.round() as u64))
+    };
+    row("segments", format!("{segments} ({} links{networks})", s.links.len()));
     row("hosts", format!("{} in {groups} host groups", thousands(hosts)));
     row("services", services.to_string());
     row(

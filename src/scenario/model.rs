@@ -402,6 +402,93 @@ pub struct Segment {
     /// Groups of identical hosts.
     #[serde(default)]
     pub host_groups: Vec<HostGroup>,
+    /// Links the segment's hosts to each other one by one, in a generated graph (random, line,
+    /// star, tree, small world), instead of leaving them all mutually reachable: lateral
+    /// movement inside the segment then follows the graph only. Absent: every host of the segment
+    /// reaches every other.
+    #[serde(default)]
+    pub topology: Option<Topology>,
+}
+
+/// A generated host-level network over the hosts of one segment (its host groups' hosts, in
+/// order: host 0 is the first group's first host). The graph is drawn from a ChaCha8 stream seeded
+/// from `seed` and the segment id only, never from the run seed: the same file always gives the
+/// same network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::topology)]
+pub struct Topology {
+    /// The shape of the graph.
+    pub kind: TopologyKind,
+    /// `random` only: the expected number of links per host (Erdős–Rényi G(n, p) with
+    /// p = mean_degree / (n − 1)); above 0 and at most n − 1.
+    #[serde(default)]
+    pub mean_degree: Option<f64>,
+    /// `tree` only: children per host (host i's parent is host (i − 1) / branching); at least 1.
+    #[serde(default)]
+    pub branching: Option<u64>,
+    /// `small_world` only: links per host on the ring lattice before rewiring (Watts–Strogatz k);
+    /// even, at least 2 and below the host count.
+    #[serde(default)]
+    pub neighbours: Option<u64>,
+    /// `small_world` only: the probability that each lattice link is rewired to a random host
+    /// (Watts–Strogatz p), in [0, 1].
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
+    pub rewiring: Option<f64>,
+    /// Filtering of every generated link, in [0, 1]: a lateral pick across it is stopped with
+    /// this probability (as a segment link's `filtering`).
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
+    pub filtering: f64,
+    /// Seed of the graph (with the segment id). Change it to draw another network of the same
+    /// shape; the run seed never changes the network.
+    #[serde(default)]
+    pub seed: u64,
+}
+
+/// Shapes of generated host networks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TopologyKind {
+    /// Erdős–Rényi random graph with a given `mean_degree`.
+    Random,
+    /// A chain: host i linked to host i + 1.
+    Line,
+    /// Every host linked to host 0 (the hub).
+    Star,
+    /// A rooted tree with `branching` children per host, filled breadth first.
+    Tree,
+    /// Watts–Strogatz: a ring lattice of `neighbours` links per host, each rewired with
+    /// probability `rewiring`.
+    SmallWorld,
+}
+
+impl TopologyKind {
+    /// The name as written in the format.
+    pub fn name(self) -> &'static str {
+        match self {
+            TopologyKind::Random => "random",
+            TopologyKind::Line => "line",
+            TopologyKind::Star => "star",
+            TopologyKind::Tree => "tree",
+            TopologyKind::SmallWorld => "small_world",
+        }
+    }
+}
+
+impl Topology {
+    /// The number of distinct links the graph has over `hosts` hosts (for `random`, the
+    /// expected number), before `small_world`'s rewiring merges duplicates: what the validator
+    /// bounds.
+    pub fn links_over(&self, hosts: u64) -> f64 {
+        let n = hosts as f64;
+        match self.kind {
+            TopologyKind::Random => n * self.mean_degree.unwrap_or(0.0).max(0.0) / 2.0,
+            TopologyKind::Line | TopologyKind::Star | TopologyKind::Tree => hosts.saturating_sub(1) as f64,
+            TopologyKind::SmallWorld => n * (self.neighbours.unwrap_or(0) / 2) as f64,
+        }
+    }
 }
 
 /// Kinds of segment.
@@ -713,6 +800,22 @@ pub struct Campaign {
     /// The kill chain each compromised host goes through, in order.
     #[schemars(length(min = 1))]
     pub stages: Vec<Stage>,
+    /// What a host recovered from this campaign keeps (resistance to re-infection).
+    #[serde(default)]
+    pub recovery: Recovery,
+}
+
+/// What recovering from a campaign leaves on a host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Recovery {
+    /// Probability in [0, 1] that a host, when its incident's recovery completes, becomes
+    /// resistant to this campaign for the rest of the run: no lateral move of the campaign
+    /// lands on it again (Mesa's `gain_resistance_chance`). 0 (the default): recovered hosts
+    /// can be re-infected.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
+    pub resistance: f64,
 }
 
 /// A fictional threat actor.

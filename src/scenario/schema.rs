@@ -267,6 +267,33 @@ pub fn entry(schema: &mut Schema) {
     );
 }
 
+/// A generated network: each kind requires its parameters (`random` a positive `mean_degree`,
+/// `tree` a `branching` ≥ 1, `small_world` an even `neighbours` ≥ 2). What depends on the host
+/// count (a degree below it) is left to the validator.
+pub fn topology(schema: &mut Schema) {
+    if let Some(Value::Object(props)) = object(schema).and_then(|m| m.get_mut("properties")) {
+        let bound = |props: &mut Map<String, Value>, key: &str, rule: Value| {
+            if let Some(Value::Object(p)) = props.get_mut(key)
+                && let Value::Object(r) = rule
+            {
+                p.extend(r);
+            }
+        };
+        bound(props, "mean_degree", serde_json::json!({ "exclusiveMinimum": 0 }));
+        bound(props, "branching", serde_json::json!({ "minimum": 1 }));
+        bound(props, "neighbours", serde_json::json!({ "minimum": 2, "multipleOf": 2 }));
+    }
+    for (kind, key) in [("random", "mean_degree"), ("tree", "branching"), ("small_world", "neighbours")] {
+        push_all_of(
+            schema,
+            serde_json::json!({
+                "if": { "properties": { "kind": { "const": kind } }, "required": ["kind"] },
+                "then": given(key),
+            }),
+        );
+    }
+}
+
 /// Score weights may not all be zero (omitted weights take their non-zero defaults).
 pub fn weights(schema: &mut Schema) {
     let keys = ["availability", "attack_resistance", "incident_response", "reporting"];

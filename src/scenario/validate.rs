@@ -16,6 +16,9 @@ use super::yaml::Seg;
 
 /// Largest total host count a scenario may declare.
 pub const MAX_TOTAL_HOSTS: u64 = 10_000_000;
+/// The most links all generated host networks (`topology`) may have together: each costs 8 bytes
+/// of adjacency, so the cap bounds them to about 400 MB.
+pub const MAX_TOPOLOGY_LINKS: u64 = 50_000_000;
 /// Most ticks an exercise may run (duration / tick).
 pub const MAX_TICKS: u64 = 5_000_000;
 
@@ -141,6 +144,8 @@ struct Check<'a> {
     links_ok: bool,
     /// Findings past [`MAX_FINDINGS`], counted, not kept: errors, warnings.
     dropped: (usize, usize),
+    /// Links of the generated host networks seen so far (expected, for `random`).
+    topology_links: f64,
 }
 
 /// The most findings kept while validating: a small file can hold a million problems (990
@@ -169,6 +174,7 @@ pub fn validate(s: &Scenario) -> Vec<Finding> {
         segment_at: BTreeMap::new(),
         links_ok: true,
         dropped: (0, 0),
+        topology_links: 0.0,
     };
     c.collect_ids();
     c.exercise();
@@ -516,6 +522,11 @@ impl<'a> Check<'a> {
             let mut hosts: u64 = 0;
             let mut sensors = false;
             for (g, seg) in nation.segments.iter().enumerate() {
+                if let Some(t) = &seg.topology {
+                    let seg_hosts = seg.host_groups.iter().fold(0u64, |a, h| a.saturating_add(h.count));
+                    self.topology(t, seg_hosts, path!["nations", n, "segments", g, "topology"]);
+                    self.topology_links += t.links_over(seg_hosts);
+                }
                 for (h, group) in seg.host_groups.iter().enumerate() {
                     let gp = path!["nations", n, "segments", g, "host_groups", h];
                     hosts = hosts.saturating_add(group.count);
@@ -559,6 +570,20 @@ impl<'a> Check<'a> {
             }
             total = total.saturating_add(hosts);
         }
+        if self.topology_links > MAX_TOPOLOGY_LINKS as f64 {
+            self.error(
+                "too-many-links",
+                path!["nations"],
+                format!(
+                    "the generated host networks have {:.0} links together; the limit is {MAX_TOPOLOGY_LINKS}",
+                    self.topology_links
+                ),
+                "too many generated links",
+                Some(
+                    "lower `mean_degree` or `neighbours`, or the host counts of segments with a `topology`".to_string(),
+                ),
+            );
+        }
         if total > MAX_TOTAL_HOSTS {
             self.error(
                 "too-many-hosts",
@@ -566,6 +591,97 @@ impl<'a> Check<'a> {
                 format!("the scenario declares {total} hosts; the limit is {MAX_TOTAL_HOSTS}"),
                 "too many hosts",
                 Some("reduce host-group counts; see README \"Limits\"".to_string()),
+            );
+        }
+    }
+
+    /// A segment's generated network over its `hosts` hosts: the parameters its kind needs, in
+    /// range, and none it does not use.
+    fn topology(&mut self, t: &Topology, hosts: u64, tp: Vec<Seg>) {
+        let kind = t.kind.name();
+        let needs = |this: &mut Self, key: &str, given: bool, example: &str| {
+            if !given {
+                this.error(
+                    "missing-topology-parameter",
+                    with(&tp, "kind"),
+                    format!("a `{kind}` topology needs `{key}`"),
+                    "incomplete topology",
+                    Some(format!("add `{key}: {example}` beside `kind: {kind}`")),
+                );
+            }
+        };
+        let unused = [
+            ("mean_degree", t.mean_degree.is_some(), t.kind == TopologyKind::Random),
+            ("branching", t.branching.is_some(), t.kind == TopologyKind::Tree),
+            ("neighbours", t.neighbours.is_some(), t.kind == TopologyKind::SmallWorld),
+            ("rewiring", t.rewiring.is_some(), t.kind == TopologyKind::SmallWorld),
+        ];
+        for (key, given, used) in unused {
+            if given && !used {
+                self.warn(
+                    "unused-topology-parameter",
+                    with(&tp, key),
+                    format!("`{key}` has no effect on a `{kind}` topology"),
+                    "ignored",
+                    Some(format!("remove it, or change `kind` to the shape that uses `{key}`")),
+                );
+            }
+        }
+        let max_degree = hosts.saturating_sub(1);
+        match t.kind {
+            TopologyKind::Random => {
+                needs(self, "mean_degree", t.mean_degree.is_some(), "4");
+                if let Some(d) = t.mean_degree
+                    && !(d > 0.0 && d <= max_degree.max(1) as f64)
+                {
+                    self.error(
+                        "out-of-range",
+                        with(&tp, "mean_degree"),
+                        format!("mean_degree must lie in (0, {}] for {hosts} hosts, not {d}", max_degree.max(1)),
+                        "outside the possible degrees",
+                        Some("a host has at most one link to each other host of its segment".to_string()),
+                    );
+                }
+            }
+            TopologyKind::Tree => {
+                needs(self, "branching", t.branching.is_some(), "2");
+                if t.branching == Some(0) {
+                    self.error(
+                        "out-of-range",
+                        with(&tp, "branching"),
+                        "branching must be at least 1".into(),
+                        "zero",
+                        Some("`branching: 1` is a line, `2` a binary tree".to_string()),
+                    );
+                }
+            }
+            TopologyKind::SmallWorld => {
+                needs(self, "neighbours", t.neighbours.is_some(), "4");
+                if let Some(k) = t.neighbours
+                    && (k < 2 || k % 2 == 1 || k >= hosts.max(3))
+                {
+                    self.error(
+                        "out-of-range",
+                        with(&tp, "neighbours"),
+                        format!("neighbours must be even, at least 2 and below the host count ({hosts}), not {k}"),
+                        "not an even lattice degree",
+                        Some("each host links to neighbours / 2 hosts on each side of the ring".to_string()),
+                    );
+                }
+                if let Some(p) = t.rewiring {
+                    self.fraction(p, with(&tp, "rewiring"), "rewiring");
+                }
+            }
+            TopologyKind::Line | TopologyKind::Star => {}
+        }
+        self.fraction(t.filtering, with(&tp, "filtering"), "topology filtering");
+        if hosts < 2 {
+            self.warn(
+                "topology-without-links",
+                with(&tp, "kind"),
+                format!("the segment has {hosts} host(s): its `{kind}` network has no links"),
+                "nothing to link",
+                Some("a generated network links the hosts of the segment's host groups; give them counts".to_string()),
             );
         }
     }
@@ -780,6 +896,7 @@ impl<'a> Check<'a> {
             .collect();
         for (i, camp) in s.campaigns.iter().enumerate() {
             let cp = path!["campaigns", i];
+            self.fraction(camp.recovery.resistance, path!["campaigns", i, "recovery", "resistance"], "resistance");
             self.fraction(
                 camp.actor.sophistication,
                 path!["campaigns", i, "actor", "sophistication"],
@@ -1556,6 +1673,52 @@ mod tests {
             rejected("no-such-team"),
             "a recipient is a nation id, a national team id, or `all`; defined nation and team ids: LTU, CERT-LT"
         );
+    }
+
+    #[test]
+    fn generated_networks_are_checked_against_their_segment() {
+        let topo = |kind| Topology {
+            kind,
+            mean_degree: None,
+            branching: None,
+            neighbours: None,
+            rewiring: None,
+            filtering: 0.0,
+            seed: 0,
+        };
+        let with_topology = |t: Topology, count: u64| {
+            let mut s = starter();
+            for (i, g) in s.nations[0].segments[0].host_groups.iter_mut().enumerate() {
+                g.count = if i == 0 { count } else { 0 };
+            }
+            s.nations[0].segments[0].topology = Some(t);
+            s
+        };
+        let errors = |s: &Scenario| {
+            findings(s, Severity::Error).into_iter().map(|(c, p, _)| format!("{c} {p}")).collect::<Vec<_>>()
+        };
+        let at = "nations[0].segments[0].topology";
+        let random = |d| Topology { mean_degree: Some(d), ..topo(TopologyKind::Random) };
+        assert_eq!(errors(&with_topology(random(9.0), 10)), Vec::<String>::new());
+        assert_eq!(errors(&with_topology(random(9.5), 10)), [format!("out-of-range {at}.mean_degree")]);
+        assert_eq!(
+            errors(&with_topology(topo(TopologyKind::Random), 10)),
+            [format!("missing-topology-parameter {at}.kind")]
+        );
+        let ring = |k| Topology { neighbours: Some(k), ..topo(TopologyKind::SmallWorld) };
+        assert_eq!(errors(&with_topology(ring(10), 10)), [format!("out-of-range {at}.neighbours")]);
+        assert_eq!(errors(&with_topology(ring(8), 10)), Vec::<String>::new());
+        // A parameter the shape does not use, and a network over one host, are warnings.
+        let w = warnings(&with_topology(Topology { branching: Some(2), ..topo(TopologyKind::Line) }, 1));
+        let codes: Vec<(&str, &str)> = w.iter().map(|(c, p, _, _)| (*c, p.as_str())).collect();
+        assert!(codes.contains(&("unused-topology-parameter", &format!("{at}.branching"))), "{codes:?}");
+        assert!(codes.contains(&("topology-without-links", &format!("{at}.kind"))), "{codes:?}");
+        // Generated links count against a budget of their own.
+        let dense = with_topology(random(200.0), 1_000_000);
+        assert!(errors(&dense).contains(&"too-many-links nations".to_string()), "{:?}", errors(&dense));
+        let mut s = starter();
+        s.campaigns[0].recovery.resistance = 1.5;
+        assert_eq!(errors(&s), ["out-of-range campaigns[0].recovery.resistance"]);
     }
 
     /// (code, path, message, help) of every warning.

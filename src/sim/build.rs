@@ -41,6 +41,7 @@ use super::state::{
     TeamOf,
 };
 use super::summary::{CampaignTally, HostRecords, NationTally};
+use super::topology::HostGraph;
 use crate::scenario::model::{
     Delay, DelayDistribution, Effect, HostGroup, InjectEffect, Nation, Scenario, Stage, Targets, WorkPattern,
     ceil_fraction_of,
@@ -129,6 +130,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     add_nations(&mut cat, scenario, &ids);
     index_groups(&mut cat);
     add_links(&mut cat, scenario, &ids);
+    add_graphs(&mut cat, scenario);
     let books = Books {
         services: add_services(&mut cat, scenario, &ids),
         scheduled_starts: add_campaigns(&mut cat, scenario, &ids, &clock),
@@ -137,8 +139,9 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         injects: add_injects(&mut cat, scenario, &ids, &clock),
     };
     // Dense host arrays (zeroed: no pass over the hosts).
-    let hosts =
+    let mut hosts =
         Hosts::new(cat.n_hosts as usize, cat.segments.iter().map(|s| (s.start, s.end - s.start)), cat.groups.len());
+    hosts.track_resistance(cat.campaigns.iter().map(|c| c.resistance > 0.0));
     let mut world = World::new();
     spawn_entities(&mut world, &cat);
     insert_books(&mut world, books, &cat, config);
@@ -268,6 +271,19 @@ fn add_links(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
     }
 }
 
+/// Generated host networks: one CSR graph per segment with a `topology`, over its slots (see
+/// `topology.rs`; keyed by the topology's seed and the segment id, not the run seed).
+fn add_graphs(cat: &mut Catalog, scenario: &Scenario) {
+    let segments = scenario.nations.iter().flat_map(|n| n.segments.iter());
+    cat.segment_graph = vec![NONE; cat.segments.len()];
+    for (si, s) in segments.enumerate() {
+        if let (Some(t), Some(info)) = (&s.topology, cat.segments.get(si)) {
+            cat.segment_graph[si] = cat.graphs.len() as u32;
+            cat.graphs.push(HostGraph::generate(t, &s.id, info.end - info.start, info.start));
+        }
+    }
+}
+
 /// Services of every nation, in scenario order: the distinct known groups each runs on (which
 /// learn that they run it), the hosts it needs up (`ceil(quorum × hosts)`) and its known
 /// dependencies.
@@ -316,6 +332,7 @@ fn add_campaigns(cat: &mut Catalog, scenario: &Scenario, ids: &Ids, clock: &SimC
             fraction: c.entry.fraction,
             stages: c.stages.iter().map(|s| stage_def(s, ids, clock)).collect(),
             target_group,
+            resistance: c.recovery.resistance.clamp(0.0, 1.0),
         });
     }
     scheduled_starts

@@ -25,6 +25,16 @@
 //!   `stage.probability × (1 − filtering) × (1 − hardening_v × (1 − sophistication))`.
 //!   Movement never leaves a segment except along a link. No random number is drawn for a
 //!   filtering of 0 or a `resist` of 1.
+//! * In a segment with a generated network (`topology`, see `topology.rs`) the hosts are linked
+//!   one by one: instead of the segment as one candidate, each clean neighbour of the host in the
+//!   network is a candidate of its own, picked like a one-host segment across a link with the
+//!   network's `filtering`. A host with `k` clean neighbours and `fanout ≥ k` thus infects
+//!   Binomial(k, 1 − filtering) of them, uniformly chosen (with `resist` 1): one Bernoulli per
+//!   link. Segment links to and from such a segment work as for any segment (a uniformly random
+//!   clean host of it).
+//! * Resistance: a host made resistant to the campaign when it recovered (`response.rs`) is no
+//!   candidate as a neighbour, and a pick that lands on it in a segment's pool fails, drawing
+//!   nothing; other campaigns still reach it.
 //! * `lateral.repeat`: the host stays on the stage and keeps attempting it (worm); otherwise it
 //!   advances. A repeating stage logs `stage_completed` once per compromise of the host (its
 //!   first success); later successes show only through the `host_compromised` events they cause
@@ -74,8 +84,9 @@ pub struct CampaignBook {
     pub due: Vec<(u32, u32)>,
     /// Scratch for sorting `due`, and for merging it with `again`.
     pub sort_scratch: Vec<(u32, u32)>,
-    /// Scratch for lateral movement's candidate segments.
-    pub candidates: Vec<(u32, u32, f64)>,
+    /// Scratch for lateral movement's candidates: (segment, first slot — or the host itself for
+    /// a neighbour in a generated network —, filtering, is a neighbour host).
+    pub candidates: Vec<(u32, u32, f64, bool)>,
     /// (trigger kind, campaign, nation) already reported as a trigger.
     pub firsts: BTreeSet<(u8, u32, u32)>,
 }
@@ -407,39 +418,41 @@ impl Ctx<'_, '_> {
 
     fn spread(&mut self, h: u32, c: u32, s: usize, reach: Reach, fanout: u64, cause: u64) {
         let seg = self.cat.hot[self.hosts.group_of(self.cat, h) as usize].segment;
-        let sophistication = self.cat.campaigns[c as usize].sophistication;
-        // Candidates: the host's own segment, then (linked reach) the linked segments in CSR
-        // order, keeping those with clean hosts. A segment whose last clean host falls is dropped
-        // in place, which keeps exactly the order a fresh filter would give.
         let mut candidates = std::mem::take(&mut self.book.candidates);
         candidates.clear();
-        // Each candidate is (segment, its first slot, filtering).
-        let mut budget = u64::from(self.hosts.clean_in(seg));
-        if budget > 0 {
-            candidates.push((seg, self.hosts.pool_start(seg), 0.0));
-        }
+        let mut budget = self.own_candidates(h, c, seg, &mut candidates);
         if reach == Reach::Linked {
             for l in self.cat.links(seg) {
                 if l.to != seg && self.hosts.has_clean(l.to) {
                     self.hosts.prefetch_pool(self.cat, l.to, l.to_start);
                     budget += u64::from(self.hosts.clean_count(l.to));
-                    candidates.push((l.to, l.to_start, l.filtering));
+                    candidates.push((l.to, l.to_start, l.filtering, false));
                 }
             }
         }
+        let sophistication = self.cat.campaigns[c as usize].sophistication;
+        let resisting = self.hosts.tracks_resistance(c);
         for _ in 0..fanout.min(budget) {
             if candidates.is_empty() {
                 break;
             }
-            let (t, start, filtering) = candidates[self.rng.random_range(0..candidates.len())];
-            if t != seg && filtering > 0.0 && self.rng.random::<f64>() >= 1.0 - filtering {
+            let pick = self.rng.random_range(0..candidates.len());
+            let (t, start, filtering, neighbour) = candidates[pick];
+            if filtering > 0.0 && self.rng.random::<f64>() >= 1.0 - filtering {
                 continue; // the link filtered this attempt
             }
-            // The count from the bitmap and the slot from the link: a segment with one clean
-            // host costs no read of its pool here nor in `compromise`.
-            let k = self.rng.random_range(0..self.hosts.clean_count(t));
-            let victim = self.hosts.clean_at_from(start, k);
-            debug_assert_eq!(victim, self.hosts.clean_at(t, k));
+            let victim = if neighbour {
+                start
+            } else {
+                // The count from the bitmap and the slot from the link: a segment with one clean
+                // host costs no read of its pool here nor in `compromise`.
+                let k = self.rng.random_range(0..self.hosts.clean_count(t));
+                debug_assert_eq!(self.hosts.clean_at_from(start, k), self.hosts.clean_at(t, k));
+                self.hosts.clean_at_from(start, k)
+            };
+            if resisting && self.hosts.is_resistant(c, victim) {
+                continue; // recovered from this campaign and resistant to it
+            }
             let g = self.cat.group_in_segment(t, victim);
             // Read only when some group is hardened: the victim's record is a cache miss.
             let resist = if self.cat.any_hardening {
@@ -451,11 +464,39 @@ impl Ctx<'_, '_> {
                 continue; // the victim's hardening held
             }
             self.infect(victim, (g, t), c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });
-            if !self.hosts.has_clean(t) {
-                candidates.retain(|&(x, _, _)| x != t);
+            if neighbour {
+                candidates.remove(pick);
+            } else if !self.hosts.has_clean(t) {
+                candidates.retain(|&(x, _, _, _)| x != t);
             }
         }
         self.book.candidates = candidates;
+    }
+
+    /// The candidates inside the host's own segment, returning how many clean hosts they hold:
+    /// the segment itself (a uniformly random clean host of it), or, in a segment with a
+    /// generated network, each clean neighbour of the host that is not resistant to campaign `c`,
+    /// in ascending slot order, with the network's filtering.
+    fn own_candidates(&mut self, h: u32, c: u32, seg: u32, candidates: &mut Vec<(u32, u32, f64, bool)>) -> u64 {
+        match self.cat.graph(seg) {
+            Some(graph) => {
+                let resisting = self.hosts.tracks_resistance(c);
+                for &v in graph.neighbours(h) {
+                    let immune = resisting && self.hosts.is_resistant(c, v);
+                    if !(immune || self.hosts.has(v, flag::COMPROMISED)) {
+                        candidates.push((seg, v, graph.filtering, true));
+                    }
+                }
+                candidates.len() as u64
+            }
+            None => {
+                let clean = self.hosts.clean_in(seg);
+                if clean > 0 {
+                    candidates.push((seg, self.hosts.pool_start(seg), 0.0, false));
+                }
+                u64::from(clean)
+            }
+        }
     }
 
     fn impact(&mut self, h: u32, c: u32, s: usize, effect: &EffectDef, cause: u64) {
@@ -722,6 +763,39 @@ mod tests {
         let sigma = (p * (1.0 - p) / n as f64).sqrt();
         let got = victim_falls(&lateral_pair(0.9, 0.6, 0.5), n);
         assert!((got - p).abs() < 4.5 * sigma, "{got} vs {p} ± {}", 4.5 * sigma);
+    }
+
+    #[test]
+    fn a_resistant_host_is_never_landed_on_again_by_that_campaign() {
+        // One segment of 4 hosts (no network: picks come from the pool) and a line of 4 hosts.
+        for topology in [None, Some(crate::scenario::model::TopologyKind::Line)] {
+            let mut s = tiny(&[("SEG-A", "GA", 4, 0.0)]);
+            s.nations[0].segments[0].topology = topology.map(|kind| crate::scenario::model::Topology {
+                kind,
+                mean_degree: None,
+                branching: None,
+                neighbours: None,
+                rewiring: None,
+                filtering: 0.0,
+                seed: 0,
+            });
+            let mut spread = stage("spread", 1.0, MIN);
+            spread.lateral = Some(crate::scenario::model::Lateral { reach: Reach::Segment, fanout: 4, repeat: true });
+            let mut c = campaign("C", &["GA"], vec![spread]);
+            c.recovery.resistance = 0.5;
+            s.campaigns.push(c);
+            let mut w = world(&s);
+            w.resource_mut::<Hosts>().set_resistant(0, 1);
+            for t in 0..8 {
+                at_tick(&mut w, t);
+                w.run_system_once(advance_campaigns).unwrap();
+            }
+            let hit = compromised(&w);
+            assert!(!hit.contains(&1), "{topology:?}: {hit:?}");
+            // On the line 0 – 1 – 2 – 3 the resistant host 1 cuts the rest off.
+            let expected = if topology.is_some() { vec![0] } else { vec![0, 2, 3] };
+            assert_eq!(hit, expected, "{topology:?}");
+        }
     }
 
     #[test]

@@ -82,6 +82,7 @@ pub mod state;
 pub(crate) mod summary;
 #[cfg(test)]
 mod testkit;
+pub mod topology;
 
 use bevy_ecs::message::Messages;
 use bevy_ecs::prelude::{IntoScheduleConfigs, ResMut, Schedule, SystemSet};

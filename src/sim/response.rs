@@ -17,6 +17,9 @@
 //!   from it again. Recovery completes → the host is up and clean, restored from its last backup;
 //!   restoring loses nothing more (the data was lost when it was destroyed: see
 //!   `GroupInfo::destroyed_mb`). Every transition is an event whose `cause` is the previous one.
+//! * Resistance: when recovery completes, the host becomes resistant to the incident's campaign
+//!   with the campaign's `recovery.resistance` probability (its `host_recovered` event then has
+//!   detail `resistant`); that campaign's lateral moves never land on it again (`campaigns.rs`).
 
 use std::collections::VecDeque;
 
@@ -200,6 +203,43 @@ impl ResponseBook {
     }
 }
 
+/// Whether a host just recovered from campaign `c` becomes resistant to it: with its
+/// `recovery.resistance` probability, one draw from the response stream only when that is
+/// strictly between 0 and 1 (incidents finish in ascending id order, so the draws are stable).
+fn gains_resistance(cat: &Catalog, rng: &mut ChaCha8Rng, c: u32) -> bool {
+    let p = cat.campaigns.get(c as usize).map_or(0.0, |d| d.resistance);
+    p >= 1.0 || (p > 0.0 && rand::RngExt::random::<f64>(rng) < p)
+}
+
+/// Completes the current phase of `inc` on its host: the event it logs, the next phase and the
+/// event's detail (`resistant` when a recovered host gains resistance). `None` for an incident
+/// not in a working phase.
+fn finish_phase(
+    cat: &Catalog,
+    hosts: &mut Hosts,
+    rng: &mut ChaCha8Rng,
+    inc: &Incident,
+) -> Option<(EventKind, Phase, Option<&'static str>)> {
+    let step = match inc.phase {
+        Phase::Triage => (EventKind::TriageCompleted, Phase::Containment, None),
+        Phase::Containment => {
+            hosts.contain(inc.host);
+            (EventKind::HostContained, Phase::Eradication, None)
+        }
+        Phase::Eradication => (EventKind::HostEradicated, Phase::Recovery, None),
+        Phase::Recovery => {
+            hosts.restore(cat, inc.host);
+            let resistant = gains_resistance(cat, rng, inc.campaign);
+            if resistant {
+                hosts.set_resistant(inc.campaign, inc.host);
+            }
+            (EventKind::HostRecovered, Phase::Closed, resistant.then_some("resistant"))
+        }
+        Phase::Queued | Phase::Closed => return None,
+    };
+    Some(step)
+}
+
 /// Response phase: finish due phases, then hand queued incidents to free analysts.
 pub fn respond_to_incidents(
     clock: Res<SimClock>,
@@ -224,26 +264,15 @@ pub fn respond_to_incidents(
             prefetch(&cat.hot, inc.group as usize);
         }
         let inc = book.incidents[(id - 1) as usize];
+        let Some((kind, next, detail)) = finish_phase(&cat, &mut hosts, rng, &inc) else { continue };
         let keys = Keys {
             host: Some(inc.host),
             campaign: Some(inc.campaign),
             incident: Some(id),
             cause: Some(inc.last_event()),
+            detail,
             ..Keys::default()
         };
-        let (kind, next) = match inc.phase {
-            Phase::Triage => (EventKind::TriageCompleted, Phase::Containment),
-            Phase::Containment => {
-                hosts.contain(inc.host);
-                (EventKind::HostContained, Phase::Eradication)
-            }
-            Phase::Eradication => (EventKind::HostEradicated, Phase::Recovery),
-            Phase::Recovery => (EventKind::HostRecovered, Phase::Closed),
-            Phase::Queued | Phase::Closed => continue,
-        };
-        if kind == EventKind::HostRecovered {
-            hosts.restore(&cat, inc.host);
-        }
         let ev = log.emit(&cat, &clock, kind, keys);
         book.incidents[(id - 1) as usize].last_event = narrow(ev);
         if next == Phase::Closed {

@@ -21,6 +21,8 @@ pub enum Purpose {
     Response = 3,
     /// Which hosts carry sensors (one key per run, `coverage.rs`).
     Sensors = 4,
+    /// Generated host networks (`topology.rs`): keyed by the scenario, not by (seed, run index).
+    Topology = 5,
 }
 
 /// SplitMix64 finaliser: a fixed, portable 64-bit mixer.

@@ -19,6 +19,7 @@ use bevy_ecs::prelude::{Component, Resource};
 
 use super::ids::narrow;
 use super::slotset::SlotSet;
+use super::topology::HostGraph;
 use crate::scenario::model::{Criticality, HostRole, Reach, SegmentKind, Skills, Tlp};
 
 /// Host flags.
@@ -259,6 +260,8 @@ pub struct CampaignDef {
     pub stages: Vec<StageDef>,
     /// Per group: hosts in it are targets.
     pub target_group: Vec<bool>,
+    /// Probability that a host recovered from it becomes resistant to it.
+    pub resistance: f64,
 }
 
 /// The static description of the built exercise.
@@ -289,6 +292,10 @@ pub struct Catalog {
     pub link_offsets: Vec<u32>,
     /// The far end of each link, per CSR entry.
     pub link_ends: Vec<LinkEnd>,
+    /// Generated host networks (segments with a `topology`).
+    pub graphs: Vec<HostGraph>,
+    /// Per segment: its index in `graphs`, or `NONE` (every host reaches every other).
+    pub segment_graph: Vec<u32>,
     /// Campaigns.
     pub campaigns: Vec<CampaignDef>,
     /// Service ids.
@@ -382,6 +389,12 @@ impl Catalog {
         &self.link_ends[a..b]
     }
 
+    /// The host network of `seg`, if it has a generated one.
+    #[inline]
+    pub fn graph(&self, seg: u32) -> Option<&HostGraph> {
+        self.segment_graph.get(seg as usize).and_then(|&i| self.graphs.get(i as usize))
+    }
+
     /// Nation index by id.
     pub fn nation_index(&self, id: &str) -> Option<u32> {
         self.nations.iter().position(|n| n.id == id).map(|i| i as u32)
@@ -465,6 +478,9 @@ pub struct Hosts {
     pub group_down: Vec<u32>,
     /// Some host changed up/down since Services last looked.
     pub health_dirty: bool,
+    /// Per campaign, one bit per host: resistant to that campaign (empty for a campaign whose
+    /// `recovery.resistance` is 0: nothing is allocated or read for it).
+    resistant: Vec<Vec<u64>>,
 }
 
 impl Hosts {
@@ -482,6 +498,7 @@ impl Hosts {
             undetected: SlotSet::new(n_hosts),
             group_down: vec![0; n_groups],
             health_dirty: false,
+            resistant: Vec::new(),
         };
         for seg in 0..hosts.pool.len() as u32 {
             hosts.set_clean_bits(seg, hosts.pool[seg as usize].clean);
@@ -686,6 +703,34 @@ impl Hosts {
         }
         self.health_dirty = true;
         true
+    }
+
+    /// Tracks resistance to the campaigns for which `tracked` is true (zeroed bitmaps).
+    pub fn track_resistance(&mut self, tracked: impl IntoIterator<Item = bool>) {
+        let words = self.state.len().div_ceil(64);
+        self.resistant = tracked.into_iter().map(|t| if t { vec![0; words] } else { Vec::new() }).collect();
+    }
+
+    /// Whether host `h` is resistant to campaign `c`.
+    #[inline]
+    pub fn is_resistant(&self, c: u32, h: u32) -> bool {
+        self.resistant
+            .get(c as usize)
+            .and_then(|bits| bits.get((h / 64) as usize))
+            .is_some_and(|w| w & (1 << (h % 64)) != 0)
+    }
+
+    /// Whether some host may be resistant to campaign `c` (its resistance is tracked).
+    #[inline]
+    pub fn tracks_resistance(&self, c: u32) -> bool {
+        self.resistant.get(c as usize).is_some_and(|b| !b.is_empty())
+    }
+
+    /// Makes host `h` resistant to campaign `c` (ignored if `c` is not tracked).
+    pub fn set_resistant(&mut self, c: u32, h: u32) {
+        if let Some(w) = self.resistant.get_mut(c as usize).and_then(|bits| bits.get_mut((h / 64) as usize)) {
+            *w |= 1 << (h % 64);
+        }
     }
 
     /// Stops all campaign activity on a host (contained).

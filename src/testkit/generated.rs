@@ -105,6 +105,7 @@ pub fn scenario_from_seed(seed: u64) -> Scenario {
                     &[SegmentKind::Government, SegmentKind::Enterprise, SegmentKind::Dmz, SegmentKind::Ot],
                 ),
                 host_groups: groups,
+                topology: None,
             });
         }
         let mut svcs: Vec<Service> = Vec::new();
@@ -307,6 +308,7 @@ pub fn scenario_from_seed(seed: u64) -> Scenario {
                 fraction: if chance(rng, 0.2) { Some(0.05 + 0.5 * unit(rng)) } else { None },
             },
             stages,
+            recovery: Default::default(),
         });
     }
 

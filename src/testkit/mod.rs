@@ -88,7 +88,7 @@ pub fn nation(id: &str, segments: Vec<Segment>) -> Nation {
 
 /// A government segment.
 pub fn segment(id: &str, host_groups: Vec<HostGroup>) -> Segment {
-    Segment { id: id.into(), name: None, kind: SegmentKind::Government, host_groups }
+    Segment { id: id.into(), name: None, kind: SegmentKind::Government, host_groups, topology: None }
 }
 
 /// Medium-criticality Windows workstations, unhardened, no backups, restored in an hour, writing
@@ -146,6 +146,7 @@ pub fn campaign(id: &str, entry_groups: &[&str], stages: Vec<Stage>) -> Campaign
             fraction: None,
         },
         stages,
+        recovery: Default::default(),
     }
 }
 

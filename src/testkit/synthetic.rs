@@ -116,6 +116,7 @@ pub fn idle_padded(active: u64, idle: u64, days: u64) -> Scenario {
             name: None,
             kind: SegmentKind::Enterprise,
             host_groups: vec![bench_group(format!("N0-IDLE{i}-WS"), n, HostRole::Workstation, 0.01)],
+            topology: None,
         });
         left -= n;
         i += 1;
@@ -287,7 +288,13 @@ pub fn virus_on_network(g: &Graph, v: &Virus, seed: u64) -> Scenario {
     for i in 0..g.n {
         let (seg, grp) = virus_ids(i);
         let hg = HostGroup { os: OsFamily::Linux, ..group(&grp, 1, 1.0) };
-        segments.push(Segment { id: seg, name: None, kind: SegmentKind::Enterprise, host_groups: vec![hg] });
+        segments.push(Segment {
+            id: seg,
+            name: None,
+            kind: SegmentKind::Enterprise,
+            host_groups: vec![hg],
+            topology: None,
+        });
     }
     let mut na = bench_nation("EST".into(), segments);
     na.team.analysts = g.n;
@@ -461,6 +468,7 @@ pub fn add_idle_hosts(s: &Scenario, extra: u64) -> Scenario {
             name: None,
             kind: SegmentKind::Enterprise,
             host_groups: vec![bench_group(format!("{id}-WS"), count, HostRole::Workstation, 0.3)],
+            topology: None,
         });
         left -= count;
         i += 1;
