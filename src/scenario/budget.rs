@@ -29,6 +29,10 @@
 //!   `depends_on` services) in a tick where a host went down or up or an outage began or ended, so
 //!   at most `min(ticks, 3 × compromises + inject effects)` passes over `Σ services (runs_on +
 //!   depends_on + 1)` entries.
+//! * **generated links**: a segment's `topology` is built in full before the first tick (two
+//!   passes over its links, CSR: two 4-byte entries per link and one per host), whoever it
+//!   reaches; and a compromised host of such a network scans its neighbours at each attempt, so
+//!   at most `⌈ticks / shortest cadence⌉ × 2 × links` neighbour checks.
 //! * **ticks**: every tick runs the schedule once, even when nothing happens.
 //!
 //! Work is in units of about one microsecond of the reference machine (2 vCPU, release build),
@@ -66,6 +70,15 @@ pub const BYTES_PER_COMPROMISE: u64 = 2_600;
 /// Memory of one more event: 8 M indicator events peaked at 3.96 GB; 20,000 compromises with 49
 /// later stages each (10⁶ events) at 643 MB.
 pub const BYTES_PER_EVENT: u64 = 600;
+/// Work of building one generated link (CSR, both passes): 50 M links over 10 M hosts were
+/// generated and run for one tick in 16.4 s.
+pub const WORK_PER_LINK: f64 = 0.33;
+/// Work of one neighbour check by a lateral attempt in a generated network (a bitmap test and a
+/// draw; assumed, not measured apart).
+pub const WORK_PER_NEIGHBOUR_CHECK: f64 = 0.005;
+/// Memory of one generated link: two 4-byte CSR entries, plus the host's offset (476 MB for 50 M
+/// links over 10 M hosts).
+pub const BYTES_PER_LINK: u64 = 10;
 /// Memory of a run that does nothing: the binary, the scenario, the world.
 pub const BASE_BYTES: u64 = 16 << 20;
 
@@ -92,6 +105,10 @@ pub struct Estimate {
     /// Events beyond a compromise and its first stage: later stages, indicator shipments and
     /// arrivals.
     pub events: u64,
+    /// Links of the generated networks (`topology`), expected.
+    pub links: u64,
+    /// Neighbour checks by lateral attempts in generated networks.
+    pub neighbour_checks: u64,
     /// Work units (≈ µs of the reference machine).
     pub work: u64,
     /// Peak memory, bytes.
@@ -218,13 +235,18 @@ pub fn estimate(s: &Scenario) -> Estimate {
     let events = later_stages.saturating_add(indicator_events(s));
     let host_ticks = hosts_at_risk.saturating_mul(ticks);
     let service_entries = service_entries(s, ticks, compromises);
+    let links = generated_links(s);
+    let neighbour_checks = ticks.div_ceil(shortest_cadence(s, tick)).saturating_mul(links.saturating_mul(2));
     let work = ticks as f64 * WORK_PER_TICK
         + host_ticks as f64 * WORK_PER_HOST_TICK
         + service_entries as f64 * WORK_PER_SERVICE_ENTRY
         + attempts as f64 * WORK_PER_ATTEMPT
         + compromises as f64 * WORK_PER_COMPROMISE
-        + events as f64 * WORK_PER_EVENT;
+        + events as f64 * WORK_PER_EVENT
+        + links as f64 * WORK_PER_LINK
+        + neighbour_checks as f64 * WORK_PER_NEIGHBOUR_CHECK;
     let memory = BASE_BYTES
+        .saturating_add(links.saturating_mul(BYTES_PER_LINK))
         .saturating_add(compromises.saturating_mul(BYTES_PER_COMPROMISE))
         .saturating_add(events.saturating_mul(BYTES_PER_EVENT));
     Estimate {
@@ -235,6 +257,8 @@ pub fn estimate(s: &Scenario) -> Estimate {
         attempts,
         service_entries,
         events,
+        links,
+        neighbour_checks,
         work: work.min(u64::MAX as f64) as u64,
         memory,
     }
@@ -305,6 +329,15 @@ fn hosts_at_risk(s: &Scenario) -> u64 {
         }
     }
     total
+}
+
+/// Links of every generated network, expected (`Topology::links_over` of the segment's hosts).
+fn generated_links(s: &Scenario) -> u64 {
+    let segments = s.nations.iter().flat_map(|n| &n.segments);
+    segments.filter_map(|seg| seg.topology.as_ref().map(|t| (t, seg))).fold(0u64, |a, (t, seg)| {
+        let hosts = seg.host_groups.iter().fold(0u64, |h, g| h.saturating_add(g.count));
+        a.saturating_add(t.links_over(hosts).ceil().min(u64::MAX as f64) as u64)
+    })
 }
 
 /// Service entries evaluated over the run (see the module doc).
@@ -439,6 +472,7 @@ mod tests {
             include_str!("../../scenarios/bench/alliance-idle-x10.yaml"),
             include_str!("../../scenarios/bench/million-hosts.yaml"),
             include_str!("../../scenarios/bench/virus-on-network.yaml"),
+            include_str!("../../scenarios/bench/virus-on-network-sir.yaml"),
             include_str!("starter.yaml"),
             include_str!("../../tests/fixtures/valid/minimal.yaml"),
         ];
@@ -466,6 +500,22 @@ mod tests {
         let more = estimate(&s);
         assert_eq!(more.service_entries - base.service_entries, 1000 * passes);
         assert!(more.work > base.work);
+    }
+
+    #[test]
+    fn generated_networks_cost_their_links_even_when_idle() {
+        let s = load("virus.yaml", include_str!("../../scenarios/bench/virus-on-network.yaml"));
+        let e = estimate(&s);
+        // 5,000 hosts of mean degree 4: 10,000 links expected, scanned both ways every tick.
+        assert_eq!(e.links, 10_000);
+        assert_eq!(e.neighbour_checks, e.ticks * 20_000);
+        let mut big = s.clone();
+        big.campaigns.clear();
+        big.nations[0].segments[0].host_groups[0].count = 10_000_000;
+        let idle = estimate(&big);
+        assert_eq!((idle.hosts_at_risk, idle.links), (0, 20_000_000));
+        assert!(idle.memory >= 20_000_000 * BYTES_PER_LINK);
+        assert!(idle.work as f64 >= 20_000_000.0 * WORK_PER_LINK);
     }
 
     #[test]
