@@ -245,9 +245,16 @@ impl<'a> Facts<'a> {
         (i < self.len()).then(|| self.at(i)).filter(|e| e.id == id)
     }
 
-    /// Every event, in id order.
-    pub fn iter(&self) -> impl Iterator<Item = Ev> + '_ {
-        (0..self.len()).map(|i| self.at(i))
+    /// Every event, in id order (the log's records read in sequence).
+    pub fn iter(&self) -> Box<dyn Iterator<Item = Ev> + '_> {
+        match &self.src {
+            Source::Log { log, tick_secs, stage, stage_tech, entry_tech, .. } => Box::new(
+                log.records()
+                    .enumerate()
+                    .map(move |(i, r)| keyed(log, r, i, *tick_secs, (stage, stage_tech, entry_tech))),
+            ),
+            Source::Events { evs, .. } => Box::new(evs.iter().copied()),
+        }
     }
 
     /// The number of host keys (an upper bound of every `host`).

@@ -121,17 +121,32 @@ impl Incident {
 }
 
 /// Rebuilds incidents: `incident_opened` starts one; lifecycle events carry its id; the detection
-/// is its cause and the compromise is the detection's cause. One pass over the events.
+/// is its cause and the compromise is the detection's cause. One pass over the events; the
+/// engine's incident ids (1, 2, … at most one per event) index a table, any other id a map.
 pub fn incidents(f: &Facts) -> Vec<Incident> {
-    let mut out: BTreeMap<u64, Incident> = BTreeMap::new();
+    let cap = f.len() as u64;
+    let mut table: Vec<Option<Incident>> = Vec::new();
+    let mut other: BTreeMap<u64, Incident> = BTreeMap::new();
     for e in f.iter() {
         let Some(inc) = e.incident else { continue };
+        let k = (inc as usize).wrapping_sub(1);
         match e.kind {
+            EventKind::IncidentOpened if (1..=cap).contains(&inc) => {
+                if table.len() <= k {
+                    table.resize_with(k + 1, || None);
+                }
+                table[k] = Some(opened(f, &e, inc));
+            }
             EventKind::IncidentOpened => {
-                out.insert(inc, opened(f, &e, inc));
+                other.insert(inc, opened(f, &e, inc));
             }
             EventKind::IncidentAcknowledged | EventKind::HostContained | EventKind::HostRecovered => {
-                if let Some(i) = out.get_mut(&inc) {
+                let found = if (1..=cap).contains(&inc) {
+                    table.get_mut(k).and_then(Option::as_mut)
+                } else {
+                    other.get_mut(&inc)
+                };
+                if let Some(i) = found {
                     let at = Some((e.time_s, e.id));
                     match e.kind {
                         EventKind::IncidentAcknowledged => i.acknowledged = i.acknowledged.or(at),
@@ -143,7 +158,12 @@ pub fn incidents(f: &Facts) -> Vec<Incident> {
             _ => {}
         }
     }
-    out.into_values().collect()
+    let mut out: Vec<Incident> = table.into_iter().flatten().collect();
+    if !other.is_empty() {
+        out.extend(other.into_values());
+        out.sort_by_key(|i| i.id);
+    }
+    out
 }
 
 /// The incident an `incident_opened` event starts, from its detection and compromise causes.
@@ -184,13 +204,21 @@ pub struct Stat {
     pub max_s: Option<u64>,
 }
 
-/// Statistics of `values`, with `open` censored ones.
+/// Statistics of `values`, with `open` censored ones. Linear: the median is selected, not sorted
+/// for, and the mean is summed in any order when every partial sum of the whole seconds is exact
+/// in an `f64` (below 2⁵³), else in ascending order, as it always was.
 pub fn stat(mut values: Vec<u64>, open: u64) -> Stat {
-    values.sort_unstable();
+    const EXACT: u64 = 1 << 53;
     let n = values.len() as u64;
+    let exact = values.iter().try_fold(0u64, |a, &v| a.checked_add(v).filter(|&s| s < EXACT)).is_some();
+    if !exact {
+        values.sort_unstable();
+    }
     let mean_s = (n > 0).then(|| values.iter().map(|&v| v as f64).sum::<f64>() / n as f64);
-    let median_s = (n > 0).then(|| values[(values.len() - 1) / 2]);
-    Stat { n, open, mean_s, median_s, max_s: values.last().copied() }
+    let max_s = values.iter().copied().max();
+    let mid = values.len().saturating_sub(1) / 2;
+    let median_s = (n > 0).then(|| *values.select_nth_unstable(mid).1);
+    Stat { n, open, mean_s, median_s, max_s }
 }
 
 /// Lifecycle metrics for one scope (a nation, team, campaign or stage).
@@ -568,6 +596,22 @@ pub(crate) mod tests {
         assert_eq!((l.mttr.n, l.mttr.open, l.mttr.mean_s), (1, 1, Some(7200.0)));
         assert_eq!(l.mttd.median_s, Some(600));
         assert_eq!(l.mttd.max_s, Some(3600));
+    }
+
+    proptest::proptest! {
+        /// The linear statistics equal the sorted ones: mean in ascending order, median and max.
+        #[test]
+        fn stat_matches_the_sorted_computation(values in proptest::collection::vec(0u64..10_000_000, 0..200), big in proptest::bool::ANY) {
+            let values: Vec<u64> = if big { values.iter().map(|v| v << 40).collect() } else { values };
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            let n = sorted.len();
+            let mean = (n > 0).then(|| sorted.iter().map(|&v| v as f64).sum::<f64>() / n as f64);
+            let s = stat(values, 3);
+            proptest::prop_assert_eq!(s.mean_s.map(f64::to_bits), mean.map(f64::to_bits));
+            proptest::prop_assert_eq!(s.median_s, (n > 0).then(|| sorted[(n - 1) / 2]));
+            proptest::prop_assert_eq!((s.max_s, s.n, s.open), (sorted.last().copied(), n as u64, 3));
+        }
     }
 
     #[test]

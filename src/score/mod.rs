@@ -248,27 +248,27 @@ fn nation_availability(scenario: &Scenario, availability: &[Availability]) -> BT
         .collect()
 }
 
-/// Incidents grouped by nation, team, campaign and (campaign, stage), each in incident id order.
+/// Incidents grouped by nation, campaign and (campaign, stage), each in incident id order.
 struct Groups<'i> {
     nation: Vec<Vec<&'i Incident>>,
-    team: BTreeMap<&'i str, Vec<&'i Incident>>,
+    /// Incidents of no known nation.
+    stateless: Vec<&'i Incident>,
     campaign: Vec<Vec<&'i Incident>>,
     stage: BTreeMap<(u32, u32), Vec<&'i Incident>>,
 }
 
 impl<'i> Groups<'i> {
-    fn of(f: &'i Facts, incidents: &'i [Incident]) -> Groups<'i> {
+    fn of(f: &Facts, incidents: &'i [Incident]) -> Groups<'i> {
         let mut g = Groups {
             nation: vec![Vec::new(); f.names.nations.len()],
-            team: BTreeMap::new(),
+            stateless: Vec::new(),
             campaign: vec![Vec::new(); f.names.campaigns.len()],
             stage: BTreeMap::new(),
         };
         for i in incidents {
-            let team = f.names.teams.get(i.nation as usize).map_or("", String::as_str);
-            g.team.entry(team).or_default().push(i);
-            if let Some(list) = g.nation.get_mut(i.nation as usize) {
-                list.push(i);
+            match g.nation.get_mut(i.nation as usize) {
+                Some(list) => list.push(i),
+                None => g.stateless.push(i),
             }
             if let Some(list) = g.campaign.get_mut(i.campaign as usize) {
                 list.push(i);
@@ -276,6 +276,25 @@ impl<'i> Groups<'i> {
             g.stage.entry((i.campaign, i.stage)).or_default().push(i);
         }
         g
+    }
+
+    /// The incidents of team `team`: those of every nation it is the team of (the empty id also
+    /// takes incidents of no nation), in incident id order.
+    fn team(&self, f: &Facts, team: &str) -> Vec<&'i Incident> {
+        let mut out: Vec<&'i Incident> = Vec::new();
+        let mut lists = 0;
+        for (_, list) in self.nation.iter().enumerate().filter(|(n, _)| f.names.teams[*n] == team) {
+            out.extend(list);
+            lists += 1;
+        }
+        if team.is_empty() {
+            out.extend(&self.stateless);
+            lists += 1;
+        }
+        if lists > 1 {
+            out.sort_by_key(|i| i.id);
+        }
+        out
     }
 }
 
@@ -299,7 +318,7 @@ fn lifecycles(scenario: &Scenario, f: &Facts, index: &Index) -> (Lifecycle, Vec<
     }
     for (n, k) in scenario.nations.iter().zip(&nation_ix) {
         let first = k.and_then(|k| fc.nation[k as usize]);
-        lifecycle.push(metrics::lifecycle("team", &n.team.id, &pick(g.team.get(n.team.id.as_str())), first));
+        lifecycle.push(metrics::lifecycle("team", &n.team.id, &g.team(f, &n.team.id), first));
     }
     for c in &scenario.campaigns {
         let k = f.campaign(&c.id);

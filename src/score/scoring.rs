@@ -397,9 +397,10 @@ fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) 
         .collect();
     if !compromised.is_empty() {
         let share = weight / 3.0 / compromised.len() as f64;
+        let spans = references.map(hms);
         for &(event, h) in &compromised {
             let incident = run.index.incident_of_host(h);
-            charge_response_steps(led, (id, &f.host_name(h)), event, incident, share, references);
+            charge_response_steps(led, (id, &f.host_name(h)), event, incident, share, (references, &spans));
         }
     }
     led.floor(id, "incident_response");
@@ -413,7 +414,7 @@ fn charge_response_steps(
     compromise_event: u64,
     incident: Option<&Incident>,
     share: f64,
-    [rd, rc, rr]: [u64; 3],
+    ([rd, rc, rr], [sd, sc, sr]): ([u64; 3], &[String; 3]),
 ) {
     let Some(i) = incident else {
         for (rule, word) in
@@ -425,15 +426,15 @@ fn charge_response_steps(
         return;
     };
     let ids = vec![i.compromised.1, i.detected.1];
-    let note = format!("{host} detected after {} (reference {})", hms(i.ttd()), hms(rd));
+    let note = format!("{host} detected after {} (reference {sd})", hms(i.ttd()));
     led.add(id, "incident_response", "response.detect", -late_cost(share, i.ttd(), rd), ids, note);
-    for (rule, at, reference, word) in
-        [("response.contain", i.contained, rc, "contained"), ("response.recover", i.recovered, rr, "recovered")]
+    for (rule, at, reference, span, word) in
+        [("response.contain", i.contained, rc, sc, "contained"), ("response.recover", i.recovered, rr, sr, "recovered")]
     {
         match at {
             Some((t, ev)) => {
                 let taken = t.saturating_sub(i.detected.0);
-                let note = format!("{host} {word} {} after detection (reference {})", hms(taken), hms(reference));
+                let note = format!("{host} {word} {} after detection (reference {span})", hms(taken));
                 let cost = -late_cost(share, taken, reference);
                 led.add(id, "incident_response", rule, cost, vec![i.detected.1, ev], note);
             }
