@@ -3,7 +3,8 @@
 //!
 //! ```sh
 //! cargo run --release --example bench_report              # everything (several minutes)
-//! cargo run --release --example bench_report -- worst     # one section: worst | idle | batch | build | spawn
+//! cargo run --release --example bench_report -- worst     # one section: worst | idle | batch | build | spawn | assess
+//! WORST_N=1000000 cargo run --release --example bench_report -- assess   # the whole run path at 1 M hosts
 //! REPS=7 BATCH_RUNS=1000 cargo run --release --example bench_report -- batch
 //! ```
 //!
@@ -17,6 +18,9 @@
 //! * `batch`: `BATCH_RUNS` (default 1000) runs of `scenarios/supply-chain.yaml` through
 //!   `cydex::results::run`, run indices 0.., on a 1-thread and a 2-thread rayon pool (stand-in
 //!   for `cydex batch --jobs 1|2`). Target: speed-up ≥ 1.8×.
+//! * `assess`: the same worst case through the whole `cydex run` path (build, ticks, summary,
+//!   `score::assess`, the cited evidence), each step timed, against the same loop. Targets:
+//!   assessment ≤ 0.5× the simulation (ticks + summary), whole path ≤ 5× the loop.
 //! * `build`: world build time of `scenarios/bench/million-hosts.yaml`. Target: ≤ 0.5 s.
 //! * `spawn`: what bevy charges per host entity: `spawn_batch` of `SPAWN_N` (default 1 143 100,
 //!   the idle padding) `HostSlot` entities into an empty `World`, and dropping that world. The
@@ -149,6 +153,57 @@ fn worst() {
         ss[ss.len() / 2],
         ss[0]
     );
+}
+
+/// The whole `cydex run` path on the worst case: build, ticks, summary, assessment and the cited
+/// evidence (`results::run` minus provenance), each timed, against the hand-written loop.
+fn assess() {
+    let n: u32 = std::env::var("WORST_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let ticks: u64 = std::env::var("WORST_TICKS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let g = synthetic::random_graph(n, 4, 42);
+    let v = synthetic::mesa_virus(n, ticks);
+    let s = synthetic::virus_on_network(&g, &v, 42);
+    let cfg = RunConfig { seed: 42, run_index: 0 };
+    println!("assess: worst case, {n} hosts, {ticks} ticks (set WORST_N=1000000 for 1 M)");
+    // build, ticks, summary + teardown, assessment, evidence, whole path, loop
+    let mut t: [Vec<Duration>; 7] = Default::default();
+    for r in 0..reps() {
+        let t0 = Instant::now();
+        let mut sim = Simulation::new(&s, &cfg);
+        let t1 = Instant::now();
+        while sim.step() {}
+        let t2 = Instant::now();
+        let out = sim.run_to_end();
+        let t3 = Instant::now();
+        let a = cydex::score::assess(&s, &out);
+        let t4 = Instant::now();
+        let ev = cydex::results::evidence::collect(&a, &out.events);
+        let t5 = Instant::now();
+        if r == 0 {
+            let compromised = out.events.log().records().filter(|e| e.kind == EventKind::HostCompromised).count();
+            println!(
+                "  {} events, {compromised} compromises, {} ledger entries, {} cited events",
+                out.events.len(),
+                a.scores.ledger.len(),
+                ev.len()
+            );
+        }
+        drop((out, a, ev));
+        let (tr, _) = time(|| synthetic::raw_virus(&g, &v, 42));
+        for (k, d) in [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0, tr].into_iter().enumerate() {
+            t[k].push(d);
+        }
+    }
+    let labels = ["world build", "ticks", "summary", "assessment", "evidence", "whole path", "raw loop"];
+    for (k, label) in labels.iter().enumerate() {
+        let (b, m) = stats(t[k].clone());
+        println!("  {label:<12} best {:9.1} ms  median {:9.1} ms", b * 1e3, m * 1e3);
+    }
+    let best = |k: usize| stats(t[k].clone()).0;
+    println!("  RATIO assessment/simulation (ticks + summary): {:.2}x  target <= 0.5x", best(3) / (best(1) + best(2)));
+    println!("  RATIO assessment/ticks: {:.2}x", best(3) / best(1));
+    println!("  RATIO whole path/loop: {:.2}x  target <= 5x", best(5) / best(6));
+    println!("  RATIO ticks/loop: {:.2}x  target <= 5x", best(1) / best(6));
 }
 
 fn idle() {
@@ -311,6 +366,9 @@ fn main() {
     }
     if want("batch") {
         batch();
+    }
+    if want("assess") {
+        assess();
     }
     if want("spawn") {
         spawn();

@@ -37,14 +37,13 @@ fn per_h(count: u64, from: Option<u64>, to: Option<u64>) -> Option<f64> {
     }
 }
 
-/// The timings and the finding of one request, from the nation's incidents.
+/// The timings and the finding of one request, from the requesting nation's incidents (`mine`).
 pub fn timing(
     a: &AssistanceRecord,
-    incidents: &[Incident],
+    mine: &[&Incident],
     first_detection: Option<&(u64, u64)>,
     end_s: u64,
 ) -> AssistanceTiming {
-    let mine: Vec<&Incident> = incidents.iter().filter(|i| i.nation == a.nation).collect();
     let during = |t: u64| a.on_task_s.is_some_and(|on| t >= on && a.off_task_s.is_none_or(|off| t < off));
     let before = |t: u64| a.on_task_s.is_none_or(|on| t < on);
     let ttc_where =
@@ -173,12 +172,11 @@ mod tests {
             .enumerate()
             .map(|(k, &(d, c))| Incident {
                 id: k as u64 + 1,
-                nation: "EST".into(),
-                team: "CERT-EE".into(),
-                host: format!("H{k}"),
-                campaign: "C".into(),
-                stage: String::new(),
-                technique: String::new(),
+                nation: 0,
+                host: k as u32,
+                campaign: 0,
+                stage: crate::score::facts::NONE,
+                technique: crate::score::facts::NONE,
                 compromised: (d, 0),
                 detected: (d, 0),
                 acknowledged: None,
@@ -203,7 +201,9 @@ mod tests {
     const H: u64 = 3600;
 
     fn run(list: &[(u64, Option<u64>)], on: Option<u64>) -> AssistanceTiming {
-        timing(&request(on), &incs(list), Some(&(0, 1)), 20 * H)
+        let incs = incs(list);
+        let mine: Vec<&Incident> = incs.iter().collect();
+        timing(&request(on), &mine, Some(&(0, 1)), 20 * H)
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! MTTR (R = recover), service availability, data lost, ATT&CK coverage, assistance and sharing
 //! times. Pure functions, each with its exact start and end definition in [`DEFINITIONS`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::{Event, EventKind};
+use super::facts::{Ev, Facts, Index, NONE};
+use crate::sim::EventKind;
 
 /// A metric's name and its exact start → end definition, printed in every report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,23 +73,22 @@ pub fn definitions() -> Vec<Definition> {
     out
 }
 
-/// One incident (one detected host), reconstructed from the log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One incident (one detected host), reconstructed from the log, with integer keys
+/// ([`super::facts::Names`]; [`NONE`] when the event had none).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
     /// Incident id.
     pub id: u64,
-    /// Nation.
-    pub nation: String,
-    /// National team.
-    pub team: String,
-    /// Host.
-    pub host: String,
-    /// Campaign.
-    pub campaign: String,
-    /// Stage the host was at when detected.
-    pub stage: String,
-    /// ATT&CK technique of that stage.
-    pub technique: String,
+    /// Nation index (its team is the nation's).
+    pub nation: u32,
+    /// Host key.
+    pub host: u32,
+    /// Campaign index.
+    pub campaign: u32,
+    /// Stage the host was at when detected (interned stage id).
+    pub stage: u32,
+    /// ATT&CK technique of that stage (interned).
+    pub technique: u32,
     /// Compromise time (s) and event id.
     pub compromised: (u64, u64),
     /// Detection time (s) and event id.
@@ -121,38 +121,32 @@ impl Incident {
 }
 
 /// Rebuilds incidents: `incident_opened` starts one; lifecycle events carry its id; the detection
-/// is its cause and the compromise is the detection's cause.
-pub fn incidents(events: &[Event]) -> Vec<Incident> {
-    let by_id = |id: u64| events.get((id as usize).wrapping_sub(1)).filter(|e| e.id == id);
-    let mut out: BTreeMap<u64, Incident> = BTreeMap::new();
-    for e in events {
+/// is its cause and the compromise is the detection's cause. One pass over the events; the
+/// engine's incident ids (1, 2, … at most one per event) index a table, any other id a map.
+pub fn incidents(f: &Facts) -> Vec<Incident> {
+    let cap = f.len() as u64;
+    let mut table: Vec<Option<Incident>> = Vec::new();
+    let mut other: BTreeMap<u64, Incident> = BTreeMap::new();
+    for e in f.iter() {
         let Some(inc) = e.incident else { continue };
+        let k = (inc as usize).wrapping_sub(1);
         match e.kind {
+            EventKind::IncidentOpened if (1..=cap).contains(&inc) => {
+                if table.len() <= k {
+                    table.resize_with(k + 1, || None);
+                }
+                table[k] = Some(opened(f, &e, inc));
+            }
             EventKind::IncidentOpened => {
-                let detection = e.cause.and_then(by_id);
-                let compromise = detection.and_then(|d| d.cause).and_then(by_id);
-                let detected = detection.map_or((e.time_s, e.id), |d| (d.time_s, d.id));
-                let compromised = compromise.map_or(detected, |c| (c.time_s, c.id));
-                out.insert(
-                    inc,
-                    Incident {
-                        id: inc,
-                        nation: e.nation.clone().unwrap_or_default(),
-                        team: e.team.clone().unwrap_or_default(),
-                        host: e.host.clone().unwrap_or_default(),
-                        campaign: e.campaign.clone().unwrap_or_default(),
-                        stage: detection.and_then(|d| d.stage.clone()).unwrap_or_default(),
-                        technique: detection.and_then(|d| d.technique.clone()).unwrap_or_default(),
-                        compromised,
-                        detected,
-                        acknowledged: None,
-                        contained: None,
-                        recovered: None,
-                    },
-                );
+                other.insert(inc, opened(f, &e, inc));
             }
             EventKind::IncidentAcknowledged | EventKind::HostContained | EventKind::HostRecovered => {
-                if let Some(i) = out.get_mut(&inc) {
+                let found = if (1..=cap).contains(&inc) {
+                    table.get_mut(k).and_then(Option::as_mut)
+                } else {
+                    other.get_mut(&inc)
+                };
+                if let Some(i) = found {
                     let at = Some((e.time_s, e.id));
                     match e.kind {
                         EventKind::IncidentAcknowledged => i.acknowledged = i.acknowledged.or(at),
@@ -164,7 +158,33 @@ pub fn incidents(events: &[Event]) -> Vec<Incident> {
             _ => {}
         }
     }
-    out.into_values().collect()
+    let mut out: Vec<Incident> = table.into_iter().flatten().collect();
+    if !other.is_empty() {
+        out.extend(other.into_values());
+        out.sort_by_key(|i| i.id);
+    }
+    out
+}
+
+/// The incident an `incident_opened` event starts, from its detection and compromise causes.
+fn opened(f: &Facts, e: &Ev, inc: u64) -> Incident {
+    let detection = e.cause.and_then(|c| f.get(c));
+    let compromise = detection.and_then(|d| d.cause).and_then(|c| f.get(c));
+    let detected = detection.map_or((e.time_s, e.id), |d| (d.time_s, d.id));
+    let compromised = compromise.map_or(detected, |c| (c.time_s, c.id));
+    Incident {
+        id: inc,
+        nation: e.nation.unwrap_or(NONE),
+        host: e.host.unwrap_or(NONE),
+        campaign: e.campaign.unwrap_or(NONE),
+        stage: detection.and_then(|d| d.stage).unwrap_or(NONE),
+        technique: detection.and_then(|d| d.technique).unwrap_or(NONE),
+        compromised,
+        detected,
+        acknowledged: None,
+        contained: None,
+        recovered: None,
+    }
 }
 
 /// Summary statistics of one duration metric over a set of incidents. Incidents that never
@@ -184,13 +204,21 @@ pub struct Stat {
     pub max_s: Option<u64>,
 }
 
-/// Statistics of `values`, with `open` censored ones.
+/// Statistics of `values`, with `open` censored ones. Linear: the median is selected, not sorted
+/// for, and the mean is summed in any order when every partial sum of the whole seconds is exact
+/// in an `f64` (below 2⁵³), else in ascending order, as it always was.
 pub fn stat(mut values: Vec<u64>, open: u64) -> Stat {
-    values.sort_unstable();
+    const EXACT: u64 = 1 << 53;
     let n = values.len() as u64;
+    let exact = values.iter().try_fold(0u64, |a, &v| a.checked_add(v).filter(|&s| s < EXACT)).is_some();
+    if !exact {
+        values.sort_unstable();
+    }
     let mean_s = (n > 0).then(|| values.iter().map(|&v| v as f64).sum::<f64>() / n as f64);
-    let median_s = (n > 0).then(|| values[(values.len() - 1) / 2]);
-    Stat { n, open, mean_s, median_s, max_s: values.last().copied() }
+    let max_s = values.iter().copied().max();
+    let mid = values.len().saturating_sub(1) / 2;
+    let median_s = (n > 0).then(|| *values.select_nth_unstable(mid).1);
+    Stat { n, open, mean_s, median_s, max_s }
 }
 
 /// Lifecycle metrics for one scope (a nation, team, campaign or stage).
@@ -244,12 +272,32 @@ pub fn lifecycle(kind: &str, id: &str, incs: &[&Incident], first_compromise: Opt
     }
 }
 
-/// First compromise time per key, from `host_compromised` events.
-pub fn first_compromise_by(events: &[Event], key: impl Fn(&Event) -> Option<String>) -> BTreeMap<String, u64> {
-    let mut out = BTreeMap::new();
-    for e in events.iter().filter(|e| e.kind == EventKind::HostCompromised) {
-        if let Some(k) = key(e) {
-            out.entry(k).or_insert(e.time_s);
+/// First compromise times from `host_compromised` events: of the whole run, per nation index
+/// and per campaign index.
+#[derive(Debug, Clone, Default)]
+pub struct FirstCompromises {
+    /// The run's first.
+    pub any: Option<u64>,
+    /// Per nation index.
+    pub nation: Vec<Option<u64>>,
+    /// Per campaign index.
+    pub campaign: Vec<Option<u64>>,
+}
+
+/// [`FirstCompromises`], in one pass over the events.
+pub fn first_compromises(f: &Facts) -> FirstCompromises {
+    let mut out = FirstCompromises {
+        any: None,
+        nation: vec![None; f.names.nations.len()],
+        campaign: vec![None; f.names.campaigns.len()],
+    };
+    for e in f.iter().filter(|e| e.kind == EventKind::HostCompromised) {
+        out.any.get_or_insert(e.time_s);
+        if let Some(n) = e.nation.and_then(|n| out.nation.get_mut(n as usize)) {
+            n.get_or_insert(e.time_s);
+        }
+        if let Some(c) = e.campaign.and_then(|c| out.campaign.get_mut(c as usize)) {
+            c.get_or_insert(e.time_s);
         }
     }
     out
@@ -276,26 +324,32 @@ pub struct Coverage {
 }
 
 /// Per-technique coverage: executed, detected, missed (executed − detected, never below 0) and
-/// contained (the stage recorded on the containment's incident). Names and tactics are left
-/// empty; [`label_coverage`] fills them in.
-pub fn attack_coverage(events: &[Event], incs: &[Incident]) -> Vec<Coverage> {
-    fn entry<'m>(map: &'m mut BTreeMap<String, Coverage>, t: &str) -> &'m mut Coverage {
-        map.entry(t.to_string()).or_insert_with(|| Coverage { technique: t.to_string(), ..Coverage::default() })
+/// contained (the stage recorded on the containment's incident), in technique id order. Names
+/// and tactics are left empty; [`label_coverage`] fills them in.
+pub fn attack_coverage(f: &Facts, incs: &[Incident]) -> Vec<Coverage> {
+    let n = f.names.techniques.len();
+    let mut counts: Vec<Option<Coverage>> = vec![None; n];
+    fn entry<'c>(counts: &'c mut [Option<Coverage>], f: &Facts, t: u32) -> &'c mut Coverage {
+        counts[t as usize].get_or_insert_with(|| Coverage {
+            technique: f.names.techniques[t as usize].clone(),
+            ..Coverage::default()
+        })
     }
-    let mut map: BTreeMap<String, Coverage> = BTreeMap::new();
-    for e in events {
-        let Some(t) = e.technique.as_deref() else { continue };
+    for e in f.iter() {
+        let Some(t) = e.technique else { continue };
         match e.kind {
-            EventKind::StageCompleted => entry(&mut map, t).executed += 1,
-            EventKind::HostCompromised if e.stage.is_none() => entry(&mut map, t).executed += 1,
-            EventKind::HostDetected => entry(&mut map, t).detected += 1,
+            EventKind::StageCompleted => entry(&mut counts, f, t).executed += 1,
+            EventKind::HostCompromised if e.stage.is_none() => entry(&mut counts, f, t).executed += 1,
+            EventKind::HostDetected => entry(&mut counts, f, t).detected += 1,
             _ => {}
         }
     }
-    for i in incs.iter().filter(|i| i.contained.is_some() && !i.technique.is_empty()) {
-        entry(&mut map, &i.technique).contained += 1;
+    for i in incs.iter().filter(|i| i.contained.is_some() && i.technique != NONE) {
+        entry(&mut counts, f, i.technique).contained += 1;
     }
-    map.into_values()
+    counts
+        .into_iter()
+        .flatten()
         .map(|mut c| {
             c.missed = c.executed.saturating_sub(c.detected);
             c
@@ -306,8 +360,12 @@ pub fn attack_coverage(events: &[Event], incs: &[Incident]) -> Vec<Coverage> {
 /// Fills in each technique's name and tactics from `labels` (see [`super::techniques::labels`]);
 /// a technique without a label keeps its id alone.
 pub fn label_coverage(coverage: &mut [Coverage], labels: &[super::techniques::Technique]) {
+    let mut by_id: BTreeMap<&str, &super::techniques::Technique> = BTreeMap::new();
+    for l in labels {
+        by_id.entry(l.id.as_str()).or_insert(l);
+    }
     for c in coverage {
-        if let Some(l) = labels.iter().find(|l| l.id == c.technique) {
+        if let Some(l) = by_id.get(c.technique.as_str()) {
             c.name.clone_from(&l.name);
             c.tactics.clone_from(&l.tactics);
         }
@@ -334,30 +392,33 @@ pub struct Availability {
 
 /// Availability of each service from `service_down` / `service_up` events over `[0, end_s)`.
 /// `services` gives (id, nation, weight) for every service, in scenario order.
-pub fn availability(events: &[Event], services: &[(String, String, f64)], end_s: u64) -> Vec<Availability> {
-    let mut open: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-    let mut outages: BTreeMap<&str, Vec<Outage>> = BTreeMap::new();
-    for e in events {
-        let Some(s) = e.service.as_deref() else { continue };
+pub fn availability(f: &Facts, services: &[(String, String, f64)], end_s: u64) -> Vec<Availability> {
+    let n = f.names.services.len();
+    let mut open: Vec<Option<(u64, u64)>> = vec![None; n];
+    let mut outages: Vec<Vec<Outage>> = vec![Vec::new(); n];
+    for e in f.iter() {
+        let Some(s) = e.service.map(|s| s as usize).filter(|&s| s < n) else { continue };
         match e.kind {
             EventKind::ServiceDown => {
-                open.entry(s).or_insert((e.time_s, e.id));
+                open[s].get_or_insert((e.time_s, e.id));
             }
             EventKind::ServiceUp => {
-                if let Some((t, id)) = open.remove(s) {
-                    outages.entry(s).or_default().push((t, e.time_s, id, Some(e.id)));
+                if let Some((t, id)) = open[s].take() {
+                    outages[s].push((t, e.time_s, id, Some(e.id)));
                 }
             }
             _ => {}
         }
     }
-    for (s, (t, id)) in open {
-        outages.entry(s).or_default().push((t, end_s, id, None));
+    for (s, o) in open.into_iter().enumerate() {
+        if let Some((t, id)) = o {
+            outages[s].push((t, end_s, id, None));
+        }
     }
     services
         .iter()
         .map(|(id, nation, weight)| {
-            let list = outages.remove(id.as_str()).unwrap_or_default();
+            let list = f.service(id).map(|s| std::mem::take(&mut outages[s as usize])).unwrap_or_default();
             let down: u64 = list.iter().map(|o| o.1.saturating_sub(o.0)).sum();
             let uptime = if end_s == 0 { 1.0 } else { (1.0 - down as f64 / end_s as f64).clamp(0.0, 1.0) };
             Availability { service: id.clone(), nation: nation.clone(), weight: *weight, uptime, outages: list }
@@ -375,67 +436,55 @@ pub fn weighted_uptime<'a>(services: impl IntoIterator<Item = &'a Availability>)
     if den > 0.0 { (num / den).clamp(0.0, 1.0) } else { 1.0 }
 }
 
+/// Per nation index, a first (time s, event id), as a map by nation id.
+fn first_per_nation(f: &Facts, firsts: Vec<Option<(u64, u64)>>) -> BTreeMap<String, (u64, u64)> {
+    firsts.into_iter().enumerate().filter_map(|(n, x)| Some((f.names.nations[n].clone(), x?))).collect()
+}
+
 /// When each nation's indicators first reached a partner: (time s, event id), the first
 /// `indicators_received` caused by one of its `indicators_shared` events (including arrivals at a
 /// partner that already held them, which the engine marks `already_held`).
-pub fn first_share_arrival(events: &[Event]) -> BTreeMap<String, (u64, u64)> {
-    let by_id = |id: u64| events.get((id as usize).wrapping_sub(1)).filter(|e| e.id == id);
-    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for e in events.iter().filter(|e| e.kind == EventKind::IndicatorsReceived) {
-        let Some(share) = e.cause.and_then(by_id).filter(|s| s.kind == EventKind::IndicatorsShared) else { continue };
-        if let Some(sender) = &share.nation {
-            out.entry(sender.clone()).or_insert((e.time_s, e.id));
+pub fn first_share_arrival(f: &Facts) -> BTreeMap<String, (u64, u64)> {
+    let mut firsts = vec![None; f.names.nations.len()];
+    for e in f.iter().filter(|e| e.kind == EventKind::IndicatorsReceived) {
+        let Some(share) = e.cause.and_then(|c| f.get(c)).filter(|s| s.kind == EventKind::IndicatorsShared) else {
+            continue;
+        };
+        if let Some(first) = share.nation.and_then(|n| firsts.get_mut(n as usize)) {
+            first.get_or_insert((e.time_s, e.id));
         }
     }
-    out
+    first_per_nation(f, firsts)
 }
 
 /// When each nation first decided to share: (time s, event id) of its first `indicators_shared`
 /// event, the moment its team sent indicators to partners. The agreement's transport latency
 /// (sent → received) is not the team's doing and is not counted.
-pub fn first_share_decision(events: &[Event]) -> BTreeMap<String, (u64, u64)> {
-    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for e in events.iter().filter(|e| e.kind == EventKind::IndicatorsShared) {
-        if let Some(sender) = &e.nation {
-            out.entry(sender.clone()).or_insert((e.time_s, e.id));
-        }
-    }
-    out
+pub fn first_share_decision(f: &Facts, index: &Index) -> BTreeMap<String, (u64, u64)> {
+    let firsts = (0..f.names.nations.len() as u32)
+        .map(|n| {
+            let mut own = index.of_nation(Some(n)).iter().map(|&p| f.at(p as usize));
+            own.find(|e| e.kind == EventKind::IndicatorsShared).map(|e| (e.time_s, e.id))
+        })
+        .collect();
+    first_per_nation(f, firsts)
 }
 
-/// Nations with at least one incident, and their first detection (s, event id).
-pub fn first_detection(incs: &[Incident]) -> BTreeMap<String, (u64, u64)> {
-    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+/// Nations with at least one incident, and their first detection (s, event id), by nation id
+/// (an incident without a nation counts under the empty id).
+pub fn first_detection(f: &Facts, incs: &[Incident]) -> BTreeMap<String, (u64, u64)> {
+    let mut firsts: Vec<Option<(u64, u64)>> = vec![None; f.names.nations.len() + 1];
     for i in incs {
-        let e = out.entry(i.nation.clone()).or_insert(i.detected);
+        let k = (i.nation as usize).min(f.names.nations.len());
+        let e = firsts[k].get_or_insert(i.detected);
         if i.detected < *e {
             *e = i.detected;
         }
     }
-    out
-}
-
-/// Hosts per nation that suffered an impact, and the ids of those events.
-pub fn impacts_by_nation(events: &[Event]) -> BTreeMap<String, Vec<u64>> {
-    let mut out: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    for e in events.iter().filter(|e| e.kind == EventKind::ImpactApplied) {
-        if let Some(n) = &e.nation {
-            out.entry(n.clone()).or_default().push(e.id);
-        }
-    }
-    out
-}
-
-/// Distinct hosts compromised per nation, with the event id of each first compromise.
-pub fn compromises_by_nation(events: &[Event]) -> BTreeMap<String, Vec<u64>> {
-    let mut seen = BTreeSet::new();
-    let mut out: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-    for e in events.iter().filter(|e| e.kind == EventKind::HostCompromised) {
-        if let (Some(n), Some(h)) = (&e.nation, &e.host)
-            && seen.insert(h.clone())
-        {
-            out.entry(n.clone()).or_default().push(e.id);
-        }
+    let none = firsts.pop().flatten();
+    let mut out = first_per_nation(f, firsts);
+    if let Some(d) = none {
+        out.insert(String::new(), d);
     }
     out
 }
@@ -443,6 +492,7 @@ pub fn compromises_by_nation(events: &[Event]) -> BTreeMap<String, Vec<u64>> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::sim::Event;
 
     /// Builds events by hand: `ev(id, t, kind)` then set fields.
     pub(crate) fn ev(id: u64, time_s: u64, kind: EventKind) -> Event {
@@ -523,19 +573,20 @@ pub(crate) mod tests {
 
     #[test]
     fn incidents_are_rebuilt_from_cause_links() {
-        let incs = incidents(&two_incidents());
+        let incs = incidents(&Facts::from_events(&two_incidents()));
         assert_eq!(incs.len(), 2);
         let a = &incs[0];
         assert_eq!((a.compromised, a.detected), ((0, 1), (600, 4)));
         assert_eq!((a.ttd(), a.tta(), a.ttc(), a.ttr()), (600, Some(300), Some(3600), Some(7200)));
         let b = &incs[1];
         assert_eq!((b.ttd(), b.tta(), b.ttc(), b.ttr()), (3600, Some(1200), None, None));
-        assert_eq!(b.stage, "lm");
+        let f = Facts::from_events(&two_incidents());
+        assert_eq!(f.names.stages[b.stage as usize], "lm");
     }
 
     #[test]
     fn lifecycle_means_and_censoring() {
-        let incs = incidents(&two_incidents());
+        let incs = incidents(&Facts::from_events(&two_incidents()));
         let refs: Vec<&Incident> = incs.iter().collect();
         let l = lifecycle("nation", "EST", &refs, Some(0));
         assert_eq!(l.dwell_s, Some(600), "first compromise 0 → first detection 600");
@@ -547,10 +598,27 @@ pub(crate) mod tests {
         assert_eq!(l.mttd.max_s, Some(3600));
     }
 
+    proptest::proptest! {
+        /// The linear statistics equal the sorted ones: mean in ascending order, median and max.
+        #[test]
+        fn stat_matches_the_sorted_computation(values in proptest::collection::vec(0u64..10_000_000, 0..200), big in proptest::bool::ANY) {
+            let values: Vec<u64> = if big { values.iter().map(|v| v << 40).collect() } else { values };
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            let n = sorted.len();
+            let mean = (n > 0).then(|| sorted.iter().map(|&v| v as f64).sum::<f64>() / n as f64);
+            let s = stat(values, 3);
+            proptest::prop_assert_eq!(s.mean_s.map(f64::to_bits), mean.map(f64::to_bits));
+            proptest::prop_assert_eq!(s.median_s, (n > 0).then(|| sorted[(n - 1) / 2]));
+            proptest::prop_assert_eq!((s.max_s, s.n, s.open), (sorted.last().copied(), n as u64, 3));
+        }
+    }
+
     #[test]
     fn coverage_counts_executions_detections_and_containments() {
         let events = two_incidents();
-        let cov = attack_coverage(&events, &incidents(&events));
+        let f = Facts::from_events(&events);
+        let cov = attack_coverage(&f, &incidents(&f));
         let lm = cov.iter().find(|c| c.technique == "T1021.002").unwrap();
         // Executed: one stage completion; detected twice (both hosts at `lm`); contained once (A).
         assert_eq!((lm.executed, lm.detected, lm.missed, lm.contained), (1, 2, 0, 1));
@@ -567,7 +635,7 @@ pub(crate) mod tests {
         let mut down2 = ev(3, 36_000, EventKind::ServiceDown);
         down2.service = Some("WEB".into());
         let services = [("MAIL".to_string(), "EST".to_string(), 1.0), ("WEB".to_string(), "EST".to_string(), 3.0)];
-        let a = availability(&[down, up, down2], &services, 72_000);
+        let a = availability(&Facts::from_events(&[down, up, down2]), &services, 72_000);
         assert_eq!(a[0].outages, vec![(3600, 7200, 1, Some(2))]);
         assert!((a[0].uptime - 0.95).abs() < 1e-12, "1 h of 20 h down");
         assert_eq!(a[1].outages, vec![(36_000, 72_000, 3, None)], "still down at ENDEX");
@@ -583,7 +651,7 @@ pub(crate) mod tests {
         let mut recv = ev(2, 2400, EventKind::IndicatorsReceived);
         recv.nation = Some("LVA".into());
         recv.cause = Some(1);
-        let m = first_share_arrival(&[share.clone(), recv.clone()]);
+        let m = first_share_arrival(&Facts::from_events(&[share.clone(), recv.clone()]));
         assert_eq!(m.get("EST"), Some(&(2400, 2)));
         assert!(!m.contains_key("LVA"));
         // LVA detects later and shares back; EST already holds the indicators, and the arrival
@@ -593,7 +661,7 @@ pub(crate) mod tests {
         let mut back = ev(4, 10_800, EventKind::IndicatorsReceived);
         back.cause = Some(3);
         back.detail = Some("already_held".into());
-        let m = first_share_arrival(&[share, recv, late, back]);
+        let m = first_share_arrival(&Facts::from_events(&[share, recv, late, back]));
         assert_eq!(m.get("LVA"), Some(&(10_800, 4)));
     }
 
@@ -606,7 +674,8 @@ pub(crate) mod tests {
         recv.cause = Some(1);
         let mut again = ev(3, 9000, EventKind::IndicatorsShared);
         again.nation = Some("EST".into());
-        let m = first_share_decision(&[share, recv, again]);
+        let f = Facts::from_events(&[share, recv, again]);
+        let m = first_share_decision(&f, &Index::build(&f));
         assert_eq!(m.get("EST"), Some(&(600, 1)), "the first send, however long transport takes");
         assert!(!m.contains_key("LVA"), "receiving is not sharing");
     }

@@ -5,15 +5,16 @@
 //! HSEEP gives only qualitative definitions. The numeric mapping here is an engine rule
 //! ([`rule_text`]), printed beside the HSEEP definitions in every report.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::Improvement;
+use super::facts::{Ev, NONE};
 use super::metrics::{Availability, Incident, weighted_uptime};
+use super::{Improvement, Run};
 use crate::fmt::span;
 use crate::scenario::model::{Metric, Objective, RatingThresholds, Scenario, TargetValue};
-use crate::sim::{Event, EventKind, RunSummary};
+use crate::sim::{EventKind, RunSummary};
 
 /// An HSEEP performance rating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -175,14 +176,10 @@ fn fmt_target(t: &TargetValue) -> String {
 }
 
 /// Rates every objective of the scenario.
-pub fn rate(
-    scenario: &Scenario,
-    summary: &RunSummary,
-    events: &[Event],
-    incidents: &[Incident],
-    availability: &[Availability],
-) -> Vec<ObjectiveRating> {
+pub fn rate(run: &Run, availability: &[Availability]) -> Vec<ObjectiveRating> {
+    let (scenario, summary) = (run.scenario, run.summary);
     let t = &scenario.scoring.ratings;
+    let shares = super::metrics::first_share_decision(run.facts, run.index);
     scenario
         .objectives
         .iter()
@@ -190,7 +187,8 @@ pub fn rate(
             let metric = o.metric?;
             let target = metric.parse_target(o.target.as_ref()?).ok()?;
             let nations = scope_nations(scenario, summary, &o.scope);
-            let m = measure(o, metric, &target, &nations, scenario, events, incidents, availability, t);
+            let scope = Scope::new(run, o, &nations);
+            let m = measure(&scope, metric, &target, &shares, availability, t);
             let mut strengths = Vec::new();
             let mut improvements = m.afi.clone();
             match m.rating {
@@ -258,50 +256,73 @@ fn default_capability(metric: Metric) -> &'static str {
 
 /// What an objective measures in: the nations of its scope and, if it names one, its campaign.
 struct Scope<'a> {
+    run: &'a Run<'a>,
     objective: &'a Objective,
     nations: &'a BTreeSet<String>,
+    /// The scope's nations' indices in the events.
+    keys: Vec<u32>,
+    /// The objective's campaign: `None` for any, `Some(None)` for one the run never saw.
+    campaign: Option<Option<u32>>,
 }
 
-impl Scope<'_> {
-    /// Whether something of `nation` by `campaign` is in scope.
-    fn covers(&self, nation: &str, campaign: &str) -> bool {
-        self.nations.contains(nation) && self.objective.campaign.as_deref().is_none_or(|c| c == campaign)
+impl<'a> Scope<'a> {
+    fn new(run: &'a Run<'a>, objective: &'a Objective, nations: &'a BTreeSet<String>) -> Scope<'a> {
+        let keys = nations.iter().filter_map(|n| run.facts.nation(n)).collect();
+        let campaign = objective.campaign.as_deref().map(|c| run.facts.campaign(c));
+        Scope { run, objective, nations, keys, campaign }
     }
 
-    /// The events of a kind in scope.
-    fn events<'e>(&self, events: &'e [Event], kind: EventKind) -> Vec<&'e Event> {
-        events
-            .iter()
-            .filter(|e| {
-                e.kind == kind && self.covers(e.nation.as_deref().unwrap_or(""), e.campaign.as_deref().unwrap_or(""))
-            })
-            .collect()
+    /// Whether something by campaign `c` is in scope (its nation being one of the scope's).
+    fn covers_campaign(&self, c: Option<u32>) -> bool {
+        match self.campaign {
+            None => true,
+            Some(k) => k.is_some() && c == k,
+        }
     }
 
-    /// The incidents in scope.
-    fn incidents<'i>(&self, incidents: &'i [Incident]) -> Vec<&'i Incident> {
-        incidents.iter().filter(|i| self.covers(&i.nation, &i.campaign)).collect()
+    /// The events of a kind in scope, in id order.
+    fn events(&self, kind: EventKind) -> Vec<Ev> {
+        let (f, index) = (self.run.facts, self.run.index);
+        let mut pos: Vec<u32> = Vec::new();
+        for &n in &self.keys {
+            pos.extend(index.of_nation(Some(n)).iter().filter(|&&p| {
+                let e = f.at(p as usize);
+                e.kind == kind && self.covers_campaign(e.campaign)
+            }));
+        }
+        pos.sort_unstable();
+        pos.into_iter().map(|p| f.at(p as usize)).collect()
+    }
+
+    /// The incidents in scope, in incident id order.
+    fn incidents(&self) -> Vec<&'a Incident> {
+        let index = self.run.index;
+        let mut pos: Vec<u32> = Vec::new();
+        for &n in &self.keys {
+            let list = index.incidents_by_nation.get(n as usize).map_or(&[][..], Vec::as_slice);
+            pos.extend(list.iter().filter(|&&k| {
+                let c = index.incidents[k as usize].campaign;
+                self.covers_campaign((c != NONE).then_some(c))
+            }));
+        }
+        pos.sort_unstable();
+        pos.into_iter().map(|k| &index.incidents[k as usize]).collect()
     }
 }
 
-/// Measures objective `o` on `metric` against `target` in the scope's nations: one rule per
-/// metric family.
-#[allow(clippy::too_many_arguments, reason = "one measurement needs all of the run's facts")]
+/// Measures the objective of `scope` on `metric` against `target` in the scope's nations: one
+/// rule per metric family.
 fn measure(
-    o: &Objective,
+    scope: &Scope,
     metric: Metric,
     target: &TargetValue,
-    nations: &BTreeSet<String>,
-    scenario: &Scenario,
-    events: &[Event],
-    incidents: &[Incident],
+    shares: &BTreeMap<String, (u64, u64)>,
     availability: &[Availability],
     t: &RatingThresholds,
 ) -> Measure {
-    let scope = Scope { objective: o, nations };
-    let incs = scope.incidents(incidents);
+    let incs = scope.incidents();
     match metric {
-        Metric::TimeToDetect => time_to_detect(&incs, &scope.events(events, EventKind::HostCompromised), target, t),
+        Metric::TimeToDetect => time_to_detect(&incs, &scope.events(EventKind::HostCompromised), target, t),
         Metric::TimeToAcknowledge => {
             let step = Step { what: "acknowledged", time: Incident::tta, evidence: |i| i.detected.1 };
             time_after_detection(&incs, &step, target, t)
@@ -315,31 +336,34 @@ fn measure(
             time_after_detection(&incs, &step, target, t)
         }
         Metric::TimeToRequestAssistance | Metric::TimeToAssistance | Metric::TimeToShareIndicators => {
-            time_to_act(&scope, metric, target, scenario, events, incidents, t)
+            time_to_act(scope, metric, target, shares, t)
         }
-        Metric::ServiceAvailability => service_availability(&scope, target, availability, t),
+        Metric::ServiceAvailability => service_availability(scope, target, availability, t),
         Metric::DataLost => {
-            let lost = scope.events(events, EventKind::DataLost);
+            let lost = scope.events(EventKind::DataLost);
             // `+ 0.0`: the empty sum is −0.0.
             let mb = lost.iter().filter_map(|e| e.value).sum::<f64>() + 0.0;
             count_against(target, (mb, "MB"), lost.iter().take(10).map(|e| e.id).collect(), t)
         }
         Metric::HostsCompromised => {
-            let compromises = scope.events(events, EventKind::HostCompromised);
-            let hosts: BTreeSet<&str> = compromises.iter().filter_map(|e| e.host.as_deref()).collect();
+            let compromises = scope.events(EventKind::HostCompromised);
+            let mut hosts: Vec<u32> = compromises.iter().filter_map(|e| e.host).collect();
+            hosts.sort_unstable();
+            hosts.dedup();
             count_against(target, (hosts.len() as f64, "hosts"), compromises.iter().take(10).map(|e| e.id).collect(), t)
         }
-        Metric::StoppedBeforeImpact => stopped_before_impact(&scope, events, target),
+        Metric::StoppedBeforeImpact => stopped_before_impact(scope, target),
     }
 }
 
 /// Time to detect: N/A without a compromise in scope, U when nothing was detected, else the
 /// mean compromise → detection of the incidents (hosts never detected are an area for
 /// improvement).
-fn time_to_detect(incs: &[&Incident], compromises: &[&Event], target: &TargetValue, t: &RatingThresholds) -> Measure {
-    let detected: BTreeSet<&str> = incs.iter().map(|i| i.host.as_str()).collect();
-    let missed: Vec<&&Event> =
-        compromises.iter().filter(|e| !detected.contains(e.host.as_deref().unwrap_or(""))).collect();
+fn time_to_detect(incs: &[&Incident], compromises: &[Ev], target: &TargetValue, t: &RatingThresholds) -> Measure {
+    let mut detected: Vec<u32> = incs.iter().map(|i| i.host).collect();
+    detected.sort_unstable();
+    let missed: Vec<&Ev> =
+        compromises.iter().filter(|e| detected.binary_search(&e.host.unwrap_or(NONE)).is_err()).collect();
     if compromises.is_empty() {
         return Measure::na("no host in scope was compromised");
     }
@@ -446,24 +470,28 @@ fn time_to_act(
     scope: &Scope,
     metric: Metric,
     target: &TargetValue,
-    scenario: &Scenario,
-    events: &[Event],
-    incidents: &[Incident],
+    shares: &BTreeMap<String, (u64, u64)>,
     t: &RatingThresholds,
 ) -> Measure {
-    let first_det = super::metrics::first_detection(incidents);
-    let shares = super::metrics::first_share_decision(events);
-    let provider = scenario.assistance.iter().any(|p| p.id == scope.objective.scope).then_some(&scope.objective.scope);
+    let run = scope.run;
+    let first_det = run.first_detection;
+    let provider = run
+        .scenario
+        .assistance
+        .iter()
+        .any(|p| p.id == scope.objective.scope)
+        .then(|| run.facts.provider(&scope.objective.scope));
     let (mut values, mut evidence, mut missing) = (Vec::new(), Vec::new(), Vec::new());
     for n in scope.nations {
         let Some(&(det_s, det_ev)) = first_det.get(n) else { continue };
+        let own = run.facts.nation(n);
         let act = match metric {
             Metric::TimeToShareIndicators => {
                 shares.get(n).map_or(Act::Missing, |&(t, ev)| Act::Done(t.saturating_sub(det_s), vec![det_ev, ev]))
             }
-            Metric::TimeToRequestAssistance => first_request(events, n, None)
+            Metric::TimeToRequestAssistance => first_request(run, own, None)
                 .map_or(Act::Missing, |e| Act::Done(e.time_s.saturating_sub(det_s), vec![det_ev, e.id])),
-            _ => on_task_after_request(events, n, provider),
+            _ => on_task_after_request(run, own, provider),
         };
         match act {
             Act::Done(v, ev) => {
@@ -482,21 +510,22 @@ fn time_to_act(
     act_rating(target, what, &values, evidence, &missing, t)
 }
 
-/// Nation `n`'s first assistance request (to `provider` only, if given).
-fn first_request<'e>(events: &'e [Event], n: &str, provider: Option<&String>) -> Option<&'e Event> {
-    events.iter().find(|e| {
-        e.kind == EventKind::AssistanceRequested
-            && e.nation.as_deref() == Some(n)
-            && provider.is_none_or(|p| e.provider.as_deref() == Some(p))
-    })
+/// Nation `n`'s events of `kind`, in id order.
+fn own_events<'r>(run: &'r Run, n: Option<u32>, kind: EventKind) -> impl Iterator<Item = Ev> + 'r {
+    run.index.of_nation(n).iter().map(|&p| run.facts.at(p as usize)).filter(move |e| e.kind == kind)
+}
+
+/// Nation `n`'s first assistance request (to `provider` only, if given; `Some(None)` is a
+/// provider the run never saw).
+fn first_request(run: &Run, n: Option<u32>, provider: Option<Option<u32>>) -> Option<Ev> {
+    own_events(run, n, EventKind::AssistanceRequested).find(|e| provider.is_none_or(|p| p.is_some() && e.provider == p))
 }
 
 /// Request → on task of nation `n`'s first request (to `provider` only, if given).
-fn on_task_after_request(events: &[Event], n: &str, provider: Option<&String>) -> Act {
-    let Some(r) = first_request(events, n, provider) else { return Act::NotCalledFor };
-    events
-        .iter()
-        .find(|e| e.kind == EventKind::AssistanceOnTask && e.nation.as_deref() == Some(n) && e.provider == r.provider)
+fn on_task_after_request(run: &Run, n: Option<u32>, provider: Option<Option<u32>>) -> Act {
+    let Some(r) = first_request(run, n, provider) else { return Act::NotCalledFor };
+    own_events(run, n, EventKind::AssistanceOnTask)
+        .find(|e| e.provider == r.provider)
         .map_or(Act::Missing, |e| Act::Done(e.time_s.saturating_sub(r.time_s), vec![r.id, e.id]))
 }
 
@@ -602,9 +631,9 @@ fn count_against(
 
 /// Stopped before impact (target `true`): P if a campaign reached scope and no impact completed
 /// there, U at the first impact; N/A when the target is `false` or no campaign reached scope.
-fn stopped_before_impact(scope: &Scope, events: &[Event], target: &TargetValue) -> Measure {
-    let impacts = scope.events(events, EventKind::ImpactApplied);
-    let compromises = scope.events(events, EventKind::HostCompromised);
+fn stopped_before_impact(scope: &Scope, target: &TargetValue) -> Measure {
+    let impacts = scope.events(EventKind::ImpactApplied);
+    let compromises = scope.events(EventKind::HostCompromised);
     let wanted = matches!(target, TargetValue::Flag(true));
     if !wanted {
         return Measure::na("target is `false`: nothing to achieve");

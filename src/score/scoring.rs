@@ -10,9 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::Run;
 use super::metrics::{Availability, Incident};
 use crate::scenario::model::{ExerciseMode, Metric, Scenario, TargetValue};
-use crate::sim::{Event, EventKind, RunSummary};
+use crate::sim::EventKind;
 
 /// The scoring rules, as printed in reports.
 pub const RULES: [(&str, &str); 10] = [
@@ -176,10 +177,18 @@ pub fn best_case_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
 }
 
 /// The ledger being written, and the reference times its rules used.
+///
+/// Each rule function writes one nation's category as one run of entries (its budget first, its
+/// floor last), so the category's sum is kept as the entries are added, and recorded at the
+/// floor: no rescan of the ledger.
 struct Ledger {
     entries: Vec<LedgerEntry>,
     /// Reference time per `{nation}.{metric}`, seconds.
     reference_s: BTreeMap<String, u64>,
+    /// The sum of the category being written.
+    running: i64,
+    /// Each finished category's sum, per (subject, category).
+    sums: BTreeMap<(String, &'static str), i64>,
 }
 
 impl Ledger {
@@ -191,6 +200,7 @@ impl Ledger {
     }
 
     fn add(&mut self, subject: &str, category: &str, rule: &str, milli: i64, events: Vec<u64>, note: String) {
+        self.running += milli;
         self.entries.push(LedgerEntry {
             subject: subject.to_string(),
             category: category.to_string(),
@@ -201,16 +211,18 @@ impl Ledger {
         });
     }
 
-    fn sum(&self, subject: &str, category: &str) -> i64 {
-        self.entries.iter().filter(|e| e.subject == subject && e.category == category).map(|e| e.milli).sum()
+    fn sum(&self, subject: &str, category: &'static str) -> i64 {
+        self.sums.get(&(subject.to_string(), category)).copied().unwrap_or(0)
     }
 
-    /// Restores a category that went below zero.
-    fn floor(&mut self, subject: &str, category: &str) {
-        let s = self.sum(subject, category);
+    /// Restores a category that went below zero, and closes it.
+    fn floor(&mut self, subject: &str, category: &'static str) {
+        let s = self.running;
         if s < 0 {
             self.add(subject, category, "floor", -s, Vec::new(), "category floor: restored to zero".to_string());
         }
+        *self.sums.entry((subject.to_string(), category)).or_insert(0) += self.running;
+        self.running = 0;
     }
 }
 
@@ -226,16 +238,11 @@ fn hms(s: u64) -> String {
 }
 
 /// Scores every nation and provider.
-pub fn score(
-    scenario: &Scenario,
-    summary: &RunSummary,
-    events: &[Event],
-    incidents: &[Incident],
-    availability: &[Availability],
-) -> Scores {
+pub fn score(run: &Run, availability: &[Availability]) -> Scores {
+    let (scenario, summary) = (run.scenario, run.summary);
     let norm = normalised_weights(scenario);
     let end_s = summary.duration_s.max(1);
-    let mut led = Ledger { entries: Vec::new(), reference_s: BTreeMap::new() };
+    let mut led = Ledger { entries: Vec::new(), reference_s: BTreeMap::new(), running: 0, sums: BTreeMap::new() };
     let hosts_in = hosts_per_nation(scenario);
     let reporting = ReportingFacts {
         partners: scenario
@@ -244,21 +251,27 @@ pub fn score(
             .filter(|a| a.between.len() >= 2)
             .flat_map(|a| a.between.iter().map(String::as_str))
             .collect(),
-        shares: super::metrics::first_share_decision(events),
-        first_detection: super::metrics::first_detection(incidents),
+        shares: super::metrics::first_share_decision(run.facts, run.index),
+        first_detection: run.first_detection,
     };
+    let mut by_nation: BTreeMap<&str, Vec<&Availability>> = BTreeMap::new();
+    for a in availability {
+        by_nation.entry(a.nation.as_str()).or_default().push(a);
+    }
     for n in &scenario.nations {
         let id = n.id.as_str();
+        let k = run.facts.nation(id);
         let n_hosts = hosts_in.get(id).copied().unwrap_or(0).max(1) as f64;
-        score_availability(&mut led, id, norm[0], availability, end_s);
-        score_attack_resistance(&mut led, id, norm[1], n_hosts, events);
-        score_incident_response(&mut led, (scenario, id), norm[2], events, incidents);
-        score_reporting(&mut led, (scenario, id), norm[3], events, &reporting);
+        let mine = by_nation.get(id).map_or(&[][..], Vec::as_slice);
+        score_availability(&mut led, id, norm[0], mine, end_s);
+        score_attack_resistance(&mut led, (run, id, k), norm[1], n_hosts);
+        score_incident_response(&mut led, (run, id, k), norm[2]);
+        score_reporting(&mut led, (run, id, k), norm[3], &reporting);
     }
     let nations = nation_scores(scenario, &led);
     let alliance = alliance_score(&nations, &hosts_in);
     let ranking = if scenario.exercise.mode == ExerciseMode::Competitive { ranking(&nations) } else { Vec::new() };
-    let providers = provider_scores(scenario, summary, incidents);
+    let providers = provider_scores(run);
     let mode = match scenario.exercise.mode {
         ExerciseMode::Competitive => "competitive",
         ExerciseMode::Cooperative => "cooperative",
@@ -274,6 +287,9 @@ pub fn score(
         ledger: led.entries,
     }
 }
+
+/// One nation as the rules see it: the run, the nation's id and its index in the events.
+type Nation<'r, 'a> = (&'r Run<'a>, &'r str, Option<u32>);
 
 /// The category weights in [`CATEGORIES`] order, normalised to add up to 100 (25 each when the
 /// scenario's add up to zero).
@@ -295,11 +311,10 @@ fn hosts_per_nation(scenario: &Scenario) -> BTreeMap<&str, u64> {
 
 /// Availability (`availability.*`): the full weight, less each outage of one of the nation's
 /// services: weight × its share of the nation's service weight × its share of the exercise.
-fn score_availability(led: &mut Ledger, id: &str, weight: f64, availability: &[Availability], end_s: u64) {
+fn score_availability(led: &mut Ledger, id: &str, weight: f64, mine: &[&Availability], end_s: u64) {
     led.add(id, "availability", "availability.budget", milli(weight), Vec::new(), "full availability budget".into());
-    let mine: Vec<&Availability> = availability.iter().filter(|a| a.nation == id).collect();
     let total_w: f64 = mine.iter().map(|a| a.weight).sum();
-    for a in &mine {
+    for a in mine {
         for &(down, up, down_ev, up_ev) in &a.outages {
             let cost = weight * (a.weight / total_w) * ((up - down) as f64 / end_s as f64);
             let mut ids = vec![down_ev];
@@ -319,7 +334,7 @@ fn score_availability(led: &mut Ledger, id: &str, weight: f64, availability: &[A
 
 /// Attack resistance (`attack.*`): the full weight, less half the weight ÷ the nation's hosts
 /// for each distinct host compromised and for each impact.
-fn score_attack_resistance(led: &mut Ledger, id: &str, weight: f64, n_hosts: f64, events: &[Event]) {
+fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, n_hosts: f64) {
     led.add(
         id,
         "attack_resistance",
@@ -328,24 +343,26 @@ fn score_attack_resistance(led: &mut Ledger, id: &str, weight: f64, n_hosts: f64
         Vec::new(),
         "full attack-resistance budget".into(),
     );
+    let (f, names) = (run.facts, &run.facts.names);
     let cost = -milli(weight / 2.0 / n_hosts);
-    let mut seen = BTreeSet::new();
-    for e in events.iter().filter(|e| e.nation.as_deref() == Some(id)) {
+    fn name(x: Option<u32>, list: &[String]) -> &str {
+        x.and_then(|x| list.get(x as usize)).map_or("?", String::as_str)
+    }
+    for &pos in run.index.of_nation(k) {
+        let e = f.at(pos as usize);
         match e.kind {
-            EventKind::HostCompromised if e.host.as_ref().is_some_and(|h| seen.insert(h.clone())) => {
-                let note = format!(
-                    "{} compromised by {}",
-                    e.host.as_deref().unwrap_or("?"),
-                    e.campaign.as_deref().unwrap_or("?")
-                );
+            EventKind::HostCompromised if e.host.is_some() && run.index.is_first_compromise(pos) => {
+                let host = e.host.map_or_else(|| "?".to_string(), |h| f.host_name(h));
+                let note = format!("{host} compromised by {}", name(e.campaign, &names.campaigns));
                 led.add(id, "attack_resistance", "attack.compromise", cost, vec![e.id], note);
             }
             EventKind::ImpactApplied => {
+                let host = e.host.map_or_else(|| "?".to_string(), |h| f.host_name(h));
+                let detail = f.detail(e.id);
                 let note = format!(
-                    "{} on {} ({})",
-                    e.detail.as_deref().unwrap_or("impact"),
-                    e.host.as_deref().unwrap_or("?"),
-                    e.technique.as_deref().unwrap_or("?")
+                    "{} on {host} ({})",
+                    detail.as_deref().unwrap_or("impact"),
+                    name(e.technique, &names.techniques)
                 );
                 led.add(id, "attack_resistance", "attack.impact", cost, vec![e.id], note);
             }
@@ -357,13 +374,8 @@ fn score_attack_resistance(led: &mut Ledger, id: &str, weight: f64, n_hosts: f64
 
 /// Incident response (`response.*`): the full weight, less, for each distinct host of the
 /// nation compromised, its detect, contain and recover steps ([`charge_response_steps`]).
-fn score_incident_response(
-    led: &mut Ledger,
-    (scenario, id): (&Scenario, &str),
-    weight: f64,
-    events: &[Event],
-    incidents: &[Incident],
-) {
+fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) {
+    let scenario = run.scenario;
     let references =
         [Metric::TimeToDetect, Metric::TimeToContain, Metric::TimeToRecover].map(|m| led.reference(scenario, id, m));
     led.add(
@@ -374,18 +386,21 @@ fn score_incident_response(
         Vec::new(),
         "full incident-response budget".into(),
     );
-    let mut seen = BTreeSet::new();
-    let compromised: Vec<&Event> = events
+    let f = run.facts;
+    let compromised: Vec<(u64, u32)> = run
+        .index
+        .of_nation(k)
         .iter()
-        .filter(|e| e.kind == EventKind::HostCompromised && e.nation.as_deref() == Some(id))
-        .filter(|e| e.host.as_ref().is_some_and(|h| seen.insert(h.clone())))
+        .filter(|&&pos| run.index.is_first_compromise(pos))
+        .map(|&pos| f.at(pos as usize))
+        .filter_map(|e| Some((e.id, e.host?)).filter(|_| e.kind == EventKind::HostCompromised))
         .collect();
     if !compromised.is_empty() {
         let share = weight / 3.0 / compromised.len() as f64;
-        for c in &compromised {
-            let host = c.host.as_deref().unwrap_or("?");
-            let incident = incidents.iter().find(|i| i.host == host);
-            charge_response_steps(led, (id, host), c.id, incident, share, references);
+        let spans = references.map(hms);
+        for &(event, h) in &compromised {
+            let incident = run.index.incident_of_host(h);
+            charge_response_steps(led, (id, &f.host_name(h)), event, incident, share, (references, &spans));
         }
     }
     led.floor(id, "incident_response");
@@ -399,7 +414,7 @@ fn charge_response_steps(
     compromise_event: u64,
     incident: Option<&Incident>,
     share: f64,
-    [rd, rc, rr]: [u64; 3],
+    ([rd, rc, rr], [sd, sc, sr]): ([u64; 3], &[String; 3]),
 ) {
     let Some(i) = incident else {
         for (rule, word) in
@@ -411,15 +426,15 @@ fn charge_response_steps(
         return;
     };
     let ids = vec![i.compromised.1, i.detected.1];
-    let note = format!("{host} detected after {} (reference {})", hms(i.ttd()), hms(rd));
+    let note = format!("{host} detected after {} (reference {sd})", hms(i.ttd()));
     led.add(id, "incident_response", "response.detect", -late_cost(share, i.ttd(), rd), ids, note);
-    for (rule, at, reference, word) in
-        [("response.contain", i.contained, rc, "contained"), ("response.recover", i.recovered, rr, "recovered")]
+    for (rule, at, reference, span, word) in
+        [("response.contain", i.contained, rc, sc, "contained"), ("response.recover", i.recovered, rr, sr, "recovered")]
     {
         match at {
             Some((t, ev)) => {
                 let taken = t.saturating_sub(i.detected.0);
-                let note = format!("{host} {word} {} after detection (reference {})", hms(taken), hms(reference));
+                let note = format!("{host} {word} {} after detection (reference {span})", hms(taken));
                 let cost = -late_cost(share, taken, reference);
                 led.add(id, "incident_response", rule, cost, vec![i.detected.1, ev], note);
             }
@@ -436,19 +451,14 @@ fn charge_response_steps(
 struct ReportingFacts<'a> {
     partners: BTreeSet<&'a str>,
     shares: BTreeMap<String, (u64, u64)>,
-    first_detection: BTreeMap<String, (u64, u64)>,
+    first_detection: &'a BTreeMap<String, (u64, u64)>,
 }
 
 /// Reporting (`reporting.*`): the full weight; after the nation's first detection, half of it
 /// for sharing indicators (only a nation with partners, the whole half if it never did) and
 /// half for requesting assistance (only if it did), each [`late_cost`] against its reference.
-fn score_reporting(
-    led: &mut Ledger,
-    (scenario, id): (&Scenario, &str),
-    weight: f64,
-    events: &[Event],
-    facts: &ReportingFacts,
-) {
+fn score_reporting(led: &mut Ledger, (run, id, k): Nation, weight: f64, facts: &ReportingFacts) {
+    let scenario = run.scenario;
     led.add(id, "reporting", "reporting.budget", milli(weight), Vec::new(), "full reporting budget".into());
     let rs = led.reference(scenario, id, Metric::TimeToShareIndicators);
     let rq = led.reference(scenario, id, Metric::TimeToRequestAssistance);
@@ -471,9 +481,8 @@ fn score_reporting(
                 }
             }
         }
-        if let Some(req) =
-            events.iter().find(|e| e.kind == EventKind::AssistanceRequested && e.nation.as_deref() == Some(id))
-        {
+        let mut own = run.index.of_nation(k).iter().map(|&p| run.facts.at(p as usize));
+        if let Some(req) = own.find(|e| e.kind == EventKind::AssistanceRequested) {
             let taken = req.time_s.saturating_sub(det_s);
             let note = format!("assistance requested {} after first detection (reference {})", hms(taken), hms(rq));
             let cost = -late_cost(weight / 2.0, taken, rq);
@@ -515,7 +524,8 @@ fn ranking(nations: &[NationScore]) -> Vec<String> {
     r.into_iter().map(|s| s.nation.clone()).collect()
 }
 
-fn provider_scores(scenario: &Scenario, summary: &RunSummary, incidents: &[Incident]) -> Vec<ProviderScore> {
+fn provider_scores(run: &Run) -> Vec<ProviderScore> {
+    let (scenario, summary) = (run.scenario, run.summary);
     scenario
         .assistance
         .iter()
@@ -528,15 +538,20 @@ fn provider_scores(scenario: &Scenario, summary: &RunSummary, incidents: &[Incid
                     a.on_task_s.map(|on| (a.nation.as_str(), on, a.off_task_s.unwrap_or(summary.duration_s)))
                 })
                 .collect();
-            let mut open = 0;
-            let mut contained = 0;
-            for i in incidents {
-                let Some(&(_, on, off)) = windows.iter().find(|w| w.0 == i.nation) else { continue };
-                let end = i.contained.map_or(u64::MAX, |c| c.0);
-                if i.detected.0 < off && end >= on {
-                    open += 1;
-                    if i.contained.is_some_and(|c| c.0 >= on && c.0 < off) {
-                        contained += 1;
+            // Each incident counts against the first window of its nation.
+            let mut first: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+            for &(n, on, off) in &windows {
+                first.entry(n).or_insert((on, off));
+            }
+            let (mut open, mut contained) = (0, 0);
+            for (n, &(on, off)) in &first {
+                for i in run.index.incidents_of(run.facts.nation(n)) {
+                    let end = i.contained.map_or(u64::MAX, |c| c.0);
+                    if i.detected.0 < off && end >= on {
+                        open += 1;
+                        if i.contained.is_some_and(|c| c.0 >= on && c.0 < off) {
+                            contained += 1;
+                        }
                     }
                 }
             }

@@ -277,6 +277,11 @@ impl Record {
         opt(self.campaign)
     }
 
+    /// Whether the event has out-of-line keys (service, provider, inject, agreement, value).
+    pub fn has_extra(&self) -> bool {
+        self.extra != NONE
+    }
+
     /// Stage index, if any.
     pub fn stage(&self) -> Option<u32> {
         (self.stage != NONE16).then_some(u32::from(self.stage))
@@ -443,6 +448,26 @@ impl EventLog {
         opt(r.extra).map(|x| &self.extras[x as usize])
     }
 
+    /// The event's service index, if any.
+    pub fn service(&self, r: &Record) -> Option<u32> {
+        self.extra(r).and_then(|x| opt(x.service))
+    }
+
+    /// The event's provider index, if any.
+    pub fn provider(&self, r: &Record) -> Option<u32> {
+        self.extra(r).and_then(|x| opt(x.provider))
+    }
+
+    /// The event's inject index, if any.
+    pub fn inject(&self, r: &Record) -> Option<u32> {
+        self.extra(r).and_then(|x| opt(x.inject))
+    }
+
+    /// The event's sharing agreement index, if any.
+    pub fn agreement(&self, r: &Record) -> Option<u32> {
+        self.extra(r).and_then(|x| opt(x.agreement))
+    }
+
     /// Renders event `index` (0-based) with readable names.
     fn render(&self, cat: &Catalog, tick_secs: u64, index: usize) -> Event {
         let Some(r) = self.at(index) else {
@@ -520,6 +545,16 @@ impl EventStream {
     /// The compact log.
     pub fn log(&self) -> &EventLog {
         &self.log
+    }
+
+    /// The names the log's integer keys stand for.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Seconds per tick (an event's time is its tick × this).
+    pub fn tick_secs(&self) -> u64 {
+        self.tick_secs
     }
 
     /// Event `id` (from 1), rendered.

@@ -1,0 +1,453 @@
+//! The event log as the assessment reads it: every event with integer keys (nation, host,
+//! campaign, stage, technique, service, provider, inject), read straight from the engine's compact
+//! records without rendering a string, the name tables to print those keys, and the per-nation
+//! and per-host indexes built once, in one pass, that every rule of the assessment looks up.
+//!
+//! Stage and technique keys are interned strings ([`Names::stages`], [`Names::techniques`]), in
+//! string order, so grouping by key orders results exactly as grouping by the string did.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::metrics::Incident;
+use crate::sim::events::{EventLog, Record};
+use crate::sim::state::Catalog;
+use crate::sim::{Event, EventKind, EventStream};
+
+/// An absent key.
+pub const NONE: u32 = u32::MAX;
+
+/// One event with integer keys.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ev {
+    /// Event id (from 1).
+    pub id: u64,
+    /// Scenario time, seconds.
+    pub time_s: u64,
+    /// What happened.
+    pub kind: EventKind,
+    /// Nation index ([`Names::nations`]).
+    pub nation: Option<u32>,
+    /// Host key ([`Facts::host_name`]).
+    pub host: Option<u32>,
+    /// Campaign index ([`Names::campaigns`]).
+    pub campaign: Option<u32>,
+    /// Stage id, interned ([`Names::stages`]).
+    pub stage: Option<u32>,
+    /// Technique id, interned ([`Names::techniques`]).
+    pub technique: Option<u32>,
+    /// Service index ([`Names::services`]).
+    pub service: Option<u32>,
+    /// Provider index ([`Names::providers`]).
+    pub provider: Option<u32>,
+    /// Inject index ([`Names::injects`]).
+    pub inject: Option<u32>,
+    /// Incident id.
+    pub incident: Option<u64>,
+    /// Cause event id.
+    pub cause: Option<u64>,
+    /// Numeric value.
+    pub value: Option<f64>,
+}
+
+/// The strings the integer keys stand for, and the reverse lookups the scenario's ids need.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// Nation ids.
+    pub nations: Vec<String>,
+    /// Each nation's team id (same index).
+    pub teams: Vec<String>,
+    /// Campaign ids.
+    pub campaigns: Vec<String>,
+    /// Stage ids, distinct, sorted.
+    pub stages: Vec<String>,
+    /// Technique ids, distinct, sorted.
+    pub techniques: Vec<String>,
+    /// Service ids.
+    pub services: Vec<String>,
+    /// Provider ids.
+    pub providers: Vec<String>,
+    /// Inject ids.
+    pub injects: Vec<String>,
+}
+
+/// The first index of `id` in `list`, through a map built once.
+fn lookup(list: &[String]) -> BTreeMap<String, u32> {
+    let mut m = BTreeMap::new();
+    for (k, s) in list.iter().enumerate() {
+        m.entry(s.clone()).or_insert(k as u32);
+    }
+    m
+}
+
+/// Reverse lookups of [`Names`].
+#[derive(Debug, Clone, Default)]
+struct Lookups {
+    nations: BTreeMap<String, u32>,
+    campaigns: BTreeMap<String, u32>,
+    stages: BTreeMap<String, u32>,
+    services: BTreeMap<String, u32>,
+    providers: BTreeMap<String, u32>,
+    injects: BTreeMap<String, u32>,
+}
+
+impl Lookups {
+    fn of(n: &Names) -> Lookups {
+        Lookups {
+            nations: lookup(&n.nations),
+            campaigns: lookup(&n.campaigns),
+            stages: lookup(&n.stages),
+            services: lookup(&n.services),
+            providers: lookup(&n.providers),
+            injects: lookup(&n.injects),
+        }
+    }
+}
+
+/// Where the events come from.
+enum Source<'a> {
+    /// A run's compact log and catalog.
+    Log {
+        log: &'a EventLog,
+        catalog: &'a Catalog,
+        tick_secs: u64,
+        /// Interned stage id per campaign and stage index.
+        stage: Vec<Vec<u32>>,
+        /// Interned technique per campaign and stage index.
+        stage_tech: Vec<Vec<u32>>,
+        /// Interned entry technique per campaign.
+        entry_tech: Vec<u32>,
+    },
+    /// Rendered events (tests, and the reference implementation's inputs), already keyed.
+    Events { evs: Vec<Ev>, hosts: Vec<String>, details: Vec<Option<String>> },
+}
+
+/// A run's events with integer keys and their names.
+pub struct Facts<'a> {
+    /// The name tables.
+    pub names: Names,
+    look: Lookups,
+    src: Source<'a>,
+}
+
+fn sorted_set<'s>(items: impl IntoIterator<Item = &'s str>) -> Vec<String> {
+    items.into_iter().collect::<BTreeSet<&str>>().into_iter().map(str::to_string).collect()
+}
+
+impl<'a> Facts<'a> {
+    /// The events of a finished run, read from its compact log.
+    pub fn from_stream(stream: &'a EventStream) -> Facts<'a> {
+        let cat = stream.catalog();
+        let stages = sorted_set(cat.campaigns.iter().flat_map(|c| c.stages.iter().map(|s| s.id.as_str())));
+        let techniques = sorted_set(cat.campaigns.iter().flat_map(|c| {
+            std::iter::once(c.entry_technique.as_str()).chain(c.stages.iter().map(|s| s.technique.as_str()))
+        }));
+        let sym = |list: &[String], s: &str| list.binary_search_by(|x| x.as_str().cmp(s)).map_or(NONE, |k| k as u32);
+        let stage = cat.campaigns.iter().map(|c| c.stages.iter().map(|s| sym(&stages, &s.id)).collect()).collect();
+        let stage_tech =
+            cat.campaigns.iter().map(|c| c.stages.iter().map(|s| sym(&techniques, &s.technique)).collect()).collect();
+        let entry_tech = cat.campaigns.iter().map(|c| sym(&techniques, &c.entry_technique)).collect();
+        let names = Names {
+            nations: cat.nations.iter().map(|n| n.id.clone()).collect(),
+            teams: cat.nations.iter().map(|n| n.team_id.clone()).collect(),
+            campaigns: cat.campaigns.iter().map(|c| c.id.clone()).collect(),
+            stages,
+            techniques,
+            services: cat.services.clone(),
+            providers: cat.providers.clone(),
+            injects: cat.injects.clone(),
+        };
+        let src = Source::Log {
+            log: stream.log(),
+            catalog: cat,
+            tick_secs: stream.tick_secs(),
+            stage,
+            stage_tech,
+            entry_tech,
+        };
+        Facts { look: Lookups::of(&names), names, src }
+    }
+
+    /// Rendered events, keyed by interning their strings (first-seen order for nations,
+    /// campaigns, services, providers, injects and hosts; string order for stages and techniques).
+    pub fn from_events(events: &[Event]) -> Facts<'static> {
+        let mut names = Names {
+            stages: sorted_set(events.iter().filter_map(|e| e.stage.as_deref())),
+            techniques: sorted_set(events.iter().filter_map(|e| e.technique.as_deref())),
+            ..Names::default()
+        };
+        let mut hosts: Vec<String> = Vec::new();
+        let mut host_ix: BTreeMap<String, u32> = BTreeMap::new();
+        let mut look = Lookups::of(&names);
+        let evs = events
+            .iter()
+            .map(|e| {
+                let nation = e.nation.as_deref().map(|n| {
+                    let k = intern(&mut names.nations, &mut look.nations, n);
+                    if names.teams.len() < names.nations.len() {
+                        names.teams.push(e.team.clone().unwrap_or_default());
+                    }
+                    k
+                });
+                Ev {
+                    id: e.id,
+                    time_s: e.time_s,
+                    kind: e.kind,
+                    nation,
+                    host: e.host.as_deref().map(|h| intern(&mut hosts, &mut host_ix, h)),
+                    campaign: e.campaign.as_deref().map(|c| intern(&mut names.campaigns, &mut look.campaigns, c)),
+                    stage: e.stage.as_deref().and_then(|s| look.stages.get(s).copied()),
+                    technique: e
+                        .technique
+                        .as_deref()
+                        .and_then(|t| names.techniques.binary_search_by(|x| x.as_str().cmp(t)).ok())
+                        .map(|k| k as u32),
+                    service: e.service.as_deref().map(|s| intern(&mut names.services, &mut look.services, s)),
+                    provider: e.provider.as_deref().map(|p| intern(&mut names.providers, &mut look.providers, p)),
+                    inject: e.inject.as_deref().map(|i| intern(&mut names.injects, &mut look.injects, i)),
+                    incident: e.incident,
+                    cause: e.cause,
+                    value: e.value,
+                }
+            })
+            .collect();
+        let details = events.iter().map(|e| e.detail.clone()).collect();
+        Facts { names, look, src: Source::Events { evs, hosts, details } }
+    }
+
+    /// Number of events.
+    pub fn len(&self) -> usize {
+        match &self.src {
+            Source::Log { log, .. } => log.len(),
+            Source::Events { evs, .. } => evs.len(),
+        }
+    }
+
+    /// No events.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The event at `index` (0-based, id order).
+    #[inline]
+    pub fn at(&self, index: usize) -> Ev {
+        match &self.src {
+            Source::Log { log, tick_secs, stage, stage_tech, entry_tech, .. } => {
+                let Some(r) = log.at(index) else { unreachable!("event index {index} past the log") };
+                keyed(log, r, index, *tick_secs, (stage, stage_tech, entry_tech))
+            }
+            Source::Events { evs, .. } => evs[index],
+        }
+    }
+
+    /// Event `id`, if the log holds it (ids are positions + 1).
+    pub fn get(&self, id: u64) -> Option<Ev> {
+        let i = (id as usize).wrapping_sub(1);
+        (i < self.len()).then(|| self.at(i)).filter(|e| e.id == id)
+    }
+
+    /// Every event, in id order (the log's records read in sequence).
+    pub fn iter(&self) -> Box<dyn Iterator<Item = Ev> + '_> {
+        match &self.src {
+            Source::Log { log, tick_secs, stage, stage_tech, entry_tech, .. } => Box::new(
+                log.records()
+                    .enumerate()
+                    .map(move |(i, r)| keyed(log, r, i, *tick_secs, (stage, stage_tech, entry_tech))),
+            ),
+            Source::Events { evs, .. } => Box::new(evs.iter().copied()),
+        }
+    }
+
+    /// The number of host keys (an upper bound of every `host`).
+    pub fn n_hosts(&self) -> usize {
+        match &self.src {
+            Source::Log { catalog, .. } => catalog.n_hosts as usize,
+            Source::Events { hosts, .. } => hosts.len(),
+        }
+    }
+
+    /// A host's name.
+    pub fn host_name(&self, h: u32) -> String {
+        match &self.src {
+            Source::Log { catalog, .. } => catalog.host_name(h),
+            Source::Events { hosts, .. } => hosts[h as usize].clone(),
+        }
+    }
+
+    /// The short qualifier of event `id` (effect name, request reason, agreement …).
+    pub fn detail(&self, id: u64) -> Option<String> {
+        let i = (id as usize).checked_sub(1)?;
+        match &self.src {
+            Source::Log { log, catalog, .. } => {
+                let r = log.at(i)?;
+                log.detail(r)
+                    .map(str::to_string)
+                    .or_else(|| log.agreement(r).and_then(|a| catalog.agreements.get(a as usize)).cloned())
+            }
+            Source::Events { details, .. } => details.get(i).cloned().flatten(),
+        }
+    }
+
+    /// A nation's index.
+    pub fn nation(&self, id: &str) -> Option<u32> {
+        self.look.nations.get(id).copied()
+    }
+
+    /// A campaign's index.
+    pub fn campaign(&self, id: &str) -> Option<u32> {
+        self.look.campaigns.get(id).copied()
+    }
+
+    /// A stage id's key.
+    pub fn stage(&self, id: &str) -> Option<u32> {
+        self.look.stages.get(id).copied()
+    }
+
+    /// A service's index.
+    pub fn service(&self, id: &str) -> Option<u32> {
+        self.look.services.get(id).copied()
+    }
+
+    /// A provider's index.
+    pub fn provider(&self, id: &str) -> Option<u32> {
+        self.look.providers.get(id).copied()
+    }
+
+    /// An inject's index.
+    pub fn inject(&self, id: &str) -> Option<u32> {
+        self.look.injects.get(id).copied()
+    }
+}
+
+fn intern(list: &mut Vec<String>, ix: &mut BTreeMap<String, u32>, s: &str) -> u32 {
+    if let Some(&k) = ix.get(s) {
+        return k;
+    }
+    list.push(s.to_string());
+    ix.insert(s.to_string(), list.len() as u32 - 1);
+    list.len() as u32 - 1
+}
+
+/// A compact record as an [`Ev`]: what `EventLog::render` names, as keys.
+#[inline]
+fn keyed(
+    log: &EventLog,
+    r: &Record,
+    index: usize,
+    tick_secs: u64,
+    (stage, stage_tech, entry_tech): (&[Vec<u32>], &[Vec<u32>], &[u32]),
+) -> Ev {
+    let c = r.campaign();
+    let s = c.zip(r.stage()).and_then(|(c, s)| {
+        let k = stage.get(c as usize)?.get(s as usize)?;
+        Some((*k, stage_tech[c as usize][s as usize]))
+    });
+    let technique = match (s, c) {
+        (Some((_, t)), _) => Some(t),
+        (None, Some(c)) if r.entry() => entry_tech.get(c as usize).copied(),
+        _ => None,
+    };
+    let (has_extra, id) = (r.has_extra(), |v: u64| (v != 0).then_some(v));
+    Ev {
+        id: index as u64 + 1,
+        time_s: r.tick() * tick_secs,
+        kind: r.kind,
+        nation: r.nation(),
+        host: r.host(),
+        campaign: c.filter(|&c| (c as usize) < entry_tech.len()),
+        stage: s.map(|s| s.0),
+        technique: technique.filter(|&t| t != NONE),
+        service: if has_extra { log.service(r) } else { None },
+        provider: if has_extra { log.provider(r) } else { None },
+        inject: if has_extra { log.inject(r) } else { None },
+        incident: id(r.incident()),
+        cause: id(r.cause()),
+        value: if has_extra { log.value(r) } else { None },
+    }
+}
+
+/// Everything the rules look up, built in one pass over the events.
+pub struct Index {
+    /// Per nation, in id order, the positions of its events of the kinds the per-nation rules
+    /// read ([`PER_NATION`]).
+    pub by_nation: Vec<Vec<u32>>,
+    /// Incidents, in incident id order.
+    pub incidents: Vec<Incident>,
+    /// Per nation, positions in `incidents`, in incident id order.
+    pub incidents_by_nation: Vec<Vec<u32>>,
+    /// Per host key, the position + 1 in `incidents` of its first incident (0: none).
+    pub first_incident_of_host: Vec<u32>,
+    /// Per event position, whether it is a host's first compromise (bitmap).
+    first_compromise: Vec<u64>,
+}
+
+/// The event kinds [`Index::by_nation`] keeps.
+pub const PER_NATION: [EventKind; 9] = [
+    EventKind::HostCompromised,
+    EventKind::ImpactApplied,
+    EventKind::HostDetected,
+    EventKind::HostContained,
+    EventKind::HostRecovered,
+    EventKind::DataLost,
+    EventKind::AssistanceRequested,
+    EventKind::AssistanceOnTask,
+    EventKind::IndicatorsShared,
+];
+
+impl Index {
+    /// Indexes the events of `f`.
+    pub fn build(f: &Facts) -> Index {
+        let n_nations = f.names.nations.len();
+        let mut by_nation = vec![Vec::new(); n_nations];
+        let mut seen = vec![0u64; f.n_hosts().div_ceil(64)];
+        let mut first_compromise = vec![0u64; f.len().div_ceil(64)];
+        for (i, e) in f.iter().enumerate() {
+            if !PER_NATION.contains(&e.kind) {
+                continue;
+            }
+            if let Some(n) = e.nation.filter(|&n| (n as usize) < n_nations) {
+                by_nation[n as usize].push(i as u32);
+            }
+            if let (EventKind::HostCompromised, Some(h)) = (e.kind, e.host) {
+                let (w, b) = (h as usize / 64, 1u64 << (h % 64));
+                if seen[w] & b == 0 {
+                    seen[w] |= b;
+                    first_compromise[i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
+        let incidents = super::metrics::incidents(f);
+        let mut incidents_by_nation = vec![Vec::new(); n_nations];
+        let mut first_incident_of_host = vec![0u32; f.n_hosts()];
+        for (k, i) in incidents.iter().enumerate() {
+            if let Some(list) = incidents_by_nation.get_mut(i.nation as usize) {
+                list.push(k as u32);
+            }
+            if let Some(slot) = first_incident_of_host.get_mut(i.host as usize).filter(|s| **s == 0) {
+                *slot = k as u32 + 1;
+            }
+        }
+        Index { by_nation, incidents, incidents_by_nation, first_incident_of_host, first_compromise }
+    }
+
+    /// Whether the event at `pos` is its host's first compromise.
+    pub fn is_first_compromise(&self, pos: u32) -> bool {
+        self.first_compromise[pos as usize / 64] & (1 << (pos % 64)) != 0
+    }
+
+    /// The first incident of host `h`.
+    pub fn incident_of_host(&self, h: u32) -> Option<&Incident> {
+        let k = *self.first_incident_of_host.get(h as usize)?;
+        (k > 0).then(|| &self.incidents[k as usize - 1])
+    }
+
+    /// Nation `n`'s indexed events (empty for an unknown nation).
+    pub fn of_nation(&self, n: Option<u32>) -> &[u32] {
+        n.and_then(|n| self.by_nation.get(n as usize)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Nation `n`'s incidents, in incident id order.
+    pub fn incidents_of(&self, n: Option<u32>) -> Vec<&Incident> {
+        let list = n.and_then(|n| self.incidents_by_nation.get(n as usize)).map_or(&[][..], Vec::as_slice);
+        list.iter().map(|&k| &self.incidents[k as usize]).collect()
+    }
+}
