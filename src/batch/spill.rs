@@ -128,6 +128,14 @@ impl Spill {
             (k, v.to_bits()).hash(&mut h);
         }
         r.categories.hash(&mut h);
+        // A run's entries go into one chunk, allocated once at its full size.
+        let need = 1 + r.numbers.len() + r.categories.len();
+        if !self.chunk.is_empty() && self.chunk.len() + need > self.chunk_entries {
+            self.flush()?;
+        }
+        if self.chunk.capacity() == 0 {
+            self.chunk.reserve_exact(self.chunk_entries.max(need));
+        }
         self.chunk.push(Entry { key: FINGERPRINT, index, value: h.finish() });
         for (k, v) in &r.numbers {
             let key = self.key(Kind::Number, k);
@@ -137,9 +145,6 @@ impl Spill {
             let key = self.key(Kind::Category, k);
             let value = self.value(v);
             self.chunk.push(Entry { key, index, value });
-        }
-        if self.chunk.len() >= self.chunk_entries {
-            self.flush()?;
         }
         Ok(())
     }
@@ -155,6 +160,7 @@ impl Spill {
         w.flush()?;
         self.chunk.clear();
         self.chunks.push(path);
+        release_free_memory();
         Ok(())
     }
 
@@ -166,7 +172,7 @@ impl Spill {
         let mut sources: Vec<Source> = Vec::with_capacity(self.chunks.len() + 1);
         for path in &self.chunks {
             let f = File::open(path).map_err(|e| format!("cannot read back `{}`: {e}", path.display()))?;
-            sources.push(Source::file(BufReader::with_capacity(1 << 16, f)));
+            sources.push(Source::file(BufReader::with_capacity(1 << 14, f)));
         }
         sources.push(Source::memory(std::mem::take(&mut self.chunk)));
         let (mut metrics, mut categories, mut shapes) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
@@ -211,6 +217,16 @@ impl Spill {
             }
         }
         Ok(((metrics, categories, shapes), total))
+    }
+}
+
+/// Hands the memory freed by finished runs back to the system: glibc keeps it in per-thread arenas,
+/// where it fragments and the resident size creeps up with the number of runs.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free heap pages to the kernel; no live allocation moves.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

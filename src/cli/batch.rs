@@ -233,7 +233,10 @@ pub fn run(args: Args) -> u8 {
     let spill = match Spill::new(args.out.as_deref()) {
         Ok(s) => Mutex::new(s),
         Err(e) => {
-            return fail(&format!("cannot create a temporary directory: {e}"), Some("check free space and permissions"));
+            return fail(
+                &format!("cannot create a temporary directory: {e}"),
+                Some("check free space and permissions"),
+            );
         }
     };
     let add = |r: &RunRecord| -> Result<(), String> {

@@ -257,7 +257,8 @@ pub fn summarise(present: &[f64], index: &[u64], runs: u64) -> (NumberStats, Opt
             distinct += 1;
         }
     }
-    let (mut lowest, mut highest): (Option<(f64, u64)>, Option<(f64, u64)>) = (None, None);
+    let mut lowest: Option<(f64, u64)> = None;
+    let mut highest: Option<(f64, u64)> = None;
     for (&v, &i) in present.iter().zip(index) {
         if lowest.is_none_or(|(b, _)| v < b) {
             lowest = Some((v, i));
