@@ -4,7 +4,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use cydex::results::RunResults;
-use cydex::results::batch::BatchFile;
+use cydex::results::batch::{BatchFile, RunRecord};
 use cydex::results::observe::observe;
 
 const DRILL: &str = "scenarios/ransomware-drill.yaml";
@@ -40,6 +40,17 @@ fn stderr(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
 
+/// Every run saved in the journals of batch directory `dir`, by run index (each once).
+fn saved_runs(dir: &Path) -> Vec<RunRecord> {
+    let mut runs: Vec<RunRecord> = journals(dir)
+        .iter()
+        .flat_map(|p| read(p).lines().skip(1).map(|l| serde_json::from_str(l).unwrap()).collect::<Vec<RunRecord>>())
+        .collect();
+    runs.sort_by_key(|r| r.run_index);
+    runs.dedup();
+    runs
+}
+
 #[test]
 fn batch_json_is_identical_for_any_number_of_jobs() {
     let t = tempfile::tempdir().unwrap();
@@ -51,7 +62,10 @@ fn batch_json_is_identical_for_any_number_of_jobs() {
     let f = BatchFile::from_json(&one).unwrap();
     assert_eq!(f.format, "cydex-batch");
     assert_eq!(f.meta.runs, 20);
-    assert_eq!(f.runs.len(), 20);
+    // batch.json is a summary; the runs are in the journals.
+    assert!(!one.contains("\"runs\": ["), "no per-run records in batch.json");
+    assert_eq!(saved_runs(&a).len(), 20);
+    assert_eq!(saved_runs(&a), saved_runs(&b), "the same runs whatever --jobs");
     assert!(f.metrics.contains_key("nation.EST.hosts_compromised"));
     assert!(f.categories.contains_key("campaign.CAMP-RW-1.stopped_at_stage"));
     let m = &f.metrics["nation.EST.hosts_compromised"];
@@ -99,7 +113,8 @@ fn batch_and_compare_write_marked_reports_whose_replay_commands_work() {
     assert!(status.success(), "{line}");
     let results: RunResults = serde_json::from_str(&read(&one.join("results.json"))).unwrap();
     assert_eq!(results.meta.exercise_title, "Drill \"Iron\" it's");
-    assert_eq!(observe(&results).numbers, f.runs[index as usize].numbers, "run {index} replayed exactly");
+    assert!(f.meta.runs > index);
+    assert_eq!(observe(&results).numbers, saved_runs(&dir)[index as usize].numbers, "run {index} replayed exactly");
 
     let cmp = t.path().join("c");
     cydex()
@@ -146,6 +161,13 @@ fn merged_shards_equal_the_whole_batch() {
     let a =
         cydex().arg("merge").arg(&shared).arg(&other).arg(&copy).arg("--out").arg(t.path().join("m3")).assert().code(2);
     assert!(stderr(&a).contains("in both"), "{}", stderr(&a));
+    // A shard file without the journals of its runs beside it cannot be merged.
+    let bare = t.path().join("bare");
+    std::fs::create_dir_all(bare.join("runs")).unwrap();
+    std::fs::copy(other.join("shard-2-of-3.json"), bare.join("shard-2-of-3.json")).unwrap();
+    let a = cydex().arg("merge").arg(&shared).arg(&bare).arg("--out").arg(t.path().join("m5")).assert().code(2);
+    let err = stderr(&a);
+    assert!(err.contains("runs are missing") && err.contains("runs/"), "{err}");
     let seed8 = t.path().join("seed8");
     cydex()
         .args(["batch", DRILL, "--runs", RUNS, "--seed", "8", "-q", "--shard", "2/3", "--out"])
@@ -254,8 +276,11 @@ fn ctrl_c_stops_cleanly_and_resume_finishes_the_batch() {
         .assert()
         .success();
     let f = BatchFile::from_json(&read(&dir.join("batch.json"))).unwrap();
-    assert_eq!(f.runs.len(), 150);
-    assert!(f.runs.iter().enumerate().all(|(i, r)| r.run_index == i as u64));
+    assert_eq!(f.meta.runs_included, 150);
+    assert_eq!(f.metrics["alliance.score"].n, 150);
+    let runs = saved_runs(&dir);
+    assert_eq!(runs.len(), 150);
+    assert!(runs.iter().enumerate().all(|(i, r)| r.run_index == i as u64));
 }
 
 #[test]
@@ -275,7 +300,7 @@ fn run_replays_a_batch_member_exactly() {
             .success();
         let results: RunResults = serde_json::from_str(&read(&one.join("results.json"))).unwrap();
         let o = observe(&results);
-        let member = &f.runs[i as usize];
+        let member = &saved_runs(&dir)[i as usize];
         assert_eq!(member.run_index, i);
         assert_eq!(o.numbers, member.numbers, "run {i}");
         assert_eq!(o.categories, member.categories, "run {i}");
@@ -305,8 +330,9 @@ fn batch_writes_a_navigator_layer_and_the_command_that_replays_its_worst_run() {
     assert_eq!(lsass.tactics[0].shortname, "credential-access");
 
     // The worst run by alliance score, and the exact command that replays it.
-    let (worst, score) = f
-        .runs
+    let runs = saved_runs(&dir);
+    assert_eq!(runs.len() as u64, f.meta.runs);
+    let (worst, score) = runs
         .iter()
         .map(|r| (r.run_index, r.numbers["alliance.score"]))
         .fold(None, |best: Option<(u64, f64)>, x| if best.is_none_or(|b| x.1 < b.1) { Some(x) } else { best })
@@ -328,8 +354,7 @@ fn batch_writes_a_navigator_layer_and_the_command_that_replays_its_worst_run() {
     assert!(!entries.is_empty());
     for e in entries {
         let id = e["techniqueID"].as_str().unwrap();
-        let sum =
-            |m: &str| -> f64 { f.runs.iter().filter_map(|r| r.numbers.get(&format!("technique.{id}.{m}"))).sum() };
+        let sum = |m: &str| -> f64 { runs.iter().filter_map(|r| r.numbers.get(&format!("technique.{id}.{m}"))).sum() };
         let (executed, detected) = (sum("executed"), sum("detected"));
         let expected = (executed > 0.0).then(|| (100.0 * (detected / executed).min(1.0)).round() as u64);
         assert_eq!(e["score"].as_u64(), expected, "{id}");
@@ -354,7 +379,7 @@ fn a_batch_of_another_format_version_is_refused_with_a_reason() {
     let dir = t.path().join("shards");
     batch(&dir, &["--shard", "0/1"]).success();
     let shard = dir.join("shard-0-of-1.json");
-    let text = read(&shard).replacen("\"format_version\": 3", "\"format_version\": 1", 1);
+    let text = read(&shard).replacen("\"format_version\": 4", "\"format_version\": 1", 1);
     std::fs::write(&shard, text).unwrap();
     let a = cydex().arg("merge").arg(&shard).arg("--out").arg(t.path().join("m")).assert().code(2);
     let err = stderr(&a);

@@ -1,12 +1,14 @@
 //! Owns running Monte Carlo batches: many seeded runs of one scenario in parallel (one bevy World
 //! per run), each finished run saved to a journal under `DIR/runs/` (see [`journal`]) so an
-//! interrupted batch can resume. The records and their aggregation live in
-//! [`crate::results::batch`].
+//! interrupted batch can resume, and aggregated as it finishes by a [`spill::Spill`] in bounded
+//! memory. The records and their statistics live in [`crate::results::batch`].
 //!
 //! Determinism: run `i` of a batch is `sim::run(scenario, (seed, i))`, whatever thread runs it,
-//! and the finished runs are returned in run-index order.
+//! and the aggregates do not depend on the order runs finish in.
 
 pub mod journal;
+pub mod merge;
+pub mod spill;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,9 +29,9 @@ pub fn run_one(loaded: &Loaded, seed: u64, i: u64) -> RunRecord {
 
 /// Runs `indices` of a batch on a pool of `jobs` threads (one World per run). Before starting
 /// each run it checks `stop`; runs already started finish. Each finished run is passed to
-/// `on_done` (to persist it and tick progress) on the worker thread; an error from it stops the
-/// batch. Returns the finished runs in index order (all of them unless stopped) or the first
-/// error.
+/// `on_done` (to persist and aggregate it and tick progress) on the worker thread; an error from
+/// it stops the batch. Returns how many runs finished (all of them unless stopped) or the first
+/// error. No run is kept.
 pub fn execute<E: Send>(
     loaded: &Loaded,
     seed: u64,
@@ -37,7 +39,7 @@ pub fn execute<E: Send>(
     jobs: usize,
     stop: &AtomicBool,
     on_done: &(dyn Fn(&RunRecord) -> Result<(), E> + Sync),
-) -> Result<Vec<RunRecord>, E> {
+) -> Result<u64, E> {
     let failure: Mutex<Option<E>> = Mutex::new(None);
     let work = || {
         indices
@@ -45,7 +47,7 @@ pub fn execute<E: Send>(
             .with_max_len(1)
             .map(|&i| {
                 if stop.load(Ordering::SeqCst) {
-                    return None;
+                    return 0;
                 }
                 let r = run_one(loaded, seed, i);
                 if let Err(e) = on_done(&r) {
@@ -53,11 +55,11 @@ pub fn execute<E: Send>(
                     if let Ok(mut slot) = failure.lock() {
                         slot.get_or_insert(e);
                     }
-                    return None;
+                    return 0;
                 }
-                Some(r)
+                1
             })
-            .collect::<Vec<Option<RunRecord>>>()
+            .sum::<u64>()
     };
     let done = match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
         Ok(pool) => pool.install(work),
@@ -66,5 +68,5 @@ pub fn execute<E: Send>(
     if let Some(e) = failure.into_inner().ok().flatten() {
         return Err(e);
     }
-    Ok(done.into_iter().flatten().collect())
+    Ok(done)
 }

@@ -13,9 +13,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, color_stderr, fail, load, print_stdout};
 use crate::batch;
 use crate::batch::journal::Journal;
+use crate::batch::spill::Spill;
 use crate::fmt::span;
 use crate::overrides::{Override, apply};
-use crate::results::batch::{BatchFile, BatchMeta, RunRecord, Shard};
+use crate::results::batch::{BatchFile, BatchMeta, Bits, RunRecord, Shard};
 use crate::scenario::Loaded;
 use crate::sim::DEFAULT_SEED;
 
@@ -227,21 +228,31 @@ pub fn run(args: Args) -> u8 {
         return code;
     }
     let meta = BatchMeta::new(&loaded, &overrides, args.seed, args.runs, args.shard);
-    let indices = meta.indices();
     let jobs = args.budget.fit_jobs(&[&loaded], default_jobs(args.jobs));
-    let mut saved: Vec<RunRecord> = Vec::new();
-    let mut journal = None;
-    if let Some(dir) = &args.out {
-        if let Err(code) = super::prepare_dir(dir) {
-            return code;
+    if let Some(dir) = &args.out
+        && let Err(code) = super::prepare_dir(dir)
+    {
+        return code;
+    }
+    // Runs are aggregated as they are saved, in bounded memory; none is kept.
+    let spill = match Spill::new(args.out.as_deref()) {
+        Ok(s) => Mutex::new(s),
+        Err(e) => {
+            return fail(
+                &format!("cannot create a temporary directory: {e}"),
+                Some("check free space and permissions"),
+            );
         }
+    };
+    let add = |r: &RunRecord| -> Result<(), String> {
+        let mut s = spill.lock().map_err(|_| "a worker panicked".to_string())?;
+        s.add(r).map_err(|e| format!("cannot spill run {} to a temporary file: {e}", r.run_index))
+    };
+    let (journal, done) = match &args.out {
         // The previous batch's files stay until this batch publishes its own set, all together; an
         // interrupted or failed batch leaves them as they were (each records its own provenance).
-        match Journal::open(dir, &meta, args.resume, jobs) {
-            Ok((j, runs)) => {
-                journal = Some(j);
-                saved = runs;
-            }
+        Some(dir) => match Journal::open(dir, &meta, args.resume, jobs, &mut |r| add(&r)) {
+            Ok((j, done)) => (Some(j), done),
             Err(m) if args.resume => {
                 return fail(
                     &format!("cannot resume: {m}"),
@@ -251,28 +262,30 @@ pub fn run(args: Args) -> u8 {
                 );
             }
             Err(m) => return fail(&m, Some("check the path and its permissions")),
-        }
-    }
-    let done: std::collections::BTreeSet<u64> = saved.iter().map(|r| r.run_index).collect();
-    let todo: Vec<u64> = indices.iter().copied().filter(|i| !done.contains(i)).collect();
-    let pb = progress_bar(indices.len() as u64, saved.len() as u64, args.quiet);
+        },
+        None => (None, Bits::new(meta.runs)),
+    };
+    let indices = meta.indices();
+    let todo: Vec<u64> = indices.iter().copied().filter(|&i| !done.contains(i)).collect();
+    let pb = progress_bar(indices.len() as u64, done.count(), args.quiet);
     let stop = stop_flag(&pb);
     let on_done = |r: &RunRecord| -> Result<(), String> {
         if let Some(j) = &journal {
             j.append(r).map_err(|e| format!("cannot save run {} under `{}`: {e}", r.run_index, j.dir().display()))?;
         }
+        add(r)?;
         pb.inc(1);
         Ok(())
     };
     let fresh = match batch::execute(&loaded, args.seed, &todo, jobs, stop, &on_done) {
-        Ok(r) => r,
+        Ok(n) => n,
         Err(m) => {
             end_bar(&pb);
             return fail(&m, Some("check free space and permissions; then continue with --resume"));
         }
     };
-    let finished = saved.len() + fresh.len();
-    if finished < indices.len() {
+    let finished = done.count() + fresh;
+    if finished < indices.len() as u64 {
         end_bar(&pb);
         let hint = match &journal {
             Some(j) => format!(
@@ -286,8 +299,13 @@ pub fn run(args: Args) -> u8 {
         return EXIT_INTERRUPTED;
     }
     end_bar(&pb);
-    saved.extend(fresh);
-    let file = BatchFile::build(meta, saved);
+    drop(indices);
+    let aggregates = match spill.into_inner().map_err(|_| "a worker panicked".to_string()).and_then(Spill::finish) {
+        Ok((a, _)) => a,
+        Err(m) if args.resume => return fail(&format!("cannot resume: {m}"), Some("start afresh without --resume")),
+        Err(m) => return fail(&m, Some("check free space and permissions")),
+    };
+    let file = BatchFile::of(meta, aggregates);
     let mut written = Vec::new();
     if let Some(dir) = &args.out {
         match write_batch(dir, &file) {

@@ -100,14 +100,20 @@ pub fn run(args: Args) -> u8 {
     let jobs = args.budget.fit_jobs(&[&base, &variant], default_jobs(args.jobs));
     let pb = progress_bar(2 * args.runs, 0, args.quiet);
     let stop = stop_flag(&pb);
-    let tick = |_: &RunRecord| -> Result<(), String> {
+    // Both sides are held to pair them (at most `MAX_COMPARE_RUNS` runs each).
+    let collected: std::sync::Mutex<Vec<RunRecord>> = std::sync::Mutex::new(Vec::new());
+    let tick = |r: &RunRecord| -> Result<(), String> {
+        collected.lock().map_err(|_| "a worker panicked".to_string())?.push(r.clone());
         pb.inc(1);
         Ok(())
     };
     let mut sides: Vec<Vec<RunRecord>> = Vec::new();
     for loaded in [&base, &variant] {
-        match batch::execute(loaded, args.seed, &indices, jobs, stop, &tick) {
-            Ok(r) if r.len() == indices.len() => sides.push(r),
+        let finished = batch::execute(loaded, args.seed, &indices, jobs, stop, &tick);
+        let mut runs = std::mem::take(&mut *collected.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        runs.sort_by_key(|r| r.run_index);
+        match finished {
+            Ok(n) if n == indices.len() as u64 => sides.push(runs),
             Ok(_) => {
                 end_bar(&pb);
                 say!("interrupted: no comparison written");

@@ -1,15 +1,17 @@
-//! `cydex merge`: combines shard partials (`shard-K-of-N.json`) into the whole batch's
-//! `batch.json`, byte-identical to the batch run on one machine, plus its reports.
+//! `cydex merge`: combines shard partials (`shard-K-of-N.json`, with the journals under `runs/`
+//! beside them) into the whole batch's `batch.json`, byte-identical to the batch run on one
+//! machine, plus its reports.
 
 use std::path::PathBuf;
 
 use super::{EXIT_INVALID, EXIT_OK, fail, print_stdout};
-use crate::results::batch::{self, BatchFile};
+use crate::results::batch::BatchFile;
 
 /// Arguments of `cydex merge`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Shard files, or directories holding shard-K-of-N.json files.
+    /// Shard files, or directories holding shard-K-of-N.json files (each with the journals of its
+    /// runs under `runs/` beside it).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Directory for batch.json, report.md, report.html and coverage.layer.json (created if needed).
@@ -63,13 +65,16 @@ pub fn run(args: Args) -> u8 {
             Err(m) => return fail(&format!("`{name}`: {m}"), None),
         }
     }
-    let merged = match batch::merge(parts) {
-        Ok(m) => m,
-        Err(m) => return fail(&format!("cannot merge: {m}"), None),
-    };
+    if let Err(m) = crate::results::batch::merge_plan(parts.clone()) {
+        return fail(&format!("cannot merge: {m}"), None);
+    }
     if let Err(code) = super::prepare_dir(&args.out) {
         return code;
     }
+    let merged = match crate::batch::merge::merge(parts, Some(&args.out)) {
+        Ok(m) => m,
+        Err(m) => return fail(&format!("cannot merge: {m}"), None),
+    };
     let written = match super::batch::write_batch(&args.out, &merged) {
         Ok(w) => w,
         Err(code) => return code,

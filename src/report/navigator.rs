@@ -285,12 +285,12 @@ fn key(technique: &str, metric: &str) -> String {
 /// the module documentation); the comment gives mean counts per run.
 pub fn batch(b: &BatchFile) -> String {
     let m = &b.meta;
-    let n = b.runs.len();
-    let sum = |t: &str, metric: &str| -> f64 { b.runs.iter().filter_map(|r| r.numbers.get(&key(t, metric))).sum() };
-    let reached = |t: &str| {
-        let k = key(t, "executed");
-        b.runs.iter().filter(|r| r.numbers.get(&k).is_some_and(|x| *x > 0.0)).count()
+    let n = m.runs_included;
+    // Sums over the runs in run-index order, as the batch's summary holds them.
+    let sum = |t: &str, metric: &str| -> f64 {
+        b.shapes.get(&key(t, metric)).map_or_else(|| std::iter::empty::<f64>().sum(), |s| s.sum)
     };
+    let reached = |t: &str| b.shapes.get(&key(t, "executed")).map_or(0, |s| s.positive);
     let counts: Vec<Counts> = m
         .techniques
         .iter()

@@ -1,9 +1,11 @@
-//! The batch records: `batch.json` and shard partials (`BatchFile`), their provenance
-//! (`BatchMeta`, `Shard`), one flattened run (`RunRecord`), the aggregation of runs into
-//! per-metric and per-category statistics, and the merge of shard partials. Pure data and
-//! arithmetic; running the batch belongs to `batch`.
+//! The batch records: `batch.json` and shard partials (`BatchFile`, a summary: the per-run
+//! records stay in the journals), their provenance (`BatchMeta`, `Shard`), one flattened run
+//! (`RunRecord`), the in-memory aggregation of runs into per-metric and per-category statistics
+//! (the reference the streaming aggregation in `batch::spill` must equal), and the checks of a
+//! merge of shard partials. Pure data and arithmetic; running, spilling and merging runs belong
+//! to `batch`.
 //!
-//! Determinism: every aggregate is computed from the per-run records in index order (sums in that
+//! Determinism: every aggregate is computed from the per-run values in index order (sums in that
 //! order, quantiles from sorted values, maps sorted by key), so `batch.json` is byte-identical for
 //! any `--jobs`, after a resume, and after merging shards.
 
@@ -13,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::engine_version;
 use super::observe::Observation;
-use super::stats::{CategoryStats, NumberStats, category_stats, number_stats};
+use super::stats::{CategoryStats, NumberStats, Shape, category_stats, summarise};
 use crate::scenario::Loaded;
 use crate::score::techniques::{Technique, attack_version, labels};
 
@@ -21,8 +23,10 @@ use crate::score::techniques::{Technique, attack_version, labels};
 pub const BATCH_FORMAT: &str = "cydex-batch";
 /// The batch schema version this build writes and reads. 2: `meta.tlp`, the exercise's marking.
 /// 3: `meta.attack_version` and `meta.techniques` (ATT&CK labels), and per-technique observations
-/// (`technique.<ID>.executed` / `.detected` / `.contained`).
-pub const BATCH_VERSION: u32 = 3;
+/// (`technique.<ID>.executed` / `.detected` / `.contained`). 4: a summary — no `runs` array (the
+/// per-run records stay in the journals under `runs/`), and `shapes`: per metric its sum, the
+/// runs with its lowest and highest values and its histogram.
+pub const BATCH_VERSION: u32 = 4;
 /// Why a batch file, a shard or a merge was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BatchError {
@@ -200,7 +204,8 @@ impl RunRecord {
     }
 }
 
-/// A batch, or a shard of one: what `batch.json` and `shard-K-of-N.json` hold.
+/// A batch, or a shard of one: what `batch.json` and `shard-K-of-N.json` hold — a summary of its
+/// runs, whose records are in the journals (`runs/*.jsonl`) beside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchFile {
     /// Always [`BATCH_FORMAT`].
@@ -213,63 +218,35 @@ pub struct BatchFile {
     pub metrics: BTreeMap<String, NumberStats>,
     /// Per category: n, missing, and the count and probability of each value.
     pub categories: BTreeMap<String, CategoryStats>,
-    /// Every run's observation, by run index (what merge recomputes the aggregates from).
-    pub runs: Vec<RunRecord>,
+    /// Per numeric metric: what the reports draw from single runs (sum, extremes, histogram).
+    pub shapes: BTreeMap<String, Shape>,
 }
 
-#[derive(Serialize)]
-struct Head<'a> {
-    format: &'a str,
-    format_version: u32,
-    meta: &'a BatchMeta,
-    metrics: &'a BTreeMap<String, NumberStats>,
-    categories: &'a BTreeMap<String, CategoryStats>,
-}
+/// The aggregates of a batch: per-metric statistics, per-category statistics, per-metric shapes.
+pub type Aggregates = (BTreeMap<String, NumberStats>, BTreeMap<String, CategoryStats>, BTreeMap<String, Shape>);
 
 impl BatchFile {
-    /// Builds the file from records (any order; sorted here by run index).
+    /// Builds the file from records held in memory (any order; sorted here by run index).
     pub fn build(meta: BatchMeta, mut runs: Vec<RunRecord>) -> BatchFile {
         runs.sort_by_key(|r| r.run_index);
-        let (metrics, categories) = aggregate(&runs);
-        BatchFile { format: BATCH_FORMAT.to_string(), format_version: BATCH_VERSION, meta, metrics, categories, runs }
+        BatchFile::of(meta, aggregate(&runs))
+    }
+
+    /// The file of a batch with these aggregates.
+    pub fn of(meta: BatchMeta, (metrics, categories, shapes): Aggregates) -> BatchFile {
+        BatchFile { format: BATCH_FORMAT.to_string(), format_version: BATCH_VERSION, meta, metrics, categories, shapes }
     }
 
     /// The run with the lowest value of numeric metric `key`, and that value (the lowest run index
     /// among equals); `None` when no run has it.
     pub fn lowest(&self, key: &str) -> Option<(u64, f64)> {
-        let mut best: Option<(u64, f64)> = None;
-        for r in &self.runs {
-            if let Some(&v) = r.numbers.get(key)
-                && best.is_none_or(|(_, b)| v < b)
-            {
-                best = Some((r.run_index, v));
-            }
-        }
-        best
+        self.shapes.get(key).map(|s| (s.lowest.1, s.lowest.0))
     }
 
-    /// Pretty JSON for the aggregates, one compact line per run; trailing newline.
+    /// Pretty JSON; trailing newline.
     pub fn to_json(&self) -> String {
-        let head = Head {
-            format: &self.format,
-            format_version: self.format_version,
-            meta: &self.meta,
-            metrics: &self.metrics,
-            categories: &self.categories,
-        };
-        let mut s = serde_json::to_string_pretty(&head).unwrap_or_default();
-        if s.ends_with('}') {
-            s.pop();
-            while s.ends_with('\n') {
-                s.pop();
-            }
-        }
-        s.push_str(",\n  \"runs\": [");
-        for (i, r) in self.runs.iter().enumerate() {
-            s.push_str(if i == 0 { "\n    " } else { ",\n    " });
-            s.push_str(&serde_json::to_string(r).unwrap_or_default());
-        }
-        s.push_str(if self.runs.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
         s
     }
 
@@ -291,32 +268,47 @@ impl BatchFile {
         if f.meta.runs > MAX_RUNS || f.meta.shard.is_some_and(|s| s.count == 0 || s.index >= s.count) {
             return Err(BatchError::Damaged(format!("it claims {} runs or an impossible shard", f.meta.runs)));
         }
-        for r in &f.runs {
-            r.check(f.meta.runs)?;
+        for (k, shape) in &f.shapes {
+            let h = &shape.histogram;
+            let values = [shape.lowest.0, shape.highest.0, h.lo, h.hi];
+            if h.counts.len() > super::stats::BINS + 3
+                || values.iter().any(|x| !super::check::metric_ok(*x))
+                || !shape.sum.is_finite()
+                || !(h.width.is_finite() && h.width >= 0.0)
+                || shape.lowest.1 >= f.meta.runs
+                || shape.highest.1 >= f.meta.runs
+            {
+                return Err(BatchError::Damaged(format!("the shape of `{k}` is not one a batch can produce")));
+            }
         }
         Ok(f)
     }
 }
 
-/// Aggregates records (sorted by run index) into per-metric and per-category statistics.
-pub fn aggregate(runs: &[RunRecord]) -> (BTreeMap<String, NumberStats>, BTreeMap<String, CategoryStats>) {
+/// Aggregates records held in memory (sorted by run index) into per-metric and per-category
+/// statistics and per-metric shapes.
+pub fn aggregate(runs: &[RunRecord]) -> Aggregates {
     let total = runs.len() as u64;
     let number_keys: BTreeSet<&str> = runs.iter().flat_map(|r| r.numbers.keys().map(String::as_str)).collect();
     let category_keys: BTreeSet<&str> = runs.iter().flat_map(|r| r.categories.keys().map(String::as_str)).collect();
-    let metrics = number_keys
-        .into_iter()
-        .map(|k| {
-            let xs: Vec<f64> = runs.iter().filter_map(|r| r.numbers.get(k).copied()).collect();
-            (k.to_string(), number_stats(&xs, total))
-        })
-        .collect();
+    let mut metrics = BTreeMap::new();
+    let mut shapes = BTreeMap::new();
+    for k in number_keys {
+        let (index, xs): (Vec<u64>, Vec<f64>) =
+            runs.iter().filter_map(|r| r.numbers.get(k).map(|v| (r.run_index, *v))).unzip();
+        let (stats, shape) = summarise(&xs, &index, total);
+        metrics.insert(k.to_string(), stats);
+        if let Some(shape) = shape {
+            shapes.insert(k.to_string(), shape);
+        }
+    }
     let categories = category_keys
         .into_iter()
         .map(|k| {
             (k.to_string(), category_stats(runs.iter().filter_map(|r| r.categories.get(k).map(String::as_str)), total))
         })
         .collect();
-    (metrics, categories)
+    (metrics, categories, shapes)
 }
 
 /// `--set` overrides as a person would type them (`` `--set a=b` ``), or "none".
@@ -328,9 +320,10 @@ pub fn show_overrides(overrides: &[String]) -> String {
     }
 }
 
-/// Merges shard partials into the whole batch. Refuses partials of different batches, duplicate
-/// runs and missing runs, each with a message saying which file and which runs.
-pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, BatchError> {
+/// Checks that shard partials make one whole batch — same provenance, no run in two partials, no
+/// run in none — each refusal saying which file and which runs. Returns the partials sorted by
+/// shard and the whole batch's provenance; their runs are then read from their journals.
+pub fn merge_plan(parts: Vec<(String, BatchFile)>) -> Result<(Vec<(String, BatchFile)>, BatchMeta), BatchError> {
     let mut parts = parts;
     parts.sort_by(|a, b| a.1.meta.shard.cmp(&b.1.meta.shard).then(a.0.cmp(&b.0)));
     let Some((first_name, first)) = parts.first() else {
@@ -347,30 +340,25 @@ pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, BatchError> {
         ];
         checks.into_iter().find(|(_, a, b)| a != b)
     };
-    let mut owner: BTreeMap<u64, &str> = BTreeMap::new();
-    let mut runs = Vec::new();
-    for (name, part) in &parts {
+    let mut owned = Bits::new(base.runs);
+    for (n, (name, part)) in parts.iter().enumerate() {
         if let Some((what, a, b)) = same(&part.meta) {
             return Err(BatchError::Merge(format!(
                 "`{name}` is from another batch than `{first_name}`: {what} is {b}, not {a}"
             )));
         }
-        for r in &part.runs {
-            if r.run_index >= base.runs {
-                let why = format!("`{name}` holds run {} but the batch has only {} runs", r.run_index, base.runs);
+        let (start, step) = part.meta.shard.map_or((0, 1), |s| (s.index, s.count));
+        for i in (start..base.runs).step_by(usize::try_from(step).unwrap_or(usize::MAX)) {
+            if !owned.insert(i) {
+                let other = parts[..n].iter().find(|p| p.1.meta.shard.is_none_or(|s| s.contains(i)));
+                let other = other.map_or(first_name, |p| &p.0);
+                let why = format!("run {i} is in both `{other}` and `{name}`; merge each shard once");
                 return Err(BatchError::Merge(why));
             }
-            if let Some(other) = owner.insert(r.run_index, name) {
-                let why = format!("run {} is in both `{other}` and `{name}`; merge each shard once", r.run_index);
-                return Err(BatchError::Merge(why));
-            }
-            runs.push(r.clone());
         }
     }
-    let missing: Vec<u64> = (0..base.runs).filter(|i| !owner.contains_key(i)).collect();
+    let missing = owned.missing();
     if !missing.is_empty() {
-        let shown: Vec<String> = missing.iter().take(10).map(u64::to_string).collect();
-        let more = if missing.len() > 10 { format!(" and {} more", missing.len() - 10) } else { String::new() };
         let hint = match base.shard {
             Some(s) => {
                 let have: BTreeSet<u64> = parts.iter().filter_map(|p| p.1.meta.shard.map(|x| x.index)).collect();
@@ -380,11 +368,63 @@ pub fn merge(parts: Vec<(String, BatchFile)>) -> Result<BatchFile, BatchError> {
             }
             None => String::new(),
         };
-        let why = format!("{} of {} runs are missing: {}{more}{hint}", missing.len(), base.runs, shown.join(", "));
-        return Err(BatchError::Merge(why));
+        return Err(BatchError::Merge(format!("{}{hint}", missing_text(&missing, owned.missing_count(), base.runs))));
     }
     let meta = BatchMeta { shard: None, runs_included: base.runs, ..base };
-    Ok(BatchFile::build(meta, runs))
+    Ok((parts, meta))
+}
+
+/// `N of M runs are missing: 3, 5, 8` (the first ten of `missing`, `total_missing` of them).
+pub fn missing_text(missing: &[u64], total_missing: u64, runs: u64) -> String {
+    let shown: Vec<String> = missing.iter().take(10).map(u64::to_string).collect();
+    let more = if total_missing > 10 { format!(" and {} more", total_missing - 10) } else { String::new() };
+    format!("{total_missing} of {runs} runs are missing: {}{more}", shown.join(", "))
+}
+
+/// A set of run indices `0 .. len`, one bit each.
+#[derive(Debug, Clone)]
+pub struct Bits {
+    words: Vec<u64>,
+    len: u64,
+    count: u64,
+}
+
+impl Bits {
+    /// The empty set of indices below `len`.
+    pub fn new(len: u64) -> Bits {
+        Bits { words: vec![0; len.div_ceil(64) as usize], len, count: 0 }
+    }
+
+    /// Adds `i` (below `len`); false when it was already in.
+    pub fn insert(&mut self, i: u64) -> bool {
+        let (w, b) = ((i / 64) as usize, 1u64 << (i % 64));
+        if self.words[w] & b != 0 {
+            return false;
+        }
+        self.words[w] |= b;
+        self.count += 1;
+        true
+    }
+
+    /// Whether `i` is in.
+    pub fn contains(&self, i: u64) -> bool {
+        i < self.len && self.words[(i / 64) as usize] & (1u64 << (i % 64)) != 0
+    }
+
+    /// How many indices are in.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// How many indices below `len` are not in.
+    pub fn missing_count(&self) -> u64 {
+        self.len - self.count
+    }
+
+    /// The first ten indices that are not in.
+    pub fn missing(&self) -> Vec<u64> {
+        (0..self.len).filter(|&i| !self.contains(i)).take(10).collect()
+    }
 }
 
 #[cfg(test)]
@@ -438,10 +478,12 @@ mod tests {
         let good = file(3.0);
         assert_eq!(BatchFile::from_json(&good.to_json()).unwrap(), good);
         // A tampered value that would make the mean overflow to a `null` is refused on reading.
-        let bad = good.to_json().replace("{\"x\":3.0}", "{\"x\":1e300}");
+        let bad = good.to_json().replace("\"hi\": 3.0", "\"hi\": 1e300");
+        assert_ne!(bad, good.to_json());
         let err = BatchFile::from_json(&bad).unwrap_err().to_string();
-        assert!(err.contains("`x` is 1e300"), "{err}");
+        assert!(err.contains("the shape of `x`"), "{err}");
         let huge = good.to_json().replacen("\"runs\": 2", "\"runs\": 18446744073709551615", 1);
+        assert_ne!(huge, good.to_json());
         assert!(BatchFile::from_json(&huge).unwrap_err().to_string().contains("claims"));
     }
 }

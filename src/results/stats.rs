@@ -149,18 +149,136 @@ pub struct NumberStats {
 pub fn number_stats(present: &[f64], runs: u64) -> NumberStats {
     let mut sorted = present.to_vec();
     sorted.sort_by(f64::total_cmp);
+    stats_of_sorted(present, &sorted, runs)
+}
+
+/// [`number_stats`] of `present` whose ascending copy (by `f64::total_cmp`) is `sorted`.
+fn stats_of_sorted(present: &[f64], sorted: &[f64], runs: u64) -> NumberStats {
     NumberStats {
         n: present.len() as u64,
         missing: runs.saturating_sub(present.len() as u64),
         mean: mean(present),
         sd: sd(present),
         min: sorted.first().copied(),
-        p5: quantile_sorted(&sorted, 0.05),
-        p50: quantile_sorted(&sorted, 0.50),
-        p95: quantile_sorted(&sorted, 0.95),
+        p5: quantile_sorted(sorted, 0.05),
+        p50: quantile_sorted(sorted, 0.50),
+        p95: quantile_sorted(sorted, 0.95),
         max: sorted.last().copied(),
         ci95: ci95(present),
     }
+}
+
+/// Equal-width bins of a histogram of values that are not small whole numbers.
+pub const BINS: usize = 10;
+/// Whole numbers spanning at most this many steps get one bar per value.
+pub const MAX_STEPS: f64 = 12.0;
+
+/// What the reports draw from one metric's single runs beyond its [`NumberStats`]: its sum, how
+/// many runs had it above zero, the first run (lowest index) with its lowest and with its highest
+/// value, how many distinct values it took (counted up to 3) and its histogram. Computed once
+/// from the values in run-index order, so a batch report needs no per-run values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shape {
+    /// Sum of the values, added in run-index order.
+    pub sum: f64,
+    /// Runs where the value is above zero.
+    pub positive: u64,
+    /// `[value, run index]` of the lowest value (the lowest run index among equals).
+    pub lowest: (f64, u64),
+    /// `[value, run index]` of the highest value (the lowest run index among equals).
+    pub highest: (f64, u64),
+    /// Distinct values, counted up to 3.
+    pub distinct: u64,
+    /// The histogram of the values.
+    pub histogram: Histogram,
+}
+
+/// A histogram: one bar per value for whole numbers spanning at most [`MAX_STEPS`] (`width` 1),
+/// otherwise at most [`BINS`] bins of `width` from `lo` — whole-number bins when every value is
+/// whole, the last bin closed otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    /// Smallest value.
+    pub lo: f64,
+    /// Largest value.
+    pub hi: f64,
+    /// Whether every value is a whole number.
+    pub whole: bool,
+    /// Width of a bin.
+    pub width: f64,
+    /// Runs per bin, from `lo` up.
+    pub counts: Vec<u64>,
+}
+
+impl Histogram {
+    /// Whether the bars are single whole values rather than ranges.
+    pub fn steps(&self) -> bool {
+        self.whole && self.hi - self.lo <= MAX_STEPS
+    }
+}
+
+/// The histogram of `xs`; `None` for no values.
+pub fn histogram(xs: &[f64]) -> Option<Histogram> {
+    let (lo, hi) = (xs.iter().copied().reduce(f64::min)?, xs.iter().copied().reduce(f64::max)?);
+    let whole = xs.iter().all(|x| x.fract() == 0.0);
+    if whole && hi - lo <= MAX_STEPS {
+        let steps = (hi - lo) as usize;
+        let mut counts = vec![0u64; steps + 1];
+        for &x in xs {
+            counts[((x - lo) as usize).min(steps)] += 1;
+        }
+        return Some(Histogram { lo, hi, whole, width: 1.0, counts });
+    }
+    let (width, n) = if whole {
+        let w = ((hi - lo + 1.0) / BINS as f64).ceil();
+        (w, ((hi - lo + 1.0) / w).ceil() as usize)
+    } else {
+        ((hi - lo) / BINS as f64, BINS)
+    };
+    let mut counts = vec![0u64; n];
+    for &x in xs {
+        counts[(((x - lo) / width) as usize).min(n - 1)] += 1;
+    }
+    Some(Histogram { lo, hi, whole, width, counts })
+}
+
+/// The statistics and the shape of one metric: `present` are its values in run-index order,
+/// `index` their run indices, out of `runs` runs. `None` for the shape when no run has it.
+pub fn summarise(present: &[f64], index: &[u64], runs: u64) -> (NumberStats, Option<Shape>) {
+    let mut sorted = present.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let stats = stats_of_sorted(present, &sorted, runs);
+    let mut distinct = 0u64;
+    for (i, x) in sorted.iter().enumerate() {
+        if distinct >= 3 {
+            break;
+        }
+        if i == 0 || sorted[i - 1] != *x {
+            distinct += 1;
+        }
+    }
+    let mut lowest: Option<(f64, u64)> = None;
+    let mut highest: Option<(f64, u64)> = None;
+    for (&v, &i) in present.iter().zip(index) {
+        if lowest.is_none_or(|(b, _)| v < b) {
+            lowest = Some((v, i));
+        }
+        if highest.is_none_or(|(b, _)| v > b) {
+            highest = Some((v, i));
+        }
+    }
+    let shape = match (lowest, highest, histogram(present)) {
+        (Some(lowest), Some(highest), Some(histogram)) => Some(Shape {
+            sum: present.iter().sum(),
+            positive: present.iter().filter(|x| **x > 0.0).count() as u64,
+            lowest,
+            highest,
+            distinct,
+            histogram,
+        }),
+        _ => None,
+    };
+    (stats, shape)
 }
 
 /// How often one value of a category occurred.
@@ -186,11 +304,15 @@ pub struct CategoryStats {
 /// Summarises the category values of the runs where it is present, out of `runs` runs.
 pub fn category_stats<'a>(present: impl IntoIterator<Item = &'a str>, runs: u64) -> CategoryStats {
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    let mut n = 0u64;
     for v in present {
         *counts.entry(v.to_string()).or_default() += 1;
-        n += 1;
     }
+    category_counts(counts, runs)
+}
+
+/// Summarises a category from how many runs had each value, out of `runs` runs.
+pub fn category_counts(counts: BTreeMap<String, u64>, runs: u64) -> CategoryStats {
+    let n: u64 = counts.values().sum();
     let values =
         counts.into_iter().map(|(v, count)| (v, ValueShare { count, p: count as f64 / n.max(1) as f64 })).collect();
     CategoryStats { n, missing: runs.saturating_sub(n), values }

@@ -7,12 +7,9 @@ use std::collections::BTreeSet;
 use crate::report::doc::{Block, Chart, Figure, Section, Table, Text};
 use crate::report::labels::{Label, Unit, label, label_value};
 use crate::results::batch::BatchFile;
-use crate::results::stats::{NumberStats, quantile_sorted};
-
-/// Equal-width bins of a histogram of values that are not small whole numbers.
-const BINS: usize = 10;
-/// Whole numbers spanning at most this many steps get one bar per value.
-const MAX_STEPS: f64 = 12.0;
+#[cfg(test)]
+use crate::results::stats::BINS;
+use crate::results::stats::{Histogram, NumberStats, Shape};
 
 /// Whether a metric took the same value in every run (present in all of them, min = max).
 pub fn is_constant(s: &NumberStats) -> bool {
@@ -22,17 +19,14 @@ pub fn is_constant(s: &NumberStats) -> bool {
 /// The spread rule: a histogram is worth drawing when the values take at least three distinct
 /// values and the middle 90% of them is not a single value (5th percentile < 95th percentile).
 /// Constants, yes/no indicators and metrics that nearly always take one value fail it.
-pub fn spreads(xs: &[f64]) -> bool {
-    let mut sorted = xs.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let mut distinct = sorted.clone();
-    distinct.dedup();
-    distinct.len() >= 3 && quantile_sorted(&sorted, 0.05) < quantile_sorted(&sorted, 0.95)
+pub fn spreads(s: &NumberStats, shape: &Shape) -> bool {
+    shape.distinct >= 3 && s.p5 < s.p95
 }
 
-/// The values of `key` in the runs where it is present, in run-index order.
-pub(super) fn values(b: &BatchFile, key: &str) -> Vec<f64> {
-    b.runs.iter().filter_map(|r| r.numbers.get(key).copied()).collect()
+/// The histogram of metric `key` if its values spread (see [`spreads`]).
+pub(super) fn spread<'a>(b: &'a BatchFile, key: &str) -> Option<&'a Histogram> {
+    let (st, shape) = (b.metrics.get(key)?, b.shapes.get(key)?);
+    spreads(st, shape).then_some(&shape.histogram)
 }
 
 /// Keys of numeric metrics with their labels, in the label table's order.
@@ -87,9 +81,9 @@ pub(super) fn distributions(b: &BatchFile) -> Section {
     )));
     let mut flat = Vec::new();
     for (key, _, l) in labelled(b).into_iter().filter(|x| x.2.key && x.0 != super::summary::SCORE) {
-        let xs = values(b, key);
-        if spreads(&xs) {
-            s.push(Block::Figure(histogram(&format!("{}: runs per range (n = {})", l.text, xs.len()), &xs, l.unit)));
+        if let Some(h) = spread(b, key) {
+            let n: u64 = h.counts.iter().sum();
+            s.push(Block::Figure(histogram(&format!("{}: runs per range (n = {n})", l.text), h, l.unit)));
         } else {
             flat.push(l.text);
         }
@@ -100,9 +94,9 @@ pub(super) fn distributions(b: &BatchFile) -> Section {
     s
 }
 
-/// A histogram figure of `xs` with its data table.
-pub(super) fn histogram(caption: &str, xs: &[f64], unit: Unit) -> Figure {
-    let bins = bins(xs, unit);
+/// A histogram figure with its data table.
+pub(super) fn histogram(caption: &str, h: &Histogram, unit: Unit) -> Figure {
+    let bins = bins(h, unit);
     let mut data = Table::new(&["Range", "#Runs"]);
     for (range, c) in &bins {
         data.row(vec![Text::plain(range.clone()), Text::plain(c.to_string())]);
@@ -110,35 +104,16 @@ pub(super) fn histogram(caption: &str, xs: &[f64], unit: Unit) -> Figure {
     Figure { caption: caption.to_string(), chart: Chart::Histogram { bins }, data, show_data: false }
 }
 
-/// Bins of a histogram: one bar per value for whole numbers spanning at most [`MAX_STEPS`];
-/// otherwise at most [`BINS`] equal-width bins labelled `low … high` — whole-number bins
-/// (`5 … 35`, `36 … 66`) when every value is whole, the last bin closed otherwise.
-pub(super) fn bins(xs: &[f64], unit: Unit) -> Vec<(String, u64)> {
-    let (Some(lo), Some(hi)) = (xs.iter().copied().reduce(f64::min), xs.iter().copied().reduce(f64::max)) else {
-        return Vec::new();
-    };
-    let whole = xs.iter().all(|x| x.fract() == 0.0);
-    if whole && hi - lo <= MAX_STEPS {
-        let steps = (hi - lo) as usize;
-        return (0..=steps)
-            .map(|i| {
-                let v = lo + i as f64;
-                (unit.value(v), xs.iter().filter(|x| **x == v).count() as u64)
-            })
-            .collect();
-    }
-    let (width, n) = if whole {
-        let w = ((hi - lo + 1.0) / BINS as f64).ceil();
-        (w, ((hi - lo + 1.0) / w).ceil() as usize)
-    } else {
-        ((hi - lo) / BINS as f64, BINS)
-    };
-    let mut counts = vec![0u64; n];
-    for &x in xs {
-        counts[(((x - lo) / width) as usize).min(n - 1)] += 1;
+/// Bins of a histogram, labelled: one bar per value for small whole numbers, otherwise
+/// equal-width bins labelled `low … high` — whole-number bins (`5 … 35`, `36 … 66`) when every
+/// value is whole, the last bin closed otherwise.
+pub(super) fn bins(h: &Histogram, unit: Unit) -> Vec<(String, u64)> {
+    let (lo, hi, width, whole) = (h.lo, h.hi, h.width, h.whole);
+    if h.steps() {
+        return h.counts.iter().enumerate().map(|(i, c)| (unit.value(lo + i as f64), *c)).collect();
     }
     let last = |i: usize| if whole { (lo + width * (i + 1) as f64 - 1.0).min(hi) } else { lo + width * (i + 1) as f64 };
-    counts.iter().enumerate().map(|(i, c)| (unit.range(lo + width * i as f64, last(i)), *c)).collect()
+    h.counts.iter().enumerate().map(|(i, c)| (unit.range(lo + width * i as f64, last(i)), *c)).collect()
 }
 
 /// What a metric is about, for grouping: its key's first segment, as a heading and its place.
@@ -207,7 +182,72 @@ fn flush(s: &mut Section, table: Option<(&str, Table)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::stats::number_stats;
+    use crate::results::stats::{MAX_STEPS, histogram, number_stats, quantile_sorted, summarise};
+    use proptest::prelude::*;
+
+    /// The spread rule on values, through their summary.
+    fn spreads_of(xs: &[f64]) -> bool {
+        let index: Vec<u64> = (0..xs.len() as u64).collect();
+        let (st, shape) = summarise(xs, &index, xs.len() as u64);
+        shape.is_some_and(|sh| spreads(&st, &sh))
+    }
+
+    /// The bins of values, through their histogram.
+    fn bins_of(xs: &[f64], unit: Unit) -> Vec<(String, u64)> {
+        histogram(xs).map(|h| bins(&h, unit)).unwrap_or_default()
+    }
+
+    /// The spread rule as it was computed from every run's value.
+    fn spreads_reference(xs: &[f64]) -> bool {
+        let mut sorted = xs.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let mut distinct = sorted.clone();
+        distinct.dedup();
+        distinct.len() >= 3 && quantile_sorted(&sorted, 0.05) < quantile_sorted(&sorted, 0.95)
+    }
+
+    /// The bins as they were computed from every run's value.
+    fn bins_reference(xs: &[f64], unit: Unit) -> Vec<(String, u64)> {
+        let (Some(lo), Some(hi)) = (xs.iter().copied().reduce(f64::min), xs.iter().copied().reduce(f64::max)) else {
+            return Vec::new();
+        };
+        let whole = xs.iter().all(|x| x.fract() == 0.0);
+        if whole && hi - lo <= MAX_STEPS {
+            let steps = (hi - lo) as usize;
+            return (0..=steps)
+                .map(|i| {
+                    let v = lo + i as f64;
+                    (unit.value(v), xs.iter().filter(|x| **x == v).count() as u64)
+                })
+                .collect();
+        }
+        let (width, n) = if whole {
+            let w = ((hi - lo + 1.0) / BINS as f64).ceil();
+            (w, ((hi - lo + 1.0) / w).ceil() as usize)
+        } else {
+            ((hi - lo) / BINS as f64, BINS)
+        };
+        let mut counts = vec![0u64; n];
+        for &x in xs {
+            counts[(((x - lo) / width) as usize).min(n - 1)] += 1;
+        }
+        let last =
+            |i: usize| if whole { (lo + width * (i + 1) as f64 - 1.0).min(hi) } else { lo + width * (i + 1) as f64 };
+        counts.iter().enumerate().map(|(i, c)| (unit.range(lo + width * i as f64, last(i)), *c)).collect()
+    }
+
+    proptest! {
+        /// Histograms and the spread rule from a metric's summary equal those from its values.
+        #[test]
+        fn summaries_draw_what_the_values_drew(
+            xs in prop::collection::vec(prop_oneof![(-5i32..400).prop_map(f64::from), -1e5f64..1e5, Just(-0.0)], 0..80)
+        ) {
+            for unit in [Unit::Count, Unit::Duration, Unit::Points] {
+                prop_assert_eq!(bins_of(&xs, unit), bins_reference(&xs, unit));
+            }
+            prop_assert_eq!(spreads_of(&xs), spreads_reference(&xs));
+        }
+    }
 
     #[test]
     fn constants_are_the_same_in_every_run() {
@@ -219,33 +259,33 @@ mod tests {
 
     #[test]
     fn only_spread_values_get_a_histogram() {
-        assert!(!spreads(&[4.0; 20]), "constant");
-        assert!(!spreads(&[0.0, 1.0, 0.0, 1.0, 1.0]), "an indicator has two values");
+        assert!(!spreads_of(&[4.0; 20]), "constant");
+        assert!(!spreads_of(&[0.0, 1.0, 0.0, 1.0, 1.0]), "an indicator has two values");
         let mut nearly = vec![0.0; 40];
         nearly.push(11_400.0);
         nearly.push(12_000.0);
-        assert!(!spreads(&nearly), "three values, but the middle 90% of runs alike");
-        assert!(spreads(&[1.0, 2.0, 3.0]));
-        assert!(spreads(&[5.0, 9.0, 5.0, 7.0, 30.0]));
+        assert!(!spreads_of(&nearly), "three values, but the middle 90% of runs alike");
+        assert!(spreads_of(&[1.0, 2.0, 3.0]));
+        assert!(spreads_of(&[5.0, 9.0, 5.0, 7.0, 30.0]));
     }
 
     #[test]
     fn small_whole_numbers_get_a_bar_each_and_the_rest_equal_bins() {
-        let b = bins(&[1.0, 3.0, 3.0, 4.0], Unit::Count);
+        let b = bins_of(&[1.0, 3.0, 3.0, 4.0], Unit::Count);
         let got: Vec<(&str, u64)> = b.iter().map(|(l, c)| (l.as_str(), *c)).collect();
         assert_eq!(got, [("1", 1), ("2", 0), ("3", 2), ("4", 1)]);
-        let b = bins(&[0.5, 700.0, 6000.0], Unit::Duration);
+        let b = bins_of(&[0.5, 700.0, 6000.0], Unit::Duration);
         assert_eq!(b.len(), BINS);
         assert_eq!(b[0], ("1s … 10m".to_string(), 1));
         assert_eq!(b[1].1, 1);
         assert_eq!(b[9], ("1h30m … 1h40m".to_string(), 1), "the last bin holds the maximum");
         // Whole numbers: whole-number bins that do not overlap.
-        let b = bins(&[5.0, 20.0, 35.0, 36.0, 307.0], Unit::Count);
+        let b = bins_of(&[5.0, 20.0, 35.0, 36.0, 307.0], Unit::Count);
         let got: Vec<(&str, u64)> = b.iter().map(|(l, c)| (l.as_str(), *c)).collect();
         assert_eq!(got[0], ("5 … 35", 3));
         assert_eq!(got[1], ("36 … 66", 1));
         assert_eq!(got.len(), BINS);
         assert_eq!(got[9], ("284 … 307", 1), "the last bin ends at the maximum");
-        assert!(bins(&[], Unit::Count).is_empty());
+        assert!(bins_of(&[], Unit::Count).is_empty());
     }
 }

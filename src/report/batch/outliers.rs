@@ -42,23 +42,10 @@ fn extremes(b: &BatchFile) -> Vec<Extremes> {
         if !l.key || l.better == Better::Neither || is_constant(st) || st.n < 2 {
             continue;
         }
-        let lower_better = l.better == Better::Lower;
-        let mut best: Option<(f64, u64)> = None;
-        let mut worst: Option<(f64, u64)> = None;
-        for r in &b.runs {
-            let Some(&v) = r.numbers.get(key) else { continue };
-            let better = |than: Option<(f64, u64)>| than.is_none_or(|(t, _)| if lower_better { v < t } else { v > t });
-            let worse = |than: Option<(f64, u64)>| than.is_none_or(|(t, _)| if lower_better { v > t } else { v < t });
-            if better(best) {
-                best = Some((v, r.run_index));
-            }
-            if worse(worst) {
-                worst = Some((v, r.run_index));
-            }
-        }
-        if let (Some(best), Some(worst)) = (best, worst) {
-            out.push(Extremes { unit: l.unit, label: l, best, worst });
-        }
+        let Some(shape) = b.shapes.get(key) else { continue };
+        let (best, worst) =
+            if l.better == Better::Lower { (shape.lowest, shape.highest) } else { (shape.highest, shape.lowest) };
+        out.push(Extremes { unit: l.unit, label: l, best, worst });
     }
     out
 }

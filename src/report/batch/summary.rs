@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use super::metrics::{histogram, is_constant, middle90, spreads, values};
+use super::metrics::{histogram, is_constant, middle90, spread};
 use crate::report::doc::{Block, Card, Chart, Figure, Section, Table, Text};
 use crate::report::labels::{Unit, label, label_value};
 use crate::results::batch::BatchFile;
@@ -194,9 +194,8 @@ fn alliance_score(s: &mut Section, b: &BatchFile) {
         ));
     }
     s.push(Block::Para(text));
-    let xs = values(b, SCORE);
-    if spreads(&xs) {
-        s.push(Block::Figure(histogram(&format!("Alliance score: runs per range (n = {})", xs.len()), &xs, u)));
+    if let Some(h) = spread(b, SCORE) {
+        s.push(Block::Figure(histogram(&format!("Alliance score: runs per range (n = {})", st.n), h, u)));
     }
 }
 

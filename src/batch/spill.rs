@@ -1,0 +1,346 @@
+//! Owns the streaming aggregation of a batch: runs arrive in any order (from the worker threads,
+//! the journals of a resumed batch, the journals of merged shards), each value is appended to a
+//! chunk of fixed-size binary entries (metric, run index, value) that is sorted and spilled to a
+//! temporary directory when full; at the end the chunks are read back one metric at a time, its
+//! values put in run-index order, and summarised exactly as the in-memory
+//! [`aggregate`](crate::results::batch::aggregate) does. Memory holds one chunk and one metric's
+//! values, never every run.
+//!
+//! Determinism: the aggregates depend only on the set of runs added, not on their order: each
+//! metric's values are sorted by run index before they are summed. A run added twice (a resumed
+//! batch can read a run from two journals) counts once; twice with different values is refused.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::hash::{Hash, Hasher};
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::results::batch::{Aggregates, RunRecord};
+use crate::results::stats::{category_counts, summarise};
+
+/// Entries a chunk holds before it is sorted and written out (16 MiB).
+pub const CHUNK_ENTRIES: usize = 1 << 20;
+
+/// The key of a run's fingerprint: one entry per run, to count runs and find a run added twice
+/// with different values.
+const FINGERPRINT: u32 = 0;
+
+/// One value of one run: 16 bytes on disk, little-endian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    key: u32,
+    index: u32,
+    value: u64,
+}
+
+impl Entry {
+    fn bytes(&self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[..4].copy_from_slice(&self.key.to_le_bytes());
+        b[4..8].copy_from_slice(&self.index.to_le_bytes());
+        b[8..].copy_from_slice(&self.value.to_le_bytes());
+        b
+    }
+
+    fn from_bytes(b: &[u8; 16]) -> Entry {
+        let word = |r: std::ops::Range<usize>| b[r].iter().rev().fold(0u64, |acc, x| (acc << 8) | u64::from(*x));
+        Entry { key: word(0..4) as u32, index: word(4..8) as u32, value: word(8..16) }
+    }
+}
+
+/// What a key names: a numeric metric or a category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Fingerprint,
+    Number,
+    Category,
+}
+
+/// The streaming aggregation of one batch (see the module documentation).
+#[derive(Debug)]
+pub struct Spill {
+    dir: tempfile::TempDir,
+    keys: Vec<(Kind, String)>,
+    numbers: HashMap<String, u32>,
+    categories: HashMap<String, u32>,
+    values: Vec<String>,
+    value_ids: HashMap<String, u64>,
+    chunk: Vec<Entry>,
+    chunk_entries: usize,
+    chunks: Vec<PathBuf>,
+}
+
+impl Spill {
+    /// A spill in a new temporary directory inside `parent` (the batch's `--out`), or in the
+    /// system's temporary directory; the directory is removed when the spill is dropped.
+    pub fn new(parent: Option<&Path>) -> io::Result<Spill> {
+        Spill::with_chunk(parent, CHUNK_ENTRIES)
+    }
+
+    /// A spill whose chunks hold `chunk_entries` entries (tests use small ones).
+    pub fn with_chunk(parent: Option<&Path>, chunk_entries: usize) -> io::Result<Spill> {
+        let mut b = tempfile::Builder::new();
+        b.prefix(".cydex-spill-");
+        let dir = match parent {
+            Some(p) => b.tempdir_in(p)?,
+            None => b.tempdir()?,
+        };
+        Ok(Spill {
+            dir,
+            keys: vec![(Kind::Fingerprint, String::new())],
+            numbers: HashMap::new(),
+            categories: HashMap::new(),
+            values: Vec::new(),
+            value_ids: HashMap::new(),
+            chunk: Vec::new(),
+            chunk_entries: chunk_entries.max(1),
+            chunks: Vec::new(),
+        })
+    }
+
+    fn key(&mut self, kind: Kind, name: &str) -> u32 {
+        let map = if kind == Kind::Number { &mut self.numbers } else { &mut self.categories };
+        if let Some(&id) = map.get(name) {
+            return id;
+        }
+        let id = self.keys.len() as u32;
+        map.insert(name.to_string(), id);
+        self.keys.push((kind, name.to_string()));
+        id
+    }
+
+    fn value(&mut self, v: &str) -> u64 {
+        if let Some(&id) = self.value_ids.get(v) {
+            return id;
+        }
+        let id = self.values.len() as u64;
+        self.value_ids.insert(v.to_string(), id);
+        self.values.push(v.to_string());
+        id
+    }
+
+    /// Adds one run (in any order).
+    pub fn add(&mut self, r: &RunRecord) -> io::Result<()> {
+        let index = u32::try_from(r.run_index).map_err(|_| io::Error::other("run index beyond 2^32"))?;
+        let mut h = std::hash::DefaultHasher::new();
+        for (k, v) in &r.numbers {
+            (k, v.to_bits()).hash(&mut h);
+        }
+        r.categories.hash(&mut h);
+        // A run's entries go into one chunk, allocated once at its full size.
+        let need = 1 + r.numbers.len() + r.categories.len();
+        if !self.chunk.is_empty() && self.chunk.len() + need > self.chunk_entries {
+            self.flush()?;
+        }
+        if self.chunk.capacity() == 0 {
+            self.chunk.reserve_exact(self.chunk_entries.max(need));
+        }
+        self.chunk.push(Entry { key: FINGERPRINT, index, value: h.finish() });
+        for (k, v) in &r.numbers {
+            let key = self.key(Kind::Number, k);
+            self.chunk.push(Entry { key, index, value: v.to_bits() });
+        }
+        for (k, v) in &r.categories {
+            let key = self.key(Kind::Category, k);
+            let value = self.value(v);
+            self.chunk.push(Entry { key, index, value });
+        }
+        Ok(())
+    }
+
+    /// Sorts the chunk and writes it out.
+    fn flush(&mut self) -> io::Result<()> {
+        self.chunk.sort_unstable();
+        let path = self.dir.path().join(format!("chunk-{:06}.bin", self.chunks.len()));
+        let mut w = BufWriter::new(File::create(&path)?);
+        for e in &self.chunk {
+            w.write_all(&e.bytes())?;
+        }
+        w.flush()?;
+        self.chunk.clear();
+        self.chunks.push(path);
+        release_free_memory();
+        Ok(())
+    }
+
+    /// The aggregates of every run added: per-metric statistics and shapes, per-category
+    /// statistics, over the runs added (each counted once); and how many runs that is. Refuses a
+    /// run added twice with different values.
+    pub fn finish(mut self) -> Result<(Aggregates, u64), String> {
+        self.chunk.sort_unstable();
+        let mut sources: Vec<Source> = Vec::with_capacity(self.chunks.len() + 1);
+        for path in &self.chunks {
+            let f = File::open(path).map_err(|e| format!("cannot read back `{}`: {e}", path.display()))?;
+            sources.push(Source::file(BufReader::with_capacity(1 << 14, f)));
+        }
+        sources.push(Source::memory(std::mem::take(&mut self.chunk)));
+        let (mut metrics, mut categories, mut shapes) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let mut total = 0u64;
+        for key in 0..self.keys.len() as u32 {
+            let mut column = Vec::new();
+            for s in &mut sources {
+                s.take(key, &mut column).map_err(|e| format!("cannot read back the spilled runs: {e}"))?;
+            }
+            column.sort_unstable();
+            let mut unique: Vec<Entry> = Vec::with_capacity(column.len());
+            for e in column {
+                match unique.last() {
+                    Some(last) if last.index == e.index => {
+                        if last.value != e.value && key == FINGERPRINT {
+                            return Err(format!("run {} is saved twice with different results", e.index));
+                        }
+                    }
+                    _ => unique.push(e),
+                }
+            }
+            let (kind, name) = &self.keys[key as usize];
+            match kind {
+                Kind::Fingerprint => total = unique.len() as u64,
+                Kind::Number => {
+                    let xs: Vec<f64> = unique.iter().map(|e| f64::from_bits(e.value)).collect();
+                    let index: Vec<u64> = unique.iter().map(|e| u64::from(e.index)).collect();
+                    let (stats, shape) = summarise(&xs, &index, total);
+                    metrics.insert(name.clone(), stats);
+                    if let Some(shape) = shape {
+                        shapes.insert(name.clone(), shape);
+                    }
+                }
+                Kind::Category => {
+                    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+                    for e in &unique {
+                        let v = self.values.get(e.value as usize).cloned().unwrap_or_default();
+                        *counts.entry(v).or_default() += 1;
+                    }
+                    categories.insert(name.clone(), category_counts(counts, total));
+                }
+            }
+        }
+        Ok(((metrics, categories, shapes), total))
+    }
+}
+
+/// Hands the memory freed by finished runs back to the system: glibc keeps it in per-thread arenas,
+/// where it fragments and the resident size creeps up with the number of runs.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free heap pages to the kernel; no live allocation moves.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// A sorted chunk read back key by key.
+enum Source {
+    File { reader: BufReader<File>, next: Option<Entry> },
+    Memory { entries: Vec<Entry>, at: usize },
+}
+
+impl Source {
+    fn file(mut reader: BufReader<File>) -> Source {
+        let next = read_entry(&mut reader).ok().flatten();
+        Source::File { reader, next }
+    }
+
+    fn memory(entries: Vec<Entry>) -> Source {
+        Source::Memory { entries, at: 0 }
+    }
+
+    /// Moves the entries of `key` (the smallest key left) into `out`.
+    fn take(&mut self, key: u32, out: &mut Vec<Entry>) -> io::Result<()> {
+        match self {
+            Source::File { reader, next } => {
+                while let Some(e) = *next {
+                    if e.key != key {
+                        break;
+                    }
+                    out.push(e);
+                    *next = read_entry(reader)?;
+                }
+            }
+            Source::Memory { entries, at } => {
+                while let Some(e) = entries.get(*at).filter(|e| e.key == key) {
+                    out.push(*e);
+                    *at += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn read_entry(r: &mut impl Read) -> io::Result<Option<Entry>> {
+    let mut b = [0u8; 16];
+    match r.read_exact(&mut b) {
+        Ok(()) => Ok(Some(Entry::from_bytes(&b))),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::batch::aggregate;
+    use proptest::prelude::*;
+
+    fn record(i: u64, xs: &[(u8, f64)], cs: &[(u8, u8)]) -> RunRecord {
+        RunRecord {
+            run_index: i,
+            numbers: xs.iter().map(|(k, v)| (format!("m{k}"), *v)).collect(),
+            categories: cs.iter().map(|(k, v)| (format!("c{k}"), format!("v{v}"))).collect(),
+        }
+    }
+
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![(-3i32..20).prop_map(f64::from), -1e6f64..1e6, Just(0.0), Just(-0.0), Just(0.1)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The streaming aggregate, with chunks small enough to spill, equals the in-memory one
+        /// for runs added in any order, some of them twice.
+        #[test]
+        fn streaming_equals_in_memory(
+            runs in prop::collection::vec(
+                (prop::collection::vec((0u8..6, value()), 0..6), prop::collection::vec((0u8..3, 0u8..4), 0..3)),
+                0..60,
+            ),
+            chunk in 1usize..50,
+            order in any::<u64>(),
+            again in prop::collection::vec(any::<prop::sample::Index>(), 0..5),
+        ) {
+            let records: Vec<RunRecord> = runs.iter().enumerate().map(|(i, (x, c))| record(i as u64, x, c)).collect();
+            let mut spill = Spill::with_chunk(None, chunk).unwrap();
+            let mut shuffled = records.clone();
+            let n = shuffled.len();
+            for i in 0..n {
+                shuffled.swap(i, (order.wrapping_mul(i as u64 + 7) % n as u64) as usize);
+            }
+            for r in &shuffled {
+                spill.add(r).unwrap();
+            }
+            for a in again.iter().filter(|_| n > 0) {
+                spill.add(&shuffled[a.index(n)]).unwrap();
+            }
+            let (streamed, total) = spill.finish().unwrap();
+            prop_assert_eq!(total, n as u64);
+            // Byte for byte, as batch.json writes them.
+            prop_assert_eq!(serde_json::to_string(&streamed).unwrap(), serde_json::to_string(&aggregate(&records)).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_run_added_twice_with_different_values_is_refused() {
+        let mut spill = Spill::with_chunk(None, 2).unwrap();
+        spill.add(&record(3, &[(1, 2.0)], &[])).unwrap();
+        spill.add(&record(3, &[(1, 2.5)], &[])).unwrap();
+        assert_eq!(spill.finish().unwrap_err(), "run 3 is saved twice with different results");
+    }
+
+    #[test]
+    fn entries_round_trip_through_their_bytes() {
+        let e = Entry { key: 0xdead_beef, index: 77, value: (-0.5f64).to_bits() };
+        assert_eq!(Entry::from_bytes(&e.bytes()), e);
+    }
+}
