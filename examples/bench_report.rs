@@ -22,6 +22,10 @@
 //!   `score::assess`, the cited evidence), each step timed, against the same loop. Targets:
 //!   assessment ≤ 0.5× the simulation (ticks + summary), whole path ≤ 5× the loop.
 //! * `build`: world build time of `scenarios/bench/million-hosts.yaml`. Target: ≤ 0.5 s.
+//! * `file PATH [K=V ...]`: any scenario file, with `--set`-style overrides, timed in process:
+//!   world build, ticks (`Simulation::step` to ENDEX) and the end-of-run summary, with the ticks
+//!   per host-tick (hosts × ticks: every host is a Mesa agent stepped every step). One line of
+//!   JSON at the end, for `scripts/bench-peers.sh`.
 //! * `spawn`: what bevy charges per host entity: `spawn_batch` of `SPAWN_N` (default 1 143 100,
 //!   the idle padding) `HostSlot` entities into an empty `World`, and dropping that world. The
 //!   first rep pays the page faults of fresh memory, as a fresh `cydex` process does.
@@ -29,6 +33,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use cydex::overrides::{Override, apply};
 use cydex::scenario::load_file;
 use cydex::sim::state::HostSlot;
 use cydex::sim::{EventKind, RunConfig, Simulation};
@@ -349,7 +354,7 @@ fn spawn() {
 
 fn main() {
     let which: Vec<String> = std::env::args().skip(1).collect();
-    let want = |s: &str| which.is_empty() || which.iter().any(|w| w == s);
+    let want = |s: &str| which.is_empty() || which.first().is_some_and(|w| w != "file") && which.iter().any(|w| w == s);
     println!(
         "reps = {} (REPS), best-of and median; load: {}",
         reps(),
@@ -373,4 +378,46 @@ fn main() {
     if want("spawn") {
         spawn();
     }
+    if which.first().is_some_and(|w| w == "file") {
+        file(&which[1..]);
+    }
+}
+
+/// `file PATH [K=V ...]`: build, ticks and summary of one scenario file, best-of and median.
+fn file(args: &[String]) {
+    let Some((path, sets)) = args.split_first() else {
+        panic!("usage: bench_report file PATH [KEY=VALUE ...]");
+    };
+    let sets: Vec<Override> =
+        sets.iter().map(|s| Override::parse(s).unwrap_or_else(|e| panic!("--set {s}: {e}"))).collect();
+    let scenario = apply(&load(path).scenario, &sets).unwrap_or_else(|e| panic!("{path}: overrides refused: {e:?}"));
+    let hosts = synthetic::host_count(&scenario);
+    let ticks = scenario.clock.duration.secs() / scenario.clock.tick.secs();
+    let cfg = RunConfig::default();
+    let (mut builds, mut steps, mut ends) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..reps() {
+        let (b, mut sim) = time(|| Simulation::new(&scenario, &cfg));
+        let (t, ()) = time(|| while sim.step() {});
+        let (e, out) = time(|| sim.run_to_end());
+        drop(out);
+        builds.push(b);
+        steps.push(t);
+        ends.push(e);
+    }
+    let ht = hosts as f64 * ticks as f64;
+    let ((bb, bm), (tb, tm), (eb, em)) = (stats(builds), stats(steps), stats(ends));
+    println!("file: {path} {}: {hosts} hosts, {ticks} ticks", args[1..].join(" "));
+    println!("  world build    best {:8.1} ms  median {:8.1} ms", bb * 1e3, bm * 1e3);
+    println!(
+        "  ticks          best {:8.1} ms  median {:8.1} ms = {:.1} / {:.1} ns per host-tick",
+        tb * 1e3,
+        tm * 1e3,
+        tb * 1e9 / ht,
+        tm * 1e9 / ht
+    );
+    println!("  summary        best {:8.1} ms  median {:8.1} ms", eb * 1e3, em * 1e3);
+    println!(
+        "{{\"peer\": \"cydex\", \"hosts\": {hosts}, \"ticks\": {ticks}, \"build_s\": {bb:.4}, \"steps_s\": {tb:.4}, \"steps_median_s\": {tm:.4}, \"summary_s\": {eb:.4}, \"ns_per_agent_step\": {:.1}}}",
+        tb * 1e9 / ht
+    );
 }

@@ -23,7 +23,6 @@ RUNS=${RUNS:-10}
 OUT=${OUT:-target/bench}
 mkdir -p "$OUT"
 BIN=target/release/cydex
-# `cydex batch` lives on branch `batch`; point BATCH_BIN at a binary built from it until it is merged.
 BATCH_BIN=${BATCH_BIN:-$BIN}
 
 echo "== machine"
@@ -48,13 +47,13 @@ hyperfine -N --warmup 3 --runs $((RUNS * 3)) --export-json "$OUT/drill.json" \
 
 echo "== bundled scenarios: run time and host-ticks per second"
 for f in scenarios/ransomware-drill.yaml scenarios/supply-chain.yaml scenarios/alliance-exercise.yaml \
-         scenarios/bench/virus-on-network.yaml scenarios/bench/million-hosts.yaml; do
+         scenarios/bench/virus-on-network.yaml scenarios/bench/virus-on-network-sir.yaml \
+         scenarios/bench/million-hosts.yaml; do
   name=$(basename "$f" .yaml)
   "$BIN" run "$f" -q --out "$OUT/res-$name" >/dev/null
   runs=$RUNS warm=1
   case "$name" in
     million-hosts|alliance-exercise) runs=$(( RUNS < 5 ? RUNS : 5 ));;
-    virus-on-network) runs=2 warm=0;;  # ~30 s a run, most of it validation (see BENCHMARKS.md)
   esac
   hyperfine -N --warmup "$warm" --runs "$runs" --export-json "$OUT/run-$name.json" "$BIN run $f -q"
   python3 - "$OUT/run-$name.json" "$OUT/res-$name/results.json" <<'PY'
