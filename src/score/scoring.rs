@@ -349,6 +349,13 @@ fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, 
         x.and_then(|x| list.get(x as usize)).map_or("?", String::as_str)
     }
     for &pos in run.index.of_nation(k) {
+        let wanted = match f.kind_at(pos as usize) {
+            EventKind::HostCompromised => run.index.is_first_compromise(pos),
+            kind => kind == EventKind::ImpactApplied,
+        };
+        if !wanted {
+            continue;
+        }
         let e = f.at(pos as usize);
         match e.kind {
             EventKind::HostCompromised if e.host.is_some() && run.index.is_first_compromise(pos) => {
@@ -391,7 +398,7 @@ fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) 
         .index
         .of_nation(k)
         .iter()
-        .filter(|&&pos| run.index.is_first_compromise(pos))
+        .filter(|&&pos| run.index.is_first_compromise(pos) && f.kind_at(pos as usize) == EventKind::HostCompromised)
         .map(|&pos| f.at(pos as usize))
         .filter_map(|e| Some((e.id, e.host?)).filter(|_| e.kind == EventKind::HostCompromised))
         .collect();
@@ -481,8 +488,9 @@ fn score_reporting(led: &mut Ledger, (run, id, k): Nation, weight: f64, facts: &
                 }
             }
         }
-        let mut own = run.index.of_nation(k).iter().map(|&p| run.facts.at(p as usize));
-        if let Some(req) = own.find(|e| e.kind == EventKind::AssistanceRequested) {
+        let mut own = run.index.of_nation(k).iter();
+        let first = own.find(|&&p| run.facts.kind_at(p as usize) == EventKind::AssistanceRequested);
+        if let Some(req) = first.map(|&p| run.facts.at(p as usize)) {
             let taken = req.time_s.saturating_sub(det_s);
             let note = format!("assistance requested {} after first detection (reference {})", hms(taken), hms(rq));
             let cost = -late_cost(weight / 2.0, taken, rq);
