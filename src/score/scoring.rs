@@ -6,6 +6,7 @@
 //! points by the rules in [`RULES`]. The default weights are an engine convention inside the range
 //! reported for Locked Shields, not an official split (CCDCOE does not publish one).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -60,10 +61,10 @@ pub const CATEGORIES: [&str; 4] = ["availability", "attack_resistance", "inciden
 pub struct LedgerEntry {
     /// Nation (or provider) scored.
     pub subject: String,
-    /// Category.
-    pub category: String,
-    /// Rule id from [`RULES`].
-    pub rule: String,
+    /// Category (one of [`CATEGORIES`]: borrowed, never allocated, when the engine writes it).
+    pub category: Cow<'static, str>,
+    /// Rule id from [`RULES`] (borrowed when the engine writes it).
+    pub rule: Cow<'static, str>,
     /// Change in thousandths of a point.
     pub milli: i64,
     /// Event ids that caused it.
@@ -159,19 +160,22 @@ pub fn best_case_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
     use crate::sim::response::{CONTAIN_BASE_S, ERADICATE_BASE_S, TRIAGE_BASE_S};
     let tick = scenario.clock.tick.secs().max(1);
     let ticks = |s: f64| (s.max(1.0) as u64).div_ceil(tick) * tick;
-    let restore = scenario
-        .nations
-        .iter()
-        .filter(|n| n.id == nation)
-        .flat_map(|n| n.segments.iter().flat_map(|s| &s.host_groups))
-        .map(|g| ticks(g.restore_time.secs() as f64))
-        .max()
-        .unwrap_or(tick);
+    // Only recovery reads the host groups (a scan of every segment of the nation).
+    let restore = || {
+        scenario
+            .nations
+            .iter()
+            .filter(|n| n.id == nation)
+            .flat_map(|n| n.segments.iter().flat_map(|s| &s.host_groups))
+            .map(|g| ticks(g.restore_time.secs() as f64))
+            .max()
+            .unwrap_or(tick)
+    };
     let contain = ticks(TRIAGE_BASE_S) + ticks(CONTAIN_BASE_S);
     match metric {
         Metric::TimeToDetect => tick,
         Metric::TimeToContain => contain,
-        Metric::TimeToRecover => contain + ticks(ERADICATE_BASE_S) + restore,
+        Metric::TimeToRecover => contain + ticks(ERADICATE_BASE_S) + restore(),
         _ => 0,
     }
 }
@@ -199,12 +203,20 @@ impl Ledger {
         r
     }
 
-    fn add(&mut self, subject: &str, category: &str, rule: &str, milli: i64, events: Vec<u64>, note: String) {
+    fn add(
+        &mut self,
+        subject: &str,
+        category: &'static str,
+        rule: &'static str,
+        milli: i64,
+        events: Vec<u64>,
+        note: String,
+    ) {
         self.running += milli;
         self.entries.push(LedgerEntry {
             subject: subject.to_string(),
-            category: category.to_string(),
-            rule: rule.to_string(),
+            category: Cow::Borrowed(category),
+            rule: Cow::Borrowed(rule),
             milli,
             events,
             note,
