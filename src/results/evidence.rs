@@ -74,7 +74,7 @@ pub fn cited_ids(a: &Assessment) -> Vec<u64> {
 pub fn collect(a: &Assessment, events: &EventStream) -> Vec<EvidenceEvent> {
     let ids = cited_ids(a);
     let mut out = Vec::with_capacity(ids.len());
-    out.extend(ids.into_iter().filter_map(|id| events.get(id)).map(|e| EvidenceEvent {
+    out.extend(ids.into_iter().filter_map(|id| events.get_brief(id)).map(|e| EvidenceEvent {
         id: e.id,
         time_s: e.time_s,
         kind: e.kind,
