@@ -193,6 +193,9 @@ struct Ledger {
     running: i64,
     /// Each finished category's sum, per (subject, category).
     sums: BTreeMap<(String, &'static str), i64>,
+    /// The nation's first-compromised hosts (key, name), in event order: named once by the
+    /// attack rule, read back by the response rule (naming a host is a cache miss or two).
+    hosts: Vec<(u32, String)>,
 }
 
 impl Ledger {
@@ -254,7 +257,13 @@ pub fn score(run: &Run, availability: &[Availability]) -> Scores {
     let (scenario, summary) = (run.scenario, run.summary);
     let norm = normalised_weights(scenario);
     let end_s = summary.duration_s.max(1);
-    let mut led = Ledger { entries: Vec::new(), reference_s: BTreeMap::new(), running: 0, sums: BTreeMap::new() };
+    let mut led = Ledger {
+        entries: Vec::new(),
+        reference_s: BTreeMap::new(),
+        running: 0,
+        sums: BTreeMap::new(),
+        hosts: Vec::new(),
+    };
     let hosts_in = hosts_per_nation(scenario);
     let reporting = ReportingFacts {
         partners: scenario
@@ -347,6 +356,7 @@ fn score_availability(led: &mut Ledger, id: &str, weight: f64, mine: &[&Availabi
 /// Attack resistance (`attack.*`): the full weight, less half the weight ÷ the nation's hosts
 /// for each distinct host compromised and for each impact.
 fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, n_hosts: f64) {
+    led.hosts.clear();
     led.add(
         id,
         "attack_resistance",
@@ -371,9 +381,11 @@ fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, 
         let e = f.at(pos as usize);
         match e.kind {
             EventKind::HostCompromised if e.host.is_some() && run.index.is_first_compromise(pos) => {
-                let host = e.host.map_or_else(|| "?".to_string(), |h| f.host_name(h));
+                let h = e.host.unwrap_or(super::facts::NONE);
+                let host = f.host_name(h);
                 let note = format!("{host} compromised by {}", name(e.campaign, &names.campaigns));
                 led.add(id, "attack_resistance", "attack.compromise", cost, vec![e.id], note);
+                led.hosts.push((h, host));
             }
             EventKind::ImpactApplied => {
                 let host = e.host.map_or_else(|| "?".to_string(), |h| f.host_name(h));
@@ -417,9 +429,11 @@ fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) 
     if !compromised.is_empty() {
         let share = weight / 3.0 / compromised.len() as f64;
         let spans = references.map(hms);
+        let mut named = std::mem::take(&mut led.hosts).into_iter();
         for &(event, h) in &compromised {
             let incident = run.index.incident_of_host(h);
-            charge_response_steps(led, (id, &f.host_name(h)), event, incident, share, (references, &spans));
+            let host = named.next().filter(|(k, _)| *k == h).map_or_else(|| f.host_name(h), |(_, name)| name);
+            charge_response_steps(led, (id, &host), event, incident, share, (references, &spans));
         }
     }
     led.floor(id, "incident_response");
