@@ -1,8 +1,6 @@
 //! The events a run's assessment cites as evidence (ledger entries, ratings, outages, the MSEL),
 //! kept in `results.json` so a report can show each cited event without the event log beside it.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
 use crate::score::Assessment;
@@ -46,44 +44,49 @@ pub struct EvidenceEvent {
     pub detail: Option<String>,
 }
 
-/// Every event id the assessment cites, in id order: ledger entries, objective ratings, service
-/// outages (down and up) and MSEL deliveries.
-pub fn cited_ids(a: &Assessment) -> BTreeSet<u64> {
-    let mut ids = BTreeSet::new();
+/// Every event id the assessment cites, in id order, each once: ledger entries, objective
+/// ratings, service outages (down and up) and MSEL deliveries.
+pub fn cited_ids(a: &Assessment) -> Vec<u64> {
+    let n = a.scores.ledger.iter().map(|e| e.events.len()).sum::<usize>()
+        + a.ratings.iter().map(|x| x.evidence.len()).sum::<usize>()
+        + a.availability.iter().map(|s| 2 * s.outages.len()).sum::<usize>()
+        + a.msel.len();
+    let mut ids = Vec::with_capacity(n);
     for e in &a.scores.ledger {
-        ids.extend(e.events.iter().copied());
+        ids.extend_from_slice(&e.events);
     }
     for x in &a.ratings {
         ids.extend(x.evidence.iter().copied());
     }
     for s in &a.availability {
         for &(_, _, down, up) in &s.outages {
-            ids.insert(down);
+            ids.push(down);
             ids.extend(up);
         }
     }
     ids.extend(a.msel.iter().filter_map(|m| m.event));
+    ids.sort_unstable();
+    ids.dedup();
     ids
 }
 
 /// The cited events of a run, in id order (which is time order).
 pub fn collect(a: &Assessment, events: &EventStream) -> Vec<EvidenceEvent> {
-    cited_ids(a)
-        .into_iter()
-        .filter_map(|id| events.get(id))
-        .map(|e| EvidenceEvent {
-            id: e.id,
-            time_s: e.time_s,
-            kind: e.kind,
-            nation: e.nation,
-            host: e.host,
-            service: e.service,
-            provider: e.provider,
-            inject: e.inject,
-            campaign: e.campaign,
-            stage: e.stage,
-            technique: e.technique,
-            detail: e.detail,
-        })
-        .collect()
+    let ids = cited_ids(a);
+    let mut out = Vec::with_capacity(ids.len());
+    out.extend(ids.into_iter().filter_map(|id| events.get_brief(id)).map(|e| EvidenceEvent {
+        id: e.id,
+        time_s: e.time_s,
+        kind: e.kind,
+        nation: e.nation,
+        host: e.host,
+        service: e.service,
+        provider: e.provider,
+        inject: e.inject,
+        campaign: e.campaign,
+        stage: e.stage,
+        technique: e.technique,
+        detail: e.detail,
+    }));
+    out
 }

@@ -245,16 +245,37 @@ impl<'a> Facts<'a> {
         (i < self.len()).then(|| self.at(i)).filter(|e| e.id == id)
     }
 
-    /// Every event, in id order (the log's records read in sequence).
-    pub fn iter(&self) -> Box<dyn Iterator<Item = Ev> + '_> {
+    /// Every event, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = Ev> + '_ {
+        (0..self.len()).map(|i| self.at(i))
+    }
+
+    /// The kind of the event at `index` (0-based), read without keying the rest of it.
+    #[inline]
+    pub fn kind_at(&self, index: usize) -> EventKind {
         match &self.src {
-            Source::Log { log, tick_secs, stage, stage_tech, entry_tech, .. } => Box::new(
-                log.records()
-                    .enumerate()
-                    .map(move |(i, r)| keyed(log, r, i, *tick_secs, (stage, stage_tech, entry_tech))),
-            ),
-            Source::Events { evs, .. } => Box::new(evs.iter().copied()),
+            Source::Log { log, .. } => {
+                let Some(r) = log.at(index) else { unreachable!("event index {index} past the log") };
+                r.kind
+            }
+            Source::Events { evs, .. } => evs[index].kind,
         }
+    }
+
+    /// The positions (0-based, id order) of the events whose kind `keep` accepts: only the kind
+    /// of each record is read.
+    pub fn positions_where<'s>(&'s self, keep: impl Fn(EventKind) -> bool + 's) -> impl Iterator<Item = usize> + 's {
+        (0..self.len()).filter(move |&i| keep(self.kind_at(i)))
+    }
+
+    /// The events whose kind `keep` accepts, in id order; the others are never keyed.
+    pub fn iter_where<'s>(&'s self, keep: impl Fn(EventKind) -> bool + 's) -> impl Iterator<Item = Ev> + 's {
+        self.positions_where(keep).map(|i| self.at(i))
+    }
+
+    /// The events of `kind`, in id order.
+    pub fn iter_kind(&self, kind: EventKind) -> impl Iterator<Item = Ev> + '_ {
+        self.iter_where(move |k| k == kind)
     }
 
     /// The number of host keys (an upper bound of every `host`).
@@ -400,10 +421,8 @@ impl Index {
         let mut by_nation = vec![Vec::new(); n_nations];
         let mut seen = vec![0u64; f.n_hosts().div_ceil(64)];
         let mut first_compromise = vec![0u64; f.len().div_ceil(64)];
-        for (i, e) in f.iter().enumerate() {
-            if !PER_NATION.contains(&e.kind) {
-                continue;
-            }
+        for i in f.positions_where(|k| PER_NATION.contains(&k)) {
+            let e = f.at(i);
             if let Some(n) = e.nation.filter(|&n| (n as usize) < n_nations) {
                 by_nation[n as usize].push(i as u32);
             }

@@ -127,7 +127,16 @@ pub fn incidents(f: &Facts) -> Vec<Incident> {
     let cap = f.len() as u64;
     let mut table: Vec<Option<Incident>> = Vec::new();
     let mut other: BTreeMap<u64, Incident> = BTreeMap::new();
-    for e in f.iter() {
+    let lifecycle = |k| {
+        matches!(
+            k,
+            EventKind::IncidentOpened
+                | EventKind::IncidentAcknowledged
+                | EventKind::HostContained
+                | EventKind::HostRecovered
+        )
+    };
+    for e in f.iter_where(lifecycle) {
         let Some(inc) = e.incident else { continue };
         let k = (inc as usize).wrapping_sub(1);
         match e.kind {
@@ -291,7 +300,7 @@ pub fn first_compromises(f: &Facts) -> FirstCompromises {
         nation: vec![None; f.names.nations.len()],
         campaign: vec![None; f.names.campaigns.len()],
     };
-    for e in f.iter().filter(|e| e.kind == EventKind::HostCompromised) {
+    for e in f.iter_kind(EventKind::HostCompromised) {
         out.any.get_or_insert(e.time_s);
         if let Some(n) = e.nation.and_then(|n| out.nation.get_mut(n as usize)) {
             n.get_or_insert(e.time_s);
@@ -335,7 +344,8 @@ pub fn attack_coverage(f: &Facts, incs: &[Incident]) -> Vec<Coverage> {
             ..Coverage::default()
         })
     }
-    for e in f.iter() {
+    let counted = |k| matches!(k, EventKind::StageCompleted | EventKind::HostCompromised | EventKind::HostDetected);
+    for e in f.iter_where(counted) {
         let Some(t) = e.technique else { continue };
         match e.kind {
             EventKind::StageCompleted => entry(&mut counts, f, t).executed += 1,
@@ -396,7 +406,7 @@ pub fn availability(f: &Facts, services: &[(String, String, f64)], end_s: u64) -
     let n = f.names.services.len();
     let mut open: Vec<Option<(u64, u64)>> = vec![None; n];
     let mut outages: Vec<Vec<Outage>> = vec![Vec::new(); n];
-    for e in f.iter() {
+    for e in f.iter_where(|k| matches!(k, EventKind::ServiceDown | EventKind::ServiceUp)) {
         let Some(s) = e.service.map(|s| s as usize).filter(|&s| s < n) else { continue };
         match e.kind {
             EventKind::ServiceDown => {
@@ -446,7 +456,7 @@ fn first_per_nation(f: &Facts, firsts: Vec<Option<(u64, u64)>>) -> BTreeMap<Stri
 /// partner that already held them, which the engine marks `already_held`).
 pub fn first_share_arrival(f: &Facts) -> BTreeMap<String, (u64, u64)> {
     let mut firsts = vec![None; f.names.nations.len()];
-    for e in f.iter().filter(|e| e.kind == EventKind::IndicatorsReceived) {
+    for e in f.iter_kind(EventKind::IndicatorsReceived) {
         let Some(share) = e.cause.and_then(|c| f.get(c)).filter(|s| s.kind == EventKind::IndicatorsShared) else {
             continue;
         };
@@ -463,8 +473,9 @@ pub fn first_share_arrival(f: &Facts) -> BTreeMap<String, (u64, u64)> {
 pub fn first_share_decision(f: &Facts, index: &Index) -> BTreeMap<String, (u64, u64)> {
     let firsts = (0..f.names.nations.len() as u32)
         .map(|n| {
-            let mut own = index.of_nation(Some(n)).iter().map(|&p| f.at(p as usize));
-            own.find(|e| e.kind == EventKind::IndicatorsShared).map(|e| (e.time_s, e.id))
+            let mut own = index.of_nation(Some(n)).iter();
+            let first = own.find(|&&p| f.kind_at(p as usize) == EventKind::IndicatorsShared);
+            first.map(|&p| f.at(p as usize)).map(|e| (e.time_s, e.id))
         })
         .collect();
     first_per_nation(f, firsts)

@@ -371,7 +371,16 @@ fn timelines(scenario: &Scenario, f: &Facts, index: &Index) -> Vec<Timeline> {
         .map(|n| {
             let mut counts = [0u64; 4];
             let mut points: Vec<[u64; 5]> = vec![[0, 0, 0, 0, 0]];
-            for e in index.of_nation(f.nation(&n.id)).iter().map(|&p| f.at(p as usize)) {
+            let lifecycle = |&&p: &&u32| {
+                matches!(
+                    f.kind_at(p as usize),
+                    EventKind::HostCompromised
+                        | EventKind::HostDetected
+                        | EventKind::HostContained
+                        | EventKind::HostRecovered
+                )
+            };
+            for e in index.of_nation(f.nation(&n.id)).iter().filter(lifecycle).map(|&p| f.at(p as usize)) {
                 let slot = match e.kind {
                     EventKind::HostCompromised => 0,
                     EventKind::HostDetected => 1,
@@ -394,7 +403,7 @@ fn timelines(scenario: &Scenario, f: &Facts, index: &Index) -> Vec<Timeline> {
 /// The MSEL, planned (time or trigger) against its first delivery.
 fn msel_rows(scenario: &Scenario, f: &Facts) -> Vec<MselRow> {
     let mut delivered: Vec<Option<(u64, u64)>> = vec![None; f.names.injects.len()];
-    for e in f.iter().filter(|e| e.kind == EventKind::InjectDelivered) {
+    for e in f.iter_kind(EventKind::InjectDelivered) {
         if let Some(d) = e.inject.and_then(|i| delivered.get_mut(i as usize)) {
             d.get_or_insert((e.time_s, e.id));
         }

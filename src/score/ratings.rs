@@ -285,10 +285,12 @@ impl<'a> Scope<'a> {
         let (f, index) = (self.run.facts, self.run.index);
         let mut pos: Vec<u32> = Vec::new();
         for &n in &self.keys {
-            pos.extend(index.of_nation(Some(n)).iter().filter(|&&p| {
-                let e = f.at(p as usize);
-                e.kind == kind && self.covers_campaign(e.campaign)
-            }));
+            pos.extend(
+                index
+                    .of_nation(Some(n))
+                    .iter()
+                    .filter(|&&p| f.kind_at(p as usize) == kind && self.covers_campaign(f.at(p as usize).campaign)),
+            );
         }
         pos.sort_unstable();
         pos.into_iter().map(|p| f.at(p as usize)).collect()
@@ -512,7 +514,8 @@ fn time_to_act(
 
 /// Nation `n`'s events of `kind`, in id order.
 fn own_events<'r>(run: &'r Run, n: Option<u32>, kind: EventKind) -> impl Iterator<Item = Ev> + 'r {
-    run.index.of_nation(n).iter().map(|&p| run.facts.at(p as usize)).filter(move |e| e.kind == kind)
+    let f = run.facts;
+    run.index.of_nation(n).iter().filter(move |&&p| f.kind_at(p as usize) == kind).map(move |&p| f.at(p as usize))
 }
 
 /// Nation `n`'s first assistance request (to `provider` only, if given; `Some(None)` is a

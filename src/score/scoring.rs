@@ -6,6 +6,7 @@
 //! points by the rules in [`RULES`]. The default weights are an engine convention inside the range
 //! reported for Locked Shields, not an official split (CCDCOE does not publish one).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -60,10 +61,10 @@ pub const CATEGORIES: [&str; 4] = ["availability", "attack_resistance", "inciden
 pub struct LedgerEntry {
     /// Nation (or provider) scored.
     pub subject: String,
-    /// Category.
-    pub category: String,
-    /// Rule id from [`RULES`].
-    pub rule: String,
+    /// Category (one of [`CATEGORIES`]: borrowed, never allocated, when the engine writes it).
+    pub category: Cow<'static, str>,
+    /// Rule id from [`RULES`] (borrowed when the engine writes it).
+    pub rule: Cow<'static, str>,
     /// Change in thousandths of a point.
     pub milli: i64,
     /// Event ids that caused it.
@@ -159,19 +160,22 @@ pub fn best_case_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
     use crate::sim::response::{CONTAIN_BASE_S, ERADICATE_BASE_S, TRIAGE_BASE_S};
     let tick = scenario.clock.tick.secs().max(1);
     let ticks = |s: f64| (s.max(1.0) as u64).div_ceil(tick) * tick;
-    let restore = scenario
-        .nations
-        .iter()
-        .filter(|n| n.id == nation)
-        .flat_map(|n| n.segments.iter().flat_map(|s| &s.host_groups))
-        .map(|g| ticks(g.restore_time.secs() as f64))
-        .max()
-        .unwrap_or(tick);
+    // Only recovery reads the host groups (a scan of every segment of the nation).
+    let restore = || {
+        scenario
+            .nations
+            .iter()
+            .filter(|n| n.id == nation)
+            .flat_map(|n| n.segments.iter().flat_map(|s| &s.host_groups))
+            .map(|g| ticks(g.restore_time.secs() as f64))
+            .max()
+            .unwrap_or(tick)
+    };
     let contain = ticks(TRIAGE_BASE_S) + ticks(CONTAIN_BASE_S);
     match metric {
         Metric::TimeToDetect => tick,
         Metric::TimeToContain => contain,
-        Metric::TimeToRecover => contain + ticks(ERADICATE_BASE_S) + restore,
+        Metric::TimeToRecover => contain + ticks(ERADICATE_BASE_S) + restore(),
         _ => 0,
     }
 }
@@ -189,6 +193,9 @@ struct Ledger {
     running: i64,
     /// Each finished category's sum, per (subject, category).
     sums: BTreeMap<(String, &'static str), i64>,
+    /// The nation's first-compromised hosts (key, name), in event order: named once by the
+    /// attack rule, read back by the response rule (naming a host is a cache miss or two).
+    hosts: Vec<(u32, String)>,
 }
 
 impl Ledger {
@@ -199,12 +206,20 @@ impl Ledger {
         r
     }
 
-    fn add(&mut self, subject: &str, category: &str, rule: &str, milli: i64, events: Vec<u64>, note: String) {
+    fn add(
+        &mut self,
+        subject: &str,
+        category: &'static str,
+        rule: &'static str,
+        milli: i64,
+        events: Vec<u64>,
+        note: String,
+    ) {
         self.running += milli;
         self.entries.push(LedgerEntry {
             subject: subject.to_string(),
-            category: category.to_string(),
-            rule: rule.to_string(),
+            category: Cow::Borrowed(category),
+            rule: Cow::Borrowed(rule),
             milli,
             events,
             note,
@@ -242,7 +257,13 @@ pub fn score(run: &Run, availability: &[Availability]) -> Scores {
     let (scenario, summary) = (run.scenario, run.summary);
     let norm = normalised_weights(scenario);
     let end_s = summary.duration_s.max(1);
-    let mut led = Ledger { entries: Vec::new(), reference_s: BTreeMap::new(), running: 0, sums: BTreeMap::new() };
+    let mut led = Ledger {
+        entries: Vec::new(),
+        reference_s: BTreeMap::new(),
+        running: 0,
+        sums: BTreeMap::new(),
+        hosts: Vec::new(),
+    };
     let hosts_in = hosts_per_nation(scenario);
     let reporting = ReportingFacts {
         partners: scenario
@@ -335,6 +356,7 @@ fn score_availability(led: &mut Ledger, id: &str, weight: f64, mine: &[&Availabi
 /// Attack resistance (`attack.*`): the full weight, less half the weight ÷ the nation's hosts
 /// for each distinct host compromised and for each impact.
 fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, n_hosts: f64) {
+    led.hosts.clear();
     led.add(
         id,
         "attack_resistance",
@@ -349,12 +371,21 @@ fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, 
         x.and_then(|x| list.get(x as usize)).map_or("?", String::as_str)
     }
     for &pos in run.index.of_nation(k) {
+        let wanted = match f.kind_at(pos as usize) {
+            EventKind::HostCompromised => run.index.is_first_compromise(pos),
+            kind => kind == EventKind::ImpactApplied,
+        };
+        if !wanted {
+            continue;
+        }
         let e = f.at(pos as usize);
         match e.kind {
             EventKind::HostCompromised if e.host.is_some() && run.index.is_first_compromise(pos) => {
-                let host = e.host.map_or_else(|| "?".to_string(), |h| f.host_name(h));
+                let h = e.host.unwrap_or(super::facts::NONE);
+                let host = f.host_name(h);
                 let note = format!("{host} compromised by {}", name(e.campaign, &names.campaigns));
                 led.add(id, "attack_resistance", "attack.compromise", cost, vec![e.id], note);
+                led.hosts.push((h, host));
             }
             EventKind::ImpactApplied => {
                 let host = e.host.map_or_else(|| "?".to_string(), |h| f.host_name(h));
@@ -391,16 +422,18 @@ fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) 
         .index
         .of_nation(k)
         .iter()
-        .filter(|&&pos| run.index.is_first_compromise(pos))
+        .filter(|&&pos| run.index.is_first_compromise(pos) && f.kind_at(pos as usize) == EventKind::HostCompromised)
         .map(|&pos| f.at(pos as usize))
         .filter_map(|e| Some((e.id, e.host?)).filter(|_| e.kind == EventKind::HostCompromised))
         .collect();
     if !compromised.is_empty() {
         let share = weight / 3.0 / compromised.len() as f64;
         let spans = references.map(hms);
+        let mut named = std::mem::take(&mut led.hosts).into_iter();
         for &(event, h) in &compromised {
             let incident = run.index.incident_of_host(h);
-            charge_response_steps(led, (id, &f.host_name(h)), event, incident, share, (references, &spans));
+            let host = named.next().filter(|(k, _)| *k == h).map_or_else(|| f.host_name(h), |(_, name)| name);
+            charge_response_steps(led, (id, &host), event, incident, share, (references, &spans));
         }
     }
     led.floor(id, "incident_response");
@@ -481,8 +514,9 @@ fn score_reporting(led: &mut Ledger, (run, id, k): Nation, weight: f64, facts: &
                 }
             }
         }
-        let mut own = run.index.of_nation(k).iter().map(|&p| run.facts.at(p as usize));
-        if let Some(req) = own.find(|e| e.kind == EventKind::AssistanceRequested) {
+        let mut own = run.index.of_nation(k).iter();
+        let first = own.find(|&&p| run.facts.kind_at(p as usize) == EventKind::AssistanceRequested);
+        if let Some(req) = first.map(|&p| run.facts.at(p as usize)) {
             let taken = req.time_s.saturating_sub(det_s);
             let note = format!("assistance requested {} after first detection (reference {})", hms(taken), hms(rq));
             let cost = -late_cost(weight / 2.0, taken, rq);

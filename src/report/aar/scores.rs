@@ -156,7 +156,7 @@ fn per_rule(sc: &Scores) -> Block {
     for e in &sc.ledger {
         let i = sums.iter().position(|g| g.subject == e.subject && g.category == e.category && g.rule == e.rule);
         let i = i.unwrap_or_else(|| {
-            let (subject, category, rule) = (e.subject.as_str(), e.category.as_str(), e.rule.as_str());
+            let (subject, category, rule) = (e.subject.as_str(), &*e.category, &*e.rule);
             sums.push(RuleSum { subject, category, rule, entries: 0, milli: 0, events: Vec::new() });
             sums.len() - 1
         });
@@ -208,7 +208,7 @@ pub fn ledger(r: &RunResults) -> Section {
     let cols = [
         col("#No.", |(i, _): &(usize, &LedgerEntry)| count(*i as u64 + 1)),
         col("Nation", |(_, e): &(usize, &LedgerEntry)| Text::plain(&e.subject)),
-        col("Rule", |(_, e): &(usize, &LedgerEntry)| Text::code(&e.rule)),
+        col("Rule", |(_, e): &(usize, &LedgerEntry)| Text::code(&*e.rule)),
         col("#Points", |(_, e): &(usize, &LedgerEntry)| Text::plain(points(e.milli))),
         col("Events", |(_, e): &(usize, &LedgerEntry)| Text(vec![Span::Evidence(e.events.clone())])),
         col("What happened", |(_, e): &(usize, &LedgerEntry)| Text::plain(&e.note)),
