@@ -9,6 +9,11 @@
 //! Determinism: the aggregates depend only on the set of runs added, not on their order: each
 //! metric's values are sorted by run index before they are summed. A run added twice (a resumed
 //! batch can read a run from two journals) counts once; twice with different values is refused.
+//!
+//! A spill's directory holds a lock (`owner.lock`) for as long as the spill lives. A batch killed
+//! before it could remove its spill (SIGKILL, a power cut) leaves the directory behind; the next
+//! spill created in the same `--out` removes every `.cydex-spill-*` directory whose lock nobody
+//! holds and that is older than [`STALE_AFTER`], so shards sharing the directory keep theirs.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -21,6 +26,12 @@ use crate::results::stats::{category_counts, summarise};
 
 /// Entries a chunk holds before it is sorted and written out (16 MiB).
 pub const CHUNK_ENTRIES: usize = 1 << 20;
+
+/// Age past which an unlocked spill directory is someone's leftover, not one being set up.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The prefix of spill directories.
+const PREFIX: &str = ".cydex-spill-";
 
 /// The key of a run's fingerprint: one entry per run, to count runs and find a run added twice
 /// with different values.
@@ -60,6 +71,8 @@ enum Kind {
 /// The streaming aggregation of one batch (see the module documentation).
 #[derive(Debug)]
 pub struct Spill {
+    /// Locked while the spill lives (dropped before `dir` is removed).
+    _owner: File,
     dir: tempfile::TempDir,
     keys: Vec<(Kind, String)>,
     numbers: HashMap<String, u32>,
@@ -81,12 +94,18 @@ impl Spill {
     /// A spill whose chunks hold `chunk_entries` entries (tests use small ones).
     pub fn with_chunk(parent: Option<&Path>, chunk_entries: usize) -> io::Result<Spill> {
         let mut b = tempfile::Builder::new();
-        b.prefix(".cydex-spill-");
+        b.prefix(PREFIX);
         let dir = match parent {
-            Some(p) => b.tempdir_in(p)?,
+            Some(p) => {
+                remove_stale(p);
+                b.tempdir_in(p)?
+            }
             None => b.tempdir()?,
         };
+        let owner = File::create_new(dir.path().join("owner.lock"))?;
+        owner.try_lock().map_err(|e| io::Error::other(format!("cannot lock a new spill: {e}")))?;
         Ok(Spill {
+            _owner: owner,
             dir,
             keys: vec![(Kind::Fingerprint, String::new())],
             numbers: HashMap::new(),
@@ -278,11 +297,61 @@ fn read_entry(r: &mut impl Read) -> io::Result<Option<Entry>> {
     }
 }
 
+/// Removes the spill directories in `parent` that a killed batch left behind: older than
+/// [`STALE_AFTER`] and not locked by a live spill. Best effort: anything it cannot inspect or
+/// remove is left alone (a planted link is never followed: only real directories are considered).
+fn remove_stale(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let is_spill = entry.file_name().to_str().is_some_and(|n| n.starts_with(PREFIX));
+        let Ok(meta) = entry.path().symlink_metadata() else { continue };
+        let old = meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age >= STALE_AFTER);
+        if !is_spill || !meta.is_dir() || !old {
+            continue;
+        }
+        let free = match File::open(entry.path().join("owner.lock")) {
+            Ok(lock) => lock.try_lock().is_ok(),
+            Err(e) => e.kind() == io::ErrorKind::NotFound,
+        };
+        if free {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::results::batch::aggregate;
     use proptest::prelude::*;
+
+    /// Sets a directory's modification time `secs` seconds back.
+    fn age(dir: &Path, secs: u64) {
+        let when = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+        File::open(dir).and_then(|f| f.set_modified(when)).expect("age the directory");
+    }
+
+    #[test]
+    fn a_killed_batchs_spill_is_removed_and_a_live_one_kept() {
+        let out = tempfile::tempdir().unwrap();
+        let live = Spill::with_chunk(Some(out.path()), 4).unwrap();
+        age(live.dir.path(), 3600);
+        // A killed batch's spill: its lock file is there, nobody holds it.
+        let dead = out.path().join(".cydex-spill-dead");
+        std::fs::create_dir(&dead).unwrap();
+        File::create(dead.join("owner.lock")).unwrap();
+        std::fs::write(dead.join("chunk-000000.bin"), [0u8; 16]).unwrap();
+        age(&dead, 3600);
+        // One being set up this instant (no lock yet), and a link planted with the prefix.
+        let young = out.path().join(".cydex-spill-young");
+        std::fs::create_dir(&young).unwrap();
+        std::os::unix::fs::symlink(&dead, out.path().join(".cydex-spill-link")).unwrap();
+        let next = Spill::with_chunk(Some(out.path()), 4).unwrap();
+        assert!(!dead.exists(), "the leftover is removed");
+        assert!(live.dir.path().exists() && young.exists() && next.dir.path().exists());
+        assert!(out.path().join(".cydex-spill-link").symlink_metadata().is_ok(), "links are left alone");
+        drop((live, next));
+    }
 
     fn record(i: u64, xs: &[(u8, f64)], cs: &[(u8, u8)]) -> RunRecord {
         RunRecord {
