@@ -81,10 +81,8 @@ fn main() {
 #
 # Cost note: while infected, each host logs one `stage_completed` event per tick (the engine
 # records every successful attempt), so the event log grows with prevalence × ticks.
-# Validation note: `cydex validate` takes about 0.1 s for this file and `cydex run -q` about
-# 0.7 s (wall, release build, 2-vCPU box; `/usr/bin/time`). The ~20 s validation of earlier
-# builds (a reachability check quadratic in segments × links) is fixed; see BENCHMARKS.md,
-# "Problems found", item 2.
+# Validation note: the ~20 s validation of early builds (a reachability check quadratic in
+# segments × links) is long fixed; see docs/benchmarks-history.md, "Problems found", item 2.
 #
 #   cydex validate virus-hand-linked.yaml
 #   cydex run virus-hand-linked.yaml -q
