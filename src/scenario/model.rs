@@ -478,6 +478,12 @@ impl TopologyKind {
 }
 
 impl Topology {
+    /// A network of shape `kind` with no shape parameter set, no filtering and seed 0: the start
+    /// of a topology built in code (set the shape's parameter before validating it).
+    pub fn bare(kind: TopologyKind) -> Topology {
+        Topology { kind, mean_degree: None, branching: None, neighbours: None, rewiring: None, filtering: 0.0, seed: 0 }
+    }
+
     /// The number of distinct links the graph has over `hosts` hosts (for `random`, the
     /// expected number), before `small_world`'s rewiring merges duplicates: what the validator
     /// bounds.

@@ -1677,15 +1677,7 @@ mod tests {
 
     #[test]
     fn generated_networks_are_checked_against_their_segment() {
-        let topo = |kind| Topology {
-            kind,
-            mean_degree: None,
-            branching: None,
-            neighbours: None,
-            rewiring: None,
-            filtering: 0.0,
-            seed: 0,
-        };
+        let topo = Topology::bare;
         let with_topology = |t: Topology, count: u64| {
             let mut s = starter();
             for (i, g) in s.nations[0].segments[0].host_groups.iter_mut().enumerate() {

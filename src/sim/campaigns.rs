@@ -770,15 +770,7 @@ mod tests {
         // One segment of 4 hosts (no network: picks come from the pool) and a line of 4 hosts.
         for topology in [None, Some(crate::scenario::model::TopologyKind::Line)] {
             let mut s = tiny(&[("SEG-A", "GA", 4, 0.0)]);
-            s.nations[0].segments[0].topology = topology.map(|kind| crate::scenario::model::Topology {
-                kind,
-                mean_degree: None,
-                branching: None,
-                neighbours: None,
-                rewiring: None,
-                filtering: 0.0,
-                seed: 0,
-            });
+            s.nations[0].segments[0].topology = topology.map(crate::scenario::model::Topology::bare);
             let mut spread = stage("spread", 1.0, MIN);
             spread.lateral = Some(crate::scenario::model::Lateral { reach: Reach::Segment, fanout: 4, repeat: true });
             let mut c = campaign("C", &["GA"], vec![spread]);

@@ -139,8 +139,8 @@ mod tests {
     use bevy_ecs::message::Messages;
     use bevy_ecs::system::RunSystemOnce;
 
-    #[test]
-    fn indicators_arrive_after_the_latency() {
+    /// EST with one sensed host and campaign C on it; LVA with no hosts; no agreement yet.
+    fn est_and_lva() -> crate::scenario::model::Scenario {
         let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
         let mut lva = s.nations[0].clone();
         lva.id = "LVA".into();
@@ -148,6 +148,12 @@ mod tests {
         lva.segments.clear();
         s.nations.push(lva);
         s.campaigns.push(campaign("C", &["GA"], vec![stage("a", 0.0, MIN)]));
+        s
+    }
+
+    #[test]
+    fn indicators_arrive_after_the_latency() {
+        let mut s = est_and_lva();
         s.sharing.push(SharingAgreement {
             id: "B".into(),
             between: vec!["EST".into(), "LVA".into()],
@@ -171,13 +177,7 @@ mod tests {
 
     #[test]
     fn a_nation_listed_many_times_is_one_partner() {
-        let mut s = tiny(&[("SEG-A", "GA", 1, 1.0)]);
-        let mut lva = s.nations[0].clone();
-        lva.id = "LVA".into();
-        lva.team.id = "CERT-LV".into();
-        lva.segments.clear();
-        s.nations.push(lva);
-        s.campaigns.push(campaign("C", &["GA"], vec![stage("a", 0.0, MIN)]));
+        let mut s = est_and_lva();
         let mut between = vec!["LVA".to_string(); 1000];
         between.push("EST".into());
         s.sharing.push(SharingAgreement { id: "B".into(), between, latency: Duration(0), tlp_ceiling: Tlp::Amber });

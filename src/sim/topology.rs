@@ -178,7 +178,7 @@ mod tests {
     use super::*;
 
     fn topo(kind: TopologyKind) -> Topology {
-        Topology { kind, mean_degree: None, branching: None, neighbours: None, rewiring: None, filtering: 0.0, seed: 0 }
+        Topology::bare(kind)
     }
 
     fn lists(g: &HostGraph) -> Vec<Vec<u32>> {
