@@ -67,13 +67,19 @@ fn load(path: &str) -> cydex::scenario::Loaded {
     }
 }
 
-fn worst() {
+/// The worst case (`WORST_N` hosts, default 100,000; `WORST_TICKS`, default 20): its graph,
+/// virus rules, scenario and run.
+fn worst_case() -> (u32, u64, synthetic::Graph, synthetic::Virus, cydex::scenario::model::Scenario, RunConfig) {
     let n: u32 = std::env::var("WORST_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let ticks: u64 = std::env::var("WORST_TICKS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
     let g = synthetic::random_graph(n, 4, 42);
     let v = synthetic::mesa_virus(n, ticks);
     let s = synthetic::virus_on_network(&g, &v, 42);
-    let cfg = RunConfig { seed: 42, run_index: 0 };
+    (n, ticks, g, v, s, RunConfig { seed: 42, run_index: 0 })
+}
+
+fn worst() {
+    let (n, ticks, g, v, s, cfg) = worst_case();
     println!(
         "worst: {n} hosts, {} edges (mean degree {:.2}, max {}), {ticks} ticks, spread {}, detect {}, outbreak {}",
         g.edges.len(),
@@ -163,12 +169,7 @@ fn worst() {
 /// The whole `cydex run` path on the worst case: build, ticks, summary, assessment and the cited
 /// evidence (`results::run` minus provenance), each timed, against the hand-written loop.
 fn assess() {
-    let n: u32 = std::env::var("WORST_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let ticks: u64 = std::env::var("WORST_TICKS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
-    let g = synthetic::random_graph(n, 4, 42);
-    let v = synthetic::mesa_virus(n, ticks);
-    let s = synthetic::virus_on_network(&g, &v, 42);
-    let cfg = RunConfig { seed: 42, run_index: 0 };
+    let (n, ticks, g, v, s, cfg) = worst_case();
     println!("assess: worst case, {n} hosts, {ticks} ticks (set WORST_N=1000000 for 1 M)");
     // build, ticks, summary + teardown, assessment, evidence, whole path, loop
     let mut t: [Vec<Duration>; 7] = Default::default();
