@@ -32,7 +32,7 @@ use super::events::{Detected, EventLog, TriggerSeen};
 use super::ids::NONE;
 use super::injects::{EffectRef, InjectBook, InjectDef, TriggerDef};
 use super::response::ResponseBook;
-use super::rng::{CampaignRng, DetectionRng, Purpose, ResponseRng, stream};
+use super::rng::{CampaignRng, DetectionRng, NationStreams, Purpose, ResponseRng, stream};
 use super::services::{ServiceBook, ServiceDef};
 use super::sharing::{AgreementDef, Intel};
 use super::state::{
@@ -492,9 +492,10 @@ fn insert_books(world: &mut World, books: Books, cat: &Catalog, config: &RunConf
     world.insert_resource(InjectBook::new(books.injects));
     world.insert_resource(EventLog::default());
     world.insert_resource(HostRecords::new(cat.n_hosts as usize));
-    world.insert_resource(CampaignRng(stream(config.seed, config.run_index, Purpose::Campaign)));
-    world.insert_resource(DetectionRng(stream(config.seed, config.run_index, Purpose::Detection)));
-    world.insert_resource(ResponseRng(stream(config.seed, config.run_index, Purpose::Response)));
+    let streams = |purpose| NationStreams::new(config.seed, config.run_index, purpose, n_nations);
+    world.insert_resource(CampaignRng(streams(Purpose::Campaign)));
+    world.insert_resource(DetectionRng(streams(Purpose::Detection)));
+    world.insert_resource(ResponseRng(streams(Purpose::Response)));
     world.insert_resource(Messages::<TriggerSeen>::default());
     world.insert_resource(Messages::<Detected>::default());
 }

@@ -58,7 +58,7 @@ use super::agenda::{Agenda, radix_sort_by_key};
 use super::clock::SimClock;
 use super::events::{EventKind, EventLog, Keys, TriggerSeen};
 use super::prefetch::{AHEAD, prefetch};
-use super::rng::CampaignRng;
+use super::rng::{CampaignRng, NationStreams};
 use super::services::ServiceBook;
 use super::state::{CadenceDef, Catalog, EffectDef, Hosts, flag};
 use crate::scenario::model::{Reach, TriggerEvent, ceil_fraction_of};
@@ -136,7 +136,7 @@ struct Ctx<'a, 'w> {
     cat: &'a Catalog,
     hosts: &'a mut Hosts,
     book: &'a mut CampaignBook,
-    rng: &'a mut ChaCha8Rng,
+    rng: &'a mut NationStreams,
     log: &'a mut EventLog,
     services: &'a mut ServiceBook,
     triggers: &'a mut MessageWriter<'w, TriggerSeen>,
@@ -279,7 +279,7 @@ impl Ctx<'_, '_> {
         let stage = &self.cat.campaigns[c as usize].stages[s];
         let ticks = match stage.fixed_ticks {
             Some(t) => t,
-            None => draw_ticks(self.rng, stage.cadence, self.clock),
+            None => draw_ticks(self.rng.of(self.cat.nation_of(h)), stage.cadence, self.clock),
         };
         let due = self.clock.tick + ticks;
         if ticks == 1 && h == self.current {
@@ -375,7 +375,7 @@ impl Ctx<'_, '_> {
             let group = &cat.hot[self.hosts.group_of(cat, h) as usize];
             attempt_probability(stage.probability, group.hardening, def.sophistication)
         };
-        if !(p > 0.0 && self.rng.random::<f64>() < p) {
+        if !(p > 0.0 && self.rng.of(cat.nation_of(h)).random::<f64>() < p) {
             self.schedule(h, s);
             return;
         }
@@ -432,13 +432,14 @@ impl Ctx<'_, '_> {
         }
         let sophistication = self.cat.campaigns[c as usize].sophistication;
         let resisting = self.hosts.tracks_resistance(c);
+        let nation = self.cat.nation_of(h);
         for _ in 0..fanout.min(budget) {
             if candidates.is_empty() {
                 break;
             }
-            let pick = self.rng.random_range(0..candidates.len());
+            let pick = self.rng.of(nation).random_range(0..candidates.len());
             let (t, start, filtering, neighbour) = candidates[pick];
-            if filtering > 0.0 && self.rng.random::<f64>() >= 1.0 - filtering {
+            if filtering > 0.0 && self.rng.of(nation).random::<f64>() >= 1.0 - filtering {
                 continue; // the link filtered this attempt
             }
             let victim = if neighbour {
@@ -446,7 +447,7 @@ impl Ctx<'_, '_> {
             } else {
                 // The count from the bitmap and the slot from the link: a segment with one clean
                 // host costs no read of its pool here nor in `compromise`.
-                let k = self.rng.random_range(0..self.hosts.clean_count(t));
+                let k = self.rng.of(nation).random_range(0..self.hosts.clean_count(t));
                 debug_assert_eq!(self.hosts.clean_at_from(start, k), self.hosts.clean_at(t, k));
                 self.hosts.clean_at_from(start, k)
             };
@@ -460,7 +461,7 @@ impl Ctx<'_, '_> {
             } else {
                 1.0
             };
-            if resist < 1.0 && self.rng.random::<f64>() >= resist {
+            if resist < 1.0 && self.rng.of(nation).random::<f64>() >= resist {
                 continue; // the victim's hardening held
             }
             self.infect(victim, (g, t), c, Keys { stage: Some(s as u32), cause: Some(cause), ..Keys::default() });

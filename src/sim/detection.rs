@@ -124,7 +124,7 @@ pub fn detect_compromises(
         let p = detection_probability(seen, skill, stealth, has_intel);
         let found_now = match seen {
             Visibility::Impact => true,
-            _ => p > 0.0 && rng.0.random::<f64>() < p,
+            _ => p > 0.0 && rng.0.of(g.nation).random::<f64>() < p,
         };
         if !found_now {
             continue;

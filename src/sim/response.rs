@@ -32,7 +32,7 @@ use super::clock::{SimClock, in_office_hours};
 use super::events::{EventKind, EventLog, Keys};
 use super::ids::narrow;
 use super::prefetch::{AHEAD, prefetch};
-use super::rng::ResponseRng;
+use super::rng::{NationStreams, ResponseRng};
 use super::state::{Catalog, Hosts};
 use crate::scenario::model::Skills;
 
@@ -187,7 +187,7 @@ impl ResponseBook {
         id
     }
 
-    fn start_phase(&mut self, cat: &Catalog, clock: &SimClock, rng: &mut ChaCha8Rng, id: u64, phase: Phase) {
+    fn start_phase(&mut self, cat: &Catalog, clock: &SimClock, rng: &mut NationStreams, id: u64, phase: Phase) {
         let inc = &self.incidents[(id - 1) as usize];
         let skills = self.skills(cat, inc.nation);
         let mean = match phase {
@@ -197,7 +197,7 @@ impl ResponseBook {
             Phase::Recovery => phase_mean_secs(cat.hot[inc.group as usize].restore_secs as f64, skills.recover),
             Phase::Queued | Phase::Closed => return,
         };
-        let due = clock.tick + clock.ticks_min1(exp_secs(rng, mean));
+        let due = clock.tick + clock.ticks_min1(exp_secs(rng.of(inc.nation), mean));
         self.incidents[(id - 1) as usize].phase = phase;
         self.agenda.push(clock.tick, due, id);
     }
@@ -217,7 +217,7 @@ fn gains_resistance(cat: &Catalog, rng: &mut ChaCha8Rng, c: u32) -> bool {
 fn finish_phase(
     cat: &Catalog,
     hosts: &mut Hosts,
-    rng: &mut ChaCha8Rng,
+    rng: &mut NationStreams,
     inc: &Incident,
 ) -> Option<(EventKind, Phase, Option<&'static str>)> {
     let step = match inc.phase {
@@ -229,7 +229,7 @@ fn finish_phase(
         Phase::Eradication => (EventKind::HostEradicated, Phase::Recovery, None),
         Phase::Recovery => {
             hosts.restore(cat, inc.host);
-            let resistant = gains_resistance(cat, rng, inc.campaign);
+            let resistant = gains_resistance(cat, rng.of(inc.nation), inc.campaign);
             if resistant {
                 hosts.set_resistant(inc.campaign, inc.host);
             }

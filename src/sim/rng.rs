@@ -1,9 +1,16 @@
-//! Owns the run's randomness: one `ChaCha8Rng` stream per purpose, derived from (seed, run index).
+//! Owns the run's randomness: one `ChaCha8Rng` stream per purpose and nation, derived from (seed,
+//! run index).
 //!
 //! Every stream is `ChaCha8Rng::seed_from_u64(mix(seed, run_index))` followed by
-//! `set_stream(purpose)`, where `mix` is two rounds of SplitMix64. Each domain (campaign
+//! `set_stream(key)`, where `mix` is two rounds of SplitMix64 and the key names the purpose and,
+//! for the per-tick domains, the nation the draw is about ([`stream_key`]). Each domain (campaign
 //! progress, detection, response durations) owns its own resource, so draws in one domain never
-//! shift the numbers another domain sees. Nothing here reads the wall clock or the OS.
+//! shift the numbers another domain sees; and within a domain each nation has its own stream, so a
+//! decision that changes only what happens in nation B (an isolated host, a hunt, a reprioritised
+//! queue) never shifts the dice nation A faces, up to the first event that crosses between them
+//! (a lateral move from B into A draws from B's stream). Streams are not per host: a keyed draw
+//! per host would cost one ChaCha block per number, and the per-tick domains draw up to one number
+//! per active host per tick. Nothing here reads the wall clock or the OS.
 
 use bevy_ecs::prelude::Resource;
 use rand::SeedableRng;
@@ -38,24 +45,50 @@ pub fn mix(seed: u64, run_index: u64) -> u64 {
     splitmix64(splitmix64(seed) ^ run_index.wrapping_mul(0xD6E8_FEB8_6659_FD93))
 }
 
-/// The generator for one purpose of one run.
+/// The generator for one purpose of one run (not per nation).
 pub fn stream(seed: u64, run_index: u64, purpose: Purpose) -> ChaCha8Rng {
+    keyed(seed, run_index, purpose as u64)
+}
+
+/// The ChaCha stream number of `purpose` for nation `nation`: the purpose in the low byte, the
+/// nation + 1 above it (so it never equals a whole-run purpose's number).
+pub fn stream_key(purpose: Purpose, nation: u32) -> u64 {
+    ((u64::from(nation) + 1) << 8) | purpose as u64
+}
+
+fn keyed(seed: u64, run_index: u64, key: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(mix(seed, run_index));
-    rng.set_stream(purpose as u64);
+    rng.set_stream(key);
     rng
 }
 
-/// Randomness for campaign progress and lateral movement.
-#[derive(Resource)]
-pub struct CampaignRng(pub ChaCha8Rng);
+/// One stream per nation for one purpose.
+pub struct NationStreams(Vec<ChaCha8Rng>);
 
-/// Randomness for detection.
-#[derive(Resource)]
-pub struct DetectionRng(pub ChaCha8Rng);
+impl NationStreams {
+    /// The streams of `purpose` for nations `0..n_nations`.
+    pub fn new(seed: u64, run_index: u64, purpose: Purpose, n_nations: usize) -> Self {
+        NationStreams((0..n_nations as u32).map(|n| keyed(seed, run_index, stream_key(purpose, n))).collect())
+    }
 
-/// Randomness for incident-response durations.
+    /// The stream of nation `n`.
+    #[inline]
+    pub fn of(&mut self, n: u32) -> &mut ChaCha8Rng {
+        &mut self.0[n as usize]
+    }
+}
+
+/// Randomness for campaign progress and lateral movement, by the nation of the acting host.
 #[derive(Resource)]
-pub struct ResponseRng(pub ChaCha8Rng);
+pub struct CampaignRng(pub NationStreams);
+
+/// Randomness for detection, by the nation of the host.
+#[derive(Resource)]
+pub struct DetectionRng(pub NationStreams);
+
+/// Randomness for incident-response durations, by the nation of the incident.
+#[derive(Resource)]
+pub struct ResponseRng(pub NationStreams);
 
 #[cfg(test)]
 mod tests {
