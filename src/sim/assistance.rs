@@ -7,6 +7,9 @@
 //!   free slot (deployments from request to off task < `max_concurrent`) and that this nation has
 //!   not asked before: **a nation asks each provider at most once on its own**, and never while
 //!   one of its own requests is still running.
+//! * Policy requests are doctrine (`assistance`, `doctrine.rs`): a played seat asks only through
+//!   its `request_assistance` action, placed like an inject request (reason `team_request`), and
+//!   may `release` a deployment early ([`release`]).
 //! * Inject requests (`request_assistance`) name the provider; they are placed whenever the
 //!   provider serves the nation and has a free slot, else an `assistance_unavailable` event is
 //!   recorded.
@@ -25,6 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy_ecs::prelude::{MessageReader, MessageWriter, Res, ResMut, Resource};
 
 use super::clock::SimClock;
+use super::doctrine::Doctrines;
 use super::events::{Detected, EventKind, EventLog, Keys, TriggerSeen};
 use super::response::ResponseBook;
 use super::state::Catalog;
@@ -206,6 +210,8 @@ pub struct AssistanceBook {
     pub agenda: BTreeMap<u64, Vec<u32>>,
     /// Requests from inject effects: (nation, provider, cause).
     pub inject_requests: Vec<(u32, u32, u64)>,
+    /// Requests from teams' `request_assistance` actions: (nation, provider).
+    pub team_requests: Vec<(u32, u32)>,
 }
 
 impl AssistanceBook {
@@ -219,7 +225,8 @@ impl AssistanceBook {
         }
     }
 
-    fn serves(&self, p: u32, nation: u32) -> bool {
+    /// Whether provider `p` serves `nation`.
+    pub fn serves(&self, p: u32, nation: u32) -> bool {
         let s = &self.providers[p as usize].serves;
         s.is_empty() || s.contains(&nation)
     }
@@ -333,19 +340,7 @@ impl Ctx<'_, '_> {
     }
 
     fn refresh_skills(&mut self, nation: u32) {
-        let mut best: Option<Skills> = None;
-        for dep in self.book.deployments.iter().filter(|d| d.nation == nation && d.step == Step::OnTask) {
-            let s = self.book.providers[dep.provider as usize].skills;
-            best = Some(match best {
-                None => s,
-                Some(b) => Skills {
-                    detect: b.detect.max(s.detect),
-                    contain: b.contain.max(s.contain),
-                    recover: b.recover.max(s.recover),
-                },
-            });
-        }
-        self.response.assist_skills[nation as usize] = best;
+        refresh_skills(self.book, self.response, nation);
     }
 
     fn policy_provider(&self, nation: u32) -> Option<u32> {
@@ -355,6 +350,61 @@ impl Ctx<'_, '_> {
             .copied()
             .find(|&p| self.book.serves(p, nation) && self.book.has_slot(p) && !self.book.asked.contains(&(nation, p)))
     }
+}
+
+/// Sets the nation's assistance skills to the best of its deployments on task.
+fn refresh_skills(book: &AssistanceBook, response: &mut ResponseBook, nation: u32) {
+    let mut best: Option<Skills> = None;
+    for dep in book.deployments.iter().filter(|d| d.nation == nation && d.step == Step::OnTask) {
+        let s = book.providers[dep.provider as usize].skills;
+        best = Some(match best {
+            None => s,
+            Some(b) => Skills {
+                detect: b.detect.max(s.detect),
+                contain: b.contain.max(s.contain),
+                recover: b.recover.max(s.recover),
+            },
+        });
+    }
+    response.assist_skills[nation as usize] = best;
+}
+
+/// Ends deployment `d` now, whatever its step (a team releasing its helpers, or withdrawing a
+/// request not yet on task): the provider's slot frees, on-task analysts leave the nation's
+/// capacity from the next Response phase. Logs `assistance_off_task` (detail `released`), caused
+/// by `cause`; its later agenda entry is ignored. `None` if it had already ended.
+pub fn release(
+    book: &mut AssistanceBook,
+    response: &mut ResponseBook,
+    (cat, clock, log): (&Catalog, &SimClock, &mut EventLog),
+    d: u32,
+    cause: u64,
+) -> Option<u64> {
+    let dep = book.deployments.get(d as usize)?.clone();
+    if dep.step == Step::OffTask {
+        return None;
+    }
+    let size = book.providers[dep.provider as usize].size;
+    let keys = Keys {
+        nation: Some(dep.nation),
+        provider: Some(dep.provider),
+        cause: Some(cause),
+        value: Some(f64::from(size)),
+        detail: Some("released"),
+        ..Keys::default()
+    };
+    let ev = log.emit(cat, clock, EventKind::AssistanceOffTask, keys);
+    if dep.step == Step::OnTask {
+        response.assist_size[dep.nation as usize] -= size;
+    }
+    book.active[dep.provider as usize] -= 1;
+    book.outstanding[dep.nation as usize] -= 1;
+    let entry = &mut book.deployments[d as usize];
+    entry.step = Step::OffTask;
+    entry.off_task = Some(clock.tick);
+    entry.last_event = ev;
+    refresh_skills(book, response, dep.nation);
+    Some(ev)
 }
 
 /// Assistance phase.
@@ -367,21 +417,24 @@ pub fn coordinate_assistance(
     mut log: ResMut<EventLog>,
     mut detected: MessageReader<Detected>,
     mut triggers: MessageWriter<TriggerSeen>,
+    doctrines: Res<Doctrines>,
 ) {
     let mut due = book.agenda.remove(&clock.tick).unwrap_or_default();
     due.sort_unstable();
     let injected = std::mem::take(&mut book.inject_requests);
+    let asked = std::mem::take(&mut book.team_requests);
     // Policy wishes, one per nation: (reason, cause), first reason wins.
     let mut wishes: BTreeMap<u32, (&'static str, Option<u64>)> = BTreeMap::new();
     for d in detected.read() {
         let nat = &cat.nations[d.nation as usize];
         let crit = cat.groups[d.group as usize].criticality;
-        if nat.severity_at_least.is_some_and(|s| crit >= s) {
+        if doctrines.of(d.nation).assistance && nat.severity_at_least.is_some_and(|s| crit >= s) {
             wishes.entry(d.nation).or_insert(("policy_severity", Some(d.event)));
         }
     }
     for (n, nat) in cat.nations.iter().enumerate() {
-        if nat.backlog_over.is_some_and(|b| response.open_count(n as u32) > b as usize) {
+        let policy = doctrines.of(n as u32).assistance;
+        if policy && nat.backlog_over.is_some_and(|b| response.open_count(n as u32) > b as usize) {
             wishes.entry(n as u32).or_insert(("policy_backlog", None));
         }
     }
@@ -398,6 +451,9 @@ pub fn coordinate_assistance(
     }
     for (nation, provider, cause) in injected {
         ctx.request(nation, provider, "inject", Some(cause));
+    }
+    for (nation, provider) in asked {
+        ctx.request(nation, provider, "team_request", None);
     }
     for (nation, (reason, cause)) in wishes {
         if ctx.book.outstanding[nation as usize] > 0 {

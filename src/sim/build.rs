@@ -494,6 +494,9 @@ fn insert_books(world: &mut World, books: Books, cat: &Catalog, config: &RunConf
     world.insert_resource(HostRecords::new(cat.n_hosts as usize));
     let streams = |purpose| NationStreams::new(config.seed, config.run_index, purpose, n_nations);
     world.insert_resource(CampaignRng(streams(Purpose::Campaign)));
+    world.insert_resource(super::work::WorkBook::new(streams(Purpose::Hunt)));
+    world.insert_resource(super::desk::Desk::default());
+    world.insert_resource(super::doctrine::Doctrines(vec![super::doctrine::Doctrine::default(); n_nations]));
     world.insert_resource(DetectionRng(streams(Purpose::Detection)));
     world.insert_resource(ResponseRng(streams(Purpose::Response)));
     world.insert_resource(Messages::<TriggerSeen>::default());

@@ -35,6 +35,8 @@
 //! * Resistance: a host made resistant to the campaign when it recovered (`response.rs`) is no
 //!   candidate as a neighbour, and a pick that lands on it in a segment's pool fails, drawing
 //!   nothing; other campaigns still reach it.
+//! * A link a team cut (`block_link`, `isolate_segment`: `actions.rs`) is no candidate, in
+//!   either direction, until it is reconnected.
 //! * `lateral.repeat`: the host stays on the stage and keeps attempting it (worm); otherwise it
 //!   advances. A repeating stage logs `stage_completed` once per compromise of the host (its
 //!   first success); later successes show only through the `host_compromised` events they cause
@@ -89,6 +91,9 @@ pub struct CampaignBook {
     pub candidates: Vec<(u32, u32, f64, bool)>,
     /// (trigger kind, campaign, nation) already reported as a trigger.
     pub firsts: BTreeSet<(u8, u32, u32)>,
+    /// Per link entry of the catalog's `link_ends`: cut by a team (`actions.rs`). Empty until
+    /// the first cut, so a run without decisions reads nothing more per lateral move.
+    pub blocked: Vec<bool>,
 }
 
 /// Draws a cadence in whole ticks (≥ 1).
@@ -145,6 +150,12 @@ struct Ctx<'a, 'w> {
 }
 
 impl CampaignBook {
+    /// Whether link entry `i` (an index into the catalog's `link_ends`) was cut by a team.
+    #[inline]
+    pub fn is_blocked(&self, i: usize) -> bool {
+        !self.blocked.is_empty() && self.blocked[i]
+    }
+
     /// Attempts scheduled and not yet taken.
     #[cfg(test)]
     pub fn pending_attempts(&self) -> usize {
@@ -313,7 +324,7 @@ impl Ctx<'_, '_> {
             while cursor[g] < info.start + info.count {
                 let h = cursor[g];
                 cursor[g] += 1;
-                if !hosts.has(h, flag::COMPROMISED) {
+                if !hosts.has(h, flag::COMPROMISED) && !hosts.is_isolated(h) {
                     return Some(h);
                 }
             }
@@ -422,8 +433,9 @@ impl Ctx<'_, '_> {
         candidates.clear();
         let mut budget = self.own_candidates(h, c, seg, &mut candidates);
         if reach == Reach::Linked {
-            for l in self.cat.links(seg) {
-                if l.to != seg && self.hosts.has_clean(l.to) {
+            let base = self.cat.link_offsets[seg as usize] as usize;
+            for (i, l) in self.cat.links(seg).iter().enumerate() {
+                if l.to != seg && self.hosts.has_clean(l.to) && !self.book.is_blocked(base + i) {
                     self.hosts.prefetch_pool(self.cat, l.to, l.to_start);
                     budget += u64::from(self.hosts.clean_count(l.to));
                     candidates.push((l.to, l.to_start, l.filtering, false));
@@ -484,7 +496,7 @@ impl Ctx<'_, '_> {
                 let resisting = self.hosts.tracks_resistance(c);
                 for &v in graph.neighbours(h) {
                     let immune = resisting && self.hosts.is_resistant(c, v);
-                    if !(immune || self.hosts.has(v, flag::COMPROMISED)) {
+                    if !(immune || self.hosts.has(v, flag::COMPROMISED) || self.hosts.is_isolated(v)) {
                         candidates.push((seg, v, graph.filtering, true));
                     }
                 }

@@ -79,6 +79,33 @@ pub enum EventKind {
     IndicatorsShared,
     /// A nation received indicators (from a partner or an inject).
     IndicatorsReceived,
+    /// A team isolated a host (`actions.rs`): contained and off the network until restored.
+    HostIsolated,
+    /// A team cut a segment link (detail: the segment at the other end).
+    LinkBlocked,
+    /// A team reconnected a segment link it had cut (detail: the other end).
+    LinkReconnected,
+    /// A service lost a dependency it reaches across a cut link (`actions.rs`).
+    ServiceSevered,
+    /// A team started a hunt (value: hosts in scope).
+    HuntStarted,
+    /// A hunt finished (value: hosts found).
+    HuntCompleted,
+    /// A team started restoring or rebuilding a host (detail: `backup` or `rebuild`).
+    RestoreStarted,
+    /// A host was restored by a team's restore action (detail: the mode).
+    HostRestored,
+    /// A team took one of its services offline, or brought it back (detail: `offline`/`online`).
+    ServiceSwitched,
+    /// A team reordered its incident queue (detail: the rule).
+    QueueReordered,
+    /// A team sent a situation report to EXCON.
+    SituationReported,
+    /// A team answered an inject (detail: `acknowledged`, `choice` or `text`).
+    InjectAnswered,
+    /// EXCON acted (detail: what: `fire_inject`, `disable_inject`, `add_inject`, `set_capacity`,
+    /// `end_exercise`).
+    ExconAction,
 }
 
 impl EventKind {
@@ -113,6 +140,19 @@ impl EventKind {
             EventKind::AssistanceOffTask => "assistance_off_task",
             EventKind::IndicatorsShared => "indicators_shared",
             EventKind::IndicatorsReceived => "indicators_received",
+            EventKind::HostIsolated => "host_isolated",
+            EventKind::LinkBlocked => "link_blocked",
+            EventKind::LinkReconnected => "link_reconnected",
+            EventKind::ServiceSevered => "service_severed",
+            EventKind::HuntStarted => "hunt_started",
+            EventKind::HuntCompleted => "hunt_completed",
+            EventKind::RestoreStarted => "restore_started",
+            EventKind::HostRestored => "host_restored",
+            EventKind::ServiceSwitched => "service_switched",
+            EventKind::QueueReordered => "queue_reordered",
+            EventKind::SituationReported => "situation_reported",
+            EventKind::InjectAnswered => "inject_answered",
+            EventKind::ExconAction => "excon_action",
         }
     }
 }
@@ -187,6 +227,10 @@ pub struct Keys {
     pub detail: Option<&'static str>,
     /// Sharing agreement index (its id becomes the event's `detail`).
     pub agreement: Option<u32>,
+    /// Segment index, for an event about a segment rather than a host.
+    pub segment: Option<u32>,
+    /// The segment at the other end of a link (its id becomes the event's `detail`).
+    pub peer: Option<u32>,
 }
 
 /// The rarely used keys of an event, kept out of line so a [`Record`] stays small.
@@ -196,6 +240,8 @@ struct Extra {
     provider: u32,
     inject: u32,
     agreement: u32,
+    segment: u32,
+    peer: u32,
     value: Option<f64>,
 }
 
@@ -323,6 +369,8 @@ impl EventLog {
             || k.provider.is_some()
             || k.inject.is_some()
             || k.agreement.is_some()
+            || k.segment.is_some()
+            || k.peer.is_some()
             || k.value.is_some()
         {
             self.extras.push(Extra {
@@ -330,6 +378,8 @@ impl EventLog {
                 provider: k.provider.unwrap_or(NONE),
                 inject: k.inject.unwrap_or(NONE),
                 agreement: k.agreement.unwrap_or(NONE),
+                segment: k.segment.unwrap_or(NONE),
+                peer: k.peer.unwrap_or(NONE),
                 value: k.value,
             });
             self.extras.len() as u32 - 1
@@ -468,6 +518,16 @@ impl EventLog {
         self.extra(r).and_then(|x| opt(x.agreement))
     }
 
+    /// The event's segment index (an event about a segment, not a host), if any.
+    pub fn segment(&self, r: &Record) -> Option<u32> {
+        self.extra(r).and_then(|x| opt(x.segment))
+    }
+
+    /// The segment at the other end of a link event, if any.
+    pub fn peer(&self, r: &Record) -> Option<u32> {
+        self.extra(r).and_then(|x| opt(x.peer))
+    }
+
     /// Renders event `index` (0-based) with readable names; without its segment and team (left
     /// `None`) unless `full`.
     fn render(&self, cat: &Catalog, tick_secs: u64, index: usize, full: bool) -> Event {
@@ -482,7 +542,10 @@ impl EventLog {
                 let g = &cat.groups[gk as usize];
                 (full.then(|| cat.segments[g.segment as usize].id.clone()), Some(cat.host_name_in(gk, h)))
             }
-            None => (None, None),
+            None => (
+                xs(|x| x.segment).filter(|_| full).and_then(|s| cat.segments.get(s as usize)).map(|s| s.id.clone()),
+                None,
+            ),
         };
         let nation = r.nation().and_then(|n| cat.nations.get(n as usize));
         let camp = r.campaign().and_then(|c| cat.campaigns.get(c as usize));
@@ -513,7 +576,8 @@ impl EventLog {
             detail: self
                 .detail(r)
                 .map(str::to_string)
-                .or_else(|| xs(|x| x.agreement).and_then(|a| cat.agreements.get(a as usize)).cloned()),
+                .or_else(|| xs(|x| x.agreement).and_then(|a| cat.agreements.get(a as usize)).cloned())
+                .or_else(|| xs(|x| x.peer).and_then(|p| cat.segments.get(p as usize)).map(|s| s.id.clone())),
         }
     }
 }

@@ -123,6 +123,10 @@ pub struct InjectBook {
     pub due: BTreeMap<u64, Vec<(u32, Option<u64>)>>,
     /// Delivered last tick, effects to apply now: (inject, delivery event).
     pub pending: Vec<(u32, u64)>,
+    /// Every delivery so far, in order: (inject, tick, delivery event).
+    pub delivered: Vec<(u32, u64, u64)>,
+    /// Disabled by EXCON before delivery (never delivered).
+    pub disabled: Vec<bool>,
 }
 
 impl InjectBook {
@@ -136,7 +140,21 @@ impl InjectBook {
                 armed[i] = true;
             }
         }
-        InjectBook { defs, armed, due, pending: Vec::new() }
+        let disabled = vec![false; defs.len()];
+        InjectBook { defs, armed, due, pending: Vec::new(), delivered: Vec::new(), disabled }
+    }
+
+    /// Whether inject `i` has been delivered.
+    pub fn was_delivered(&self, i: u32) -> bool {
+        self.delivered.iter().any(|&(d, _, _)| d == i)
+    }
+
+    /// Removes every scheduled delivery of inject `i` (EXCON fires it now, or disables it).
+    pub fn unschedule(&mut self, i: u32) {
+        self.due.retain(|_, v| {
+            v.retain(|&(d, _)| d != i);
+            !v.is_empty()
+        });
     }
 }
 
@@ -275,6 +293,7 @@ fn deliver_due(
             Keys { nation: to, inject: Some(i), cause, ..Keys::default() },
         );
         book.pending.push((i, ev));
+        book.delivered.push((i, now, ev));
         triggers.write(TriggerSeen {
             on: TriggerEvent::InjectDelivered,
             campaign: None,

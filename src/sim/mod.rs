@@ -62,16 +62,21 @@
 //! `BTreeMap`/`BTreeSet`s or a [`slotset::SlotSet`]'s ascending list, and what an agenda returns
 //! for a tick is sorted before use; there is no hash map and no wall clock.
 
+pub mod actions;
 pub(crate) mod agenda;
 pub(crate) mod assistance;
 pub(crate) mod build;
 pub(crate) mod campaigns;
 pub mod clock;
 pub(crate) mod coverage;
+pub mod desk;
 pub(crate) mod detection;
+pub mod doctrine;
 pub mod events;
+pub(crate) mod excon;
 pub(crate) mod ids;
 pub(crate) mod injects;
+pub(crate) mod network;
 pub(crate) mod prefetch;
 pub(crate) mod response;
 pub(crate) mod rng;
@@ -83,6 +88,8 @@ pub(crate) mod summary;
 #[cfg(test)]
 mod testkit;
 pub mod topology;
+pub mod view;
+pub(crate) mod work;
 
 use bevy_ecs::message::Messages;
 use bevy_ecs::prelude::{IntoScheduleConfigs, ResMut, Schedule, SystemSet};
@@ -192,7 +199,7 @@ pub fn build_schedule_shuffled(shuffle_seed: Option<u64>) -> Schedule {
         injects::apply_injects.in_set(SimSystems::Injects),
         campaigns::advance_campaigns.in_set(SimSystems::Campaigns),
         services::update_services.in_set(SimSystems::Services),
-        detection::detect_compromises.in_set(SimSystems::Detection),
+        (detection::detect_compromises, work::finish_work).chain().in_set(SimSystems::Detection),
         response::respond_to_incidents.in_set(SimSystems::Response),
         assistance::coordinate_assistance.in_set(SimSystems::Assistance),
         sharing::share_indicators.in_set(SimSystems::Sharing),
@@ -256,6 +263,39 @@ impl Simulation {
         self.schedule.run(&mut self.world);
         self.world.resource_mut::<SimClock>().tick += 1;
         true
+    }
+
+    /// Applies a decision at the current tick boundary (before the next tick runs): see
+    /// `actions.rs`. Refusals change nothing.
+    pub fn act(&mut self, seat: actions::Seat, action: &actions::Action) -> actions::Outcome {
+        if self.ended() {
+            return actions::Outcome {
+                applied: false,
+                note: Some("the exercise has ended (ENDEX)".into()),
+                events: Vec::new(),
+            };
+        }
+        actions::apply(&mut self.world, seat, action)
+    }
+
+    /// Whether ENDEX has been reached (or EXCON ended the exercise).
+    pub fn ended(&self) -> bool {
+        let clock = self.world.resource::<SimClock>();
+        clock.tick >= clock.n_ticks
+    }
+
+    /// Replaces nation `n`'s doctrine (a played seat starts from [`doctrine::Doctrine::manual`]).
+    pub fn set_doctrine(&mut self, n: u32, d: doctrine::Doctrine) {
+        self.world.resource_mut::<response::ResponseBook>().rules[n as usize] = d.queue;
+        let mut all = self.world.resource_mut::<doctrine::Doctrines>();
+        if let Some(slot) = all.0.get_mut(n as usize) {
+            *slot = d;
+        }
+    }
+
+    /// What `seat` can see now (`view.rs`).
+    pub fn view(&self, seat: actions::Seat) -> view::View {
+        view::build(&self.world, seat)
     }
 
     /// Runs to ENDEX and returns the outcome.

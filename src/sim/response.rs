@@ -1,7 +1,9 @@
 //! Owns the Response phase: incident queues on national teams, analyst capacity (shifts,
 //! injects, assistance), and the triage → containment → eradication → recovery pipeline.
 //!
-//! * Incidents queue FIFO by incident id on the host's national team. Each analyst works one
+//! * Incidents queue on the host's national team by the team's queue rule (doctrine, or its
+//!   `prioritise` action): FIFO by incident id by default; `criticality` puts the most critical
+//!   host group first, `campaign` groups by campaign, each then by id. Each analyst works one
 //!   incident at a time, from acknowledgement until the host is recovered.
 //! * Capacity in tick `t` = analysts on shift + `size` of every assistance team on task for the
 //!   nation. Analysts on shift = `max(0, analysts + inject deltas)`; for `office_hours` teams that
@@ -29,6 +31,7 @@ use rand_chacha::ChaCha8Rng;
 use super::agenda::Agenda;
 use super::campaigns::exp_secs;
 use super::clock::{SimClock, in_office_hours};
+use super::doctrine::QueueRule;
 use super::events::{EventKind, EventLog, Keys};
 use super::ids::narrow;
 use super::prefetch::{AHEAD, prefetch};
@@ -100,6 +103,8 @@ pub struct ResponseBook {
     pub assist_size: Vec<u32>,
     /// Best on-task assistance skills per nation.
     pub assist_skills: Vec<Option<Skills>>,
+    /// Queue order per nation (doctrine, or the team's `prioritise` action).
+    pub rules: Vec<QueueRule>,
     /// Phase ends by tick (incident ids).
     pub agenda: Agenda<u64>,
     /// Scratch for the phase ends due this tick (kept to reuse its allocation).
@@ -120,6 +125,7 @@ impl ResponseBook {
             capacity_delta: vec![0; nations],
             assist_size: vec![0; nations],
             assist_skills: vec![None; nations],
+            rules: vec![QueueRule::Fifo; nations],
             ..ResponseBook::default()
         }
     }
@@ -183,8 +189,35 @@ impl ResponseBook {
             },
         );
         self.incidents.push(Incident { host, group, campaign, nation, phase: Phase::Queued, last_event: narrow(ev) });
-        self.queues[nation as usize].push_back(id);
+        self.enqueue(cat, nation, id);
         id
+    }
+
+    /// The place of incident `id` in its queue under `rule` (smaller goes first).
+    pub fn queue_key(&self, cat: &Catalog, rule: QueueRule, id: u64) -> (u64, u64) {
+        let inc = &self.incidents[(id - 1) as usize];
+        match rule {
+            QueueRule::Fifo => (0, id),
+            QueueRule::Criticality => (u64::from(u8::MAX - cat.groups[inc.group as usize].criticality as u8), id),
+            QueueRule::Campaign => (u64::from(inc.campaign), id),
+        }
+    }
+
+    /// Queues incident `id` on its nation's team by the team's rule: at the back for `fifo` (no
+    /// search), else after every queued incident that goes before it (a scan from the back).
+    fn enqueue(&mut self, cat: &Catalog, nation: u32, id: u64) {
+        let rule = self.rules[nation as usize];
+        if rule == QueueRule::Fifo {
+            self.queues[nation as usize].push_back(id);
+            return;
+        }
+        let key = self.queue_key(cat, rule, id);
+        let queue = &self.queues[nation as usize];
+        let mut at = queue.len();
+        while at > 0 && self.queue_key(cat, rule, queue[at - 1]) > key {
+            at -= 1;
+        }
+        self.queues[nation as usize].insert(at, id);
     }
 
     fn start_phase(&mut self, cat: &Catalog, clock: &SimClock, rng: &mut NationStreams, id: u64, phase: Phase) {

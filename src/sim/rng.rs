@@ -30,6 +30,8 @@ pub enum Purpose {
     Sensors = 4,
     /// Generated host networks (`topology.rs`): keyed by the scenario, not by (seed, run index).
     Topology = 5,
+    /// Which compromised hosts a team's hunt finds (per nation, `work.rs`).
+    Hunt = 6,
 }
 
 /// SplitMix64 finaliser: a fixed, portable 64-bit mixer.

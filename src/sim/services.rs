@@ -1,8 +1,8 @@
 //! Owns the Services phase: service availability from host health, quorum, forced outages and
 //! dependencies, recomputed only when something changed.
 //!
-//! A service is **up** iff (a) no forced outage (inject `service_down`, impact `disrupt`) is in
-//! force, (b) at least `ceil(quorum × hosts)` of its hosts (the union of its `runs_on` groups,
+//! A service is **up** iff (a) no forced outage (inject `service_down`, impact `disrupt`, its
+//! team taking it offline, a dependency across a link its team cut: `actions.rs`) is in force, (b) at least `ceil(quorum × hosts)` of its hosts (the union of its `runs_on` groups,
 //! computed exactly: [`ceil_fraction_of`]) are up, and
 //! (c) every `depends_on` service is up. Services are evaluated in a topological order computed at
 //! build time; members of a dependency cycle (which validation forbids) are evaluated last and
@@ -62,6 +62,10 @@ pub struct ServiceBook {
     pub ends: BTreeMap<u64, Vec<u32>>,
     /// Something changed that may flip a status.
     pub dirty: bool,
+    /// Per service: a dependency it reaches across a link a team cut (`actions.rs`): down.
+    pub severed: Vec<bool>,
+    /// Per service: taken offline by its team (`actions.rs`): down until brought back.
+    pub offline: Vec<bool>,
 }
 
 impl ServiceBook {
@@ -105,6 +109,8 @@ impl ServiceBook {
             outages: vec![0; n],
             ends: BTreeMap::new(),
             dirty: true,
+            severed: vec![false; n],
+            offline: vec![false; n],
             defs,
         }
     }
@@ -164,6 +170,8 @@ pub fn update_services(
         let forced = book.forced_until[i] > now;
         let up = !book.cyclic[i]
             && !forced
+            && !book.severed[i]
+            && !book.offline[i]
             && book.quorum_met(i, &hosts)
             && book.defs[i].deps.iter().all(|&d| book.up[d as usize]);
         if up == book.up[i] {

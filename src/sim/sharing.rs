@@ -6,6 +6,9 @@
 //!   campaign's `tlp` ≤ the agreement's `tlp_ceiling`. They arrive `ceil(latency / tick)` ticks
 //!   later (latency 0 → the same tick). Received indicators are not forwarded again.
 //! * A `share_indicators` inject hands them over directly (Injects phase).
+//! * The automatic sending is doctrine (`share_on_detection`, `doctrine.rs`); a team that does not
+//!   share on detection sends only by its `share_indicators` action (`actions.rs`), which ships
+//!   through the same in-flight queue.
 //! * Holding indicators doubles the nation's detection probability for that campaign (capped at 1)
 //!   from the next Detection phase on; see `detection.rs`.
 
@@ -14,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy_ecs::prelude::{MessageReader, Res, ResMut, Resource};
 
 use super::clock::SimClock;
+use super::doctrine::Doctrines;
 use super::events::{Detected, EventKind, EventLog, Keys};
 use super::state::Catalog;
 use crate::scenario::model::Tlp;
@@ -75,11 +79,12 @@ pub fn share_indicators(
     mut intel: ResMut<Intel>,
     mut log: ResMut<EventLog>,
     mut detected: MessageReader<Detected>,
+    doctrines: Res<Doctrines>,
 ) {
     let now = clock.tick;
     for d in detected.read() {
         intel.grant(d.nation, d.campaign);
-        if !intel.sent.insert((d.nation, d.campaign)) {
+        if !doctrines.of(d.nation).share_on_detection || !intel.sent.insert((d.nation, d.campaign)) {
             continue;
         }
         let tlp = cat.campaigns[d.campaign as usize].tlp;

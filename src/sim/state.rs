@@ -481,6 +481,9 @@ pub struct Hosts {
     /// Per campaign, one bit per host: resistant to that campaign (empty for a campaign whose
     /// `recovery.resistance` is 0: nothing is allocated or read for it).
     resistant: Vec<Vec<u64>>,
+    /// Hosts isolated by a team (`actions.rs`) and not restored since: off the network, so no
+    /// campaign lands on them. A set, not a flag: only decisions fill it.
+    isolated: std::collections::BTreeSet<u32>,
 }
 
 impl Hosts {
@@ -499,6 +502,7 @@ impl Hosts {
             group_down: vec![0; n_groups],
             health_dirty: false,
             resistant: Vec::new(),
+            isolated: std::collections::BTreeSet::new(),
         };
         for seg in 0..hosts.pool.len() as u32 {
             hosts.set_clean_bits(seg, hosts.pool[seg as usize].clean);
@@ -741,10 +745,38 @@ impl Hosts {
         self.undetected.remove(h);
     }
 
-    /// Restores a host: up, clean, back in the clean pool.
+    /// Isolates a host: a compromised host is contained, a clean one leaves its segment's clean
+    /// pool (no lateral move or entry lands on it), and either goes down until restored. False
+    /// (nothing done) if it is already isolated.
+    pub fn isolate(&mut self, cat: &Catalog, h: u32) -> bool {
+        if !self.isolated.insert(h) {
+            return false;
+        }
+        if self.has(h, flag::COMPROMISED) {
+            self.contain(h);
+        } else {
+            let seg = cat.hot[self.group_of(cat, h) as usize].segment;
+            self.pool_remove(seg, h);
+        }
+        true
+    }
+
+    /// Whether a team isolated the host and it has not been restored since.
+    #[inline]
+    pub fn is_isolated(&self, h: u32) -> bool {
+        !self.isolated.is_empty() && self.isolated.contains(&h)
+    }
+
+    /// Isolated hosts, ascending.
+    pub fn isolated(&self) -> impl Iterator<Item = u32> + '_ {
+        self.isolated.iter().copied()
+    }
+
+    /// Restores a host: up, clean, back in the clean pool (and no longer isolated).
     pub fn restore(&mut self, cat: &Catalog, h: u32) {
         self.set_down(cat, h, false);
-        if self.has(h, flag::COMPROMISED) {
+        let was_isolated = self.isolated.remove(&h);
+        if self.has(h, flag::COMPROMISED) || was_isolated {
             let seg = cat.hot[self.group_of(cat, h) as usize].segment;
             self.pool_add(seg, h);
         }
