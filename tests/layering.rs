@@ -1,4 +1,4 @@
-//! The crate's dependency graph runs one way: scenario → sim → score → results → {report, batch}
+//! The crate's dependency graph runs one way: scenario → sim → score → results → {report, batch, play}
 //! → cli, with `fmt` and `atomic` as leaves anyone may use. This test reads the sources and fails
 //! when a module names a module above it (or a sibling), so the layering cannot rot silently.
 
@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("results", 5),
     ("report", 6),
     ("batch", 6),
+    ("play", 6),
     ("cli", 7),
 ];
 

@@ -15,6 +15,7 @@ mod compare;
 pub mod fuzz;
 mod init;
 mod merge;
+mod play;
 mod report;
 mod run;
 mod schema;
@@ -62,6 +63,10 @@ enum Command {
     Compare(compare::Args),
     /// Merge shard partials (`cydex batch --shard K/N`) into the whole batch.
     Merge(merge::Args),
+    /// Play a session: teams decide through JSON Lines requests on stdin (docs/protocol.md).
+    Play(play::PlayArgs),
+    /// Reproduce a played session's outputs, byte for byte, from its decision journal.
+    Replay(play::ReplayArgs),
 }
 
 /// The embedded default scenario: a small national ransomware drill.
@@ -87,6 +92,8 @@ pub fn main() -> ExitCode {
         Command::Batch(a) => batch::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Play(a) => play::play(a),
+        Command::Replay(a) => play::replay(a),
     };
     if let Some(e) = STDOUT_FAILURE.get() {
         let _ = std::io::stderr().write_all(format!("error: cannot write to standard output: {e}\n").as_bytes());

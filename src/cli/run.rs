@@ -79,7 +79,7 @@ pub fn run(args: Args) -> u8 {
 
 /// Writes the run's output set into `dir`, all or nothing: every file is staged in full before
 /// any is published, so a failure halfway leaves the previous run's files whole.
-fn write_outputs(dir: &Path, results: &RunResults, events: &crate::sim::EventStream) -> Result<(), u8> {
+pub(crate) fn write_outputs(dir: &Path, results: &RunResults, events: &crate::sim::EventStream) -> Result<(), u8> {
     use crate::report::{events as ev, navigator};
     let failed = |e: std::io::Error| {
         fail(

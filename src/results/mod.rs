@@ -113,6 +113,28 @@ pub struct RunResults {
     /// Every event the assessment cites, in id order, so reports can show the evidence.
     #[serde(default)]
     pub evidence: Vec<evidence::EvidenceEvent>,
+    /// The seats played by a program or a human (nation ids; absent when doctrine played every
+    /// team).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub players: Vec<String>,
+    /// Every decision a player or EXCON took, in order (absent when there were none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
+}
+
+/// One decision: who took which action at which tick boundary, and what became of it. The same
+/// record is a line of a session's journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// The tick it took effect before (the next tick to run when it was taken).
+    pub tick: u64,
+    /// `EXCON` or a nation id.
+    pub seat: String,
+    /// The action.
+    pub action: crate::sim::actions::Action,
+    /// What became of it.
+    pub outcome: crate::sim::actions::Outcome,
 }
 
 impl RunResults {
@@ -126,6 +148,8 @@ impl RunResults {
             summary,
             assessment,
             evidence: Vec::new(),
+            players: Vec::new(),
+            decisions: Vec::new(),
         }
     }
 
@@ -196,7 +220,17 @@ pub fn engine_version() -> String {
 /// reproducible. `overrides` are the `--set PATH=VALUE` words already applied to `loaded`,
 /// recorded so the run can be reproduced.
 pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunResults, EventStream) {
-    let outcome = crate::sim::run(&loaded.scenario, config);
+    from_outcome(loaded, overrides, config, crate::sim::run(&loaded.scenario, config))
+}
+
+/// [`run`] for an outcome already simulated (a played session's): assess it and stamp its
+/// provenance.
+pub fn from_outcome(
+    loaded: &Loaded,
+    overrides: &[String],
+    config: &RunConfig,
+    outcome: crate::sim::RunOutcome,
+) -> (RunResults, EventStream) {
     let assessment = crate::score::assess(&loaded.scenario, &outcome);
     let ex = &loaded.scenario.exercise;
     let (startex, offsets) = scenario_clock(&loaded.scenario);

@@ -54,7 +54,7 @@ pub enum Seat {
 }
 
 /// What a hunt covers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// A host group id.
@@ -64,7 +64,7 @@ pub enum Scope {
 }
 
 /// An inject answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Answer {
     /// Read and acknowledged.
@@ -76,16 +76,16 @@ pub enum Answer {
 }
 
 /// One decision. Ids are the scenario's (hosts by name, e.g. `EST-GOV-WS-0012`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// Reorder the incident queue.
     Prioritise {
         /// Queued incident ids to take first, in this order.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         incidents: Vec<u64>,
         /// A rule for the whole queue from now on.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         rule: Option<QueueRule>,
     },
     /// Isolate a host.
@@ -122,10 +122,10 @@ pub enum Action {
         /// What to hunt.
         scope: Scope,
         /// Only this campaign's compromises (id).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         campaign: Option<String>,
         /// Analysts to put on it (default 1).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         analysts: Option<u32>,
     },
     /// Restore or rebuild a host.
@@ -133,7 +133,7 @@ pub enum Action {
         /// Host name.
         host: String,
         /// Mode (default: the team's doctrine).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         mode: Option<RestoreMode>,
     },
     /// Ask a provider for help.
@@ -153,7 +153,7 @@ pub enum Action {
         /// Nation ids.
         to: Vec<String>,
         /// Marking (default: the campaign's).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         tlp: Option<Tlp>,
     },
     /// Report the situation to EXCON.
@@ -188,7 +188,7 @@ pub enum Action {
     /// EXCON: an ad-hoc inject (a message).
     AddInject {
         /// Nation id (`None`: everyone).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<String>,
         /// The message.
         text: String,
@@ -245,7 +245,7 @@ impl Action {
 }
 
 /// What became of an action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Outcome {
     /// Applied (false: refused, nothing changed).
     pub applied: bool,
@@ -253,7 +253,7 @@ pub struct Outcome {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The events it logged.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<u64>,
 }
 
@@ -337,7 +337,14 @@ fn strsim_distance(a: &str, b: &str) -> usize {
 
 /// Resolves a host name `{group}-{n}` to its slot.
 pub(crate) fn host_slot(cat: &Catalog, name: &str) -> Result<u32, Refusal> {
-    let bad = || unknown("host", name, cat.groups.iter().map(|g| g.id.as_str()));
+    let bad = || {
+        let near = unknown(
+            "host group",
+            name.rsplit_once('-').map_or(name, |(g, _)| g),
+            cat.groups.iter().map(|g| g.id.as_str()),
+        );
+        format!("unknown host `{name}`: hosts are named GROUP-NNNN, 1-based within their group ({near})")
+    };
     let (group, index) = name.rsplit_once('-').ok_or_else(bad)?;
     let g = cat.groups.iter().find(|g| g.id == group).ok_or_else(bad)?;
     let k: u32 = index.parse().map_err(|_| bad())?;

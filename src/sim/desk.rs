@@ -13,7 +13,7 @@ use super::state::Catalog;
 use crate::scenario::model::ActorKind;
 
 /// A team's attribution of the activity it sees.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attribution {
     /// The suspected actor's name.
@@ -25,7 +25,7 @@ pub struct Attribution {
 }
 
 /// A situation report: the team's estimates at the time it sends it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sitrep {
     /// Hosts the team believes compromised in its nation.
@@ -34,7 +34,7 @@ pub struct Sitrep {
     #[serde(default)]
     pub campaigns: Vec<String>,
     /// Suspected actor, if it attributes.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Attribution>,
 }
 

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::scenario::model::Criticality;
 
 /// How a team orders its incident queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QueueRule {
     /// First in, first out (incident id order).
@@ -43,7 +43,7 @@ impl QueueRule {
 }
 
 /// How a host is brought back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RestoreMode {
     /// From the last backup: the group's restore time; what the host wrote since that backup is

@@ -27,7 +27,7 @@ use super::state::{Catalog, Hosts, flag};
 use super::work::{Task, WorkBook};
 
 /// What one seat sees.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct View {
     /// The next tick to run.
     pub tick: u64,
@@ -43,7 +43,7 @@ pub struct View {
 }
 
 /// A national team's view.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TeamView {
     /// Nation id.
     pub nation: String,
@@ -72,7 +72,7 @@ pub struct TeamView {
 }
 
 /// Analysts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Analysts {
     /// On shift, with assistance on task.
     pub capacity: u32,
@@ -81,7 +81,7 @@ pub struct Analysts {
 }
 
 /// An open incident.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct IncidentView {
     /// Incident id.
     pub id: u64,
@@ -96,7 +96,7 @@ pub struct IncidentView {
 }
 
 /// A host the team knows something about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct HostView {
     /// Host name.
     pub host: String,
@@ -109,7 +109,7 @@ pub struct HostView {
 }
 
 /// A segment and its links.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SegmentView {
     /// Segment id.
     pub id: String,
@@ -118,7 +118,7 @@ pub struct SegmentView {
 }
 
 /// One link end.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LinkView {
     /// The segment at the other end.
     pub to: String,
@@ -127,7 +127,7 @@ pub struct LinkView {
 }
 
 /// A service's status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ServiceView {
     /// Service id.
     pub id: String,
@@ -140,7 +140,7 @@ pub struct ServiceView {
 }
 
 /// A delivered inject.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct InboxItem {
     /// Inject id.
     pub inject: String,
@@ -151,7 +151,7 @@ pub struct InboxItem {
 }
 
 /// An ad-hoc inject.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Message {
     /// Tick sent.
     pub tick: u64,
@@ -160,7 +160,7 @@ pub struct Message {
 }
 
 /// An assistance request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AssistanceView {
     /// Provider id.
     pub provider: String,
@@ -171,7 +171,7 @@ pub struct AssistanceView {
 }
 
 /// Work under way.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct WorkView {
     /// `hunt` or `restore`.
     pub kind: &'static str,
@@ -182,7 +182,7 @@ pub struct WorkView {
 }
 
 /// EXCON's ground truth.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Truth {
     /// Per campaign.
     pub campaigns: Vec<CampaignTruth>,
@@ -191,7 +191,7 @@ pub struct Truth {
 }
 
 /// A campaign's state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CampaignTruth {
     /// Campaign id.
     pub id: String,
@@ -204,7 +204,7 @@ pub struct CampaignTruth {
 }
 
 /// An MSEL inject.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MselItem {
     /// Inject id.
     pub id: String,
