@@ -277,33 +277,35 @@ HEADER = """\
 # OTTER are races between fast, quiet kill chains and the national CSIRTs (roughly a coin
 # toss each), VELVET MAGPIE's defacements and floods land most of the time.
 # MEASURED with the engine over seeds 1–20 (`cydex run scenarios/alliance-exercise.yaml
-# --seed N`, release build, about 0.03 s of CPU a run):
-#   * AMBER HERON (CAMP-ESP) exfiltrates in 13 of 20 seeds (65%; 20 of 40, 50%, over seeds
-#     21–60), 1–3 hosts, first exfiltration T+10h to T+24h15m (median T+18h); otherwise
-#     stopped at exfil, collect-shares or lateral. 8–11 hosts compromised.
-#   * CRIMSON OTTER (CAMP-RW) encrypts electricity-operator hosts in 9 of 20 seeds (45%; 22
-#     of 40, 55%, over seeds 21–60), first encryption T+31h45m to T+35h45m (median
-#     T+32h30m), 1 host (2 in one seed); otherwise stopped between lateral movement and
-#     encryption, most often just before encrypting. 12–40 distinct hosts compromised
-#     (median 18.5). No outbreak runs away in seeds 1–20; 1 seed in 60 does (seed 25: an
-#     outbreak outruns an operator's SOC, 1,446 distinct hosts plus 64 re-infections, 243
-#     encrypted, about 16,000 events: the worst case).
-#   * VELVET MAGPIE: defacements in 19 of 20 seeds (40 of 40 over seeds 21–60; 1–6 portals,
+# --seed N`, release build, about 0.01 s of CPU a run):
+#   * AMBER HERON (CAMP-ESP) exfiltrates in 9 of 20 seeds (45%; 22 of 40, 55%, over seeds
+#     21–60), 1–2 hosts (3 in one seed of 21–60), first exfiltration T+10h45m to T+25h15m
+#     (median T+14h30m); otherwise stopped at exfil, collect-shares or lateral. 8–10 hosts
+#     compromised.
+#   * CRIMSON OTTER (CAMP-RW) encrypts electricity-operator hosts in 6 of 20 seeds (30%; 19
+#     of 40, 48%, over seeds 21–60), first encryption T+30h to T+32h45m (median T+32h15m),
+#     1–7 hosts; otherwise stopped between lateral movement and encryption, most often just
+#     before encrypting (11 of the 14). 9–37 distinct hosts compromised (median 20; one
+#     re-infection in one seed). No outbreak runs away in seeds 1–60: the worst case is 38
+#     distinct hosts (seed 38) and 7 encrypted (seed 13, also the most events: 2,153).
+#   * VELVET MAGPIE: defacements in 20 of 20 seeds (40 of 40 over seeds 21–60; 1–7 portals,
 #     from T+8h). The Polish flood (started by MSEL-004 at T+8h) and the Lithuanian flood
 #     (T+2d) disrupt their portals in every seed, in the first tick or two of the campaign
-#     (the fourth tick once, in seeds 21–60).
+#     (the third tick for LTU in 2 seeds; in seeds 21–60 the third tick once each).
 #   * 19–20 nations hit; 6–8 assistance requests per seed (median 7): MNE, ALB and MKD ask
-#     the NATO RRT and the US bilateral team on the severity rule (MNE again through MSEL-021
-#     at T+4d in half the seeds), EST and ROU on severity too, one getting the EU CRRT and the
-#     other VCISC, NOR VCISC (the NATO RRT in 2 seeds), and LTU, NLD or BEL ask VCISC in the
-#     odd seed (once each in 20) when the ransomware outbreak reaches them.
-#   * ratings: OBJ-2, OBJ-3, OBJ-4, OBJ-5, OBJ-6, OBJ-8 and OBJ-11 P in every seed (OBJ-3
-#     and OBJ-4 are U in the runaway seed 25); OBJ-1 P 18 / S 2; OBJ-9 P 17 / S 3 (up to
-#     12 GB stolen); OBJ-10 P 11 / U 9 (U whenever CRIMSON OTTER encrypts); OBJ-7 U in every
-#     seed (LTU asks for help in only 1 seed of 20, after 1d4h against a 6h target). OBJ-2
-#     holds because sharing is timed from a nation's first detection to its decision to
-#     send, which is immediate.
-#   * events: median about 1,900 a run (1,806–2,174), about 16,000 in the runaway seed.
+#     the NATO RRT or the US bilateral team on the severity rule (MNE again through MSEL-021
+#     at T+4d in 13 of 20 seeds), EST and ROU on severity too, one getting the EU CRRT and
+#     the other VCISC (the NATO RRT in 2 seeds), NOR VCISC (the NATO RRT in 4 seeds), and
+#     LTU asks VCISC on backlog in 3 seeds when the ransomware outbreak reaches it (NLD in 3
+#     of 40 over seeds 21–60; BEL never).
+#   * ratings: OBJ-1, OBJ-2, OBJ-3, OBJ-5, OBJ-6, OBJ-8, OBJ-9 and OBJ-11 P in every seed
+#     (OBJ-1 S in 2 and OBJ-9 S in 1 of seeds 21–60); OBJ-4 P 19 / U 1 (1 of 37 incidents
+#     not recovered by ENDEX); OBJ-9 holds with up to 8 GB stolen (12 GB over seeds 21–60);
+#     OBJ-10 P 14 / U 6 (U whenever CRIMSON OTTER encrypts); OBJ-7 U in every seed (LTU asks
+#     for help in only 3 seeds of 20, after 1d4h to 1d13h against a 6h target). OBJ-2 holds
+#     because sharing is timed from a nation's first detection to its decision to send,
+#     which is immediate.
+#   * events: median 1,904 a run (1,788–2,153; 1,780–2,132 over seeds 21–60).
 #
 # Engine semantics the parameters are tuned against (see docs/scenario-format.md §18.2 and
 # the module docs in src/sim/*.rs):
