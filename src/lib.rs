@@ -12,6 +12,7 @@ pub mod report;
 pub mod results;
 pub mod scenario;
 pub mod score;
+pub mod serve;
 pub mod sim;
 #[doc(hidden)]
 pub mod testkit;

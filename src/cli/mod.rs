@@ -19,6 +19,7 @@ mod play;
 mod report;
 mod run;
 mod schema;
+mod serve;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -67,6 +68,8 @@ enum Command {
     Play(play::PlayArgs),
     /// Reproduce a played session's outputs, byte for byte, from its decision journal.
     Replay(play::ReplayArgs),
+    /// Run a drill in the browser: one page per seat (EXCON, each team, evaluators), paced by the clock.
+    Serve(serve::Args),
 }
 
 /// The embedded default scenario: a small national ransomware drill.
@@ -94,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Merge(a) => merge::run(a),
         Command::Play(a) => play::play(a),
         Command::Replay(a) => play::replay(a),
+        Command::Serve(a) => serve::run(a),
     };
     if let Some(e) = STDOUT_FAILURE.get() {
         let _ = std::io::stderr().write_all(format!("error: cannot write to standard output: {e}\n").as_bytes());

@@ -80,7 +80,7 @@ fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// Reads and parses a journal, reporting every problem.
-fn read_journal(path: &Path) -> Result<journal::Read, u8> {
+pub(crate) fn read_journal(path: &Path) -> Result<journal::Read, u8> {
     let text = read_limited(path, MAX_JOURNAL)
         .map_err(|e| fail(&format!("cannot read journal `{}`: {e}", path.display()), None))?;
     let text = String::from_utf8(text)
@@ -97,7 +97,7 @@ fn read_journal(path: &Path) -> Result<journal::Read, u8> {
 }
 
 /// The session a journal describes, with its decisions re-applied.
-fn restore_session(
+pub(crate) fn restore_session(
     read: &journal::Read,
     scenario: Option<&PathBuf>,
     budget: &super::BudgetArgs,

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::results::{Decision, engine_version};
+use crate::results::{Decision, EvaluatorNote, engine_version};
 use crate::scenario::Loaded;
 use crate::sim::RunConfig;
 
@@ -96,6 +96,8 @@ impl Header {
 pub enum Line {
     /// A decision.
     Decision(Decision),
+    /// An evaluator's note.
+    Note(EvaluatorNote),
     /// The session ran up to this tick (the next one to run).
     Clock {
         /// Next tick.
@@ -109,9 +111,19 @@ pub enum Line {
 }
 
 impl Line {
+    /// The tick the line is stamped with.
+    pub fn tick(&self) -> u64 {
+        match self {
+            Line::Decision(d) => d.tick,
+            Line::Note(n) => n.tick,
+            Line::Clock { tick } | Line::End { tick } => *tick,
+        }
+    }
+
     fn to_json(&self) -> String {
         match self {
             Line::Decision(d) => serde_json::to_string(d).unwrap_or_default(),
+            Line::Note(n) => format!("{{\"note\":{}}}", serde_json::to_string(n).unwrap_or_default()),
             Line::Clock { tick } => format!("{{\"clock\":{tick}}}"),
             Line::End { tick } => format!("{{\"end\":{tick}}}"),
         }
@@ -122,6 +134,11 @@ impl Line {
         let obj = value.as_object().ok_or("not a JSON object")?;
         let tick_of =
             |k: &str| obj.get(k).and_then(serde_json::Value::as_u64).ok_or(format!("`{k}` must be a whole number"));
+        if let (1, Some(note)) = (obj.len(), obj.get("note")) {
+            return serde_json::from_value(note.clone())
+                .map(Line::Note)
+                .map_err(|e| format!("not an evaluator note: {e}"));
+        }
         match (obj.len(), obj.contains_key("clock"), obj.contains_key("end")) {
             (1, true, _) => Ok(Line::Clock { tick: tick_of("clock")? }),
             (1, _, true) => Ok(Line::End { tick: tick_of("end")? }),
@@ -192,14 +209,7 @@ impl Read {
 
     /// How far the session had run: the last clock, end or decision tick.
     pub fn reached(&self) -> u64 {
-        self.lines
-            .iter()
-            .map(|(_, l)| match l {
-                Line::Decision(d) => d.tick,
-                Line::Clock { tick } | Line::End { tick } => *tick,
-            })
-            .max()
-            .unwrap_or(0)
+        self.lines.iter().map(|(_, l)| l.tick()).max().unwrap_or(0)
     }
 }
 
@@ -253,10 +263,7 @@ fn check_order(lines: &[(usize, Line)], problems: &mut Vec<String>) {
     let mut last = 0;
     let mut ended = false;
     for (n, l) in lines {
-        let t = match l {
-            Line::Decision(d) => d.tick,
-            Line::Clock { tick } | Line::End { tick } => *tick,
-        };
+        let t = l.tick();
         if ended {
             problems.push(format!("line {n}: a line after `end`"));
         }

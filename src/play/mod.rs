@@ -11,7 +11,7 @@
 pub mod journal;
 pub mod protocol;
 
-use crate::results::{Decision, RunResults};
+use crate::results::{Decision, EvaluatorNote, RunResults};
 use crate::scenario::Loaded;
 use crate::sim::actions::{Action, Outcome, Seat};
 use crate::sim::doctrine::Doctrine;
@@ -28,6 +28,7 @@ pub struct Session {
     /// Played nations (indices), ascending.
     played: Vec<u32>,
     decisions: Vec<Decision>,
+    notes: Vec<EvaluatorNote>,
     journal: Option<Journal>,
 }
 
@@ -62,7 +63,16 @@ impl Session {
         for &n in &nations {
             sim.set_doctrine(n, Doctrine::manual());
         }
-        Ok(Session { loaded, overrides, config, sim, played: nations, decisions: Vec::new(), journal: None })
+        Ok(Session {
+            loaded,
+            overrides,
+            config,
+            sim,
+            played: nations,
+            decisions: Vec::new(),
+            notes: Vec::new(),
+            journal: None,
+        })
     }
 
     /// Journals every decision and advance from now on into `journal` (its header is written
@@ -132,6 +142,29 @@ impl Session {
         Ok(outcome)
     }
 
+    /// Keeps an evaluator's note (stamped with the current tick) and journals it; `Ok(Err(why))`
+    /// when the note is refused.
+    pub fn note(
+        &mut self,
+        evaluator: &str,
+        note: crate::results::NoteBody,
+    ) -> Result<Result<(), String>, std::io::Error> {
+        let n = EvaluatorNote { tick: self.sim.tick(), evaluator: evaluator.to_string(), note };
+        if let Some(why) = n.problem(&self.loaded.scenario) {
+            return Ok(Err(why));
+        }
+        if let Some(j) = &mut self.journal {
+            j.write(&Line::Note(n.clone()))?;
+        }
+        self.notes.push(n);
+        Ok(Ok(()))
+    }
+
+    /// Evaluators' notes so far.
+    pub fn notes(&self) -> &[EvaluatorNote] {
+        &self.notes
+    }
+
     /// Runs up to `ticks` ticks (fewer at ENDEX); returns how many ran.
     pub fn advance(&mut self, ticks: u64) -> Result<u64, std::io::Error> {
         let mut ran = 0;
@@ -181,6 +214,7 @@ impl Session {
         let (mut results, events) = crate::results::from_outcome(&self.loaded, &self.overrides, &self.config, outcome);
         results.players = played;
         results.decisions = self.decisions;
+        results.evaluation = self.notes;
         Ok((results, events))
     }
 }
@@ -209,7 +243,19 @@ fn seat_of(loaded: &Loaded, name: &str) -> Result<Seat, UnknownSeat> {
 /// the outcome the journal recorded, then runs on to the tick the journal had reached. The
 /// session must not have a journal attached yet (nothing is written twice).
 pub fn reapply(session: &mut Session, read: &journal::Read) -> Result<(), String> {
-    for (line, d) in read.decisions() {
+    for (line, l) in &read.lines {
+        let d = match l {
+            Line::Decision(d) => d,
+            Line::Note(n) => {
+                session.advance(n.tick.saturating_sub(session.tick())).map_err(|e| e.to_string())?;
+                session
+                    .note(&n.evaluator, n.note.clone())
+                    .map_err(|e| e.to_string())?
+                    .map_err(|e| format!("line {line}: {e}"))?;
+                continue;
+            }
+            Line::Clock { .. } | Line::End { .. } => continue,
+        };
         if d.tick < session.tick() {
             return Err(format!("line {line}: tick {} is before the session's tick {}", d.tick, session.tick()));
         }

@@ -120,6 +120,83 @@ pub struct RunResults {
     /// Every decision a player or EXCON took, in order (absent when there were none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<Decision>,
+    /// Evaluators' observations and rating overrides, in order (absent when there were none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evaluation: Vec<EvaluatorNote>,
+}
+
+/// An evaluator's note during a drill, as the journal and `results.json` keep it: an observation
+/// in the style of an HSEEP Exercise Evaluation Guide, or a rating override with its
+/// justification (the report shows the engine's rating beside it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluatorNote {
+    /// Tick boundary it was written at.
+    pub tick: u64,
+    /// Evaluator seat name, e.g. `EVALUATOR-1`.
+    pub evaluator: String,
+    /// What it says.
+    pub note: NoteBody,
+}
+
+/// An observation or an override.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum NoteBody {
+    /// An observation tied to an objective (and its capability).
+    Observation {
+        /// Objective id.
+        objective: String,
+        /// `strength` or `improvement` (an area for improvement).
+        finding: Finding,
+        /// What was observed.
+        text: String,
+    },
+    /// A rating override.
+    Override {
+        /// Objective id.
+        objective: String,
+        /// The evaluator's rating: `P`, `S`, `M` or `U`.
+        rating: crate::score::ratings::Rating,
+        /// Why, in words.
+        justification: String,
+    },
+}
+
+/// An observation's finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Finding {
+    /// A strength.
+    Strength,
+    /// An area for improvement.
+    Improvement,
+}
+
+/// Longest note text accepted.
+pub const MAX_NOTE: usize = 4000;
+
+impl EvaluatorNote {
+    /// Why the note cannot be kept for `scenario`, if it cannot.
+    pub fn problem(&self, scenario: &Scenario) -> Option<String> {
+        let (objective, text) = match &self.note {
+            NoteBody::Observation { objective, text, .. } => (objective, text),
+            NoteBody::Override { objective, justification, .. } => (objective, justification),
+        };
+        if !scenario.objectives.iter().any(|o| &o.id == objective) {
+            return Some(format!("unknown objective `{objective}`"));
+        }
+        if text.trim().is_empty() {
+            return Some("the text (or justification) is empty".into());
+        }
+        if text.chars().count() > MAX_NOTE {
+            return Some(format!("the text is over {MAX_NOTE} characters"));
+        }
+        if let NoteBody::Override { rating: crate::score::ratings::Rating::NotObserved, .. } = self.note {
+            return Some("an override rates P, S, M or U".into());
+        }
+        None
+    }
 }
 
 /// One decision: who took which action at which tick boundary, and what became of it. The same
@@ -150,6 +227,7 @@ impl RunResults {
             evidence: Vec::new(),
             players: Vec::new(),
             decisions: Vec::new(),
+            evaluation: Vec::new(),
         }
     }
 
