@@ -437,17 +437,26 @@ fn the_default_doctrine_set_explicitly_is_the_engine_alone() {
 }
 
 #[test]
-fn the_manual_doctrine_differs_from_the_default() {
-    // Contrast for the test above: a doctrine that is not the default changes some run.
-    let differs = (0..24).any(|k| {
+fn an_isolating_doctrine_isolates_every_detection_in_its_tick() {
+    // Also the contrast for the test above: a doctrine that is not the default changes runs.
+    let (mut differs, mut isolated) = (0, 0);
+    for k in 0..24 {
         let s = scenario_from_seed(k);
         let mut sim = Simulation::new(&s, &cfg(k));
         for n in 0..s.nations.len() as u32 {
             sim.set_doctrine(n, Doctrine { isolate_at: Some(Criticality::Low), ..Doctrine::manual() });
         }
-        json(&sim.run_to_end()) != json(&cydex::sim::run(&s, &cfg(k)))
-    });
-    assert!(differs);
+        let out = sim.run_to_end();
+        differs += usize::from(json(&out) != json(&cydex::sim::run(&s, &cfg(k))));
+        let events = out.events.to_vec();
+        for d in events.iter().filter(|e| e.kind == EventKind::HostDetected && e.detail.as_deref() != Some("hunt")) {
+            let iso = events.iter().find(|e| e.kind == EventKind::HostIsolated && e.cause == Some(d.id));
+            let iso = iso.unwrap_or_else(|| panic!("scenario {k}: {d:?} was not isolated"));
+            assert_eq!((iso.tick, &iso.host), (d.tick, &d.host));
+            isolated += 1;
+        }
+    }
+    assert!(differs > 0 && isolated > 20, "{differs} runs changed, {isolated} hosts isolated");
 }
 
 #[test]

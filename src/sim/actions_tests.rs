@@ -291,7 +291,7 @@ fn hunt_once(seed: u64, indicators: bool) -> (u64, u64) {
 fn a_hunt_finds_each_host_with_its_probability_and_holds_its_analysts() {
     for (indicators, p) in [(true, HUNT_P_INDICATORS), (false, HUNT_P_BLIND)] {
         let (mut found, mut n) = (0, 0);
-        for seed in 0..20 {
+        for seed in 0..40 {
             let (f, h) = hunt_once(seed, indicators);
             found += f;
             n += h;

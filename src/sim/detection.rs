@@ -153,7 +153,7 @@ pub fn detect_compromises(
             },
         );
         response.open_incident(&cat, &clock, &mut log, h, group, c, ev);
-        isolate_by_doctrine((&*cat, &*clock, &*doctrines), &mut *hosts, &mut *log, (h, group, nation, ev));
+        isolate_by_doctrine((&cat, &clock, &doctrines), &mut hosts, &mut log, (h, group, nation, ev));
         detected_out.write(Detected { host: h, group, campaign: c, nation, event: ev });
         note_first(&mut campaigns.firsts, &mut triggers, TriggerEvent::FirstDetection, c, nation, now, ev);
     }
