@@ -275,6 +275,15 @@ type Refusal = String;
 
 /// Applies `action` for `seat` at the current tick boundary.
 pub fn apply(world: &mut World, seat: Seat, action: &Action) -> Outcome {
+    // A team seat past the last nation is refused here: the per-nation books are indexed by it
+    // (found by tests/players.rs, where it panicked in the Assistance phase or logged events for
+    // a nation that does not exist).
+    let nations = world.resource::<Catalog>().nations.len();
+    if let Seat::Team(n) = seat
+        && n as usize >= nations
+    {
+        return Outcome::refused(format!("no team {n}: the scenario has {nations} nation(s), numbered from 0"));
+    }
     let result = match (seat, action.is_excon()) {
         (Seat::Excon, true) => super::excon::apply(world, action),
         (Seat::Team(n), false) => apply_team(world, n, action),

@@ -29,6 +29,7 @@ use rand::RngExt;
 
 use super::campaigns::{CampaignBook, note_first};
 use super::clock::SimClock;
+use super::doctrine::Doctrines;
 use super::events::{Detected, EventKind, EventLog, Keys, TriggerSeen};
 use super::response::ResponseBook;
 use super::rng::DetectionRng;
@@ -97,6 +98,7 @@ pub fn detect_compromises(
     mut campaigns: ResMut<CampaignBook>,
     mut rng: ResMut<DetectionRng>,
     mut log: ResMut<EventLog>,
+    doctrines: Res<Doctrines>,
     mut detected_out: MessageWriter<Detected>,
     mut triggers: MessageWriter<TriggerSeen>,
 ) {
@@ -151,12 +153,36 @@ pub fn detect_compromises(
             },
         );
         response.open_incident(&cat, &clock, &mut log, h, group, c, ev);
+        isolate_by_doctrine((&cat, &clock, &doctrines), &mut hosts, &mut log, (h, group, nation, ev));
         detected_out.write(Detected { host: h, group, campaign: c, nation, event: ev });
         note_first(&mut campaigns.firsts, &mut triggers, TriggerEvent::FirstDetection, c, nation, now, ev);
     }
     hosts.undetected = undetected;
     for h in found {
         hosts.undetected.remove(h);
+    }
+}
+
+/// Doctrine `isolate_at`: isolates host `h` of `group` (nation `nation`), just detected by event
+/// `ev`, if its group is at least that critical. Logged exactly as the `isolate_host` action logs
+/// it (`actions.rs`): `host_isolated` (caused by the detection), then `host_down` (detail
+/// `isolated`) if the host was up. The host is contained, so nothing read by later hosts' draws
+/// changes.
+fn isolate_by_doctrine(
+    (cat, clock, doctrines): (&Catalog, &SimClock, &Doctrines),
+    hosts: &mut Hosts,
+    log: &mut EventLog,
+    (h, group, nation, ev): (u32, u32, u32, u64),
+) {
+    let Some(at) = doctrines.of(nation).isolate_at else { return };
+    if cat.groups[group as usize].criticality < at || hosts.is_isolated(h) {
+        return;
+    }
+    let iso = log.emit(cat, clock, EventKind::HostIsolated, Keys { host: Some(h), cause: Some(ev), ..Keys::default() });
+    hosts.isolate(cat, h);
+    if hosts.set_down(cat, h, true) {
+        let keys = Keys { host: Some(h), cause: Some(iso), detail: Some("isolated"), ..Keys::default() };
+        log.emit(cat, clock, EventKind::HostDown, keys);
     }
 }
 
@@ -259,6 +285,47 @@ mod tests {
         at_tick(&mut w, 1);
         w.run_system_once(detect_compromises).unwrap();
         assert!(w.resource::<Hosts>().has(h, flag::DETECTED));
+    }
+
+    #[test]
+    fn doctrine_isolates_detected_hosts_at_or_above_its_criticality() {
+        use crate::scenario::model::Criticality;
+        use crate::sim::doctrine::Doctrine;
+        // GA (medium) and GH (high), two hosts each, all held at STARTEX and found in tick 1.
+        let mut s = tiny(&[("SEG-A", "GA", 2, 1.0), ("SEG-H", "GH", 2, 1.0)]);
+        s.nations[0].segments[1].host_groups[0].criticality = Criticality::High;
+        s.nations[0].team.skills.detect = 1.0;
+        let mut c = campaign("C", &["GA", "GH"], vec![stage("never", 0.0, MIN)]);
+        c.entry.fraction = Some(1.0);
+        s.campaigns.push(c);
+        let run = |isolate_at| {
+            let mut w = world(&s);
+            w.resource_mut::<Doctrines>().0[0] = Doctrine { isolate_at, ..Doctrine::default() };
+            w.run_system_once(advance_campaigns).unwrap();
+            at_tick(&mut w, 1);
+            w.run_system_once(detect_compromises).unwrap();
+            w
+        };
+        let w = run(None);
+        assert_eq!(count(&w, EventKind::HostDetected), 4);
+        assert_eq!(count(&w, EventKind::HostIsolated), 0, "the default doctrine never isolates");
+        let w = run(Some(Criticality::High));
+        let ev = rendered(&w);
+        let isolated: Vec<&crate::sim::Event> = ev.iter().filter(|e| e.kind == EventKind::HostIsolated).collect();
+        let hosts = w.resource::<Hosts>();
+        assert_eq!(isolated.len(), 2, "only GH's hosts");
+        for e in isolated {
+            let detection = &ev[(e.cause.unwrap() - 1) as usize];
+            assert_eq!((detection.kind, &detection.host, detection.tick), (EventKind::HostDetected, &e.host, 1));
+            assert_eq!(e.tick, 1, "in the detection's tick");
+            let down = ev.iter().find(|d| d.kind == EventKind::HostDown && d.cause == Some(e.id)).unwrap();
+            assert_eq!((down.detail.as_deref(), &down.host), (Some("isolated"), &e.host));
+        }
+        assert!((2..4).all(|h| hosts.is_isolated(h) && hosts.has(h, flag::CONTAINED) && hosts.has(h, flag::DOWN)));
+        assert!((0..2).all(|h| !hosts.is_isolated(h) && !hosts.has(h, flag::DOWN)));
+        let w = run(Some(Criticality::Medium));
+        assert_eq!(count(&w, EventKind::HostIsolated), 4, "at or above: medium and high");
+        assert_eq!(count(&w, EventKind::HostDown), 4);
     }
 
     #[test]
