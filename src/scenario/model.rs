@@ -1189,9 +1189,8 @@ pub const EXCON_ACTIONS: &[&str] = &["fire_inject", "disable_inject", "add_injec
 /// * `action:` a decision of that type taken by `by` within `within` of delivery, checked
 ///   automatically against the decision journal (optionally towards `to`, about `campaign`);
 /// * `response: manual`: a response an evaluator validates by hand, worth `points`.
-///
-/// The keys of both shapes are read into one struct (so every error stays located); the validator
-/// refuses keys that do not belong to the shape, and [`Expectation::check`] gives the shape.
+// The keys of both shapes are read into one struct, so that every error stays located; the
+// validator refuses keys that do not belong to the shape, and `Expectation::check` gives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(transform = super::schema::expectation)]
