@@ -8,7 +8,8 @@
 //! durations that must be positive, score weights and rating thresholds); list lengths; which
 //! keys are required, including those the validator requires of a value (an inject's `at` or
 //! `trigger`, an objective's `metric` and `target`, a trigger's `campaign` or `inject`); the form of
-//! an objective's target for its metric; and the `mel_mil` alias. What only the whole scenario can
+//! an objective's target for its metric; the two shapes of an inject expectation (`action` with
+//! `within`, or `response: manual` with `description` and `points` > 0); and the `mel_mil` alias. What only the whole scenario can
 //! tell (references, uniqueness, reachability, cycles, times after ENDEX …) is left to
 //! `cydex validate`. The repository commits the output as `cydex.schema.json`.
 
