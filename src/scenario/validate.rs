@@ -107,6 +107,9 @@ fn with(path: &[Seg], more: impl Into<Seg>) -> Vec<Seg> {
     p
 }
 
+/// A key of an expectation and whether it is given.
+type KeyGiven = (&'static str, bool);
+
 /// Ids of one kind, with the path where each was defined.
 #[derive(Default)]
 struct Ids {
@@ -1424,7 +1427,7 @@ impl<'a> Check<'a> {
     fn expectation_shape(&mut self, e: &Expectation, ep: &[Seg]) {
         let shapes = "`action: <type>` with `within` (checked from the decision journal), or \
                       `response: manual` with `description` and `points` (checked by an evaluator)";
-        let (needs, refuses): (&[(&str, bool)], &[(&str, bool)]) = match (&e.action, &e.response) {
+        let (needs, refuses): (&[KeyGiven], &[KeyGiven]) = match (&e.action, &e.response) {
             (None, None) | (Some(_), Some(_)) => {
                 let both = e.action.is_some();
                 self.error(
