@@ -1161,8 +1161,9 @@ pub struct Inject {
 }
 
 /// The decisions an expectation can name (`action:`): the players' actions, by their `type`. The
-/// engine's own list is `sim::actions::Action`; a test there keeps the two in step. EXCON actions
-/// (`fire_inject`, `disable_inject`, `add_inject`, `set_capacity`, `end_exercise`) are not players'.
+/// engine's own list is `sim::actions::Action`; `tests/engine.rs` keeps the two in step. EXCON
+/// actions (`fire_inject`, `disable_inject`, `add_inject`, `set_capacity`, `end_exercise`) are not
+/// players'.
 pub const EXPECTABLE_ACTIONS: &[&str] = &[
     "prioritise",
     "isolate_host",
