@@ -475,3 +475,77 @@ fn bundled_scenarios_run_deterministically() {
         assert!(a.summary.campaigns.iter().any(|c| c.started_s.is_some()), "{}", f.display());
     }
 }
+
+// ───────────────────────────── doctrine from the scenario ─────────────────────────────
+
+/// One analyst, twenty hosts compromised at STARTEX and all detected in the next tick: ten
+/// low-criticality hosts in the first segment (the lower incident ids), ten critical ones after.
+fn crowded_queue(queue: QueueOrder) -> Scenario {
+    let mut low = group("EST-LOW", 10, 1.0);
+    low.criticality = Criticality::Low;
+    let mut crit = group("EST-CRIT", 10, 1.0);
+    crit.criticality = Criticality::Critical;
+    let mut est = nation("EST", vec![segment("EST-A", vec![low]), segment("EST-B", vec![crit])]);
+    est.team.analysts = 1;
+    est.team.skills = skills(1.0, 1.0, 1.0);
+    est.team.doctrine.queue = queue;
+    let mut s = scenario(MIN, 2 * 24 * HOUR, vec![est]);
+    let mut c = campaign("C1", &["EST-LOW", "EST-CRIT"], vec![stage("run", 0.0, HOUR)]);
+    c.entry.fraction = Some(1.0);
+    s.campaigns.push(c);
+    s
+}
+
+/// The groups of the hosts in the order their incidents were acknowledged.
+fn acknowledged_groups(s: &Scenario) -> Vec<String> {
+    let out = run(s, &cfg(7));
+    of_kind(&out.events, EventKind::IncidentAcknowledged)
+        .iter()
+        .map(|e| e.host.as_deref().unwrap_or_default().rsplit_once('-').map_or("", |(g, _)| g).to_string())
+        .collect()
+}
+
+#[test]
+fn a_criticality_queue_takes_the_critical_incidents_first() {
+    let fifo = acknowledged_groups(&crowded_queue(QueueOrder::Fifo));
+    let by_criticality = acknowledged_groups(&crowded_queue(QueueOrder::Criticality));
+    assert!(fifo.len() > 11 && by_criticality.len() > 11, "{fifo:?} {by_criticality:?}");
+    assert!(fifo[..10].iter().all(|g| g == "EST-LOW"), "first in, first out: {fifo:?}");
+    assert!(by_criticality[..10].iter().all(|g| g == "EST-CRIT"), "critical first: {by_criticality:?}");
+}
+
+#[test]
+fn a_written_default_doctrine_runs_exactly_as_none() {
+    let s = crowded_queue(QueueOrder::Fifo);
+    let mut written = s.clone();
+    written.nations[0].team.doctrine =
+        DoctrineDef { share_on_detection: true, request_assistance: true, ..DoctrineDef::default() };
+    let (a, b) = (cydex::sim::run(&s, &cfg(3)), cydex::sim::run(&written, &cfg(3)));
+    assert_eq!(a, b);
+}
+
+/// The action types a scenario's `expects` may name (`scenario::model::EXPECTABLE_ACTIONS`) are
+/// exactly the actions a team may take, and the EXCON list exactly the others.
+#[test]
+fn the_scenario_lists_of_action_types_match_the_engine() {
+    // serde names every variant when refusing an unknown one.
+    let err =
+        serde_json::from_str::<cydex::sim::actions::Action>(r#"{"type":"no-such-action"}"#).unwrap_err().to_string();
+    let listed: Vec<&str> = err.split('`').skip(3).step_by(2).collect();
+    let mut ours: Vec<&str> = EXPECTABLE_ACTIONS.iter().chain(EXCON_ACTIONS).copied().collect();
+    let mut engine = listed.clone();
+    ours.sort_unstable();
+    engine.sort_unstable();
+    assert_eq!(ours, engine, "{err}");
+    for name in listed {
+        let fields = if name == "situation_report" { r#","estimate":{}"# } else { "" };
+        let probe = serde_json::from_str::<cydex::sim::actions::Action>(&format!(r#"{{"type":"{name}"{fields}}}"#));
+        // A probe without fields is refused for the missing ones, never for its type.
+        if let Ok(a) = &probe {
+            assert_eq!(a.is_excon(), EXCON_ACTIONS.contains(&name), "{name}");
+        }
+        let msg = probe.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(!msg.contains("unknown variant"), "{name}: {msg}");
+    }
+    assert!(EXPECTABLE_ACTIONS.iter().all(|a| !EXCON_ACTIONS.contains(a)));
+}

@@ -47,3 +47,35 @@ fn supply_chain_scenario_spans_five_nations() {
     assert!(l.scenario.nations.len() >= 5);
     assert!(!l.scenario.sharing.is_empty());
 }
+
+#[test]
+fn players_fixture_reads_a_doctrine_and_expectations_of_both_shapes() {
+    use cydex::scenario::model::{Criticality, DoctrineDef, ExpectationCheck, QueueOrder, RestoreChoice};
+    let l = load_file("tests/fixtures/valid/players.yaml".as_ref()).unwrap();
+    let s = &l.scenario;
+    assert_eq!(
+        s.nations[0].team.doctrine,
+        DoctrineDef {
+            queue: QueueOrder::Criticality,
+            isolate_at: Some(Criticality::Critical),
+            share_on_detection: false,
+            request_assistance: false,
+            restore: RestoreChoice::Rebuild,
+        }
+    );
+    let expects = &s.msel[0].expects;
+    let ids: Vec<&str> = expects.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["EXP-001", "EXP-002", "EXP-003"]);
+    match expects[0].check() {
+        Some(ExpectationCheck::Action { action, within, to, campaign }) => {
+            assert_eq!((action, within.secs(), to, campaign), ("isolate_host", 3600, None, Some("CAMP-1")));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(expects[1].by, "EST");
+    assert_eq!(expects[2].check(), Some(ExpectationCheck::Manual { points: 10.0 }));
+    // Omitted: the default doctrine and no expectations.
+    let minimal = load_file("tests/fixtures/valid/minimal.yaml".as_ref()).unwrap().scenario;
+    assert!(minimal.nations[0].team.doctrine.is_default());
+    assert!(minimal.msel.iter().all(|i| i.expects.is_empty()));
+}

@@ -87,6 +87,7 @@ fn every_bundled_scenario_satisfies_the_schema() {
     let v = validator();
     let mut files = bundled();
     files.push(repo("tests/fixtures/valid/minimal.yaml"));
+    files.push(repo("tests/fixtures/valid/players.yaml"));
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(load_bytes("s", text.as_bytes()).is_ok(), "{} must load", file.display());
@@ -167,8 +168,22 @@ fn accepted() -> Vec<(&'static str, String)> {
         ("a star", topology("{ kind: star }")),
         ("a binary tree", topology("{ kind: tree, branching: 2 }")),
         ("a small world", topology("{ kind: small_world, neighbours: 4, rewiring: 0.1 }")),
+        ("a doctrine", doctrine("{ queue: criticality, isolate_at: high, share_on_detection: false }")),
+        ("an empty doctrine", doctrine("{}")),
+        ("an action expectation", expects("{ id: E1, action: hunt, by: EST, within: 2h, campaign: CAMP-1, to: EST }")),
+        ("a manual expectation", expects("{ id: E1, response: manual, by: CERT-EE, description: d, points: 2.5 }")),
         ("resistance after recovery", edit("    start: 1h\n", "    start: 1h\n    recovery: { resistance: 0.5 }\n")),
     ]
+}
+
+/// The minimal scenario whose team has the doctrine `d`.
+fn doctrine(d: &str) -> String {
+    edit("      analysts: 3\n", &format!("      analysts: 3\n      doctrine: {d}\n"))
+}
+
+/// The minimal scenario whose inject has the one expectation `e`.
+fn expects(e: &str) -> String {
+    append(&format!("    expects:\n      - {e}\n"))
 }
 
 /// The minimal scenario whose segment `EST-GOV` (50 hosts) has the generated network `t`.
@@ -294,6 +309,22 @@ fn refused() -> Vec<(&'static str, String)> {
         ("rewiring over 1", topology("{ kind: small_world, neighbours: 4, rewiring: 1.5 }")),
         ("network filtering over 1", topology("{ kind: line, filtering: 2 }")),
         ("an unknown shape", topology("{ kind: mesh }")),
+        ("an unknown queue rule", doctrine("{ queue: lifo }")),
+        ("a doctrine flag as text", doctrine("{ share_on_detection: sometimes }")),
+        ("an unknown doctrine key", doctrine("{ request_help: false }")),
+        ("an unknown action", expects("{ id: E1, action: panic, by: EST, within: 2h }")),
+        ("an EXCON action", expects("{ id: E1, action: fire_inject, by: EST, within: 2h }")),
+        ("an action without a deadline", expects("{ id: E1, action: hunt, by: EST }")),
+        ("a zero deadline", expects("{ id: E1, action: hunt, by: EST, within: 0s }")),
+        ("action and response", expects("{ id: E1, action: hunt, response: manual, by: EST, within: 1h }")),
+        ("neither action nor response", expects("{ id: E1, by: EST, within: 1h }")),
+        ("zero points", expects("{ id: E1, response: manual, by: EST, description: d, points: 0 }")),
+        ("a manual response without points", expects("{ id: E1, response: manual, by: EST, description: d }")),
+        (
+            "a manual response with a deadline",
+            expects("{ id: E1, response: manual, by: EST, description: d, points: 1, within: 1h }"),
+        ),
+        ("an unknown response", expects("{ id: E1, response: automatic, by: EST, description: d, points: 1 }")),
         ("resistance over 1", edit("    start: 1h\n", "    start: 1h\n    recovery: { resistance: 1.5 }\n")),
     ]
 }

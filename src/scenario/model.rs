@@ -342,6 +342,80 @@ pub struct NationalTeam {
     /// When the nation asks for outside help.
     #[serde(default)]
     pub assistance_policy: AssistancePolicy,
+    /// The team's standing decisions when no player takes them. Omitted: the engine's behaviour
+    /// before players (every default below).
+    #[serde(default, skip_serializing_if = "DoctrineDef::is_default")]
+    pub doctrine: DoctrineDef,
+}
+
+/// A team's doctrine: the decisions it takes on its own. Every default is the engine's behaviour
+/// before players, so a scenario without `doctrine` runs exactly as before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DoctrineDef {
+    /// The order in which analysts take queued incidents.
+    #[serde(default)]
+    pub queue: QueueOrder,
+    /// Isolate a detected host at once when its group is at least this critical. None: never
+    /// isolates on its own.
+    #[serde(default)]
+    pub isolate_at: Option<Criticality>,
+    /// On its first detection of a campaign, send the indicators under every sharing agreement.
+    #[serde(default = "yes")]
+    pub share_on_detection: bool,
+    /// Ask for help on its own under `assistance_policy`. `false`: only an inject or a player asks.
+    #[serde(default = "yes")]
+    pub request_assistance: bool,
+    /// How a host is brought back when no mode is given.
+    #[serde(default)]
+    pub restore: RestoreChoice,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for DoctrineDef {
+    fn default() -> Self {
+        DoctrineDef {
+            queue: QueueOrder::Fifo,
+            isolate_at: None,
+            share_on_detection: true,
+            request_assistance: true,
+            restore: RestoreChoice::Backup,
+        }
+    }
+}
+
+impl DoctrineDef {
+    /// Whether this is the default doctrine (the engine's behaviour before players).
+    pub fn is_default(&self) -> bool {
+        *self == DoctrineDef::default()
+    }
+}
+
+/// The order of a team's incident queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueOrder {
+    /// First in, first out (detection order).
+    #[default]
+    Fifo,
+    /// Highest criticality of the host's group first, then first in.
+    Criticality,
+    /// By campaign (scenario order), then first in.
+    Campaign,
+}
+
+/// How a host is brought back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RestoreChoice {
+    /// From the last backup, in the group's `restore_time`; data written since that backup is lost.
+    #[default]
+    Backup,
+    /// Rebuilt clean and the data migrated: three times the `restore_time`, nothing lost.
+    Rebuild,
 }
 
 /// When a team works at full capacity.
@@ -1081,6 +1155,125 @@ pub struct Inject {
     /// What the inject does to the simulation.
     #[serde(default)]
     pub effects: Vec<InjectEffect>,
+    /// What the players are expected to do once the inject is delivered, for scoring.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expects: Vec<Expectation>,
+}
+
+/// The decisions an expectation can name (`action:`): the players' actions, by their `type`. The
+/// engine's own list is `sim::actions::Action`; `tests/engine.rs` keeps the two in step. EXCON
+/// actions (`fire_inject`, `disable_inject`, `add_inject`, `set_capacity`, `end_exercise`) are not
+/// players'.
+pub const EXPECTABLE_ACTIONS: &[&str] = &[
+    "prioritise",
+    "isolate_host",
+    "block_link",
+    "reconnect_link",
+    "isolate_segment",
+    "reconnect_segment",
+    "hunt",
+    "restore_host",
+    "request_assistance",
+    "release_assistance",
+    "share_indicators",
+    "situation_report",
+    "take_service_offline",
+    "bring_service_online",
+    "answer_inject",
+];
+
+/// The actions only exercise control takes (named in hints: they cannot be expected of a team).
+pub const EXCON_ACTIONS: &[&str] = &["fire_inject", "disable_inject", "add_inject", "set_capacity", "end_exercise"];
+
+/// One thing the players are expected to do after an inject is delivered. Two shapes, told apart
+/// by their first key:
+/// * `action:` a decision of that type taken by `by` within `within` of delivery, checked
+///   automatically against the decision journal (optionally towards `to`, about `campaign`);
+/// * `response: manual`: a response an evaluator validates by hand, worth `points`.
+// The keys of both shapes are read into one struct, so that every error stays located; the
+// validator refuses keys that do not belong to the shape, and `Expectation::check` gives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(transform = super::schema::expectation)]
+pub struct Expectation {
+    /// Unique id across the scenario, e.g. `EXP-001`.
+    #[schemars(regex(pattern = ID_PATTERN))]
+    pub id: String,
+    /// The decision expected, by its `type` (an automatic check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "super::schema::expectable_action")]
+    pub action: Option<String>,
+    /// `manual`: an evaluator validates the response by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ResponseCheck>,
+    /// Who is expected to act: a national team id or a nation id (the nation's team).
+    pub by: String,
+    /// The deadline after delivery (automatic checks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "PositiveDuration")]
+    pub within: Option<Duration>,
+    /// The nation the action is directed to, e.g. the partner indicators are shared with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The campaign the action is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<String>,
+    /// What is expected, in words (required for a manual response).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Points an evaluator awards for a manual response (> 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<f64>,
+}
+
+/// How a response is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseCheck {
+    /// By an evaluator, by hand.
+    Manual,
+}
+
+/// The shape of an [`Expectation`], as the validator guarantees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ExpectationCheck<'a> {
+    /// A decision of type `action` by `by` within `within` of delivery, checked from the journal.
+    Action {
+        /// The action's `type` (one of [`EXPECTABLE_ACTIONS`]).
+        action: &'a str,
+        /// Deadline after delivery.
+        within: Duration,
+        /// The nation it is directed to, if named.
+        to: Option<&'a str>,
+        /// The campaign it is about, if named.
+        campaign: Option<&'a str>,
+    },
+    /// A response an evaluator scores by hand.
+    Manual {
+        /// Points for it.
+        points: f64,
+    },
+}
+
+impl Expectation {
+    /// The expectation's shape; `None` for one the validator refuses (neither or both of `action`
+    /// and `response`, or a required key of the shape missing).
+    pub fn check(&self) -> Option<ExpectationCheck<'_>> {
+        match (&self.action, self.response, self.within, self.points) {
+            (Some(action), None, Some(within), None) => Some(ExpectationCheck::Action {
+                action,
+                within,
+                to: self.to.as_deref(),
+                campaign: self.campaign.as_deref(),
+            }),
+            (None, Some(ResponseCheck::Manual), None, Some(points))
+                if self.description.is_some() && self.to.is_none() && self.campaign.is_none() =>
+            {
+                Some(ExpectationCheck::Manual { points })
+            }
+            _ => None,
+        }
+    }
 }
 
 /// An exercise event that fires a triggered inject.

@@ -8,7 +8,8 @@
 //! durations that must be positive, score weights and rating thresholds); list lengths; which
 //! keys are required, including those the validator requires of a value (an inject's `at` or
 //! `trigger`, an objective's `metric` and `target`, a trigger's `campaign` or `inject`); the form of
-//! an objective's target for its metric; and the `mel_mil` alias. What only the whole scenario can
+//! an objective's target for its metric; the two shapes of an inject expectation (`action` with
+//! `within`, or `response: manual` with `description` and `points` > 0); and the `mel_mil` alias. What only the whole scenario can
 //! tell (references, uniqueness, reachability, cycles, times after ENDEX …) is left to
 //! `cydex validate`. The repository commits the output as `cydex.schema.json`.
 
@@ -16,7 +17,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
 use super::duration::{DURATION_PATTERN, Duration};
-use super::model::{KEY_ALIASES, Metric};
+use super::model::{EXPECTABLE_ACTIONS, KEY_ALIASES, Metric};
 
 /// Ids of nations' teams, segments, host groups, services, providers, agreements, campaigns,
 /// injects and objectives: non-empty, without whitespace.
@@ -239,6 +240,29 @@ fn drop_defaults(schema: &mut Schema, keys: &[&str]) {
 pub fn inject(schema: &mut Schema) {
     drop_defaults(schema, &["at", "trigger"]);
     push_all_of(schema, serde_json::json!({ "oneOf": [given("at"), given("trigger")] }));
+}
+
+/// An expectation's `action`: one of the players' action types.
+pub fn expectable_action(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "enum": EXPECTABLE_ACTIONS })
+}
+
+/// An expectation is an automatic check (`action` and `within`; no `response` or `points`) or a
+/// manual response (`response`, `description` and `points` > 0; no `action`, `within`, `to` or
+/// `campaign`).
+pub fn expectation(schema: &mut Schema) {
+    if let Some(Value::Object(props)) = object(schema).and_then(|m| m.get_mut("properties"))
+        && let Some(Value::Object(points)) = props.get_mut("points")
+    {
+        points.insert("exclusiveMinimum".into(), Value::from(0));
+    }
+    let absent =
+        |keys: &[&str]| -> Vec<Value> { keys.iter().map(|k| serde_json::json!({ "not": given(k) })).collect() };
+    let mut action = vec![given("action"), given("within")];
+    action.extend(absent(&["response", "points"]));
+    let mut manual = vec![given("response"), given("description"), given("points")];
+    manual.extend(absent(&["action", "within", "to", "campaign"]));
+    push_all_of(schema, serde_json::json!({ "oneOf": [{ "allOf": action }, { "allOf": manual }] }));
 }
 
 /// A trigger names the campaign of a campaign event and the inject of `inject_delivered`.

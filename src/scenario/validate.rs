@@ -107,6 +107,9 @@ fn with(path: &[Seg], more: impl Into<Seg>) -> Vec<Seg> {
     p
 }
 
+/// A key of an expectation and whether it is given.
+type KeyGiven = (&'static str, bool);
+
 /// Ids of one kind, with the path where each was defined.
 #[derive(Default)]
 struct Ids {
@@ -136,6 +139,7 @@ struct Check<'a> {
     injects: Ids,
     objectives: Ids,
     sharing: Ids,
+    expectations: Ids,
     /// Host-group id → (nation index, segment index, group index).
     group_at: BTreeMap<&'a str, (usize, usize, usize)>,
     /// Segment id → (nation index, segment index).
@@ -170,6 +174,7 @@ pub fn validate(s: &Scenario) -> Vec<Finding> {
         injects: Ids::new("inject"),
         objectives: Ids::new("objective"),
         sharing: Ids::new("sharing agreement"),
+        expectations: Ids::new("expectation"),
         group_at: BTreeMap::new(),
         segment_at: BTreeMap::new(),
         links_ok: true,
@@ -319,6 +324,9 @@ impl<'a> Check<'a> {
         }
         for (i, inj) in s.msel.iter().enumerate() {
             self.define(|c| &mut c.injects, &inj.id, path!["msel", i, "id"]);
+            for (j, e) in inj.expects.iter().enumerate() {
+                self.define(|c| &mut c.expectations, &e.id, path!["msel", i, "expects", j, "id"]);
+            }
         }
         for (i, o) in s.objectives.iter().enumerate() {
             self.define(|c| &mut c.objectives, &o.id, path!["objectives", i, "id"]);
@@ -1316,6 +1324,9 @@ impl<'a> Check<'a> {
             for (j, o) in inj.objectives.iter().enumerate() {
                 self.reference(|x| &x.objectives, o, path!["msel", i, "objectives", j]);
             }
+            for (j, e) in inj.expects.iter().enumerate() {
+                self.expectation(e, path!["msel", i, "expects", j]);
+            }
             for (j, e) in inj.effects.iter().enumerate() {
                 let ep = path!["msel", i, "effects", j];
                 match e {
@@ -1343,6 +1354,124 @@ impl<'a> Check<'a> {
                         self.reference(|x| &x.providers, provider, with(&p, "provider"));
                     }
                 }
+            }
+        }
+    }
+
+    /// One expectation of an inject: its shape (`action` or `response`, with the keys that shape
+    /// takes), who acts, and what it names.
+    fn expectation(&mut self, e: &Expectation, ep: Vec<Seg>) {
+        self.expectation_shape(e, &ep);
+        if !(self.teams.contains(&e.by) || self.nations.contains(&e.by)) {
+            let valid = self.teams.defined.keys().chain(self.nations.defined.keys()).map(String::as_str);
+            let near = closest(&e.by, valid.clone(), 3);
+            let rule = "`by` names a national team id or a nation id";
+            let help = if self.providers.contains(&e.by) {
+                format!("`{}` is an assistance provider, which takes no decisions of its own; {rule}", e.by)
+            } else if let Some(first) = near.first() {
+                format!("did you mean `{first}`? {rule}")
+            } else {
+                format!("{rule}; defined team and nation ids: {}", valid.take(12).collect::<Vec<_>>().join(", "))
+            };
+            self.error(
+                "dangling-reference",
+                with(&ep, "by"),
+                format!("unknown team or nation `{}`", e.by),
+                "no team or nation has this id",
+                Some(help),
+            );
+        }
+        if let Some(a) = &e.action
+            && !EXPECTABLE_ACTIONS.contains(&a.as_str())
+        {
+            let all = EXPECTABLE_ACTIONS.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+            let help = if EXCON_ACTIONS.contains(&a.as_str()) {
+                format!("`{a}` is an exercise-control action, not a team's; players' actions: {all}")
+            } else if let Some(near) = closest(a, EXPECTABLE_ACTIONS.iter().copied(), 1).first() {
+                format!("did you mean `{near}`? Players' actions: {all}")
+            } else {
+                format!("players' actions: {all}")
+            };
+            self.error(
+                "unknown-value",
+                with(&ep, "action"),
+                format!("`{a}` is not an action a team can take"),
+                "not a player's action",
+                Some(help),
+            );
+        }
+        if let Some(w) = e.within {
+            self.positive(w, with(&ep, "within"), "the deadline `within`");
+        }
+        if let Some(to) = &e.to {
+            self.reference(|x| &x.nations, to, with(&ep, "to"));
+        }
+        if let Some(c) = &e.campaign {
+            self.reference(|x| &x.campaigns, c, with(&ep, "campaign"));
+        }
+        if let Some(p) = e.points
+            && !(p > 0.0 && p.is_finite())
+        {
+            self.error(
+                "out-of-range",
+                with(&ep, "points"),
+                format!("a manual response must be worth more than 0 points, not {p}"),
+                "not > 0",
+                Some("write the points an evaluator awards for the response, such as `10`".to_string()),
+            );
+        }
+    }
+
+    /// An expectation has exactly one of `action` and `response`, the keys its shape needs, and
+    /// none of the other shape's.
+    fn expectation_shape(&mut self, e: &Expectation, ep: &[Seg]) {
+        let shapes = "`action: <type>` with `within` (checked from the decision journal), or \
+                      `response: manual` with `description` and `points` (checked by an evaluator)";
+        let (needs, refuses): (&[KeyGiven], &[KeyGiven]) = match (&e.action, &e.response) {
+            (None, None) | (Some(_), Some(_)) => {
+                let both = e.action.is_some();
+                self.error(
+                    "expectation-kind",
+                    with(ep, if both { "response" } else { "id" }),
+                    format!(
+                        "expectation `{}` has {} `action` and `response`",
+                        e.id,
+                        if both { "both" } else { "neither" }
+                    ),
+                    if both { "choose one" } else { "what is expected?" },
+                    Some(format!("an expectation is either {shapes}")),
+                );
+                self.rests_on(vec![with(ep, "action"), with(ep, "response")]);
+                return;
+            }
+            (Some(_), None) => (&[("within", e.within.is_some())], &[("points", e.points.is_some())]),
+            (None, Some(_)) => (
+                &[("description", e.description.is_some()), ("points", e.points.is_some())],
+                &[("within", e.within.is_some()), ("to", e.to.is_some()), ("campaign", e.campaign.is_some())],
+            ),
+        };
+        let kind = if e.action.is_some() { "an `action` expectation" } else { "a `response: manual` expectation" };
+        for &(key, given) in needs {
+            if !given {
+                self.error(
+                    "missing-key",
+                    with(ep, "id"),
+                    format!("expectation `{}` is missing `{key}`, which {kind} needs", e.id),
+                    &format!("add `{key}`"),
+                    Some(format!("an expectation is either {shapes}")),
+                );
+                self.rests_on(vec![with(ep, key)]);
+            }
+        }
+        for &(key, given) in refuses {
+            if given {
+                self.error(
+                    "expectation-key",
+                    with(ep, key),
+                    format!("`{key}` does not apply to {kind}"),
+                    "not for this kind of expectation",
+                    Some(format!("remove `{key}`; an expectation is either {shapes}")),
+                );
             }
         }
     }

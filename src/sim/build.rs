@@ -28,6 +28,7 @@ use super::RunConfig;
 use super::assistance::{AssistanceBook, ProviderDef};
 use super::campaigns::CampaignBook;
 use super::clock::{DEFAULT_STARTEX, SimClock};
+use super::doctrine::{Doctrine, Doctrines, QueueRule, RestoreMode};
 use super::events::{Detected, EventLog, TriggerSeen};
 use super::ids::NONE;
 use super::injects::{EffectRef, InjectBook, InjectDef, TriggerDef};
@@ -43,8 +44,8 @@ use super::state::{
 use super::summary::{CampaignTally, HostRecords, NationTally};
 use super::topology::HostGraph;
 use crate::scenario::model::{
-    Delay, DelayDistribution, Effect, HostGroup, InjectEffect, Nation, Scenario, Stage, Targets, WorkPattern,
-    ceil_fraction_of,
+    Delay, DelayDistribution, DoctrineDef, Effect, HostGroup, InjectEffect, Nation, QueueOrder, RestoreChoice,
+    Scenario, Stage, Targets, WorkPattern, ceil_fraction_of,
 };
 
 fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, u32> {
@@ -98,6 +99,26 @@ struct Books {
     providers: Vec<ProviderDef>,
     agreements: Vec<AgreementDef>,
     injects: Vec<InjectDef>,
+    /// Each nation's doctrine, in nation order.
+    doctrines: Vec<Doctrine>,
+}
+
+/// A team's doctrine as the engine holds it.
+pub(crate) fn doctrine(d: &DoctrineDef) -> Doctrine {
+    Doctrine {
+        queue: match d.queue {
+            QueueOrder::Fifo => QueueRule::Fifo,
+            QueueOrder::Criticality => QueueRule::Criticality,
+            QueueOrder::Campaign => QueueRule::Campaign,
+        },
+        isolate_at: d.isolate_at,
+        share_on_detection: d.share_on_detection,
+        assistance: d.request_assistance,
+        restore: match d.restore {
+            RestoreChoice::Backup => RestoreMode::Backup,
+            RestoreChoice::Rebuild => RestoreMode::Rebuild,
+        },
+    }
 }
 
 fn cadence(d: &Delay) -> CadenceDef {
@@ -137,6 +158,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         providers: add_providers(&mut cat, scenario, &ids, &clock),
         agreements: add_agreements(&mut cat, scenario, &ids, &clock),
         injects: add_injects(&mut cat, scenario, &ids, &clock),
+        doctrines: scenario.nations.iter().map(|n| doctrine(&n.team.doctrine)).collect(),
     };
     // Dense host arrays (zeroed: no pass over the hosts).
     let mut hosts =
@@ -486,7 +508,12 @@ fn insert_books(world: &mut World, books: Books, cat: &Catalog, config: &RunConf
         ..CampaignBook::default()
     });
     world.insert_resource(ServiceBook::new(books.services));
-    world.insert_resource(ResponseBook::new(n_nations));
+    let mut response = ResponseBook::new(n_nations);
+    // The queue order starts as each team's doctrine has it (`Simulation::set_doctrine` likewise).
+    for (rule, d) in response.rules.iter_mut().zip(&books.doctrines) {
+        *rule = d.queue;
+    }
+    world.insert_resource(response);
     world.insert_resource(AssistanceBook::new(books.providers, n_nations));
     world.insert_resource(Intel::new(n_nations, n_campaigns, books.agreements));
     world.insert_resource(InjectBook::new(books.injects));
@@ -496,7 +523,7 @@ fn insert_books(world: &mut World, books: Books, cat: &Catalog, config: &RunConf
     world.insert_resource(CampaignRng(streams(Purpose::Campaign)));
     world.insert_resource(super::work::WorkBook::new(streams(Purpose::Hunt)));
     world.insert_resource(super::desk::Desk::default());
-    world.insert_resource(super::doctrine::Doctrines(vec![super::doctrine::Doctrine::default(); n_nations]));
+    world.insert_resource(Doctrines(books.doctrines));
     world.insert_resource(DetectionRng(streams(Purpose::Detection)));
     world.insert_resource(ResponseRng(streams(Purpose::Response)));
     world.insert_resource(Messages::<TriggerSeen>::default());

@@ -9,6 +9,10 @@
 //! | `assistance` | true: the scenario's `assistance_policy` asks on its own | `assistance.rs` |
 //! | `restore` | `backup`: what `restore_host` uses when no mode is given | `actions.rs` |
 //!
+//! A scenario sets each team's doctrine under `nations[].team.doctrine` (docs/scenario-format.md
+//! §7.1.2, where `assistance` is spelt `request_assistance`); `build.rs` converts it, and an
+//! omitted doctrine is [`Doctrine::default`].
+//!
 //! A seat played by a program or a human starts from [`Doctrine::manual`]: the team keeps
 //! working its queue (the analysts still triage, contain, eradicate and recover each incident they
 //! take), but it shares, asks for help and isolates only when the player says so.

@@ -142,6 +142,7 @@ pub fn scenario_from_seed(seed: u64) -> Scenario {
                 schedule: *pick(rng, &[WorkPattern::TwentyFourSeven, WorkPattern::OfficeHours]),
                 skills: skills(rng),
                 assistance_policy: AssistancePolicy::default(),
+                doctrine: DoctrineDef::default(),
             },
             segments: segs,
             services: svcs,

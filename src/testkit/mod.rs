@@ -80,6 +80,7 @@ pub fn nation(id: &str, segments: Vec<Segment>) -> Nation {
             schedule: WorkPattern::TwentyFourSeven,
             skills: skills(0.5, 0.5, 0.5),
             assistance_policy: AssistancePolicy::default(),
+            doctrine: DoctrineDef::default(),
         },
         segments,
         services: vec![],
@@ -165,6 +166,7 @@ pub fn inject(id: &str, at_s: u64, effects: Vec<InjectEffect>) -> Inject {
         expected_action: None,
         objectives: vec![],
         effects,
+        expects: vec![],
     }
 }
 
