@@ -8,6 +8,7 @@ mod check;
 pub mod compare;
 pub mod evidence;
 pub mod observe;
+pub mod played;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -120,6 +121,10 @@ pub struct RunResults {
     /// Every decision a player or EXCON took, in order (absent when there were none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<Decision>,
+    /// The same exercise played by doctrine alone, beside the played run (absent unless a played
+    /// session asked for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterfactual: Option<played::Counterfactual>,
 }
 
 /// One decision: who took which action at which tick boundary, and what became of it. The same
@@ -135,6 +140,10 @@ pub struct Decision {
     pub action: crate::sim::actions::Action,
     /// What became of it.
     pub outcome: crate::sim::actions::Outcome,
+    /// What it changed: the events it logged and those they caused, filled in the results (never
+    /// in the journal), see [`played::collect_effects`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<played::Effect>,
 }
 
 impl RunResults {
@@ -150,6 +159,7 @@ impl RunResults {
             evidence: Vec::new(),
             players: Vec::new(),
             decisions: Vec::new(),
+            counterfactual: None,
         }
     }
 
