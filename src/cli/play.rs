@@ -39,6 +39,11 @@ pub struct PlayArgs {
     /// Override a scenario value before validation (as for `run`).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    /// Doctrine runs of the counterfactual: the report sets the session beside the same exercise
+    /// played by doctrine alone on the same seed, and says where it falls among this many doctrine
+    /// runs (run indices 0 to N−1). 0 leaves the counterfactual out.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_COUNTERFACTUAL_RUNS)]
+    counterfactual_runs: u64,
     #[command(flatten)]
     budget: super::BudgetArgs,
 }
@@ -57,9 +62,18 @@ pub struct ReplayArgs {
     /// Print nothing on success.
     #[arg(long, short)]
     quiet: bool,
+    /// Doctrine runs of the counterfactual: the report sets the session beside the same exercise
+    /// played by doctrine alone on the same seed, and says where it falls among this many doctrine
+    /// runs (run indices 0 to N−1); give the number the session was played with to get its
+    /// outputs byte for byte. 0 leaves the counterfactual out.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_COUNTERFACTUAL_RUNS)]
+    counterfactual_runs: u64,
     #[command(flatten)]
     budget: super::BudgetArgs,
 }
+
+/// Doctrine runs of the counterfactual unless told otherwise.
+pub(crate) const DEFAULT_COUNTERFACTUAL_RUNS: u64 = 30;
 
 /// Largest journal read (a drill's journal is a few megabytes).
 const MAX_JOURNAL: u64 = 256 << 20;
@@ -127,7 +141,8 @@ pub fn play(args: PlayArgs) -> u8 {
         Some(path) => resume(path, &args),
         None => start(&args),
     };
-    let Ok(session) = session else { return EXIT_INVALID };
+    let Ok(mut session) = session else { return EXIT_INVALID };
+    session.set_counterfactual_runs(args.counterfactual_runs);
     let out = args.out.clone();
     let finish: protocol::Finish = Box::new(move |results, events| match &out {
         Some(dir) => super::run::write_outputs(dir, results, events)
@@ -200,7 +215,8 @@ fn resume(path: &Path, args: &PlayArgs) -> Result<Session, u8> {
 /// Runs `cydex replay`.
 pub fn replay(args: ReplayArgs) -> u8 {
     let Ok(read) = read_journal(&args.journal) else { return EXIT_INVALID };
-    let Ok(session) = restore_session(&read, args.scenario.as_ref(), &args.budget) else { return EXIT_INVALID };
+    let Ok(mut session) = restore_session(&read, args.scenario.as_ref(), &args.budget) else { return EXIT_INVALID };
+    session.set_counterfactual_runs(args.counterfactual_runs);
     if let Some(dir) = &args.out
         && let Err(code) = super::prepare_dir(dir)
     {

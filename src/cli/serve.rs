@@ -43,6 +43,10 @@ pub struct Args {
     /// Override a scenario value before validation (as for `run`).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    /// Doctrine runs of the counterfactual in the AAR (as for `play`; `cydex replay` takes the
+    /// same number to reproduce the outputs). 0 leaves it out.
+    #[arg(long, value_name = "N", default_value_t = super::play::DEFAULT_COUNTERFACTUAL_RUNS)]
+    counterfactual_runs: u64,
     #[command(flatten)]
     budget: super::BudgetArgs,
 }
@@ -89,7 +93,8 @@ pub fn run(args: Args) -> u8 {
         Some(p) => resumed_session(p, &args),
         None => new_session(&args),
     };
-    let Ok(session) = session else { return EXIT_INVALID };
+    let Ok(mut session) = session else { return EXIT_INVALID };
+    session.set_counterfactual_runs(args.counterfactual_runs);
     let tick_secs = session.loaded().scenario.clock.tick.secs();
     let out = args.out.clone();
     let writer: crate::serve::Writer = Box::new(move |results, events| {

@@ -30,6 +30,8 @@ pub struct Session {
     decisions: Vec<Decision>,
     notes: Vec<EvaluatorNote>,
     journal: Option<Journal>,
+    /// Doctrine runs of the counterfactual (none: no counterfactual).
+    counterfactual_runs: Option<u64>,
 }
 
 /// A seat name that is neither `EXCON` nor a nation or team of the scenario.
@@ -72,6 +74,7 @@ impl Session {
             decisions: Vec::new(),
             notes: Vec::new(),
             journal: None,
+            counterfactual_runs: None,
         })
     }
 
@@ -79,6 +82,13 @@ impl Session {
     /// first by the caller: [`Session::header`]).
     pub fn attach_journal(&mut self, journal: Journal) {
         self.journal = Some(journal);
+    }
+
+    /// At [`Session::finish`], also play the same exercise by doctrine alone, on this seed and
+    /// over `runs` run indices, and set the outcome beside the played one (`counterfactual` in the
+    /// results). 0 disables it (as does never calling this).
+    pub fn set_counterfactual_runs(&mut self, runs: u64) {
+        self.counterfactual_runs = (runs > 0).then_some(runs);
     }
 
     /// The journal header for this session.
@@ -134,7 +144,7 @@ impl Session {
     pub fn act(&mut self, seat: Seat, action: Action) -> Result<Outcome, std::io::Error> {
         let tick = self.sim.tick();
         let outcome = self.sim.act(seat, &action);
-        let d = Decision { tick, seat: self.seat_name(seat), action, outcome: outcome.clone() };
+        let d = Decision { tick, seat: self.seat_name(seat), action, outcome: outcome.clone(), effects: Vec::new() };
         if let Some(j) = &mut self.journal {
             j.write(&Line::Decision(d.clone()))?;
         }
@@ -203,7 +213,8 @@ impl Session {
     }
 
     /// Runs the rest of the exercise (doctrine plays on; played seats decide nothing more) and
-    /// returns the results, with the decisions, and the event log.
+    /// returns the results, with the decisions and what each changed, the counterfactual when
+    /// asked for ([`Session::set_counterfactual_runs`]), and the event log.
     pub fn finish(mut self) -> Result<(RunResults, EventStream), std::io::Error> {
         while self.sim.step() {}
         if let Some(j) = &mut self.journal {
@@ -215,6 +226,11 @@ impl Session {
         results.players = played;
         results.decisions = self.decisions;
         results.evaluation = self.notes;
+        crate::results::played::collect_effects(&mut results.decisions, &events);
+        if let Some(n) = self.counterfactual_runs {
+            results.counterfactual =
+                crate::results::played::counterfactual(&self.loaded, &self.overrides, &self.config, &results, n);
+        }
         Ok((results, events))
     }
 }

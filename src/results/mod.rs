@@ -8,6 +8,7 @@ mod check;
 pub mod compare;
 pub mod evidence;
 pub mod observe;
+pub mod played;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -123,6 +124,10 @@ pub struct RunResults {
     /// Evaluators' observations and rating overrides, in order (absent when there were none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evaluation: Vec<EvaluatorNote>,
+    /// The same exercise played by doctrine alone, beside the played run (absent unless a played
+    /// session asked for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterfactual: Option<played::Counterfactual>,
 }
 
 /// An evaluator's note during a drill, as the journal and `results.json` keep it: an observation
@@ -212,6 +217,10 @@ pub struct Decision {
     pub action: crate::sim::actions::Action,
     /// What became of it.
     pub outcome: crate::sim::actions::Outcome,
+    /// What it changed: the events it logged and those they caused, filled in the results (never
+    /// in the journal), see [`played::collect_effects`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<played::Effect>,
 }
 
 impl RunResults {
@@ -228,6 +237,7 @@ impl RunResults {
             players: Vec::new(),
             decisions: Vec::new(),
             evaluation: Vec::new(),
+            counterfactual: None,
         }
     }
 

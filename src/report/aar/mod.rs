@@ -7,8 +7,10 @@ mod analysis;
 mod assistance;
 mod availability;
 mod cells;
+mod counterfactual;
 mod cover;
 mod coverage;
+mod decisions;
 mod events;
 mod glossary;
 mod metrics;
@@ -47,7 +49,11 @@ pub fn aar(r: &RunResults) -> Document {
             assistance::section(r),
             sharing::section(r),
             scores::section(r),
-        ],
+        ]
+        .into_iter()
+        .chain(decisions::section(r))
+        .chain(counterfactual::section(r))
+        .collect(),
         appendices: vec![
             plan::appendix(r),
             msel::appendix(r),
@@ -79,7 +85,11 @@ pub fn brief(r: &RunResults) -> Document {
             section("availability", "Services that went down", vec![availability::services(r)]),
             section("objectives", "Objectives (P/S/M/U, engine rule)", vec![objectives::table(r, Detail::Brief)]),
             section("scores", "Scores", scores::brief(r)),
-        ],
+        ]
+        .into_iter()
+        .chain(decisions::brief(r).map(|b| section("decisions", "Decisions", b)))
+        .chain(counterfactual::brief(r).map(|b| section("counterfactual", "Counterfactual (doctrine alone)", b)))
+        .collect(),
         appendices: Vec::new(),
         // `cydex run` says where the full report is (or how to write it) right after.
         footer: Text::default(),
