@@ -226,6 +226,12 @@ impl Session {
         results.players = played;
         results.decisions = self.decisions;
         results.evaluation = self.notes;
+        results.expectations = crate::results::expectations::judge(
+            &self.loaded.scenario,
+            &results.assessment.msel,
+            &results.decisions,
+            &results.evaluation,
+        );
         crate::results::played::collect_effects(&mut results.decisions, &events);
         if let Some(n) = self.counterfactual_runs {
             results.counterfactual =

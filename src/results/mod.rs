@@ -7,6 +7,7 @@ pub mod batch;
 mod check;
 pub mod compare;
 pub mod evidence;
+pub mod expectations;
 pub mod observe;
 pub mod played;
 pub mod stats;
@@ -124,6 +125,9 @@ pub struct RunResults {
     /// Evaluators' observations and rating overrides, in order (absent when there were none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evaluation: Vec<EvaluatorNote>,
+    /// Inject expectations of a played session, judged (absent for a doctrine-only run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expectations: Vec<expectations::ExpectationResult>,
     /// The same exercise played by doctrine alone, beside the played run (absent unless a played
     /// session asked for it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,6 +170,15 @@ pub enum NoteBody {
         /// Why, in words.
         justification: String,
     },
+    /// A manual inject expectation validated by hand, with its score.
+    Validation {
+        /// Expectation id.
+        expectation: String,
+        /// Points awarded, 0 to the expectation's `points`.
+        points: f64,
+        /// Why, in words.
+        text: String,
+    },
 }
 
 /// An observation's finding.
@@ -187,6 +200,17 @@ impl EvaluatorNote {
         let (objective, text) = match &self.note {
             NoteBody::Observation { objective, text, .. } => (objective, text),
             NoteBody::Override { objective, justification, .. } => (objective, justification),
+            NoteBody::Validation { expectation, points, text } => {
+                match expectations::manual_points(scenario, expectation) {
+                    Err(why) => return Some(why),
+                    Ok(most) if !(0.0..=most).contains(points) => {
+                        return Some(format!("`{expectation}` awards 0 to {most} points, not {points}"));
+                    }
+                    Ok(_) => {}
+                }
+                return (text.trim().is_empty() || text.chars().count() > MAX_NOTE)
+                    .then(|| format!("the text must be 1 to {MAX_NOTE} characters"));
+            }
         };
         if !scenario.objectives.iter().any(|o| &o.id == objective) {
             return Some(format!("unknown objective `{objective}`"));
@@ -237,6 +261,7 @@ impl RunResults {
             players: Vec::new(),
             decisions: Vec::new(),
             evaluation: Vec::new(),
+            expectations: Vec::new(),
             counterfactual: None,
         }
     }

@@ -90,6 +90,11 @@ pub fn payload(drill: &Drill, seat: &SeatKind, name: &str, tick_secs: u64) -> Va
     out["decisions"] = json!(decisions);
     if reads_all {
         out["notes"] = json!(session.notes());
+        let manual =
+            s.msel.iter().flat_map(|i| i.expects.iter().map(move |e| (i, e))).filter(|(_, e)| e.points.is_some());
+        out["manual_expectations"] = json!(manual
+            .map(|(i, e)| json!({ "id": e.id, "inject": i.id, "by": e.by, "description": e.description, "points": e.points }))
+            .collect::<Vec<_>>());
         out["objectives"] = json!(
             s.objectives
                 .iter()

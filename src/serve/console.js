@@ -132,8 +132,19 @@
     const truth = state.view.truth;
     const camps = table(["Campaign", "Started", "Compromised now", "Detected"], truth.campaigns.map((c) => [c.id, c.started === null ? "—" : tplus(c.started), c.compromised, c.detected]), "truth");
     const notes = table(["Time", "Evaluator", "Kind", "Objective", "Text"], (state.notes || []).map((n) =>
-      [tplus(n.tick), n.evaluator, n.note.kind === "override" ? `override → ${n.note.rating}` : n.note.finding, n.note.objective, n.note.text || n.note.justification]), "notes");
+      [tplus(n.tick), n.evaluator, n.note.kind === "override" ? `override → ${n.note.rating}` : n.note.kind === "validation" ? `validation: ${n.note.points} pt` : n.note.finding,
+        n.note.objective || n.note.expectation, n.note.text || n.note.justification]), "notes");
     return [section("Teams", status), section("Ground truth", camps), section("Timeline", decisionsTable(state.decisions || [], "timeline")), section("Evaluator notes", notes)];
+  }
+
+  // Manual inject expectations, scored by hand (EXCON and evaluators).
+  function validation() {
+    const exps = state.manual_expectations || [];
+    if (!exps.length) return null;
+    const list = table(["Expectation", "Inject", "By", "What is expected", "Points"], exps.map((e) => [e.id, e.inject, e.by, e.description, e.points]), "expectations");
+    return section("Manual expectations", list, el("div", { class: "forms" },
+      form("validate", "Validate expectation", [["expectation", select(exps.map((e) => e.id))], ["points", el("input", { type: "number", min: 0, step: 0.5, value: 0 })], ["text", el("textarea", {})]],
+        (v) => note({ kind: "validation", expectation: v.expectation, points: Number(v.points), text: v.text }))));
   }
 
   function exconPage() {
@@ -147,7 +158,7 @@
         button("Step one tick", "clock-step", () => clock("step")),
         el("label", {}, "Speed ", (() => { const s = select([1, 10, 60, 300, 600, 3600].map((x) => [x, `×${x}`])); s.id = "clock-speed"; s.value = state.speed; s.addEventListener("change", () => clock("speed", Number(s.value))); return s; })()),
         button("End the drill (ENDEX now)", "end-drill", () => { if (confirm("End the drill now?")) act({ type: "end_exercise" }); }))),
-      ...overview(),
+      ...overview(), validation(),
       section("MSEL: planned against delivered", msel, el("div", { class: "forms" },
         form("adhoc", "Ad-hoc inject", [["to", select([["", "every team"], ...nations.map((n) => [n, n])])], ["text", text()]], (v) => act({ type: "add_inject", to: optional(v.to), text: v.text })),
         form("capacity", "Team capacity", [["nation", select(nations)], ["analysts", el("input", { type: "number", min: 0, value: 3 })]], (v) => act({ type: "set_capacity", nation: v.nation, analysts: Number(v.analysts) }))))];
@@ -155,7 +166,7 @@
 
   function evaluatorPage() {
     const objectives = (state.objectives || []).map((o) => [o.id, `${o.id} — ${o.text}`]);
-    return [...overview(), section("Observation notebook", el("div", { class: "forms" },
+    return [...overview(), validation(), section("Observation notebook", el("div", { class: "forms" },
       form("observation", "Record observation", [["objective", select(objectives)], ["finding", select([["strength", "Strength"], ["improvement", "Area for improvement"]])], ["text", el("textarea", {})]],
         (v) => note({ kind: "observation", objective: v.objective, finding: v.finding, text: v.text })),
       form("override", "Override rating", [["objective", select(objectives)], ["rating", select(["P", "S", "M", "U"])], ["justification", el("textarea", {})]],

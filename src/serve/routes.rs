@@ -202,14 +202,20 @@ async fn clock(State(shared): State<Shared>, headers: HeaderMap, body: String) -
 async fn note(State(shared): State<Shared>, headers: HeaderMap, body: String) -> Response {
     let mut drill = lock(&shared);
     let seat = match seat_for(&drill, header_token(&headers)) {
-        Ok(s @ SeatKind::Evaluator(_)) => s,
-        Ok(_) => return refuse(StatusCode::FORBIDDEN, "only evaluators write observations and overrides"),
+        Ok(s @ (SeatKind::Evaluator(_) | SeatKind::Excon)) => s,
+        Ok(_) => return refuse(StatusCode::FORBIDDEN, "only evaluators (and EXCON, for validations) write notes"),
         Err(r) => return r,
     };
     let body: NoteBody = match serde_json::from_str(&body) {
         Ok(b) => b,
         Err(e) => return refuse(StatusCode::BAD_REQUEST, &format!("not a note: {e}")),
     };
+    if seat == SeatKind::Excon && !matches!(body, NoteBody::Validation { .. }) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "EXCON validates expectations; observations and overrides are the evaluators'",
+        );
+    }
     let Some(session) = drill.session.as_mut() else { return refuse(StatusCode::CONFLICT, "the drill has ended") };
     match session.note(&seat.name(), body) {
         Ok(Ok(())) => axum::Json(json!({ "ok": true })).into_response(),

@@ -16,8 +16,7 @@ const NAMED: usize = 4;
 struct Seat<'a> {
     seat: String,
     decisions: Vec<&'a Decision>,
-    /// Hook for inject expectations met or missed (`expects:`), one line each; rendered only when
-    /// non-empty. The results carry none yet, so this stays empty: nothing is made up here.
+    /// Its inject expectations (`expects:`) and what became of them, one line each.
     expectations: Vec<Text>,
 }
 
@@ -35,7 +34,7 @@ struct Tally {
 
 /// The section, or none when nobody decided anything.
 pub fn section(r: &RunResults) -> Option<Section> {
-    if r.decisions.is_empty() {
+    if r.decisions.is_empty() && r.expectations.is_empty() {
         return None;
     }
     let mut sec = Section::new("decisions", "Decisions: what the players and EXCON did");
@@ -89,16 +88,43 @@ fn seats(r: &RunResults) -> Vec<Seat<'_>> {
             names.push(&d.seat);
         }
     }
+    for e in &r.expectations {
+        if !names.contains(&e.nation.as_str()) {
+            names.push(&e.nation);
+        }
+    }
     names.push("EXCON");
     names
         .into_iter()
         .map(|n| Seat {
             seat: n.to_string(),
             decisions: r.decisions.iter().filter(|d| d.seat == n).collect(),
-            expectations: Vec::new(),
+            expectations: r.expectations.iter().filter(|e| e.nation == n).map(|e| expectation(r, e)).collect(),
         })
-        .filter(|s| !s.decisions.is_empty())
+        .filter(|s| !s.decisions.is_empty() || !s.expectations.is_empty())
         .collect()
+}
+
+/// One expectation's line: id, what, and its verdict in words.
+fn expectation(r: &RunResults, e: &crate::results::expectations::ExpectationResult) -> Text {
+    let verdict = match (e.status.as_str(), e.met_tick, e.deadline_tick, e.points) {
+        ("met", Some(t), _, _) => format!("met at {}", crate::fmt::tplus(t * tick_secs(r))),
+        ("missed", _, Some(d), _) => format!("missed: nothing by {}", crate::fmt::tplus(d * tick_secs(r))),
+        ("validated", _, _, Some((p, of))) => format!(
+            "validated by hand: {p} of {of} point(s){}",
+            e.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default()
+        ),
+        ("unvalidated", ..) => {
+            "not validated: no evaluator or EXCON scored this response (neither passed nor failed)".to_string()
+        }
+        ("not_delivered", ..) => format!("not applicable: inject {} was never delivered", e.inject),
+        (other, ..) => other.to_string(),
+    };
+    Text::strong(format!("{} ({})", e.id, e.inject)).then(format!(": {} — {verdict}", e.description))
+}
+
+fn tick_secs(r: &RunResults) -> u64 {
+    r.summary.tick_s.max(1)
 }
 
 fn timeline(r: &RunResults, s: &Seat<'_>) -> crate::report::doc::Table {

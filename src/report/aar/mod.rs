@@ -11,6 +11,7 @@ mod counterfactual;
 mod cover;
 mod coverage;
 mod decisions;
+mod evaluation;
 mod events;
 mod glossary;
 mod metrics;
@@ -53,6 +54,7 @@ pub fn aar(r: &RunResults) -> Document {
         .into_iter()
         .chain(decisions::section(r))
         .chain(counterfactual::section(r))
+        .chain(evaluation::section(r))
         .collect(),
         appendices: vec![
             plan::appendix(r),
