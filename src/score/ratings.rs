@@ -17,7 +17,7 @@ use crate::scenario::model::{Metric, Objective, RatingThresholds, Scenario, Targ
 use crate::sim::{EventKind, RunSummary};
 
 /// An HSEEP performance rating.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Rating {
     /// Performed without challenges.
     P,
