@@ -35,7 +35,9 @@ pub const MAX_ADVANCE: u64 = 1_000_000;
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Request {
     /// The session's description: protocol version, seats, action schema.
-    Hello,
+    // `{}`, not a unit variant: serde lets a unit variant of an internally tagged enum take
+    // unknown fields; a struct variant refuses them.
+    Hello {},
     /// What a seat sees now.
     Observe {
         /// `EXCON` or a nation (or team) id.
@@ -59,7 +61,7 @@ pub enum Request {
         until: Option<String>,
     },
     /// Where the session is.
-    Status,
+    Status {},
     /// Finish: `at: "endex"` (default) runs the rest with doctrine; `"now"` ends the exercise at
     /// this tick (an EXCON `end_exercise`, journaled).
     End {
@@ -490,7 +492,7 @@ fn journal_failed(e: std::io::Error) -> ErrorBody {
 
 fn handle(session: &mut Session, request: Request) -> Result<Reply, ErrorBody> {
     match request {
-        Request::Hello => Ok(Reply::Hello(Box::new(hello(session)))),
+        Request::Hello {} => Ok(Reply::Hello(Box::new(hello(session)))),
         Request::Observe { seat: name } => {
             let s = seat(session, &name)?;
             let me = session.seat_name(s);
@@ -504,7 +506,7 @@ fn handle(session: &mut Session, request: Request) -> Result<Reply, ErrorBody> {
             Ok(Reply::Act(ActResult { tick, outcome }))
         }
         Request::Advance { ticks, until } => advance(session, ticks, until),
-        Request::Status => Ok(Reply::Status(status(session))),
+        Request::Status {} => Ok(Reply::Status(status(session))),
         Request::End { .. } => Err(failure(ErrorCode::BadRequest, "`end` is handled by the loop", "")),
     }
 }
