@@ -359,6 +359,9 @@ pub enum Ending {
     InputClosed,
     /// The journal could not be written (the message says why).
     JournalFailed(String),
+    /// `end` ran the exercise to its end but could not write the outputs (the message says why;
+    /// the journal is complete: `cydex replay` writes them).
+    OutputFailed(String),
 }
 
 /// Serves requests from `input` until `end` or the end of input.
@@ -614,7 +617,8 @@ fn end(mut session: Session, at: Option<EndAt>, finish: Option<Finish>) -> (Resu
     };
     let written = match finish.map(|f| f(&results, &events)) {
         Some(Err(message)) => {
-            return (Err(failure(ErrorCode::Output, message, "check the --out directory")), Ending::Ended);
+            let f = failure(ErrorCode::Output, message.clone(), "check the --out directory, then replay the journal");
+            return (Err(f), Ending::OutputFailed(message));
         }
         Some(Ok(files)) => files,
         None => Vec::new(),
