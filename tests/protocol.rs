@@ -181,9 +181,9 @@ fn errors_are_responses_and_the_session_goes_on() {
     assert_eq!((code(3), &lines[3]["id"]), ("unknown_seat".into(), &json!(4)));
     assert!(lines[3]["error"]["message"].as_str().unwrap().contains("EST"), "the seats are named: {}", lines[3]);
     assert_eq!(code(4), "too_long");
-    for i in 0..5 {
-        assert_eq!(lines[i]["ok"], json!(false), "{}", lines[i]);
-        assert!(!lines[i]["error"]["hint"].as_str().unwrap().is_empty(), "{}", lines[i]);
+    for line in &lines[..5] {
+        assert_eq!(line["ok"], json!(false), "{line}");
+        assert!(!line["error"]["hint"].as_str().unwrap().is_empty(), "{line}");
     }
     assert_eq!((&lines[5]["ok"], &lines[5]["id"]), (&json!(true), &json!(6)), "the session survived");
     assert_eq!(lines[6]["result"]["ended"], json!(true));
