@@ -346,3 +346,50 @@ fn the_python_example_plays_a_whole_session() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_same_outputs(&out_dir, &replayed);
 }
+
+#[test]
+fn a_session_that_cannot_start_or_finish_exits_2_saying_why() {
+    let dir = scratch("exits");
+    let (lines, out) = session(&["--seat", "ATLANTIS"], &[json!({"op": "hello"})]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(lines.is_empty() && stderr(&out).contains("ATLANTIS"), "{}", stderr(&out));
+
+    let journal = dir.join("taken.jsonl");
+    std::fs::write(&journal, "").unwrap();
+    let (_, out) = session(&["--seat", "EST", "--journal", journal.to_str().unwrap()], &[json!({"op": "hello"})]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("never overwritten"), "{}", stderr(&out));
+
+    // The --out directory turns into a file mid-session: `end` answers `output` and exits 2, and
+    // the journal, complete, replays.
+    let out_dir = dir.join("out");
+    let journal = dir.join("journal.jsonl");
+    let mut child = Command::new(BIN)
+        .args(["play", "--seat", "EST", "--journal", journal.to_str().unwrap(), "--out", out_dir.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    writeln!(stdin, "{}", json!({"op": "advance", "ticks": 5})).unwrap();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    assert!(line.contains("\"ok\":true"), "{line}");
+    std::fs::remove_dir_all(&out_dir).unwrap();
+    std::fs::write(&out_dir, "not a directory").unwrap();
+    writeln!(stdin, "{}", json!({"op": "end", "id": 2})).unwrap();
+    drop(stdin);
+    line.clear();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    let response: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(response["error"]["code"], json!("output"), "{response}");
+    assert_eq!(response["id"], json!(2));
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2));
+    let replayed = dir.join("replayed");
+    let out = run(&["replay", journal.to_str().unwrap(), "--out", replayed.to_str().unwrap(), "-q"], String::new());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(replayed.join("results.json").is_file());
+}
