@@ -164,6 +164,9 @@ pub fn play(args: PlayArgs) -> u8 {
         Ok(Ending::JournalFailed(m)) => {
             fail(&m, Some("continue the session from its journal with `cydex play --resume JOURNAL`"))
         }
+        Ok(Ending::OutputFailed(m)) => {
+            fail(&m, Some("the journal is complete: `cydex replay JOURNAL --out DIR` writes the outputs"))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => fail(&format!("the session's input or output failed: {e}"), None),
     }

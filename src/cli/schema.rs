@@ -11,6 +11,9 @@ pub struct Args {
     /// Write the schema to this file (atomically) instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Print the session protocol's schema instead (docs/protocol.schema.json).
+    #[arg(long, hide = true)]
+    protocol: bool,
 }
 
 /// The JSON Schema of scenario format v1, pretty-printed (see `scenario::schema`).
@@ -20,7 +23,7 @@ pub fn schema_json() -> String {
 
 /// Runs `cydex schema`.
 pub fn run(args: Args) -> u8 {
-    let text = schema_json();
+    let text = if args.protocol { crate::play::protocol::schema_text() } else { schema_json() };
     match args.output {
         None => {
             print_stdout(&text);

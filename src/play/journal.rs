@@ -18,6 +18,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::results::{Decision, EvaluatorNote, engine_version};
@@ -32,7 +33,7 @@ pub const JOURNAL_VERSION: u32 = 1;
 pub const MAX_LINE: usize = 64 * 1024;
 
 /// A journal's first line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Header {
     /// Always `cydex-journal`.
@@ -145,6 +146,35 @@ impl Line {
             _ => serde_json::from_value(value).map(Line::Decision).map_err(|e| format!("not a decision: {e}")),
         }
     }
+}
+
+/// A line after the header, as `docs/protocol.schema.json` describes it ([`Line`] reads and
+/// writes it).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum JournalLine {
+    /// A decision.
+    Decision(Decision),
+    /// The session ran up to this tick.
+    Clock(ClockLine),
+    /// The session finished.
+    End(EndLine),
+}
+
+/// `{"clock": TICK}`: the session ran up to this tick (the next one to run).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClockLine {
+    /// Next tick.
+    pub clock: u64,
+}
+
+/// `{"end": TICK}`: the session finished at ENDEX.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndLine {
+    /// ENDEX tick.
+    pub end: u64,
 }
 
 /// An open journal being written.

@@ -8,14 +8,20 @@
 
 use std::io::{BufRead, Write};
 
-use schemars::JsonSchema;
+use std::collections::BTreeMap;
+
+use schemars::{JsonSchema, Schema};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::Session;
-use crate::results::RunResults;
+use super::journal::{Header, JournalLine};
+use crate::results::{Decision, RunResults};
+use crate::scenario::model::Criticality;
+use crate::score::ratings::Rating;
 use crate::sim::EventStream;
-use crate::sim::actions::{Action, Seat};
+use crate::sim::actions::{Action, Outcome, Seat};
+use crate::sim::view::View;
 
 /// The protocol version: `hello` reports it; a change that breaks a client bumps it.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -29,7 +35,9 @@ pub const MAX_ADVANCE: u64 = 1_000_000;
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Request {
     /// The session's description: protocol version, seats, action schema.
-    Hello,
+    // `{}`, not a unit variant: serde lets a unit variant of an internally tagged enum take
+    // unknown fields; a struct variant refuses them.
+    Hello {},
     /// What a seat sees now.
     Observe {
         /// `EXCON` or a nation (or team) id.
@@ -53,7 +61,7 @@ pub enum Request {
         until: Option<String>,
     },
     /// Where the session is.
-    Status,
+    Status {},
     /// Finish: `at: "endex"` (default) runs the rest with doctrine; `"now"` ends the exercise at
     /// this tick (an EXCON `end_exercise`, journaled).
     End {
@@ -77,14 +85,269 @@ pub enum EndAt {
 /// written, or a message.
 pub type Finish<'a> = Box<dyn FnOnce(&RunResults, &EventStream) -> Result<Vec<String>, String> + 'a>;
 
-struct Failure {
-    code: &'static str,
-    message: String,
-    hint: &'static str,
+/// One response line: a result, or an error. Keys are written in alphabetical order, at every
+/// level; clients must not depend on their order.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Response {
+    /// The request was carried out (a refused action is carried out: its outcome says why).
+    Ok(Success),
+    /// The request was not carried out; the session goes on (unless the code is `journal`).
+    Err(Failure),
 }
 
-fn failure(code: &'static str, message: impl Into<String>, hint: &'static str) -> Failure {
-    Failure { code, message: message.into(), hint }
+/// A successful response.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Success {
+    /// Always `true`.
+    #[schemars(extend("const" = true))]
+    pub ok: bool,
+    /// What the request returns (its shape depends on the request's `op`).
+    pub result: Reply,
+    /// The request's `id`, echoed (absent when the request had none, or `null`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Value>,
+}
+
+/// A failed request.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Failure {
+    /// Always `false`.
+    #[schemars(extend("const" = false))]
+    pub ok: bool,
+    /// What went wrong.
+    pub error: ErrorBody,
+    /// The request's `id`, echoed (absent when it had none, or could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<Value>,
+}
+
+/// What went wrong, and what to do about it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    /// A stable code a program can act on.
+    pub code: ErrorCode,
+    /// What went wrong, for a human.
+    pub message: String,
+    /// What to do about it (may be empty).
+    pub hint: String,
+}
+
+/// Error codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The line is not JSON.
+    BadJson,
+    /// JSON, but not a request: unknown `op`, unknown or missing fields, a bad value.
+    BadRequest,
+    /// The line is longer than `MAX_REQUEST` bytes (it was skipped).
+    TooLong,
+    /// The seat is neither `EXCON` nor a nation or team of the scenario.
+    UnknownSeat,
+    /// `advance` after ENDEX.
+    Ended,
+    /// The journal could not be written: the session stops after this response.
+    Journal,
+    /// `end` could not write the outputs into `--out`.
+    Output,
+}
+
+/// The result of a successful request, by `op`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Reply {
+    /// `hello`.
+    Hello(Box<Hello>),
+    /// `observe`.
+    Observe(Box<ObserveResult>),
+    /// `act`.
+    Act(ActResult),
+    /// `advance`.
+    Advance(AdvanceResult),
+    /// `status`.
+    Status(StatusResult),
+    /// `end`.
+    End(EndResult),
+}
+
+/// `hello`: the session's description.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Hello {
+    /// The protocol version (`PROTOCOL_VERSION`).
+    pub protocol: u32,
+    /// Engine name and version.
+    pub engine: String,
+    /// The scenario as named (a path, or the embedded default).
+    pub scenario: String,
+    /// SHA-256 of the scenario's bytes.
+    pub scenario_sha256: String,
+    /// The exercise id.
+    pub exercise_id: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Run index.
+    pub run_index: u64,
+    /// The next tick to run.
+    pub tick: u64,
+    /// ENDEX tick (ticks in the exercise).
+    pub endex_tick: u64,
+    /// Scenario seconds per tick.
+    pub tick_secs: u64,
+    /// `EXCON` first, then every nation in scenario order.
+    pub seats: Vec<SeatInfo>,
+    /// Assistance providers' ids (what `request_assistance` names).
+    pub providers: Vec<String>,
+    /// Every host group, for policies (a host is named `GROUP-NNNN`).
+    pub groups: Vec<GroupInfo>,
+    /// The JSON Schema of an `act` request's `action`.
+    pub action_schema: Schema,
+}
+
+/// A seat of the session.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SeatInfo {
+    /// `EXCON` or a nation id.
+    pub seat: String,
+    /// The nation's team id (absent for EXCON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Played through the protocol (EXCON always is; other nations play their doctrine).
+    pub played: bool,
+}
+
+/// A host group of the scenario.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct GroupInfo {
+    /// Group id.
+    pub id: String,
+    /// Its nation.
+    pub nation: String,
+    /// Its segment.
+    pub segment: String,
+    /// Its criticality.
+    pub criticality: Criticality,
+}
+
+/// `observe`: what a seat sees.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ObserveResult {
+    /// The seat (`EXCON` or the nation id).
+    pub seat: String,
+    /// Its view (fog of war: a team sees only what it could know).
+    pub view: View,
+    /// The seat's decisions so far (EXCON: everyone's).
+    pub decisions: Vec<Decision>,
+}
+
+/// `act`: what became of the decision.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ActResult {
+    /// The tick boundary it was applied at (the next tick to run).
+    pub tick: u64,
+    /// Applied or refused, with a note and its events.
+    pub outcome: Outcome,
+}
+
+/// `advance`: how far the session ran.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AdvanceResult {
+    /// Ticks run.
+    pub ran: u64,
+    /// The next tick to run.
+    pub tick: u64,
+    /// ENDEX reached.
+    pub ended: bool,
+}
+
+/// `status`: where the session is.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct StatusResult {
+    /// The next tick to run.
+    pub tick: u64,
+    /// Scenario seconds since STARTEX at that tick.
+    pub time_s: u64,
+    /// ENDEX tick.
+    pub endex_tick: u64,
+    /// ENDEX reached.
+    pub ended: bool,
+    /// Decisions taken so far (every seat).
+    pub decisions: usize,
+    /// Played nations.
+    pub played: Vec<String>,
+}
+
+/// `end`: the exercise's results.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EndResult {
+    /// Ticks run.
+    pub tick: u64,
+    /// The alliance score (0 to 100).
+    pub alliance_score: f64,
+    /// Each objective's rating by objective id.
+    pub ratings: BTreeMap<String, Rating>,
+    /// Decisions taken (every seat).
+    pub decisions: usize,
+    /// The files written (with `--out`).
+    pub written: Vec<String>,
+}
+
+fn failure(code: ErrorCode, message: impl Into<String>, hint: &str) -> ErrorBody {
+    ErrorBody { code, message: message.into(), hint: hint.into() }
+}
+
+/// The JSON Schema of every message of protocol version [`PROTOCOL_VERSION`]: requests,
+/// responses, the action, the view, and the journal's header and lines (all in `$defs`; a message
+/// is one of `Request`, `Response`, `JournalHeader`, `JournalLine`). The repository commits it as
+/// `docs/protocol.schema.json` (`cydex schema --protocol` prints it).
+pub fn schema() -> Value {
+    let mut generator = schemars::SchemaGenerator::new(schemars::generate::SchemaSettings::draft2020_12());
+    let roots = [
+        generator.subschema_for::<Request>(),
+        generator.subschema_for::<Response>(),
+        generator.subschema_for::<Header>(),
+        generator.subschema_for::<JournalLine>(),
+    ];
+    generator.subschema_for::<Action>();
+    generator.subschema_for::<View>();
+    let mut defs = generator.take_definitions(true);
+    // A request may carry an `id` (any JSON value), echoed in its response.
+    if let Some(variants) = defs.get_mut("Request").and_then(|r| r.get_mut("oneOf")).and_then(Value::as_array_mut) {
+        for v in variants {
+            if let Some(props) = v.get_mut("properties").and_then(Value::as_object_mut) {
+                props.insert("id".into(), json!({ "description": "Any JSON value, echoed in the response." }));
+            }
+        }
+    }
+    if let Some(header) = defs.remove("Header") {
+        defs.insert("JournalHeader".into(), header);
+    }
+    let roots: Vec<Value> = roots
+        .into_iter()
+        .map(|r| {
+            let r = r.to_value();
+            if r["$ref"] == "#/$defs/Header" { json!({ "$ref": "#/$defs/JournalHeader" }) } else { r }
+        })
+        .collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://cydex.invalid/schema/protocol-v1.json",
+        "title": "cydex session protocol (version 1)",
+        "description": "Every message of `cydex play` (one JSON object per line each way: a Request in, a Response out) and of its decision journal (a JournalHeader line, then JournalLine lines). See docs/protocol.md.",
+        "version": PROTOCOL_VERSION,
+        "anyOf": roots,
+        "$defs": defs,
+    })
+}
+
+/// [`schema`] pretty-printed, with a final newline.
+pub fn schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&schema()).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// How the loop ended.
@@ -96,6 +359,9 @@ pub enum Ending {
     InputClosed,
     /// The journal could not be written (the message says why).
     JournalFailed(String),
+    /// `end` ran the exercise to its end but could not write the outputs (the message says why;
+    /// the journal is complete: `cydex replay` writes them).
+    OutputFailed(String),
 }
 
 /// Serves requests from `input` until `end` or the end of input.
@@ -111,7 +377,7 @@ pub fn serve(
             None => return Ok(Ending::InputClosed),
             Some(Err(len)) => {
                 let f = failure(
-                    "too_long",
+                    ErrorCode::TooLong,
                     format!("a request of {len} bytes is over the {MAX_REQUEST}-byte limit"),
                     "send one JSON object per line",
                 );
@@ -138,7 +404,7 @@ pub fn serve(
         }
         match handle(&mut session, request) {
             Ok(v) => respond(output, &id, Ok(v))?,
-            Err(f) if f.code == "journal" => {
+            Err(f) if f.code == ErrorCode::Journal => {
                 let message = f.message.clone();
                 respond(output, &id, Err(f))?;
                 return Ok(Ending::JournalFailed(message));
@@ -180,17 +446,20 @@ fn finish_line(buf: Vec<u8>, total: usize) -> Result<String, usize> {
     Ok(String::from_utf8_lossy(&buf).trim_end_matches(['\n', '\r']).to_string())
 }
 
-fn parse(line: &str) -> (Value, Result<Request, Failure>) {
+fn parse(line: &str) -> (Value, Result<Request, ErrorBody>) {
     let mut value: Value = match serde_json::from_str(line) {
         Ok(v) => v,
         Err(e) => {
-            return (Value::Null, Err(failure("bad_json", format!("not JSON: {e}"), "send one JSON object per line")));
+            return (
+                Value::Null,
+                Err(failure(ErrorCode::BadJson, format!("not JSON: {e}"), "send one JSON object per line")),
+            );
         }
     };
     let id = value.as_object_mut().and_then(|o| o.remove("id")).unwrap_or(Value::Null);
     let request = serde_json::from_value::<Request>(value).map_err(|e| {
         failure(
-            "bad_request",
+            ErrorCode::BadRequest,
             e.to_string(),
             "see docs/protocol.md: `op` is one of hello, observe, act, advance, status, end",
         )
@@ -198,57 +467,57 @@ fn parse(line: &str) -> (Value, Result<Request, Failure>) {
     (id, request)
 }
 
-fn respond(output: &mut dyn Write, id: &Value, reply: Result<Value, Failure>) -> std::io::Result<()> {
-    let mut line = match reply {
-        Ok(result) => json!({ "ok": true, "result": result }),
-        Err(f) => json!({ "ok": false, "error": { "code": f.code, "message": f.message, "hint": f.hint } }),
+fn respond(output: &mut dyn Write, id: &Value, reply: Result<Reply, ErrorBody>) -> std::io::Result<()> {
+    let id = (!id.is_null()).then(|| id.clone());
+    let response = match reply {
+        Ok(result) => Response::Ok(Success { ok: true, result, id }),
+        Err(error) => Response::Err(Failure { ok: false, error, id }),
     };
-    if !id.is_null() {
-        line["id"] = id.clone();
-    }
-    let mut text = serde_json::to_string(&line).map_err(std::io::Error::other)?;
+    // Through a `Value`: its keys are sorted, so every object is written in alphabetical order.
+    let value = serde_json::to_value(&response).map_err(std::io::Error::other)?;
+    let mut text = serde_json::to_string(&value).map_err(std::io::Error::other)?;
     text.push('\n');
     output.write_all(text.as_bytes())?;
     output.flush()
 }
 
-fn seat(session: &Session, name: &str) -> Result<Seat, Failure> {
-    session.seat(name).map_err(|e| failure("unknown_seat", e.0, "`hello` lists the seats"))
+fn seat(session: &Session, name: &str) -> Result<Seat, ErrorBody> {
+    session.seat(name).map_err(|e| failure(ErrorCode::UnknownSeat, e.0, "`hello` lists the seats"))
 }
 
-fn journal_failed(e: std::io::Error) -> Failure {
+fn journal_failed(e: std::io::Error) -> ErrorBody {
     failure(
-        "journal",
+        ErrorCode::Journal,
         format!("the journal could not be written: {e}"),
         "the session stops; resume it from its journal once the disk is fixed",
     )
 }
 
-fn handle(session: &mut Session, request: Request) -> Result<Value, Failure> {
+fn handle(session: &mut Session, request: Request) -> Result<Reply, ErrorBody> {
     match request {
-        Request::Hello => Ok(hello(session)),
+        Request::Hello {} => Ok(Reply::Hello(Box::new(hello(session)))),
         Request::Observe { seat: name } => {
             let s = seat(session, &name)?;
-            let mine: Vec<_> =
-                session.decisions().iter().filter(|d| s == Seat::Excon || d.seat == session.seat_name(s)).collect();
-            Ok(json!({ "seat": session.seat_name(s), "view": session.view(s), "decisions": mine }))
+            let me = session.seat_name(s);
+            let decisions = session.decisions().iter().filter(|d| s == Seat::Excon || d.seat == me).cloned().collect();
+            Ok(Reply::Observe(Box::new(ObserveResult { seat: me, view: session.view(s), decisions })))
         }
         Request::Act { seat: name, action } => {
             let s = seat(session, &name)?;
             let tick = session.tick();
             let outcome = session.act(s, action).map_err(journal_failed)?;
-            Ok(json!({ "tick": tick, "outcome": outcome }))
+            Ok(Reply::Act(ActResult { tick, outcome }))
         }
         Request::Advance { ticks, until } => advance(session, ticks, until),
-        Request::Status => Ok(status(session)),
-        Request::End { .. } => Err(failure("bad_request", "`end` is handled by the loop", "")),
+        Request::Status {} => Ok(Reply::Status(status(session))),
+        Request::End { .. } => Err(failure(ErrorCode::BadRequest, "`end` is handled by the loop", "")),
     }
 }
 
-fn advance(session: &mut Session, ticks: Option<u64>, until: Option<String>) -> Result<Value, Failure> {
+fn advance(session: &mut Session, ticks: Option<u64>, until: Option<String>) -> Result<Reply, ErrorBody> {
     if session.ended() {
         return Err(failure(
-            "ended",
+            ErrorCode::Ended,
             "the exercise is at ENDEX: nothing more to run",
             "send `end` to finish and get the results",
         ));
@@ -258,7 +527,11 @@ fn advance(session: &mut Session, ticks: Option<u64>, until: Option<String>) -> 
         None => 1,
     });
     if ticks == 0 || ticks > MAX_ADVANCE {
-        return Err(failure("bad_request", format!("`ticks` must be 1 to {MAX_ADVANCE}"), "advance in smaller steps"));
+        return Err(failure(
+            ErrorCode::BadRequest,
+            format!("`ticks` must be 1 to {MAX_ADVANCE}"),
+            "advance in smaller steps",
+        ));
     }
     let ran = match until {
         Some(name) => {
@@ -268,44 +541,64 @@ fn advance(session: &mut Session, ticks: Option<u64>, until: Option<String>) -> 
         None => session.advance(ticks),
     }
     .map_err(journal_failed)?;
-    Ok(json!({ "ran": ran, "tick": session.tick(), "ended": session.ended() }))
+    Ok(Reply::Advance(AdvanceResult { ran, tick: session.tick(), ended: session.ended() }))
 }
 
-fn hello(session: &Session) -> Value {
+fn hello(session: &Session) -> Hello {
     let s = &session.loaded().scenario;
     let played = session.played_names();
-    let mut seats = vec![json!({ "seat": "EXCON", "played": true })];
-    seats
-        .extend(s.nations.iter().map(|n| json!({ "seat": n.id, "team": n.team.id, "played": played.contains(&n.id) })));
-    json!({
-        "protocol": PROTOCOL_VERSION,
-        "engine": crate::results::engine_version(),
-        "scenario": session.loaded().source.name,
-        "scenario_sha256": session.loaded().sha256,
-        "exercise_id": s.exercise.id,
-        "seed": session.header().seed,
-        "run_index": session.header().run_index,
-        "tick": session.tick(),
-        "endex_tick": session.endex(),
-        "tick_secs": s.clock.tick.secs(),
-        "seats": seats,
-        "action_schema": schemars::schema_for!(Action),
-    })
+    let mut seats = vec![SeatInfo { seat: "EXCON".into(), team: None, played: true }];
+    seats.extend(s.nations.iter().map(|n| SeatInfo {
+        seat: n.id.clone(),
+        team: Some(n.team.id.clone()),
+        played: played.contains(&n.id),
+    }));
+    Hello {
+        protocol: PROTOCOL_VERSION,
+        engine: crate::results::engine_version(),
+        scenario: session.loaded().source.name.clone(),
+        scenario_sha256: session.loaded().sha256.clone(),
+        exercise_id: s.exercise.id.clone(),
+        seed: session.header().seed,
+        run_index: session.header().run_index,
+        tick: session.tick(),
+        endex_tick: session.endex(),
+        tick_secs: s.clock.tick.secs(),
+        seats,
+        providers: s.assistance.iter().map(|p| p.id.clone()).collect(),
+        groups: groups(s),
+        action_schema: schemars::schema_for!(Action),
+    }
 }
 
-fn status(session: &Session) -> Value {
+fn groups(s: &crate::scenario::model::Scenario) -> Vec<GroupInfo> {
+    let mut out = Vec::new();
+    for n in &s.nations {
+        for seg in &n.segments {
+            out.extend(seg.host_groups.iter().map(|g| GroupInfo {
+                id: g.id.clone(),
+                nation: n.id.clone(),
+                segment: seg.id.clone(),
+                criticality: g.criticality,
+            }));
+        }
+    }
+    out
+}
+
+fn status(session: &Session) -> StatusResult {
     let tick_secs = session.loaded().scenario.clock.tick.secs();
-    json!({
-        "tick": session.tick(),
-        "time_s": session.tick() * tick_secs,
-        "endex_tick": session.endex(),
-        "ended": session.ended(),
-        "decisions": session.decisions().len(),
-        "played": session.played_names(),
-    })
+    StatusResult {
+        tick: session.tick(),
+        time_s: session.tick() * tick_secs,
+        endex_tick: session.endex(),
+        ended: session.ended(),
+        decisions: session.decisions().len(),
+        played: session.played_names(),
+    }
 }
 
-fn end(mut session: Session, at: Option<EndAt>, finish: Option<Finish>) -> (Result<Value, Failure>, Ending) {
+fn end(mut session: Session, at: Option<EndAt>, finish: Option<Finish>) -> (Result<Reply, ErrorBody>, Ending) {
     if at == Some(EndAt::Now)
         && !session.ended()
         && let Err(e) = session.act(Seat::Excon, Action::EndExercise)
@@ -323,18 +616,19 @@ fn end(mut session: Session, at: Option<EndAt>, finish: Option<Finish>) -> (Resu
         }
     };
     let written = match finish.map(|f| f(&results, &events)) {
-        Some(Err(message)) => return (Err(failure("output", message, "check the --out directory")), Ending::Ended),
+        Some(Err(message)) => {
+            let f = failure(ErrorCode::Output, message.clone(), "check the --out directory, then replay the journal");
+            return (Err(f), Ending::OutputFailed(message));
+        }
         Some(Ok(files)) => files,
         None => Vec::new(),
     };
-    let ratings: serde_json::Map<String, Value> =
-        results.assessment.ratings.iter().map(|r| (r.id.clone(), json!(r.rating))).collect();
-    let reply = json!({
-        "tick": results.summary.ticks_run,
-        "alliance_score": results.assessment.scores.alliance,
-        "ratings": ratings,
-        "decisions": results.decisions.len(),
-        "written": written,
-    });
-    (Ok(reply), Ending::Ended)
+    let reply = EndResult {
+        tick: results.summary.ticks_run,
+        alliance_score: results.assessment.scores.alliance,
+        ratings: results.assessment.ratings.iter().map(|r| (r.id.clone(), r.rating)).collect(),
+        decisions: results.decisions.len(),
+        written,
+    };
+    (Ok(Reply::End(reply)), Ending::Ended)
 }

@@ -230,7 +230,7 @@ impl EvaluatorNote {
 
 /// One decision: who took which action at which tick boundary, and what became of it. The same
 /// record is a line of a session's journal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// The tick it took effect before (the next tick to run when it was taken).
