@@ -434,7 +434,10 @@ impl Index {
         let mut by_nation = vec![Vec::new(); n_nations];
         let mut seen = vec![0u64; f.n_hosts().div_ceil(64)];
         let mut first_compromise = vec![0u64; f.len().div_ceil(64)];
-        for i in f.positions_where(|k| PER_NATION.contains(&k)) {
+        // A bit per kind (27 kinds; were there more than 64, two would share a bit and a few
+        // extra positions be indexed, which every rule filters by kind anyway).
+        let wanted = PER_NATION.iter().fold(0u64, |m, &k| m | 1 << (k as u32 % 64));
+        for i in f.positions_where(|k| wanted & (1 << (k as u32 % 64)) != 0) {
             let (kind, nation, host) = f.where_at(i);
             if let Some(n) = nation.filter(|&n| (n as usize) < n_nations) {
                 by_nation[n as usize].push(i as u32);

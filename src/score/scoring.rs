@@ -450,24 +450,33 @@ impl Hasher for Mix {
 struct Groups<K> {
     at: HashMap<K, usize, BuildHasherDefault<Mix>>,
     list: Vec<(K, Group)>,
+    /// The groups of the last few distinct keys added to, checked before the map: most hosts
+    /// share their step's outcome with the host before them.
+    recent: [usize; 4],
 }
 
 impl<K: Hash + Eq + Clone> Groups<K> {
     fn new() -> Self {
-        Groups { at: HashMap::default(), list: Vec::new() }
+        Groups { at: HashMap::default(), list: Vec::new(), recent: [usize::MAX; 4] }
     }
 
     /// One more application under `key`, costing `each`.
     fn add(&mut self, key: K, each: i64, events: &[u64], host: Option<u32>, taken: u64) {
-        let i = match self.at.get(&key) {
-            Some(&i) => i,
-            None => {
-                let g = Group { each, count: 0, events: Vec::new(), hosts: Vec::new(), taken: (taken, taken) };
-                self.at.insert(key.clone(), self.list.len());
-                self.list.push((key, g));
-                self.list.len() - 1
-            }
-        };
+        let hit = self.recent.iter().copied().find(|&i| self.list.get(i).is_some_and(|(k, _)| *k == key));
+        let i = hit.unwrap_or_else(|| {
+            let i = match self.at.get(&key) {
+                Some(&i) => i,
+                None => {
+                    let g = Group { each, count: 0, events: Vec::new(), hosts: Vec::new(), taken: (taken, taken) };
+                    self.at.insert(key.clone(), self.list.len());
+                    self.list.push((key, g));
+                    self.list.len() - 1
+                }
+            };
+            self.recent.rotate_right(1);
+            self.recent[0] = i;
+            i
+        });
         let g = &mut self.list[i].1;
         g.count += 1;
         if g.count as usize <= SAMPLE {
