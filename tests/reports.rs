@@ -96,13 +96,18 @@ fn foreign_or_incompatible_results_are_refused_with_a_reason() {
     assert!(err.contains("not a cydex results file"), "{err}");
     let err = RunResults::from_json("not json").unwrap_err().to_string();
     assert!(err.contains("not valid JSON"), "{err}");
-    let r = default_results().to_json().replacen("\"format_version\": 3", "\"format_version\": 99", 1);
+    let r = default_results().to_json().replacen("\"format_version\": 4", "\"format_version\": 99", 1);
     let err = RunResults::from_json(&r).unwrap_err().to_string();
     assert!(err.contains("version 99 is not supported"), "{err}");
-    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 3}").unwrap_err().to_string();
+    let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 4}").unwrap_err().to_string();
     assert!(err.contains("damaged or incomplete"), "{err}");
+    // A results file of the third format (one ledger line per host, every cited event) is
+    // refused by version.
+    let old = default_results().to_json().replacen("\"format_version\": 4", "\"format_version\": 3", 1);
+    let err = RunResults::from_json(&old).unwrap_err().to_string();
+    assert!(err.contains("version 3 is not supported") && err.contains("re-run the scenario"), "{err}");
     // A results file of the second format (no ATT&CK names or version) is refused by version.
-    let old = default_results().to_json().replacen("\"format_version\": 3", "\"format_version\": 2", 1);
+    let old = default_results().to_json().replacen("\"format_version\": 4", "\"format_version\": 2", 1);
     let err = RunResults::from_json(&old).unwrap_err().to_string();
     assert!(err.contains("version 2 is not supported") && err.contains("re-run the scenario"), "{err}");
     // A results file of the first format (event counts, not distinct hosts) is refused by version.
@@ -134,6 +139,12 @@ fn foreign_or_incompatible_results_are_refused_with_a_reason() {
     v["evidence"][0]["time_s"] = serde_json::json!(u64::MAX);
     let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
     assert!(err.contains("evidence[0].time_s") && err.contains("outside the exercise"), "{err}");
+    // A ledger entry whose points are not its count × its points each.
+    let mut v: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    let e = v["assessment"]["scores"]["ledger"].as_array_mut().unwrap().iter_mut().find(|e| e["count"] != 1).unwrap();
+    e["count"] = serde_json::json!(e["count"].as_u64().unwrap() + 1);
+    let err = RunResults::from_json(&v.to_string()).unwrap_err().to_string();
+    assert!(err.contains("ledger entry") && err.contains("thousandths"), "{err}");
 }
 
 /// `docs/examples/` holds what `cydex run --out` writes for the default scenario; regenerate it

@@ -27,7 +27,10 @@ pub const RESULTS_FORMAT: &str = "cydex-results";
 /// with `reinfections` apart, `incidents_not_recovered_at_endex`, sharing timed to the decision.
 /// 3: `meta.attack_version`, and each `attack_coverage` entry carries the technique's `name` and
 /// `tactics` in that ATT&CK version, so no renderer reads the ATT&CK table.
-pub const RESULTS_VERSION: u32 = 3;
+/// 4: each ledger entry is a rule applied `count` times at `each_milli` (per-host lines gathered
+/// into one entry per reason and cost), citing the `events` and `hosts` of its first applications
+/// only.
+pub const RESULTS_VERSION: u32 = 4;
 
 /// Why a results file was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -300,6 +303,15 @@ impl RunResults {
         }
         let value = serde_json::to_value(self).map_err(|e| e.to_string())?;
         check::times_within(&value, "", s.duration_s)?;
+        if let Some(e) = self.assessment.scores.ledger.iter().find(|e| {
+            i64::try_from(e.count).ok().and_then(|n| n.checked_mul(e.each_milli)) != Some(e.milli)
+                || e.events.len() > 2 * crate::score::scoring::SAMPLE
+        }) {
+            return Err(format!(
+                "the ledger entry `{}` of {} is {} × {} thousandths but says {} (or cites more than its sample)",
+                e.rule, e.subject, e.count, e.each_milli, e.milli
+            ));
+        }
         for (category, w) in &self.assessment.scores.weights {
             if !(w.is_finite() && (0.0..=100.0).contains(w)) {
                 return Err(format!("score weight `{category}` is {w}, not between 0 and 100"));

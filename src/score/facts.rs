@@ -250,6 +250,19 @@ impl<'a> Facts<'a> {
         (0..self.len()).map(|i| self.at(i))
     }
 
+    /// The kind, nation and host of the event at `index` (0-based), read without keying the rest
+    /// of it (what [`Index::build`] reads of every event).
+    #[inline]
+    pub fn where_at(&self, index: usize) -> (EventKind, Option<u32>, Option<u32>) {
+        match &self.src {
+            Source::Log { log, .. } => {
+                let Some(r) = log.at(index) else { unreachable!("event index {index} past the log") };
+                (r.kind, r.nation(), r.host())
+            }
+            Source::Events { evs, .. } => (evs[index].kind, evs[index].nation, evs[index].host),
+        }
+    }
+
     /// The kind of the event at `index` (0-based), read without keying the rest of it.
     #[inline]
     pub fn kind_at(&self, index: usize) -> EventKind {
@@ -421,12 +434,15 @@ impl Index {
         let mut by_nation = vec![Vec::new(); n_nations];
         let mut seen = vec![0u64; f.n_hosts().div_ceil(64)];
         let mut first_compromise = vec![0u64; f.len().div_ceil(64)];
-        for i in f.positions_where(|k| PER_NATION.contains(&k)) {
-            let e = f.at(i);
-            if let Some(n) = e.nation.filter(|&n| (n as usize) < n_nations) {
+        // A bit per kind (27 kinds; were there more than 64, two would share a bit and a few
+        // extra positions be indexed, which every rule filters by kind anyway).
+        let wanted = PER_NATION.iter().fold(0u64, |m, &k| m | 1 << (k as u32 % 64));
+        for i in f.positions_where(|k| wanted & (1 << (k as u32 % 64)) != 0) {
+            let (kind, nation, host) = f.where_at(i);
+            if let Some(n) = nation.filter(|&n| (n as usize) < n_nations) {
                 by_nation[n as usize].push(i as u32);
             }
-            if let (EventKind::HostCompromised, Some(h)) = (e.kind, e.host) {
+            if let (EventKind::HostCompromised, Some(h)) = (kind, host) {
                 let (w, b) = (h as usize / 64, 1u64 << (h % 64));
                 if seen[w] & b == 0 {
                     seen[w] |= b;

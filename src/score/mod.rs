@@ -522,6 +522,51 @@ mod tests {
         }
     }
 
+    /// The values of an assessment without its presentation: the ledger summed per (subject,
+    /// category, rule) into its number of applications and points, and the objectives without the
+    /// event ids they cite. Recorded in `testdata/assessment-values.sha256` before the ledger was
+    /// aggregated (one entry per host became one entry per reason, with a count): reshaping the
+    /// ledger or sampling what it cites must leave this unchanged.
+    fn values(mut v: serde_json::Value) -> serde_json::Value {
+        use serde_json::{Value, json};
+        let mut sums: BTreeMap<(String, String, String), (u64, i64)> = BTreeMap::new();
+        let ledger = v["scores"]["ledger"].take();
+        for e in ledger.as_array().into_iter().flatten() {
+            let key = ["subject", "category", "rule"].map(|k| e[k].as_str().unwrap_or("").to_string());
+            let s = sums.entry((key[0].clone(), key[1].clone(), key[2].clone())).or_insert((0, 0));
+            s.0 += e.get("count").and_then(Value::as_u64).unwrap_or(1);
+            s.1 += e["milli"].as_i64().unwrap_or(i64::MIN);
+        }
+        v["scores"]["ledger"] = sums.into_iter().map(|((s, c, r), (n, m))| json!([s, c, r, n, m])).collect();
+        for r in v["ratings"].as_array_mut().into_iter().flatten() {
+            if let Some(o) = r.as_object_mut() {
+                o.retain(|k, _| !k.starts_with("evidence"));
+            }
+        }
+        v
+    }
+
+    /// Every case's [`values`] digest is the one recorded in `testdata/assessment-values.sha256`.
+    /// Bless with `CYDEX_BLESS=1` only when a score, rating or metric changes on purpose.
+    #[test]
+    fn assessment_values_match_the_recorded_digests() {
+        let path = std::path::Path::new("src/score/testdata/assessment-values.sha256");
+        let got: Vec<String> = cases()
+            .into_iter()
+            .map(|(name, s, seed, run)| format!("{}  {name}", digest(&values(assessed(&s, seed, run)))))
+            .collect();
+        if std::env::var_os("CYDEX_BLESS").is_some() {
+            std::fs::write(path, got.join("\n") + "\n").expect("write the digests");
+            return;
+        }
+        let want = std::fs::read_to_string(path).expect("src/score/testdata/assessment-values.sha256");
+        let want: Vec<&str> = want.lines().collect();
+        assert_eq!(want.len(), got.len(), "cases changed: bless the digests");
+        for (w, g) in want.iter().zip(&got) {
+            assert_eq!(*w, g.as_str());
+        }
+    }
+
     mod erased {
         /// Anything serialisable, as a JSON value.
         pub trait Json {

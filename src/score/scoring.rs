@@ -7,11 +7,13 @@
 //! reported for Locked Shields, not an official split (CCDCOE does not publish one).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
 use super::Run;
+use super::facts::Facts;
 use super::metrics::{Availability, Incident};
 use crate::scenario::model::{ExerciseMode, Metric, Scenario, TargetValue};
 use crate::sim::EventKind;
@@ -56,7 +58,14 @@ pub const DEFAULT_REFERENCE_S: [(Metric, u64); 5] = [
 /// Score categories, in report order.
 pub const CATEGORIES: [&str; 4] = ["availability", "attack_resistance", "incident_response", "reporting"];
 
-/// One point change.
+/// How many applications of a rule an aggregated ledger entry keeps as its sample: the hosts
+/// and the event ids of its first applications, in event order.
+pub const SAMPLE: usize = 10;
+
+/// One point change: a rule applied `count` times for the same reason at the same cost, so that
+/// `milli = count × each_milli` (a budget, a floor, an outage or a nation's report is one
+/// application). Per-host rules are gathered into one entry per reason and cost, and keep only a
+/// sample of the hosts and events behind them ([`SAMPLE`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LedgerEntry {
     /// Nation (or provider) scored.
@@ -65,10 +74,18 @@ pub struct LedgerEntry {
     pub category: Cow<'static, str>,
     /// Rule id from [`RULES`] (borrowed when the engine writes it).
     pub rule: Cow<'static, str>,
-    /// Change in thousandths of a point.
+    /// How many times the rule applied for this reason (hosts, impacts …).
+    pub count: u64,
+    /// Change per application, in thousandths of a point.
+    pub each_milli: i64,
+    /// Change in thousandths of a point: `count × each_milli`.
     pub milli: i64,
-    /// Event ids that caused it.
+    /// Event ids of the first [`SAMPLE`] applications, in id order (all of them when `count` is
+    /// at most [`SAMPLE`]).
     pub events: Vec<u64>,
+    /// Hosts of the first [`SAMPLE`] applications, in event order (per-host rules only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
     /// What happened, in words.
     pub note: String,
 }
@@ -180,67 +197,6 @@ pub fn best_case_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
     }
 }
 
-/// The ledger being written, and the reference times its rules used.
-///
-/// Each rule function writes one nation's category as one run of entries (its budget first, its
-/// floor last), so the category's sum is kept as the entries are added, and recorded at the
-/// floor: no rescan of the ledger.
-struct Ledger {
-    entries: Vec<LedgerEntry>,
-    /// Reference time per `{nation}.{metric}`, seconds.
-    reference_s: BTreeMap<String, u64>,
-    /// The sum of the category being written.
-    running: i64,
-    /// Each finished category's sum, per (subject, category).
-    sums: BTreeMap<(String, &'static str), i64>,
-    /// The nation's first-compromised hosts (key, name), in event order: named once by the
-    /// attack rule, read back by the response rule (naming a host is a cache miss or two).
-    hosts: Vec<(u32, String)>,
-}
-
-impl Ledger {
-    /// The reference time for `metric` in `nation` ([`reference_s`]), recorded for the report.
-    fn reference(&mut self, scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
-        let r = reference_s(scenario, nation, metric);
-        self.reference_s.insert(format!("{nation}.{}", metric.name()), r);
-        r
-    }
-
-    fn add(
-        &mut self,
-        subject: &str,
-        category: &'static str,
-        rule: &'static str,
-        milli: i64,
-        events: Vec<u64>,
-        note: String,
-    ) {
-        self.running += milli;
-        self.entries.push(LedgerEntry {
-            subject: subject.to_string(),
-            category: Cow::Borrowed(category),
-            rule: Cow::Borrowed(rule),
-            milli,
-            events,
-            note,
-        });
-    }
-
-    fn sum(&self, subject: &str, category: &'static str) -> i64 {
-        self.sums.get(&(subject.to_string(), category)).copied().unwrap_or(0)
-    }
-
-    /// Restores a category that went below zero, and closes it.
-    fn floor(&mut self, subject: &str, category: &'static str) {
-        let s = self.running;
-        if s < 0 {
-            self.add(subject, category, "floor", -s, Vec::new(), "category floor: restored to zero".to_string());
-        }
-        *self.sums.entry((subject.to_string(), category)).or_insert(0) += self.running;
-        self.running = 0;
-    }
-}
-
 /// A step share scaled by lateness beyond the reference: nothing within it, then
 /// `share × min(1, (taken − reference) / reference)`.
 fn late_cost(share: f64, taken_s: u64, reference_s: u64) -> i64 {
@@ -257,13 +213,7 @@ pub fn score(run: &Run, availability: &[Availability]) -> Scores {
     let (scenario, summary) = (run.scenario, run.summary);
     let norm = normalised_weights(scenario);
     let end_s = summary.duration_s.max(1);
-    let mut led = Ledger {
-        entries: Vec::new(),
-        reference_s: BTreeMap::new(),
-        running: 0,
-        sums: BTreeMap::new(),
-        hosts: Vec::new(),
-    };
+    let mut led = Ledger { entries: Vec::new(), reference_s: BTreeMap::new(), running: 0, sums: BTreeMap::new() };
     let hosts_in = hosts_per_nation(scenario);
     let reporting = ReportingFacts {
         partners: scenario
@@ -353,70 +303,308 @@ fn score_availability(led: &mut Ledger, id: &str, weight: f64, mine: &[&Availabi
     led.floor(id, "availability");
 }
 
+/// The ledger being written, and the reference times its rules used.
+///
+/// Each rule function writes one nation's category as one run of entries (its budget first, its
+/// floor last), so the category's sum is kept as the entries are added, and recorded at the
+/// floor: no rescan of the ledger.
+struct Ledger {
+    entries: Vec<LedgerEntry>,
+    /// Reference time per `{nation}.{metric}`, seconds.
+    reference_s: BTreeMap<String, u64>,
+    /// The sum of the category being written.
+    running: i64,
+    /// Each finished category's sum, per (subject, category).
+    sums: BTreeMap<(String, &'static str), i64>,
+}
+
+impl Ledger {
+    /// The reference time for `metric` in `nation` ([`reference_s`]), recorded for the report.
+    fn reference(&mut self, scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
+        let r = reference_s(scenario, nation, metric);
+        self.reference_s.insert(format!("{nation}.{}", metric.name()), r);
+        r
+    }
+
+    /// One application of a rule.
+    fn add(
+        &mut self,
+        subject: &str,
+        category: &'static str,
+        rule: &'static str,
+        milli: i64,
+        events: Vec<u64>,
+        note: String,
+    ) {
+        self.add_many(subject, (category, rule), (1, milli), (events, Vec::new()), note);
+    }
+
+    /// `count` applications of a rule at `each` thousandths, with a sample of their events and hosts.
+    fn add_many(
+        &mut self,
+        subject: &str,
+        (category, rule): (&'static str, &'static str),
+        (count, each): (u64, i64),
+        (events, hosts): (Vec<u64>, Vec<String>),
+        note: String,
+    ) {
+        let milli = count as i64 * each;
+        self.running += milli;
+        self.entries.push(LedgerEntry {
+            subject: subject.to_string(),
+            category: Cow::Borrowed(category),
+            rule: Cow::Borrowed(rule),
+            count,
+            each_milli: each,
+            milli,
+            events,
+            hosts,
+            note,
+        });
+    }
+
+    /// Writes `groups`, ordered by `rank` (then first application), each noted by `note` with the
+    /// names of its sampled hosts.
+    fn add_groups<K>(
+        &mut self,
+        (subject, category): (&str, &'static str),
+        groups: Groups<K>,
+        f: &Facts,
+        rank: impl Fn(&K) -> (usize, &'static str),
+        note: impl Fn(&K, &Group, &[String]) -> String,
+    ) {
+        let mut list = groups.list;
+        list.sort_by_key(|(k, _)| rank(k).0);
+        for (k, g) in list {
+            let hosts: Vec<String> = g.hosts.iter().map(|&h| f.host_name(h)).collect();
+            let mut events = g.events.clone();
+            events.sort_unstable();
+            events.dedup();
+            let note = note(&k, &g, &hosts);
+            self.add_many(subject, (category, rank(&k).1), (g.count, g.each), (events, hosts), note);
+        }
+    }
+
+    fn sum(&self, subject: &str, category: &'static str) -> i64 {
+        self.sums.get(&(subject.to_string(), category)).copied().unwrap_or(0)
+    }
+
+    /// Restores a category that went below zero, and closes it.
+    fn floor(&mut self, subject: &str, category: &'static str) {
+        let s = self.running;
+        if s < 0 {
+            self.add(subject, category, "floor", -s, Vec::new(), "category floor: restored to zero".to_string());
+        }
+        *self.sums.entry((subject.to_string(), category)).or_insert(0) += self.running;
+        self.running = 0;
+    }
+}
+
+/// Applications of one rule for one reason at one cost, gathered before their entry is written.
+struct Group {
+    /// Cost of each, thousandths.
+    each: i64,
+    count: u64,
+    /// Events of the first [`SAMPLE`] applications.
+    events: Vec<u64>,
+    /// Host keys of the first [`SAMPLE`] applications.
+    hosts: Vec<u32>,
+    /// Shortest and longest time taken, seconds (the response rules).
+    taken: (u64, u64),
+}
+
+/// A multiplicative hash for the small keys of [`Groups`]: SipHash would cost more than the rest
+/// of a host's step.
+#[derive(Default)]
+struct Mix(u64);
+
+impl Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// [`Group`]s by key (which includes the cost), in order of first application.
+struct Groups<K> {
+    at: HashMap<K, usize, BuildHasherDefault<Mix>>,
+    list: Vec<(K, Group)>,
+    /// The groups of the last few distinct keys added to, checked before the map: most hosts
+    /// share their step's outcome with the host before them.
+    recent: [usize; 4],
+}
+
+impl<K: Hash + Eq + Clone> Groups<K> {
+    fn new() -> Self {
+        Groups { at: HashMap::default(), list: Vec::new(), recent: [usize::MAX; 4] }
+    }
+
+    /// One more application under `key`, costing `each`.
+    fn add(&mut self, key: K, each: i64, events: &[u64], host: Option<u32>, taken: u64) {
+        let hit = self.recent.iter().copied().find(|&i| self.list.get(i).is_some_and(|(k, _)| *k == key));
+        let i = hit.unwrap_or_else(|| {
+            let i = match self.at.get(&key) {
+                Some(&i) => i,
+                None => {
+                    let g = Group { each, count: 0, events: Vec::new(), hosts: Vec::new(), taken: (taken, taken) };
+                    self.at.insert(key.clone(), self.list.len());
+                    self.list.push((key, g));
+                    self.list.len() - 1
+                }
+            };
+            self.recent.rotate_right(1);
+            self.recent[0] = i;
+            i
+        });
+        let g = &mut self.list[i].1;
+        g.count += 1;
+        if g.count as usize <= SAMPLE {
+            g.events.extend_from_slice(events);
+            g.hosts.extend(host);
+        }
+        g.taken = (g.taken.0.min(taken), g.taken.1.max(taken));
+    }
+}
+
+/// The sampled hosts of a group in words: all of them up to three, else the first three and how
+/// many more.
+fn some_hosts(hosts: &[String], count: u64) -> String {
+    let shown = hosts.len().min(3);
+    let mut s = hosts[..shown].join(", ");
+    if count > shown as u64 {
+        s.push_str(&format!(" and {} more", crate::fmt::thousands(count - shown as u64)));
+    }
+    s
+}
+
+/// `n` things, with thousands separators: `1 host`, `42,000 hosts`.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", crate::fmt::thousands(n), if n == 1 { one } else { many })
+}
+
+/// A time taken, or the range of times taken by a group.
+fn taken_words((lo, hi): (u64, u64)) -> String {
+    if lo == hi { hms(lo) } else { format!("{}–{}", hms(lo), hms(hi)) }
+}
+
+/// Who a group is about: its one host, or how many hosts.
+fn who(g: &Group, hosts: &[String]) -> String {
+    match g.count {
+        1 => hosts.first().map_or("?", String::as_str).to_string(),
+        n => counted(n, "host", "hosts"),
+    }
+}
+
+/// The sampled hosts after a colon, for a group of more than one.
+fn which(g: &Group, hosts: &[String]) -> String {
+    if g.count > 1 && !hosts.is_empty() { format!(": {}", some_hosts(hosts, g.count)) } else { String::new() }
+}
+
+/// Why the attack rules charge a nation: a host's first compromise (by campaign) or an impact
+/// (its effect and technique).
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Harm {
+    Compromised(Option<u32>),
+    Impact(Option<String>, Option<u32>),
+}
+
 /// Attack resistance (`attack.*`): the full weight, less half the weight ÷ the nation's hosts
-/// for each distinct host compromised and for each impact.
+/// for each distinct host compromised and for each impact, one entry per campaign and per kind
+/// of impact.
 fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, n_hosts: f64) {
-    led.hosts.clear();
-    led.add(
-        id,
-        "attack_resistance",
-        "attack.budget",
-        milli(weight),
-        Vec::new(),
-        "full attack-resistance budget".into(),
-    );
+    let category = "attack_resistance";
+    led.add(id, category, "attack.budget", milli(weight), Vec::new(), "full attack-resistance budget".into());
     let (f, names) = (run.facts, &run.facts.names);
     let cost = -milli(weight / 2.0 / n_hosts);
     fn name(x: Option<u32>, list: &[String]) -> &str {
         x.and_then(|x| list.get(x as usize)).map_or("?", String::as_str)
     }
+    let mut groups = Groups::new();
     for &pos in run.index.of_nation(k) {
-        let wanted = match f.kind_at(pos as usize) {
+        let first = match f.kind_at(pos as usize) {
             EventKind::HostCompromised => run.index.is_first_compromise(pos),
             kind => kind == EventKind::ImpactApplied,
         };
-        if !wanted {
+        if !first {
             continue;
         }
         let e = f.at(pos as usize);
         match e.kind {
-            EventKind::HostCompromised if e.host.is_some() && run.index.is_first_compromise(pos) => {
-                let h = e.host.unwrap_or(super::facts::NONE);
-                let host = f.host_name(h);
-                let note = format!("{host} compromised by {}", name(e.campaign, &names.campaigns));
-                led.add(id, "attack_resistance", "attack.compromise", cost, vec![e.id], note);
-                led.hosts.push((h, host));
+            EventKind::HostCompromised if e.host.is_some() => {
+                groups.add(Harm::Compromised(e.campaign), cost, &[e.id], e.host, 0);
             }
             EventKind::ImpactApplied => {
-                let host = e.host.map_or_else(|| "?".to_string(), |h| f.host_name(h));
-                let detail = f.detail(e.id);
-                let note = format!(
-                    "{} on {host} ({})",
-                    detail.as_deref().unwrap_or("impact"),
-                    name(e.technique, &names.techniques)
-                );
-                led.add(id, "attack_resistance", "attack.impact", cost, vec![e.id], note);
+                groups.add(Harm::Impact(f.detail(e.id), e.technique), cost, &[e.id], e.host, 0);
             }
             _ => {}
         }
     }
-    led.floor(id, "attack_resistance");
+    let rank = |h: &Harm| match h {
+        Harm::Compromised(_) => (0, "attack.compromise"),
+        Harm::Impact(..) => (1, "attack.impact"),
+    };
+    led.add_groups((id, category), groups, f, rank, |h, g, hosts| match h {
+        Harm::Compromised(c) => {
+            format!("{} compromised by {}{}", who(g, hosts), name(*c, &names.campaigns), which(g, hosts))
+        }
+        Harm::Impact(d, t) => {
+            let (effect, technique) = (d.as_deref().unwrap_or("impact"), name(*t, &names.techniques));
+            match g.count {
+                1 => format!("{effect} on {} ({technique})", hosts.first().map_or("?", String::as_str)),
+                n => {
+                    format!("{} ({technique}) on {}", counted(n, effect, &format!("× {effect}")), some_hosts(hosts, n))
+                }
+            }
+        }
+    });
+    led.floor(id, category);
 }
 
+/// What became of one step of one compromised host.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Outcome {
+    /// The host was never detected (no incident): every step costs its share.
+    Never,
+    /// Done after some time, charged by lateness.
+    Took,
+    /// Detected, but this step not done by ENDEX.
+    NotByEndex,
+}
+
+/// The response steps, as rules and words.
+const STEPS: [(&str, &str); 3] =
+    [("response.detect", "detected"), ("response.contain", "contained"), ("response.recover", "recovered")];
+
 /// Incident response (`response.*`): the full weight, less, for each distinct host of the
-/// nation compromised, its detect, contain and recover steps ([`charge_response_steps`]).
+/// nation compromised, its detect, contain and recover steps ([`charge_response_steps`]), one
+/// entry per step, outcome and cost.
 fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) {
     let scenario = run.scenario;
     let references =
         [Metric::TimeToDetect, Metric::TimeToContain, Metric::TimeToRecover].map(|m| led.reference(scenario, id, m));
-    led.add(
-        id,
-        "incident_response",
-        "response.budget",
-        milli(weight),
-        Vec::new(),
-        "full incident-response budget".into(),
-    );
+    let category = "incident_response";
+    led.add(id, category, "response.budget", milli(weight), Vec::new(), "full incident-response budget".into());
     let f = run.facts;
     let compromised: Vec<(u64, u32)> = run
         .index
@@ -428,53 +616,61 @@ fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) 
         .collect();
     if !compromised.is_empty() {
         let share = weight / 3.0 / compromised.len() as f64;
-        let spans = references.map(hms);
-        let mut named = std::mem::take(&mut led.hosts).into_iter();
+        let mut groups = Groups::new();
         for &(event, h) in &compromised {
-            let incident = run.index.incident_of_host(h);
-            let host = named.next().filter(|(k, _)| *k == h).map_or_else(|| f.host_name(h), |(_, name)| name);
-            charge_response_steps(led, (id, &host), event, incident, share, (references, &spans));
+            charge_response_steps(&mut groups, (event, h), run.index.incident_of_host(h), share, references);
         }
+        let spans = references.map(hms);
+        led.add_groups(
+            (id, category),
+            groups,
+            f,
+            |&(s, ..)| (s, STEPS[s].0),
+            |&(s, outcome, _), g, hosts| {
+                let (word, reference) = (STEPS[s].1, &spans[s]);
+                let (who, which) = (who(g, hosts), which(g, hosts));
+                match outcome {
+                    Outcome::Never => format!("{who} never {word}{which}"),
+                    Outcome::NotByEndex => format!("{who} not {word} by ENDEX{which}"),
+                    Outcome::Took if s == 0 => {
+                        format!("{who} detected after {} (reference {reference}){which}", taken_words(g.taken))
+                    }
+                    Outcome::Took => {
+                        format!("{who} {word} {} after detection (reference {reference}){which}", taken_words(g.taken))
+                    }
+                }
+            },
+        );
     }
-    led.floor(id, "incident_response");
+    led.floor(id, category);
 }
 
 /// The detect, contain and recover steps of one compromised host, a `share` each: a step never
 /// done by ENDEX costs its share, a late one [`late_cost`] against its reference.
 fn charge_response_steps(
-    led: &mut Ledger,
-    (id, host): (&str, &str),
-    compromise_event: u64,
+    groups: &mut Groups<(usize, Outcome, i64)>,
+    (compromise_event, h): (u64, u32),
     incident: Option<&Incident>,
     share: f64,
-    ([rd, rc, rr], [sd, sc, sr]): ([u64; 3], &[String; 3]),
+    [rd, rc, rr]: [u64; 3],
 ) {
+    let whole = -milli(share);
     let Some(i) = incident else {
-        for (rule, word) in
-            [("response.detect", "detected"), ("response.contain", "contained"), ("response.recover", "recovered")]
-        {
-            let note = format!("{host} never {word}");
-            led.add(id, "incident_response", rule, -milli(share), vec![compromise_event], note);
+        for s in 0..3 {
+            groups.add((s, Outcome::Never, whole), whole, &[compromise_event], Some(h), 0);
         }
         return;
     };
-    let ids = vec![i.compromised.1, i.detected.1];
-    let note = format!("{host} detected after {} (reference {sd})", hms(i.ttd()));
-    led.add(id, "incident_response", "response.detect", -late_cost(share, i.ttd(), rd), ids, note);
-    for (rule, at, reference, span, word) in
-        [("response.contain", i.contained, rc, sc, "contained"), ("response.recover", i.recovered, rr, sr, "recovered")]
-    {
+    let cost = -late_cost(share, i.ttd(), rd);
+    groups.add((0, Outcome::Took, cost), cost, &[i.compromised.1, i.detected.1], Some(h), i.ttd());
+    for (s, at, reference) in [(1, i.contained, rc), (2, i.recovered, rr)] {
         match at {
             Some((t, ev)) => {
                 let taken = t.saturating_sub(i.detected.0);
-                let note = format!("{host} {word} {} after detection (reference {span})", hms(taken));
                 let cost = -late_cost(share, taken, reference);
-                led.add(id, "incident_response", rule, cost, vec![i.detected.1, ev], note);
+                groups.add((s, Outcome::Took, cost), cost, &[i.detected.1, ev], Some(h), taken);
             }
-            None => {
-                let note = format!("{host} not {word} by ENDEX");
-                led.add(id, "incident_response", rule, -milli(share), vec![i.detected.1], note);
-            }
+            None => groups.add((s, Outcome::NotByEndex, whole), whole, &[i.detected.1], Some(h), 0),
         }
     }
 }
@@ -609,6 +805,32 @@ mod tests {
 
     fn drill() -> Scenario {
         crate::cli::load_default().unwrap().scenario
+    }
+
+    #[test]
+    fn per_host_lines_are_gathered_into_entries_that_show_their_arithmetic() {
+        use crate::testkit::synthetic;
+        let g = synthetic::random_graph(119, 3, 2);
+        let s = synthetic::virus_on_network(&g, &synthetic::mesa_virus(119, 12), 2);
+        let outcome = crate::sim::run(&s, &crate::sim::RunConfig { seed: 2, run_index: 0 });
+        let compromised = outcome.summary.nations.iter().map(|n| n.hosts_compromised).sum::<u64>();
+        let a = crate::score::assess(&s, &outcome);
+        let ledger = &a.scores.ledger;
+        for e in ledger {
+            assert_eq!(e.milli, e.count as i64 * e.each_milli, "{e:?}");
+            assert!(e.hosts.len() <= SAMPLE && e.events.len() <= 2 * SAMPLE, "{e:?}");
+            assert!(e.events.windows(2).all(|w| w[0] < w[1]), "cited in id order, once: {e:?}");
+        }
+        let applied = |rule: &str| ledger.iter().filter(|e| e.rule == rule).map(|e| e.count).sum::<u64>();
+        assert!(compromised > SAMPLE as u64, "the outbreak must reach more hosts than a sample");
+        assert_eq!(applied("attack.compromise"), compromised);
+        for step in ["response.detect", "response.contain", "response.recover"] {
+            assert_eq!(applied(step), compromised, "{step}: one application per compromised host");
+        }
+        assert!(ledger.len() < 40, "one entry per reason and cost, not per host: {}", ledger.len());
+        let big = ledger.iter().find(|e| e.rule == "attack.compromise").unwrap();
+        assert!(big.note.starts_with(&format!("{} hosts compromised by ", big.count)), "{}", big.note);
+        assert!(big.note.ends_with(&format!("and {} more", big.count - 3)), "{}", big.note);
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! rules, and the ledger summed per nation and rule; the full ledger is an appendix.
 
 use super::cells::{Detail, col, count, full, table};
-use crate::fmt::{points, score, span};
+use crate::fmt::{points, score, span, thousands};
 use crate::report::doc::{Block, Chart, Figure, Section, Span, Table, Text};
 use crate::results::RunResults;
-use crate::score::scoring::{CATEGORIES, LedgerEntry, NationScore, RULES, Scores};
+use crate::score::scoring::{CATEGORIES, LedgerEntry, NationScore, RULES, SAMPLE, Scores};
 
 /// A category's name as printed.
 fn label(c: &str) -> &str {
@@ -63,7 +63,7 @@ pub fn section(r: &RunResults) -> Section {
     }
     sec.push(Block::Heading(Text::plain("Ledger by nation and rule")));
     sec.push(Block::Note(Text::plain(
-        "Every score is exactly the sum of its ledger entries (points are kept in thousandths, so the sums are exact). Every entry, with the events it cites, is in the appendix Full scoring ledger.",
+        "Every score is exactly the sum of its ledger entries (points are kept in thousandths, so the sums are exact). Applied counts how many times each rule applied (hosts, impacts, outages …). Every entry, with its arithmetic (count × points each) and the events it cites, is in the appendix Full scoring ledger.",
     )));
     sec.push(per_rule(sc));
     sec
@@ -140,7 +140,8 @@ struct RuleSum<'a> {
     subject: &'a str,
     category: &'a str,
     rule: &'a str,
-    entries: u64,
+    /// Applications of the rule (hosts, impacts …), summed over its entries.
+    applications: u64,
     milli: i64,
     /// The first few events cited.
     events: Vec<u64>,
@@ -157,11 +158,11 @@ fn per_rule(sc: &Scores) -> Block {
         let i = sums.iter().position(|g| g.subject == e.subject && g.category == e.category && g.rule == e.rule);
         let i = i.unwrap_or_else(|| {
             let (subject, category, rule) = (e.subject.as_str(), &*e.category, &*e.rule);
-            sums.push(RuleSum { subject, category, rule, entries: 0, milli: 0, events: Vec::new() });
+            sums.push(RuleSum { subject, category, rule, applications: 0, milli: 0, events: Vec::new() });
             sums.len() - 1
         });
         let g = &mut sums[i];
-        (g.entries, g.milli) = (g.entries + 1, g.milli + e.milli);
+        (g.applications, g.milli) = (g.applications + e.count, g.milli + e.milli);
         g.events.extend(e.events.iter().take(3usize.saturating_sub(g.events.len())));
     }
     let mut subjects: Vec<&str> = Vec::new();
@@ -170,7 +171,7 @@ fn per_rule(sc: &Scores) -> Block {
             subjects.push(g.subject);
         }
     }
-    let mut t = Table::new(&["Nation", "Category", "Rule", "#Entries", "#Points", "Example events"]);
+    let mut t = Table::new(&["Nation", "Category", "Rule", "#Applied", "#Points", "Example events"]);
     for s in subjects {
         let mine: Vec<&RuleSum<'_>> = sums.iter().filter(|g| g.subject == s).collect();
         for g in &mine {
@@ -179,12 +180,12 @@ fn per_rule(sc: &Scores) -> Block {
                 Text::plain(s),
                 Text::plain(label(g.category)),
                 Text::code(g.rule),
-                count(g.entries),
+                count(g.applications),
                 Text::plain(points(g.milli)),
                 events,
             ]);
         }
-        let (n, sum) = mine.iter().fold((0, 0), |(n, p), g| (n + g.entries, p + g.milli));
+        let (n, sum) = mine.iter().fold((0, 0), |(n, p), g| (n + g.applications, p + g.milli));
         t.total(vec![
             Text::plain(s),
             Text::default(),
@@ -197,22 +198,37 @@ fn per_rule(sc: &Scores) -> Block {
     Block::Table(t)
 }
 
-/// The appendix with every ledger entry, in the order recorded.
+/// The appendix with every ledger entry, in the order recorded: each shows its arithmetic (count ×
+/// points each = points) and the events of its first applications.
 pub fn ledger(r: &RunResults) -> Section {
     let sc = &r.assessment.scores;
     let mut sec = Section::new("ledger", "Full scoring ledger");
+    let applications: u64 = sc.ledger.iter().map(|e| e.count).sum();
     sec.push(Block::Note(Text::plain(format!(
-        "{} entries, in the order they were recorded; each nation's score is the sum of its entries, and each rule names its category.",
-        sc.ledger.len()
+        "{} entries for {} applications of the rules, in the order they were recorded; each nation's score is the sum of its entries, and each rule names its category. A rule applied to many hosts for the same reason at the same cost is one entry: its points are count × points each, and it cites the hosts and events of its first {SAMPLE} applications.",
+        thousands(sc.ledger.len() as u64),
+        thousands(applications)
     ))));
     let cols = [
         col("#No.", |(i, _): &(usize, &LedgerEntry)| count(*i as u64 + 1)),
         col("Nation", |(_, e): &(usize, &LedgerEntry)| Text::plain(&e.subject)),
         col("Rule", |(_, e): &(usize, &LedgerEntry)| Text::code(&*e.rule)),
+        col("#Count × each", |(_, e): &(usize, &LedgerEntry)| {
+            Text::plain(format!("{} × {}", thousands(e.count), points(e.each_milli)))
+        }),
         col("#Points", |(_, e): &(usize, &LedgerEntry)| Text::plain(points(e.milli))),
-        col("Events", |(_, e): &(usize, &LedgerEntry)| Text(vec![Span::Evidence(e.events.clone())])),
+        col("Events", |(_, e): &(usize, &LedgerEntry)| cited(e)),
         col("What happened", |(_, e): &(usize, &LedgerEntry)| Text::plain(&e.note)),
     ];
     sec.push(Block::Table(table(sc.ledger.iter().enumerate(), &cols, Detail::Full)));
     sec
+}
+
+/// The events an entry cites, and how many applications they stand for when it keeps a sample.
+fn cited(e: &LedgerEntry) -> Text {
+    let mut t = Text(vec![Span::Evidence(e.events.clone())]);
+    if e.count > SAMPLE as u64 {
+        t = t.then(format!(" — of the first {SAMPLE} of {} applications", thousands(e.count)));
+    }
+    t
 }
