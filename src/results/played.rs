@@ -12,7 +12,7 @@ use crate::sim::{EventKind, EventStream, RunConfig};
 
 /// One event a decision caused: logged by the decision itself, or caused by one it logged (a
 /// hunt's detections, indicators received by a partner).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Effect {
     /// Event id, as in `events.jsonl`.
