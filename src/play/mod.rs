@@ -226,6 +226,7 @@ impl Session {
         results.players = played;
         results.decisions = self.decisions;
         results.evaluation = self.notes;
+        results.reporting = crate::results::reporting::score(&self.loaded.scenario, &results.decisions, &events);
         results.expectations = crate::results::expectations::judge(
             &self.loaded.scenario,
             &results.assessment.msel,

@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod expectations;
 pub mod observe;
 pub mod played;
+pub mod reporting;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -128,6 +129,10 @@ pub struct RunResults {
     /// Evaluators' observations and rating overrides, in order (absent when there were none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evaluation: Vec<EvaluatorNote>,
+    /// Situation reports of a played session, scored against the ground truth (absent when none
+    /// was sent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reporting: Vec<reporting::ReportScore>,
     /// Inject expectations of a played session, judged (absent for a doctrine-only run).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expectations: Vec<expectations::ExpectationResult>,
@@ -264,6 +269,7 @@ impl RunResults {
             players: Vec::new(),
             decisions: Vec::new(),
             evaluation: Vec::new(),
+            reporting: Vec::new(),
             expectations: Vec::new(),
             counterfactual: None,
         }

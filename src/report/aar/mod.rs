@@ -18,6 +18,7 @@ mod metrics;
 mod msel;
 mod objectives;
 mod plan;
+mod reporting;
 mod scores;
 mod sharing;
 mod summary;
@@ -54,6 +55,7 @@ pub fn aar(r: &RunResults) -> Document {
         .into_iter()
         .chain(decisions::section(r))
         .chain(counterfactual::section(r))
+        .chain(reporting::section(r))
         .chain(evaluation::section(r))
         .collect(),
         appendices: vec![
