@@ -145,9 +145,7 @@ pub fn play(args: PlayArgs) -> u8 {
     session.set_counterfactual_runs(args.counterfactual_runs);
     let out = args.out.clone();
     let finish: protocol::Finish = Box::new(move |results, events| match &out {
-        Some(dir) => super::run::write_outputs(dir, results, events)
-            .map(|()| super::run::OUTPUTS.iter().map(|f| dir.join(f).display().to_string()).collect())
-            .map_err(|_| format!("cannot write the outputs into `{}`", dir.display())),
+        Some(dir) => super::run::write_listed(dir, results, events),
         None => Ok(Vec::new()),
     });
     let stdin = std::io::stdin();

@@ -77,6 +77,17 @@ pub fn run(args: Args) -> u8 {
     EXIT_OK
 }
 
+/// [`write_outputs`] for a session's end: the paths written, or a message (already printed).
+pub(crate) fn write_listed(
+    dir: &Path,
+    results: &RunResults,
+    events: &crate::sim::EventStream,
+) -> Result<Vec<String>, String> {
+    write_outputs(dir, results, events)
+        .map(|()| OUTPUTS.iter().map(|f| dir.join(f).display().to_string()).collect())
+        .map_err(|_| format!("cannot write the outputs into `{}`", dir.display()))
+}
+
 /// Writes the run's output set into `dir`, all or nothing: every file is staged in full before
 /// any is published, so a failure halfway leaves the previous run's files whole.
 pub(crate) fn write_outputs(dir: &Path, results: &RunResults, events: &crate::sim::EventStream) -> Result<(), u8> {

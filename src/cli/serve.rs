@@ -97,11 +97,7 @@ pub fn run(args: Args) -> u8 {
     session.set_counterfactual_runs(args.counterfactual_runs);
     let tick_secs = session.loaded().scenario.clock.tick.secs();
     let out = args.out.clone();
-    let writer: crate::serve::Writer = Box::new(move |results, events| {
-        super::run::write_outputs(&out, results, events)
-            .map(|()| super::run::OUTPUTS.iter().map(|f| out.join(f).display().to_string()).collect())
-            .map_err(|_| format!("cannot write the outputs into `{}`", out.display()))
-    });
+    let writer: crate::serve::Writer = Box::new(move |results, events| super::run::write_listed(&out, results, events));
     let drill = match Drill::new(session, args.evaluators, args.speed, Some(args.out.clone()), writer) {
         Ok(d) => d,
         Err(e) => return fail(&format!("cannot draw the seats' tokens: {e}"), None),

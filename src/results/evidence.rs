@@ -7,7 +7,7 @@ use crate::score::Assessment;
 use crate::sim::{EventKind, EventStream};
 
 /// One cited event: what happened, when, and to what. Absent fields did not apply to the event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EvidenceEvent {
     /// Event id, as in `events.jsonl`.
     pub id: u64,
@@ -74,19 +74,25 @@ pub fn cited_ids(a: &Assessment) -> Vec<u64> {
 pub fn collect(a: &Assessment, events: &EventStream) -> Vec<EvidenceEvent> {
     let ids = cited_ids(a);
     let mut out = Vec::with_capacity(ids.len());
-    out.extend(ids.into_iter().filter_map(|id| events.get_brief(id)).map(|e| EvidenceEvent {
-        id: e.id,
-        time_s: e.time_s,
-        kind: e.kind,
-        nation: e.nation,
-        host: e.host,
-        service: e.service,
-        provider: e.provider,
-        inject: e.inject,
-        campaign: e.campaign,
-        stage: e.stage,
-        technique: e.technique,
-        detail: e.detail,
-    }));
+    out.extend(ids.into_iter().filter_map(|id| events.get_brief(id)).map(EvidenceEvent::from));
     out
+}
+
+impl From<crate::sim::Event> for EvidenceEvent {
+    fn from(e: crate::sim::Event) -> Self {
+        EvidenceEvent {
+            id: e.id,
+            time_s: e.time_s,
+            kind: e.kind,
+            nation: e.nation,
+            host: e.host,
+            service: e.service,
+            provider: e.provider,
+            inject: e.inject,
+            campaign: e.campaign,
+            stage: e.stage,
+            technique: e.technique,
+            detail: e.detail,
+        }
+    }
 }

@@ -8,32 +8,11 @@ use serde::{Deserialize, Serialize};
 use super::{Decision, RunResults};
 use crate::scenario::Loaded;
 use crate::score::Rating;
-use crate::sim::{EventKind, EventStream, RunConfig};
+use crate::sim::{EventStream, RunConfig};
 
 /// One event a decision caused: logged by the decision itself, or caused by one it logged (a
-/// hunt's detections, indicators received by a partner).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Effect {
-    /// Event id, as in `events.jsonl`.
-    pub id: u64,
-    /// Scenario time in seconds since STARTEX.
-    pub time_s: u64,
-    /// What happened.
-    pub kind: EventKind,
-    /// Nation concerned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nation: Option<String>,
-    /// Host name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// Service id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    /// A short qualifier (`hunt`, `isolated`, the agreement …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
+/// hunt's detections, indicators received by a partner). The same record as a cited event.
+pub type Effect = super::evidence::EvidenceEvent;
 
 /// Fills each decision's `effects` from the event log: the events its outcome names, then every
 /// event whose cause is one of those, in id order.
@@ -51,15 +30,7 @@ pub fn collect_effects(decisions: &mut [Decision], events: &EventStream) {
     for e in events.iter() {
         let by = owner.get(&e.id).or_else(|| e.cause.and_then(|c| owner.get(&c)));
         if let Some(&i) = by {
-            found[i].push(Effect {
-                id: e.id,
-                time_s: e.time_s,
-                kind: e.kind,
-                nation: e.nation,
-                host: e.host,
-                service: e.service,
-                detail: e.detail,
-            });
+            found[i].push(Effect::from(e));
         }
     }
     for (d, effects) in decisions.iter_mut().zip(found) {
