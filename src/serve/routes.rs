@@ -105,13 +105,13 @@ async fn view(State(shared): State<Shared>, Path(name): Path<String>, headers: H
 
 #[derive(Deserialize)]
 struct StreamQuery {
-    token: String,
+    token: Option<String>,
 }
 
 async fn stream(State(shared): State<Shared>, Path(name): Path<String>, Query(q): Query<StreamQuery>) -> Response {
     {
         let drill = lock(&shared);
-        let seat = match seat_for(&drill, Some(&q.token)) {
+        let seat = match seat_for(&drill, q.token.as_deref()) {
             Ok(s) => s,
             Err(r) => return r,
         };
