@@ -74,9 +74,11 @@
     const link = KIND === "team" ? null : el("a", { id: "aar-link", href: `/s/${TOKEN}/aar` }, "After-action report");
     return section("ENDEX", el("p", {}, state.ended.error ? `The outputs could not be written: ${state.ended.error}` : "The drill has ended. The after-action report has been written."), link);
   }
+  // An action as `type key=value …` (nested values as compact JSON).
+  const describe = (a) => [a.type, ...Object.entries(a).filter(([k]) => k !== "type").map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`)].join(" ");
   function decisionsTable(ds, id) {
     return table(["Time", "Seat", "Action", "Outcome"], ds.slice().reverse().map((d) =>
-      [tplus(d.tick), d.seat, `${d.action.type} ${JSON.stringify(Object.fromEntries(Object.entries(d.action).filter(([k]) => k !== "type")))}`, d.outcome.applied ? (d.outcome.note || "applied") : `refused: ${d.outcome.note}`]), id);
+      [tplus(d.tick), d.seat, describe(d.action), d.outcome.applied ? (d.outcome.note || "applied") : `refused: ${d.outcome.note}`]), id);
   }
 
   function teamPage(t) {

@@ -105,13 +105,13 @@ async fn view(State(shared): State<Shared>, Path(name): Path<String>, headers: H
 
 #[derive(Deserialize)]
 struct StreamQuery {
-    token: String,
+    token: Option<String>,
 }
 
 async fn stream(State(shared): State<Shared>, Path(name): Path<String>, Query(q): Query<StreamQuery>) -> Response {
     {
         let drill = lock(&shared);
-        let seat = match seat_for(&drill, Some(&q.token)) {
+        let seat = match seat_for(&drill, q.token.as_deref()) {
             Ok(s) => s,
             Err(r) => return r,
         };
@@ -218,7 +218,11 @@ async fn note(State(shared): State<Shared>, headers: HeaderMap, body: String) ->
     }
     let Some(session) = drill.session.as_mut() else { return refuse(StatusCode::CONFLICT, "the drill has ended") };
     match session.note(&seat.name(), body) {
-        Ok(Ok(())) => axum::Json(json!({ "ok": true })).into_response(),
+        Ok(Ok(())) => {
+            // EXCON's and the other evaluators' pages show the notes: tell their streams.
+            let _ = shared.changes.send(drill.tick());
+            axum::Json(json!({ "ok": true })).into_response()
+        }
         Ok(Err(why)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &why),
         Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &format!("the journal could not be written: {e}")),
     }
