@@ -83,3 +83,55 @@ fn a_session_nobody_played_gives_the_doctrine_run_unchanged() {
     }
     assert!(!markdown(&run).contains("Counterfactual") && !markdown(&run).contains("## 11."));
 }
+
+/// The players fixture's MSEL-001 (delivered at T+2h, tick 24 of 5 minutes) expects EST to isolate
+/// a host within 1 h, to report within 4 h, and a manual briefing worth points.
+fn fixture_session(isolate_at: Option<u64>, validate: Option<f64>) -> RunResults {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/players.yaml");
+    let loaded = cydex::scenario::load_file(&path).unwrap();
+    let mut s = Session::new(loaded, Vec::new(), CONFIG, &["EST".to_string()]).unwrap();
+    let est = s.seat("EST").unwrap();
+    if let Some(t) = isolate_at {
+        s.advance(t).unwrap();
+        s.act(est, Action::IsolateHost { host: "EST-GOV-WS-0001".into() }).unwrap();
+    }
+    if let Some(points) = validate {
+        let note = cydex::results::NoteBody::Validation {
+            expectation: "EXP-003".into(),
+            points,
+            text: "Briefed at 11:00.".into(),
+        };
+        s.note("EVALUATOR-1", note).unwrap().unwrap();
+    }
+    s.finish().unwrap().0
+}
+
+fn status(r: &RunResults, id: &str) -> String {
+    r.expectations.iter().find(|e| e.id == id).map(|e| e.status.clone()).unwrap_or_default()
+}
+
+#[test]
+fn inject_expectations_are_met_missed_or_left_unvalidated() {
+    let on_time = fixture_session(Some(25), Some(4.0));
+    assert_eq!(status(&on_time, "EXP-001"), "met", "{:?}", on_time.expectations);
+    assert_eq!(on_time.expectations[0].met_tick, Some(25));
+    assert_eq!(status(&on_time, "EXP-002"), "missed", "no situation report was sent");
+    assert_eq!(status(&on_time, "EXP-003"), "validated");
+    assert_eq!(on_time.expectations[2].points.map(|p| p.0), Some(4.0));
+    let late = fixture_session(Some(40), None);
+    assert_eq!(status(&late, "EXP-001"), "missed", "tick 40 is past the deadline, tick 36");
+    assert_eq!(status(&late, "EXP-003"), "unvalidated", "never silently passed or failed");
+    let early = fixture_session(Some(10), None);
+    assert_eq!(status(&early, "EXP-001"), "missed", "before the inject was delivered does not count");
+    let loaded = cydex::scenario::load_file(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/players.yaml"),
+    )
+    .unwrap();
+    let mut s = Session::new(loaded, Vec::new(), CONFIG, &["EST".to_string()]).unwrap();
+    let too_many =
+        cydex::results::NoteBody::Validation { expectation: "EXP-003".into(), points: 1e6, text: "x".into() };
+    assert!(s.note("EVALUATOR-1", too_many).unwrap().is_err(), "more points than the expectation awards is refused");
+    let automatic =
+        cydex::results::NoteBody::Validation { expectation: "EXP-001".into(), points: 1.0, text: "x".into() };
+    assert!(s.note("EVALUATOR-1", automatic).unwrap().is_err(), "an automatic expectation is not validated by hand");
+}

@@ -4,8 +4,8 @@
 //!
 //! * **Action:** met when the expected team (`by`) took an *applied* decision of that `type` at a
 //!   tick boundary from the inject's delivery tick up to `delivery + ⌈within / tick⌉`, directed
-//!   to `to` (a `share_indicators` naming that nation) and about `campaign` (its `campaign`
-//!   field) when those are given; the first such decision meets it. Missed otherwise; `not
+//!   to `to` and about `campaign` when those are given and the action carries them (see
+//!   [`matches`]); the first such decision meets it. Missed otherwise; `not
 //!   delivered` when the inject never was.
 //! * **Manual:** the latest `validation` note an evaluator or EXCON wrote for it gives its points
 //!   (0 to the expectation's `points`); without one it is `unvalidated`.
@@ -50,18 +50,20 @@ fn nation_of<'a>(s: &'a Scenario, by: &'a str) -> &'a str {
     s.nations.iter().find(|n| n.id == by || n.team.id == by).map_or(by, |n| n.id.as_str())
 }
 
-/// Whether decision `d` is the expected action.
+/// Whether decision `d` is the expected action. `to` and `campaign` are held against the
+/// actions that carry them (`share_indicators`: both; `hunt`: the campaign, a hunt for every
+/// campaign covering any); an action that carries neither meets them by its type alone.
 fn matches(d: &Decision, action: &str, to: Option<&str>, campaign: Option<&str>) -> bool {
     if !d.outcome.applied || d.action.name() != action {
         return false;
     }
-    let (d_to, d_campaign): (Option<&[String]>, Option<&str>) = match &d.action {
-        Action::ShareIndicators { to, campaign, .. } => (Some(to), Some(campaign)),
-        Action::Hunt { campaign, .. } => (None, campaign.as_deref()),
-        _ => (None, None),
-    };
-    to.is_none_or(|t| d_to.is_some_and(|list| list.iter().any(|x| x == t)))
-        && campaign.is_none_or(|c| d_campaign == Some(c))
+    match &d.action {
+        Action::ShareIndicators { to: list, campaign: c, .. } => {
+            to.is_none_or(|t| list.iter().any(|x| x == t)) && campaign.is_none_or(|w| c == w)
+        }
+        Action::Hunt { campaign: c, .. } => campaign.is_none_or(|w| c.as_deref().is_none_or(|x| x == w)),
+        _ => true,
+    }
 }
 
 /// Every expectation of the scenario, judged.

@@ -45,6 +45,15 @@ pub fn page(kind: &SeatKind, token: &str) -> String {
     )
 }
 
+/// An expectation in words, for the inbox.
+fn expected(e: &crate::scenario::model::Expectation) -> String {
+    let what = e.description.clone().unwrap_or_else(|| e.action.clone().unwrap_or_default());
+    match (&e.action, e.within) {
+        (Some(a), Some(w)) => format!("{what} (expected: `{a}` by {} within {})", e.by, crate::fmt::span(w.secs())),
+        _ => format!("{what} (a response EXCON scores)"),
+    }
+}
+
 fn kind_name(seat: &SeatKind) -> &'static str {
     match seat {
         SeatKind::Excon => "excon",
@@ -82,7 +91,11 @@ pub fn payload(drill: &Drill, seat: &SeatKind, name: &str, tick_secs: u64) -> Va
         .msel
         .iter()
         .filter(|i| visible(&i.id))
-        .map(|i| json!({ "id": i.id, "title": i.title, "text": i.text, "to": i.to, "at_s": i.at.map(|d| d.secs()) }))
+        .map(|i| {
+            // What the inject expects of its recipients, in words: a team sees what to answer.
+            let expects: Vec<String> = i.expects.iter().map(expected).collect();
+            json!({ "id": i.id, "title": i.title, "text": i.text, "to": i.to, "at_s": i.at.map(|d| d.secs()), "expects": expects })
+        })
         .collect();
     out["injects"] = json!(injects);
     out["view"] = json!(view);

@@ -95,7 +95,8 @@
         button(s.offline ? "Bring online" : "Take offline", null, () => act({ type: s.offline ? "bring_service_online" : "take_service_offline", service: s.id }))]), "services");
     const injects = Object.fromEntries((state.injects || []).map((i) => [i.id, i]));
     const inbox = table(["Time", "Inject", "Text", ""], t.inbox.map((m) =>
-      [tplus(m.tick), injects[m.inject] ? injects[m.inject].title : m.inject, injects[m.inject] ? injects[m.inject].text : "",
+      [tplus(m.tick), injects[m.inject] ? injects[m.inject].title : m.inject,
+        injects[m.inject] ? el("div", {}, injects[m.inject].text, (injects[m.inject].expects || []).map((x) => el("div", { class: "expects" }, `Expected: ${x}`))) : "",
         m.answered ? "answered" : button("Acknowledge", null, () => act({ type: "answer_inject", inject: m.inject, answer: "acknowledged" }))]), "inbox");
     const segs = t.segments.map((s) => s.id);
     return [
