@@ -316,7 +316,7 @@ fn apply_team(world: &mut World, n: u32, action: &Action) -> Result<Outcome, Ref
 
 /// The closest ids to `wanted` among `ids`, for a refusal's hint.
 pub(crate) fn unknown<'a>(what: &str, wanted: &str, ids: impl Iterator<Item = &'a str>) -> Refusal {
-    let mut close: Vec<(usize, &str)> = ids.map(|id| (strsim_distance(wanted, id), id)).collect();
+    let mut close: Vec<(usize, &str)> = ids.map(|id| (strsim::levenshtein(wanted, id), id)).collect();
     close.sort();
     let near: Vec<&str> = close.iter().take(3).filter(|(d, _)| *d <= wanted.len().max(3)).map(|&(_, id)| id).collect();
     if near.is_empty() {
@@ -327,21 +327,6 @@ pub(crate) fn unknown<'a>(what: &str, wanted: &str, ids: impl Iterator<Item = &'
             near.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
         )
     }
-}
-
-fn strsim_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for j in 0..b.len() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != b[j])).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// Resolves a host name `{group}-{n}` to its slot.
