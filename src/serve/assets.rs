@@ -77,6 +77,7 @@ pub fn payload(drill: &Drill, seat: &SeatKind, name: &str, tick_secs: u64) -> Va
         "paused": drill.paused,
         "speed": drill.speed,
         "ended": ended,
+        "headline": drill.headline,
     });
     let Some(session) = &drill.session else { return out };
     let reads_all = !matches!(seat, SeatKind::Team(_));

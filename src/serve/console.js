@@ -72,7 +72,12 @@
   function endedBlock() {
     if (!state.ended) return null;
     const link = KIND === "team" ? null : el("a", { id: "aar-link", href: `/s/${TOKEN}/aar` }, "After-action report");
-    return section("ENDEX", el("p", {}, state.ended.error ? `The outputs could not be written: ${state.ended.error}` : "The drill has ended. The after-action report has been written."), link);
+    const h = state.headline;
+    const figures = h ? [
+      el("p", { id: "headline" }, `Alliance score ${h.alliance_score.toFixed(1)} · ${h.decisions} decision(s) · ` + h.nations.map((n) => `${n.nation} ${n.score.toFixed(1)}`).join(", ")),
+      table(["Objective", "Engine's rating", "Evaluator's rating"], h.ratings.map((x) => [`${x.objective} — ${x.text}`, x.engine, x.evaluator || "—"]), "ratings"),
+    ] : [];
+    return section("ENDEX", el("p", {}, state.ended.error ? `The outputs could not be written: ${state.ended.error}` : "The drill has ended. The after-action report has been written."), ...figures, link);
   }
   // An action as `type key=value …` (nested values as compact JSON).
   const describe = (a) => [a.type, ...Object.entries(a).filter(([k]) => k !== "type").map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`)].join(" ");

@@ -80,6 +80,8 @@ pub struct Drill {
     pub ended: Option<Result<Vec<String>, String>>,
     /// The tick the drill ended at.
     pub end_tick: u64,
+    /// After the end: the headline every seat sees (scores, ratings), for the hot wash.
+    pub headline: Option<serde_json::Value>,
     /// The directory the AAR is written to.
     pub out: Option<PathBuf>,
     /// Writes the outputs.
@@ -119,7 +121,17 @@ impl Drill {
         kinds.extend((1..=evaluators).map(SeatKind::Evaluator));
         let seats =
             kinds.into_iter().map(|kind| Ok(Seat { kind, token: new_token()? })).collect::<std::io::Result<_>>()?;
-        Ok(Drill { session: Some(session), seats, paused: true, speed, ended: None, end_tick: 0, out, writer })
+        Ok(Drill {
+            session: Some(session),
+            seats,
+            paused: true,
+            speed,
+            ended: None,
+            end_tick: 0,
+            headline: None,
+            out,
+            writer,
+        })
     }
 
     /// The seat a token designates.
@@ -148,11 +160,43 @@ impl Drill {
         let Some(session) = self.session.take() else { return };
         self.end_tick = session.tick();
         self.ended = Some(match session.finish() {
-            Ok((results, events)) => (self.writer)(&results, &events),
+            Ok((results, events)) => {
+                self.headline = Some(headline(&results));
+                (self.writer)(&results, &events)
+            }
             Err(e) => Err(format!("the journal could not be written: {e}")),
         });
         self.paused = true;
     }
+}
+
+/// The end-of-drill figures the pages show: the alliance and nation scores, and each objective's
+/// rating (the engine's, and an evaluator's override when there is one).
+fn headline(r: &RunResults) -> serde_json::Value {
+    let overrides: std::collections::BTreeMap<&str, String> = r
+        .evaluation
+        .iter()
+        .filter_map(|n| match &n.note {
+            crate::results::NoteBody::Override { objective, rating, .. } => {
+                Some((objective.as_str(), rating.code().to_string()))
+            }
+            _ => None,
+        })
+        .collect();
+    let ratings: Vec<serde_json::Value> = r
+        .assessment
+        .ratings
+        .iter()
+        .map(|x| serde_json::json!({ "objective": x.id, "text": x.text, "engine": x.rating.code(), "evaluator": overrides.get(x.id.as_str()) }))
+        .collect();
+    let nations: Vec<serde_json::Value> = r
+        .assessment
+        .scores
+        .nations
+        .iter()
+        .map(|n| serde_json::json!({ "nation": n.nation, "score": n.total }))
+        .collect();
+    serde_json::json!({ "alliance_score": r.assessment.scores.alliance, "nations": nations, "ratings": ratings, "decisions": r.decisions.len() })
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
