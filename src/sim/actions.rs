@@ -369,7 +369,8 @@ pub(crate) fn index_of<'a>(
     ids.clone().position(|id| id == wanted).map(|i| i as u32).ok_or_else(|| unknown(what, wanted, ids))
 }
 
-fn emit(world: &mut World, kind: EventKind, keys: Keys) -> u64 {
+/// Logs an event from outside the schedule (a decision, at the current tick boundary).
+pub(crate) fn emit(world: &mut World, kind: EventKind, keys: Keys) -> u64 {
     world.resource_scope(|world, mut log: bevy_ecs::prelude::Mut<EventLog>| {
         log.emit(world.resource::<Catalog>(), world.resource::<SimClock>(), kind, keys)
     })

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::actions::{Answer, Outcome, index_of};
 use super::clock::SimClock;
-use super::events::{EventKind, EventLog, Keys};
+use super::events::{EventKind, Keys};
 use super::injects::InjectBook;
 use super::state::Catalog;
 use crate::scenario::model::ActorKind;
@@ -64,10 +64,7 @@ pub struct Desk {
 
 fn emit(world: &mut World, kind: EventKind, keys: Keys) -> (u64, u64) {
     let tick = world.resource::<SimClock>().tick;
-    let ev = world.resource_scope(|world, mut log: bevy_ecs::prelude::Mut<EventLog>| {
-        log.emit(world.resource::<Catalog>(), world.resource::<SimClock>(), kind, keys)
-    });
-    (tick, ev)
+    (tick, super::actions::emit(world, kind, keys))
 }
 
 /// `situation_report` for nation `n`.

@@ -3,18 +3,12 @@
 
 use bevy_ecs::world::World;
 
-use super::actions::{Action, Outcome, index_of};
+use super::actions::{Action, Outcome, emit, index_of};
 use super::clock::SimClock;
-use super::events::{EventKind, EventLog, Keys};
+use super::events::{EventKind, Keys};
 use super::injects::InjectBook;
 use super::response::ResponseBook;
 use super::state::Catalog;
-
-fn emit(world: &mut World, kind: EventKind, keys: Keys) -> u64 {
-    world.resource_scope(|world, mut log: bevy_ecs::prelude::Mut<EventLog>| {
-        log.emit(world.resource::<Catalog>(), world.resource::<SimClock>(), kind, keys)
-    })
-}
 
 fn nation(world: &World, id: &str) -> Result<u32, String> {
     index_of("nation", id, world.resource::<Catalog>().nations.iter().map(|n| n.id.as_str()))

@@ -13,10 +13,9 @@
 
 use bevy_ecs::world::World;
 
-use super::actions::{Outcome, blocked_links, index_of};
+use super::actions::{Outcome, blocked_links, emit, index_of};
 use super::campaigns::CampaignBook;
-use super::clock::SimClock;
-use super::events::{EventKind, EventLog, Keys};
+use super::events::{EventKind, Keys};
 use super::services::ServiceBook;
 use super::state::Catalog;
 
@@ -110,12 +109,6 @@ fn set_blocked(world: &mut World, entries: &[usize], block: bool) -> usize {
         }
     }
     changed
-}
-
-fn emit(world: &mut World, kind: EventKind, keys: Keys) -> u64 {
-    world.resource_scope(|world, mut log: bevy_ecs::prelude::Mut<EventLog>| {
-        log.emit(world.resource::<Catalog>(), world.resource::<SimClock>(), kind, keys)
-    })
 }
 
 /// Whether every link entry of segment `s` is cut (and it has one).
