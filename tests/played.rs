@@ -110,6 +110,39 @@ fn status(r: &RunResults, id: &str) -> String {
     r.expectations.iter().find(|e| e.id == id).map(|e| e.status.clone()).unwrap_or_default()
 }
 
+/// Each verdict is one ledger entry of category `expectations`; a nation's expectation points are
+/// their sum, beside its total (which stays the sum of the four categories); the objectives the
+/// inject names get the verdicts, their events, strengths and areas for improvement.
+#[test]
+fn inject_expectations_feed_the_ledger_and_the_objectives() {
+    let r = fixture_session(Some(25), Some(4.0));
+    let sc = &r.assessment.scores;
+    let est = sc.nations.iter().find(|n| n.nation == "EST").unwrap();
+    let mine: Vec<_> = sc.ledger.iter().filter(|e| e.subject == "EST" && e.category == "expectations").collect();
+    let rules: Vec<&str> = mine.iter().map(|e| &*e.rule).collect();
+    assert_eq!(rules, ["expectations.met", "expectations.missed", "expectations.validated"]);
+    let sum: i64 = mine.iter().map(|e| e.milli).sum();
+    assert_eq!(sum, 14_000, "10 (met, the default) + 0 (missed, of 5) + 4 (validated, of 10)");
+    let t = est.expectations.expect("EST is judged on expectations");
+    assert_eq!((t.earned, t.available, t.open), (14.0, 25.0, 0.0));
+    let scored: i64 =
+        sc.ledger.iter().filter(|e| e.subject == "EST" && e.category != "expectations").map(|e| e.milli).sum();
+    assert_eq!((est.total * 1000.0).round() as i64, scored, "the total stays the sum of the four categories");
+    let isolate = r.decisions.iter().find(|d| d.action.name() == "isolate_host").unwrap();
+    assert!(mine[0].events.iter().any(|e| isolate.outcome.events.contains(e)), "the met entry cites the decision");
+    let obj = r.assessment.ratings.iter().find(|o| o.id == "OBJ-1").unwrap();
+    let verdicts: Vec<(&str, &str)> = obj.expectations.iter().map(|(i, s)| (i.as_str(), s.as_str())).collect();
+    assert_eq!(verdicts, [("EXP-001", "met"), ("EXP-002", "missed"), ("EXP-003", "validated")]);
+    assert!(isolate.outcome.events.iter().all(|e| obj.evidence.contains(e)), "the decision's events are evidence");
+    assert!(obj.strengths.iter().any(|s| s.contains("EXP-001 met")), "{:?}", obj.strengths);
+    assert!(obj.improvements.iter().any(|s| s.contains("EXP-002 missed")), "{:?}", obj.improvements);
+    assert!(r.assessment.improvement_plan.iter().any(|p| p.objective == "OBJ-1" && p.issue.contains("EXP-002")));
+    assert!(r.evidence.iter().any(|e| e.id == isolate.outcome.events[0]), "cited events are in the results");
+    let open = fixture_session(Some(40), None);
+    let t = open.assessment.scores.nations[0].expectations.unwrap();
+    assert_eq!((t.earned, t.available, t.open), (0.0, 15.0, 10.0), "the unvalidated briefing is open, not lost");
+}
+
 #[test]
 fn inject_expectations_are_met_missed_or_left_unvalidated() {
     let on_time = fixture_session(Some(25), Some(4.0));

@@ -67,12 +67,14 @@ fn players_fixture_reads_a_doctrine_and_expectations_of_both_shapes() {
     let ids: Vec<&str> = expects.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["EXP-001", "EXP-002", "EXP-003"]);
     match expects[0].check() {
-        Some(ExpectationCheck::Action { action, within, to, campaign }) => {
+        Some(ExpectationCheck::Action { action, within, to, campaign, points }) => {
             assert_eq!((action, within.secs(), to, campaign), ("isolate_host", 3600, None, Some("CAMP-1")));
+            assert_eq!(points, 10.0, "an action expectation without `points` is worth the default");
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(expects[1].by, "EST");
+    assert!(matches!(expects[1].check(), Some(ExpectationCheck::Action { points: 5.0, .. })));
     assert_eq!(expects[2].check(), Some(ExpectationCheck::Manual { points: 10.0 }));
     // Omitted: the default doctrine and no expectations.
     let minimal = load_file("tests/fixtures/valid/minimal.yaml".as_ref()).unwrap().scenario;

@@ -227,12 +227,7 @@ impl Session {
         results.decisions = self.decisions;
         results.evaluation = self.notes;
         results.reporting = crate::results::reporting::score(&self.loaded.scenario, &results.decisions, &events);
-        results.expectations = crate::results::expectations::judge(
-            &self.loaded.scenario,
-            &results.assessment.msel,
-            &results.decisions,
-            &results.evaluation,
-        );
+        crate::results::settle_expectations(&mut results, &self.loaded.scenario, &events);
         crate::results::played::collect_effects(&mut results.decisions, &events);
         if let Some(n) = self.counterfactual_runs {
             results.counterfactual =

@@ -1,6 +1,8 @@
-//! Owns the verdicts on inject expectations (`expects:`): an expected action is checked against
-//! the decisions, a manual response against the evaluators' validations; an unvalidated manual
-//! expectation stays `unvalidated`, never silently passed or failed.
+//! Owns the verdicts on inject expectations (`expects:`) and what they feed: an expected action
+//! is checked against the decisions, a manual response against the evaluators' validations; each
+//! verdict is one entry of the scoring ledger (category `expectations`, rules [`RULES`]) and
+//! evidence for the objectives its inject names. An unvalidated manual expectation stays
+//! `unvalidated`, never silently passed or failed.
 //!
 //! * **Action:** met when the expected team (`by`) took an *applied* decision of that `type` at a
 //!   tick boundary from the inject's delivery tick up to `delivery + ⌈within / tick⌉`, directed
@@ -9,12 +11,20 @@
 //!   delivered` when the inject never was.
 //! * **Manual:** the latest `validation` note an evaluator or EXCON wrote for it gives its points
 //!   (0 to the expectation's `points`); without one it is `unvalidated`.
+//! * **Points** stand beside each nation's total (0–100), never in it
+//!   ([`crate::score::scoring::ExpectationTally`]), so runs of scenarios with and without
+//!   expectations keep comparable totals. The objectives' ratings stay the metric's: a verdict
+//!   adds its events to their evidence, a strength (met, validated) or an area for improvement
+//!   and an improvement-plan row (missed); an evaluator may override the rating.
 
 use serde::{Deserialize, Serialize};
 
+use std::borrow::Cow;
+
 use super::{Decision, EvaluatorNote, NoteBody};
 use crate::scenario::model::{ExpectationCheck, Scenario};
-use crate::score::MselRow;
+use crate::score::scoring::{ExpectationTally, LedgerEntry};
+use crate::score::{Assessment, Improvement, MselRow};
 use crate::sim::actions::Action;
 
 /// What became of one expectation.
@@ -37,12 +47,16 @@ pub struct ExpectationResult {
     /// The tick of the decision that met it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub met_tick: Option<u64>,
-    /// Points awarded (manual, validated) and the most available.
+    /// Points earned and the most available (met, missed, validated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<(f64, f64)>,
     /// The validator's words (manual, validated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The events behind the verdict: the inject's delivery, then those of the decision that met
+    /// it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<u64>,
 }
 
 /// The nation id a `by` (team or nation id) names.
@@ -76,7 +90,9 @@ pub fn judge(
     let tick = s.clock.tick.secs().max(1);
     let mut out = Vec::new();
     for inject in &s.msel {
-        let delivered = msel.iter().find(|m| m.id == inject.id).and_then(|m| m.delivered_s).map(|t| t / tick);
+        let row = msel.iter().find(|m| m.id == inject.id);
+        let delivered = row.and_then(|m| m.delivered_s).map(|t| t / tick);
+        let delivery_event: Vec<u64> = row.and_then(|m| m.event).into_iter().collect();
         for e in &inject.expects {
             let nation = nation_of(s, &e.by).to_string();
             let mut r = ExpectationResult {
@@ -89,9 +105,10 @@ pub fn judge(
                 met_tick: None,
                 points: None,
                 note: None,
+                events: delivery_event.clone(),
             };
             match e.check() {
-                Some(ExpectationCheck::Action { action, within, to, campaign }) => {
+                Some(ExpectationCheck::Action { action, within, to, campaign, points }) => {
                     let Some(from) = delivered else {
                         r.status = "not_delivered".into();
                         out.push(r);
@@ -103,7 +120,9 @@ pub fn judge(
                         d.seat == nation && (from..=until).contains(&d.tick) && matches(d, action, to, campaign)
                     });
                     r.met_tick = hit.map(|d| d.tick);
+                    r.events.extend(hit.iter().flat_map(|d| d.outcome.events.iter().copied()));
                     r.status = if hit.is_some() { "met" } else { "missed" }.into();
+                    r.points = Some((if hit.is_some() { points } else { 0.0 }, points));
                 }
                 Some(ExpectationCheck::Manual { points }) => {
                     let v = notes.iter().rev().find_map(|n| match &n.note {
@@ -122,6 +141,136 @@ pub fn judge(
         }
     }
     out
+}
+
+/// The ledger rules of expectations, as printed in reports (beside the scoring rules).
+pub const RULES: [(&str, &str); 4] = [
+    (
+        "expectations.met",
+        "An expected action taken by the expected team within the deadline after the inject's delivery (directed to the nation and about the campaign the expectation names, when it names them) earns the expectation's points (10 unless the scenario sets `points`).",
+    ),
+    ("expectations.missed", "An expected action not taken within the deadline earns 0 of its points."),
+    (
+        "expectations.validated",
+        "A manual response earns the points an evaluator or EXCON awarded it (the latest validation), from 0 to its `points`.",
+    ),
+    (
+        "expectations.unvalidated / .not_delivered",
+        "A manual response nobody validated, or any expectation of an inject never delivered, is recorded at 0 and not counted: neither passed nor failed.",
+    ),
+];
+
+/// Writes each verdict into the assessment: one ledger entry (category `expectations`), each
+/// nation's tally beside its total, and, for every objective its inject names, the verdict's
+/// events, a strength or an area for improvement (with its improvement-plan row).
+pub fn credit(s: &Scenario, a: &mut Assessment, verdicts: &[ExpectationResult]) {
+    let tick = s.clock.tick.secs().max(1);
+    for v in verdicts {
+        let (rule, note) = ledger_line(v, tick);
+        let earned = v.points.map_or(0.0, |(p, _)| p);
+        let each = (earned * 1000.0).round() as i64;
+        a.scores.ledger.push(LedgerEntry {
+            subject: v.nation.clone(),
+            category: Cow::Borrowed(CATEGORY),
+            rule: Cow::Borrowed(rule),
+            count: 1,
+            each_milli: each,
+            milli: each,
+            events: v.events.clone(),
+            hosts: Vec::new(),
+            note,
+        });
+        tally(s, a, v);
+        feed_objectives(s, a, v, tick);
+    }
+}
+
+/// The ledger category of expectations.
+pub const CATEGORY: &str = "expectations";
+
+/// The rule a verdict applies and its note.
+fn ledger_line(v: &ExpectationResult, tick: u64) -> (&'static str, String) {
+    let at = |t: Option<u64>| t.map_or_else(String::new, |t| crate::fmt::tplus(t * tick));
+    let (earned, of) = v.points.unwrap_or((0.0, 0.0));
+    match v.status.as_str() {
+        "met" => (
+            "expectations.met",
+            format!("{} met at {} (deadline {}): {}", v.id, at(v.met_tick), at(v.deadline_tick), v.description),
+        ),
+        "missed" => (
+            "expectations.missed",
+            format!("{} missed: nothing by {} — {} (0 of {of} points)", v.id, at(v.deadline_tick), v.description),
+        ),
+        "validated" => (
+            "expectations.validated",
+            format!("{} validated by hand: {earned} of {of} points — {}", v.id, v.description),
+        ),
+        "not_delivered" => {
+            ("expectations.not_delivered", format!("{} not counted: inject {} was never delivered", v.id, v.inject))
+        }
+        _ => (
+            "expectations.unvalidated",
+            format!("{} not validated: neither passed nor failed — {}", v.id, v.description),
+        ),
+    }
+}
+
+/// Adds a verdict to its nation's tally: earned is the sum of the nation's `expectations`
+/// entries (so the tally is its ledger's sum), available the points of judged expectations.
+fn tally(s: &Scenario, a: &mut Assessment, v: &ExpectationResult) {
+    let Some(n) = a.scores.nations.iter_mut().find(|n| n.nation == v.nation) else { return };
+    let t = n.expectations.get_or_insert(ExpectationTally { earned: 0.0, available: 0.0, open: 0.0 });
+    match (v.status.as_str(), v.points) {
+        (_, Some((earned, of))) => {
+            t.earned = ((t.earned + earned) * 1000.0).round() / 1000.0;
+            t.available += of;
+        }
+        ("unvalidated", None) => t.open += manual_points(s, &v.id).unwrap_or(0.0),
+        _ => {}
+    }
+}
+
+/// The objectives an inject names, given the verdict's evidence and its strength or area for
+/// improvement.
+fn feed_objectives(s: &Scenario, a: &mut Assessment, v: &ExpectationResult, tick: u64) {
+    let Some(inject) = s.msel.iter().find(|i| i.id == v.inject) else { return };
+    let (_, line) = ledger_line(v, tick);
+    let line = format!("Expectation {}{}", line, if line.ends_with('.') { "" } else { "." });
+    for r in a.ratings.iter_mut().filter(|r| inject.objectives.contains(&r.id)) {
+        r.expectations.push((v.id.clone(), v.status.clone()));
+        for &e in &v.events {
+            if !r.evidence.contains(&e) {
+                r.evidence.push(e);
+            }
+        }
+        match v.status.as_str() {
+            "met" | "validated" => r.strengths.push(line.clone()),
+            "missed" => {
+                let issue = line.clone();
+                r.improvements.push(issue.clone());
+                a.improvement_plan.push(Improvement {
+                    objective: r.id.clone(),
+                    capability: r.capability.clone(),
+                    issue,
+                    corrective_action: format!(
+                        "Rehearse the expected response to inject {} ({}) within its deadline and write it into the team's playbook.",
+                        v.inject, v.description
+                    ),
+                    element: "Training".into(),
+                    responsible: team_name(s, &v.nation),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A nation's team, by name when it has one.
+fn team_name(s: &Scenario, nation: &str) -> String {
+    s.nations
+        .iter()
+        .find(|n| n.id == nation)
+        .map_or_else(|| nation.to_string(), |n| n.team.name.clone().unwrap_or_else(|| n.team.id.clone()))
 }
 
 /// The most points a manual expectation `id` awards, or why it cannot be validated.

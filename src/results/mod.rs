@@ -384,6 +384,20 @@ pub fn from_outcome(
     (results, outcome.events)
 }
 
+/// Judges the scenario's inject expectations against the run's decisions and the evaluators'
+/// notes, and writes the verdicts into the assessment (ledger, each nation's tally, the
+/// objectives' evidence) and the cited events. Nothing changes for a scenario that expects
+/// nothing.
+pub fn settle_expectations(results: &mut RunResults, scenario: &Scenario, events: &EventStream) {
+    if scenario.msel.iter().all(|i| i.expects.is_empty()) {
+        return;
+    }
+    let a = &results.assessment;
+    results.expectations = expectations::judge(scenario, &a.msel, &results.decisions, &results.evaluation);
+    expectations::credit(scenario, &mut results.assessment, &results.expectations);
+    results.evidence = evidence::collect(&results.assessment, events);
+}
+
 /// STARTEX as Unix seconds (the scenario's, or the engine's default when it has none, as the
 /// simulation clock does) and each nation's UTC offset in minutes, as the loader parsed them.
 fn scenario_clock(s: &Scenario) -> (i64, BTreeMap<String, i32>) {

@@ -1221,7 +1221,8 @@ pub struct Expectation {
     /// What is expected, in words (required for a manual response).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Points an evaluator awards for a manual response (> 0).
+    /// Points the expectation is worth (> 0): required for a manual response (the most an
+    /// evaluator awards), optional for an action ([`DEFAULT_ACTION_POINTS`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<f64>,
 }
@@ -1233,6 +1234,9 @@ pub enum ResponseCheck {
     /// By an evaluator, by hand.
     Manual,
 }
+
+/// What an action expectation is worth when it names no `points`.
+pub const DEFAULT_ACTION_POINTS: f64 = 10.0;
 
 /// The shape of an [`Expectation`], as the validator guarantees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1247,6 +1251,8 @@ pub enum ExpectationCheck<'a> {
         to: Option<&'a str>,
         /// The campaign it is about, if named.
         campaign: Option<&'a str>,
+        /// Points for meeting it.
+        points: f64,
     },
     /// A response an evaluator scores by hand.
     Manual {
@@ -1260,11 +1266,12 @@ impl Expectation {
     /// and `response`, or a required key of the shape missing).
     pub fn check(&self) -> Option<ExpectationCheck<'_>> {
         match (&self.action, self.response, self.within, self.points) {
-            (Some(action), None, Some(within), None) => Some(ExpectationCheck::Action {
+            (Some(action), None, Some(within), points) => Some(ExpectationCheck::Action {
                 action,
                 within,
                 to: self.to.as_deref(),
                 campaign: self.campaign.as_deref(),
+                points: points.unwrap_or(DEFAULT_ACTION_POINTS),
             }),
             (None, Some(ResponseCheck::Manual), None, Some(points))
                 if self.description.is_some() && self.to.is_none() && self.campaign.is_none() =>

@@ -247,7 +247,7 @@ pub fn expectable_action(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "string", "enum": EXPECTABLE_ACTIONS })
 }
 
-/// An expectation is an automatic check (`action` and `within`; no `response` or `points`) or a
+/// An expectation is an automatic check (`action` and `within`, `points` optional; no `response`) or a
 /// manual response (`response`, `description` and `points` > 0; no `action`, `within`, `to` or
 /// `campaign`).
 pub fn expectation(schema: &mut Schema) {
@@ -259,7 +259,7 @@ pub fn expectation(schema: &mut Schema) {
     let absent =
         |keys: &[&str]| -> Vec<Value> { keys.iter().map(|k| serde_json::json!({ "not": given(k) })).collect() };
     let mut action = vec![given("action"), given("within")];
-    action.extend(absent(&["response", "points"]));
+    action.extend(absent(&["response"]));
     let mut manual = vec![given("response"), given("description"), given("points")];
     manual.extend(absent(&["action", "within", "to", "campaign"]));
     push_all_of(schema, serde_json::json!({ "oneOf": [{ "allOf": action }, { "allOf": manual }] }));

@@ -1415,9 +1415,9 @@ impl<'a> Check<'a> {
             self.error(
                 "out-of-range",
                 with(&ep, "points"),
-                format!("a manual response must be worth more than 0 points, not {p}"),
+                format!("an expectation must be worth more than 0 points, not {p}"),
                 "not > 0",
-                Some("write the points an evaluator awards for the response, such as `10`".to_string()),
+                Some("write the points it is worth, such as `10`".to_string()),
             );
         }
     }
@@ -1425,7 +1425,7 @@ impl<'a> Check<'a> {
     /// An expectation has exactly one of `action` and `response`, the keys its shape needs, and
     /// none of the other shape's.
     fn expectation_shape(&mut self, e: &Expectation, ep: &[Seg]) {
-        let shapes = "`action: <type>` with `within` (checked from the decision journal), or \
+        let shapes = "`action: <type>` with `within` and optional `points` (checked from the decisions), or \
                       `response: manual` with `description` and `points` (checked by an evaluator)";
         let (needs, refuses): (&[KeyGiven], &[KeyGiven]) = match (&e.action, &e.response) {
             (None, None) | (Some(_), Some(_)) => {
@@ -1444,7 +1444,7 @@ impl<'a> Check<'a> {
                 self.rests_on(vec![with(ep, "action"), with(ep, "response")]);
                 return;
             }
-            (Some(_), None) => (&[("within", e.within.is_some())], &[("points", e.points.is_some())]),
+            (Some(_), None) => (&[("within", e.within.is_some())], &[]),
             (None, Some(_)) => (
                 &[("description", e.description.is_some()), ("points", e.points.is_some())],
                 &[("within", e.within.is_some()), ("to", e.to.is_some()), ("campaign", e.campaign.is_some())],

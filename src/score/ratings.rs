@@ -103,6 +103,10 @@ pub struct ObjectiveRating {
     pub reason: String,
     /// Event ids supporting it.
     pub evidence: Vec<u64>,
+    /// The inject expectations that bear on it (of injects naming it in `objectives`), each
+    /// `(id, status)`: evidence beside the rating, which stays the metric's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expectations: Vec<(String, String)>,
     /// Strengths observed.
     pub strengths: Vec<String>,
     /// Areas for improvement.
@@ -235,6 +239,7 @@ pub fn rate(run: &Run, availability: &[Availability]) -> Vec<ObjectiveRating> {
                 rating: m.rating,
                 reason: m.reason,
                 evidence: m.evidence,
+                expectations: Vec::new(),
                 strengths,
                 improvements,
                 pledge: o.pledge.iter().map(crate::scenario::model::name_of).collect(),

@@ -101,6 +101,23 @@ pub struct NationScore {
     pub total: f64,
     /// Per category.
     pub categories: BTreeMap<String, f64>,
+    /// Inject expectations (`expects:`) judged for the nation: points beside the total, never in
+    /// it (absent when the scenario expects nothing of the nation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expectations: Option<ExpectationTally>,
+}
+
+/// A nation's inject expectations in points: `earned` is the sum of its `expectations` ledger
+/// entries, out of `available` (the expectations judged: met, missed or validated); `open` is
+/// what manual expectations nobody validated would be worth, neither earned nor lost.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ExpectationTally {
+    /// Points earned.
+    pub earned: f64,
+    /// Points of the expectations judged.
+    pub available: f64,
+    /// Points of manual expectations not validated.
+    pub open: f64,
 }
 
 /// An assistance provider's score: the share of the incident load it helped clear.
@@ -731,7 +748,7 @@ fn nation_scores(scenario: &Scenario, led: &Ledger) -> Vec<NationScore> {
             let categories: BTreeMap<String, f64> =
                 CATEGORIES.iter().map(|c| (c.to_string(), led.sum(&n.id, c) as f64 / 1000.0)).collect();
             let total = CATEGORIES.iter().map(|c| led.sum(&n.id, c)).sum::<i64>() as f64 / 1000.0;
-            NationScore { nation: n.id.clone(), team: n.team.id.clone(), total, categories }
+            NationScore { nation: n.id.clone(), team: n.team.id.clone(), total, categories, expectations: None }
         })
         .collect()
 }

@@ -44,10 +44,17 @@ fn objective(x: &ObjectiveRating) -> Vec<Block> {
     ];
     out.push(list(x.strengths.iter().map(Text::plain).collect()));
     out.push(Block::Para(Text::strong("Areas for improvement")));
-    let afi = |i: &String| {
-        Text::plain(i).then(format!(" Reference: the objective's target, {}. Analysis: {}", x.target, x.reason))
+    // The metric's areas come first; a missed inject expectation's follow, and carry their own
+    // reference (the deadline), not the metric's.
+    let missed = x.expectations.iter().filter(|(_, s)| s == "missed").count();
+    let metric = x.improvements.len().saturating_sub(missed);
+    let afi = |(k, i): (usize, &String)| match k < metric {
+        true => {
+            Text::plain(i).then(format!(" Reference: the objective's target, {}. Analysis: {}", x.target, x.reason))
+        }
+        false => Text::plain(i),
     };
-    out.push(list(x.improvements.iter().map(afi).collect()));
+    out.push(list(x.improvements.iter().enumerate().map(afi).collect()));
     out
 }
 

@@ -17,6 +17,14 @@ pub fn section(r: &RunResults) -> Section {
         )));
     } else {
         sec.push(table(r, Detail::Full));
+        let bearing: Vec<Text> = a.ratings.iter().filter(|x| !x.expectations.is_empty()).map(expectations).collect();
+        if !bearing.is_empty() {
+            sec.push(Block::Heading(Text::plain("Inject expectations bearing on the objectives")));
+            sec.push(Block::Note(Text::plain(
+                "The expectations of the injects that name each objective: their events are part of its evidence, and each is a strength (met, validated) or an area for improvement (missed). They do not change the engine's rating, which stays the metric's; an evaluator may override it.",
+            )));
+            sec.push(Block::List(bearing));
+        }
     }
     sec.push(Block::Heading(Text::plain("Rating definitions")));
     let mut t = Table::new(&["Rating", "HSEEP definition"]);
@@ -30,6 +38,23 @@ pub fn section(r: &RunResults) -> Section {
     sec.push(Block::Table(t));
     sec.push(Block::Para(Text::strong("Engine rule.").then(" ").then(rule_text(&a.rating_thresholds))));
     sec
+}
+
+/// One objective's expectations and their verdicts, in words.
+fn expectations(x: &ObjectiveRating) -> Text {
+    let said: Vec<String> = x
+        .expectations
+        .iter()
+        .map(|(id, status)| {
+            let verdict = match status.as_str() {
+                "unvalidated" => "not validated (neither passed nor failed)",
+                "not_delivered" => "not applicable (inject never delivered)",
+                other => other,
+            };
+            format!("{id} {verdict}")
+        })
+        .collect();
+    Text::strong(&x.id).then(format!(": {}", said.join("; ")))
 }
 
 /// What was measured for an objective: the measurement, `not observed`, or `—`.

@@ -5,6 +5,7 @@ use super::cells::{Detail, col, count, full, table};
 use crate::fmt::{points, score, span, thousands};
 use crate::report::doc::{Block, Chart, Figure, Section, Span, Table, Text};
 use crate::results::RunResults;
+use crate::results::expectations::CATEGORY as EXPECTATIONS;
 use crate::score::scoring::{CATEGORIES, LedgerEntry, NationScore, RULES, SAMPLE, Scores};
 
 /// A category's name as printed.
@@ -14,6 +15,7 @@ fn label(c: &str) -> &str {
         "attack_resistance" => "Attack resistance",
         "incident_response" => "Incident response",
         "reporting" => "Reporting",
+        "expectations" => "Inject expectations",
         other => other,
     }
 }
@@ -56,7 +58,17 @@ pub fn section(r: &RunResults) -> Section {
     for (k, v) in RULES {
         t.row(vec![Text::code(k), Text::plain(v)]);
     }
+    if has_expectations(sc) {
+        for (k, v) in crate::results::expectations::RULES {
+            t.row(vec![Text::code(k), Text::plain(v)]);
+        }
+    }
     sec.push(Block::Table(t));
+    if has_expectations(sc) {
+        sec.push(Block::Note(Text::plain(
+            "Inject expectations are scored in points of their own, beside each nation's total (0–100) and never in it, so that totals stay comparable between runs with and without them. They are also evidence for the objectives their injects name (section Objectives).",
+        )));
+    }
     if !sc.reference_s.is_empty() {
         let refs: Vec<String> = sc.reference_s.iter().map(|(k, v)| format!("{k} {}", span(*v))).collect();
         sec.push(Block::Para(Text::plain(format!("Reference times used: {}.", refs.join(", ")))));
@@ -75,6 +87,11 @@ fn alliance(sc: &Scores) -> Block {
             .with(Span::Strong(score(sc.alliance)))
             .then("."),
     )
+}
+
+/// Whether any nation was judged on inject expectations.
+fn has_expectations(sc: &Scores) -> bool {
+    sc.nations.iter().any(|n| n.expectations.is_some())
 }
 
 /// The terminal's scores: the table and the alliance score.
@@ -103,6 +120,17 @@ fn nations(r: &RunResults, detail: Detail) -> Table {
         }));
     }
     cols.push(col("#Total", |n: &&NationScore| Text::strong(score(n.total))));
+    if has_expectations(sc) {
+        cols.push(col("#Expectations", |n: &&NationScore| {
+            Text::plain(n.expectations.map_or_else(
+                || "—".to_string(),
+                |t| {
+                    let open = if t.open > 0.0 { format!(" ({} open)", score(t.open)) } else { String::new() };
+                    format!("{} of {}{open}", score(t.earned), score(t.available))
+                },
+            ))
+        }));
+    }
     if !sc.ranking.is_empty() {
         cols.push(col("#Rank", |n: &&NationScore| {
             Text::plain(
@@ -185,15 +213,21 @@ fn per_rule(sc: &Scores) -> Block {
                 events,
             ]);
         }
-        let (n, sum) = mine.iter().fold((0, 0), |(n, p), g| (n + g.applications, p + g.milli));
-        t.total(vec![
-            Text::plain(s),
-            Text::default(),
-            Text::plain("total"),
-            count(n),
-            Text::plain(points(sum)),
-            Text::default(),
-        ]);
+        let (scored, beside): (Vec<&RuleSum<'_>>, _) = mine.iter().partition(|g| g.category != EXPECTATIONS);
+        for (name, part) in [("total", scored), ("expectation points", beside)] {
+            if part.is_empty() && name != "total" {
+                continue;
+            }
+            let (n, sum) = part.iter().fold((0, 0), |(n, p), g| (n + g.applications, p + g.milli));
+            t.total(vec![
+                Text::plain(s),
+                Text::default(),
+                Text::plain(name),
+                count(n),
+                Text::plain(points(sum)),
+                Text::default(),
+            ]);
+        }
     }
     Block::Table(t)
 }
@@ -205,9 +239,14 @@ pub fn ledger(r: &RunResults) -> Section {
     let mut sec = Section::new("ledger", "Full scoring ledger");
     let applications: u64 = sc.ledger.iter().map(|e| e.count).sum();
     sec.push(Block::Note(Text::plain(format!(
-        "{} entries for {} applications of the rules, in the order they were recorded; each nation's score is the sum of its entries, and each rule names its category. A rule applied to many hosts for the same reason at the same cost is one entry: its points are count × points each, and it cites the hosts and events of its first {SAMPLE} applications.",
+        "{} entries for {} applications of the rules, in the order they were recorded; each nation's score is the sum of its entries{}, and each rule names its category. A rule applied to many hosts for the same reason at the same cost is one entry: its points are count × points each, and it cites the hosts and events of its first {SAMPLE} applications.",
         thousands(sc.ledger.len() as u64),
-        thousands(applications)
+        thousands(applications),
+        if has_expectations(sc) {
+            " outside category expectations (those add up to its inject expectation points, beside the score)"
+        } else {
+            ""
+        }
     ))));
     let cols = [
         col("#No.", |(i, _): &(usize, &LedgerEntry)| count(*i as u64 + 1)),
