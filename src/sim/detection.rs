@@ -154,8 +154,7 @@ pub fn detect_compromises(
             },
         );
         response.open_incident(&cat, &clock, &mut log, h, group, c, ev);
-        let seen =
-            Sighting { nation, host: h, criticality: cat.groups[group as usize].criticality, campaign: c, event: ev };
+        let seen = Sighting { nation, host: h, group, campaign: c, event: ev };
         isolate_by_doctrine((&cat, &clock, &doctrines), &mut hosts, &mut log, &mut decisions, &seen);
         detected_out.write(Detected { host: h, group, campaign: c, nation, event: ev });
         note_first(&mut campaigns.firsts, &mut triggers, TriggerEvent::FirstDetection, c, nation, now, ev);
@@ -178,7 +177,7 @@ fn isolate_by_doctrine(
     seen: &Sighting,
 ) {
     let doctrine = doctrines.of(seen.nation);
-    let Some(action) = isolate_on_detection(&doctrine, cat, seen, hosts.is_isolated(seen.host)) else { return };
+    let Some(action) = isolate_on_detection(&doctrine, cat, hosts, seen) else { return };
     let events = isolate((cat, clock), hosts, log, seen.host, Some(seen.event));
     decisions.record(clock.tick, seen.nation, action, events);
 }

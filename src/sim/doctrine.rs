@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use super::actions::{Action, Via};
 use super::sharing::Intel;
-use super::state::{Catalog, NationInfo};
+use super::state::{Catalog, Hosts, NationInfo};
 use crate::scenario::model::Criticality;
 
 /// How a team orders its incident queue.
@@ -135,8 +135,8 @@ pub struct Sighting {
     pub nation: u32,
     /// The host found (slot).
     pub host: u32,
-    /// Its group's criticality.
-    pub criticality: Criticality,
+    /// Its group (its criticality is read only by a decision that needs it).
+    pub group: u32,
     /// The campaign found on it.
     pub campaign: u32,
     /// The `host_detected` event.
@@ -145,9 +145,10 @@ pub struct Sighting {
 
 /// `isolate_at`: isolate the host just found if its group is at least that critical and it is not
 /// isolated already.
-pub fn isolate_on_detection(d: &Doctrine, cat: &Catalog, s: &Sighting, isolated: bool) -> Option<Action> {
+pub fn isolate_on_detection(d: &Doctrine, cat: &Catalog, hosts: &Hosts, s: &Sighting) -> Option<Action> {
     let at = d.isolate_at?;
-    (s.criticality >= at && !isolated).then(|| Action::IsolateHost { host: cat.host_name(s.host) })
+    let wanted = cat.groups[s.group as usize].criticality >= at && !hosts.is_isolated(s.host);
+    wanted.then(|| Action::IsolateHost { host: cat.host_name_in(s.group, s.host) })
 }
 
 /// `share_on_detection`: on the team's first detection of the campaign (`sent`: it already took

@@ -53,22 +53,26 @@ fn share_every(to: &[&str]) -> Action {
     }
 }
 
-fn seen(criticality: Criticality) -> Sighting {
-    Sighting { nation: 0, host: 2, criticality, campaign: 0, event: 7 }
+/// EST's detection of C on GA-0003.
+fn seen() -> Sighting {
+    Sighting { nation: 0, host: 2, group: 0, campaign: 0, event: 7 }
 }
 
 #[test]
 fn isolate_at_decides_at_or_above_its_criticality_and_never_twice() {
-    let s = three_nations();
-    let w = crate::sim::testkit::world(&s);
-    let cat = w.resource::<Catalog>();
+    let mut w = crate::sim::testkit::world(&three_nations());
     let at_high = Doctrine { isolate_at: Some(Criticality::High), ..Doctrine::default() };
     let isolate = Some(Action::IsolateHost { host: "GA-0003".into() });
-    assert_eq!(isolate_on_detection(&at_high, cat, &seen(Criticality::High), false), isolate);
-    assert_eq!(isolate_on_detection(&at_high, cat, &seen(Criticality::Critical), false), isolate);
-    assert_eq!(isolate_on_detection(&at_high, cat, &seen(Criticality::Medium), false), None);
-    assert_eq!(isolate_on_detection(&at_high, cat, &seen(Criticality::High), true), None, "already isolated");
-    assert_eq!(isolate_on_detection(&Doctrine::default(), cat, &seen(Criticality::Critical), false), None);
+    let decide = |w: &mut bevy_ecs::world::World, d: &Doctrine, c| {
+        w.resource_mut::<Catalog>().groups[0].criticality = c;
+        isolate_on_detection(d, w.resource::<Catalog>(), w.resource::<Hosts>(), &seen())
+    };
+    assert_eq!(decide(&mut w, &at_high, Criticality::High), isolate);
+    assert_eq!(decide(&mut w, &at_high, Criticality::Critical), isolate);
+    assert_eq!(decide(&mut w, &at_high, Criticality::Medium), None);
+    assert_eq!(decide(&mut w, &Doctrine::default(), Criticality::Critical), None);
+    w.resource_scope(|w, mut hosts: bevy_ecs::prelude::Mut<Hosts>| hosts.isolate(w.resource::<Catalog>(), 2));
+    assert_eq!(decide(&mut w, &at_high, Criticality::High), None, "already isolated");
 }
 
 #[test]
@@ -77,18 +81,18 @@ fn share_on_detection_names_every_partner_reached_once_per_campaign() {
     let w = crate::sim::testkit::world(&s);
     let (cat, intel) = (w.resource::<Catalog>(), w.resource::<Intel>());
     let d = Doctrine::default();
-    let first = share_on_detection(&d, cat, intel, &seen(Criticality::Medium), false);
+    let first = share_on_detection(&d, cat, intel, &seen(), false);
     assert_eq!(first, Some(share_every(&["LVA", "LTU"])), "AG3's ceiling is below C's AMBER");
-    assert_eq!(share_on_detection(&d, cat, intel, &seen(Criticality::Medium), true), None, "already sent");
-    assert_eq!(share_on_detection(&Doctrine::manual(), cat, intel, &seen(Criticality::Medium), false), None);
-    let alone = Sighting { nation: 1, ..seen(Criticality::Medium) };
+    assert_eq!(share_on_detection(&d, cat, intel, &seen(), true), None, "already sent");
+    assert_eq!(share_on_detection(&Doctrine::manual(), cat, intel, &seen(), false), None);
+    let alone = Sighting { nation: 1, ..seen() };
     let lva = share_on_detection(&d, cat, intel, &alone, false);
     assert_eq!(lva, Some(share_every(&["EST", "LTU"])), "AG1 and AG2");
     let mut lonely = three_nations();
     lonely.sharing.clear();
     let w = crate::sim::testkit::world(&lonely);
     let (cat, intel) = (w.resource::<Catalog>(), w.resource::<Intel>());
-    assert_eq!(share_on_detection(&d, cat, intel, &seen(Criticality::Medium), false), None, "no partner");
+    assert_eq!(share_on_detection(&d, cat, intel, &seen(), false), None, "no partner");
 }
 
 #[test]

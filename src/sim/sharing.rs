@@ -155,8 +155,7 @@ pub fn share_indicators(
         if !doctrine.share_on_detection {
             continue;
         }
-        let crit = cat.groups[d.group as usize].criticality;
-        let seen = Sighting { nation: d.nation, host: d.host, criticality: crit, campaign: d.campaign, event: d.event };
+        let seen = Sighting { nation: d.nation, host: d.host, group: d.group, campaign: d.campaign, event: d.event };
         let sent = !intel.sent.insert((d.nation, d.campaign));
         let Some(action) = share_on_detection(&doctrine, &cat, &intel, &seen, sent) else { continue };
         let tlp = cat.campaigns[d.campaign as usize].tlp;
