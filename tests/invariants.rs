@@ -20,7 +20,7 @@ proptest! {
     }
 }
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use cydex::scenario::model::Scenario;
 use cydex::sim::{self, Event, EventKind as K, RunConfig, RunOutcome};
@@ -81,7 +81,55 @@ fn ticks(secs: u64, tick: u64) -> u64 {
 
 /// Checks every invariant of one run; returns the first violation.
 fn check(s: &Scenario, cfg: &RunConfig, out: &RunOutcome) -> Result<(), String> {
-    check_log(s, cfg, &out.summary, &out.events.to_vec())
+    let ev = out.events.to_vec();
+    check_log(s, cfg, &out.summary, &ev)?;
+    check_doctrine(s, out, &ev)
+}
+
+/// Doctrine's record of a run where every team plays its doctrine (`RunOutcome::doctrine`):
+/// decisions in tick order, each naming its own events (in id order, of its tick, of its kind and
+/// nation), and, together, exactly doctrine's events: every `indicators_shared`, every
+/// `host_isolated` and the `host_down` it caused, every policy request.
+fn check_doctrine(s: &Scenario, out: &RunOutcome, ev: &[Event]) -> Result<(), String> {
+    let mut recorded = BTreeSet::new();
+    let mut last = 0;
+    for d in &out.doctrine {
+        let nation = Some(&s.nations[d.nation as usize].id);
+        let policy = |e: &Event| e.detail.as_deref().is_some_and(|r| r.starts_with("policy_"));
+        let sorted = d.events.windows(2).all(|w| w[0] < w[1]);
+        if d.tick < last || d.events.is_empty() || !sorted {
+            return Err(format!("decision out of order or without events: {d:?}"));
+        }
+        last = d.tick;
+        for &id in &d.events {
+            let e = ev.get((id as usize).wrapping_sub(1)).ok_or_else(|| format!("{d:?}: no event {id}"))?;
+            let fits = match d.action.name() {
+                "share_indicators" => e.kind == K::IndicatorsShared && e.nation.as_ref() == nation,
+                "isolate_host" => matches!(e.kind, K::HostIsolated | K::HostDown),
+                "request_assistance" => e.kind == K::AssistanceRequested && e.nation.as_ref() == nation && policy(e),
+                _ => false,
+            };
+            if !fits || e.tick != d.tick {
+                return Err(format!("{d:?} names event {id}, not its own: {e:?}"));
+            }
+            recorded.insert(id);
+        }
+    }
+    let doctrines: BTreeSet<u64> = (ev.iter())
+        .filter(|e| match e.kind {
+            K::IndicatorsShared | K::HostIsolated => true,
+            K::HostDown => e.detail.as_deref() == Some("isolated"),
+            K::AssistanceRequested => e.detail.as_deref().is_some_and(|r| r.starts_with("policy_")),
+            _ => false,
+        })
+        .map(|e| e.id)
+        .collect();
+    if recorded != doctrines {
+        let missing: Vec<_> = doctrines.difference(&recorded).collect();
+        let extra: Vec<_> = recorded.difference(&doctrines).collect();
+        return Err(format!("doctrine's record differs from its events: missing {missing:?}, extra {extra:?}"));
+    }
+    Ok(())
 }
 
 /// [`check`] on a summary and a rendered log (which a test may tamper with).
@@ -452,6 +500,29 @@ fn ransomware_drill_satisfies_the_invariants() {
         assert!(out.events.iter().any(|e| e.kind == K::HostRecovered), "the drill exercises the whole life cycle");
         check(&s, &cfg, &out).unwrap();
     }
+}
+
+/// Doctrine's record on the drill with every team isolating what it finds (`isolate_at: low`):
+/// every kind of decision is taken and recorded with exactly its events. (Only doctrine's check:
+/// the life-cycle checker does not model isolation.)
+#[test]
+fn doctrine_records_every_decision_it_takes() {
+    let mut s = cydex::scenario::load_file("scenarios/ransomware-drill.yaml".as_ref()).unwrap().scenario;
+    for n in &mut s.nations {
+        n.team.doctrine.isolate_at = Some(cydex::scenario::model::Criticality::Low);
+    }
+    let cfg = RunConfig { seed: 1, run_index: 0 };
+    let out = sim::run(&s, &cfg);
+    let names: BTreeSet<&str> = out.doctrine.iter().map(|d| d.action.name()).collect();
+    assert_eq!(names, BTreeSet::from(["isolate_host", "request_assistance", "share_indicators"]), "{:?}", out.doctrine);
+    let ev = out.events.to_vec();
+    check_doctrine(&s, &out, &ev).unwrap();
+    let mut tampered = out.clone();
+    tampered.doctrine.pop();
+    assert!(check_doctrine(&s, &tampered, &ev).is_err(), "a decision left out is caught");
+    let mut tampered = out.clone();
+    tampered.doctrine[0].tick += 1;
+    assert!(check_doctrine(&s, &tampered, &ev).is_err(), "a decision at another tick is caught");
 }
 
 /// The generator reaches every part of the engine the invariants talk about, so they are not

@@ -26,7 +26,7 @@ fn scripted() -> RunResults {
     s.act(est, Action::BlockLink { from: "EST-GOV".into(), to: "EST-ENERGY".into() }).unwrap();
     s.act(est, Action::BlockLink { from: "EST-GOV".into(), to: "EST-NOWHERE".into() }).unwrap();
     s.advance(40).unwrap();
-    let share = Action::ShareIndicators { campaign: "CAMP-RW-1".into(), to: vec!["LVA".into()], tlp: None };
+    let share = Action::ShareIndicators { campaign: "CAMP-RW-1".into(), to: vec!["LVA".into()], tlp: None, via: None };
     s.act(est, share).unwrap();
     s.act(excon, Action::AddInject { to: Some("EST".into()), text: "Brief the minister by noon.".into() }).unwrap();
     let (mut r, _) = s.finish().unwrap();

@@ -215,7 +215,12 @@ fn team_action(d: &mut Dice, ids: &Ids) -> Action {
         },
         9 => Action::RequestAssistance { provider: d.id(&ids.providers) },
         10 => Action::ReleaseAssistance { provider: d.id(&ids.providers) },
-        11 => Action::ShareIndicators { campaign: d.id(&ids.campaigns), to: vec![d.id(&ids.nations)], tlp: tlp(d) },
+        11 => Action::ShareIndicators {
+            campaign: d.id(&ids.campaigns),
+            to: vec![d.id(&ids.nations)],
+            tlp: tlp(d),
+            via: None,
+        },
         12 => Action::SituationReport(Sitrep {
             compromised: d.below(20) as u32,
             campaigns: (0..d.below(2)).map(|_| d.id(&ids.campaigns)).collect(),

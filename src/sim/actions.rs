@@ -15,7 +15,7 @@
 //! | `hunt` | team | analysts × duration (`work.rs`) | finds compromised hosts of the scope, sensors or not | `hunt_started`, `hunt_completed`, `host_detected` (detail `hunt`) |
 //! | `restore_host` | team | 1 analyst × restore time (× 3 rebuild) | host up, clean, reconnected; backup loses data since the last backup | `restore_started`, `host_restored`, `data_lost` |
 //! | `request_assistance` / `release_assistance` | team | — | as an inject request (reason `team_request`) / the deployment ends now | `assistance_requested` / `assistance_off_task` (detail `released`) |
-//! | `share_indicators` | team | — | the campaign's indicators travel to the named partners under a common agreement whose ceiling allows the TLP | `indicators_shared`, later `indicators_received` |
+//! | `share_indicators` | team | — | the campaign's indicators travel to the named partners under a common agreement whose ceiling allows the TLP: by default (`via: fastest`) the fastest, one shipment per partner; `via: every_agreement` under every such agreement, one shipment per agreement to the named partners it links (doctrine's `share_on_detection`) | `indicators_shared` (one per shipment, value = its partners), later `indicators_received` per partner |
 //! | `situation_report` | team | — | recorded for scoring (estimates and attribution) | `situation_reported` |
 //! | `take_service_offline` / `bring_service_online` | team | — | the team's service is down until brought back | `service_switched` |
 //! | `answer_inject` | team | — | recorded against the inject's expectations | `inject_answered` |
@@ -23,6 +23,11 @@
 //! | `add_inject` | EXCON | — | an ad-hoc message to a team (or all) | `excon_action` |
 //! | `set_capacity` | EXCON | — | the team's analysts on shift | `team_capacity_changed` |
 //! | `end_exercise` | EXCON | — | ENDEX now: the coming tick is not run | `excon_action` |
+//!
+//! Doctrine, the default player (`doctrine.rs`), decides in these same actions, mid-tick: its
+//! `isolate_host` and `share_indicators` use the same mechanics (`isolate`,
+//! `sharing::share`), its `request_assistance` the same request path (with reason
+//! `policy_severity` or `policy_backlog`, and the detection as cause where there is one).
 //!
 //! Refusals (never a panic): an unknown id (named, with the closest ids), a seat acting outside
 //! its nation, an action on a state that does not allow it (a host already isolated, indicators
@@ -73,6 +78,20 @@ pub enum Answer {
     Choice(String),
     /// A free-text reply.
     Text(String),
+}
+
+/// Which sharing agreements carry a `share_indicators`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// One shipment per partner, under the common agreement allowing the marking with the
+    /// shortest latency (the first listed among equals); one `indicators_shared` per partner.
+    #[default]
+    Fastest,
+    /// Every agreement of the team allowing the marking that links it with a named partner, each
+    /// to the named partners it links; one `indicators_shared` per agreement (value: partners),
+    /// so a partner linked twice receives twice. What doctrine's `share_on_detection` sends.
+    EveryAgreement,
 }
 
 /// One decision. Ids are the scenario's (hosts by name, e.g. `EST-GOV-WS-0012`).
@@ -155,6 +174,9 @@ pub enum Action {
         /// Marking (default: the campaign's).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         tlp: Option<Tlp>,
+        /// Which agreements carry them (default `fastest`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        via: Option<Via>,
     },
     /// Report the situation to EXCON.
     SituationReport(Sitrep),
@@ -305,7 +327,9 @@ fn apply_team(world: &mut World, n: u32, action: &Action) -> Result<Outcome, Ref
         Action::RestoreHost { host, mode } => restore_host(world, n, host, *mode),
         Action::RequestAssistance { provider } => request_assistance(world, n, provider),
         Action::ReleaseAssistance { provider } => release_assistance(world, n, provider),
-        Action::ShareIndicators { campaign, to, tlp } => share_indicators(world, n, campaign, to, *tlp),
+        Action::ShareIndicators { campaign, to, tlp, via } => {
+            share_indicators(world, n, campaign, to, *tlp, via.unwrap_or_default())
+        }
         Action::SituationReport(report) => super::desk::situation_report(world, n, report),
         Action::TakeServiceOffline { service } => switch_service(world, n, service, true),
         Action::BringServiceOnline { service } => switch_service(world, n, service, false),
@@ -416,27 +440,37 @@ fn prioritise(world: &mut World, n: u32, incidents: &[u64], rule: Option<QueueRu
 }
 
 fn isolate_host(world: &mut World, n: u32, name: &str) -> Result<Outcome, Refusal> {
-    let cat = world.resource::<Catalog>();
-    let h = own_host(cat, n, name)?;
+    let h = own_host(world.resource::<Catalog>(), n, name)?;
     if world.resource::<Hosts>().is_isolated(h) {
         return Err(format!("host `{name}` is already isolated; restore it to bring it back"));
     }
-    let ev = emit(world, EventKind::HostIsolated, Keys { host: Some(h), ..Keys::default() });
-    let mut events = vec![ev];
-    world
-        .resource_scope(|world, mut hosts: bevy_ecs::prelude::Mut<Hosts>| {
-            let cat = world.resource::<Catalog>();
-            hosts.isolate(cat, h);
-            hosts.set_down(cat, h, true)
+    let events = world.resource_scope(|world, mut hosts: bevy_ecs::prelude::Mut<Hosts>| {
+        world.resource_scope(|world, mut log: bevy_ecs::prelude::Mut<EventLog>| {
+            isolate((world.resource::<Catalog>(), world.resource::<SimClock>()), &mut hosts, &mut log, h, None)
         })
-        .then(|| {
-            events.push(emit(
-                world,
-                EventKind::HostDown,
-                Keys { host: Some(h), cause: Some(ev), detail: Some("isolated"), ..Keys::default() },
-            ))
-        });
+    });
     Ok(Outcome::applied(events))
+}
+
+/// The `isolate_host` mechanics, shared by a player's action and doctrine's `isolate_at`
+/// (`detection.rs`): logs `host_isolated` (caused by `cause`), isolates host `h` (contained, off
+/// the network) and, if it was up, takes it down (`host_down`, detail `isolated`). The host is
+/// not isolated yet (both callers check it first). Returns the events logged.
+pub(crate) fn isolate(
+    (cat, clock): (&Catalog, &SimClock),
+    hosts: &mut Hosts,
+    log: &mut EventLog,
+    h: u32,
+    cause: Option<u64>,
+) -> Vec<u64> {
+    let ev = log.emit(cat, clock, EventKind::HostIsolated, Keys { host: Some(h), cause, ..Keys::default() });
+    let mut events = vec![ev];
+    hosts.isolate(cat, h);
+    if hosts.set_down(cat, h, true) {
+        let keys = Keys { host: Some(h), cause: Some(ev), detail: Some("isolated"), ..Keys::default() };
+        events.push(log.emit(cat, clock, EventKind::HostDown, keys));
+    }
+    events
 }
 
 fn hunt(world: &mut World, n: u32, scope: &Scope, campaign: Option<&str>, analysts: u32) -> Result<Outcome, Refusal> {
@@ -575,6 +609,7 @@ fn share_indicators(
     campaign: &str,
     to: &[String],
     tlp: Option<Tlp>,
+    via: Via,
 ) -> Result<Outcome, Refusal> {
     let cat = world.resource::<Catalog>();
     let c = index_of("campaign", campaign, cat.campaigns.iter().map(|d| d.id.as_str()))?;
@@ -592,41 +627,26 @@ fn share_indicators(
     if to.is_empty() {
         return Err("name at least one nation in `to`".into());
     }
-    let mut plan = Vec::new();
+    let mut partners = Vec::new();
     for id in to {
         let m = index_of("nation", id, cat.nations.iter().map(|x| x.id.as_str()))?;
         if m == n {
             return Err("a team cannot share with its own nation".into());
         }
-        let best = intel
-            .agreements
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.members.binary_search(&n).is_ok() && a.members.binary_search(&m).is_ok());
-        let allowed = best.clone().filter(|(_, a)| tlp <= a.ceiling).min_by_key(|(i, a)| (a.latency_ticks, *i));
-        match allowed {
-            Some((ai, a)) => plan.push((m, ai as u32, a.latency_ticks)),
-            None if best.clone().next().is_none() => {
+        if intel.fastest(n, m, tlp).is_none() {
+            if !intel.agreements.iter().any(|a| a.links(n, m)) {
                 return Err(format!("no sharing agreement links your nation with {id}"));
             }
-            None => return Err(format!("{tlp:?} is above the ceiling of every agreement with {id}")),
+            return Err(format!("{tlp:?} is above the ceiling of every agreement with {id}"));
         }
+        partners.push(m);
     }
-    let now = world.resource::<SimClock>().tick;
-    let mut events = Vec::new();
-    for (m, agreement, latency) in plan {
-        let keys = Keys {
-            nation: Some(n),
-            campaign: Some(c),
-            value: Some(1.0),
-            agreement: Some(agreement),
-            detail: None,
-            ..Keys::default()
-        };
-        let ev = emit(world, EventKind::IndicatorsShared, keys);
-        world.resource_mut::<Intel>().in_flight.entry(now + latency).or_default().push((m, c, ev));
-        events.push(ev);
-    }
+    let events = world.resource_scope(|world, mut intel: bevy_ecs::prelude::Mut<Intel>| {
+        world.resource_scope(|world, mut log: bevy_ecs::prelude::Mut<EventLog>| {
+            let ctx = (world.resource::<Catalog>(), world.resource::<SimClock>(), &mut *log);
+            super::sharing::share(&mut intel, ctx, (n, c, tlp), &partners, via, None)
+        })
+    });
     Ok(Outcome::applied(events))
 }
 

@@ -90,7 +90,7 @@ fn unknown_ids_are_refused_naming_the_closest() {
     refused(&mut sim, EST, Action::BlockLink { from: "SEG-A".into(), to: "SEG-BB".into() }, "`SEG-B`");
     refused(&mut sim, EST, Action::TakeServiceOffline { service: "SVC-AA".into() }, "did you mean `SVC-A`");
     refused(&mut sim, EST, Action::RequestAssistance { provider: "PP".into() }, "did you mean `P`");
-    let share = Action::ShareIndicators { campaign: "CC".into(), to: vec!["LVA".into()], tlp: None };
+    let share = Action::ShareIndicators { campaign: "CC".into(), to: vec!["LVA".into()], tlp: None, via: None };
     refused(&mut sim, EST, share, "did you mean `C`");
     refused(&mut sim, Seat::Excon, Action::FireInject { inject: "I2".into() }, "did you mean `I1`");
     refused(&mut sim, Seat::Excon, Action::SetCapacity { nation: "ESTT".into(), analysts: 2 }, "`EST`");
@@ -125,11 +125,11 @@ fn state_refusals() {
     let mut sim = sim(&base(), 1);
     sim.set_doctrine(0, Doctrine::manual());
     // LVA holds no indicators.
-    let share = |tlp| Action::ShareIndicators { campaign: "C".into(), to: vec!["LVA".into()], tlp };
+    let share = |tlp| Action::ShareIndicators { campaign: "C".into(), to: vec!["LVA".into()], tlp, via: None };
     refused(
         &mut sim,
         LVA,
-        Action::ShareIndicators { campaign: "C".into(), to: vec!["EST".into()], tlp: None },
+        Action::ShareIndicators { campaign: "C".into(), to: vec!["EST".into()], tlp: None, via: None },
         "does not hold",
     );
     refused(&mut sim, EST, share(None), "does not hold");
@@ -147,7 +147,12 @@ fn state_refusals() {
     refused(&mut sim, EST, Action::RestoreHost { host: detected, mode: None }, "open incident");
     refused(&mut sim, EST, share(Some(Tlp::Green)), "lower the marking");
     refused(&mut sim, EST, share(Some(Tlp::Red)), "above the ceiling");
-    refused(&mut sim, EST, Action::ShareIndicators { campaign: "C".into(), to: vec![], tlp: None }, "at least one");
+    refused(
+        &mut sim,
+        EST,
+        Action::ShareIndicators { campaign: "C".into(), to: vec![], tlp: None, via: None },
+        "at least one",
+    );
     applied(&mut sim, EST, share(None));
     applied(&mut sim, Seat::Excon, Action::EndExercise);
     assert!(sim.ended());
@@ -380,8 +385,11 @@ fn shared_indicators_arrive_after_the_agreement_latency() {
     steps(&mut sim, 3);
     assert_eq!(sim.view(EST).teams[0].indicators, ["C"], "its own detection in tick 1");
     assert!(of(&events(&sim), EventKind::IndicatorsShared).is_empty(), "manual: no automatic sharing");
-    let out =
-        applied(&mut sim, EST, Action::ShareIndicators { campaign: "C".into(), to: vec!["LVA".into()], tlp: None });
+    let out = applied(
+        &mut sim,
+        EST,
+        Action::ShareIndicators { campaign: "C".into(), to: vec!["LVA".into()], tlp: None, via: None },
+    );
     assert_eq!(out.events.len(), 1);
     steps(&mut sim, 2);
     assert!(sim.view(LVA).teams[0].indicators.is_empty(), "in flight for 2 ticks");

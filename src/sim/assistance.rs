@@ -7,7 +7,9 @@
 //!   free slot (deployments from request to off task < `max_concurrent`) and that this nation has
 //!   not asked before: **a nation asks each provider at most once on its own**, and never while
 //!   one of its own requests is still running.
-//! * Policy requests are doctrine (`assistance`, `doctrine.rs`): a played seat asks only through
+//! * Policy requests are doctrine (`assistance`, `doctrine.rs`), which decides them as
+//!   `request_assistance` actions placed through the same request path as every other request
+//!   (recorded in doctrine's log with their event). A played seat asks only through
 //!   its `request_assistance` action, placed like an inject request (reason `team_request`), and
 //!   may `release` a deployment early ([`release`]).
 //! * Inject requests (`request_assistance`) name the provider; they are placed whenever the
@@ -28,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bevy_ecs::prelude::{MessageReader, MessageWriter, Res, ResMut, Resource};
 
 use super::clock::SimClock;
-use super::doctrine::Doctrines;
+use super::doctrine::{DoctrineLog, Doctrines, request_assistance, wants_help_for_backlog, wants_help_on_detection};
 use super::events::{Detected, EventKind, EventLog, Keys, TriggerSeen};
 use super::response::ResponseBook;
 use super::state::Catalog;
@@ -246,13 +248,14 @@ struct Ctx<'a, 'w> {
 }
 
 impl Ctx<'_, '_> {
-    fn request(&mut self, nation: u32, provider: u32, reason: &'static str, cause: Option<u64>) {
+    /// Places a request (any: an inject's, a team's action, doctrine's); returns its event
+    /// (`assistance_requested`, or `assistance_unavailable`).
+    fn request(&mut self, nation: u32, provider: u32, reason: &'static str, cause: Option<u64>) -> u64 {
         let now = self.clock.tick;
         let keys =
             Keys { nation: Some(nation), provider: Some(provider), cause, detail: Some(reason), ..Keys::default() };
         if !self.book.serves(provider, nation) || !self.book.has_slot(provider) {
-            self.log.emit(self.cat, self.clock, EventKind::AssistanceUnavailable, keys);
-            return;
+            return self.log.emit(self.cat, self.clock, EventKind::AssistanceUnavailable, keys);
         }
         let ev = self.log.emit(self.cat, self.clock, EventKind::AssistanceRequested, keys);
         self.triggers.write(TriggerSeen {
@@ -280,6 +283,7 @@ impl Ctx<'_, '_> {
         });
         let wait = self.book.providers[provider as usize].approval_ticks;
         self.after(d, wait);
+        ev
     }
 
     /// Schedules the next step of `d` in `ticks`, or takes it now when `ticks` is 0.
@@ -417,24 +421,22 @@ pub fn coordinate_assistance(
     mut log: ResMut<EventLog>,
     mut detected: MessageReader<Detected>,
     mut triggers: MessageWriter<TriggerSeen>,
-    doctrines: Res<Doctrines>,
+    (doctrines, mut decisions): (Res<Doctrines>, ResMut<DoctrineLog>),
 ) {
     let mut due = book.agenda.remove(&clock.tick).unwrap_or_default();
     due.sort_unstable();
     let injected = std::mem::take(&mut book.inject_requests);
     let asked = std::mem::take(&mut book.team_requests);
-    // Policy wishes, one per nation: (reason, cause), first reason wins.
+    // Doctrine's wishes, one per nation: (reason, cause), first reason wins.
     let mut wishes: BTreeMap<u32, (&'static str, Option<u64>)> = BTreeMap::new();
     for d in detected.read() {
-        let nat = &cat.nations[d.nation as usize];
         let crit = cat.groups[d.group as usize].criticality;
-        if doctrines.of(d.nation).assistance && nat.severity_at_least.is_some_and(|s| crit >= s) {
+        if wants_help_on_detection(&doctrines.of(d.nation), &cat.nations[d.nation as usize], crit) {
             wishes.entry(d.nation).or_insert(("policy_severity", Some(d.event)));
         }
     }
     for (n, nat) in cat.nations.iter().enumerate() {
-        let policy = doctrines.of(n as u32).assistance;
-        if policy && nat.backlog_over.is_some_and(|b| response.open_count(n as u32) > b as usize) {
+        if wants_help_for_backlog(&doctrines.of(n as u32), nat, || response.open_count(n as u32)) {
             wishes.entry(n as u32).or_insert(("policy_backlog", None));
         }
     }
@@ -456,11 +458,10 @@ pub fn coordinate_assistance(
         ctx.request(nation, provider, "team_request", None);
     }
     for (nation, (reason, cause)) in wishes {
-        if ctx.book.outstanding[nation as usize] > 0 {
-            continue;
-        }
-        if let Some(p) = ctx.policy_provider(nation) {
-            ctx.request(nation, p, reason, cause);
-        }
+        let outstanding = ctx.book.outstanding[nation as usize];
+        let provider = if outstanding == 0 { ctx.policy_provider(nation) } else { None };
+        let (Some(action), Some(p)) = (request_assistance(ctx.cat, outstanding, provider), provider) else { continue };
+        let ev = ctx.request(nation, p, reason, cause);
+        decisions.record(clock.tick, nation, action, vec![ev]);
     }
 }

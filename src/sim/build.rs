@@ -524,6 +524,7 @@ fn insert_books(world: &mut World, books: Books, cat: &Catalog, config: &RunConf
     world.insert_resource(super::work::WorkBook::new(streams(Purpose::Hunt)));
     world.insert_resource(super::desk::Desk::default());
     world.insert_resource(Doctrines(books.doctrines));
+    world.insert_resource(super::doctrine::DoctrineLog::default());
     world.insert_resource(DetectionRng(streams(Purpose::Detection)));
     world.insert_resource(ResponseRng(streams(Purpose::Response)));
     world.insert_resource(Messages::<TriggerSeen>::default());

@@ -27,9 +27,10 @@
 use bevy_ecs::prelude::{MessageWriter, Res, ResMut};
 use rand::RngExt;
 
+use super::actions::isolate;
 use super::campaigns::{CampaignBook, note_first};
 use super::clock::SimClock;
-use super::doctrine::Doctrines;
+use super::doctrine::{DoctrineLog, Doctrines, Sighting, isolate_on_detection};
 use super::events::{Detected, EventKind, EventLog, Keys, TriggerSeen};
 use super::response::ResponseBook;
 use super::rng::DetectionRng;
@@ -98,7 +99,7 @@ pub fn detect_compromises(
     mut campaigns: ResMut<CampaignBook>,
     mut rng: ResMut<DetectionRng>,
     mut log: ResMut<EventLog>,
-    doctrines: Res<Doctrines>,
+    (doctrines, mut decisions): (Res<Doctrines>, ResMut<DoctrineLog>),
     mut detected_out: MessageWriter<Detected>,
     mut triggers: MessageWriter<TriggerSeen>,
 ) {
@@ -153,7 +154,8 @@ pub fn detect_compromises(
             },
         );
         response.open_incident(&cat, &clock, &mut log, h, group, c, ev);
-        isolate_by_doctrine((&cat, &clock, &doctrines), &mut hosts, &mut log, (h, group, nation, ev));
+        let seen = Sighting { nation, host: h, group, campaign: c, event: ev };
+        isolate_by_doctrine((&cat, &clock, &doctrines), &mut hosts, &mut log, &mut decisions, &seen);
         detected_out.write(Detected { host: h, group, campaign: c, nation, event: ev });
         note_first(&mut campaigns.firsts, &mut triggers, TriggerEvent::FirstDetection, c, nation, now, ev);
     }
@@ -163,27 +165,21 @@ pub fn detect_compromises(
     }
 }
 
-/// Doctrine `isolate_at`: isolates host `h` of `group` (nation `nation`), just detected by event
-/// `ev`, if its group is at least that critical. Logged exactly as the `isolate_host` action logs
-/// it (`actions.rs`): `host_isolated` (caused by the detection), then `host_down` (detail
-/// `isolated`) if the host was up. The host is contained, so nothing read by later hosts' draws
-/// changes.
+/// Doctrine `isolate_at` (`doctrine.rs`): if doctrine decides to isolate the host just seen, it
+/// is isolated with the `isolate_host` mechanics (`actions.rs`), its `host_isolated` caused by the
+/// detection, and the decision recorded. The host is contained, so nothing read by later hosts'
+/// draws changes.
 fn isolate_by_doctrine(
     (cat, clock, doctrines): (&Catalog, &SimClock, &Doctrines),
     hosts: &mut Hosts,
     log: &mut EventLog,
-    (h, group, nation, ev): (u32, u32, u32, u64),
+    decisions: &mut DoctrineLog,
+    seen: &Sighting,
 ) {
-    let Some(at) = doctrines.of(nation).isolate_at else { return };
-    if cat.groups[group as usize].criticality < at || hosts.is_isolated(h) {
-        return;
-    }
-    let iso = log.emit(cat, clock, EventKind::HostIsolated, Keys { host: Some(h), cause: Some(ev), ..Keys::default() });
-    hosts.isolate(cat, h);
-    if hosts.set_down(cat, h, true) {
-        let keys = Keys { host: Some(h), cause: Some(iso), detail: Some("isolated"), ..Keys::default() };
-        log.emit(cat, clock, EventKind::HostDown, keys);
-    }
+    let doctrine = doctrines.of(seen.nation);
+    let Some(action) = isolate_on_detection(&doctrine, cat, hosts, seen) else { return };
+    let events = isolate((cat, clock), hosts, log, seen.host, Some(seen.event));
+    decisions.record(clock.tick, seen.nation, action, events);
 }
 
 #[cfg(test)]

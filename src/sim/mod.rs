@@ -46,6 +46,9 @@
 //!   backups → since STARTEX; restoring loses nothing more (`state.rs`, `GroupInfo::destroyed_mb`).
 //! * Host counts in the summary are distinct hosts; re-infections are counted apart
 //!   (`summary.rs`).
+//! * Doctrine, every team's default player, decides in players' actions mid-tick, in the phase
+//!   that learns what it acts on; its decisions are recorded in [`RunOutcome::doctrine`]
+//!   (`doctrine.rs`).
 //! * [`DEFAULT_SEED`] = 20260105.
 //!
 //! # Cost
@@ -129,6 +132,11 @@ pub struct RunOutcome {
     pub events: EventStream,
     /// The story of the run.
     pub summary: RunSummary,
+    /// Every decision doctrine took on a team's behalf (`doctrine.rs`), in the order taken: the
+    /// tick, the nation (index), the action as a player would have taken it and the events it
+    /// logged (ids into `events`). Empty when no team's doctrine decided anything (e.g. every seat
+    /// played with [`doctrine::Doctrine::manual`]). Deterministic, like the events.
+    pub doctrine: Vec<doctrine::DoctrineDecision>,
 }
 
 /// The ordered phases of a tick.
@@ -293,6 +301,11 @@ impl Simulation {
         }
     }
 
+    /// Every decision doctrine has taken so far, in the order taken (see [`RunOutcome::doctrine`]).
+    pub fn doctrine_decisions(&self) -> &[doctrine::DoctrineDecision] {
+        &self.world.resource::<doctrine::DoctrineLog>().0
+    }
+
     /// What `seat` can see now (`view.rs`).
     pub fn view(&self, seat: actions::Seat) -> view::View {
         view::build(&self.world, seat)
@@ -305,7 +318,8 @@ impl Simulation {
         let summary = summary::summarize(&mut self.world, &catalog, self.config.seed, self.config.run_index);
         let log = std::mem::take(&mut *self.world.resource_mut::<EventLog>());
         let tick_secs = self.world.resource::<SimClock>().tick_secs;
-        RunOutcome { events: EventStream::new(log, catalog, tick_secs), summary }
+        let doctrine = std::mem::take(&mut self.world.resource_mut::<doctrine::DoctrineLog>().0);
+        RunOutcome { events: EventStream::new(log, catalog, tick_secs), summary, doctrine }
     }
 }
 

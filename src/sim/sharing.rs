@@ -6,9 +6,10 @@
 //!   campaign's `tlp` ≤ the agreement's `tlp_ceiling`. They arrive `ceil(latency / tick)` ticks
 //!   later (latency 0 → the same tick). Received indicators are not forwarded again.
 //! * A `share_indicators` inject hands them over directly (Injects phase).
-//! * The automatic sending is doctrine (`share_on_detection`, `doctrine.rs`); a team that does not
-//!   share on detection sends only by its `share_indicators` action (`actions.rs`), which ships
-//!   through the same in-flight queue.
+//! * The automatic sending is doctrine (`share_on_detection`, `doctrine.rs`), which decides it as a
+//!   `share_indicators` action `via: every_agreement` to every partner reached, carried out by
+//!   [`share`], the mechanics of every `share_indicators` (`actions.rs`), and recorded in
+//!   doctrine's log. A team that does not share on detection sends only by its own actions.
 //! * Holding indicators doubles the nation's detection probability for that campaign (capped at 1)
 //!   from the next Detection phase on; see `detection.rs`.
 
@@ -16,8 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::prelude::{MessageReader, Res, ResMut, Resource};
 
+use super::actions::Via;
 use super::clock::SimClock;
-use super::doctrine::Doctrines;
+use super::doctrine::{DoctrineLog, Doctrines, Sighting, share_on_detection};
 use super::events::{Detected, EventKind, EventLog, Keys};
 use super::state::Catalog;
 use crate::scenario::model::Tlp;
@@ -31,6 +33,13 @@ pub struct AgreementDef {
     pub latency_ticks: u64,
     /// Most restrictive TLP carried.
     pub ceiling: Tlp,
+}
+
+impl AgreementDef {
+    /// Whether it links nations `n` and `m`.
+    pub fn links(&self, n: u32, m: u32) -> bool {
+        self.members.binary_search(&n).is_ok() && self.members.binary_search(&m).is_ok()
+    }
 }
 
 /// Indicator holdings and shipments.
@@ -59,6 +68,24 @@ impl Intel {
         self.held.get(nation as usize * self.n_campaigns + campaign as usize).copied().unwrap_or(false)
     }
 
+    /// The agreement linking `n` and `m` whose ceiling allows `tlp` with the shortest latency
+    /// (the first listed among equals).
+    pub fn fastest(&self, n: u32, m: u32, tlp: Tlp) -> Option<u32> {
+        let linking = self.agreements.iter().enumerate().filter(|(_, a)| tlp <= a.ceiling && a.links(n, m));
+        linking.min_by_key(|(i, a)| (a.latency_ticks, *i)).map(|(i, _)| i as u32)
+    }
+
+    /// Every nation sharing an agreement with `n` whose ceiling allows `tlp`, ascending.
+    pub fn partners(&self, n: u32, tlp: Tlp) -> Vec<u32> {
+        let mut out: Vec<u32> = (self.agreements.iter())
+            .filter(|a| tlp <= a.ceiling && a.members.binary_search(&n).is_ok())
+            .flat_map(|a| a.members.iter().copied().filter(|&m| m != n))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Gives a nation a campaign's indicators; true if it did not hold them yet.
     pub fn grant(&mut self, nation: u32, campaign: u32) -> bool {
         let i = nation as usize * self.n_campaigns + campaign as usize;
@@ -72,6 +99,45 @@ impl Intel {
     }
 }
 
+/// The `share_indicators` mechanics, shared by a player's action and doctrine's
+/// `share_on_detection`: nation `n` sends campaign `c`'s indicators, marked `tlp`, to `to`
+/// (partners each linked with `n` by an agreement allowing `tlp`, checked by the caller) per
+/// `via` (`actions.rs`). Each shipment logs `indicators_shared` (caused by `cause`, value = its
+/// partners, under its agreement) and arrives `latency` ticks later. Returns the events logged.
+pub(crate) fn share(
+    intel: &mut Intel,
+    (cat, clock, log): (&Catalog, &SimClock, &mut EventLog),
+    (n, c, tlp): (u32, u32, Tlp),
+    to: &[u32],
+    via: Via,
+    cause: Option<u64>,
+) -> Vec<u64> {
+    let shipments: Vec<(u32, Vec<u32>)> = match via {
+        Via::Fastest => to.iter().filter_map(|&m| Some((intel.fastest(n, m, tlp)?, vec![m]))).collect(),
+        Via::EveryAgreement => (intel.agreements.iter().enumerate())
+            .filter(|(_, a)| tlp <= a.ceiling && a.members.binary_search(&n).is_ok())
+            .map(|(i, a)| (i as u32, a.members.iter().copied().filter(|&m| m != n && to.contains(&m)).collect()))
+            .filter(|(_, partners): &(u32, Vec<u32>)| !partners.is_empty())
+            .collect(),
+    };
+    let mut events = Vec::with_capacity(shipments.len());
+    for (agreement, partners) in shipments {
+        let keys = Keys {
+            nation: Some(n),
+            campaign: Some(c),
+            cause,
+            value: Some(partners.len() as f64),
+            agreement: Some(agreement),
+            ..Keys::default()
+        };
+        let ev = log.emit(cat, clock, EventKind::IndicatorsShared, keys);
+        let latency = intel.agreements[agreement as usize].latency_ticks;
+        intel.in_flight.entry(clock.tick + latency).or_default().extend(partners.into_iter().map(|m| (m, c, ev)));
+        events.push(ev);
+    }
+    events
+}
+
 /// Sharing phase.
 pub fn share_indicators(
     clock: Res<SimClock>,
@@ -80,41 +146,23 @@ pub fn share_indicators(
     mut log: ResMut<EventLog>,
     mut detected: MessageReader<Detected>,
     doctrines: Res<Doctrines>,
+    mut decisions: ResMut<DoctrineLog>,
 ) {
     let now = clock.tick;
     for d in detected.read() {
         intel.grant(d.nation, d.campaign);
-        if !doctrines.of(d.nation).share_on_detection || !intel.sent.insert((d.nation, d.campaign)) {
+        let doctrine = doctrines.of(d.nation);
+        if !doctrine.share_on_detection {
             continue;
         }
+        let seen = Sighting { nation: d.nation, host: d.host, group: d.group, campaign: d.campaign, event: d.event };
+        let sent = !intel.sent.insert((d.nation, d.campaign));
+        let Some(action) = share_on_detection(&doctrine, &cat, &intel, &seen, sent) else { continue };
         let tlp = cat.campaigns[d.campaign as usize].tlp;
-        let mut shipments = Vec::new();
-        for (ai, a) in intel.agreements.iter().enumerate() {
-            if !(tlp <= a.ceiling && a.members.binary_search(&d.nation).is_ok()) {
-                continue;
-            }
-            let partners: Vec<u32> = a.members.iter().copied().filter(|&m| m != d.nation).collect();
-            if !partners.is_empty() {
-                shipments.push((ai as u32, a.latency_ticks, partners));
-            }
-        }
-        for (agreement, latency, partners) in shipments {
-            let ev = log.emit(
-                &cat,
-                &clock,
-                EventKind::IndicatorsShared,
-                Keys {
-                    nation: Some(d.nation),
-                    campaign: Some(d.campaign),
-                    cause: Some(d.event),
-                    value: Some(partners.len() as f64),
-                    agreement: Some(agreement),
-                    ..Keys::default()
-                },
-            );
-            let arrivals = intel.in_flight.entry(now + latency).or_default();
-            arrivals.extend(partners.into_iter().map(|m| (m, d.campaign, ev)));
-        }
+        let to = intel.partners(d.nation, tlp);
+        let what = (d.nation, d.campaign, tlp);
+        let events = share(&mut intel, (&cat, &clock, &mut log), what, &to, Via::EveryAgreement, Some(d.event));
+        decisions.record(now, d.nation, action, events);
     }
     while intel.in_flight.first_key_value().is_some_and(|(&t, _)| t <= now) {
         let Some((_, arrivals)) = intel.in_flight.pop_first() else {

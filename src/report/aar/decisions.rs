@@ -252,7 +252,7 @@ fn describe(a: &Action) -> Text {
         }
         Action::RequestAssistance { provider } => Text::plain("Request assistance from ").with(code(provider)),
         Action::ReleaseAssistance { provider } => Text::plain("Release assistance from ").with(code(provider)),
-        Action::ShareIndicators { campaign, to, tlp } => {
+        Action::ShareIndicators { campaign, to, tlp, .. } => {
             let t = Text::plain("Share indicators of ").with(code(campaign)).then(" with ").codes(to);
             let tlp = tlp.as_ref().map(|t| format!(" at {}", crate::scenario::model::name_of(t))).unwrap_or_default();
             t.then(tlp)
