@@ -168,3 +168,45 @@ fn inject_expectations_are_met_missed_or_left_unvalidated() {
         cydex::results::NoteBody::Validation { expectation: "EXP-001".into(), points: 1.0, text: "x".into() };
     assert!(s.note("EVALUATOR-1", automatic).unwrap().is_err(), "an automatic expectation is not validated by hand");
 }
+
+/// A doctrine run is judged too: with `isolate_at: low`, EST's doctrine isolates each host it
+/// detects, and that decision (taken within a tick, recorded by the engine) meets EXP-001 — at
+/// the tick of doctrine's first isolation after the inject, marked as met by doctrine. The
+/// decisions are not written to the results' `decisions`, which are the players'.
+#[test]
+fn a_doctrine_run_meets_expectations_with_doctrine_decisions() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/players.yaml");
+    let yaml = std::fs::read_to_string(path).unwrap();
+    let yaml = yaml
+        .replace("isolate_at: critical", "isolate_at: low")
+        .replace("within: 1h", "within: 20h")
+        .replace("at: 2h", "at: 1h")
+        .replace("sensors: 0.5", "sensors: 1.0");
+    let loaded = cydex::scenario::load_bytes("players-isolating.yaml", yaml.as_bytes()).unwrap();
+    let (from, until) = (12, 12 + 20 * 12);
+    let taken = cydex::sim::run(&loaded.scenario, &CONFIG).doctrine;
+    let first = taken
+        .iter()
+        .filter(|d| d.action.name() == "isolate_host" && (from..=until).contains(&d.tick))
+        .map(|d| d.tick)
+        .min()
+        .expect("the isolating doctrine isolates a detected host within the window");
+    let (r, _) = cydex::results::run(&loaded, &[], &CONFIG);
+    let e = r.expectations.iter().find(|e| e.id == "EXP-001").unwrap();
+    assert_eq!((e.status.as_str(), e.met_tick, e.by_doctrine), ("met", Some(first), true));
+    assert!(r.decisions.is_empty(), "doctrine's decisions judge expectations; they are not the players'");
+    let met = r.assessment.scores.ledger.iter().find(|l| l.rule == "expectations.met").unwrap();
+    assert!(met.note.contains("met by doctrine"), "{}", met.note);
+    assert!(markdown(&r).contains("met by doctrine"));
+    let plain = cydex::results::run(
+        &cydex::scenario::load_bytes(
+            "players.yaml",
+            yaml.replace("isolate_at: low", "isolate_at: critical").as_bytes(),
+        )
+        .unwrap(),
+        &[],
+        &CONFIG,
+    )
+    .0;
+    assert_eq!(plain.expectations[0].status, "missed", "without isolations the same expectation is missed");
+}

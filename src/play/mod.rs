@@ -222,12 +222,13 @@ impl Session {
         }
         let played = self.played_names();
         let outcome = self.sim.run_to_end();
+        let doctrine = crate::results::doctrine_decisions(&self.loaded.scenario, &outcome.doctrine);
         let (mut results, events) = crate::results::from_outcome(&self.loaded, &self.overrides, &self.config, outcome);
         results.players = played;
         results.decisions = self.decisions;
         results.evaluation = self.notes;
         results.reporting = crate::results::reporting::score(&self.loaded.scenario, &results.decisions, &events);
-        crate::results::settle_expectations(&mut results, &self.loaded.scenario, &events);
+        crate::results::settle_expectations(&mut results, &self.loaded.scenario, &doctrine, &events);
         crate::results::played::collect_effects(&mut results.decisions, &events);
         if let Some(n) = self.counterfactual_runs {
             results.counterfactual =

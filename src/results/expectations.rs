@@ -4,10 +4,11 @@
 //! evidence for the objectives its inject names. An unvalidated manual expectation stays
 //! `unvalidated`, never silently passed or failed.
 //!
-//! * **Action:** met when the expected team (`by`) took an *applied* decision of that `type` at a
-//!   tick boundary from the inject's delivery tick up to `delivery + ⌈within / tick⌉`, directed
-//!   to `to` and about `campaign` when those are given and the action carries them (see
-//!   [`matches`]); the first such decision meets it. Missed otherwise; `not
+//! * **Action:** met when the expected team (`by`) took an *applied* decision of that `type` —
+//!   a player's, at a tick boundary, or one doctrine took on the team's behalf, within a tick —
+//!   from the inject's delivery tick up to `delivery + ⌈within / tick⌉`, directed to `to` and
+//!   about `campaign` when those are given and the action carries them (see [`matches`]); the
+//!   earliest such decision meets it. Missed otherwise; `not
 //!   delivered` when the inject never was.
 //! * **Manual:** the latest `validation` note an evaluator or EXCON wrote for it gives its points
 //!   (0 to the expectation's `points`); without one it is `unvalidated`.
@@ -47,6 +48,9 @@ pub struct ExpectationResult {
     /// The tick of the decision that met it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub met_tick: Option<u64>,
+    /// Met by a decision doctrine took on the team's behalf, not by a player.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_doctrine: bool,
     /// Points earned and the most available (met, missed, validated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<(f64, f64)>,
@@ -103,6 +107,7 @@ pub fn judge(
                 status: String::new(),
                 deadline_tick: None,
                 met_tick: None,
+                by_doctrine: false,
                 points: None,
                 note: None,
                 events: delivery_event.clone(),
@@ -116,10 +121,14 @@ pub fn judge(
                     };
                     let until = from + within.secs().div_ceil(tick);
                     r.deadline_tick = Some(until);
-                    let hit = decisions.iter().find(|d| {
-                        d.seat == nation && (from..=until).contains(&d.tick) && matches(d, action, to, campaign)
-                    });
+                    let hit = decisions
+                        .iter()
+                        .filter(|d| {
+                            d.seat == nation && (from..=until).contains(&d.tick) && matches(d, action, to, campaign)
+                        })
+                        .min_by_key(|d| d.tick);
                     r.met_tick = hit.map(|d| d.tick);
+                    r.by_doctrine = hit.is_some_and(|d| d.outcome.note.as_deref() == Some(super::BY_DOCTRINE));
                     r.events.extend(hit.iter().flat_map(|d| d.outcome.events.iter().copied()));
                     r.status = if hit.is_some() { "met" } else { "missed" }.into();
                     r.points = Some((if hit.is_some() { points } else { 0.0 }, points));
@@ -193,13 +202,14 @@ fn ledger_line(v: &ExpectationResult, tick: u64) -> (&'static str, String) {
     let at = |t: Option<u64>| t.map_or_else(String::new, |t| crate::fmt::tplus(t * tick));
     let (earned, of) = v.points.unwrap_or((0.0, 0.0));
     match v.status.as_str() {
-        "met" => (
-            "expectations.met",
-            format!("{} met at {} (deadline {}): {}", v.id, at(v.met_tick), at(v.deadline_tick), v.description),
-        ),
+        "met" => {
+            let by = if v.by_doctrine { " by doctrine" } else { "" };
+            let when = format!("at {} (deadline {})", at(v.met_tick), at(v.deadline_tick));
+            ("expectations.met", format!("{} met{by} {when}: {}", v.id, v.description))
+        }
         "missed" => (
             "expectations.missed",
-            format!("{} missed: nothing by {} — {} (0 of {of} points)", v.id, at(v.deadline_tick), v.description),
+            format!("{} missed (0 of {of} points): nothing by {} — {}", v.id, at(v.deadline_tick), v.description),
         ),
         "validated" => (
             "expectations.validated",

@@ -351,7 +351,34 @@ pub fn engine_version() -> String {
 /// reproducible. `overrides` are the `--set PATH=VALUE` words already applied to `loaded`,
 /// recorded so the run can be reproduced.
 pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunResults, EventStream) {
-    from_outcome(loaded, overrides, config, crate::sim::run(&loaded.scenario, config))
+    let outcome = crate::sim::run(&loaded.scenario, config);
+    let doctrine = doctrine_decisions(&loaded.scenario, &outcome.doctrine);
+    let (mut results, events) = from_outcome(loaded, overrides, config, outcome);
+    settle_expectations(&mut results, &loaded.scenario, &doctrine, &events);
+    (results, events)
+}
+
+/// What an outcome's note says of a decision doctrine took on a team's behalf.
+pub const BY_DOCTRINE: &str = "taken by doctrine";
+
+/// The decisions doctrine took on the teams' behalf, as decisions of their seats (tick: the tick
+/// they were taken in), for judging expectations; never written to the results' `decisions`,
+/// which are the players'.
+pub fn doctrine_decisions(s: &Scenario, taken: &[crate::sim::doctrine::DoctrineDecision]) -> Vec<Decision> {
+    taken
+        .iter()
+        .map(|d| Decision {
+            tick: d.tick,
+            seat: s.nations.get(d.nation as usize).map_or_else(String::new, |n| n.id.clone()),
+            action: d.action.clone(),
+            outcome: crate::sim::actions::Outcome {
+                applied: true,
+                note: Some(BY_DOCTRINE.to_string()),
+                events: d.events.clone(),
+            },
+            effects: Vec::new(),
+        })
+        .collect()
 }
 
 /// [`run`] for an outcome already simulated (a played session's): assess it and stamp its
@@ -384,16 +411,17 @@ pub fn from_outcome(
     (results, outcome.events)
 }
 
-/// Judges the scenario's inject expectations against the run's decisions and the evaluators'
-/// notes, and writes the verdicts into the assessment (ledger, each nation's tally, the
+/// Judges the scenario's inject expectations against the run's decisions (the players', then
+/// `doctrine`'s: [`doctrine_decisions`]) and the evaluators' notes, and writes the verdicts into the assessment (ledger, each nation's tally, the
 /// objectives' evidence) and the cited events. Nothing changes for a scenario that expects
 /// nothing.
-pub fn settle_expectations(results: &mut RunResults, scenario: &Scenario, events: &EventStream) {
+pub fn settle_expectations(results: &mut RunResults, scenario: &Scenario, doctrine: &[Decision], events: &EventStream) {
     if scenario.msel.iter().all(|i| i.expects.is_empty()) {
         return;
     }
     let a = &results.assessment;
-    results.expectations = expectations::judge(scenario, &a.msel, &results.decisions, &results.evaluation);
+    let decisions: Vec<Decision> = results.decisions.iter().chain(doctrine).cloned().collect();
+    results.expectations = expectations::judge(scenario, &a.msel, &decisions, &results.evaluation);
     expectations::credit(scenario, &mut results.assessment, &results.expectations);
     results.evidence = evidence::collect(&results.assessment, events);
 }

@@ -108,7 +108,9 @@ fn seats(r: &RunResults) -> Vec<Seat<'_>> {
 /// One expectation's line: id, what, and its verdict in words.
 fn expectation(r: &RunResults, e: &crate::results::expectations::ExpectationResult) -> Text {
     let verdict = match (e.status.as_str(), e.met_tick, e.deadline_tick, e.points) {
-        ("met", Some(t), _, _) => format!("met at {}", crate::fmt::tplus(t * tick_secs(r))),
+        ("met", Some(t), _, _) => {
+            format!("met{} at {}", if e.by_doctrine { " by doctrine" } else { "" }, crate::fmt::tplus(t * tick_secs(r)))
+        }
         ("missed", _, Some(d), _) => format!("missed: nothing by {}", crate::fmt::tplus(d * tick_secs(r))),
         ("validated", _, _, Some((p, of))) => format!(
             "validated by hand: {p} of {of} point(s){}",
