@@ -48,6 +48,9 @@ struct HostTrack {
     compromise_tick: u64,
     incident: Option<u64>,
     chain_done: bool,
+    /// A team isolated it (doctrine's `isolate_at` or the `isolate_host` action) and it has not
+    /// been recovered or restored since: contained at once, off the network.
+    isolated: bool,
 }
 
 impl HostTrack {
@@ -59,19 +62,21 @@ impl HostTrack {
             compromise_tick: 0,
             incident: None,
             chain_done: false,
+            isolated: false,
         }
     }
 
-    /// The campaign can still act on the host: compromised and not (yet) contained.
+    /// The campaign can still act on the host: compromised and not (yet) contained, nor isolated.
     fn active(&self) -> bool {
-        matches!(
-            self.state,
-            HostState::Compromised
-                | HostState::Detected
-                | HostState::Opened
-                | HostState::Acknowledged
-                | HostState::Triaged
-        )
+        !self.isolated
+            && matches!(
+                self.state,
+                HostState::Compromised
+                    | HostState::Detected
+                    | HostState::Opened
+                    | HostState::Acknowledged
+                    | HostState::Triaged
+            )
     }
 }
 
@@ -209,7 +214,28 @@ fn check_log(s: &Scenario, cfg: &RunConfig, sum: &sim::RunSummary, ev: &[Event])
             Ok(())
         };
         match e.kind {
+            K::HostIsolated => {
+                let twice = std::mem::replace(&mut t.isolated, true);
+                if twice {
+                    return fail(e, "isolated twice without a restore between");
+                }
+            }
+            K::HostDown if e.detail.as_deref() == Some("isolated") => {
+                let follows = t.isolated && e.cause.is_some();
+                if !follows {
+                    return fail(e, "down as isolated, but not isolated");
+                }
+            }
+            K::HostRestored => {
+                if !matches!(t.state, S::Clean | S::Compromised) {
+                    return fail(e, "restored by hand while its incident is open");
+                }
+                (t.state, t.isolated) = (S::Clean, false);
+            }
             K::HostCompromised => {
+                if t.isolated {
+                    return fail(e, "compromised while isolated");
+                }
                 step(t, S::Clean, S::Compromised)?;
                 t.campaign = e.campaign.clone();
                 t.compromise_event = e.id;
@@ -246,6 +272,9 @@ fn check_log(s: &Scenario, cfg: &RunConfig, sum: &sim::RunSummary, ev: &[Event])
                     _ => (S::Eradicated, S::Clean),
                 };
                 step(t, from, to)?;
+                if e.kind == K::HostRecovered {
+                    t.isolated = false; // recovery restores the host, back on the network
+                }
                 if e.incident.is_none() || e.incident != t.incident {
                     return fail(e, "incident id changed within one incident");
                 }
@@ -503,8 +532,8 @@ fn ransomware_drill_satisfies_the_invariants() {
 }
 
 /// Doctrine's record on the drill with every team isolating what it finds (`isolate_at: low`):
-/// every kind of decision is taken and recorded with exactly its events. (Only doctrine's check:
-/// the life-cycle checker does not model isolation.)
+/// every kind of decision is taken and recorded with exactly its events, and the whole run keeps
+/// every invariant (an isolated host sees no more campaign activity until it is recovered).
 #[test]
 fn doctrine_records_every_decision_it_takes() {
     let mut s = cydex::scenario::load_file("scenarios/ransomware-drill.yaml".as_ref()).unwrap().scenario;
@@ -516,7 +545,15 @@ fn doctrine_records_every_decision_it_takes() {
     let names: BTreeSet<&str> = out.doctrine.iter().map(|d| d.action.name()).collect();
     assert_eq!(names, BTreeSet::from(["isolate_host", "request_assistance", "share_indicators"]), "{:?}", out.doctrine);
     let ev = out.events.to_vec();
-    check_doctrine(&s, &out, &ev).unwrap();
+    check(&s, &cfg, &out).unwrap();
+    let isolated = ev.iter().find(|e| e.kind == K::HostIsolated).expect("the drill isolates").host.clone();
+    let mut tampered_log = ev.clone();
+    let later = tampered_log.iter_mut().find(|e| e.kind == K::HostDown && e.host == isolated).unwrap();
+    later.detail = None;
+    assert!(
+        check_log(&s, &cfg, &out.summary, &tampered_log).is_err(),
+        "campaign activity on an isolated host is caught"
+    );
     let mut tampered = out.clone();
     tampered.doctrine.pop();
     assert!(check_doctrine(&s, &tampered, &ev).is_err(), "a decision left out is caught");
