@@ -78,7 +78,7 @@ fn a_session_nobody_played_gives_the_doctrine_run_unchanged() {
     let session = Session::new(loaded, Vec::new(), CONFIG, &[]).unwrap();
     let (played, _) = session.finish().unwrap();
     assert_eq!(played.to_json(), run.to_json());
-    for key in ["\"players\"", "\"decisions\"", "\"counterfactual\"", "\"effects\""] {
+    for key in ["\"players\"", "\"decisions\"", "\"doctrine\"", "\"counterfactual\"", "\"effects\""] {
         assert!(!run.to_json().contains(key), "a doctrine-only results.json has {key}");
     }
     assert!(!markdown(&run).contains("Counterfactual") && !markdown(&run).contains("## 11."));
@@ -195,6 +195,9 @@ fn a_doctrine_run_meets_expectations_with_doctrine_decisions() {
     let e = r.expectations.iter().find(|e| e.id == "EXP-001").unwrap();
     assert_eq!((e.status.as_str(), e.met_tick, e.by_doctrine), ("met", Some(first), true));
     assert!(r.decisions.is_empty(), "doctrine's decisions judge expectations; they are not the players'");
+    assert_eq!(r.doctrine.len(), taken.len(), "a scenario with expectations keeps doctrine's decisions");
+    assert!(r.doctrine.iter().all(|d| d.seat == "EST" && d.outcome.applied && !d.effects.is_empty()));
+    assert!(markdown(&r).contains("### EST — doctrine ("), "the Decisions section shows doctrine's timeline");
     let met = r.assessment.scores.ledger.iter().find(|l| l.rule == "expectations.met").unwrap();
     assert!(met.note.contains("met by doctrine"), "{}", met.note);
     assert!(markdown(&r).contains("met by doctrine"));

@@ -230,6 +230,9 @@ impl Session {
         results.reporting = crate::results::reporting::score(&self.loaded.scenario, &results.decisions, &events);
         crate::results::settle_expectations(&mut results, &self.loaded.scenario, &doctrine, &events);
         crate::results::played::collect_effects(&mut results.decisions, &events);
+        if !results.players.is_empty() || crate::results::expects_anything(&self.loaded.scenario) {
+            crate::results::keep_doctrine(&mut results, doctrine, &events);
+        }
         if let Some(n) = self.counterfactual_runs {
             results.counterfactual =
                 crate::results::played::counterfactual(&self.loaded, &self.overrides, &self.config, &results, n);

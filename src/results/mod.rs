@@ -133,7 +133,12 @@ pub struct RunResults {
     /// was sent).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reporting: Vec<reporting::ReportScore>,
-    /// Inject expectations of a played session, judged (absent for a doctrine-only run).
+    /// The decisions doctrine took for the teams nobody played (kept for a played session and
+    /// for a scenario with inject expectations; absent otherwise, so that a doctrine-only run's
+    /// results stay as they were), with what each changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doctrine: Vec<Decision>,
+    /// Inject expectations, judged (absent when the scenario expects nothing).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expectations: Vec<expectations::ExpectationResult>,
     /// The same exercise played by doctrine alone, beside the played run (absent unless a played
@@ -270,6 +275,7 @@ impl RunResults {
             decisions: Vec::new(),
             evaluation: Vec::new(),
             reporting: Vec::new(),
+            doctrine: Vec::new(),
             expectations: Vec::new(),
             counterfactual: None,
         }
@@ -351,11 +357,36 @@ pub fn engine_version() -> String {
 /// reproducible. `overrides` are the `--set PATH=VALUE` words already applied to `loaded`,
 /// recorded so the run can be reproduced.
 pub fn run(loaded: &Loaded, overrides: &[String], config: &RunConfig) -> (RunResults, EventStream) {
+    let (mut results, events, doctrine) = run_with_doctrine(loaded, overrides, config);
+    if expects_anything(&loaded.scenario) {
+        keep_doctrine(&mut results, doctrine, &events);
+    }
+    (results, events)
+}
+
+/// [`run`], with the decisions doctrine took ([`doctrine_decisions`]) whether or not the results
+/// keep them.
+pub fn run_with_doctrine(
+    loaded: &Loaded,
+    overrides: &[String],
+    config: &RunConfig,
+) -> (RunResults, EventStream, Vec<Decision>) {
     let outcome = crate::sim::run(&loaded.scenario, config);
     let doctrine = doctrine_decisions(&loaded.scenario, &outcome.doctrine);
     let (mut results, events) = from_outcome(loaded, overrides, config, outcome);
     settle_expectations(&mut results, &loaded.scenario, &doctrine, &events);
-    (results, events)
+    (results, events, doctrine)
+}
+
+/// Whether any inject of the scenario carries expectations.
+pub fn expects_anything(s: &Scenario) -> bool {
+    s.msel.iter().any(|i| !i.expects.is_empty())
+}
+
+/// Keeps doctrine's decisions in the results, with what each changed.
+pub fn keep_doctrine(results: &mut RunResults, mut doctrine: Vec<Decision>, events: &EventStream) {
+    played::collect_effects(&mut doctrine, events);
+    results.doctrine = doctrine;
 }
 
 /// What an outcome's note says of a decision doctrine took on a team's behalf.
@@ -416,7 +447,7 @@ pub fn from_outcome(
 /// objectives' evidence) and the cited events. Nothing changes for a scenario that expects
 /// nothing.
 pub fn settle_expectations(results: &mut RunResults, scenario: &Scenario, doctrine: &[Decision], events: &EventStream) {
-    if scenario.msel.iter().all(|i| i.expects.is_empty()) {
+    if !expects_anything(scenario) {
         return;
     }
     let a = &results.assessment;

@@ -110,6 +110,10 @@ pub struct Counterfactual {
     pub ratings: Vec<PairedRating>,
     /// The alliance score's, then each played nation's, standing among the N doctrine runs.
     pub standing: Vec<Standing>,
+    /// What doctrine decided in the played seats' place on the same seed and run index, with what
+    /// each changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_their_place: Vec<Decision>,
 }
 
 /// The fraction of `runs` that `played` beats, ties counting half; 0 when there are none.
@@ -142,7 +146,9 @@ pub fn counterfactual(
     if n == 0 {
         return None;
     }
-    let (same, _) = super::run(loaded, overrides, config);
+    let (same, events, doctrine) = super::run_with_doctrine(loaded, overrides, config);
+    let mut in_their_place: Vec<Decision> = doctrine.into_iter().filter(|d| played.players.contains(&d.seat)).collect();
+    collect_effects(&mut in_their_place, &events);
     let runs: Vec<RunResults> = (0..n)
         .into_par_iter()
         .map(|i| super::run(loaded, overrides, &RunConfig { seed: config.seed, run_index: i }).0)
@@ -152,7 +158,13 @@ pub fn counterfactual(
         let scores = runs.iter().map(|r| nation_score(r, p).unwrap_or(0.0)).collect();
         standing.push(standing_of(p, nation_score(played, p).unwrap_or(0.0), scores));
     }
-    Some(Counterfactual { runs: n, metrics: metrics(played, &same), ratings: ratings(played, &same), standing })
+    Some(Counterfactual {
+        runs: n,
+        metrics: metrics(played, &same),
+        ratings: ratings(played, &same),
+        standing,
+        in_their_place,
+    })
 }
 
 fn standing_of(subject: &str, played: f64, scores: Vec<f64>) -> Standing {

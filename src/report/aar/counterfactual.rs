@@ -26,6 +26,23 @@ pub fn section(r: &RunResults) -> Option<Section> {
         }
         sec.push(Block::Table(t));
     }
+    if !c.in_their_place.is_empty() {
+        sec.push(Block::Heading(Text::plain("What doctrine decided in the played seats' place (same seed)")));
+        sec.push(Block::Note(Text::plain(
+            "Doctrine's own decisions in the doctrine run on the same seed: when it would have shared, isolated or asked for help, and what that changed there. Times are the ticks it decided in.",
+        )));
+        let mut seats: Vec<&str> = Vec::new();
+        for d in &c.in_their_place {
+            if !seats.contains(&d.seat.as_str()) {
+                seats.push(&d.seat);
+            }
+        }
+        for seat in seats {
+            sec.push(Block::Heading(Text::plain(format!("{seat} by doctrine"))));
+            let mine = c.in_their_place.iter().filter(|d| d.seat == seat);
+            sec.push(Block::Table(super::decisions::decision_table(r, mine)));
+        }
+    }
     sec.push(Block::Heading(Text::plain(format!("Among {} doctrine runs", c.runs))));
     sec.push(Block::List(c.standing.iter().map(|s| standing(s, c.runs)).collect()));
     sec.push(Block::Note(Text::plain(format!(

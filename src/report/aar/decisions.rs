@@ -1,4 +1,5 @@
-//! The decisions of a played session (only when players or EXCON took any): for each seat, a
+//! The decisions of a run (when the results keep any, or judge inject expectations): for each
+//! seat — played by a person or a program, or by doctrine for the teams nobody played — a
 //! timeline of its decisions — when, what with which parameters, applied or refused and why, and
 //! what each changed (the events it caused, as the results keep them) — then a few totals.
 
@@ -15,6 +16,8 @@ const NAMED: usize = 4;
 /// One seat's part of the section: its decisions, and the expectations of the injects it answered.
 struct Seat<'a> {
     seat: String,
+    /// Doctrine decided for it (nobody played it).
+    by_doctrine: bool,
     decisions: Vec<&'a Decision>,
     /// Its inject expectations (`expects:`) and what became of them, one line each.
     expectations: Vec<Text>,
@@ -34,17 +37,24 @@ struct Tally {
 
 /// The section, or none when nobody decided anything.
 pub fn section(r: &RunResults) -> Option<Section> {
-    if r.decisions.is_empty() && r.expectations.is_empty() {
+    if r.decisions.is_empty() && r.expectations.is_empty() && r.doctrine.is_empty() {
         return None;
     }
-    let mut sec = Section::new("decisions", "Decisions: what the players and EXCON did");
+    let mut sec = Section::new("decisions", "Decisions: what the players, doctrine and EXCON did");
+    let by_doctrine = if r.doctrine.is_empty() {
+        String::new()
+    } else {
+        " Doctrine's decisions for the teams nobody played were taken within the tick shown, in the phase that carries them out."
+            .to_string()
+    };
     sec.push(Block::Para(Text::plain(format!(
-        "Seats played: {}. Each decision took effect at the tick boundary shown; what it changed lists the events it logged and those they caused.",
+        "Seats played: {}. Each decision took effect at the tick boundary shown; what it changed lists the events it logged and those they caused.{by_doctrine}",
         played(r)
     ))));
     let seats = seats(r);
     for s in &seats {
-        sec.push(Block::Heading(Text::plain(format!("{} ({} decision(s))", s.seat, s.decisions.len()))));
+        let who = if s.by_doctrine { " — doctrine" } else { "" };
+        sec.push(Block::Heading(Text::plain(format!("{}{who} ({} decision(s))", s.seat, s.decisions.len()))));
         sec.push(Block::Table(timeline(r, s)));
         if !s.expectations.is_empty() {
             sec.push(Block::Heading(Text::plain(format!("{}: inject expectations", s.seat))));
@@ -93,13 +103,23 @@ fn seats(r: &RunResults) -> Vec<Seat<'_>> {
             names.push(&e.nation);
         }
     }
+    for d in &r.doctrine {
+        if !names.contains(&d.seat.as_str()) {
+            names.push(&d.seat);
+        }
+    }
     names.push("EXCON");
     names
         .into_iter()
-        .map(|n| Seat {
-            seat: n.to_string(),
-            decisions: r.decisions.iter().filter(|d| d.seat == n).collect(),
-            expectations: r.expectations.iter().filter(|e| e.nation == n).map(|e| expectation(r, e)).collect(),
+        .map(|n| {
+            let by_doctrine = !r.players.iter().any(|p| p == n) && r.doctrine.iter().any(|d| d.seat == n);
+            let own = if by_doctrine { &r.doctrine } else { &r.decisions };
+            Seat {
+                seat: n.to_string(),
+                by_doctrine,
+                decisions: own.iter().filter(|d| d.seat == n).collect(),
+                expectations: r.expectations.iter().filter(|e| e.nation == n).map(|e| expectation(r, e)).collect(),
+            }
         })
         .filter(|s| !s.decisions.is_empty() || !s.expectations.is_empty())
         .collect()
@@ -130,8 +150,16 @@ fn tick_secs(r: &RunResults) -> u64 {
 }
 
 fn timeline(r: &RunResults, s: &Seat<'_>) -> crate::report::doc::Table {
+    decision_table(r, s.decisions.iter().copied())
+}
+
+/// Decisions as a table: time, decision, outcome, what it changed.
+pub(super) fn decision_table<'a>(
+    r: &RunResults,
+    decisions: impl Iterator<Item = &'a Decision>,
+) -> crate::report::doc::Table {
     let mut t = crate::report::doc::Table::new(&["Time", "Decision", "Outcome", "What it changed"]);
-    for d in &s.decisions {
+    for d in decisions {
         let outcome = match (d.outcome.applied, &d.outcome.note) {
             (true, None) => Text::plain("applied"),
             (true, Some(n)) => Text::plain(format!("applied: {n}")),
@@ -164,7 +192,8 @@ fn totals(seats: &[Seat<'_>]) -> crate::report::doc::Table {
         std::iter::once(Text::plain(name)).chain(n.into_iter().map(count)).collect::<Vec<_>>()
     };
     for s in seats {
-        t.row(row(&s.seat, &tally(s.decisions.iter().copied())));
+        let name = if s.by_doctrine { format!("{} (doctrine)", s.seat) } else { s.seat.clone() };
+        t.row(row(&name, &tally(s.decisions.iter().copied())));
     }
     if seats.len() > 1 {
         t.total(row("All", &tally(seats.iter().flat_map(|s| s.decisions.iter().copied()))));
