@@ -371,16 +371,13 @@ fn timelines(scenario: &Scenario, f: &Facts, index: &Index) -> Vec<Timeline> {
         .map(|n| {
             let mut counts = [0u64; 4];
             let mut points: Vec<[u64; 5]> = vec![[0, 0, 0, 0, 0]];
-            let lifecycle = |&&p: &&u32| {
-                matches!(
-                    f.kind_at(p as usize),
-                    EventKind::HostCompromised
-                        | EventKind::HostDetected
-                        | EventKind::HostContained
-                        | EventKind::HostRecovered
-                )
-            };
-            for e in index.of_nation(f.nation(&n.id)).iter().filter(lifecycle).map(|&p| f.at(p as usize)) {
+            const LIFECYCLE: [EventKind; 4] = [
+                EventKind::HostCompromised,
+                EventKind::HostDetected,
+                EventKind::HostContained,
+                EventKind::HostRecovered,
+            ];
+            for e in index.of_nation_where(f.nation(&n.id), &LIFECYCLE).map(|p| f.at(p)) {
                 let slot = match e.kind {
                     EventKind::HostCompromised => 0,
                     EventKind::HostDetected => 1,

@@ -286,10 +286,7 @@ impl<'a> Scope<'a> {
         let mut pos: Vec<u32> = Vec::new();
         for &n in &self.keys {
             pos.extend(
-                index
-                    .of_nation(Some(n))
-                    .iter()
-                    .filter(|&&p| f.kind_at(p as usize) == kind && self.covers_campaign(f.at(p as usize).campaign)),
+                index.of_nation(Some(n), kind).iter().filter(|&&p| self.covers_campaign(f.at(p as usize).campaign)),
             );
         }
         pos.sort_unstable();
@@ -515,7 +512,7 @@ fn time_to_act(
 /// Nation `n`'s events of `kind`, in id order.
 fn own_events<'r>(run: &'r Run, n: Option<u32>, kind: EventKind) -> impl Iterator<Item = Ev> + 'r {
     let f = run.facts;
-    run.index.of_nation(n).iter().filter(move |&&p| f.kind_at(p as usize) == kind).map(move |&p| f.at(p as usize))
+    run.index.of_nation(n, kind).iter().map(move |&p| f.at(p as usize))
 }
 
 /// Nation `n`'s first assistance request (to `provider` only, if given; `Some(None)` is a

@@ -540,25 +540,20 @@ fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, 
     fn name(x: Option<u32>, list: &[String]) -> &str {
         x.and_then(|x| list.get(x as usize)).map_or("?", String::as_str)
     }
+    // The compromises, then the impacts: the entries are ordered by rule, compromises first,
+    // and within a rule by first application, which each kind's events in id order give.
     let mut groups = Groups::new();
-    for &pos in run.index.of_nation(k) {
-        let first = match f.kind_at(pos as usize) {
-            EventKind::HostCompromised => run.index.is_first_compromise(pos),
-            kind => kind == EventKind::ImpactApplied,
-        };
-        if !first {
-            continue;
-        }
-        let e = f.at(pos as usize);
-        match e.kind {
-            EventKind::HostCompromised if e.host.is_some() => {
+    for &pos in run.index.of_nation(k, EventKind::HostCompromised) {
+        if run.index.is_first_compromise(pos) {
+            let e = f.at(pos as usize);
+            if e.host.is_some() {
                 groups.add(Harm::Compromised(e.campaign), cost, &[e.id], e.host, 0);
             }
-            EventKind::ImpactApplied => {
-                groups.add(Harm::Impact(f.detail(e.id), e.technique), cost, &[e.id], e.host, 0);
-            }
-            _ => {}
         }
+    }
+    for &pos in run.index.of_nation(k, EventKind::ImpactApplied) {
+        let e = f.at(pos as usize);
+        groups.add(Harm::Impact(f.detail(e.id), e.technique), cost, &[e.id], e.host, 0);
     }
     let rank = |h: &Harm| match h {
         Harm::Compromised(_) => (0, "attack.compromise"),
@@ -608,9 +603,9 @@ fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) 
     let f = run.facts;
     let compromised: Vec<(u64, u32)> = run
         .index
-        .of_nation(k)
+        .of_nation(k, EventKind::HostCompromised)
         .iter()
-        .filter(|&&pos| run.index.is_first_compromise(pos) && f.kind_at(pos as usize) == EventKind::HostCompromised)
+        .filter(|&&pos| run.index.is_first_compromise(pos))
         .map(|&pos| f.at(pos as usize))
         .filter_map(|e| Some((e.id, e.host?)).filter(|_| e.kind == EventKind::HostCompromised))
         .collect();
@@ -710,8 +705,7 @@ fn score_reporting(led: &mut Ledger, (run, id, k): Nation, weight: f64, facts: &
                 }
             }
         }
-        let mut own = run.index.of_nation(k).iter();
-        let first = own.find(|&&p| run.facts.kind_at(p as usize) == EventKind::AssistanceRequested);
+        let first = run.index.of_nation(k, EventKind::AssistanceRequested).first();
         if let Some(req) = first.map(|&p| run.facts.at(p as usize)) {
             let taken = req.time_s.saturating_sub(det_s);
             let note = format!("assistance requested {} after first detection (reference {})", hms(taken), hms(rq));
