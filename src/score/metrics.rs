@@ -261,11 +261,7 @@ pub struct Lifecycle {
 
 /// Lifecycle metrics of a group of incidents, with the scope's first compromise time.
 pub fn lifecycle(kind: &str, id: &str, incs: &[&Incident], first_compromise: Option<u64>) -> Lifecycle {
-    let first_detection = incs.iter().map(|i| i.detected.0).min();
-    let dwell_s = match (first_compromise, first_detection) {
-        (Some(c), Some(d)) => Some(d.saturating_sub(c)),
-        _ => None,
-    };
+    let dwell_s = dwell(incs, first_compromise);
     let collect = |f: &dyn Fn(&Incident) -> Option<u64>| {
         let mut done = Vec::new();
         let mut open = 0;
@@ -286,6 +282,15 @@ pub fn lifecycle(kind: &str, id: &str, incs: &[&Incident], first_compromise: Opt
         mtta: collect(&|i| i.tta()),
         mttc: collect(&|i| i.ttc()),
         mttr: collect(&|i| i.ttr()),
+    }
+}
+
+/// The dwell time of a scope: its first compromise → the first detection of `incs`.
+pub fn dwell(incs: &[&Incident], first_compromise: Option<u64>) -> Option<u64> {
+    let first_detection = incs.iter().map(|i| i.detected.0).min();
+    match (first_compromise, first_detection) {
+        (Some(c), Some(d)) => Some(d.saturating_sub(c)),
+        _ => None,
     }
 }
 
