@@ -182,15 +182,12 @@ pub struct Merged<'s> {
 impl<'s> Merged<'s> {
     /// The merge of `lists` (each sorted, no position in two).
     pub fn of(lists: impl IntoIterator<Item = &'s [u32]>) -> Merged<'s> {
-        Merged { lists: lists.into_iter().filter(|l| !l.is_empty()).collect() }
+        Merged { lists: lists.into_iter().collect() }
     }
-}
 
-impl Iterator for Merged<'_> {
-    type Item = usize;
-
+    /// The next position, and which list (in the order given) it comes from.
     #[inline]
-    fn next(&mut self) -> Option<usize> {
+    pub fn next_from(&mut self) -> Option<(usize, usize)> {
         let (mut best, mut head) = (usize::MAX, u32::MAX);
         for (k, l) in self.lists.iter().enumerate() {
             if let Some(&h) = l.first().filter(|&&h| h < head || best == usize::MAX) {
@@ -199,7 +196,16 @@ impl Iterator for Merged<'_> {
         }
         let list = self.lists.get_mut(best)?;
         *list = &list[1..];
-        Some(head as usize)
+        Some((best, head as usize))
+    }
+}
+
+impl Iterator for Merged<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        self.next_from().map(|(_, p)| p)
     }
 }
 
@@ -319,10 +325,17 @@ impl<'a> Facts<'a> {
         (i < self.len()).then(|| self.at(i)).filter(|e| e.id == id)
     }
 
-    /// The time (s) of event `id`, if the log holds it ([`Facts::get`]), read from where its tick
-    /// starts when the log's ticks never decrease, else from the event.
+    /// The time (s) of event `id`, if the log holds it ([`Facts::get`]).
     pub fn time_of(&self, id: u64) -> Option<u64> {
-        let index = (id as usize).wrapping_sub(1);
+        match &self.src {
+            Source::Log { .. } => self.time_at((id as usize).wrapping_sub(1)),
+            Source::Events { .. } => self.get(id).map(|e| e.time_s),
+        }
+    }
+
+    /// The time (s) of the event at `index` (0-based), read from where its tick starts when the
+    /// log's ticks never decrease, else from the event.
+    pub fn time_at(&self, index: usize) -> Option<u64> {
         match &self.src {
             Source::Log { log, tick_secs, .. } if index < log.len() => {
                 let ticks = &self.kinds().ticks;
@@ -333,7 +346,15 @@ impl<'a> Facts<'a> {
                 Some(tick * tick_secs)
             }
             Source::Log { .. } => None,
-            Source::Events { .. } => self.get(id).map(|e| e.time_s),
+            Source::Events { evs, .. } => evs.get(index).map(|e| e.time_s),
+        }
+    }
+
+    /// The id of the event at `index` (0-based).
+    pub fn id_at(&self, index: usize) -> u64 {
+        match &self.src {
+            Source::Log { .. } => index as u64 + 1,
+            Source::Events { evs, .. } => evs[index].id,
         }
     }
 
@@ -388,25 +409,6 @@ impl<'a> Facts<'a> {
     pub fn positions_where(&self, keep: impl Fn(EventKind) -> bool) -> Merged<'_> {
         let k = self.kinds();
         Merged::of(k.present.iter().filter(|&&kind| keep(kind)).map(|&kind| k.pos[kind as usize].as_slice()))
-    }
-
-    /// The time (s) of the event at `index` (0-based), read from where its tick starts when the
-    /// log's ticks never decrease, else from the event.
-    pub fn time_at(&self, index: usize) -> Option<u64> {
-        if index >= self.len() {
-            return None;
-        }
-        match &self.src {
-            Source::Log { log, tick_secs, .. } => {
-                let ticks = &self.kinds().ticks;
-                let tick = match ticks.partition_point(|&(_, first)| first as usize <= index) {
-                    0 => log.at(index)?.tick(),
-                    k => ticks[k - 1].0,
-                };
-                Some(tick * tick_secs)
-            }
-            Source::Events { evs, .. } => Some(evs[index].time_s),
-        }
     }
 
     /// The events whose kind `keep` accepts, in id order; the others are never keyed.
@@ -538,8 +540,8 @@ pub struct Index {
     pub incidents_by_nation: Vec<Vec<u32>>,
     /// Per host key, the position + 1 in `incidents` of its first incident (0: none).
     pub first_incident_of_host: Vec<u32>,
-    /// Per event position, whether it is a host's first compromise (bitmap).
-    first_compromise: Vec<u64>,
+    /// Per nation, the (position, host key) of each host's first compromise, in id order.
+    first_compromised: Vec<Vec<(u32, u32)>>,
 }
 
 /// The event kinds [`Index`] keeps per nation.
@@ -561,7 +563,7 @@ impl Index {
         let n_nations = f.names.nations.len();
         let mut by_nation = vec![vec![Vec::new(); PER_NATION.len()]; n_nations];
         let mut seen = vec![0u64; f.n_hosts().div_ceil(64)];
-        let mut first_compromise = vec![0u64; f.len().div_ceil(64)];
+        let mut first_compromised = vec![Vec::new(); n_nations];
         for (slot, &kind) in PER_NATION.iter().enumerate() {
             for &i in f.positions_of(kind) {
                 let (_, nation, host) = f.where_at(i as usize);
@@ -572,7 +574,9 @@ impl Index {
                     let (w, b) = (h as usize / 64, 1u64 << (h % 64));
                     if seen[w] & b == 0 {
                         seen[w] |= b;
-                        first_compromise[i as usize / 64] |= 1 << (i % 64);
+                        if let Some(list) = nation.and_then(|n| first_compromised.get_mut(n as usize)) {
+                            list.push((i, h));
+                        }
                     }
                 }
             }
@@ -588,12 +592,12 @@ impl Index {
                 *slot = k as u32 + 1;
             }
         }
-        Index { by_nation, incidents, incidents_by_nation, first_incident_of_host, first_compromise }
+        Index { by_nation, incidents, incidents_by_nation, first_incident_of_host, first_compromised }
     }
 
-    /// Whether the event at `pos` is its host's first compromise.
-    pub fn is_first_compromise(&self, pos: u32) -> bool {
-        self.first_compromise[pos as usize / 64] & (1 << (pos % 64)) != 0
+    /// Nation `n`'s first compromises of a host: (event position, host key), in id order.
+    pub fn first_compromises_of(&self, n: Option<u32>) -> &[(u32, u32)] {
+        n.and_then(|n| self.first_compromised.get(n as usize)).map_or(&[], Vec::as_slice)
     }
 
     /// The first incident of host `h`.
@@ -632,6 +636,9 @@ mod tests {
         let (a, b, c) = ([1u32, 4, 9], [0u32, 5, 6, 10], [2u32]);
         let got: Vec<usize> = Merged::of([&a[..], &[][..], &b[..], &c[..]]).collect();
         assert_eq!(got, vec![0, 1, 2, 4, 5, 6, 9, 10]);
+        let mut m = Merged::of([&a[..], &[][..], &b[..], &c[..]]);
+        let from: Vec<(usize, usize)> = std::iter::from_fn(|| m.next_from()).take(4).collect();
+        assert_eq!(from, vec![(2, 0), (0, 1), (3, 2), (0, 4)]);
         assert_eq!(Merged::of([&[][..]]).next(), None);
     }
 
@@ -651,6 +658,9 @@ mod tests {
             assert_eq!(f.positions_where(wanted).collect::<Vec<_>>(), scanned);
             for id in 0..=f.len() as u64 + 1 {
                 assert_eq!(f.time_of(id), f.get(id).map(|e| e.time_s), "event {id}");
+            }
+            for i in 0..f.len() {
+                assert_eq!((f.time_at(i), f.id_at(i)), (Some(f.at(i).time_s), f.at(i).id), "position {i}");
             }
         }
     }

@@ -404,18 +404,14 @@ fn timelines(scenario: &Scenario, f: &Facts, index: &Index) -> Vec<Timeline> {
                 EventKind::HostContained,
                 EventKind::HostRecovered,
             ];
-            for e in index.of_nation_where(f.nation(&n.id), &LIFECYCLE).map(|p| f.at(p)) {
-                let slot = match e.kind {
-                    EventKind::HostCompromised => 0,
-                    EventKind::HostDetected => 1,
-                    EventKind::HostContained => 2,
-                    EventKind::HostRecovered => 3,
-                    _ => continue,
-                };
+            // Which list an event comes from is its kind: no event is read but for its time.
+            let mut merged = index.of_nation_where(f.nation(&n.id), &LIFECYCLE);
+            while let Some((slot, pos)) = merged.next_from() {
+                let Some(time_s) = f.time_at(pos) else { continue };
                 counts[slot] += 1;
-                let p = [e.time_s, counts[0], counts[1], counts[2], counts[3]];
+                let p = [time_s, counts[0], counts[1], counts[2], counts[3]];
                 match points.last_mut() {
-                    Some(last) if last[0] == e.time_s => *last = p,
+                    Some(last) if last[0] == time_s => *last = p,
                     _ => points.push(p),
                 }
             }

@@ -543,13 +543,9 @@ fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, 
     // The compromises, then the impacts: the entries are ordered by rule, compromises first,
     // and within a rule by first application, which each kind's events in id order give.
     let mut groups = Groups::new();
-    for &pos in run.index.of_nation(k, EventKind::HostCompromised) {
-        if run.index.is_first_compromise(pos) {
-            let e = f.at(pos as usize);
-            if e.host.is_some() {
-                groups.add(Harm::Compromised(e.campaign), cost, &[e.id], e.host, 0);
-            }
-        }
+    for &(pos, h) in run.index.first_compromises_of(k) {
+        let e = f.at(pos as usize);
+        groups.add(Harm::Compromised(e.campaign), cost, &[e.id], Some(h), 0);
     }
     for &pos in run.index.of_nation(k, EventKind::ImpactApplied) {
         let e = f.at(pos as usize);
@@ -601,18 +597,12 @@ fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) 
     let category = "incident_response";
     led.add(id, category, "response.budget", milli(weight), Vec::new(), "full incident-response budget".into());
     let f = run.facts;
-    let compromised: Vec<(u64, u32)> = run
-        .index
-        .of_nation(k, EventKind::HostCompromised)
-        .iter()
-        .filter(|&&pos| run.index.is_first_compromise(pos))
-        .map(|&pos| f.at(pos as usize))
-        .filter_map(|e| Some((e.id, e.host?)).filter(|_| e.kind == EventKind::HostCompromised))
-        .collect();
+    let compromised = run.index.first_compromises_of(k);
     if !compromised.is_empty() {
         let share = weight / 3.0 / compromised.len() as f64;
         let mut groups = Groups::new();
-        for &(event, h) in &compromised {
+        for &(pos, h) in compromised {
+            let event = f.id_at(pos as usize);
             charge_response_steps(&mut groups, (event, h), run.index.incident_of_host(h), share, references);
         }
         let spans = references.map(hms);
