@@ -8,8 +8,10 @@
 //! string order, so grouping by key orders results exactly as grouping by the string did.
 //!
 //! The log is read whole once, on the first question about kinds ([`Kinds`]): the positions of
-//! each kind's events and where each tick starts. Every later pass reads only its kinds' events,
-//! merged in id order ([`Merged`]), and an event's time is known from its position alone.
+//! each kind's events, those of the kinds the per-nation rules read by nation ([`PER_NATION`]),
+//! each host's first compromise, and where each tick starts. Every later pass reads only its
+//! kinds' events, merged in id order ([`Merged`]), and an event's time is known from its position
+//! alone.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -145,14 +147,68 @@ struct Kinds {
     /// (tick, first position) of each tick, when the log's ticks never decrease (the engine's
     /// always: an event is stamped with the tick that emits it); empty otherwise.
     ticks: Vec<(u64, u32)>,
+    /// The events of the [`PER_NATION`] kinds, by nation.
+    nations: PerNation,
+}
+
+/// What an event is, when and where, as [`Kinds::of`] reads it.
+type Seen = (EventKind, u64, Option<u32>, Option<u32>);
+
+/// The events of the kinds the per-nation rules read, by nation.
+struct PerNation {
+    /// Per nation, per kind of [`PER_NATION`] (same order), positions, in id order.
+    lists: Vec<Vec<Vec<u32>>>,
+    /// Per nation, the (position, host key) of each host's first compromise, in id order.
+    first_compromised: Vec<Vec<(u32, u32)>>,
+    /// Hosts compromised so far (bitmap).
+    seen: Vec<u64>,
+    /// Per kind (`kind as usize`), its place in [`PER_NATION`] + 1 (0: not kept).
+    slot: [u8; 64],
+}
+
+impl PerNation {
+    fn new(n_nations: usize, n_hosts: usize) -> PerNation {
+        let mut slot = [0u8; 64];
+        for (k, &kind) in PER_NATION.iter().enumerate() {
+            slot[kind as usize % 64] = k as u8 + 1;
+        }
+        PerNation {
+            lists: vec![vec![Vec::new(); PER_NATION.len()]; n_nations],
+            first_compromised: vec![Vec::new(); n_nations],
+            seen: vec![0u64; n_hosts.div_ceil(64)],
+            slot,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, i: u32, (kind, _, nation, host): Seen) {
+        let Some(slot) = self.slot.get(kind as usize).filter(|&&s| s > 0 && PER_NATION[s as usize - 1] == kind) else {
+            return;
+        };
+        if let Some(lists) = nation.and_then(|n| self.lists.get_mut(n as usize)) {
+            lists[*slot as usize - 1].push(i);
+        }
+        if let (EventKind::HostCompromised, Some(h)) = (kind, host) {
+            let (w, b) = (h as usize / 64, 1u64 << (h % 64));
+            if self.seen[w] & b == 0 {
+                self.seen[w] |= b;
+                if let Some(list) = nation.and_then(|n| self.first_compromised.get_mut(n as usize)) {
+                    list.push((i, h));
+                }
+            }
+        }
+    }
 }
 
 impl Kinds {
-    fn of(len: usize, mut each: impl FnMut(usize) -> (EventKind, u64)) -> Kinds {
-        let mut k = Kinds { pos: vec![Vec::new(); 64], present: Vec::new(), ticks: Vec::new() };
+    fn of(len: usize, mut nations: PerNation, mut each: impl FnMut(usize) -> Seen) -> Kinds {
+        let mut k =
+            Kinds { pos: vec![Vec::new(); 64], present: Vec::new(), ticks: Vec::new(), nations: PerNation::new(0, 0) };
         let mut monotonic = true;
         for i in 0..len {
-            let (kind, tick) = each(i);
+            let seen = each(i);
+            nations.add(i as u32, seen);
+            let (kind, tick) = (seen.0, seen.1);
             let slot = kind as usize;
             if k.pos.len() <= slot {
                 k.pos.resize_with(slot + 1, Vec::new);
@@ -170,6 +226,8 @@ impl Kinds {
         if !monotonic {
             k.ticks = Vec::new();
         }
+        nations.seen = Vec::new();
+        k.nations = nations;
         k
     }
 }
@@ -390,13 +448,39 @@ impl<'a> Facts<'a> {
 
     /// The events by kind, read on first use.
     fn kinds(&self) -> &Kinds {
-        self.kinds.get_or_init(|| match &self.src {
-            Source::Log { log, .. } => {
-                let mut records = log.records();
-                Kinds::of(log.len(), |_| records.next().map_or((EventKind::ExconAction, 0), |r| (r.kind, r.tick())))
+        self.kinds.get_or_init(|| {
+            let nations = PerNation::new(self.names.nations.len(), self.n_hosts());
+            match &self.src {
+                Source::Log { log, .. } => {
+                    let mut records = log.records();
+                    Kinds::of(log.len(), nations, |_| {
+                        let r = records.next();
+                        r.map_or((EventKind::ExconAction, 0, None, None), |r| (r.kind, r.tick(), r.nation(), r.host()))
+                    })
+                }
+                Source::Events { evs, .. } => {
+                    Kinds::of(evs.len(), nations, |i| (evs[i].kind, evs[i].time_s, evs[i].nation, evs[i].host))
+                }
             }
-            Source::Events { evs, .. } => Kinds::of(evs.len(), |i| (evs[i].kind, evs[i].time_s)),
         })
+    }
+
+    /// Nation `n`'s events of `kind`, one of [`PER_NATION`] (empty for an unknown nation or
+    /// another kind).
+    pub fn of_nation(&self, n: Option<u32>, kind: EventKind) -> &[u32] {
+        let slot = PER_NATION.iter().position(|&k| k == kind);
+        let lists = n.and_then(|n| self.kinds().nations.lists.get(n as usize));
+        lists.zip(slot).map_or(&[], |(lists, s)| lists[s].as_slice())
+    }
+
+    /// Nation `n`'s events of `kinds` (of [`PER_NATION`]), in id order.
+    pub fn of_nation_where(&self, n: Option<u32>, kinds: &[EventKind]) -> Merged<'_> {
+        Merged::of(kinds.iter().map(|&k| self.of_nation(n, k)))
+    }
+
+    /// Nation `n`'s first compromises of a host: (event position, host key), in id order.
+    pub fn first_compromises_of(&self, n: Option<u32>) -> &[(u32, u32)] {
+        n.and_then(|n| self.kinds().nations.first_compromised.get(n as usize)).map_or(&[], Vec::as_slice)
     }
 
     /// The positions (0-based, id order) of the events of `kind`.
@@ -529,22 +613,17 @@ fn keyed(
     }
 }
 
-/// Everything the rules look up, built from the events of the kinds they read.
+/// The incidents, and where each nation's and host's are, that every rule looks up.
 pub struct Index {
-    /// Per nation, per kind of [`PER_NATION`] (same order), the positions of its events, in id
-    /// order.
-    by_nation: Vec<Vec<Vec<u32>>>,
     /// Incidents, in incident id order.
     pub incidents: Vec<Incident>,
     /// Per nation, positions in `incidents`, in incident id order.
     pub incidents_by_nation: Vec<Vec<u32>>,
     /// Per host key, the position + 1 in `incidents` of its first incident (0: none).
     pub first_incident_of_host: Vec<u32>,
-    /// Per nation, the (position, host key) of each host's first compromise, in id order.
-    first_compromised: Vec<Vec<(u32, u32)>>,
 }
 
-/// The event kinds [`Index`] keeps per nation.
+/// The event kinds [`Facts::of_nation`] keeps by nation.
 pub const PER_NATION: [EventKind; 9] = [
     EventKind::HostCompromised,
     EventKind::ImpactApplied,
@@ -561,26 +640,6 @@ impl Index {
     /// Indexes the events of `f`.
     pub fn build(f: &Facts) -> Index {
         let n_nations = f.names.nations.len();
-        let mut by_nation = vec![vec![Vec::new(); PER_NATION.len()]; n_nations];
-        let mut seen = vec![0u64; f.n_hosts().div_ceil(64)];
-        let mut first_compromised = vec![Vec::new(); n_nations];
-        for (slot, &kind) in PER_NATION.iter().enumerate() {
-            for &i in f.positions_of(kind) {
-                let (_, nation, host) = f.where_at(i as usize);
-                if let Some(n) = nation.filter(|&n| (n as usize) < n_nations) {
-                    by_nation[n as usize][slot].push(i);
-                }
-                if let (EventKind::HostCompromised, Some(h)) = (kind, host) {
-                    let (w, b) = (h as usize / 64, 1u64 << (h % 64));
-                    if seen[w] & b == 0 {
-                        seen[w] |= b;
-                        if let Some(list) = nation.and_then(|n| first_compromised.get_mut(n as usize)) {
-                            list.push((i, h));
-                        }
-                    }
-                }
-            }
-        }
         let incidents = super::metrics::incidents(f);
         let mut incidents_by_nation = vec![Vec::new(); n_nations];
         let mut first_incident_of_host = vec![0u32; f.n_hosts()];
@@ -592,30 +651,13 @@ impl Index {
                 *slot = k as u32 + 1;
             }
         }
-        Index { by_nation, incidents, incidents_by_nation, first_incident_of_host, first_compromised }
-    }
-
-    /// Nation `n`'s first compromises of a host: (event position, host key), in id order.
-    pub fn first_compromises_of(&self, n: Option<u32>) -> &[(u32, u32)] {
-        n.and_then(|n| self.first_compromised.get(n as usize)).map_or(&[], Vec::as_slice)
+        Index { incidents, incidents_by_nation, first_incident_of_host }
     }
 
     /// The first incident of host `h`.
     pub fn incident_of_host(&self, h: u32) -> Option<&Incident> {
         let k = *self.first_incident_of_host.get(h as usize)?;
         (k > 0).then(|| &self.incidents[k as usize - 1])
-    }
-
-    /// Nation `n`'s events of `kind`, one of [`PER_NATION`] (empty for an unknown nation or
-    /// another kind).
-    pub fn of_nation(&self, n: Option<u32>, kind: EventKind) -> &[u32] {
-        let slot = PER_NATION.iter().position(|&k| k == kind);
-        n.and_then(|n| self.by_nation.get(n as usize)).zip(slot).map_or(&[], |(lists, s)| lists[s].as_slice())
-    }
-
-    /// Nation `n`'s events of `kinds` (of [`PER_NATION`]), in id order.
-    pub fn of_nation_where(&self, n: Option<u32>, kinds: &[EventKind]) -> Merged<'_> {
-        Merged::of(kinds.iter().map(|&k| self.of_nation(n, k)))
     }
 
     /// Nation `n`'s incidents, in incident id order.
@@ -661,6 +703,23 @@ mod tests {
             }
             for i in 0..f.len() {
                 assert_eq!((f.time_at(i), f.id_at(i)), (Some(f.at(i).time_s), f.at(i).id), "position {i}");
+            }
+            let mut seen = BTreeSet::new();
+            let firsts: Vec<(u32, u32)> = (0..f.len() as u32)
+                .filter(|&i| f.kind_at(i as usize) == EventKind::HostCompromised)
+                .filter_map(|i| Some((i, f.at(i as usize).host?)))
+                .filter(|&(_, h)| seen.insert(h))
+                .collect();
+            assert!(!firsts.is_empty());
+            for n in 0..f.names.nations.len() as u32 {
+                for kind in PER_NATION {
+                    let own = |&i: &u32| f.kind_at(i as usize) == kind && f.at(i as usize).nation == Some(n);
+                    let scanned: Vec<u32> = (0..f.len() as u32).filter(own).collect();
+                    assert_eq!(f.of_nation(Some(n), kind), scanned, "nation {n}, {kind:?}");
+                }
+                let mine: Vec<(u32, u32)> =
+                    firsts.iter().copied().filter(|&(i, _)| f.at(i as usize).nation == Some(n)).collect();
+                assert_eq!(f.first_compromises_of(Some(n)), mine);
             }
         }
     }

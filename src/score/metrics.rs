@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{Ev, Facts, Index, NONE};
+use super::facts::{Ev, Facts, NONE};
 use crate::sim::EventKind;
 
 /// A metric's name and its exact start → end definition, printed in every report.
@@ -497,10 +497,10 @@ pub fn first_share_arrival(f: &Facts) -> BTreeMap<String, (u64, u64)> {
 /// When each nation first decided to share: (time s, event id) of its first `indicators_shared`
 /// event, the moment its team sent indicators to partners. The agreement's transport latency
 /// (sent → received) is not the team's doing and is not counted.
-pub fn first_share_decision(f: &Facts, index: &Index) -> BTreeMap<String, (u64, u64)> {
+pub fn first_share_decision(f: &Facts) -> BTreeMap<String, (u64, u64)> {
     let firsts = (0..f.names.nations.len() as u32)
         .map(|n| {
-            let first = index.of_nation(Some(n), EventKind::IndicatorsShared).first();
+            let first = f.of_nation(Some(n), EventKind::IndicatorsShared).first();
             first.map(|&p| f.at(p as usize)).map(|e| (e.time_s, e.id))
         })
         .collect();
@@ -712,7 +712,7 @@ pub(crate) mod tests {
         let mut again = ev(3, 9000, EventKind::IndicatorsShared);
         again.nation = Some("EST".into());
         let f = Facts::from_events(&[share, recv, again]);
-        let m = first_share_decision(&f, &Index::build(&f));
+        let m = first_share_decision(&f);
         assert_eq!(m.get("EST"), Some(&(600, 1)), "the first send, however long transport takes");
         assert!(!m.contains_key("LVA"), "receiving is not sharing");
     }

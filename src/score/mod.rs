@@ -206,8 +206,8 @@ pub fn assess_facts(scenario: &Scenario, summary: &RunSummary, f: &Facts) -> Ass
         data_lost_mb,
         attack_coverage: labelled_coverage(scenario, f, incidents),
         assistance,
-        sharing: sharing_timings(f, &index, &first_det),
-        timelines: timelines(scenario, f, &index),
+        sharing: sharing_timings(f, &first_det),
+        timelines: timelines(scenario, f),
         scores: scoring::score(&run, &availability),
         availability,
         improvement_plan: ratings::improvement_plan(scenario, &ratings),
@@ -364,9 +364,9 @@ fn lifecycles(scenario: &Scenario, f: &Facts, index: &Index) -> (Lifecycle, Vec<
 
 /// Per nation with a detection: when its team first sent indicators to partners (the time to
 /// share, from its first detection) and when they first arrived at one.
-fn sharing_timings(f: &Facts, index: &Index, first_det: &BTreeMap<String, (u64, u64)>) -> Vec<SharingTiming> {
+fn sharing_timings(f: &Facts, first_det: &BTreeMap<String, (u64, u64)>) -> Vec<SharingTiming> {
     let arrivals = metrics::first_share_arrival(f);
-    let sent = metrics::first_share_decision(f, index);
+    let sent = metrics::first_share_decision(f);
     first_det
         .iter()
         .map(|(n, d)| {
@@ -391,7 +391,7 @@ fn labelled_coverage(scenario: &Scenario, f: &Facts, incidents: &[Incident]) -> 
 
 /// Each nation's cumulative compromised, detected, contained and recovered counts, one point per
 /// time they changed.
-fn timelines(scenario: &Scenario, f: &Facts, index: &Index) -> Vec<Timeline> {
+fn timelines(scenario: &Scenario, f: &Facts) -> Vec<Timeline> {
     scenario
         .nations
         .iter()
@@ -405,7 +405,7 @@ fn timelines(scenario: &Scenario, f: &Facts, index: &Index) -> Vec<Timeline> {
                 EventKind::HostRecovered,
             ];
             // Which list an event comes from is its kind: no event is read but for its time.
-            let mut merged = index.of_nation_where(f.nation(&n.id), &LIFECYCLE);
+            let mut merged = f.of_nation_where(f.nation(&n.id), &LIFECYCLE);
             while let Some((slot, pos)) = merged.next_from() {
                 let Some(time_s) = f.time_at(pos) else { continue };
                 counts[slot] += 1;

@@ -222,7 +222,7 @@ pub fn score(run: &Run, availability: &[Availability]) -> Scores {
             .filter(|a| a.between.len() >= 2)
             .flat_map(|a| a.between.iter().map(String::as_str))
             .collect(),
-        shares: super::metrics::first_share_decision(run.facts, run.index),
+        shares: super::metrics::first_share_decision(run.facts),
         first_detection: run.first_detection,
     };
     let mut by_nation: BTreeMap<&str, Vec<&Availability>> = BTreeMap::new();
@@ -543,11 +543,11 @@ fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, 
     // The compromises, then the impacts: the entries are ordered by rule, compromises first,
     // and within a rule by first application, which each kind's events in id order give.
     let mut groups = Groups::new();
-    for &(pos, h) in run.index.first_compromises_of(k) {
+    for &(pos, h) in f.first_compromises_of(k) {
         let e = f.at(pos as usize);
         groups.add(Harm::Compromised(e.campaign), cost, &[e.id], Some(h), 0);
     }
-    for &pos in run.index.of_nation(k, EventKind::ImpactApplied) {
+    for &pos in f.of_nation(k, EventKind::ImpactApplied) {
         let e = f.at(pos as usize);
         groups.add(Harm::Impact(f.detail(e.id), e.technique), cost, &[e.id], e.host, 0);
     }
@@ -597,7 +597,7 @@ fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) 
     let category = "incident_response";
     led.add(id, category, "response.budget", milli(weight), Vec::new(), "full incident-response budget".into());
     let f = run.facts;
-    let compromised = run.index.first_compromises_of(k);
+    let compromised = f.first_compromises_of(k);
     if !compromised.is_empty() {
         let share = weight / 3.0 / compromised.len() as f64;
         let mut groups = Groups::new();
@@ -695,7 +695,7 @@ fn score_reporting(led: &mut Ledger, (run, id, k): Nation, weight: f64, facts: &
                 }
             }
         }
-        let first = run.index.of_nation(k, EventKind::AssistanceRequested).first();
+        let first = run.facts.of_nation(k, EventKind::AssistanceRequested).first();
         if let Some(req) = first.map(|&p| run.facts.at(p as usize)) {
             let taken = req.time_s.saturating_sub(det_s);
             let note = format!("assistance requested {} after first detection (reference {})", hms(taken), hms(rq));
