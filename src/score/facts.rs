@@ -1,12 +1,20 @@
 //! The event log as the assessment reads it: every event with integer keys (nation, host,
 //! campaign, stage, technique, service, provider, inject), read straight from the engine's compact
 //! records without rendering a string, the name tables to print those keys, and the per-nation
-//! and per-host indexes built once, in one pass, that every rule of the assessment looks up.
+//! and per-host indexes built once, from the events of the kinds they hold, that every rule of
+//! the assessment looks up.
 //!
 //! Stage and technique keys are interned strings ([`Names::stages`], [`Names::techniques`]), in
 //! string order, so grouping by key orders results exactly as grouping by the string did.
+//!
+//! The log is read whole once, on the first question about kinds ([`Kinds`]): the positions of
+//! each kind's events, those of the kinds the per-nation rules read by nation ([`PER_NATION`]),
+//! each host's first compromise, and where each tick starts. Every later pass reads only its
+//! kinds' events, merged in id order ([`Merged`]), and an event's time is known from its position
+//! alone.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use super::metrics::Incident;
 use crate::sim::events::{EventLog, Record};
@@ -127,6 +135,136 @@ pub struct Facts<'a> {
     pub names: Names,
     look: Lookups,
     src: Source<'a>,
+    kinds: OnceLock<Kinds>,
+}
+
+/// The events by kind, read in one pass over the log.
+struct Kinds {
+    /// Per kind (`kind as usize`), the positions of its events, in id order.
+    pos: Vec<Vec<u32>>,
+    /// The kinds that occur, in order of first occurrence.
+    present: Vec<EventKind>,
+    /// (tick, first position) of each tick, when the log's ticks never decrease (the engine's
+    /// always: an event is stamped with the tick that emits it); empty otherwise.
+    ticks: Vec<(u64, u32)>,
+    /// The events of the [`PER_NATION`] kinds, by nation.
+    nations: PerNation,
+}
+
+/// What an event is, when and where, as [`Kinds::of`] reads it.
+type Seen = (EventKind, u64, Option<u32>, Option<u32>);
+
+/// The events of the kinds the per-nation rules read, by nation.
+struct PerNation {
+    /// Per nation, per kind of [`PER_NATION`] (same order), positions, in id order.
+    lists: Vec<Vec<Vec<u32>>>,
+    /// Per nation, the (position, host key) of each host's first compromise, in id order.
+    first_compromised: Vec<Vec<(u32, u32)>>,
+    /// Hosts compromised so far (bitmap).
+    seen: Vec<u64>,
+    /// Per kind (`kind as usize`), its place in [`PER_NATION`] + 1 (0: not kept).
+    slot: [u8; 64],
+}
+
+impl PerNation {
+    fn new(n_nations: usize, n_hosts: usize) -> PerNation {
+        let mut slot = [0u8; 64];
+        for (k, &kind) in PER_NATION.iter().enumerate() {
+            slot[kind as usize % 64] = k as u8 + 1;
+        }
+        PerNation {
+            lists: vec![vec![Vec::new(); PER_NATION.len()]; n_nations],
+            first_compromised: vec![Vec::new(); n_nations],
+            seen: vec![0u64; n_hosts.div_ceil(64)],
+            slot,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, i: u32, (kind, _, nation, host): Seen) {
+        let Some(slot) = self.slot.get(kind as usize).filter(|&&s| s > 0 && PER_NATION[s as usize - 1] == kind) else {
+            return;
+        };
+        if let Some(lists) = nation.and_then(|n| self.lists.get_mut(n as usize)) {
+            lists[*slot as usize - 1].push(i);
+        }
+        if let (EventKind::HostCompromised, Some(h)) = (kind, host) {
+            let (w, b) = (h as usize / 64, 1u64 << (h % 64));
+            if self.seen[w] & b == 0 {
+                self.seen[w] |= b;
+                if let Some(list) = nation.and_then(|n| self.first_compromised.get_mut(n as usize)) {
+                    list.push((i, h));
+                }
+            }
+        }
+    }
+}
+
+impl Kinds {
+    fn of(len: usize, mut nations: PerNation, mut each: impl FnMut(usize) -> Seen) -> Kinds {
+        let mut k =
+            Kinds { pos: vec![Vec::new(); 64], present: Vec::new(), ticks: Vec::new(), nations: PerNation::new(0, 0) };
+        let mut monotonic = true;
+        for i in 0..len {
+            let seen = each(i);
+            nations.add(i as u32, seen);
+            let (kind, tick) = (seen.0, seen.1);
+            let slot = kind as usize;
+            if k.pos.len() <= slot {
+                k.pos.resize_with(slot + 1, Vec::new);
+            }
+            if k.pos[slot].is_empty() {
+                k.present.push(kind);
+            }
+            k.pos[slot].push(i as u32);
+            match k.ticks.last() {
+                Some(&(t, _)) if t == tick => {}
+                Some(&(t, _)) if t > tick => monotonic = false,
+                _ => k.ticks.push((tick, i as u32)),
+            }
+        }
+        if !monotonic {
+            k.ticks = Vec::new();
+        }
+        nations.seen = Vec::new();
+        k.nations = nations;
+        k
+    }
+}
+
+/// Positions from a few sorted lists, merged in order.
+pub struct Merged<'s> {
+    lists: Vec<&'s [u32]>,
+}
+
+impl<'s> Merged<'s> {
+    /// The merge of `lists` (each sorted, no position in two).
+    pub fn of(lists: impl IntoIterator<Item = &'s [u32]>) -> Merged<'s> {
+        Merged { lists: lists.into_iter().collect() }
+    }
+
+    /// The next position, and which list (in the order given) it comes from.
+    #[inline]
+    pub fn next_from(&mut self) -> Option<(usize, usize)> {
+        let (mut best, mut head) = (usize::MAX, u32::MAX);
+        for (k, l) in self.lists.iter().enumerate() {
+            if let Some(&h) = l.first().filter(|&&h| h < head || best == usize::MAX) {
+                (best, head) = (k, h);
+            }
+        }
+        let list = self.lists.get_mut(best)?;
+        *list = &list[1..];
+        Some((best, head as usize))
+    }
+}
+
+impl Iterator for Merged<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        self.next_from().map(|(_, p)| p)
+    }
 }
 
 fn sorted_set<'s>(items: impl IntoIterator<Item = &'s str>) -> Vec<String> {
@@ -164,7 +302,7 @@ impl<'a> Facts<'a> {
             stage_tech,
             entry_tech,
         };
-        Facts { look: Lookups::of(&names), names, src }
+        Facts { look: Lookups::of(&names), names, src, kinds: OnceLock::new() }
     }
 
     /// Rendered events, keyed by interning their strings (first-seen order for nations,
@@ -211,7 +349,7 @@ impl<'a> Facts<'a> {
             })
             .collect();
         let details = events.iter().map(|e| e.detail.clone()).collect();
-        Facts { names, look, src: Source::Events { evs, hosts, details } }
+        Facts { names, look, src: Source::Events { evs, hosts, details }, kinds: OnceLock::new() }
     }
 
     /// Number of events.
@@ -245,13 +383,46 @@ impl<'a> Facts<'a> {
         (i < self.len()).then(|| self.at(i)).filter(|e| e.id == id)
     }
 
+    /// The time (s) of event `id`, if the log holds it ([`Facts::get`]).
+    pub fn time_of(&self, id: u64) -> Option<u64> {
+        match &self.src {
+            Source::Log { .. } => self.time_at((id as usize).wrapping_sub(1)),
+            Source::Events { .. } => self.get(id).map(|e| e.time_s),
+        }
+    }
+
+    /// The time (s) of the event at `index` (0-based), read from where its tick starts when the
+    /// log's ticks never decrease, else from the event.
+    pub fn time_at(&self, index: usize) -> Option<u64> {
+        match &self.src {
+            Source::Log { log, tick_secs, .. } if index < log.len() => {
+                let ticks = &self.kinds().ticks;
+                let tick = match ticks.partition_point(|&(_, first)| first as usize <= index) {
+                    0 => log.at(index)?.tick(),
+                    k => ticks[k - 1].0,
+                };
+                Some(tick * tick_secs)
+            }
+            Source::Log { .. } => None,
+            Source::Events { evs, .. } => evs.get(index).map(|e| e.time_s),
+        }
+    }
+
+    /// The id of the event at `index` (0-based).
+    pub fn id_at(&self, index: usize) -> u64 {
+        match &self.src {
+            Source::Log { .. } => index as u64 + 1,
+            Source::Events { evs, .. } => evs[index].id,
+        }
+    }
+
     /// Every event, in id order.
     pub fn iter(&self) -> impl Iterator<Item = Ev> + '_ {
         (0..self.len()).map(|i| self.at(i))
     }
 
     /// The kind, nation and host of the event at `index` (0-based), read without keying the rest
-    /// of it (what [`Index::build`] reads of every event).
+    /// of it (what [`Index::build`] reads of each event of the kinds it keeps).
     #[inline]
     pub fn where_at(&self, index: usize) -> (EventKind, Option<u32>, Option<u32>) {
         match &self.src {
@@ -275,20 +446,63 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// The positions (0-based, id order) of the events whose kind `keep` accepts: only the kind
-    /// of each record is read.
-    pub fn positions_where<'s>(&'s self, keep: impl Fn(EventKind) -> bool + 's) -> impl Iterator<Item = usize> + 's {
-        (0..self.len()).filter(move |&i| keep(self.kind_at(i)))
+    /// The events by kind, read on first use.
+    fn kinds(&self) -> &Kinds {
+        self.kinds.get_or_init(|| {
+            let nations = PerNation::new(self.names.nations.len(), self.n_hosts());
+            match &self.src {
+                Source::Log { log, .. } => {
+                    let mut records = log.records();
+                    Kinds::of(log.len(), nations, |_| {
+                        let r = records.next();
+                        r.map_or((EventKind::ExconAction, 0, None, None), |r| (r.kind, r.tick(), r.nation(), r.host()))
+                    })
+                }
+                Source::Events { evs, .. } => {
+                    Kinds::of(evs.len(), nations, |i| (evs[i].kind, evs[i].time_s, evs[i].nation, evs[i].host))
+                }
+            }
+        })
+    }
+
+    /// Nation `n`'s events of `kind`, one of [`PER_NATION`] (empty for an unknown nation or
+    /// another kind).
+    pub fn of_nation(&self, n: Option<u32>, kind: EventKind) -> &[u32] {
+        let slot = PER_NATION.iter().position(|&k| k == kind);
+        let lists = n.and_then(|n| self.kinds().nations.lists.get(n as usize));
+        lists.zip(slot).map_or(&[], |(lists, s)| lists[s].as_slice())
+    }
+
+    /// Nation `n`'s events of `kinds` (of [`PER_NATION`]), in id order.
+    pub fn of_nation_where(&self, n: Option<u32>, kinds: &[EventKind]) -> Merged<'_> {
+        Merged::of(kinds.iter().map(|&k| self.of_nation(n, k)))
+    }
+
+    /// Nation `n`'s first compromises of a host: (event position, host key), in id order.
+    pub fn first_compromises_of(&self, n: Option<u32>) -> &[(u32, u32)] {
+        n.and_then(|n| self.kinds().nations.first_compromised.get(n as usize)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The positions (0-based, id order) of the events of `kind`.
+    pub fn positions_of(&self, kind: EventKind) -> &[u32] {
+        self.kinds().pos.get(kind as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The positions (0-based, id order) of the events whose kind `keep` accepts: only the
+    /// accepted kinds' events are visited.
+    pub fn positions_where(&self, keep: impl Fn(EventKind) -> bool) -> Merged<'_> {
+        let k = self.kinds();
+        Merged::of(k.present.iter().filter(|&&kind| keep(kind)).map(|&kind| k.pos[kind as usize].as_slice()))
     }
 
     /// The events whose kind `keep` accepts, in id order; the others are never keyed.
-    pub fn iter_where<'s>(&'s self, keep: impl Fn(EventKind) -> bool + 's) -> impl Iterator<Item = Ev> + 's {
+    pub fn iter_where(&self, keep: impl Fn(EventKind) -> bool) -> impl Iterator<Item = Ev> + '_ {
         self.positions_where(keep).map(|i| self.at(i))
     }
 
     /// The events of `kind`, in id order.
     pub fn iter_kind(&self, kind: EventKind) -> impl Iterator<Item = Ev> + '_ {
-        self.iter_where(move |k| k == kind)
+        self.positions_of(kind).iter().map(|&i| self.at(i as usize))
     }
 
     /// The number of host keys (an upper bound of every `host`).
@@ -399,22 +613,17 @@ fn keyed(
     }
 }
 
-/// Everything the rules look up, built in one pass over the events.
+/// The incidents, and where each nation's and host's are, that every rule looks up.
 pub struct Index {
-    /// Per nation, in id order, the positions of its events of the kinds the per-nation rules
-    /// read ([`PER_NATION`]).
-    pub by_nation: Vec<Vec<u32>>,
     /// Incidents, in incident id order.
     pub incidents: Vec<Incident>,
     /// Per nation, positions in `incidents`, in incident id order.
     pub incidents_by_nation: Vec<Vec<u32>>,
     /// Per host key, the position + 1 in `incidents` of its first incident (0: none).
     pub first_incident_of_host: Vec<u32>,
-    /// Per event position, whether it is a host's first compromise (bitmap).
-    first_compromise: Vec<u64>,
 }
 
-/// The event kinds [`Index::by_nation`] keeps.
+/// The event kinds [`Facts::of_nation`] keeps by nation.
 pub const PER_NATION: [EventKind; 9] = [
     EventKind::HostCompromised,
     EventKind::ImpactApplied,
@@ -431,25 +640,6 @@ impl Index {
     /// Indexes the events of `f`.
     pub fn build(f: &Facts) -> Index {
         let n_nations = f.names.nations.len();
-        let mut by_nation = vec![Vec::new(); n_nations];
-        let mut seen = vec![0u64; f.n_hosts().div_ceil(64)];
-        let mut first_compromise = vec![0u64; f.len().div_ceil(64)];
-        // A bit per kind (27 kinds; were there more than 64, two would share a bit and a few
-        // extra positions be indexed, which every rule filters by kind anyway).
-        let wanted = PER_NATION.iter().fold(0u64, |m, &k| m | 1 << (k as u32 % 64));
-        for i in f.positions_where(|k| wanted & (1 << (k as u32 % 64)) != 0) {
-            let (kind, nation, host) = f.where_at(i);
-            if let Some(n) = nation.filter(|&n| (n as usize) < n_nations) {
-                by_nation[n as usize].push(i as u32);
-            }
-            if let (EventKind::HostCompromised, Some(h)) = (kind, host) {
-                let (w, b) = (h as usize / 64, 1u64 << (h % 64));
-                if seen[w] & b == 0 {
-                    seen[w] |= b;
-                    first_compromise[i / 64] |= 1 << (i % 64);
-                }
-            }
-        }
         let incidents = super::metrics::incidents(f);
         let mut incidents_by_nation = vec![Vec::new(); n_nations];
         let mut first_incident_of_host = vec![0u32; f.n_hosts()];
@@ -461,12 +651,7 @@ impl Index {
                 *slot = k as u32 + 1;
             }
         }
-        Index { by_nation, incidents, incidents_by_nation, first_incident_of_host, first_compromise }
-    }
-
-    /// Whether the event at `pos` is its host's first compromise.
-    pub fn is_first_compromise(&self, pos: u32) -> bool {
-        self.first_compromise[pos as usize / 64] & (1 << (pos % 64)) != 0
+        Index { incidents, incidents_by_nation, first_incident_of_host }
     }
 
     /// The first incident of host `h`.
@@ -475,14 +660,67 @@ impl Index {
         (k > 0).then(|| &self.incidents[k as usize - 1])
     }
 
-    /// Nation `n`'s indexed events (empty for an unknown nation).
-    pub fn of_nation(&self, n: Option<u32>) -> &[u32] {
-        n.and_then(|n| self.by_nation.get(n as usize)).map_or(&[], Vec::as_slice)
-    }
-
     /// Nation `n`'s incidents, in incident id order.
     pub fn incidents_of(&self, n: Option<u32>) -> Vec<&Incident> {
         let list = n.and_then(|n| self.incidents_by_nation.get(n as usize)).map_or(&[][..], Vec::as_slice);
         list.iter().map(|&k| &self.incidents[k as usize]).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::RunConfig;
+    use crate::testkit::synthetic;
+
+    #[test]
+    fn merged_lists_come_out_in_order() {
+        let (a, b, c) = ([1u32, 4, 9], [0u32, 5, 6, 10], [2u32]);
+        let got: Vec<usize> = Merged::of([&a[..], &[][..], &b[..], &c[..]]).collect();
+        assert_eq!(got, vec![0, 1, 2, 4, 5, 6, 9, 10]);
+        let mut m = Merged::of([&a[..], &[][..], &b[..], &c[..]]);
+        let from: Vec<(usize, usize)> = std::iter::from_fn(|| m.next_from()).take(4).collect();
+        assert_eq!(from, vec![(2, 0), (0, 1), (3, 2), (0, 4)]);
+        assert_eq!(Merged::of([&[][..]]).next(), None);
+    }
+
+    /// The kind table and the times read from where ticks start agree with the events read one
+    /// by one, from the compact log and from rendered events.
+    #[test]
+    fn kinds_and_times_match_a_scan_of_the_events() {
+        let g = synthetic::random_graph(60, 3, 5);
+        let s = synthetic::virus_on_network(&g, &synthetic::mesa_virus(60, 12), 5);
+        let outcome = crate::sim::run(&s, &RunConfig { seed: 5, run_index: 0 });
+        let events = outcome.events.to_vec();
+        for f in [Facts::from_stream(&outcome.events), Facts::from_events(&events)] {
+            assert!(f.len() > 100 && !f.kinds().ticks.is_empty());
+            let wanted = |k| matches!(k, EventKind::HostCompromised | EventKind::HostDetected | EventKind::ServiceUp);
+            let scanned: Vec<usize> = (0..f.len()).filter(|&i| wanted(f.kind_at(i))).collect();
+            assert!(scanned.len() > 10);
+            assert_eq!(f.positions_where(wanted).collect::<Vec<_>>(), scanned);
+            for id in 0..=f.len() as u64 + 1 {
+                assert_eq!(f.time_of(id), f.get(id).map(|e| e.time_s), "event {id}");
+            }
+            for i in 0..f.len() {
+                assert_eq!((f.time_at(i), f.id_at(i)), (Some(f.at(i).time_s), f.at(i).id), "position {i}");
+            }
+            let mut seen = BTreeSet::new();
+            let firsts: Vec<(u32, u32)> = (0..f.len() as u32)
+                .filter(|&i| f.kind_at(i as usize) == EventKind::HostCompromised)
+                .filter_map(|i| Some((i, f.at(i as usize).host?)))
+                .filter(|&(_, h)| seen.insert(h))
+                .collect();
+            assert!(!firsts.is_empty());
+            for n in 0..f.names.nations.len() as u32 {
+                for kind in PER_NATION {
+                    let own = |&i: &u32| f.kind_at(i as usize) == kind && f.at(i as usize).nation == Some(n);
+                    let scanned: Vec<u32> = (0..f.len() as u32).filter(own).collect();
+                    assert_eq!(f.of_nation(Some(n), kind), scanned, "nation {n}, {kind:?}");
+                }
+                let mine: Vec<(u32, u32)> =
+                    firsts.iter().copied().filter(|&(i, _)| f.at(i as usize).nation == Some(n)).collect();
+                assert_eq!(f.first_compromises_of(Some(n)), mine);
+            }
+        }
     }
 }

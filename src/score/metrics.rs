@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{Ev, Facts, Index, NONE};
+use super::facts::{Ev, Facts, NONE};
 use crate::sim::EventKind;
 
 /// A metric's name and its exact start → end definition, printed in every report.
@@ -121,11 +121,14 @@ impl Incident {
 }
 
 /// Rebuilds incidents: `incident_opened` starts one; lifecycle events carry its id; the detection
-/// is its cause and the compromise is the detection's cause. One pass over the events; the
-/// engine's incident ids (1, 2, … at most one per event) index a table, any other id a map.
+/// is its cause and the compromise is the detection's cause. One pass over the events of those
+/// kinds; the engine's incident ids (1, 2, … at most one per event) index a table of positions in
+/// the output, any other id a map.
 pub fn incidents(f: &Facts) -> Vec<Incident> {
     let cap = f.len() as u64;
-    let mut table: Vec<Option<Incident>> = Vec::new();
+    let mut out: Vec<Incident> = Vec::with_capacity(f.positions_of(EventKind::IncidentOpened).len());
+    // Per engine incident id − 1, its position + 1 in `out` (0: not opened).
+    let mut slot: Vec<u32> = Vec::new();
     let mut other: BTreeMap<u64, Incident> = BTreeMap::new();
     let lifecycle = |k| {
         matches!(
@@ -139,36 +142,41 @@ pub fn incidents(f: &Facts) -> Vec<Incident> {
     for e in f.iter_where(lifecycle) {
         let Some(inc) = e.incident else { continue };
         let k = (inc as usize).wrapping_sub(1);
-        match e.kind {
-            EventKind::IncidentOpened if (1..=cap).contains(&inc) => {
-                if table.len() <= k {
-                    table.resize_with(k + 1, || None);
+        let engine = (1..=cap).contains(&inc);
+        if e.kind == EventKind::IncidentOpened {
+            let i = opened(f, &e, inc);
+            if !engine {
+                other.insert(inc, i);
+                continue;
+            }
+            if slot.len() <= k {
+                slot.resize(k + 1, 0);
+            }
+            match slot[k] {
+                0 => {
+                    out.push(i);
+                    slot[k] = out.len() as u32;
                 }
-                table[k] = Some(opened(f, &e, inc));
+                s => out[s as usize - 1] = i,
             }
-            EventKind::IncidentOpened => {
-                other.insert(inc, opened(f, &e, inc));
+            continue;
+        }
+        let found = if engine {
+            slot.get(k).filter(|&&s| s > 0).map(|&s| &mut out[s as usize - 1])
+        } else {
+            other.get_mut(&inc)
+        };
+        if let Some(i) = found {
+            let at = Some((e.time_s, e.id));
+            match e.kind {
+                EventKind::IncidentAcknowledged => i.acknowledged = i.acknowledged.or(at),
+                EventKind::HostContained => i.contained = i.contained.or(at),
+                _ => i.recovered = i.recovered.or(at),
             }
-            EventKind::IncidentAcknowledged | EventKind::HostContained | EventKind::HostRecovered => {
-                let found = if (1..=cap).contains(&inc) {
-                    table.get_mut(k).and_then(Option::as_mut)
-                } else {
-                    other.get_mut(&inc)
-                };
-                if let Some(i) = found {
-                    let at = Some((e.time_s, e.id));
-                    match e.kind {
-                        EventKind::IncidentAcknowledged => i.acknowledged = i.acknowledged.or(at),
-                        EventKind::HostContained => i.contained = i.contained.or(at),
-                        _ => i.recovered = i.recovered.or(at),
-                    }
-                }
-            }
-            _ => {}
         }
     }
-    let mut out: Vec<Incident> = table.into_iter().flatten().collect();
-    if !other.is_empty() {
+    let sorted = out.windows(2).all(|w| w[0].id < w[1].id);
+    if !other.is_empty() || !sorted {
         out.extend(other.into_values());
         out.sort_by_key(|i| i.id);
     }
@@ -178,9 +186,9 @@ pub fn incidents(f: &Facts) -> Vec<Incident> {
 /// The incident an `incident_opened` event starts, from its detection and compromise causes.
 fn opened(f: &Facts, e: &Ev, inc: u64) -> Incident {
     let detection = e.cause.and_then(|c| f.get(c));
-    let compromise = detection.and_then(|d| d.cause).and_then(|c| f.get(c));
+    let compromise = detection.and_then(|d| d.cause).and_then(|c| Some((f.time_of(c)?, c)));
     let detected = detection.map_or((e.time_s, e.id), |d| (d.time_s, d.id));
-    let compromised = compromise.map_or(detected, |c| (c.time_s, c.id));
+    let compromised = compromise.unwrap_or(detected);
     Incident {
         id: inc,
         nation: e.nation.unwrap_or(NONE),
@@ -253,11 +261,7 @@ pub struct Lifecycle {
 
 /// Lifecycle metrics of a group of incidents, with the scope's first compromise time.
 pub fn lifecycle(kind: &str, id: &str, incs: &[&Incident], first_compromise: Option<u64>) -> Lifecycle {
-    let first_detection = incs.iter().map(|i| i.detected.0).min();
-    let dwell_s = match (first_compromise, first_detection) {
-        (Some(c), Some(d)) => Some(d.saturating_sub(c)),
-        _ => None,
-    };
+    let dwell_s = dwell(incs, first_compromise);
     let collect = |f: &dyn Fn(&Incident) -> Option<u64>| {
         let mut done = Vec::new();
         let mut open = 0;
@@ -281,6 +285,15 @@ pub fn lifecycle(kind: &str, id: &str, incs: &[&Incident], first_compromise: Opt
     }
 }
 
+/// The dwell time of a scope: its first compromise → the first detection of `incs`.
+pub fn dwell(incs: &[&Incident], first_compromise: Option<u64>) -> Option<u64> {
+    let first_detection = incs.iter().map(|i| i.detected.0).min();
+    match (first_compromise, first_detection) {
+        (Some(c), Some(d)) => Some(d.saturating_sub(c)),
+        _ => None,
+    }
+}
+
 /// First compromise times from `host_compromised` events: of the whole run, per nation index
 /// and per campaign index.
 #[derive(Debug, Clone, Default)]
@@ -300,13 +313,27 @@ pub fn first_compromises(f: &Facts) -> FirstCompromises {
         nation: vec![None; f.names.nations.len()],
         campaign: vec![None; f.names.campaigns.len()],
     };
+    // Once every first is known, the later compromises change nothing.
+    let mut unknown = 1 + out.nation.len() + out.campaign.len();
     for e in f.iter_kind(EventKind::HostCompromised) {
-        out.any.get_or_insert(e.time_s);
-        if let Some(n) = e.nation.and_then(|n| out.nation.get_mut(n as usize)) {
-            n.get_or_insert(e.time_s);
+        if unknown == 0 {
+            break;
         }
-        if let Some(c) = e.campaign.and_then(|c| out.campaign.get_mut(c as usize)) {
-            c.get_or_insert(e.time_s);
+        if out.any.is_none() {
+            unknown -= 1;
+        }
+        out.any.get_or_insert(e.time_s);
+        for first in [
+            e.nation.and_then(|n| out.nation.get_mut(n as usize)),
+            e.campaign.and_then(|c| out.campaign.get_mut(c as usize)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if first.is_none() {
+                *first = Some(e.time_s);
+                unknown -= 1;
+            }
         }
     }
     out
@@ -470,11 +497,10 @@ pub fn first_share_arrival(f: &Facts) -> BTreeMap<String, (u64, u64)> {
 /// When each nation first decided to share: (time s, event id) of its first `indicators_shared`
 /// event, the moment its team sent indicators to partners. The agreement's transport latency
 /// (sent → received) is not the team's doing and is not counted.
-pub fn first_share_decision(f: &Facts, index: &Index) -> BTreeMap<String, (u64, u64)> {
+pub fn first_share_decision(f: &Facts) -> BTreeMap<String, (u64, u64)> {
     let firsts = (0..f.names.nations.len() as u32)
         .map(|n| {
-            let mut own = index.of_nation(Some(n)).iter();
-            let first = own.find(|&&p| f.kind_at(p as usize) == EventKind::IndicatorsShared);
+            let first = f.of_nation(Some(n), EventKind::IndicatorsShared).first();
             first.map(|&p| f.at(p as usize)).map(|e| (e.time_s, e.id))
         })
         .collect();
@@ -686,7 +712,7 @@ pub(crate) mod tests {
         let mut again = ev(3, 9000, EventKind::IndicatorsShared);
         again.nation = Some("EST".into());
         let f = Facts::from_events(&[share, recv, again]);
-        let m = first_share_decision(&f, &Index::build(&f));
+        let m = first_share_decision(&f);
         assert_eq!(m.get("EST"), Some(&(600, 1)), "the first send, however long transport takes");
         assert!(!m.contains_key("LVA"), "receiving is not sharing");
     }

@@ -206,8 +206,8 @@ pub fn assess_facts(scenario: &Scenario, summary: &RunSummary, f: &Facts) -> Ass
         data_lost_mb,
         attack_coverage: labelled_coverage(scenario, f, incidents),
         assistance,
-        sharing: sharing_timings(f, &index, &first_det),
-        timelines: timelines(scenario, f, &index),
+        sharing: sharing_timings(f, &first_det),
+        timelines: timelines(scenario, f),
         scores: scoring::score(&run, &availability),
         availability,
         improvement_plan: ratings::improvement_plan(scenario, &ratings),
@@ -254,7 +254,9 @@ struct Groups<'i> {
     /// Incidents of no known nation.
     stateless: Vec<&'i Incident>,
     campaign: Vec<Vec<&'i Incident>>,
-    stage: BTreeMap<(u32, u32), Vec<&'i Incident>>,
+    /// Per (campaign, stage), a position in `stages`.
+    stage: BTreeMap<(u32, u32), usize>,
+    stages: Vec<Vec<&'i Incident>>,
 }
 
 impl<'i> Groups<'i> {
@@ -264,7 +266,10 @@ impl<'i> Groups<'i> {
             stateless: Vec::new(),
             campaign: vec![Vec::new(); f.names.campaigns.len()],
             stage: BTreeMap::new(),
+            stages: Vec::new(),
         };
+        // The last (campaign, stage) and its list: runs of incidents share their stage.
+        let mut last: Option<((u32, u32), usize)> = None;
         for i in incidents {
             match g.nation.get_mut(i.nation as usize) {
                 Some(list) => list.push(i),
@@ -273,9 +278,23 @@ impl<'i> Groups<'i> {
             if let Some(list) = g.campaign.get_mut(i.campaign as usize) {
                 list.push(i);
             }
-            g.stage.entry((i.campaign, i.stage)).or_default().push(i);
+            let key = (i.campaign, i.stage);
+            let at = match last {
+                Some((k, at)) if k == key => at,
+                _ => *g.stage.entry(key).or_insert_with(|| {
+                    g.stages.push(Vec::new());
+                    g.stages.len() - 1
+                }),
+            };
+            last = Some((key, at));
+            g.stages[at].push(i);
         }
         g
+    }
+
+    /// The incidents of (campaign, stage).
+    fn stage(&self, key: (u32, u32)) -> Option<&Vec<&'i Incident>> {
+        self.stage.get(&key).map(|&at| &self.stages[at])
     }
 
     /// The incidents of team `team`: those of every nation it is the team of (the empty id also
@@ -300,35 +319,43 @@ impl<'i> Groups<'i> {
 
 /// Lifecycle metrics: the exercise's (over every incident), then per nation, per team, per
 /// campaign, and per stage of a campaign that had incidents at that stage.
+///
+/// Every scope's incidents are some of the exercise's, so a scope that has as many holds them
+/// all (one nation, one campaign …): its statistics are the exercise's, and only its dwell time
+/// (from its own first compromise) is computed.
 fn lifecycles(scenario: &Scenario, f: &Facts, index: &Index) -> (Lifecycle, Vec<Lifecycle>) {
     let mut lifecycle = Vec::new();
     let incidents = &index.incidents;
     let all: Vec<&Incident> = incidents.iter().collect();
     let fc = metrics::first_compromises(f);
     let exercise = metrics::lifecycle("exercise", metrics::EXERCISE_SCOPE, &all, fc.any);
+    let scoped = |kind: &str, id: &str, incs: &[&Incident], first: Option<u64>| {
+        if incs.len() < all.len() {
+            return metrics::lifecycle(kind, id, incs, first);
+        }
+        let dwell_s = metrics::dwell(incs, first);
+        Lifecycle { kind: kind.to_string(), id: id.to_string(), dwell_s, ..exercise.clone() }
+    };
     let g = Groups::of(f, incidents);
     let none: Vec<&Incident> = Vec::new();
-    fn pick<'i>(list: Option<&Vec<&'i Incident>>) -> Vec<&'i Incident> {
-        list.cloned().unwrap_or_default()
-    }
     let nation_ix: Vec<Option<u32>> = scenario.nations.iter().map(|n| f.nation(&n.id)).collect();
     for (n, k) in scenario.nations.iter().zip(&nation_ix) {
         let first = k.and_then(|k| fc.nation[k as usize]);
-        lifecycle.push(metrics::lifecycle("nation", &n.id, &pick(k.and_then(|k| g.nation.get(k as usize))), first));
+        lifecycle.push(scoped("nation", &n.id, k.and_then(|k| g.nation.get(k as usize)).unwrap_or(&none), first));
     }
     for (n, k) in scenario.nations.iter().zip(&nation_ix) {
         let first = k.and_then(|k| fc.nation[k as usize]);
-        lifecycle.push(metrics::lifecycle("team", &n.team.id, &g.team(f, &n.team.id), first));
+        lifecycle.push(scoped("team", &n.team.id, &g.team(f, &n.team.id), first));
     }
     for c in &scenario.campaigns {
         let k = f.campaign(&c.id);
         let first = k.and_then(|k| fc.campaign[k as usize]);
         let incs = k.and_then(|k| g.campaign.get(k as usize)).unwrap_or(&none);
-        lifecycle.push(metrics::lifecycle("campaign", &c.id, incs, first));
+        lifecycle.push(scoped("campaign", &c.id, incs, first));
         for st in &c.stages {
-            let incs = k.zip(f.stage(&st.id)).and_then(|key| g.stage.get(&key)).unwrap_or(&none);
+            let incs = k.zip(f.stage(&st.id)).and_then(|key| g.stage(key)).unwrap_or(&none);
             if !incs.is_empty() {
-                lifecycle.push(metrics::lifecycle("stage", &format!("{}/{}", c.id, st.id), incs, None));
+                lifecycle.push(scoped("stage", &format!("{}/{}", c.id, st.id), incs, None));
             }
         }
     }
@@ -337,9 +364,9 @@ fn lifecycles(scenario: &Scenario, f: &Facts, index: &Index) -> (Lifecycle, Vec<
 
 /// Per nation with a detection: when its team first sent indicators to partners (the time to
 /// share, from its first detection) and when they first arrived at one.
-fn sharing_timings(f: &Facts, index: &Index, first_det: &BTreeMap<String, (u64, u64)>) -> Vec<SharingTiming> {
+fn sharing_timings(f: &Facts, first_det: &BTreeMap<String, (u64, u64)>) -> Vec<SharingTiming> {
     let arrivals = metrics::first_share_arrival(f);
-    let sent = metrics::first_share_decision(f, index);
+    let sent = metrics::first_share_decision(f);
     first_det
         .iter()
         .map(|(n, d)| {
@@ -364,34 +391,27 @@ fn labelled_coverage(scenario: &Scenario, f: &Facts, incidents: &[Incident]) -> 
 
 /// Each nation's cumulative compromised, detected, contained and recovered counts, one point per
 /// time they changed.
-fn timelines(scenario: &Scenario, f: &Facts, index: &Index) -> Vec<Timeline> {
+fn timelines(scenario: &Scenario, f: &Facts) -> Vec<Timeline> {
     scenario
         .nations
         .iter()
         .map(|n| {
             let mut counts = [0u64; 4];
             let mut points: Vec<[u64; 5]> = vec![[0, 0, 0, 0, 0]];
-            let lifecycle = |&&p: &&u32| {
-                matches!(
-                    f.kind_at(p as usize),
-                    EventKind::HostCompromised
-                        | EventKind::HostDetected
-                        | EventKind::HostContained
-                        | EventKind::HostRecovered
-                )
-            };
-            for e in index.of_nation(f.nation(&n.id)).iter().filter(lifecycle).map(|&p| f.at(p as usize)) {
-                let slot = match e.kind {
-                    EventKind::HostCompromised => 0,
-                    EventKind::HostDetected => 1,
-                    EventKind::HostContained => 2,
-                    EventKind::HostRecovered => 3,
-                    _ => continue,
-                };
+            const LIFECYCLE: [EventKind; 4] = [
+                EventKind::HostCompromised,
+                EventKind::HostDetected,
+                EventKind::HostContained,
+                EventKind::HostRecovered,
+            ];
+            // Which list an event comes from is its kind: no event is read but for its time.
+            let mut merged = f.of_nation_where(f.nation(&n.id), &LIFECYCLE);
+            while let Some((slot, pos)) = merged.next_from() {
+                let Some(time_s) = f.time_at(pos) else { continue };
                 counts[slot] += 1;
-                let p = [e.time_s, counts[0], counts[1], counts[2], counts[3]];
+                let p = [time_s, counts[0], counts[1], counts[2], counts[3]];
                 match points.last_mut() {
-                    Some(last) if last[0] == e.time_s => *last = p,
+                    Some(last) if last[0] == time_s => *last = p,
                     _ => points.push(p),
                 }
             }

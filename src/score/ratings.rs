@@ -183,7 +183,7 @@ fn fmt_target(t: &TargetValue) -> String {
 pub fn rate(run: &Run, availability: &[Availability]) -> Vec<ObjectiveRating> {
     let (scenario, summary) = (run.scenario, run.summary);
     let t = &scenario.scoring.ratings;
-    let shares = super::metrics::first_share_decision(run.facts, run.index);
+    let shares = super::metrics::first_share_decision(run.facts);
     scenario
         .objectives
         .iter()
@@ -287,15 +287,10 @@ impl<'a> Scope<'a> {
 
     /// The events of a kind in scope, in id order.
     fn events(&self, kind: EventKind) -> Vec<Ev> {
-        let (f, index) = (self.run.facts, self.run.index);
+        let f = self.run.facts;
         let mut pos: Vec<u32> = Vec::new();
         for &n in &self.keys {
-            pos.extend(
-                index
-                    .of_nation(Some(n))
-                    .iter()
-                    .filter(|&&p| f.kind_at(p as usize) == kind && self.covers_campaign(f.at(p as usize).campaign)),
-            );
+            pos.extend(f.of_nation(Some(n), kind).iter().filter(|&&p| self.covers_campaign(f.at(p as usize).campaign)));
         }
         pos.sort_unstable();
         pos.into_iter().map(|p| f.at(p as usize)).collect()
@@ -520,7 +515,7 @@ fn time_to_act(
 /// Nation `n`'s events of `kind`, in id order.
 fn own_events<'r>(run: &'r Run, n: Option<u32>, kind: EventKind) -> impl Iterator<Item = Ev> + 'r {
     let f = run.facts;
-    run.index.of_nation(n).iter().filter(move |&&p| f.kind_at(p as usize) == kind).map(move |&p| f.at(p as usize))
+    f.of_nation(n, kind).iter().map(move |&p| f.at(p as usize))
 }
 
 /// Nation `n`'s first assistance request (to `provider` only, if given; `Some(None)` is a

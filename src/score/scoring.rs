@@ -239,7 +239,7 @@ pub fn score(run: &Run, availability: &[Availability]) -> Scores {
             .filter(|a| a.between.len() >= 2)
             .flat_map(|a| a.between.iter().map(String::as_str))
             .collect(),
-        shares: super::metrics::first_share_decision(run.facts, run.index),
+        shares: super::metrics::first_share_decision(run.facts),
         first_detection: run.first_detection,
     };
     let mut by_nation: BTreeMap<&str, Vec<&Availability>> = BTreeMap::new();
@@ -557,25 +557,16 @@ fn score_attack_resistance(led: &mut Ledger, (run, id, k): Nation, weight: f64, 
     fn name(x: Option<u32>, list: &[String]) -> &str {
         x.and_then(|x| list.get(x as usize)).map_or("?", String::as_str)
     }
+    // The compromises, then the impacts: the entries are ordered by rule, compromises first,
+    // and within a rule by first application, which each kind's events in id order give.
     let mut groups = Groups::new();
-    for &pos in run.index.of_nation(k) {
-        let first = match f.kind_at(pos as usize) {
-            EventKind::HostCompromised => run.index.is_first_compromise(pos),
-            kind => kind == EventKind::ImpactApplied,
-        };
-        if !first {
-            continue;
-        }
+    for &(pos, h) in f.first_compromises_of(k) {
         let e = f.at(pos as usize);
-        match e.kind {
-            EventKind::HostCompromised if e.host.is_some() => {
-                groups.add(Harm::Compromised(e.campaign), cost, &[e.id], e.host, 0);
-            }
-            EventKind::ImpactApplied => {
-                groups.add(Harm::Impact(f.detail(e.id), e.technique), cost, &[e.id], e.host, 0);
-            }
-            _ => {}
-        }
+        groups.add(Harm::Compromised(e.campaign), cost, &[e.id], Some(h), 0);
+    }
+    for &pos in f.of_nation(k, EventKind::ImpactApplied) {
+        let e = f.at(pos as usize);
+        groups.add(Harm::Impact(f.detail(e.id), e.technique), cost, &[e.id], e.host, 0);
     }
     let rank = |h: &Harm| match h {
         Harm::Compromised(_) => (0, "attack.compromise"),
@@ -623,18 +614,12 @@ fn score_incident_response(led: &mut Ledger, (run, id, k): Nation, weight: f64) 
     let category = "incident_response";
     led.add(id, category, "response.budget", milli(weight), Vec::new(), "full incident-response budget".into());
     let f = run.facts;
-    let compromised: Vec<(u64, u32)> = run
-        .index
-        .of_nation(k)
-        .iter()
-        .filter(|&&pos| run.index.is_first_compromise(pos) && f.kind_at(pos as usize) == EventKind::HostCompromised)
-        .map(|&pos| f.at(pos as usize))
-        .filter_map(|e| Some((e.id, e.host?)).filter(|_| e.kind == EventKind::HostCompromised))
-        .collect();
+    let compromised = f.first_compromises_of(k);
     if !compromised.is_empty() {
         let share = weight / 3.0 / compromised.len() as f64;
         let mut groups = Groups::new();
-        for &(event, h) in &compromised {
+        for &(pos, h) in compromised {
+            let event = f.id_at(pos as usize);
             charge_response_steps(&mut groups, (event, h), run.index.incident_of_host(h), share, references);
         }
         let spans = references.map(hms);
@@ -727,8 +712,7 @@ fn score_reporting(led: &mut Ledger, (run, id, k): Nation, weight: f64, facts: &
                 }
             }
         }
-        let mut own = run.index.of_nation(k).iter();
-        let first = own.find(|&&p| run.facts.kind_at(p as usize) == EventKind::AssistanceRequested);
+        let first = run.facts.of_nation(k, EventKind::AssistanceRequested).first();
         if let Some(req) = first.map(|&p| run.facts.at(p as usize)) {
             let taken = req.time_s.saturating_sub(det_s);
             let note = format!("assistance requested {} after first detection (reference {})", hms(taken), hms(rq));
