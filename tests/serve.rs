@@ -303,3 +303,31 @@ fn tokens_never_reach_the_terminal_beyond_the_join_list() {
         }
     }
 }
+
+/// EXCON and the evaluators see doctrine's decisions for the teams nobody plays, beside the
+/// players'; the played team does not. On the default seed EST's doctrine shares indicators at
+/// T+02:15 (tick 27).
+#[test]
+fn excon_sees_doctrines_decisions_for_teams_nobody_plays() {
+    let (_t, s) = start(&["--seat", "LVA", "--speed", "3600"]);
+    s.clock(r#"{"op":"resume"}"#);
+    let by_doctrine = |v: &Value| {
+        v["decisions"].as_array().unwrap().iter().find(|d| d["outcome"]["note"] == "taken by doctrine").cloned()
+    };
+    let d = wait_for(40, "doctrine's first decision in EXCON's timeline", || by_doctrine(&s.view("EXCON", "EXCON")));
+    s.clock(r#"{"op":"pause"}"#);
+    assert_eq!((d["seat"].as_str(), d["action"]["type"].as_str()), (Some("EST"), Some("share_indicators")), "{d}");
+    assert!(by_doctrine(&s.view("EVALUATOR-1", "EVALUATOR-1")).is_some(), "evaluators read everything");
+    assert!(by_doctrine(&s.view("LVA", "LVA")).is_none(), "a team sees only its own decisions");
+}
+
+/// EXCON validates only manual responses: an action expectation worth points (EXP-002 of the
+/// players fixture, 5 points) is checked from the decisions, never offered for validation.
+#[test]
+fn only_manual_expectations_are_offered_for_validation() {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/valid/players.yaml");
+    let (_t, s) = start(&[fixture]);
+    let v = s.view("EXCON", "EXCON");
+    let ids: Vec<&str> = v["manual_expectations"].as_array().unwrap().iter().filter_map(|e| e["id"].as_str()).collect();
+    assert_eq!(ids, ["EXP-003"], "{v}");
+}

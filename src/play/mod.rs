@@ -139,6 +139,12 @@ impl Session {
         &self.decisions
     }
 
+    /// The decisions doctrine has taken so far for the teams nobody plays, as decisions of their
+    /// seats (`results::doctrine_decisions`).
+    pub fn doctrine_decisions(&self) -> Vec<Decision> {
+        crate::results::doctrine_decisions(&self.loaded.scenario, self.sim.doctrine_decisions())
+    }
+
     /// Applies a decision now and journals it (flushed). A journal write failure is returned
     /// after the decision was applied: the caller must stop the session.
     pub fn act(&mut self, seat: Seat, action: Action) -> Result<Outcome, std::io::Error> {

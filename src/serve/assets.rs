@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{Drill, SeatKind};
+use crate::results::Decision;
 use crate::sim::actions::Seat as SimSeat;
 
 /// The page script: renders the view and the forms; writes scenario text only as text nodes.
@@ -100,12 +101,18 @@ pub fn payload(drill: &Drill, seat: &SeatKind, name: &str, tick_secs: u64) -> Va
         .collect();
     out["injects"] = json!(injects);
     out["view"] = json!(view);
-    let decisions: Vec<_> = session.decisions().iter().filter(|d| reads_all || d.seat == name).collect();
+    let mut decisions: Vec<Decision> =
+        session.decisions().iter().filter(|d| reads_all || d.seat == name).cloned().collect();
+    if reads_all {
+        // EXCON and the evaluators see doctrine's decisions for the teams nobody plays too.
+        decisions.extend(session.doctrine_decisions());
+        decisions.sort_by_key(|d| d.tick);
+    }
     out["decisions"] = json!(decisions);
     if reads_all {
         out["notes"] = json!(session.notes());
         let manual =
-            s.msel.iter().flat_map(|i| i.expects.iter().map(move |e| (i, e))).filter(|(_, e)| e.points.is_some());
+            s.msel.iter().flat_map(|i| i.expects.iter().map(move |e| (i, e))).filter(|(_, e)| e.response.is_some());
         out["manual_expectations"] = json!(manual
             .map(|(i, e)| json!({ "id": e.id, "inject": i.id, "by": e.by, "description": e.description, "points": e.points }))
             .collect::<Vec<_>>());
