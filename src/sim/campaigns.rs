@@ -460,8 +460,8 @@ impl Ctx<'_, '_> {
                 // The count from the bitmap and the slot from the link: a segment with one clean
                 // host costs no read of its pool here nor in `compromise`.
                 let k = self.rng.of(nation).random_range(0..self.hosts.clean_count(t));
-                debug_assert_eq!(self.hosts.clean_at_from(start, k), self.hosts.clean_at(t, k));
-                self.hosts.clean_at_from(start, k)
+                debug_assert_eq!(self.hosts.clean_at_from(t, start, k), self.hosts.clean_at(t, k));
+                self.hosts.clean_at_from(t, start, k)
             };
             if resisting && self.hosts.is_resistant(c, victim) {
                 continue; // recovered from this campaign and resistant to it

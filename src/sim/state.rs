@@ -7,7 +7,8 @@
 //! indexes the `Vec` instead of resolving an `Entity` through `Query::get` (7–13× slower per the
 //! performance research), and touches one record rather than one cache line per field. Each segment keeps
 //! an in-place partition of its slots ("clean pool": first `clean[seg]` entries of `perm` are
-//! uncompromised) so lateral movement picks a uniformly random clean host in O(1).
+//! uncompromised) so lateral movement picks a uniformly random clean host in O(1); in a segment
+//! of one slot the partition is the identity, so the pick reads no `perm` entry.
 //!
 //! Zero means "as built" in every per-host array, so building allocates them zeroed (untouched
 //! pages, no pass over the hosts) and a host that never takes part costs no work: `perm`/`pos`
@@ -472,6 +473,10 @@ pub struct Hosts {
     /// hosts of every linked segment; the bits of 100 000 segments fit in 25 KB, the pools do
     /// not, and a one-host segment's count follows from its bits.
     clean_bits: Vec<[u64; 2]>,
+    /// One bit per segment: it has exactly one slot. Its pool's permutation is then the
+    /// identity, so its clean host, when it has one, is its first slot: a pick that lands on it
+    /// (a worm on a graph of one-host segments) reads no permutation entry.
+    one_slot: Vec<u64>,
     /// Compromised, undetected, uncontained hosts: the only hosts Detection visits.
     pub undetected: SlotSet,
     /// Down hosts per group (services read this).
@@ -492,11 +497,16 @@ impl Hosts {
     /// over the hosts.
     pub fn new(n_hosts: usize, segments: impl IntoIterator<Item = (u32, u32)>, n_groups: usize) -> Self {
         let pool: Vec<Pool> = segments.into_iter().map(|(start, clean)| Pool { start, clean }).collect();
+        let mut one_slot = vec![0u64; pool.len().div_ceil(64)];
+        for (seg, _) in pool.iter().enumerate().filter(|(_, p)| p.clean == 1) {
+            one_slot[seg / 64] |= 1 << (seg % 64);
+        }
         let mut hosts = Hosts {
             // `vec![HostState::default(); n]` would write every record; this is `calloc`.
             state: bytemuck::zeroed_vec(n_hosts),
             perm: vec![0; n_hosts],
             clean_bits: vec![[0; 2]; pool.len().div_ceil(64)],
+            one_slot,
             pool,
             undetected: SlotSet::new(n_hosts),
             group_down: vec![0; n_groups],
@@ -539,13 +549,16 @@ impl Hosts {
     }
 
     /// Hints that lateral movement may pick a clean host of segment `seg`, whose first slot is
-    /// `start`: its groups and pool, and the permutation entry and state of its first slot (the
-    /// host picked when the segment has one).
+    /// `start`: its groups and pool, and the permutation entry (unless the segment has one slot,
+    /// see [`Hosts::clean_at_from`]) and state of its first slot (the host picked when the
+    /// segment has one).
     #[inline]
     pub fn prefetch_pool(&self, cat: &Catalog, seg: u32, start: u32) {
         super::prefetch::prefetch(&cat.segment_groups, seg as usize);
         super::prefetch::prefetch(&self.pool, seg as usize);
-        super::prefetch::prefetch(&self.perm, start as usize);
+        if !self.has_one_slot(seg) {
+            super::prefetch::prefetch(&self.perm, start as usize);
+        }
         super::prefetch::prefetch(&self.state, start as usize);
     }
 
@@ -606,10 +619,17 @@ impl Hosts {
         self.pool[seg as usize].start
     }
 
-    /// [`Hosts::clean_at`] for the segment whose first slot is `start`.
+    /// [`Hosts::clean_at`] for segment `seg`, whose first slot is `start`: a segment of one slot
+    /// has only `k` = 0, its first slot, and reads no permutation entry.
     #[inline]
-    pub fn clean_at_from(&self, start: u32, k: u32) -> u32 {
-        self.perm_at(start + k)
+    pub fn clean_at_from(&self, seg: u32, start: u32, k: u32) -> u32 {
+        if self.has_one_slot(seg) { start } else { self.perm_at(start + k) }
+    }
+
+    /// Whether segment `seg` has exactly one slot.
+    #[inline]
+    fn has_one_slot(&self, seg: u32) -> bool {
+        self.one_slot[(seg / 64) as usize] & (1 << (seg % 64)) != 0
     }
 
     fn has_many_clean(&self, seg: u32) -> bool {
@@ -866,9 +886,11 @@ mod tests {
         hosts.restore(&cat, 1);
         assert_eq!((hosts.clean_in(0), hosts.clean_count(0), hosts.clean_count(1)), (2, 2, 1));
         assert_eq!(
-            (hosts.clean_at_from(0, 0), hosts.clean_at_from(0, 1)),
+            (hosts.clean_at_from(0, 0, 0), hosts.clean_at_from(0, 0, 1)),
             (hosts.clean_at(0, 0), hosts.clean_at(0, 1))
         );
+        assert_eq!(hosts.clean_at_from(1, 2, 0), hosts.clean_at(1, 0), "a one-slot segment");
+        assert_eq!((0..3).map(|s| hosts.has_one_slot(s)).collect::<Vec<_>>(), [false, true, false]);
     }
 
     #[test]
