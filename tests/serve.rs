@@ -331,3 +331,38 @@ fn only_manual_expectations_are_offered_for_validation() {
     let ids: Vec<&str> = v["manual_expectations"].as_array().unwrap().iter().filter_map(|e| e["id"].as_str()).collect();
     assert_eq!(ids, ["EXP-003"], "{v}");
 }
+
+/// `serve --resume` refuses what `play --resume` refuses: a journal whose session has ended, and
+/// one that ends in a partial line (a crash mid-write; appending after it would corrupt it).
+#[test]
+fn a_drill_does_not_resume_an_ended_or_torn_journal() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let t = tempfile::tempdir().unwrap();
+    let journal = t.path().join("journal.jsonl");
+    let mut play = Command::new(env!("CARGO_BIN_EXE_cydex"))
+        .args(["play", "--seat", "EST", "--journal", journal.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    play.stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"op\":\"advance\",\"ticks\":2,\"id\":1}\n{\"op\":\"end\",\"id\":2}\n")
+        .unwrap();
+    assert!(play.wait().unwrap().success());
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let torn = t.path().join("torn.jsonl");
+    let open: String = text.lines().filter(|l| !l.contains("\"end\"")).collect::<Vec<_>>().join("\n");
+    std::fs::write(&torn, &open[..open.len() - 5]).unwrap();
+    for (file, why) in [(&journal, "has ended"), (&torn, "ends in a partial line")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cydex"))
+            .args(["serve", "--resume", file.to_str().unwrap(), "--out", t.path().join("out").to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(why), "{err}");
+    }
+}

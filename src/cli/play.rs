@@ -192,6 +192,18 @@ fn start(args: &PlayArgs) -> Result<Session, u8> {
 }
 
 fn resume(path: &Path, args: &PlayArgs) -> Result<Session, u8> {
+    let session = resume_journal(path, args.scenario.as_ref(), &args.budget)?;
+    say!("resumed at tick {} after {} decision(s)", session.tick(), session.decisions().len());
+    Ok(session)
+}
+
+/// The session a journal left off, continued and journaling onto its end (`play --resume` and
+/// `serve --resume`): refused when the session has ended or the journal ends in a partial line.
+pub(crate) fn resume_journal(
+    path: &Path,
+    scenario: Option<&PathBuf>,
+    budget: &super::BudgetArgs,
+) -> Result<Session, u8> {
     let read = read_journal(path)?;
     if read.lines.iter().any(|(_, l)| matches!(l, journal::Line::End { .. })) {
         return Err(fail(
@@ -205,11 +217,10 @@ fn resume(path: &Path, args: &PlayArgs) -> Result<Session, u8> {
             Some("remove the partial last line, then resume"),
         ));
     }
-    let mut session = restore_session(&read, args.scenario.as_ref(), &args.budget)?;
+    let mut session = restore_session(&read, scenario, budget)?;
     let j =
         Journal::append(path).map_err(|e| fail(&format!("cannot extend journal `{}`: {e}", path.display()), None))?;
     session.attach_journal(j);
-    say!("resumed at tick {} after {} decision(s)", session.tick(), session.decisions().len());
     Ok(session)
 }
 

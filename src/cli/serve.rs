@@ -1,7 +1,7 @@
 //! `cydex serve`: the drill console — a played session paced by the wall clock, one browser page
 //! per seat, the after-action report at ENDEX.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::{EXIT_INVALID, EXIT_OK, fail};
@@ -72,15 +72,6 @@ fn new_session(args: &Args) -> Result<Session, u8> {
     Ok(session)
 }
 
-fn resumed_session(path: &Path, args: &Args) -> Result<Session, u8> {
-    let read = super::play::read_journal(path)?;
-    let mut session = super::play::restore_session(&read, args.scenario.as_ref(), &args.budget)?;
-    let j =
-        Journal::append(path).map_err(|e| fail(&format!("cannot extend journal `{}`: {e}", path.display()), None))?;
-    session.attach_journal(j);
-    Ok(session)
-}
-
 /// Runs `cydex serve`.
 pub fn run(args: Args) -> u8 {
     if !(SPEEDS.0..=SPEEDS.1).contains(&args.speed) {
@@ -90,7 +81,7 @@ pub fn run(args: Args) -> u8 {
         return code;
     }
     let session = match &args.resume {
-        Some(p) => resumed_session(p, &args),
+        Some(p) => super::play::resume_journal(p, args.scenario.as_ref(), &args.budget),
         None => new_session(&args),
     };
     let Ok(mut session) = session else { return EXIT_INVALID };
