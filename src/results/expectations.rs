@@ -190,7 +190,9 @@ pub fn credit(s: &Scenario, a: &mut Assessment, verdicts: &[ExpectationResult]) 
             note,
         });
         tally(s, a, v);
-        feed_objectives(s, a, v, tick);
+        let note = &a.scores.ledger[a.scores.ledger.len() - 1].note;
+        let line = format!("Expectation {note}{}", if note.ends_with('.') { "" } else { "." });
+        feed_objectives(s, a, v, line);
     }
 }
 
@@ -240,12 +242,10 @@ fn tally(s: &Scenario, a: &mut Assessment, v: &ExpectationResult) {
     }
 }
 
-/// The objectives an inject names, given the verdict's evidence and its strength or area for
-/// improvement.
-fn feed_objectives(s: &Scenario, a: &mut Assessment, v: &ExpectationResult, tick: u64) {
+/// The objectives an inject names, given the verdict's evidence and, as its ledger `line` says
+/// it, its strength or area for improvement.
+fn feed_objectives(s: &Scenario, a: &mut Assessment, v: &ExpectationResult, line: String) {
     let Some(inject) = s.msel.iter().find(|i| i.id == v.inject) else { return };
-    let (_, line) = ledger_line(v, tick);
-    let line = format!("Expectation {}{}", line, if line.ends_with('.') { "" } else { "." });
     for r in a.ratings.iter_mut().filter(|r| inject.objectives.contains(&r.id)) {
         r.expectations.push((v.id.clone(), v.status.clone()));
         for &e in &v.events {
