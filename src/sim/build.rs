@@ -17,6 +17,7 @@
 //! entity exists: bevy keeps each resource in a sparse set indexed by entity index, so a resource
 //! inserted after a million entities would allocate and zero a million-entry array.
 
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::message::Messages;
@@ -48,45 +49,58 @@ use crate::scenario::model::{
     Scenario, Stage, Targets, WorkPattern, ceil_fraction_of,
 };
 
-fn index_of<'a>(ids: impl Iterator<Item = &'a str>) -> BTreeMap<String, u32> {
-    ids.enumerate().map(|(i, id)| (id.to_string(), i as u32)).collect()
+/// Ids → dense indices, borrowing the scenario's strings (lookups only: no iteration order
+/// reaches the world).
+struct IdMap<'a>(FxHashMap<&'a str, u32>);
+
+impl<'a> IdMap<'a> {
+    /// Indexes `ids` in order; a repeated id keeps its last index.
+    fn of(ids: impl Iterator<Item = &'a str> + Clone) -> Self {
+        let mut map = FxHashMap::with_capacity_and_hasher(ids.clone().count(), Default::default());
+        map.extend(ids.enumerate().map(|(i, id)| (id, i as u32)));
+        IdMap(map)
+    }
+
+    fn get(&self, id: &str) -> Option<u32> {
+        self.0.get(id).copied()
+    }
 }
 
 /// Every id of the scenario resolved to its dense index, in scenario order (nations own slots in
 /// that order, segments and groups follow their nation's). A duplicate id, which validation
 /// rejects, resolves to its last occurrence.
-struct Ids {
-    nation: BTreeMap<String, u32>,
+struct Ids<'a> {
+    nation: IdMap<'a>,
     /// Team id → its nation's index.
-    team: BTreeMap<String, u32>,
-    segment: BTreeMap<String, u32>,
-    group: BTreeMap<String, u32>,
-    service: BTreeMap<String, u32>,
-    campaign: BTreeMap<String, u32>,
-    provider: BTreeMap<String, u32>,
-    inject: BTreeMap<String, u32>,
+    team: IdMap<'a>,
+    segment: IdMap<'a>,
+    group: IdMap<'a>,
+    service: IdMap<'a>,
+    campaign: IdMap<'a>,
+    provider: IdMap<'a>,
+    inject: IdMap<'a>,
 }
 
-impl Ids {
+impl<'a> Ids<'a> {
     /// Indexes the ids of `scenario`.
-    fn of(scenario: &Scenario) -> Ids {
+    fn of(scenario: &'a Scenario) -> Ids<'a> {
         let nations = || scenario.nations.iter();
         let segments = || nations().flat_map(|n| n.segments.iter());
         Ids {
-            nation: index_of(nations().map(|n| n.id.as_str())),
-            team: index_of(nations().map(|n| n.team.id.as_str())),
-            segment: index_of(segments().map(|s| s.id.as_str())),
-            group: index_of(segments().flat_map(|s| s.host_groups.iter()).map(|g| g.id.as_str())),
-            service: index_of(nations().flat_map(|n| n.services.iter()).map(|s| s.id.as_str())),
-            campaign: index_of(scenario.campaigns.iter().map(|c| c.id.as_str())),
-            provider: index_of(scenario.assistance.iter().map(|p| p.id.as_str())),
-            inject: index_of(scenario.msel.iter().map(|i| i.id.as_str())),
+            nation: IdMap::of(nations().map(|n| n.id.as_str())),
+            team: IdMap::of(nations().map(|n| n.team.id.as_str())),
+            segment: IdMap::of(segments().map(|s| s.id.as_str())),
+            group: IdMap::of(segments().flat_map(|s| s.host_groups.iter()).map(|g| g.id.as_str())),
+            service: IdMap::of(nations().flat_map(|n| n.services.iter()).map(|s| s.id.as_str())),
+            campaign: IdMap::of(scenario.campaigns.iter().map(|c| c.id.as_str())),
+            provider: IdMap::of(scenario.assistance.iter().map(|p| p.id.as_str())),
+            inject: IdMap::of(scenario.msel.iter().map(|i| i.id.as_str())),
         }
     }
 
     /// The indices of the known ids among `ids`, in order (unknown ones are dropped).
-    fn known(map: &BTreeMap<String, u32>, ids: &[String]) -> Vec<u32> {
-        ids.iter().filter_map(|id| map.get(id).copied()).collect()
+    fn known(map: &IdMap, ids: &[String]) -> Vec<u32> {
+        ids.iter().filter_map(|id| map.get(id)).collect()
     }
 }
 
@@ -268,29 +282,44 @@ fn index_groups(cat: &mut Catalog) {
 }
 
 /// Links → CSR adjacency over segments: every pair of distinct known segments a link joins, both
-/// ways, each segment's ends sorted by target (then filtering) for a stable order.
+/// ways, each segment's ends sorted by target (then filtering) for a stable order. Built by
+/// counting (two passes over the links, one allocation per array), not a vector per segment.
 fn add_links(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
-    let mut adjacency: Vec<Vec<(u32, f64)>> = vec![Vec::new(); cat.segments.len()];
+    let n = cat.segments.len();
+    let mut pairs: Vec<(u32, u32, f64)> = Vec::with_capacity(scenario.links.len());
+    let mut ends = Vec::new();
     for link in &scenario.links {
-        let ends = Ids::known(&ids.segment, &link.between);
+        ends.clear();
+        ends.extend(link.between.iter().filter_map(|id| ids.segment.get(id)));
+        let f = link.filtering.clamp(0.0, 1.0);
         for (i, &a) in ends.iter().enumerate() {
-            for &b in &ends[i + 1..] {
-                if a != b {
-                    let f = link.filtering.clamp(0.0, 1.0);
-                    adjacency[a as usize].push((b, f));
-                    adjacency[b as usize].push((a, f));
-                }
-            }
+            pairs.extend(ends[i + 1..].iter().filter(|&&b| b != a).map(|&b| (a, b, f)));
         }
     }
-    cat.link_offsets.push(0);
-    for adj in &mut adjacency {
-        adj.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
-        for &(t, f) in adj.iter() {
-            cat.link_ends.push(LinkEnd { to: t, to_start: cat.segments[t as usize].start, filtering: f });
-        }
-        cat.link_offsets.push(cat.link_ends.len() as u32);
+    let mut offsets = vec![0u32; n + 1];
+    for &(a, b, _) in &pairs {
+        offsets[a as usize + 1] += 1;
+        offsets[b as usize + 1] += 1;
     }
+    for i in 1..=n {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut fill: Vec<u32> = offsets[..n].to_vec();
+    let blank = LinkEnd { to: 0, to_start: 0, filtering: 0.0 };
+    let mut link_ends = vec![blank; offsets[n] as usize];
+    for &(a, b, f) in &pairs {
+        for (from, to) in [(a, b), (b, a)] {
+            let at = &mut fill[from as usize];
+            link_ends[*at as usize] = LinkEnd { to, to_start: cat.segments[to as usize].start, filtering: f };
+            *at += 1;
+        }
+    }
+    for w in offsets.windows(2) {
+        link_ends[w[0] as usize..w[1] as usize]
+            .sort_by(|x, y| x.to.cmp(&y.to).then(x.filtering.total_cmp(&y.filtering)));
+    }
+    cat.link_offsets = offsets;
+    cat.link_ends = link_ends;
 }
 
 /// Generated host networks: one CSR graph per segment with a `topology`, over its slots (see
@@ -379,7 +408,7 @@ fn stage_def(s: &Stage, ids: &Ids, clock: &SimClock) -> StageDef {
             Effect::Wipe => EffectDef::Wipe,
             Effect::Exfiltrate { mb_per_host } => EffectDef::Exfiltrate(*mb_per_host),
             Effect::Disrupt { service, duration } => {
-                EffectDef::Disrupt(ids.service.get(service).copied(), clock.ticks_min1(duration.secs()))
+                EffectDef::Disrupt(ids.service.get(service), clock.ticks_min1(duration.secs()))
             }
             Effect::Deface => EffectDef::Deface,
         }),
@@ -423,8 +452,7 @@ fn add_agreements(cat: &mut Catalog, scenario: &Scenario, ids: &Ids, clock: &Sim
 /// its team).
 fn add_injects(cat: &mut Catalog, scenario: &Scenario, ids: &Ids, clock: &SimClock) -> Vec<InjectDef> {
     cat.injects = scenario.msel.iter().map(|i| i.id.clone()).collect();
-    let resolve =
-        |m: &BTreeMap<String, u32>, id: &Option<String>| id.as_ref().map(|s| m.get(s).copied().unwrap_or(NONE));
+    let resolve = |m: &IdMap, id: &Option<String>| id.as_ref().map(|s| m.get(s).unwrap_or(NONE));
     scenario
         .msel
         .iter()
@@ -438,7 +466,7 @@ fn add_injects(cat: &mut Catalog, scenario: &Scenario, ids: &Ids, clock: &SimClo
                 delay_ticks: clock.ticks(t.delay.secs()),
             }),
             effects: inj.effects.iter().map(|e| effect_ref(e, ids, clock)).collect(),
-            to_nation: inj.to.as_ref().and_then(|t| ids.nation.get(t).or_else(|| ids.team.get(t)).copied()),
+            to_nation: inj.to.as_ref().and_then(|t| ids.nation.get(t).or_else(|| ids.team.get(t))),
         })
         .collect()
 }
@@ -447,24 +475,24 @@ fn add_injects(cat: &mut Catalog, scenario: &Scenario, ids: &Ids, clock: &SimClo
 fn effect_ref(e: &InjectEffect, ids: &Ids, clock: &SimClock) -> EffectRef {
     match e {
         InjectEffect::ShareIndicators { campaign, to } => match ids.campaign.get(campaign) {
-            Some(&c) => EffectRef::Share { campaign: c, to: Ids::known(&ids.nation, to) },
+            Some(c) => EffectRef::Share { campaign: c, to: Ids::known(&ids.nation, to) },
             None => EffectRef::Unresolved("unknown_campaign"),
         },
         InjectEffect::TeamCapacity { team, analysts } => match ids.team.get(team).or_else(|| ids.nation.get(team)) {
-            Some(&n) => EffectRef::Capacity { nation: n, delta: *analysts },
+            Some(n) => EffectRef::Capacity { nation: n, delta: *analysts },
             None => EffectRef::Unresolved("unknown_team"),
         },
         InjectEffect::StartCampaign { campaign } => match ids.campaign.get(campaign) {
-            Some(&c) => EffectRef::Start(c),
+            Some(c) => EffectRef::Start(c),
             None => EffectRef::Unresolved("unknown_campaign"),
         },
         InjectEffect::ServiceDown { service, duration } => match ids.service.get(service) {
-            Some(&s) => EffectRef::ServiceDown { service: s, ticks: clock.ticks_min1(duration.secs()) },
+            Some(s) => EffectRef::ServiceDown { service: s, ticks: clock.ticks_min1(duration.secs()) },
             None => EffectRef::Unresolved("unknown_service"),
         },
         InjectEffect::RequestAssistance { nation, provider } => {
             match (ids.nation.get(nation), ids.provider.get(provider)) {
-                (Some(&n), Some(&p)) => EffectRef::Request { nation: n, provider: p },
+                (Some(n), Some(p)) => EffectRef::Request { nation: n, provider: p },
                 _ => EffectRef::Unresolved("unknown_nation_or_provider"),
             }
         }
@@ -474,28 +502,19 @@ fn effect_ref(e: &InjectEffect, ids: &Ids, clock: &SimClock) -> EffectRef {
 /// One entity per nation (with its tally) and its team, segment, host group, service, provider,
 /// campaign (with its tally) and inject; hosts get theirs when they first take part.
 fn spawn_entities(world: &mut World, cat: &Catalog) {
-    for i in 0..cat.nations.len() as u32 {
+    let count = |len: usize| 0..len as u32;
+    for i in count(cat.nations.len()) {
         world.spawn((NationIndex(i), NationTally::default()));
         world.spawn(TeamOf(i));
     }
-    for i in 0..cat.segments.len() as u32 {
-        world.spawn(SegmentIndex(i));
-    }
-    for i in 0..cat.groups.len() as u32 {
-        world.spawn(GroupIndex(i));
-    }
-    for i in 0..cat.services.len() as u32 {
-        world.spawn(ServiceIndex(i));
-    }
-    for i in 0..cat.providers.len() as u32 {
-        world.spawn(ProviderIndex(i));
-    }
-    for i in 0..cat.campaigns.len() as u32 {
-        world.spawn((CampaignIndex(i), CampaignTally::default()));
-    }
-    for i in 0..cat.injects.len() as u32 {
-        world.spawn(InjectIndex(i));
-    }
+    // In batches: one reservation each, not one archetype move per entity (100,000 one-host
+    // segments are 200,000 entities).
+    world.spawn_batch(count(cat.segments.len()).map(SegmentIndex));
+    world.spawn_batch(count(cat.groups.len()).map(GroupIndex));
+    world.spawn_batch(count(cat.services.len()).map(ServiceIndex));
+    world.spawn_batch(count(cat.providers.len()).map(ProviderIndex));
+    world.spawn_batch(count(cat.campaigns.len()).map(|i| (CampaignIndex(i), CampaignTally::default())));
+    world.spawn_batch(count(cat.injects.len()).map(InjectIndex));
 }
 
 /// The phases' books, the event log, the host records, the per-purpose random streams and the
