@@ -495,8 +495,9 @@ impl Ctx<'_, '_> {
             Some(graph) => {
                 let resisting = self.hosts.tracks_resistance(c);
                 for &v in graph.neighbours(h) {
-                    let immune = resisting && self.hosts.is_resistant(c, v);
-                    if !(immune || self.hosts.has(v, flag::COMPROMISED) || self.hosts.is_isolated(v)) {
+                    let clean = self.hosts.in_clean_pool(v);
+                    debug_assert_eq!(clean, !(self.hosts.has(v, flag::COMPROMISED) || self.hosts.is_isolated(v)));
+                    if clean && !(resisting && self.hosts.is_resistant(c, v)) {
                         candidates.push((seg, v, graph.filtering, true));
                     }
                 }
