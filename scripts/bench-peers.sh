@@ -5,6 +5,7 @@
 #   scripts/bench-peers.sh                       # 5,000 and 100,000 hosts, SIS and SIR, 3 reps
 #   SIZES=5000 REPS=5 scripts/bench-peers.sh     # one size, more repetitions
 #   NASIM=0 scripts/bench-peers.sh               # skip the NASim reference line
+#   SETTINGS=sir scripts/bench-peers.sh          # one setting (default: "sis sir")
 #
 # NEEDS: bash 5, python3 with venv (Debian: `apt-get install -y python3-venv`), cargo, and PyPI (the peers are installed from scripts/peers/requirements.txt, pinned, into
 # $VENV, default target/peers-venv).
@@ -25,6 +26,7 @@ command -v python3 >/dev/null || { echo "bench-peers.sh needs python3" >&2; exit
 
 VENV=${VENV:-target/peers-venv}
 SIZES=${SIZES:-"5000 100000"}
+SETTINGS=${SETTINGS:-"sis sir"}
 STEPS=${STEPS:-100}
 REPS=${REPS:-3}
 NASIM=${NASIM:-1}
@@ -59,7 +61,8 @@ wall() {
 }
 
 for n in $SIZES; do
-    for setting in sis sir; do
+    for setting in $SETTINGS; do
+        case $setting in sis | sir) ;; *) echo "SETTINGS: unknown setting '$setting' (sis, sir)" >&2; exit 2 ;; esac
         if [ "$setting" = sis ]; then file=scenarios/bench/virus-on-network.yaml; res=0.0
         else file=scenarios/bench/virus-on-network-sir.yaml; res=0.5; fi
         outbreak=$(( n / 100 > 0 ? n / 100 : 1 ))
