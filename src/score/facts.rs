@@ -201,12 +201,12 @@ impl PerNation {
 }
 
 impl Kinds {
-    fn of(len: usize, mut nations: PerNation, mut each: impl FnMut(usize) -> Seen) -> Kinds {
+    /// Files every event, given in id order.
+    fn of(mut nations: PerNation, events: impl Iterator<Item = Seen>) -> Kinds {
         let mut k =
             Kinds { pos: vec![Vec::new(); 64], present: Vec::new(), ticks: Vec::new(), nations: PerNation::new(0, 0) };
         let mut monotonic = true;
-        for i in 0..len {
-            let seen = each(i);
+        for (i, seen) in events.enumerate() {
             nations.add(i as u32, seen);
             let (kind, tick) = (seen.0, seen.1);
             let slot = kind as usize;
@@ -452,14 +452,10 @@ impl<'a> Facts<'a> {
             let nations = PerNation::new(self.names.nations.len(), self.n_hosts());
             match &self.src {
                 Source::Log { log, .. } => {
-                    let mut records = log.records();
-                    Kinds::of(log.len(), nations, |_| {
-                        let r = records.next();
-                        r.map_or((EventKind::ExconAction, 0, None, None), |r| (r.kind, r.tick(), r.nation(), r.host()))
-                    })
+                    Kinds::of(nations, log.records().map(|r| (r.kind, r.tick(), r.nation(), r.host())))
                 }
                 Source::Events { evs, .. } => {
-                    Kinds::of(evs.len(), nations, |i| (evs[i].kind, evs[i].time_s, evs[i].nation, evs[i].host))
+                    Kinds::of(nations, evs.iter().map(|e| (e.kind, e.time_s, e.nation, e.host)))
                 }
             }
         })

@@ -458,8 +458,8 @@ pub fn coordinate_assistance(
         ctx.request(nation, provider, "team_request", None);
     }
     for (nation, (reason, cause)) in wishes {
+        let provider = ctx.policy_provider(nation);
         let outstanding = ctx.book.outstanding[nation as usize];
-        let provider = if outstanding == 0 { ctx.policy_provider(nation) } else { None };
         let (Some(action), Some(p)) = (request_assistance(ctx.cat, outstanding, provider), provider) else { continue };
         let ev = ctx.request(nation, p, reason, cause);
         decisions.record(clock.tick, nation, action, vec![ev]);

@@ -38,7 +38,17 @@ pub struct AgreementDef {
 impl AgreementDef {
     /// Whether it links nations `n` and `m`.
     pub fn links(&self, n: u32, m: u32) -> bool {
-        self.members.binary_search(&n).is_ok() && self.members.binary_search(&m).is_ok()
+        self.has(n) && self.has(m)
+    }
+
+    /// Whether nation `n` may send under it indicators marked `tlp`: a member, the marking at
+    /// most its ceiling.
+    pub fn carries(&self, n: u32, tlp: Tlp) -> bool {
+        tlp <= self.ceiling && self.has(n)
+    }
+
+    fn has(&self, n: u32) -> bool {
+        self.members.binary_search(&n).is_ok()
     }
 }
 
@@ -71,14 +81,14 @@ impl Intel {
     /// The agreement linking `n` and `m` whose ceiling allows `tlp` with the shortest latency
     /// (the first listed among equals).
     pub fn fastest(&self, n: u32, m: u32, tlp: Tlp) -> Option<u32> {
-        let linking = self.agreements.iter().enumerate().filter(|(_, a)| tlp <= a.ceiling && a.links(n, m));
+        let linking = self.agreements.iter().enumerate().filter(|(_, a)| a.carries(n, tlp) && a.has(m));
         linking.min_by_key(|(i, a)| (a.latency_ticks, *i)).map(|(i, _)| i as u32)
     }
 
     /// Every nation sharing an agreement with `n` whose ceiling allows `tlp`, ascending.
     pub fn partners(&self, n: u32, tlp: Tlp) -> Vec<u32> {
         let mut out: Vec<u32> = (self.agreements.iter())
-            .filter(|a| tlp <= a.ceiling && a.members.binary_search(&n).is_ok())
+            .filter(|a| a.carries(n, tlp))
             .flat_map(|a| a.members.iter().copied().filter(|&m| m != n))
             .collect();
         out.sort_unstable();
@@ -115,7 +125,7 @@ pub(crate) fn share(
     let shipments: Vec<(u32, Vec<u32>)> = match via {
         Via::Fastest => to.iter().filter_map(|&m| Some((intel.fastest(n, m, tlp)?, vec![m]))).collect(),
         Via::EveryAgreement => (intel.agreements.iter().enumerate())
-            .filter(|(_, a)| tlp <= a.ceiling && a.members.binary_search(&n).is_ok())
+            .filter(|(_, a)| a.carries(n, tlp))
             .map(|(i, a)| (i as u32, a.members.iter().copied().filter(|&m| m != n && to.contains(&m)).collect()))
             .filter(|(_, partners): &(u32, Vec<u32>)| !partners.is_empty())
             .collect(),
