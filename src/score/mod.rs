@@ -177,43 +177,57 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
 }
 
 /// [`assess`] of events already keyed.
+///
+/// The incident index, availability and first detections come first (the rest reads them); then
+/// the scores, the ratings and the per-scope reads of the log run side by side on the rayon pool
+/// (pure functions of the same inputs: the result does not depend on the threads).
 pub fn assess_facts(scenario: &Scenario, summary: &RunSummary, f: &Facts) -> Assessment {
     let end_s = summary.duration_s;
     let index = Index::build(f);
     let incidents = &index.incidents;
-    let (exercise, lifecycle) = lifecycles(scenario, f, &index);
     let services: Vec<(String, String, f64)> = scenario
         .nations
         .iter()
         .flat_map(|n| n.services.iter().map(move |s| (s.id.clone(), n.id.clone(), s.weight)))
         .collect();
     let availability = metrics::availability(f, &services, end_s);
-    let nation_availability = nation_availability(scenario, &availability);
-    let data_lost_mb = summary.nations.iter().map(|n| (n.id.clone(), n.data_lost_mb)).collect();
     let first_det = metrics::first_detection(f, incidents);
+    let run = Run { scenario, summary, facts: f, index: &index, first_detection: &first_det };
+    let (scores, (((exercise, lifecycle), attack_coverage), (ratings, (timelines, msel)))) = rayon::join(
+        || scoring::score(&run, &availability),
+        || {
+            rayon::join(
+                || rayon::join(|| lifecycles(scenario, f, &index), || labelled_coverage(scenario, f, incidents)),
+                || {
+                    rayon::join(
+                        || ratings::rate(&run, &availability),
+                        || (timelines(scenario, f), msel_rows(scenario, f)),
+                    )
+                },
+            )
+        },
+    );
     let assistance = summary
         .assistance
         .iter()
         .map(|a| assist::timing(a, &index.incidents_of(f.nation(&a.nation)), first_det.get(&a.nation), end_s))
         .collect();
-    let run = Run { scenario, summary, facts: f, index: &index, first_detection: &first_det };
-    let ratings = ratings::rate(&run, &availability);
     Assessment {
         definitions: metrics::definitions(),
         exercise,
         lifecycle,
-        nation_availability,
-        data_lost_mb,
-        attack_coverage: labelled_coverage(scenario, f, incidents),
+        nation_availability: nation_availability(scenario, &availability),
+        data_lost_mb: summary.nations.iter().map(|n| (n.id.clone(), n.data_lost_mb)).collect(),
+        attack_coverage,
         assistance,
         sharing: sharing_timings(f, &first_det),
-        timelines: timelines(scenario, f),
-        scores: scoring::score(&run, &availability),
+        timelines,
+        scores,
         availability,
         improvement_plan: ratings::improvement_plan(scenario, &ratings),
         ratings,
         rating_thresholds: scenario.scoring.ratings.clone(),
-        msel: msel_rows(scenario, f),
+        msel,
     }
 }
 
