@@ -24,6 +24,7 @@ use bevy_ecs::message::Messages;
 use bevy_ecs::schedule::Schedules;
 use bevy_ecs::world::World;
 use rand::RngExt;
+use rayon::prelude::*;
 
 use super::RunConfig;
 use super::assistance::{AssistanceBook, ProviderDef};
@@ -45,7 +46,7 @@ use super::state::{
 use super::summary::{CampaignTally, HostRecords, NationTally};
 use super::topology::HostGraph;
 use crate::scenario::model::{
-    Delay, DelayDistribution, DoctrineDef, Effect, HostGroup, InjectEffect, Nation, QueueOrder, RestoreChoice,
+    Delay, DelayDistribution, DoctrineDef, Effect, HostGroup, InjectEffect, Link, Nation, QueueOrder, RestoreChoice,
     Scenario, Stage, Targets, WorkPattern, ceil_fraction_of,
 };
 
@@ -86,11 +87,16 @@ impl<'a> Ids<'a> {
     fn of(scenario: &'a Scenario) -> Ids<'a> {
         let nations = || scenario.nations.iter();
         let segments = || nations().flat_map(|n| n.segments.iter());
+        // The two large maps (a segment or a group per host, at worst) side by side.
+        let (segment, group) = rayon::join(
+            || IdMap::of(segments().map(|s| s.id.as_str())),
+            || IdMap::of(segments().flat_map(|s| s.host_groups.iter()).map(|g| g.id.as_str())),
+        );
         Ids {
             nation: IdMap::of(nations().map(|n| n.id.as_str())),
             team: IdMap::of(nations().map(|n| n.team.id.as_str())),
-            segment: IdMap::of(segments().map(|s| s.id.as_str())),
-            group: IdMap::of(segments().flat_map(|s| s.host_groups.iter()).map(|g| g.id.as_str())),
+            segment,
+            group,
             service: IdMap::of(nations().flat_map(|n| n.services.iter()).map(|s| s.id.as_str())),
             campaign: IdMap::of(scenario.campaigns.iter().map(|c| c.id.as_str())),
             provider: IdMap::of(scenario.assistance.iter().map(|p| p.id.as_str())),
@@ -164,7 +170,9 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     };
     add_nations(&mut cat, scenario, &ids);
     index_groups(&mut cat);
-    add_links(&mut cat, scenario, &ids);
+    // The network's entities spawn while the links resolve (at worst an entity per host each).
+    let counts = (cat.nations.len(), cat.segments.len(), cat.groups.len());
+    let (mut world, ()) = rayon::join(|| spawn_network(counts), || add_links(&mut cat, scenario, &ids));
     add_graphs(&mut cat, scenario);
     let books = Books {
         services: add_services(&mut cat, scenario, &ids),
@@ -178,8 +186,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     let mut hosts =
         Hosts::new(cat.n_hosts as usize, cat.segments.iter().map(|s| (s.start, s.end - s.start)), cat.groups.len());
     hosts.track_resistance(cat.campaigns.iter().map(|c| c.resistance > 0.0));
-    let mut world = World::new();
-    spawn_entities(&mut world, &cat);
+    spawn_books(&mut world, &cat);
     insert_books(&mut world, books, &cat, config);
     world.insert_resource(hosts);
     world.insert_resource(cat);
@@ -286,16 +293,10 @@ fn index_groups(cat: &mut Catalog) {
 /// counting (two passes over the links, one allocation per array), not a vector per segment.
 fn add_links(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
     let n = cat.segments.len();
-    let mut pairs: Vec<(u32, u32, f64)> = Vec::with_capacity(scenario.links.len());
-    let mut ends = Vec::new();
-    for link in &scenario.links {
-        ends.clear();
-        ends.extend(link.between.iter().filter_map(|id| ids.segment.get(id)));
-        let f = link.filtering.clamp(0.0, 1.0);
-        for (i, &a) in ends.iter().enumerate() {
-            pairs.extend(ends[i + 1..].iter().filter(|&&b| b != a).map(|&b| (a, b, f)));
-        }
-    }
+    // Resolved in blocks on the rayon pool, concatenated in link order.
+    let blocks: Vec<Vec<(u32, u32, f64)>> =
+        scenario.links.par_chunks(LINK_BLOCK).map(|links| link_pairs(links, ids)).collect();
+    let pairs = blocks.concat();
     let mut offsets = vec![0u32; n + 1];
     for &(a, b, _) in &pairs {
         offsets[a as usize + 1] += 1;
@@ -320,6 +321,25 @@ fn add_links(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
     }
     cat.link_offsets = offsets;
     cat.link_ends = link_ends;
+}
+
+/// Links resolved per parallel block: enough that a block outweighs its scheduling.
+const LINK_BLOCK: usize = 16_384;
+
+/// The (segment, segment, filtering) pairs `links` join, in order: each pair of distinct known
+/// segments of a link once.
+fn link_pairs(links: &[Link], ids: &Ids) -> Vec<(u32, u32, f64)> {
+    let mut pairs = Vec::with_capacity(links.len());
+    let mut ends = Vec::new();
+    for link in links {
+        ends.clear();
+        ends.extend(link.between.iter().filter_map(|id| ids.segment.get(id)));
+        let f = link.filtering.clamp(0.0, 1.0);
+        for (i, &a) in ends.iter().enumerate() {
+            pairs.extend(ends[i + 1..].iter().filter(|&&b| b != a).map(|&b| (a, b, f)));
+        }
+    }
+    pairs
 }
 
 /// Generated host networks: one CSR graph per segment with a `topology`, over its slots (see
@@ -499,18 +519,29 @@ fn effect_ref(e: &InjectEffect, ids: &Ids, clock: &SimClock) -> EffectRef {
     }
 }
 
-/// One entity per nation (with its tally) and its team, segment, host group, service, provider,
-/// campaign (with its tally) and inject; hosts get theirs when they first take part.
-fn spawn_entities(world: &mut World, cat: &Catalog) {
-    let count = |len: usize| 0..len as u32;
-    for i in count(cat.nations.len()) {
+/// Indices `0..len` as entity keys.
+fn count(len: usize) -> std::ops::Range<u32> {
+    0..len as u32
+}
+
+/// A new world with one entity per nation (with its tally) and its team, segment and host group;
+/// [`spawn_books`] adds the rest, and hosts get theirs when they first take part.
+fn spawn_network((nations, segments, groups): (usize, usize, usize)) -> World {
+    let mut world = World::new();
+    for i in count(nations) {
         world.spawn((NationIndex(i), NationTally::default()));
         world.spawn(TeamOf(i));
     }
     // In batches: one reservation each, not one archetype move per entity (100,000 one-host
     // segments are 200,000 entities).
-    world.spawn_batch(count(cat.segments.len()).map(SegmentIndex));
-    world.spawn_batch(count(cat.groups.len()).map(GroupIndex));
+    world.spawn_batch(count(segments).map(SegmentIndex));
+    world.spawn_batch(count(groups).map(GroupIndex));
+    world
+}
+
+/// One entity per service, provider, campaign (with its tally) and inject, after the network's
+/// (entity ids follow this order).
+fn spawn_books(world: &mut World, cat: &Catalog) {
     world.spawn_batch(count(cat.services.len()).map(ServiceIndex));
     world.spawn_batch(count(cat.providers.len()).map(ProviderIndex));
     world.spawn_batch(count(cat.campaigns.len()).map(|i| (CampaignIndex(i), CampaignTally::default())));
