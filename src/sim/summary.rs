@@ -282,11 +282,13 @@ impl HostRecords {
         }
     }
 
-    /// Takes the records out, radix-sorted by slot.
-    fn take_sorted(&mut self) -> Vec<HostTrace> {
+    /// Takes the records out; the closure returned sorts them by slot (radix), anywhere.
+    fn take_sorted(&mut self) -> impl FnOnce() -> Vec<HostTrace> + Send + use<> {
         let mut v = std::mem::take(&mut self.traces);
-        radix_sort_by_key(&mut v, &mut Vec::new(), |r| r.slot);
-        v
+        move || {
+            radix_sort_by_key(&mut v, &mut Vec::new(), |r| r.slot);
+            v
+        }
     }
 }
 
@@ -1047,14 +1049,16 @@ fn active_at_endex(hosts: &Hosts, traces: &[HostTrace], campaigns: usize) -> Vec
 
 /// Builds the summary from the world at ENDEX.
 pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u64) -> RunSummary {
-    let traces = world.resource_mut::<HostRecords>().take_sorted();
+    let sort_traces = world.resource_mut::<HostRecords>().take_sorted();
     let nation_tallies: Vec<(u32, NationTally)> = sorted_tallies(world, |i: &NationIndex| i.0);
     let campaign_tallies: Vec<(u32, CampaignTally)> = sorted_tallies(world, |i: &CampaignIndex| i.0);
     let clock = world.resource::<SimClock>();
     let log = world.resource::<EventLog>();
     let end = clock.n_ticks;
     let secs = |t: u64| t * clock.tick_secs;
-    let (nation_times, campaign_times) = response_times(log, cat, clock.tick_secs);
+    // The two passes over every host and every event, side by side.
+    let (traces, (nation_times, campaign_times)) =
+        rayon::join(sort_traces, || response_times(log, cat, clock.tick_secs));
     let services = service_summaries(world.resource::<ServiceBook>(), cat, clock);
     let active = active_at_endex(world.resource::<Hosts>(), &traces, cat.campaigns.len());
     let campaigns = campaign_tallies
