@@ -7,6 +7,7 @@ pub mod batch;
 pub mod cli;
 pub mod fmt;
 pub mod overrides;
+pub mod par;
 pub mod play;
 pub mod report;
 pub mod results;

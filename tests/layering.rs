@@ -1,5 +1,5 @@
 //! The crate's dependency graph runs one way: scenario → sim → score → results → {report, batch, play} → serve
-//! → cli, with `fmt` and `atomic` as leaves anyone may use. This test reads the sources and fails
+//! → cli, with `fmt`, `atomic` and `par` as leaves anyone may use. This test reads the sources and fails
 //! when a module names a module above it (or a sibling), so the layering cannot rot silently.
 
 use std::collections::BTreeMap;
@@ -10,6 +10,7 @@ use std::path::Path;
 const LAYERS: &[(&str, u32)] = &[
     ("fmt", 0),
     ("atomic", 0),
+    ("par", 0),
     ("scenario", 1),
     ("overrides", 2),
     ("testkit", 2),

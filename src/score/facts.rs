@@ -180,6 +180,15 @@ impl PerNation {
         }
     }
 
+    /// Files `events` (in id order) and drops the bitmap of hosts seen.
+    fn filed(mut self, events: impl Iterator<Item = Seen>) -> PerNation {
+        for (i, seen) in events.enumerate() {
+            self.add(i as u32, seen);
+        }
+        self.seen = Vec::new();
+        self
+    }
+
     #[inline]
     fn add(&mut self, i: u32, (kind, _, nation, host): Seen) {
         let Some(slot) = self.slot.get(kind as usize).filter(|&&s| s > 0 && PER_NATION[s as usize - 1] == kind) else {
@@ -201,14 +210,19 @@ impl PerNation {
 }
 
 impl Kinds {
-    /// Files every event, given in id order.
-    fn of(mut nations: PerNation, events: impl Iterator<Item = Seen>) -> Kinds {
+    /// Files the `len` events `events()` gives, in id order: by kind and tick in one pass, by
+    /// nation in another, side by side when there are many ([`crate::par`]).
+    fn of<I: Iterator<Item = Seen>>(nations: PerNation, len: usize, events: impl Fn() -> I + Sync) -> Kinds {
+        let (mut k, nations) = crate::par::join(len, || Kinds::by_kind(events()), || nations.filed(events()));
+        k.nations = nations;
+        k
+    }
+
+    fn by_kind(events: impl Iterator<Item = Seen>) -> Kinds {
         let mut k =
             Kinds { pos: vec![Vec::new(); 64], present: Vec::new(), ticks: Vec::new(), nations: PerNation::new(0, 0) };
         let mut monotonic = true;
-        for (i, seen) in events.enumerate() {
-            nations.add(i as u32, seen);
-            let (kind, tick) = (seen.0, seen.1);
+        for (i, (kind, tick, _, _)) in events.enumerate() {
             let slot = kind as usize;
             if k.pos.len() <= slot {
                 k.pos.resize_with(slot + 1, Vec::new);
@@ -226,8 +240,6 @@ impl Kinds {
         if !monotonic {
             k.ticks = Vec::new();
         }
-        nations.seen = Vec::new();
-        k.nations = nations;
         k
     }
 }
@@ -452,10 +464,10 @@ impl<'a> Facts<'a> {
             let nations = PerNation::new(self.names.nations.len(), self.n_hosts());
             match &self.src {
                 Source::Log { log, .. } => {
-                    Kinds::of(nations, log.records().map(|r| (r.kind, r.tick(), r.nation(), r.host())))
+                    Kinds::of(nations, log.len(), || log.records().map(|r| (r.kind, r.tick(), r.nation(), r.host())))
                 }
                 Source::Events { evs, .. } => {
-                    Kinds::of(nations, evs.iter().map(|e| (e.kind, e.time_s, e.nation, e.host)))
+                    Kinds::of(nations, evs.len(), || evs.iter().map(|e| (e.kind, e.time_s, e.nation, e.host)))
                 }
             }
         })

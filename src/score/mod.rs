@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::par::join;
 use crate::scenario::model::{RatingThresholds, Scenario};
 use crate::sim::{EventKind, RunOutcome, RunSummary};
 use facts::{Facts, Index};
@@ -179,8 +180,8 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
 /// [`assess`] of events already keyed.
 ///
 /// The incident index, availability and first detections come first (the rest reads them); then
-/// the scores, the ratings and the per-scope reads of the log run side by side on the rayon pool
-/// (pure functions of the same inputs: the result does not depend on the threads).
+/// the scores, the ratings and the per-scope reads of the log run side by side ([`crate::par`]:
+/// pure functions of the same inputs, so the result does not depend on the threads).
 pub fn assess_facts(scenario: &Scenario, summary: &RunSummary, f: &Facts) -> Assessment {
     let end_s = summary.duration_s;
     let index = Index::build(f);
@@ -193,17 +194,15 @@ pub fn assess_facts(scenario: &Scenario, summary: &RunSummary, f: &Facts) -> Ass
     let availability = metrics::availability(f, &services, end_s);
     let first_det = metrics::first_detection(f, incidents);
     let run = Run { scenario, summary, facts: f, index: &index, first_detection: &first_det };
-    let (scores, (((exercise, lifecycle), attack_coverage), (ratings, (timelines, msel)))) = rayon::join(
+    let n = f.len();
+    let (scores, (((exercise, lifecycle), attack_coverage), (ratings, (timelines, msel)))) = join(
+        n,
         || scoring::score(&run, &availability),
         || {
-            rayon::join(
-                || rayon::join(|| lifecycles(scenario, f, &index), || labelled_coverage(scenario, f, incidents)),
-                || {
-                    rayon::join(
-                        || ratings::rate(&run, &availability),
-                        || (timelines(scenario, f), msel_rows(scenario, f)),
-                    )
-                },
+            join(
+                n,
+                || join(n, || lifecycles(scenario, f, &index), || labelled_coverage(scenario, f, incidents)),
+                || join(n, || ratings::rate(&run, &availability), || (timelines(scenario, f), msel_rows(scenario, f))),
             )
         },
     );

@@ -45,6 +45,7 @@ use super::state::{
 };
 use super::summary::{CampaignTally, HostRecords, NationTally};
 use super::topology::HostGraph;
+use crate::par::{WORTH, join};
 use crate::scenario::model::{
     Delay, DelayDistribution, DoctrineDef, Effect, HostGroup, InjectEffect, Link, Nation, QueueOrder, RestoreChoice,
     Scenario, Stage, Targets, WorkPattern, ceil_fraction_of,
@@ -88,7 +89,8 @@ impl<'a> Ids<'a> {
         let nations = || scenario.nations.iter();
         let segments = || nations().flat_map(|n| n.segments.iter());
         // The two large maps (a segment or a group per host, at worst) side by side.
-        let (segment, group) = rayon::join(
+        let (segment, group) = join(
+            segments().count(),
             || IdMap::of(segments().map(|s| s.id.as_str())),
             || IdMap::of(segments().flat_map(|s| s.host_groups.iter()).map(|g| g.id.as_str())),
         );
@@ -172,7 +174,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     index_groups(&mut cat);
     // The network's entities spawn while the links resolve (at worst an entity per host each).
     let counts = (cat.nations.len(), cat.segments.len(), cat.groups.len());
-    let (mut world, ()) = rayon::join(|| spawn_network(counts), || add_links(&mut cat, scenario, &ids));
+    let (mut world, ()) = join(scenario.links.len(), || spawn_network(counts), || add_links(&mut cat, scenario, &ids));
     add_graphs(&mut cat, scenario);
     let books = Books {
         services: add_services(&mut cat, scenario, &ids),
@@ -293,10 +295,14 @@ fn index_groups(cat: &mut Catalog) {
 /// counting (two passes over the links, one allocation per array), not a vector per segment.
 fn add_links(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
     let n = cat.segments.len();
-    // Resolved in blocks on the rayon pool, concatenated in link order.
-    let blocks: Vec<Vec<(u32, u32, f64)>> =
-        scenario.links.par_chunks(LINK_BLOCK).map(|links| link_pairs(links, ids)).collect();
-    let pairs = blocks.concat();
+    // Many: resolved in blocks on the rayon pool, concatenated in link order.
+    let pairs = if scenario.links.len() < WORTH {
+        link_pairs(&scenario.links, ids)
+    } else {
+        let blocks: Vec<Vec<(u32, u32, f64)>> =
+            scenario.links.par_chunks(LINK_BLOCK).map(|links| link_pairs(links, ids)).collect();
+        blocks.concat()
+    };
     let mut offsets = vec![0u32; n + 1];
     for &(a, b, _) in &pairs {
         offsets[a as usize + 1] += 1;

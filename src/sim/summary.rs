@@ -1058,7 +1058,7 @@ pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u6
     let secs = |t: u64| t * clock.tick_secs;
     // The two passes over every host and every event, side by side.
     let (traces, (nation_times, campaign_times)) =
-        rayon::join(sort_traces, || response_times(log, cat, clock.tick_secs));
+        crate::par::join(log.len(), sort_traces, || response_times(log, cat, clock.tick_secs));
     let services = service_summaries(world.resource::<ServiceBook>(), cat, clock);
     let active = active_at_endex(world.resource::<Hosts>(), &traces, cat.campaigns.len());
     let campaigns = campaign_tallies
