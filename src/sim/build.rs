@@ -329,8 +329,9 @@ fn add_links(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
     cat.link_ends = link_ends;
 }
 
-/// Links resolved per parallel block: enough that a block outweighs its scheduling.
-const LINK_BLOCK: usize = 16_384;
+/// Links resolved per parallel block: enough that a block outweighs its scheduling (a few in
+/// unit tests, so that their small networks come in several blocks).
+const LINK_BLOCK: usize = if cfg!(test) { 3 } else { 16_384 };
 
 /// The (segment, segment, filtering) pairs `links` join, in order: each pair of distinct known
 /// segments of a link once.
