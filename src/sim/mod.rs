@@ -77,6 +77,7 @@ pub(crate) mod detection;
 pub mod doctrine;
 pub mod events;
 pub(crate) mod excon;
+pub(crate) mod fresh;
 pub(crate) mod ids;
 pub(crate) mod injects;
 pub(crate) mod network;
@@ -316,7 +317,8 @@ impl Simulation {
         while self.step() {}
         let catalog = std::sync::Arc::new(self.world.remove_resource::<state::Catalog>().unwrap_or_default());
         let summary = summary::summarize(&mut self.world, &catalog, self.config.seed, self.config.run_index);
-        let log = std::mem::take(&mut *self.world.resource_mut::<EventLog>());
+        let mut log = std::mem::take(&mut *self.world.resource_mut::<EventLog>());
+        log.seal();
         let tick_secs = self.world.resource::<SimClock>().tick_secs;
         let doctrine = std::mem::take(&mut self.world.resource_mut::<doctrine::DoctrineLog>().0);
         RunOutcome { events: EventStream::new(log, catalog, tick_secs), summary, doctrine }
