@@ -12,7 +12,12 @@ pub const WORTH: usize = 50_000;
 #[cfg(test)]
 pub const WORTH: usize = 1;
 
-/// `(a(), b())`, side by side on the rayon pool when `items` reaches [`WORTH`], else in turn.
+/// Whether work over `items` items is worth a second core.
+pub fn worth(items: usize) -> bool {
+    items >= WORTH
+}
+
+/// `(a(), b())`, side by side on the rayon pool when `items` is [`worth`] it, else in turn.
 pub fn join<A, B, RA, RB>(items: usize, a: A, b: B) -> (RA, RB)
 where
     A: FnOnce() -> RA + Send,
@@ -20,7 +25,7 @@ where
     RA: Send,
     RB: Send,
 {
-    if items >= WORTH { rayon::join(a, b) } else { (a(), b()) }
+    if worth(items) { rayon::join(a, b) } else { (a(), b()) }
 }
 
 #[cfg(test)]

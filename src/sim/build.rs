@@ -45,7 +45,7 @@ use super::state::{
 };
 use super::summary::{CampaignTally, HostRecords, NationTally};
 use super::topology::HostGraph;
-use crate::par::{WORTH, join};
+use crate::par::{join, worth};
 use crate::scenario::model::{
     Delay, DelayDistribution, DoctrineDef, Effect, HostGroup, InjectEffect, Link, Nation, QueueOrder, RestoreChoice,
     Scenario, Stage, Targets, WorkPattern, ceil_fraction_of,
@@ -296,12 +296,12 @@ fn index_groups(cat: &mut Catalog) {
 fn add_links(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
     let n = cat.segments.len();
     // Many: resolved in blocks on the rayon pool, concatenated in link order.
-    let pairs = if scenario.links.len() < WORTH {
-        link_pairs(&scenario.links, ids)
-    } else {
+    let pairs = if worth(scenario.links.len()) {
         let blocks: Vec<Vec<(u32, u32, f64)>> =
             scenario.links.par_chunks(LINK_BLOCK).map(|links| link_pairs(links, ids)).collect();
         blocks.concat()
+    } else {
+        link_pairs(&scenario.links, ids)
     };
     let mut offsets = vec![0u32; n + 1];
     for &(a, b, _) in &pairs {

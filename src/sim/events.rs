@@ -363,29 +363,9 @@ pub struct EventLog {
 
 impl Default for EventLog {
     fn default() -> Self {
-        EventLog {
-            chunks: Vec::new(),
-            len: 0,
-            extras: Vec::new(),
-            details: Vec::new(),
-            fresh: Fresh::new(CHUNK, BLANK),
-        }
+        EventLog { chunks: Vec::new(), len: 0, extras: Vec::new(), details: Vec::new(), fresh: Fresh::new(CHUNK) }
     }
 }
-
-/// What a record slot holds before it is written (only to fault in a fresh chunk's pages).
-const BLANK: Record = Record {
-    tick: 0,
-    cause: 0,
-    incident: 0,
-    nation: NONE,
-    host: NONE,
-    campaign: NONE,
-    extra: NONE,
-    stage: NONE16,
-    kind: EventKind::InjectDelivered,
-    detail: 0,
-};
 
 impl EventLog {
     /// Records an event in the current tick and returns its id.
@@ -460,7 +440,7 @@ impl EventLog {
     /// Stops making chunks ahead: the run is over and nothing more will be written (the helper
     /// thread, if one started, ends and frees the chunk it held ready).
     pub fn seal(&mut self) {
-        self.fresh = Fresh::new(CHUNK, BLANK);
+        self.fresh = Fresh::new(CHUNK);
     }
 
     /// Number of events.

@@ -9,6 +9,7 @@
 //! dropped. What a buffer holds is always written by its user
 //! before it is read, so results do not depend on the helper, its timing, or whether it runs.
 
+use std::mem::MaybeUninit;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Mutex, PoisonError};
 
@@ -18,7 +19,6 @@ const PAGE: usize = 4096;
 /// Fresh `Vec<T>`s of one capacity, made ahead by a helper thread once a second one is taken.
 pub struct Fresh<T> {
     capacity: usize,
-    blank: T,
     /// Whether the helper was started (or refused).
     started: bool,
     /// The helper's buffers (a mutex only to make the supply `Sync`: its owner takes `&mut`).
@@ -26,9 +26,9 @@ pub struct Fresh<T> {
 }
 
 impl<T: Copy + Send + 'static> Fresh<T> {
-    /// A supply of buffers of `capacity` elements, touched by writing `blank`.
-    pub fn new(capacity: usize, blank: T) -> Self {
-        Fresh { capacity, blank, started: false, helper: Mutex::new(None) }
+    /// A supply of buffers of `capacity` elements.
+    pub fn new(capacity: usize) -> Self {
+        Fresh { capacity, started: false, helper: Mutex::new(None) }
     }
 
     /// The next buffer: empty, with room for `capacity` elements, its pages already faulted in
@@ -41,7 +41,7 @@ impl<T: Copy + Send + 'static> Fresh<T> {
         }
         if !self.started {
             self.started = true;
-            *helper = start(self.capacity, self.blank);
+            *helper = start(self.capacity);
         }
         Vec::with_capacity(self.capacity)
     }
@@ -49,34 +49,35 @@ impl<T: Copy + Send + 'static> Fresh<T> {
 
 /// Starts the helper: it makes one buffer, waits for it to be taken, and stops when the
 /// receiving side is gone. `None` if the thread cannot be started.
-fn start<T: Copy + Send + 'static>(capacity: usize, blank: T) -> Option<Receiver<Vec<T>>> {
+fn start<T: Copy + Send + 'static>(capacity: usize) -> Option<Receiver<Vec<T>>> {
     let (tx, rx) = sync_channel(0);
-    let made = std::thread::Builder::new().name("cydex-fresh".into()).spawn(move || serve(&tx, capacity, blank));
+    let made = std::thread::Builder::new().name("cydex-fresh".into()).spawn(move || serve(&tx, capacity));
     made.ok().map(|_| rx)
 }
 
-fn serve<T: Copy>(tx: &SyncSender<Vec<T>>, capacity: usize, blank: T) {
+fn serve<T: Copy>(tx: &SyncSender<Vec<T>>, capacity: usize) {
     loop {
         let mut v = Vec::with_capacity(capacity);
-        touch(&mut v, blank);
+        touch(&mut v);
         if tx.send(v).is_err() {
             return;
         }
     }
 }
 
-/// Writes `blank` once per page of `v`'s spare capacity (its length stays 0).
-fn touch<T: Copy>(v: &mut Vec<T>, blank: T) {
+/// Writes zero bytes once per page of `v`'s spare capacity (its length stays 0: what the
+/// slots hold is never read as a `T`).
+fn touch<T: Copy>(v: &mut Vec<T>) {
     let step = (PAGE / size_of::<T>().max(1)).max(1);
     for slot in v.spare_capacity_mut().iter_mut().step_by(step) {
-        slot.write(blank);
+        *slot = MaybeUninit::zeroed();
     }
 }
 
 impl<T: Copy + Send + 'static> Clone for Fresh<T> {
     /// A new supply of the same buffers (the helper is not shared).
     fn clone(&self) -> Self {
-        Fresh::new(self.capacity, self.blank)
+        Fresh::new(self.capacity)
     }
 }
 
@@ -99,7 +100,7 @@ mod tests {
 
     #[test]
     fn buffers_come_empty_at_full_capacity_from_the_first_and_from_the_helper() {
-        let mut f = Fresh::new(10_000, 7u64);
+        let mut f = Fresh::<u64>::new(10_000);
         for _ in 0..5 {
             let mut v = f.take();
             assert!(v.is_empty() && v.capacity() >= 10_000);
@@ -112,7 +113,7 @@ mod tests {
 
     #[test]
     fn a_supply_never_taken_from_has_no_helper() {
-        let mut f = Fresh::new(16, 0u8);
+        let mut f = Fresh::<u8>::new(16);
         assert!(!f.started && f.helper.get_mut().unwrap().is_none());
     }
 }
