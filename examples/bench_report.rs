@@ -54,16 +54,21 @@ fn stats(mut v: Vec<Duration>) -> (f64, f64) {
     (secs(v[0]), med)
 }
 
-/// Minor page faults of this process so far (each a fresh 4 KiB page touched) and its time in
-/// the kernel, in microseconds (on this workload almost all of it serving those faults).
-fn faults_and_system_us() -> (i64, i64) {
-    // SAFETY: `getrusage` writes the struct it is given and nothing else.
-    let u = unsafe {
-        let mut u: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &raw mut u);
-        u
+/// Usage so far, as (minor page faults, kernel µs, user µs, preemptions): of the whole process
+/// (helper threads included) and of the calling thread alone. A minor fault is a fresh 4 KiB
+/// page touched; on this workload the kernel time is almost all serving those faults.
+fn usage() -> [(i64, i64, i64, i64); 2] {
+    let of = |who| {
+        // SAFETY: `getrusage` writes the struct it is given and nothing else.
+        let u = unsafe {
+            let mut u: libc::rusage = std::mem::zeroed();
+            libc::getrusage(who, &raw mut u);
+            u
+        };
+        let us = |t: libc::timeval| t.tv_sec * 1_000_000 + t.tv_usec;
+        (u.ru_minflt, us(u.ru_stime), us(u.ru_utime), u.ru_nivcsw)
     };
-    (u.ru_minflt, u.ru_stime.tv_sec * 1_000_000 + u.ru_stime.tv_usec)
+    [of(libc::RUSAGE_SELF), of(libc::RUSAGE_THREAD)]
 }
 
 fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
@@ -104,9 +109,9 @@ fn worst() {
     let (mut eng, mut raw, mut builds, mut steps) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in 0..reps() {
         let (b, mut sim) = time(|| Simulation::new(&s, &cfg));
-        let (f0, k0) = faults_and_system_us();
+        let [(f0, k0, _, _), (g0, j0, u0, c0)] = usage();
         let (tt, ()) = time(|| while sim.step() {});
-        let (f1, k1) = faults_and_system_us();
+        let [(f1, k1, _, _), (g1, j1, u1, c1)] = usage();
         let (ts, out) = time(|| sim.run_to_end());
         let (tr, ro) = time(|| synthetic::raw_virus(&g, &v, 42));
         builds.push(b);
@@ -116,7 +121,7 @@ fn worst() {
         if r == 0 {
             let count = |k: EventKind| out.events.iter().filter(|e| e.kind == k).count();
             println!(
-                "  engine: {} events; compromised {}, detected {}, recovered {}; {} minor page faults in the ticks ({} MiB first touched, {} ms in the kernel of {} ms)",
+                "  engine: {} events; compromised {}, detected {}, recovered {}; {} minor page faults in the ticks ({} MiB first touched, {} ms in the kernel of {} ms), {} of them on the simulation thread ({} ms in the kernel, {} ms in user space, {} preemptions)",
                 out.events.len(),
                 count(EventKind::HostCompromised),
                 count(EventKind::HostDetected),
@@ -124,7 +129,11 @@ fn worst() {
                 f1 - f0,
                 (f1 - f0) * 4 / 1024,
                 (k1 - k0) / 1000,
-                tt.as_millis()
+                tt.as_millis(),
+                g1 - g0,
+                (j1 - j0) / 1000,
+                (u1 - u0) / 1000,
+                c1 - c0
             );
             println!(
                 "  loop:   infections {}, detections {}, recoveries {}, mean prevalence {:.1} %",
