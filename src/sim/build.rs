@@ -4,18 +4,18 @@
 //!
 //! Layout choice: a host group is an entity (`GroupIndex`) owning a contiguous range of host
 //! slots; a host's hot state lives in the dense [`Hosts`] records, indexed by slot; adjacency is a
-//! CSR array over segments. A host becomes an entity of its own (`HostSlot`) when it first takes
-//! part in the run (spawned by the Log phase, `summary::fold_events`), so the hosts nothing ever
-//! touches cost no entity: spawning one is ~50 ns and ~60 bytes of bevy storage, which for the
-//! 1.1 M idle hosts of `scenarios/bench/alliance-idle-x10.yaml` was 3× the rest of the run. Every reference in the scenario (ids) is
-//! resolved here, once, to a dense `u32` index; unknown ids (which validation rejects) are dropped
-//! or compile to "never matches" rather than panicking.
+//! CSR array over segments. A host is a slot of its group, never an entity of its own: no system
+//! reads hosts one entity at a time, and an entity costs ~50 ns and ~60 bytes of bevy storage
+//! (`bench_report -- spawn`), which was 3× the rest of the run for the 1.1 M idle hosts of
+//! `scenarios/bench/alliance-idle-x10.yaml` and, spawned as hosts took part, a tenth of the
+//! ticks of the million-host worst case. Every reference in the scenario (ids) is resolved here,
+//! once, to a dense `u32` index; unknown ids (which validation rejects) are dropped or compile to
+//! "never matches" rather than panicking.
 //!
-//! Cost: linear in ids and host groups, nothing per host. The per-host arrays ([`Hosts`],
-//! [`HostRecords`]) are allocated zeroed, zero meaning "as built", so no pass writes them and
-//! their pages stay untouched until a host takes part. Every resource is inserted before any host
-//! entity exists: bevy keeps each resource in a sparse set indexed by entity index, so a resource
-//! inserted after a million entities would allocate and zero a million-entry array.
+//! Cost: linear in ids and host groups, nothing per host. The per-host arrays ([`Hosts`], the
+//! summary's host records) are allocated zeroed, zero meaning "as built", so no pass writes them
+//! and their pages stay untouched until a host takes part. Every resource is inserted here, none
+//! during the run (bevy keeps each resource in a sparse set indexed by entity index).
 
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,7 +43,7 @@ use super::state::{
     LateralDef, LinkEnd, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef,
     TeamOf,
 };
-use super::summary::{CampaignTally, HostRecords, NationTally};
+use super::summary::LogFold;
 use super::topology::HostGraph;
 use crate::par::{join, worth};
 use crate::scenario::model::{
@@ -190,11 +190,12 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     hosts.track_resistance(cat.campaigns.iter().map(|c| c.resistance > 0.0));
     spawn_books(&mut world, &cat);
     insert_books(&mut world, books, &cat, config);
+    world.insert_resource(LogFold::new(cat.n_hosts as usize, cat.nations.len(), cat.campaigns.len(), clock.tick_secs));
     world.insert_resource(hosts);
     world.insert_resource(cat);
     world.insert_resource(clock);
-    // `Schedule::initialize` inserts `Schedules` if absent: insert it now, before any host entity
-    // (see the module doc: resources are sparse sets over entity indices).
+    // `Schedule::initialize` inserts `Schedules` if absent: insert it now, with the other
+    // resources (see the module doc: resources are sparse sets over entity indices).
     world.init_resource::<Schedules>();
     world
 }
@@ -531,12 +532,12 @@ fn count(len: usize) -> std::ops::Range<u32> {
     0..len as u32
 }
 
-/// A new world with one entity per nation (with its tally) and its team, segment and host group;
-/// [`spawn_books`] adds the rest, and hosts get theirs when they first take part.
+/// A new world with one entity per nation and its team, segment and host group; [`spawn_books`]
+/// adds the rest.
 fn spawn_network((nations, segments, groups): (usize, usize, usize)) -> World {
     let mut world = World::new();
     for i in count(nations) {
-        world.spawn((NationIndex(i), NationTally::default()));
+        world.spawn(NationIndex(i));
         world.spawn(TeamOf(i));
     }
     // In batches: one reservation each, not one archetype move per entity (100,000 one-host
@@ -546,12 +547,12 @@ fn spawn_network((nations, segments, groups): (usize, usize, usize)) -> World {
     world
 }
 
-/// One entity per service, provider, campaign (with its tally) and inject, after the network's
+/// One entity per service, provider, campaign and inject, after the network's
 /// (entity ids follow this order).
 fn spawn_books(world: &mut World, cat: &Catalog) {
     world.spawn_batch(count(cat.services.len()).map(ServiceIndex));
     world.spawn_batch(count(cat.providers.len()).map(ProviderIndex));
-    world.spawn_batch(count(cat.campaigns.len()).map(|i| (CampaignIndex(i), CampaignTally::default())));
+    world.spawn_batch(count(cat.campaigns.len()).map(CampaignIndex));
     world.spawn_batch(count(cat.injects.len()).map(InjectIndex));
 }
 
@@ -575,7 +576,6 @@ fn insert_books(world: &mut World, books: Books, cat: &Catalog, config: &RunConf
     world.insert_resource(Intel::new(n_nations, n_campaigns, books.agreements));
     world.insert_resource(InjectBook::new(books.injects));
     world.insert_resource(EventLog::default());
-    world.insert_resource(HostRecords::new(cat.n_hosts as usize));
     let streams = |purpose| NationStreams::new(config.seed, config.run_index, purpose, n_nations);
     world.insert_resource(CampaignRng(streams(Purpose::Campaign)));
     world.insert_resource(super::work::WorkBook::new(streams(Purpose::Hunt)));
@@ -602,7 +602,6 @@ mod tests {
         s.links.push(Link { between: vec!["SEG-C".into(), "SEG-A".into()], filtering: 0.5 });
         let mut w = world(&s);
         assert_eq!(w.query::<&GroupIndex>().iter(&w).count(), 3);
-        assert_eq!(w.query::<&crate::sim::state::HostSlot>().iter(&w).count(), 0, "no host has taken part yet");
         assert_eq!(w.query::<&NationIndex>().iter(&w).count(), 1);
         let cat = w.resource::<Catalog>();
         let links = |s: u32| cat.links(s).iter().map(|l| (l.to, l.filtering)).collect::<Vec<_>>();

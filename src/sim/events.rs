@@ -339,8 +339,13 @@ fn id(v: u64) -> Option<u64> {
     (v != 0).then_some(v)
 }
 
-/// Records per chunk of the event log (2 MiB).
+/// Records per chunk of the event log (2 MiB). The crate's unit tests use 1,024-record chunks, so
+/// that their runs fill chunks and hand them to the summary's folding thread (`summary.rs`), and
+/// the digests they hold check that path.
+#[cfg(not(test))]
 const CHUNK_BITS: u32 = 16;
+#[cfg(test)]
+const CHUNK_BITS: u32 = 10;
 const CHUNK: usize = 1 << CHUNK_BITS;
 
 /// The run's event log: compact [`Record`]s in id order (id = index + 1).
@@ -350,10 +355,18 @@ const CHUNK: usize = 1 << CHUNK_BITS;
 /// copies everything written so far at each doubling and faults in twice the pages. From the
 /// second chunk on, a helper thread makes the next one ahead with its pages already faulted in
 /// (`fresh.rs`): on this project's VMs the kernel's first touch of a page costs 1.5–9 µs, up to
-/// 40 % of a million-host run's ticks when the simulation thread pays it.
+/// 40 % of a million-host run's ticks when the simulation thread pays it. A full chunk is never
+/// written again and is shared ([`EventLog::full_chunk`]), so another thread can read it while
+/// the run goes on.
 #[derive(Resource, Debug, Clone, PartialEq)]
 pub struct EventLog {
-    chunks: Vec<Vec<Record>>,
+    /// Full chunks, read-only.
+    full: Vec<Arc<Vec<Record>>>,
+    /// The chunk being written.
+    open: Vec<Record>,
+    /// For each full chunk and the open one, the index of the first out-of-line keys its
+    /// records use (keys are pushed in record order, so a chunk's are one range).
+    extras_from: Vec<u32>,
     len: usize,
     extras: Vec<Extra>,
     details: Vec<&'static str>,
@@ -363,7 +376,69 @@ pub struct EventLog {
 
 impl Default for EventLog {
     fn default() -> Self {
-        EventLog { chunks: Vec::new(), len: 0, extras: Vec::new(), details: Vec::new(), fresh: Fresh::new(CHUNK) }
+        EventLog {
+            full: Vec::new(),
+            open: Vec::new(),
+            extras_from: vec![0],
+            len: 0,
+            extras: Vec::new(),
+            details: Vec::new(),
+            fresh: Fresh::new(CHUNK),
+        }
+    }
+}
+
+/// A full chunk of the log, shared, with what reading its records needs beside them.
+#[derive(Debug)]
+pub struct FullChunk {
+    /// Index (0-based) of its first record.
+    pub first: usize,
+    /// Its records.
+    pub records: Arc<Vec<Record>>,
+    extras: Vec<Extra>,
+    extras_from: u32,
+    details: Vec<&'static str>,
+}
+
+impl FullChunk {
+    /// Reads the out-of-line keys and detail names of this chunk's records.
+    pub fn lookup(&self) -> Lookup<'_> {
+        Lookup { extras: &self.extras, extras_from: self.extras_from, details: &self.details }
+    }
+}
+
+/// What reading a record's value and detail name takes beside the record: the out-of-line keys
+/// (from index `extras_from` on) and the detail names.
+#[derive(Debug, Clone, Copy)]
+pub struct Lookup<'a> {
+    extras: &'a [Extra],
+    extras_from: u32,
+    details: &'a [&'static str],
+}
+
+impl<'a> Lookup<'a> {
+    fn extra(&self, r: &Record) -> Option<&'a Extra> {
+        opt(r.extra).and_then(|x| self.extras.get(x.wrapping_sub(self.extras_from) as usize))
+    }
+
+    /// The event's numeric value.
+    pub fn value(&self, r: &Record) -> Option<f64> {
+        self.extra(r).and_then(|x| x.value)
+    }
+
+    /// The code of the event's static qualifier (0 = none).
+    pub fn detail_code(&self, r: &Record) -> u8 {
+        r.detail & !ENTRY
+    }
+
+    /// The event's static qualifier (not the agreement id).
+    pub fn detail(&self, r: &Record) -> Option<&'static str> {
+        self.detail_of_code(self.detail_code(r))
+    }
+
+    /// The static qualifier of a detail code.
+    pub fn detail_of_code(&self, code: u8) -> Option<&'static str> {
+        (code > 0).then(|| self.details.get(code as usize - 1).copied()).flatten()
     }
 }
 
@@ -426,15 +501,43 @@ impl EventLog {
     }
 
     fn push(&mut self, r: Record) {
-        match self.chunks.last_mut() {
-            Some(chunk) if chunk.len() < CHUNK => chunk.push(r),
-            last => {
-                let mut chunk = if last.is_none() { Vec::new() } else { self.fresh.take() };
-                chunk.push(r);
-                self.chunks.push(chunk);
-            }
+        if self.open.len() == CHUNK {
+            let next = self.fresh.take();
+            self.full.push(Arc::new(std::mem::replace(&mut self.open, next)));
+            self.extras_from.push(if r.extra == NONE { narrow(self.extras.len() as u64) } else { r.extra });
         }
+        self.open.push(r);
         self.len += 1;
+    }
+
+    /// Number of full chunks (never written again).
+    pub fn full_chunks(&self) -> usize {
+        self.full.len()
+    }
+
+    /// Full chunk `k`, shared, with a copy of the out-of-line keys and detail names its records
+    /// use (a few per chunk: most events have none).
+    pub fn full_chunk(&self, k: usize) -> Option<FullChunk> {
+        let records = Arc::clone(self.full.get(k)?);
+        let (from, to) = (self.extras_from[k], self.extras_from[k + 1]);
+        Some(FullChunk {
+            first: k << CHUNK_BITS,
+            records,
+            extras: self.extras[from as usize..to as usize].to_vec(),
+            extras_from: from,
+            details: self.details.clone(),
+        })
+    }
+
+    /// The chunks from the `k`-th on (the open one last), each with the index of its first record.
+    pub fn chunks_from(&self, k: usize) -> impl Iterator<Item = (usize, &[Record])> + '_ {
+        let full = self.full.iter().map(|c| c.as_slice());
+        full.chain(std::iter::once(self.open.as_slice())).enumerate().skip(k).map(|(i, c)| (i << CHUNK_BITS, c))
+    }
+
+    /// Reads any record's out-of-line keys and detail name.
+    pub fn lookup(&self) -> Lookup<'_> {
+        Lookup { extras: &self.extras, extras_from: 0, details: &self.details }
     }
 
     /// Stops making chunks ahead: the run is over and nothing more will be written (the helper
@@ -455,22 +558,26 @@ impl EventLog {
 
     /// Every record, in id order.
     pub fn records(&self) -> impl Iterator<Item = &Record> + '_ {
-        self.chunks.iter().flatten()
+        self.chunks_from(0).flat_map(|(_, c)| c)
     }
 
     /// The records from `index` (0-based) on, in id order.
     pub fn records_from(&self, index: usize) -> impl Iterator<Item = &Record> + '_ {
         let within = index & (CHUNK - 1);
-        self.chunks
-            .iter()
-            .skip(index >> CHUNK_BITS)
+        self.chunks_from(index >> CHUNK_BITS)
             .enumerate()
-            .flat_map(move |(k, c)| &c[if k == 0 { within.min(c.len()) } else { 0 }..])
+            .flat_map(move |(k, (_, c))| &c[if k == 0 { within.min(c.len()) } else { 0 }..])
     }
 
     /// The chunk holding record `index` (0-based), and the record's place in it.
-    fn chunk_of(&self, index: usize) -> Option<(&Vec<Record>, usize)> {
-        self.chunks.get(index >> CHUNK_BITS).map(|c| (c, index & (CHUNK - 1)))
+    fn chunk_of(&self, index: usize) -> Option<(&[Record], usize)> {
+        let k = index >> CHUNK_BITS;
+        let chunk = match self.full.get(k) {
+            Some(c) => c.as_slice(),
+            None if k == self.full.len() => &self.open,
+            None => return None,
+        };
+        Some((chunk, index & (CHUNK - 1)))
     }
 
     /// The record at `index` (0-based: event id − 1).
@@ -493,27 +600,27 @@ impl EventLog {
 
     /// The event's numeric value.
     pub fn value(&self, r: &Record) -> Option<f64> {
-        self.extra(r).and_then(|x| x.value)
+        self.lookup().value(r)
     }
 
     /// The event's static qualifier (not the agreement id).
     pub fn detail(&self, r: &Record) -> Option<&'static str> {
-        self.detail_of_code(self.detail_code(r))
+        self.lookup().detail(r)
     }
 
     /// The code of the event's static qualifier (0 = none): one byte, for records that keep it
     /// for later; [`EventLog::detail_of_code`] gives the name back.
     pub fn detail_code(&self, r: &Record) -> u8 {
-        r.detail & !ENTRY
+        self.lookup().detail_code(r)
     }
 
     /// The static qualifier of a [`EventLog::detail_code`].
     pub fn detail_of_code(&self, code: u8) -> Option<&'static str> {
-        (code > 0).then(|| self.details.get(code as usize - 1).copied()).flatten()
+        self.lookup().detail_of_code(code)
     }
 
     fn extra(&self, r: &Record) -> Option<&Extra> {
-        opt(r.extra).map(|x| &self.extras[x as usize])
+        self.lookup().extra(r)
     }
 
     /// The event's service index, if any.
@@ -733,8 +840,8 @@ mod tests {
                 let cause = Keys { cause: Some(i as u64), ..Keys::default() };
                 assert_eq!(log.emit(cat, clock, EventKind::HostDown, cause), i as u64 + 1);
             }
-            assert_eq!((log.len(), log.chunks.len()), (n, 3));
-            assert!(log.chunks.iter().all(|c| c.capacity() == CHUNK), "chunks never grow past their size");
+            assert_eq!((log.len(), log.full_chunks(), log.open.len()), (n, 2, 5));
+            assert!(log.full.iter().all(|c| c.capacity() == CHUNK), "chunks never grow past their size");
             assert!(log.records().enumerate().all(|(i, r)| r.cause() == i as u64));
             for start in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, n - 1, n, n + 7] {
                 let from: Vec<u64> = log.records_from(start).map(Record::cause).collect();

@@ -17,7 +17,7 @@
 //! | `Response` | `response.rs` | incident phases and analyst assignment |
 //! | `Assistance` | `assistance.rs` | requests, approvals, deployments |
 //! | `Sharing` | `sharing.rs` | indicators to partner nations |
-//! | `Log` | `summary.rs` | folds the tick's events into tallies |
+//! | `Log` | `summary.rs` | notes where the tick ended; hands the log's full chunks to the fold (its own thread) |
 //!
 //! A consequence of the order: a change made by a later phase is seen by an earlier phase on
 //! the next tick (e.g. a host recovered in Response brings its service back up in the next

@@ -836,12 +836,6 @@ pub struct NationIndex(pub u32);
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SegmentIndex(pub u32);
 
-/// Identity of a host entity (its slot). A host becomes an entity when it first takes part in
-/// the run (the Log phase folds its first event); idle hosts exist only as slots of their group.
-/// Host entities carry no hot state.
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct HostSlot(pub u32);
-
 /// Identity of a host group entity: `count` host slots.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct GroupIndex(pub u32);

@@ -1,5 +1,5 @@
-//! Owns the Log phase (folding each tick's new events into per-nation and per-campaign tallies
-//! held as components on the nation and campaign entities, and into per-host records) and the
+//! Owns the Log phase (the fold of the event log into per-nation and per-campaign tallies and
+//! per-host records, on a thread of its own once the log fills a chunk: [`LogFold`]) and the
 //! end-of-run [`RunSummary`] built from them.
 //!
 //! The summary tells the story a terminal report needs: per campaign how far it got and whether
@@ -8,21 +8,23 @@
 //! its timestamps; and a host table (only hosts that took part in the run, by readable name).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 
-use bevy_ecs::prelude::{Commands, Component, Local, Query, Res, ResMut, Resource};
+use bevy_ecs::prelude::{Res, ResMut, Resource};
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
 
 use super::agenda::radix_sort_by_key;
 use super::assistance::AssistanceBook;
 use super::clock::{SimClock, format_utc};
-use super::events::{EventKind, EventLog, Record};
+use super::events::{EventKind, EventLog, FullChunk, Lookup, Record};
 use super::ids::NONE;
 use super::prefetch::{AHEAD, prefetch};
 use super::response::ResponseBook;
 use super::services::ServiceBook;
-use super::state::{CampaignDef, CampaignIndex, Catalog, HostSlot, Hosts, NationIndex, NationInfo, flag};
+use super::state::{CampaignDef, Catalog, Hosts, NationInfo, flag};
 
 #[cfg(test)]
 mod tests {
@@ -91,26 +93,40 @@ mod tests {
     }
 
     #[test]
-    fn a_host_becomes_an_entity_the_tick_it_first_takes_part() {
+    fn hosts_that_take_part_get_records_and_no_host_gets_an_entity() {
         let mut s = tiny(&[("SEG-A", "GA", 20, 0.3), ("SEG-IDLE", "GI", 500, 0.3)]);
         s.campaigns.push(worm_in_ga());
         let cfg = RunConfig { seed: 3, run_index: 0 };
         let mut sim = crate::sim::Simulation::new(&s, &cfg);
-        let slots = |sim: &mut crate::sim::Simulation| {
-            let w = sim.world_mut();
-            let mut v: Vec<u32> = w.query::<&HostSlot>().iter(w).map(|h| h.0).collect();
-            v.sort_unstable();
-            v
-        };
-        assert!(slots(&mut sim).is_empty(), "no host entity before the run");
-        sim.step();
-        assert_eq!(slots(&mut sim), vec![0], "the foothold, spawned in the tick of its compromise");
+        let entities = |sim: &mut crate::sim::Simulation| sim.world_mut().entities().len();
+        let built = entities(&mut sim);
         while sim.step() {}
-        let taken_part = slots(&mut sim);
+        assert_eq!(entities(&mut sim), built, "the run spawned no entity per host");
         let out = sim.run_to_end();
-        assert!(taken_part.len() > 1 && taken_part.iter().all(|&h| h < 20), "idle hosts never become entities");
-        let names: Vec<String> = taken_part.iter().map(|&h| format!("GA-{:04}", h + 1)).collect();
-        assert_eq!(out.summary.hosts.iter().map(|h| h.name.clone()).collect::<Vec<_>>(), names);
+        let names: Vec<String> = out.summary.hosts.iter().map(|h| h.name.to_string()).collect();
+        assert!(names.len() > 1 && names.iter().all(|h| h.starts_with("GA-")), "idle hosts get no record: {names:?}");
+        assert!(names.is_sorted(), "the host table is in slot order");
+    }
+
+    #[test]
+    fn a_fold_on_its_own_thread_gives_the_summary_of_a_fold_here() {
+        // A worm the team keeps recovering from, re-infecting: thousands of events, several full
+        // chunks (1,024 records in unit tests), host events of every kind.
+        let mut s = tiny(&[("SEG-A", "GA", 2000, 0.3)]);
+        s.nations[0].team.skills = crate::scenario::model::Skills { detect: 1.0, contain: 1.0, recover: 1.0 };
+        s.campaigns.push(worm_in_ga());
+        let cfg = RunConfig { seed: 5, run_index: 0 };
+        let run = |thread: bool| {
+            let mut sim = crate::sim::Simulation::new(&s, &cfg);
+            // A fold that already asked for its thread and got none folds every chunk here.
+            sim.world_mut().resource_mut::<LogFold>().started = !thread;
+            while sim.step() {}
+            let w = sim.world();
+            assert!(w.resource::<EventLog>().full_chunks() >= 3, "{} events", w.resource::<EventLog>().len());
+            assert_eq!(w.resource::<LogFold>().thread.is_some(), thread);
+            sim.run_to_end().summary
+        };
+        assert_eq!(run(true), run(false));
     }
 
     #[test]
@@ -133,7 +149,7 @@ mod tests {
 }
 
 /// Running counters of one nation (component on the nation entity).
-#[derive(Component, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct NationTally {
     /// Distinct hosts compromised.
     pub compromised: u64,
@@ -158,7 +174,7 @@ pub struct NationTally {
 }
 
 /// Running counters of one campaign (component on the campaign entity).
-#[derive(Component, Debug, Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CampaignTally {
     /// Start, seconds.
     pub started_s: Option<u64>,
@@ -388,67 +404,185 @@ fn first_tick(slot: &mut u32, tick: u32) {
     }
 }
 
-/// Log phase: fold the events emitted since the last fold, and make each host that took part
-/// for the first time an entity (`HostSlot`, spawned in one batch, in the order of first events).
-#[allow(clippy::too_many_arguments, reason = "a system's parameters are its declared data access")]
-pub fn fold_events(
-    mut commands: Commands,
-    clock: Res<SimClock>,
-    cat: Res<Catalog>,
-    log: Res<EventLog>,
-    mut cursor: Local<usize>,
-    mut records: ResMut<HostRecords>,
-    mut nations: Query<(&NationIndex, &mut NationTally)>,
-    mut campaigns: Query<(&CampaignIndex, &mut CampaignTally)>,
-) {
-    let start = *cursor;
-    if start >= log.len() {
-        return;
+/// The fold of the event log: host records, tallies by nation and by campaign, and the deltas of
+/// the batch being folded (one tick's events, added to the tallies at the tick's end, so that
+/// floating-point sums keep one order whichever thread folds them).
+#[derive(Debug, Default)]
+struct Folder {
+    records: HostRecords,
+    nations: Vec<NationTally>,
+    campaigns: Vec<CampaignTally>,
+    nation_delta: Vec<Option<NationTally>>,
+    campaign_delta: Vec<Option<CampaignTally>>,
+    tick_secs: u64,
+}
+
+impl Folder {
+    /// Folds `records`, the log's from index `first` on; a tick's batch ends after each index
+    /// (exclusive) in `ends`, ascending.
+    fn fold(&mut self, first: usize, records: &[Record], look: &Lookup, ends: &[usize]) {
+        let mut ends = ends.iter().copied().peekable();
+        for (k, r) in records.iter().enumerate() {
+            self.prefetch_ahead(records, k);
+            self.fold_one(r, look);
+            if ends.next_if_eq(&(first + k + 1)).is_some() {
+                self.end_batch();
+            }
+        }
     }
-    *cursor = log.len();
-    let known_hosts = records.traces.len();
-    // Dense per-index deltas of this tick, merged into the components below.
-    let mut per_nation: Vec<Option<NationTally>> = vec![None; cat.nations.len()];
-    let mut per_campaign: Vec<Option<CampaignTally>> = vec![None; cat.campaigns.len()];
-    for (i, r) in (start..).zip(log.records_from(start)) {
-        prefetch_traces_ahead(&log, &records, i);
+
+    #[inline]
+    fn fold_one(&mut self, r: &Record, look: &Lookup) {
         let (trace, pairs) = match r.host() {
             Some(h) => {
-                let (t, p) = records.entry_and_pairs(h);
+                let (t, p) = self.records.entry_and_pairs(h);
                 (Some(t), Some(p))
             }
             None => (None, None),
         };
-        let nation = r.nation().and_then(|n| per_nation.get_mut(n as usize)).map(|t| t.get_or_insert_default());
-        let campaign = r.campaign().and_then(|c| per_campaign.get_mut(c as usize)).map(|t| t.get_or_insert_default());
-        Touched::new(r, clock.tick_secs, nation, campaign, trace, pairs).fold(&log, r);
+        let nation = r.nation().and_then(|n| self.nation_delta.get_mut(n as usize)).map(|t| t.get_or_insert_default());
+        let campaign =
+            r.campaign().and_then(|c| self.campaign_delta.get_mut(c as usize)).map(|t| t.get_or_insert_default());
+        Touched::new(r, self.tick_secs, nation, campaign, trace, pairs).fold(look, r);
     }
-    if records.traces.len() > known_hosts {
-        let new: Vec<HostSlot> = records.traces[known_hosts..].iter().map(|r| HostSlot(r.slot)).collect();
-        commands.spawn_batch(new);
-    }
-    for (idx, mut tally) in &mut nations {
-        if let Some(Some(d)) = per_nation.get(idx.0 as usize) {
-            tally.add(d);
+
+    /// Host events come at scattered slots: asks for the index slot of the host of the event
+    /// `4 × AHEAD` after `k`, and for the record of the one `2 × AHEAD` after it.
+    #[inline]
+    fn prefetch_ahead(&self, records: &[Record], k: usize) {
+        if let Some(h) = records.get(k + 4 * AHEAD).and_then(Record::host) {
+            self.records.prefetch_index(h);
+        }
+        if let Some(h) = records.get(k + 2 * AHEAD).and_then(Record::host) {
+            self.records.prefetch_trace(h);
         }
     }
-    for (idx, mut tally) in &mut campaigns {
-        if let Some(Some(d)) = per_campaign.get(idx.0 as usize) {
-            tally.add(d);
+
+    /// Adds the batch's deltas to the tallies.
+    fn end_batch(&mut self) {
+        for (t, d) in self.nations.iter_mut().zip(&mut self.nation_delta) {
+            if let Some(d) = d.take() {
+                t.add(&d);
+            }
+        }
+        for (t, d) in self.campaigns.iter_mut().zip(&mut self.campaign_delta) {
+            if let Some(d) = d.take() {
+                t.add(&d);
+            }
         }
     }
 }
 
-/// Host events come at scattered slots: asks for the index slot of the host of the event
-/// `4 × AHEAD` after `i`, and for the record of the one `2 × AHEAD` after it.
-#[inline]
-fn prefetch_traces_ahead(log: &EventLog, records: &HostRecords, i: usize) {
-    if let Some(h) = log.at(i + 4 * AHEAD).and_then(|r| r.host()) {
-        records.prefetch_index(h);
+/// A full chunk of the log and where ticks ended in it, for the folding thread.
+type Handover = (FullChunk, Vec<usize>);
+
+/// The Log phase's fold of the event log, which nothing reads before ENDEX.
+///
+/// A run that never fills the log's first chunk (65,536 events) folds its log once, at ENDEX. A
+/// longer one hands each full chunk, as it fills, to a thread of its own that folds it while the
+/// run goes on (at a million hosts the fold is a seventh of the ticks' work, random writes to
+/// host records), and folds the rest at ENDEX. The fold is a pure function of the log and of
+/// where each tick ended, taken in log order, so the summary does not depend on the thread, its
+/// timing, or whether the platform let it start.
+#[derive(Resource, Default)]
+pub struct LogFold {
+    folder: Arc<Mutex<Folder>>,
+    /// The folding thread and the way to it, once a chunk has filled (and the platform allowed
+    /// a thread: if not, chunks are folded here).
+    thread: Option<(Sender<Handover>, JoinHandle<()>)>,
+    /// Whether a thread was asked for.
+    started: bool,
+    /// Full chunks handed over.
+    sent: usize,
+    /// Where the log stood at the end of each tick, not yet handed over (ascending).
+    ends: Vec<usize>,
+    /// Where the log stood at the end of the last tick.
+    last_end: usize,
+}
+
+impl LogFold {
+    /// Room for `n_hosts` host slots, `n_nations` and `n_campaigns` tallies.
+    pub fn new(n_hosts: usize, n_nations: usize, n_campaigns: usize, tick_secs: u64) -> Self {
+        let folder = Folder {
+            records: HostRecords::new(n_hosts),
+            nations: vec![NationTally::default(); n_nations],
+            campaigns: vec![CampaignTally::default(); n_campaigns],
+            nation_delta: vec![None; n_nations],
+            campaign_delta: vec![None; n_campaigns],
+            tick_secs,
+        };
+        LogFold { folder: Arc::new(Mutex::new(folder)), ..LogFold::default() }
     }
-    if let Some(h) = log.at(i + 2 * AHEAD).and_then(|r| r.host()) {
-        records.prefetch_trace(h);
+
+    /// A tick ended with the log at `log.len()`: notes it, and hands over the chunks filled.
+    fn tick_ended(&mut self, log: &EventLog) {
+        if log.len() > self.last_end {
+            self.last_end = log.len();
+            self.ends.push(log.len());
+        }
+        while let Some(chunk) = (self.sent < log.full_chunks()).then(|| log.full_chunk(self.sent)).flatten() {
+            let ends = self.take_ends(chunk.first + chunk.records.len());
+            self.hand_over(chunk, ends);
+            self.sent += 1;
+        }
     }
+
+    /// The tick ends up to `end`, taken out.
+    fn take_ends(&mut self, end: usize) -> Vec<usize> {
+        let n = self.ends.partition_point(|&e| e <= end);
+        self.ends.drain(..n).collect()
+    }
+
+    /// Sends a full chunk to the folding thread (started on the first), or folds it here.
+    fn hand_over(&mut self, chunk: FullChunk, ends: Vec<usize>) {
+        if !self.started {
+            self.started = true;
+            let (tx, rx) = channel::<Handover>();
+            let folder = Arc::clone(&self.folder);
+            let spawned = std::thread::Builder::new().name("cydex-fold".into()).spawn(move || {
+                for (chunk, ends) in rx {
+                    lock(&folder).fold(chunk.first, &chunk.records, &chunk.lookup(), &ends);
+                }
+            });
+            self.thread = spawned.ok().map(|h| (tx, h));
+        }
+        match &self.thread {
+            // A send fails only if the thread panicked: `finish` re-raises that.
+            Some((tx, _)) => {
+                let _ = tx.send((chunk, ends));
+            }
+            None => lock(&self.folder).fold(chunk.first, &chunk.records, &chunk.lookup(), &ends),
+        }
+    }
+
+    /// The fold of the whole log, at ENDEX: the thread's, joined, and the rest folded here.
+    fn finish(mut self, log: &EventLog) -> Folder {
+        if let Some((tx, handle)) = self.thread.take() {
+            drop(tx);
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        if log.len() > self.last_end {
+            self.ends.push(log.len());
+        }
+        let mut folder = std::mem::take(&mut *lock(&self.folder));
+        let look = log.lookup();
+        for (first, records) in log.chunks_from(self.sent) {
+            let ends = self.take_ends(first + records.len());
+            folder.fold(first, records, &look, &ends);
+        }
+        folder
+    }
+}
+
+fn lock(folder: &Mutex<Folder>) -> std::sync::MutexGuard<'_, Folder> {
+    folder.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Log phase: note where the tick ended, and hand the log's newly full chunks to the fold.
+pub fn fold_events(log: Res<EventLog>, mut fold: ResMut<LogFold>) {
+    fold.tick_ended(&log);
 }
 
 impl NationTally {
@@ -530,7 +664,7 @@ impl<'a> Touched<'a> {
 
     /// Folds event `r` by its kind.
     #[inline]
-    fn fold(mut self, log: &EventLog, r: &Record) {
+    fn fold(mut self, log: &Lookup, r: &Record) {
         match r.kind {
             EventKind::CampaignStarted => self.campaign_started(),
             EventKind::HostCompromised => self.compromised(),
@@ -1049,11 +1183,11 @@ fn active_at_endex(hosts: &Hosts, traces: &[HostTrace], campaigns: usize) -> Vec
 
 /// Builds the summary from the world at ENDEX.
 pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u64) -> RunSummary {
-    let sort_traces = world.resource_mut::<HostRecords>().take_sorted();
-    let nation_tallies: Vec<(u32, NationTally)> = sorted_tallies(world, |i: &NationIndex| i.0);
-    let campaign_tallies: Vec<(u32, CampaignTally)> = sorted_tallies(world, |i: &CampaignIndex| i.0);
+    let fold = world.remove_resource::<LogFold>().unwrap_or_default();
     let clock = world.resource::<SimClock>();
     let log = world.resource::<EventLog>();
+    let Folder { mut records, nations: nation_tallies, campaigns: campaign_tallies, .. } = fold.finish(log);
+    let sort_traces = records.take_sorted();
     let end = clock.n_ticks;
     let secs = |t: u64| t * clock.tick_secs;
     // The two passes over every host and every event, side by side.
@@ -1063,16 +1197,16 @@ pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u6
     let active = active_at_endex(world.resource::<Hosts>(), &traces, cat.campaigns.len());
     let campaigns = campaign_tallies
         .iter()
-        .map(|(i, t)| {
-            campaign_summary(&cat.campaigns[*i as usize], t, active[*i as usize], campaign_times.get(*i as usize))
-        })
+        .enumerate()
+        .map(|(i, t)| campaign_summary(&cat.campaigns[i], t, active[i], campaign_times.get(i)))
         .collect();
     let response = world.resource::<ResponseBook>();
     let nations = nation_tallies
         .iter()
+        .enumerate()
         .map(|(i, t)| {
-            let open = response.open_count(*i) as u64;
-            nation_summary(&cat.nations[*i as usize], t, open, &services, nation_times.get(*i as usize))
+            let open = response.open_count(i as u32) as u64;
+            nation_summary(&cat.nations[i], t, open, &services, nation_times.get(i))
         })
         .collect();
     let assistance = assistance_records(world.resource::<AssistanceBook>(), cat, clock.tick_secs);
@@ -1089,23 +1223,15 @@ pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u6
         duration_s: secs(end),
         hosts_total: u64::from(cat.n_hosts),
         events: log.len() as u64,
-        first_compromise_s: nation_tallies.iter().filter_map(|(_, t)| t.first_compromise_s).min(),
-        first_detection_s: nation_tallies.iter().filter_map(|(_, t)| t.first_detection_s).min(),
-        data_lost_mb: nation_tallies.iter().map(|(_, t)| t.data_lost_mb).sum(),
+        first_compromise_s: nation_tallies.iter().filter_map(|t| t.first_compromise_s).min(),
+        first_detection_s: nation_tallies.iter().filter_map(|t| t.first_detection_s).min(),
+        data_lost_mb: nation_tallies.iter().map(|t| t.data_lost_mb).sum(),
         campaigns,
         nations,
         services,
         assistance,
         hosts: HostTable(Rows::Traces { traces, cat: Arc::clone(cat), tick_secs, impacts }),
     }
-}
-
-/// The tally components of every nation or campaign entity, by index (query order is not
-/// stable: sorted).
-fn sorted_tallies<I: Component, T: Component + Clone>(world: &mut World, index: fn(&I) -> u32) -> Vec<(u32, T)> {
-    let mut v: Vec<(u32, T)> = world.query::<(&I, &T)>().iter(world).map(|(i, t)| (index(i), t.clone())).collect();
-    v.sort_by_key(|(i, _)| *i);
-    v
 }
 
 /// Each service's up and down time over the run, outages and state at ENDEX.
