@@ -853,6 +853,37 @@ mod tests {
     }
 
     #[test]
+    fn a_full_chunk_reads_its_values_and_details_as_the_log_does() {
+        let s = tiny(&[("SEG-A", "GA", 3, 0.0)]);
+        let mut w = world(&s);
+        w.resource_scope(|w, mut log: bevy_ecs::prelude::Mut<EventLog>| {
+            let (cat, clock) = (w.resource::<Catalog>(), w.resource::<SimClock>());
+            // Out-of-line keys on every 7th event (one on a chunk's first record), details on
+            // every 5th.
+            let n = 3 * CHUNK + 11;
+            for i in 0..n {
+                let value = (i % 7 == 0 || i == CHUNK).then_some(i as f64);
+                let detail = (i % 5 == 0).then_some(if i % 2 == 0 { "wipe" } else { "encrypt" });
+                log.emit(cat, clock, EventKind::DataLost, Keys { value, detail, ..Keys::default() });
+            }
+            assert_eq!(log.full_chunks(), 3);
+            assert!(log.full_chunk(3).is_none(), "the open chunk is not shared");
+            for k in 0..3 {
+                let chunk = log.full_chunk(k).unwrap();
+                assert_eq!(chunk.first, k * CHUNK);
+                let look = chunk.lookup();
+                for (i, r) in (chunk.first..).zip(chunk.records.iter()) {
+                    assert_eq!(look.value(r), log.value(r), "value of record {i}");
+                    assert_eq!(look.value(r).is_some(), i % 7 == 0 || i == CHUNK);
+                    assert_eq!(look.detail(r), log.detail(r), "detail of record {i}");
+                }
+            }
+            let from: Vec<usize> = log.chunks_from(1).map(|(first, c)| first + c.len()).collect();
+            assert_eq!(from, vec![2 * CHUNK, 3 * CHUNK, n], "chunks from the second, the open one last");
+        });
+    }
+
+    #[test]
     fn the_entry_bit_and_the_detail_share_a_byte() {
         let s = tiny(&[("SEG-A", "GA", 3, 0.0)]);
         let mut w = world(&s);

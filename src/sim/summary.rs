@@ -664,12 +664,12 @@ impl<'a> Touched<'a> {
 
     /// Folds event `r` by its kind.
     #[inline]
-    fn fold(mut self, log: &Lookup, r: &Record) {
+    fn fold(mut self, look: &Lookup, r: &Record) {
         match r.kind {
             EventKind::CampaignStarted => self.campaign_started(),
             EventKind::HostCompromised => self.compromised(),
             EventKind::StageCompleted => self.stage_completed(r.stage()),
-            EventKind::ImpactApplied => self.impact_applied(log.detail_code(r)),
+            EventKind::ImpactApplied => self.impact_applied(look.detail_code(r)),
             EventKind::HostDetected => self.detected(),
             EventKind::IncidentOpened => {
                 if let Some(n) = self.nation_delta.as_mut() {
@@ -678,8 +678,8 @@ impl<'a> Touched<'a> {
             }
             EventKind::HostContained => self.contained(),
             EventKind::HostRecovered => self.recovered(),
-            EventKind::DataLost => self.data_lost(log.value(r).unwrap_or(0.0)),
-            EventKind::IndicatorsReceived if log.detail(r) != Some("already_held") => {
+            EventKind::DataLost => self.data_lost(look.value(r).unwrap_or(0.0)),
+            EventKind::IndicatorsReceived if look.detail(r) != Some("already_held") => {
                 if let Some(n) = self.nation_delta.as_mut() {
                     n.indicators_received += 1;
                 }
