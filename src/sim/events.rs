@@ -824,6 +824,23 @@ mod tests {
     use crate::sim::testkit::*;
     use crate::testkit::*;
 
+    /// A world of one nation with one three-host segment.
+    fn three_hosts() -> bevy_ecs::world::World {
+        world(&tiny(&[("SEG-A", "GA", 3, 0.0)]))
+    }
+
+    /// Runs `f` with the world's event log, catalog and clock.
+    fn emitting(w: &mut bevy_ecs::world::World, f: impl FnOnce(&mut EventLog, &Catalog, &SimClock)) {
+        w.resource_scope(|w, mut log: bevy_ecs::prelude::Mut<EventLog>| {
+            f(&mut log, w.resource::<Catalog>(), w.resource::<SimClock>());
+        });
+    }
+
+    /// Emits `n` events, the `i`-th with `keys(i)`, and returns their ids.
+    fn fill(log: &mut EventLog, cat: &Catalog, clock: &SimClock, n: usize, keys: impl Fn(usize) -> Keys) -> Vec<u64> {
+        (0..n).map(|i| log.emit(cat, clock, EventKind::DataLost, keys(i))).collect()
+    }
+
     #[test]
     fn a_record_stays_small() {
         assert_eq!(std::mem::size_of::<Record>(), 32);
@@ -831,15 +848,11 @@ mod tests {
 
     #[test]
     fn the_log_reads_the_same_across_chunk_boundaries() {
-        let s = tiny(&[("SEG-A", "GA", 3, 0.0)]);
-        let mut w = world(&s);
-        w.resource_scope(|w, mut log: bevy_ecs::prelude::Mut<EventLog>| {
-            let (cat, clock) = (w.resource::<Catalog>(), w.resource::<SimClock>());
+        let mut w = three_hosts();
+        emitting(&mut w, |log, cat, clock| {
             let n = 2 * CHUNK + 5;
-            for i in 0..n {
-                let cause = Keys { cause: Some(i as u64), ..Keys::default() };
-                assert_eq!(log.emit(cat, clock, EventKind::HostDown, cause), i as u64 + 1);
-            }
+            let ids = fill(log, cat, clock, n, |i| Keys { cause: Some(i as u64), ..Keys::default() });
+            assert!(ids.into_iter().eq(1..=n as u64), "ids count from 1");
             assert_eq!((log.len(), log.full_chunks(), log.open.len()), (n, 2, 5));
             assert!(log.full.iter().all(|c| c.capacity() == CHUNK), "chunks never grow past their size");
             assert!(log.records().enumerate().all(|(i, r)| r.cause() == i as u64));
@@ -854,18 +867,16 @@ mod tests {
 
     #[test]
     fn a_full_chunk_reads_its_values_and_details_as_the_log_does() {
-        let s = tiny(&[("SEG-A", "GA", 3, 0.0)]);
-        let mut w = world(&s);
-        w.resource_scope(|w, mut log: bevy_ecs::prelude::Mut<EventLog>| {
-            let (cat, clock) = (w.resource::<Catalog>(), w.resource::<SimClock>());
+        let mut w = three_hosts();
+        emitting(&mut w, |log, cat, clock| {
             // Out-of-line keys on every 7th event (one on a chunk's first record), details on
             // every 5th.
             let n = 3 * CHUNK + 11;
-            for i in 0..n {
-                let value = (i % 7 == 0 || i == CHUNK).then_some(i as f64);
-                let detail = (i % 5 == 0).then_some(if i % 2 == 0 { "wipe" } else { "encrypt" });
-                log.emit(cat, clock, EventKind::DataLost, Keys { value, detail, ..Keys::default() });
-            }
+            fill(log, cat, clock, n, |i| Keys {
+                value: (i % 7 == 0 || i == CHUNK).then_some(i as f64),
+                detail: (i % 5 == 0).then_some(if i % 2 == 0 { "wipe" } else { "encrypt" }),
+                ..Keys::default()
+            });
             assert_eq!(log.full_chunks(), 3);
             assert!(log.full_chunk(3).is_none(), "the open chunk is not shared");
             for k in 0..3 {
@@ -885,10 +896,8 @@ mod tests {
 
     #[test]
     fn the_entry_bit_and_the_detail_share_a_byte() {
-        let s = tiny(&[("SEG-A", "GA", 3, 0.0)]);
-        let mut w = world(&s);
-        w.resource_scope(|w, mut log: bevy_ecs::prelude::Mut<EventLog>| {
-            let (cat, clock) = (w.resource::<Catalog>(), w.resource::<SimClock>());
+        let mut w = three_hosts();
+        emitting(&mut w, |log, cat, clock| {
             for (entry, detail) in [(true, Some("wipe")), (false, Some("encrypt")), (true, None), (false, None)] {
                 let id = log.emit(
                     cat,
@@ -906,11 +915,9 @@ mod tests {
 
     #[test]
     fn records_render_back_to_named_events() {
-        let s = tiny(&[("SEG-A", "GA", 3, 0.0)]);
-        let mut w = world(&s);
+        let mut w = three_hosts();
         at_tick(&mut w, 2);
-        w.resource_scope(|w, mut log: bevy_ecs::prelude::Mut<EventLog>| {
-            let (cat, clock) = (w.resource::<Catalog>(), w.resource::<SimClock>());
+        emitting(&mut w, |log, cat, clock| {
             let a = log.emit(
                 cat,
                 clock,
