@@ -431,6 +431,11 @@ impl Folder {
         }
     }
 
+    /// Folds a full chunk of the log.
+    fn fold_chunk(&mut self, chunk: &FullChunk, ends: &[usize]) {
+        self.fold(chunk.first, &chunk.records, &chunk.lookup(), ends);
+    }
+
     #[inline]
     fn fold_one(&mut self, r: &Record, look: &Lookup) {
         let (trace, pairs) = match r.host() {
@@ -520,7 +525,7 @@ impl LogFold {
             self.last_end = log.len();
             self.ends.push(log.len());
         }
-        while let Some(chunk) = (self.sent < log.full_chunks()).then(|| log.full_chunk(self.sent)).flatten() {
+        while let Some(chunk) = log.full_chunk(self.sent) {
             let ends = self.take_ends(chunk.first + chunk.records.len());
             self.hand_over(chunk, ends);
             self.sent += 1;
@@ -541,7 +546,7 @@ impl LogFold {
             let folder = Arc::clone(&self.folder);
             let spawned = std::thread::Builder::new().name("cydex-fold".into()).spawn(move || {
                 for (chunk, ends) in rx {
-                    lock(&folder).fold(chunk.first, &chunk.records, &chunk.lookup(), &ends);
+                    lock(&folder).fold_chunk(&chunk, &ends);
                 }
             });
             self.thread = spawned.ok().map(|h| (tx, h));
@@ -551,7 +556,7 @@ impl LogFold {
             Some((tx, _)) => {
                 let _ = tx.send((chunk, ends));
             }
-            None => lock(&self.folder).fold(chunk.first, &chunk.records, &chunk.lookup(), &ends),
+            None => lock(&self.folder).fold_chunk(&chunk, &ends),
         }
     }
 
