@@ -164,13 +164,18 @@ fn is_target(t: &Targets, cat: &Catalog, g: &GroupInfo) -> bool {
 pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     let startex = scenario.exercise.startex.map_or(DEFAULT_STARTEX, |s| s.unix());
     let clock = SimClock::new(scenario.clock.tick.secs(), scenario.clock.duration.secs(), startex);
-    let ids = Ids::of(scenario);
     let mut cat = Catalog {
         exercise_id: scenario.exercise.id.clone(),
         sensor_key: stream(config.seed, config.run_index, Purpose::Sensors).random::<u64>(),
         ..Catalog::default()
     };
-    add_nations(&mut cat, scenario, &ids);
+    // The id maps and the catalog's network side by side: both walk every segment and group
+    // (one of each per host, at worst), and only the nations' providers need the maps.
+    let segments = scenario.nations.iter().map(|n| n.segments.len()).sum();
+    let (ids, ()) = join(segments, || Ids::of(scenario), || add_nations(&mut cat, scenario));
+    for (info, n) in cat.nations.iter_mut().zip(&scenario.nations) {
+        info.providers = Ids::known(&ids.provider, &n.team.assistance_policy.providers);
+    }
     index_groups(&mut cat);
     // The network's entities spawn while the links resolve (at worst an entity per host each).
     let counts = (cat.nations.len(), cat.segments.len(), cat.groups.len());
@@ -201,13 +206,14 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
 }
 
 /// Nations, their segments and host groups, in scenario order, each group on contiguous slots
-/// (the exercise's slots stop short of `u32::MAX`: a group past them is cut).
-fn add_nations(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
+/// (the exercise's slots stop short of `u32::MAX`: a group past them is cut). The nations'
+/// providers are resolved once the id maps are built.
+fn add_nations(cat: &mut Catalog, scenario: &Scenario) {
     let mut next_slot: u64 = 0;
     let slot_cap = u64::from(u32::MAX - 1);
     for (ni, n) in scenario.nations.iter().enumerate() {
         cat.nation_starts.push(next_slot as u32);
-        cat.nations.push(nation_info(n, ids));
+        cat.nations.push(nation_info(n));
         for s in &n.segments {
             let seg = cat.segments.len() as u32;
             let start = next_slot as u32;
@@ -228,8 +234,8 @@ fn add_nations(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
     cat.n_hosts = next_slot as u32;
 }
 
-/// A nation and its team, with the providers its assistance policy names.
-fn nation_info(n: &Nation, ids: &Ids) -> NationInfo {
+/// A nation and its team (its assistance policy's providers resolved later).
+fn nation_info(n: &Nation) -> NationInfo {
     let policy = &n.team.assistance_policy;
     NationInfo {
         id: n.id.clone(),
@@ -240,7 +246,7 @@ fn nation_info(n: &Nation, ids: &Ids) -> NationInfo {
         skills: n.team.skills,
         backlog_over: policy.backlog_over,
         severity_at_least: policy.severity_at_least,
-        providers: Ids::known(&ids.provider, &policy.providers),
+        providers: Vec::new(),
     }
 }
 
