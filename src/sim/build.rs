@@ -1,14 +1,15 @@
-//! Owns world construction: turns a validated `Scenario` into a bevy_ecs `World` holding every
-//! entity (nations, teams, segments, host groups, services, providers, campaigns, injects) and the
-//! resources the phases work on.
+//! Owns world construction: turns a validated `Scenario` into a bevy_ecs `World` holding an
+//! entity per nation, team, service, provider, campaign and inject, and the resources the phases
+//! work on.
 //!
-//! Layout choice: a host group is an entity (`GroupIndex`) owning a contiguous range of host
-//! slots; a host's hot state lives in the dense [`Hosts`] records, indexed by slot; adjacency is a
-//! CSR array over segments. A host is a slot of its group, never an entity of its own: no system
-//! reads hosts one entity at a time, and an entity costs ~50 ns and ~60 bytes of bevy storage
-//! (`bench_report -- spawn`), which was 3× the rest of the run for the 1.1 M idle hosts of
-//! `scenarios/bench/alliance-idle-x10.yaml` and, spawned as hosts took part, a tenth of the
-//! ticks of the million-host worst case. Every reference in the scenario (ids) is resolved here,
+//! Layout choice: the network is rows of the [`Catalog`], not entities. A host group owns a
+//! contiguous range of host slots; a host's hot state lives in the dense [`Hosts`] records,
+//! indexed by slot; adjacency is a CSR array over segments. No system reads a segment, a group or
+//! a host one entity at a time, and an entity costs ~50 ns and ~60 bytes of bevy storage
+//! (`bench_report -- spawn`): host entities were 3× the rest of the run for the 1.1 M idle hosts
+//! of `scenarios/bench/alliance-idle-x10.yaml` and, spawned as hosts took part, a tenth of the
+//! ticks of the million-host worst case; segment and group entities (one of each per host, at
+//! worst) were 2 M spawns in the million-segment world's build. Every reference in the scenario (ids) is resolved here,
 //! once, to a dense `u32` index; unknown ids (which validation rejects) are dropped or compile to
 //! "never matches" rather than panicking.
 //!
@@ -39,9 +40,8 @@ use super::rng::{CampaignRng, DetectionRng, NationStreams, Purpose, ResponseRng,
 use super::services::{ServiceBook, ServiceDef};
 use super::sharing::{AgreementDef, Intel};
 use super::state::{
-    CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupHot, GroupIndex, GroupInfo, Hosts, InjectIndex,
-    LateralDef, LinkEnd, NationIndex, NationInfo, ProviderIndex, SegmentIndex, SegmentInfo, ServiceIndex, StageDef,
-    TeamOf,
+    CadenceDef, CampaignDef, CampaignIndex, Catalog, EffectDef, GroupHot, GroupInfo, Hosts, InjectIndex, LateralDef,
+    LinkEnd, NationIndex, NationInfo, ProviderIndex, SegmentInfo, ServiceIndex, StageDef, TeamOf,
 };
 use super::summary::LogFold;
 use super::topology::HostGraph;
@@ -177,9 +177,7 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
         info.providers = Ids::known(&ids.provider, &n.team.assistance_policy.providers);
     }
     index_groups(&mut cat);
-    // The network's entities spawn while the links resolve (at worst an entity per host each).
-    let counts = (cat.nations.len(), cat.segments.len(), cat.groups.len());
-    let (mut world, ()) = join(scenario.links.len(), || spawn_network(counts), || add_links(&mut cat, scenario, &ids));
+    add_links(&mut cat, scenario, &ids);
     add_graphs(&mut cat, scenario);
     let books = Books {
         services: add_services(&mut cat, scenario, &ids),
@@ -193,7 +191,8 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     let mut hosts =
         Hosts::new(cat.n_hosts as usize, cat.segments.iter().map(|s| (s.start, s.end - s.start)), cat.groups.len());
     hosts.track_resistance(cat.campaigns.iter().map(|c| c.resistance > 0.0));
-    spawn_books(&mut world, &cat);
+    let mut world = World::new();
+    spawn_entities(&mut world, &cat);
     insert_books(&mut world, books, &cat, config);
     world.insert_resource(LogFold::new(cat.n_hosts as usize, cat.nations.len(), cat.campaigns.len(), clock.tick_secs));
     world.insert_resource(hosts);
@@ -538,24 +537,13 @@ fn count(len: usize) -> std::ops::Range<u32> {
     0..len as u32
 }
 
-/// A new world with one entity per nation and its team, segment and host group; [`spawn_books`]
-/// adds the rest.
-fn spawn_network((nations, segments, groups): (usize, usize, usize)) -> World {
-    let mut world = World::new();
-    for i in count(nations) {
+/// One entity per nation and its team, then per service, provider, campaign and inject (entity
+/// ids follow this order).
+fn spawn_entities(world: &mut World, cat: &Catalog) {
+    for i in count(cat.nations.len()) {
         world.spawn(NationIndex(i));
         world.spawn(TeamOf(i));
     }
-    // In batches: one reservation each, not one archetype move per entity (100,000 one-host
-    // segments are 200,000 entities).
-    world.spawn_batch(count(segments).map(SegmentIndex));
-    world.spawn_batch(count(groups).map(GroupIndex));
-    world
-}
-
-/// One entity per service, provider, campaign and inject, after the network's
-/// (entity ids follow this order).
-fn spawn_books(world: &mut World, cat: &Catalog) {
     world.spawn_batch(count(cat.services.len()).map(ServiceIndex));
     world.spawn_batch(count(cat.providers.len()).map(ProviderIndex));
     world.spawn_batch(count(cat.campaigns.len()).map(CampaignIndex));
@@ -602,13 +590,13 @@ mod tests {
     use crate::testkit::*;
 
     #[test]
-    fn groups_are_entities_hosts_are_slots_and_links_are_symmetric_csr() {
+    fn groups_and_hosts_are_catalog_rows_and_links_are_symmetric_csr() {
         let mut s = tiny(&[("SEG-A", "GA", 700, 0.0), ("SEG-B", "GB", 300, 0.0), ("SEG-C", "GC", 5, 0.0)]);
         s.links.push(Link { between: vec!["SEG-A".into(), "SEG-B".into()], filtering: 0.25 });
         s.links.push(Link { between: vec!["SEG-C".into(), "SEG-A".into()], filtering: 0.5 });
         let mut w = world(&s);
-        assert_eq!(w.query::<&GroupIndex>().iter(&w).count(), 3);
         assert_eq!(w.query::<&NationIndex>().iter(&w).count(), 1);
+        assert_eq!(w.resource::<Catalog>().groups.len(), 3);
         let cat = w.resource::<Catalog>();
         let links = |s: u32| cat.links(s).iter().map(|l| (l.to, l.filtering)).collect::<Vec<_>>();
         assert_eq!(links(0), vec![(1, 0.25), (2, 0.5)]);

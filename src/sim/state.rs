@@ -832,14 +832,6 @@ impl Hosts {
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct NationIndex(pub u32);
 
-/// Identity of a segment entity.
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct SegmentIndex(pub u32);
-
-/// Identity of a host group entity: `count` host slots.
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct GroupIndex(pub u32);
-
 /// Identity of a national team entity (by nation index).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TeamOf(pub u32);
