@@ -182,9 +182,8 @@ impl PerNation {
 
     /// Files `events` (in id order) and drops the bitmap of hosts seen.
     fn filed(mut self, events: impl Iterator<Item = Seen>) -> PerNation {
-        for (i, seen) in events.enumerate() {
-            self.add(i as u32, seen);
-        }
+        // Internal iteration: a chained iterator over the log's chunks runs as a loop per chunk.
+        events.enumerate().for_each(|(i, seen)| self.add(i as u32, seen));
         self.seen = Vec::new();
         self
     }
@@ -222,7 +221,8 @@ impl Kinds {
         let mut k =
             Kinds { pos: vec![Vec::new(); 64], present: Vec::new(), ticks: Vec::new(), nations: PerNation::new(0, 0) };
         let mut monotonic = true;
-        for (i, (kind, tick, _, _)) in events.enumerate() {
+        // Internal iteration, as in `PerNation::filed`.
+        events.enumerate().for_each(|(i, (kind, tick, _, _))| {
             let slot = kind as usize;
             if k.pos.len() <= slot {
                 k.pos.resize_with(slot + 1, Vec::new);
@@ -236,7 +236,7 @@ impl Kinds {
                 Some(&(t, _)) if t > tick => monotonic = false,
                 _ => k.ticks.push((tick, i as u32)),
             }
-        }
+        });
         if !monotonic {
             k.ticks = Vec::new();
         }
@@ -443,6 +443,18 @@ impl<'a> Facts<'a> {
                 (r.kind, r.nation(), r.host())
             }
             Source::Events { evs, .. } => (evs[index].kind, evs[index].nation, evs[index].host),
+        }
+    }
+
+    /// The incident id of the event at `index` (0-based), read without keying the rest of it.
+    #[inline]
+    pub fn incident_at(&self, index: usize) -> Option<u64> {
+        match &self.src {
+            Source::Log { log, .. } => {
+                let Some(r) = log.at(index) else { unreachable!("event index {index} past the log") };
+                Some(r.incident()).filter(|&v| v != 0)
+            }
+            Source::Events { evs, .. } => evs[index].incident,
         }
     }
 

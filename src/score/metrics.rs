@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{Ev, Facts, NONE};
+use super::facts::{Ev, Facts, Merged, NONE};
 use crate::sim::EventKind;
 
 /// A metric's name and its exact start → end definition, printed in every report.
@@ -130,21 +130,20 @@ pub fn incidents(f: &Facts) -> Vec<Incident> {
     // Per engine incident id − 1, its position + 1 in `out` (0: not opened).
     let mut slot: Vec<u32> = Vec::new();
     let mut other: BTreeMap<u64, Incident> = BTreeMap::new();
-    let lifecycle = |k| {
-        matches!(
-            k,
-            EventKind::IncidentOpened
-                | EventKind::IncidentAcknowledged
-                | EventKind::HostContained
-                | EventKind::HostRecovered
-        )
-    };
-    for e in f.iter_where(lifecycle) {
-        let Some(inc) = e.incident else { continue };
+    // Only an opening is keyed whole; the later steps read their incident and time alone.
+    let lifecycle = [
+        EventKind::IncidentOpened,
+        EventKind::IncidentAcknowledged,
+        EventKind::HostContained,
+        EventKind::HostRecovered,
+    ];
+    let mut merged = Merged::of(lifecycle.map(|k| f.positions_of(k)));
+    while let Some((which, at)) = merged.next_from() {
+        let Some(inc) = f.incident_at(at) else { continue };
         let k = (inc as usize).wrapping_sub(1);
         let engine = (1..=cap).contains(&inc);
-        if e.kind == EventKind::IncidentOpened {
-            let i = opened(f, &e, inc);
+        if which == 0 {
+            let i = opened(f, &f.at(at), inc);
             if !engine {
                 other.insert(inc, i);
                 continue;
@@ -167,11 +166,11 @@ pub fn incidents(f: &Facts) -> Vec<Incident> {
             other.get_mut(&inc)
         };
         if let Some(i) = found {
-            let at = Some((e.time_s, e.id));
-            match e.kind {
-                EventKind::IncidentAcknowledged => i.acknowledged = i.acknowledged.or(at),
-                EventKind::HostContained => i.contained = i.contained.or(at),
-                _ => i.recovered = i.recovered.or(at),
+            let when = f.time_at(at).map(|t| (t, f.id_at(at)));
+            match lifecycle[which] {
+                EventKind::IncidentAcknowledged => i.acknowledged = i.acknowledged.or(when),
+                EventKind::HostContained => i.contained = i.contained.or(when),
+                _ => i.recovered = i.recovered.or(when),
             }
         }
     }
