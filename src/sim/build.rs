@@ -9,9 +9,9 @@
 //! (`bench_report -- spawn`): host entities were 3× the rest of the run for the 1.1 M idle hosts
 //! of `scenarios/bench/alliance-idle-x10.yaml` and, spawned as hosts took part, a tenth of the
 //! ticks of the million-host worst case; segment and group entities (one of each per host, at
-//! worst) were 2 M spawns in the million-segment world's build. Every reference in the scenario (ids) is resolved here,
-//! once, to a dense `u32` index; unknown ids (which validation rejects) are dropped or compile to
-//! "never matches" rather than panicking.
+//! worst) were 2 M spawns in the million-segment world's build. Every reference in the scenario
+//! (ids) is resolved here, once, to a dense `u32` index; unknown ids (which validation rejects)
+//! are dropped or compile to "never matches" rather than panicking.
 //!
 //! Cost: linear in ids and host groups, nothing per host. The per-host arrays ([`Hosts`], the
 //! summary's host records) are allocated zeroed, zero meaning "as built", so no pass writes them
