@@ -148,7 +148,7 @@ mod tests {
     }
 }
 
-/// Running counters of one nation (component on the nation entity).
+/// Running counters of one nation (the fold's, by nation index).
 #[derive(Debug, Clone, Default)]
 pub struct NationTally {
     /// Distinct hosts compromised.
@@ -173,7 +173,7 @@ pub struct NationTally {
     pub first_detection_s: Option<u64>,
 }
 
-/// Running counters of one campaign (component on the campaign entity).
+/// Running counters of one campaign (the fold's, by campaign index).
 #[derive(Debug, Clone, Default)]
 pub struct CampaignTally {
     /// Start, seconds.
@@ -249,8 +249,8 @@ impl HostTrace {
 
 /// Hosts that took part in the run: a dense slot → record index + 1 (0 = no record, so the index
 /// is allocated zeroed and costs nothing for hosts that never take part), records in first-touch
-/// order.
-#[derive(Resource, Debug, Default)]
+/// order. Part of the fold ([`LogFold`]).
+#[derive(Debug, Default)]
 pub struct HostRecords {
     index: Vec<u32>,
     traces: Vec<HostTrace>,
