@@ -586,6 +586,13 @@ impl EventLog {
         self.chunk_of(index).and_then(|(c, i)| c.get(i))
     }
 
+    /// Hints that the record of event `id` will be read soon.
+    pub(crate) fn prefetch(&self, id: u64) {
+        if let Some((c, i)) = self.chunk_of((id as usize).wrapping_sub(1)) {
+            super::prefetch::prefetch(c, i);
+        }
+    }
+
     /// The record of event `id` (ids start at 1).
     pub fn get(&self, id: u64) -> Option<&Record> {
         self.at((id as usize).wrapping_sub(1))

@@ -1,6 +1,6 @@
 //! Owns the Log phase (the fold of the event log into per-nation and per-campaign tallies and
-//! response times and per-host records, on a thread of its own once the log fills a chunk:
-//! [`LogFold`]) and the end-of-run [`RunSummary`] built from them.
+//! per-host records, on a thread of its own once the log fills a chunk: [`LogFold`]) and the
+//! end-of-run [`RunSummary`] built from them.
 //!
 //! The summary tells the story a terminal report needs: per campaign how far it got and whether
 //! it reached its impact or was stopped; per nation what was compromised, detected, contained,
@@ -46,9 +46,8 @@ mod tests {
 
     #[test]
     fn a_host_trace_stays_small() {
-        // The Log phase touches one trace per host event, at random slots: 48 bytes, with the
-        // latest compromise a detection is measured from.
-        assert_eq!(std::mem::size_of::<HostTrace>(), 48);
+        // The Log phase touches one trace per host event, at random slots.
+        assert_eq!(std::mem::size_of::<HostTrace>(), 40);
     }
 
     #[test]
@@ -134,8 +133,8 @@ mod tests {
     }
 
     #[test]
-    fn folded_response_times_are_those_of_their_definition() {
-        // Reinfections, several full chunks (1,024 records in unit tests) on the folding thread.
+    fn response_times_are_those_of_their_definition() {
+        // Reinfections, several full chunks (1,024 records in unit tests), every step reached.
         let mut s = tiny(&[("SEG-A", "GA", 2000, 0.3)]);
         s.nations[0].team.skills = crate::scenario::model::Skills { detect: 0.6, contain: 0.8, recover: 1.0 };
         s.campaigns.push(worm_in_ga());
@@ -148,43 +147,6 @@ mod tests {
         assert_eq!(got, want);
         assert!(want.iter().all(Option::is_some));
         assert_eq!(out.summary.campaigns[0].mean_time_to_detect_s, want[0]);
-    }
-
-    #[test]
-    fn a_detection_is_measured_from_its_cause_however_the_fold_finds_it() {
-        // Detections caused by the host's latest compromise (read from its trace), by an earlier
-        // one (read from the log or the chunks handed over), and by a later event in the second
-        // chunk (measured at ENDEX when the first was folded on the thread), in three chunks.
-        let s = tiny(&[("SEG-A", "GA", 1, 0.0)]);
-        let mut sim = crate::sim::Simulation::new(&s, &RunConfig { seed: 1, run_index: 0 });
-        let cat = sim.world_mut().remove_resource::<Catalog>().unwrap_or_default();
-        let mut clock = sim.world().resource::<SimClock>().clone();
-        let mut log = EventLog::default();
-        let host = crate::sim::events::Keys { host: Some(0), campaign: Some(0), ..Default::default() };
-        let mut emit = |log: &mut EventLog, tick: u64, kind: EventKind, cause: Option<u64>| {
-            clock.tick = tick;
-            log.emit(&cat, &clock, kind, crate::sim::events::Keys { cause, ..host })
-        };
-        let first = emit(&mut log, 0, EventKind::HostCompromised, None);
-        let latest = emit(&mut log, 2, EventKind::HostCompromised, None);
-        emit(&mut log, 5, EventKind::HostDetected, Some(first));
-        emit(&mut log, 5, EventKind::HostDetected, Some(1500));
-        emit(&mut log, 5, EventKind::HostDetected, Some(latest));
-        for _ in 0..2100 {
-            emit(&mut log, 5, EventKind::StageCompleted, None);
-        }
-        let tick_secs = clock.tick_secs;
-        for handed in [false, true] {
-            let mut fold = LogFold::new(1, 1, 1, tick_secs);
-            if handed {
-                fold.tick_ended(&log);
-                assert!(fold.sent >= 2);
-            }
-            let (nations, campaigns) = fold.finish(&log).times.finish(&log, tick_secs);
-            // 5 ticks from the first compromise, 0 from the later event, 3 from the latest.
-            let want = Some(8.0 * tick_secs as f64 / 3.0);
-            assert_eq!((nations[0].mean(0), campaigns[0].mean(0)), (want, want), "handed over: {handed}");
-        }
     }
 
     #[test]
@@ -277,7 +239,7 @@ pub struct CampaignTally {
     pub first_impact_s: Option<u64>,
 }
 
-/// Per-host record, raw and compact (48 bytes: the Log phase touches one per host event, and a
+/// Per-host record, raw and compact (40 bytes: the Log phase touches one per host event, and a
 /// worm touches hundreds of thousands): ticks and indices, [`NONE`] for "not yet", turned into
 /// seconds and names by [`summarize`].
 #[derive(Debug, Clone, Copy)]
@@ -297,10 +259,6 @@ pub struct HostTrace {
     impact: u8,
     /// What happened to the host under `first_campaign` ([`seen`] bits).
     pair_seen: u8,
-    /// Event id and tick of the latest compromise: what a detection it causes is measured from,
-    /// without reading the log ([`TimesFold`]).
-    compromise_event: u32,
-    compromise_tick: u32,
     data_lost_mb: f64,
 }
 
@@ -325,30 +283,7 @@ impl HostTrace {
             furthest_stage: 0,
             impact: 0,
             pair_seen: 0,
-            compromise_event: NONE,
-            compromise_tick: NONE,
             data_lost_mb: 0.0,
-        }
-    }
-
-    /// Notes event `id` (`r`) if it is a compromise of the host; for a detection caused by the
-    /// latest one, returns that compromise's tick.
-    #[inline]
-    fn track_compromise(&mut self, id: usize, r: &Record) -> Option<u64> {
-        match r.kind {
-            EventKind::HostCompromised => {
-                self.compromise_event = u32::try_from(id).unwrap_or(NONE);
-                self.compromise_tick = u32::try_from(r.tick()).unwrap_or(NONE);
-                None
-            }
-            EventKind::HostDetected
-                if self.compromise_event != NONE
-                    && self.compromise_tick != NONE
-                    && u64::from(self.compromise_event) == r.cause() =>
-            {
-                Some(u64::from(self.compromise_tick))
-            }
-            _ => None,
         }
     }
 }
@@ -404,11 +339,13 @@ impl HostRecords {
         }
     }
 
-    /// Takes the records out, sorted by slot (radix).
-    fn take_sorted(&mut self) -> Vec<HostTrace> {
+    /// Takes the records out; the closure returned sorts them by slot (radix), anywhere.
+    fn take_sorted(&mut self) -> impl FnOnce() -> Vec<HostTrace> + Send + use<> {
         let mut v = std::mem::take(&mut self.traces);
-        radix_sort_by_key(&mut v, &mut Vec::new(), |r| r.slot);
-        v
+        move || {
+            radix_sort_by_key(&mut v, &mut Vec::new(), |r| r.slot);
+            v
+        }
     }
 }
 
@@ -518,20 +455,17 @@ struct Folder {
     campaigns: Vec<CampaignTally>,
     nation_delta: Vec<Option<NationTally>>,
     campaign_delta: Vec<Option<CampaignTally>>,
-    times: TimesFold,
     tick_secs: u64,
 }
 
 impl Folder {
     /// Folds `records`, the log's from index `first` on; a tick's batch ends after each index
-    /// (exclusive) in `ends`, ascending. Causes are read from `log` when given (at ENDEX), else
-    /// from the full chunks handed over so far.
-    fn fold(&mut self, first: usize, records: &[Record], look: &Lookup, ends: &[usize], log: Option<&EventLog>) {
+    /// (exclusive) in `ends`, ascending.
+    fn fold(&mut self, first: usize, records: &[Record], look: &Lookup, ends: &[usize]) {
         let mut ends = ends.iter().copied().peekable();
         for (k, r) in records.iter().enumerate() {
             self.prefetch_ahead(records, k);
-            let cause_tick = self.fold_one(first + k + 1, r, look);
-            self.times.fold(r, cause_tick, log, self.tick_secs);
+            self.fold_one(r, look);
             if ends.next_if_eq(&(first + k + 1)).is_some() {
                 self.end_batch();
             }
@@ -540,27 +474,22 @@ impl Folder {
 
     /// Folds a full chunk of the log.
     fn fold_chunk(&mut self, chunk: &FullChunk, ends: &[usize]) {
-        self.times.chunks.push(Arc::clone(&chunk.records));
-        self.fold(chunk.first, &chunk.records, &chunk.lookup(), ends, None);
+        self.fold(chunk.first, &chunk.records, &chunk.lookup(), ends);
     }
 
-    /// Folds event `id` (`r`); for a detection caused by its host's latest compromise, returns
-    /// that compromise's tick (read from the host's trace, not from the log).
     #[inline]
-    fn fold_one(&mut self, id: usize, r: &Record, look: &Lookup) -> Option<u64> {
-        let (mut trace, pairs) = match r.host() {
+    fn fold_one(&mut self, r: &Record, look: &Lookup) {
+        let (trace, pairs) = match r.host() {
             Some(h) => {
                 let (t, p) = self.records.entry_and_pairs(h);
                 (Some(t), Some(p))
             }
             None => (None, None),
         };
-        let cause_tick = trace.as_deref_mut().and_then(|t| t.track_compromise(id, r));
         let nation = r.nation().and_then(|n| self.nation_delta.get_mut(n as usize)).map(|t| t.get_or_insert_default());
         let campaign =
             r.campaign().and_then(|c| self.campaign_delta.get_mut(c as usize)).map(|t| t.get_or_insert_default());
         Touched::new(r, self.tick_secs, nation, campaign, trace, pairs).fold(look, r);
-        cause_tick
     }
 
     /// Host events come at scattered slots: asks for the index slot of the host of the event
@@ -626,7 +555,6 @@ impl LogFold {
             campaigns: vec![CampaignTally::default(); n_campaigns],
             nation_delta: vec![None; n_nations],
             campaign_delta: vec![None; n_campaigns],
-            times: TimesFold::new(n_nations, n_campaigns),
             tick_secs,
         };
         LogFold { folder: Arc::new(Mutex::new(folder)), ..LogFold::default() }
@@ -688,7 +616,7 @@ impl LogFold {
         let look = log.lookup();
         for (first, records) in log.chunks_from(self.sent) {
             let ends = self.take_ends(first + records.len());
-            folder.fold(first, records, &look, &ends, Some(log));
+            folder.fold(first, records, &look, &ends);
         }
         folder
     }
@@ -1235,66 +1163,27 @@ impl Times {
     }
 }
 
-/// Response times per nation and per campaign index, folded from the event log in log order:
-/// detect is measured from the compromise (the detection's cause); acknowledge, contain and
-/// recover from the detection (the incident's opening). Part of the fold ([`Folder`]), so a long
-/// run measures them on the folding thread while it goes on, not in a pass at ENDEX.
-#[derive(Debug, Default)]
-struct TimesFold {
-    /// Tick each incident was opened, by id − 1 (ids are dense from 1).
-    opened: Vec<Option<u64>>,
-    per_nation: Vec<Times>,
-    per_campaign: Vec<Times>,
-    /// The full chunks folded so far (shared with the log): where the folding thread reads a
-    /// detection's cause, which comes earlier in the log.
-    chunks: Vec<Arc<Vec<Record>>>,
-    /// Detections whose cause is not in those chunks (an engine never logs one: a cause comes
-    /// first), as (tick, cause, nation, campaign): measured at ENDEX from the whole log.
-    deferred: Vec<(u64, u64, Option<u32>, Option<u32>)>,
-}
-
-impl TimesFold {
-    fn new(n_nations: usize, n_campaigns: usize) -> Self {
-        TimesFold {
-            per_nation: vec![Times::default(); n_nations],
-            per_campaign: vec![Times::default(); n_campaigns],
-            ..TimesFold::default()
+/// Response times per nation and per campaign index, from the event log: detect is measured from
+/// the compromise (the detection's cause); acknowledge, contain and recover from the detection
+/// (the incident's opening).
+fn response_times(log: &EventLog, cat: &Catalog, tick_secs: u64) -> (Vec<Times>, Vec<Times>) {
+    // Tick each incident was opened, by id − 1 (ids are dense from 1).
+    let mut opened: Vec<Option<u64>> = Vec::new();
+    let mut per_nation = vec![Times::default(); cat.nations.len()];
+    let mut per_campaign = vec![Times::default(); cat.campaigns.len()];
+    for (i, r) in log.records().enumerate() {
+        // A detection reads its cause, a compromise far back in the log: ask for it ahead.
+        if let Some(ahead) = log.at(i + 4 * AHEAD).filter(|a| a.kind == EventKind::HostDetected) {
+            log.prefetch(ahead.cause());
         }
-    }
-
-    /// Event `id`'s record, from `log` if given, else from the chunks handed over.
-    #[inline]
-    fn record<'a>(&'a self, id: u64, log: Option<&'a EventLog>) -> Option<&'a Record> {
-        let i = (id as usize).wrapping_sub(1);
-        match log {
-            Some(log) => log.at(i),
-            None => {
-                let size = self.chunks.first()?.len();
-                self.chunks.get(i / size)?.get(i % size)
-            }
-        }
-    }
-
-    /// Folds event `r`; `cause_tick` is the tick of a detection's cause when the host's trace
-    /// knew it (else the cause is read from the log).
-    #[inline]
-    fn fold(&mut self, r: &Record, cause_tick: Option<u64>, log: Option<&EventLog>, tick_secs: u64) {
         let measured = match r.kind {
-            EventKind::HostDetected => match cause_tick.or_else(|| self.record(r.cause(), log).map(Record::tick)) {
-                Some(c) => Some((0, r.tick() - c)),
-                None => {
-                    if log.is_none() && r.cause() != 0 {
-                        self.deferred.push((r.tick(), r.cause(), r.nation(), r.campaign()));
-                    }
-                    None
-                }
-            },
+            EventKind::HostDetected => log.get(r.cause()).map(|c| (0, r.tick() - c.tick())),
             EventKind::IncidentOpened => {
                 if let Some(i) = (r.incident() as usize).checked_sub(1) {
-                    if self.opened.len() <= i {
-                        self.opened.resize(i + 1, None);
+                    if opened.len() <= i {
+                        opened.resize(i + 1, None);
                     }
-                    self.opened[i] = Some(r.tick());
+                    opened[i] = Some(r.tick());
                 }
                 None
             }
@@ -1306,34 +1195,22 @@ impl TimesFold {
                 };
                 (r.incident() as usize)
                     .checked_sub(1)
-                    .and_then(|i| self.opened.get(i).copied().flatten())
+                    .and_then(|i| opened.get(i).copied().flatten())
                     .map(|t| (which, r.tick() - t))
             }
             _ => None,
         };
         if let Some((which, ticks)) = measured {
-            self.add(r.nation(), r.campaign(), which, ticks * tick_secs);
-        }
-    }
-
-    fn add(&mut self, nation: Option<u32>, campaign: Option<u32>, which: usize, secs: u64) {
-        if let Some(t) = nation.and_then(|n| self.per_nation.get_mut(n as usize)) {
-            t.add(which, secs);
-        }
-        if let Some(t) = campaign.and_then(|c| self.per_campaign.get_mut(c as usize)) {
-            t.add(which, secs);
-        }
-    }
-
-    /// The times per nation and per campaign, the deferred detections measured from `log`.
-    fn finish(mut self, log: &EventLog, tick_secs: u64) -> (Vec<Times>, Vec<Times>) {
-        for (tick, cause, nation, campaign) in std::mem::take(&mut self.deferred) {
-            if let Some(c) = log.get(cause) {
-                self.add(nation, campaign, 0, (tick - c.tick()) * tick_secs);
+            let secs = ticks * tick_secs;
+            if let Some(t) = r.nation().and_then(|n| per_nation.get_mut(n as usize)) {
+                t.add(which, secs);
+            }
+            if let Some(t) = r.campaign().and_then(|c| per_campaign.get_mut(c as usize)) {
+                t.add(which, secs);
             }
         }
-        (self.per_nation, self.per_campaign)
     }
+    (per_nation, per_campaign)
 }
 
 /// Per campaign, the hosts it holds uncontained at ENDEX (only hosts that took part can).
@@ -1355,11 +1232,13 @@ pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u6
     let fold = world.remove_resource::<LogFold>().unwrap_or_default();
     let clock = world.resource::<SimClock>();
     let log = world.resource::<EventLog>();
-    let Folder { mut records, nations: nation_tallies, campaigns: campaign_tallies, times, .. } = fold.finish(log);
-    let (nation_times, campaign_times) = times.finish(log, clock.tick_secs);
-    let traces = records.take_sorted();
+    let Folder { mut records, nations: nation_tallies, campaigns: campaign_tallies, .. } = fold.finish(log);
+    let sort_traces = records.take_sorted();
     let end = clock.n_ticks;
     let secs = |t: u64| t * clock.tick_secs;
+    // The two passes over every host and every event, side by side.
+    let (traces, (nation_times, campaign_times)) =
+        crate::par::join(log.len(), sort_traces, || response_times(log, cat, clock.tick_secs));
     let services = service_summaries(world.resource::<ServiceBook>(), cat, clock);
     let active = active_at_endex(world.resource::<Hosts>(), &traces, cat.campaigns.len());
     let campaigns = campaign_tallies
