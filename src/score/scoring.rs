@@ -161,6 +161,11 @@ fn milli(points: f64) -> i64 {
 /// The reference time for `metric` in `nation`: the target of the first objective on that metric
 /// whose scope covers the nation, else the engine default.
 pub fn reference_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
+    reference_given(scenario, nation, metric, || longest_restore_s(scenario, nation))
+}
+
+/// [`reference_s`], given how to get the nation's longest host-group `restore_time`.
+fn reference_given(scenario: &Scenario, nation: &str, metric: Metric, restore_s: impl FnOnce() -> u64) -> u64 {
     let team = scenario.nations.iter().find(|n| n.id == nation).map(|n| n.team.id.as_str());
     scenario
         .objectives
@@ -172,7 +177,7 @@ pub fn reference_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
             Some(Ok(TargetValue::Duration(d))) if d.secs() > 0 => Some(d.secs()),
             _ => None,
         })
-        .unwrap_or_else(|| default_reference_s(scenario, nation, metric))
+        .unwrap_or_else(|| default_given(scenario, metric, restore_s))
 }
 
 /// A default reference is never shorter than this many times the best-case mean of the step.
@@ -181,8 +186,12 @@ pub const BEST_CASE_MARGIN: u64 = 2;
 /// The engine default for `metric` in `nation`: the built-in time from [`DEFAULT_REFERENCE_S`],
 /// raised to [`BEST_CASE_MARGIN`] × [`best_case_s`] when that is longer.
 pub fn default_reference_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
+    default_given(scenario, metric, || longest_restore_s(scenario, nation))
+}
+
+fn default_given(scenario: &Scenario, metric: Metric, restore_s: impl FnOnce() -> u64) -> u64 {
     let built_in = DEFAULT_REFERENCE_S.iter().find(|(m, _)| *m == metric).map_or(3600, |(_, s)| *s);
-    built_in.max(BEST_CASE_MARGIN * best_case_s(scenario, nation, metric))
+    built_in.max(BEST_CASE_MARGIN * best_case_given(scenario, metric, restore_s))
 }
 
 /// The fastest mean time the engine allows for a step, at skill 1 with full sensors and a free
@@ -191,27 +200,29 @@ pub fn default_reference_s(scenario: &Scenario, nation: &str, metric: Metric) ->
 /// nation's longest host `restore_time`. Sharing and asking for help can happen in the tick of the
 /// first detection (0).
 pub fn best_case_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
+    best_case_given(scenario, metric, || longest_restore_s(scenario, nation))
+}
+
+/// [`best_case_s`], given how to get the nation's longest host-group `restore_time` (read only
+/// for recovery). Rounding up to whole ticks keeps the order of times, so the longest restore
+/// rounded is the longest of the rounded restores.
+fn best_case_given(scenario: &Scenario, metric: Metric, restore_s: impl FnOnce() -> u64) -> u64 {
     use crate::sim::response::{CONTAIN_BASE_S, ERADICATE_BASE_S, TRIAGE_BASE_S};
     let tick = scenario.clock.tick.secs().max(1);
     let ticks = |s: f64| (s.max(1.0) as u64).div_ceil(tick) * tick;
-    // Only recovery reads the host groups (a scan of every segment of the nation).
-    let restore = || {
-        scenario
-            .nations
-            .iter()
-            .filter(|n| n.id == nation)
-            .flat_map(|n| n.segments.iter().flat_map(|s| &s.host_groups))
-            .map(|g| ticks(g.restore_time.secs() as f64))
-            .max()
-            .unwrap_or(tick)
-    };
     let contain = ticks(TRIAGE_BASE_S) + ticks(CONTAIN_BASE_S);
     match metric {
         Metric::TimeToDetect => tick,
         Metric::TimeToContain => contain,
-        Metric::TimeToRecover => contain + ticks(ERADICATE_BASE_S) + restore(),
+        Metric::TimeToRecover => contain + ticks(ERADICATE_BASE_S) + ticks(restore_s() as f64),
         _ => 0,
     }
+}
+
+/// The longest `restore_time` (s) of a nation's host groups, 0 if it has none (a walk over every
+/// segment of the nation).
+fn longest_restore_s(scenario: &Scenario, nation: &str) -> u64 {
+    scenario.nations.iter().find(|n| n.id == nation).map_or(0, |n| size_of(n).longest_restore_s)
 }
 
 /// A step share scaled by lateness beyond the reference: nothing within it, then
@@ -230,8 +241,15 @@ pub fn score(run: &Run, availability: &[Availability]) -> Scores {
     let (scenario, summary) = (run.scenario, run.summary);
     let norm = normalised_weights(scenario);
     let end_s = summary.duration_s.max(1);
-    let mut led = Ledger { entries: Vec::new(), reference_s: BTreeMap::new(), running: 0, sums: BTreeMap::new() };
-    let hosts_in = hosts_per_nation(scenario);
+    let sizes = nation_sizes(scenario);
+    let mut led = Ledger {
+        entries: Vec::new(),
+        reference_s: BTreeMap::new(),
+        longest_restore_s: sizes.iter().map(|(&n, s)| (n.to_string(), s.longest_restore_s)).collect(),
+        running: 0,
+        sums: BTreeMap::new(),
+    };
+    let hosts_in: BTreeMap<&str, u64> = sizes.iter().map(|(&n, s)| (n, s.hosts)).collect();
     let reporting = ReportingFacts {
         partners: scenario
             .sharing
@@ -288,13 +306,24 @@ fn normalised_weights(scenario: &Scenario) -> [f64; 4] {
     raw.map(|x| if total > 0.0 { x * 100.0 / total } else { 25.0 })
 }
 
-/// Hosts per nation.
-fn hosts_per_nation(scenario: &Scenario) -> BTreeMap<&str, u64> {
-    scenario
-        .nations
-        .iter()
-        .map(|n| (n.id.as_str(), n.segments.iter().flat_map(|s| &s.host_groups).map(|g| g.count).sum::<u64>()))
-        .collect()
+/// A nation's hosts and its longest host-group `restore_time`.
+#[derive(Debug, Clone, Copy)]
+struct NationSize {
+    hosts: u64,
+    longest_restore_s: u64,
+}
+
+/// Every nation's [`NationSize`], in one walk over the scenario's host groups (a generated world
+/// has one per host: the rules read the walk, not the groups).
+fn nation_sizes(scenario: &Scenario) -> BTreeMap<&str, NationSize> {
+    scenario.nations.iter().map(|n| (n.id.as_str(), size_of(n))).collect()
+}
+
+/// A nation's [`NationSize`], walking its host groups.
+fn size_of(n: &crate::scenario::model::Nation) -> NationSize {
+    n.segments.iter().flat_map(|s| &s.host_groups).fold(NationSize { hosts: 0, longest_restore_s: 0 }, |a, g| {
+        NationSize { hosts: a.hosts + g.count, longest_restore_s: a.longest_restore_s.max(g.restore_time.secs()) }
+    })
 }
 
 /// Availability (`availability.*`): the full weight, less each outage of one of the nation's
@@ -329,6 +358,8 @@ struct Ledger {
     entries: Vec<LedgerEntry>,
     /// Reference time per `{nation}.{metric}`, seconds.
     reference_s: BTreeMap<String, u64>,
+    /// Each nation's longest host-group `restore_time`, seconds (what recovery references read).
+    longest_restore_s: BTreeMap<String, u64>,
     /// The sum of the category being written.
     running: i64,
     /// Each finished category's sum, per (subject, category).
@@ -338,7 +369,8 @@ struct Ledger {
 impl Ledger {
     /// The reference time for `metric` in `nation` ([`reference_s`]), recorded for the report.
     fn reference(&mut self, scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
-        let r = reference_s(scenario, nation, metric);
+        let restore = self.longest_restore_s.get(nation).copied().unwrap_or(0);
+        let r = reference_given(scenario, nation, metric, || restore);
         self.reference_s.insert(format!("{nation}.{}", metric.name()), r);
         r
     }
