@@ -44,6 +44,15 @@ mod tests {
         campaign("C", &["GA"], vec![spread])
     }
 
+    /// That worm in a segment of `hosts` hosts (30 % sensors) whose team has these detect,
+    /// contain and recover skills: a team that recovers hosts lets the worm re-infect them.
+    fn worm_against(hosts: u64, (detect, contain, recover): (f64, f64, f64)) -> crate::scenario::model::Scenario {
+        let mut s = tiny(&[("SEG-A", "GA", hosts, 0.3)]);
+        s.nations[0].team.skills = crate::scenario::model::Skills { detect, contain, recover };
+        s.campaigns.push(worm_in_ga());
+        s
+    }
+
     #[test]
     fn a_host_trace_stays_small() {
         // The Log phase touches one trace per host event, at random slots.
@@ -53,9 +62,7 @@ mod tests {
     #[test]
     fn tallies_count_distinct_hosts_and_reinfections_apart() {
         // A worm in a 20-host segment whose team recovers hosts: recovered hosts fall again.
-        let mut s = tiny(&[("SEG-A", "GA", 20, 0.3)]);
-        s.nations[0].team.skills = crate::scenario::model::Skills { detect: 1.0, contain: 1.0, recover: 1.0 };
-        s.campaigns.push(worm_in_ga());
+        let s = worm_against(20, (1.0, 1.0, 1.0));
         let out = run(&s, &RunConfig { seed: 3, run_index: 0 });
         let hosts_with = |k: EventKind| {
             out.events.iter().filter(|e| e.kind == k).filter_map(|e| e.host.clone()).collect::<BTreeSet<_>>().len()
@@ -135,9 +142,7 @@ mod tests {
     #[test]
     fn response_times_are_those_of_their_definition() {
         // Reinfections, several full chunks (1,024 records in unit tests), every step reached.
-        let mut s = tiny(&[("SEG-A", "GA", 2000, 0.3)]);
-        s.nations[0].team.skills = crate::scenario::model::Skills { detect: 0.6, contain: 0.8, recover: 1.0 };
-        s.campaigns.push(worm_in_ga());
+        let s = worm_against(2000, (0.6, 0.8, 1.0));
         let out = run(&s, &RunConfig { seed: 11, run_index: 0 });
         assert!(out.summary.nations[0].reinfections > 0 && out.events.len() > 3 * 1024);
         let want = times_by_definition(&out.events.iter().collect::<Vec<_>>());
@@ -153,9 +158,7 @@ mod tests {
     fn a_fold_on_its_own_thread_gives_the_summary_of_a_fold_here() {
         // A worm the team keeps recovering from, re-infecting: thousands of events, several full
         // chunks (1,024 records in unit tests), host events of every kind.
-        let mut s = tiny(&[("SEG-A", "GA", 2000, 0.3)]);
-        s.nations[0].team.skills = crate::scenario::model::Skills { detect: 1.0, contain: 1.0, recover: 1.0 };
-        s.campaigns.push(worm_in_ga());
+        let s = worm_against(2000, (1.0, 1.0, 1.0));
         let cfg = RunConfig { seed: 5, run_index: 0 };
         let run = |thread: bool| {
             let mut sim = crate::sim::Simulation::new(&s, &cfg);
