@@ -46,7 +46,7 @@ pub const RULES: [(&str, &str); 10] = [
 
 /// Reference times (seconds) used when no objective sets a target for the metric. Each is raised
 /// to [`BEST_CASE_MARGIN`] × the engine's fastest mean time for the step when that is longer (see
-/// [`default_reference_s`]), so that a team doing the best it can always earns the full points.
+/// [`reference_s`] and [`best_case_s`]), so that a team doing the best it can always earns the full points.
 pub const DEFAULT_REFERENCE_S: [(Metric, u64); 5] = [
     (Metric::TimeToDetect, 4 * 3600),
     (Metric::TimeToContain, 8 * 3600),
@@ -177,19 +177,16 @@ fn reference_given(scenario: &Scenario, nation: &str, metric: Metric, restore_s:
             Some(Ok(TargetValue::Duration(d))) if d.secs() > 0 => Some(d.secs()),
             _ => None,
         })
-        .unwrap_or_else(|| default_given(scenario, metric, restore_s))
+        .unwrap_or_else(|| default_reference_s(scenario, metric, restore_s))
 }
 
 /// A default reference is never shorter than this many times the best-case mean of the step.
 pub const BEST_CASE_MARGIN: u64 = 2;
 
-/// The engine default for `metric` in `nation`: the built-in time from [`DEFAULT_REFERENCE_S`],
-/// raised to [`BEST_CASE_MARGIN`] × [`best_case_s`] when that is longer.
-pub fn default_reference_s(scenario: &Scenario, nation: &str, metric: Metric) -> u64 {
-    default_given(scenario, metric, || longest_restore_s(scenario, nation))
-}
-
-fn default_given(scenario: &Scenario, metric: Metric, restore_s: impl FnOnce() -> u64) -> u64 {
+/// The engine default for `metric` in a nation whose longest host-group `restore_time` `restore_s`
+/// gives: the built-in time from [`DEFAULT_REFERENCE_S`], raised to [`BEST_CASE_MARGIN`] ×
+/// [`best_case_s`] when that is longer.
+fn default_reference_s(scenario: &Scenario, metric: Metric, restore_s: impl FnOnce() -> u64) -> u64 {
     let built_in = DEFAULT_REFERENCE_S.iter().find(|(m, _)| *m == metric).map_or(3600, |(_, s)| *s);
     built_in.max(BEST_CASE_MARGIN * best_case_given(scenario, metric, restore_s))
 }
