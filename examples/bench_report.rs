@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo run --release --example bench_report              # everything (several minutes)
-//! cargo run --release --example bench_report -- worst     # one section: worst | idle | batch | build | spawn | assess
+//! cargo run --release --example bench_report -- worst     # one section: worst | idle | batch | build | spawn | assess | linked
 //! WORST_N=1000000 cargo run --release --example bench_report -- assess   # the whole run path at 1 M hosts
 //! REPS=7 BATCH_RUNS=1000 cargo run --release --example bench_report -- batch
 //! ```
@@ -21,6 +21,11 @@
 //! * `assess`: the same worst case through the whole `cydex run` path (build, ticks, summary,
 //!   `score::assess`, the cited evidence), each step timed, against the same loop. Targets:
 //!   assessment ≤ 0.5× the simulation (ticks + summary), whole path ≤ 5× the loop.
+//! * `linked`: the whole `cydex run` path, as `assess`, on the linked world: the bundled
+//!   `scenarios/bench/virus-on-network.yaml` at `WORST_N` hosts in one segment (a generated
+//!   G(n, p) of mean degree 4), 1 % infected at T+0, the worst case's rules and ticks, against the
+//!   same loop on the very network the file generates. The worst case differs only in its shape
+//!   (a segment, a host group and named links per host), which its world build pays for.
 //! * `build`: world build time of `scenarios/bench/million-hosts.yaml`. Target: ≤ 0.5 s.
 //! * `file PATH [K=V ...]`: any scenario file, with `--set`-style overrides, timed in process:
 //!   world build, ticks (`Simulation::step` to ENDEX) and the end-of-run summary, with the ticks
@@ -198,17 +203,49 @@ fn worst() {
 fn assess() {
     let (n, ticks, g, v, s, cfg) = worst_case();
     println!("assess: worst case, {n} hosts, {ticks} ticks (set WORST_N=1000000 for 1 M)");
-    // build, ticks, summary + teardown, assessment, evidence, whole path, loop
+    whole_path(&s, &cfg, || synthetic::raw_virus(&g, &v, 42));
+}
+
+/// The whole `cydex run` path on the linked world: `scenarios/bench/virus-on-network.yaml` at
+/// `WORST_N` hosts (one segment, a generated G(n, p) of mean degree 4), 1 % infected at T+0,
+/// `WORST_TICKS` ticks, against the hand-written loop on the network the file generates.
+fn linked() {
+    let n: u32 = std::env::var("WORST_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let ticks: u64 = std::env::var("WORST_TICKS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let path = "scenarios/bench/virus-on-network.yaml";
+    let sets = [
+        format!("nations.EST.segments.NET.host_groups.NODE.count={n}"),
+        format!("nations.EST.team.analysts={n}"),
+        format!("campaigns.VIRUS.entry.footholds={}", (n / 100).max(1)),
+        format!("clock.duration={ticks}d"),
+    ];
+    let sets: Vec<Override> = sets.iter().map(|s| Override::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))).collect();
+    let s = apply(&load(path).scenario, &sets).unwrap_or_else(|e| panic!("{path}: overrides refused: {e:?}"));
+    let segment = &s.nations[0].segments[0];
+    let Some(topology) = &segment.topology else { panic!("{path}: its segment has no topology") };
+    let g = synthetic::of_host_graph(&cydex::sim::topology::HostGraph::generate(topology, &segment.id, n, 0));
+    let v = synthetic::mesa_virus(n, ticks);
+    println!(
+        "linked: {path}, {n} hosts in one segment, {} links (mean degree {:.2}), {ticks} ticks",
+        g.edges.len(),
+        2.0 * g.edges.len() as f64 / f64::from(n)
+    );
+    whole_path(&s, &RunConfig { seed: 42, run_index: 0 }, || synthetic::raw_virus(&g, &v, 42));
+}
+
+/// Times each step of the `cydex run` path on `s` (build, ticks, summary + teardown, assessment,
+/// evidence, and all of them) and `raw`, the hand-written loop, in turn, and prints the ratios.
+fn whole_path(s: &cydex::scenario::model::Scenario, cfg: &RunConfig, raw: impl Fn() -> synthetic::RawOutcome) {
     let mut t: [Vec<Duration>; 7] = Default::default();
     for r in 0..reps() {
         let t0 = Instant::now();
-        let mut sim = Simulation::new(&s, &cfg);
+        let mut sim = Simulation::new(s, cfg);
         let t1 = Instant::now();
         while sim.step() {}
         let t2 = Instant::now();
         let out = sim.run_to_end();
         let t3 = Instant::now();
-        let a = cydex::score::assess(&s, &out);
+        let a = cydex::score::assess(s, &out);
         let t4 = Instant::now();
         let ev = cydex::results::evidence::collect(&a, &out.events);
         let t5 = Instant::now();
@@ -222,7 +259,7 @@ fn assess() {
             );
         }
         drop((out, a, ev));
-        let (tr, _) = time(|| synthetic::raw_virus(&g, &v, 42));
+        let (tr, _) = time(&raw);
         for (k, d) in [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t0, tr].into_iter().enumerate() {
             t[k].push(d);
         }
@@ -406,6 +443,9 @@ fn main() {
     }
     if want("assess") {
         assess();
+    }
+    if want("linked") {
+        linked();
     }
     if want("spawn") {
         spawn();
