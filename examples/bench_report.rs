@@ -223,7 +223,8 @@ fn linked() {
     let s = apply(&load(path).scenario, &sets).unwrap_or_else(|e| panic!("{path}: overrides refused: {e:?}"));
     let segment = &s.nations[0].segments[0];
     let Some(topology) = &segment.topology else { panic!("{path}: its segment has no topology") };
-    let g = synthetic::of_host_graph(&cydex::sim::topology::HostGraph::generate(topology, &segment.id, n, 0));
+    let (offsets, adj) = cydex::sim::topology::HostGraph::generate(topology, &segment.id, n, 0).local_csr();
+    let g = synthetic::of_csr(offsets, adj);
     let v = synthetic::mesa_virus(n, ticks);
     println!(
         "linked: {path}, {n} hosts in one segment, {} links (mean degree {:.2}), {ticks} ticks",

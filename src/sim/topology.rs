@@ -67,6 +67,11 @@ impl HostGraph {
         self.targets.len() / 2
     }
 
+    /// The graph as CSR over hosts `0..hosts()` (slots less `start`): offsets and neighbours.
+    pub fn local_csr(&self) -> (Vec<u32>, Vec<u32>) {
+        (self.offsets.clone(), self.targets.iter().map(|&t| t - self.start).collect())
+    }
+
     /// Generates the graph `t` over `n` hosts whose first slot is `start`, for segment `segment_id`.
     pub fn generate(t: &Topology, segment_id: &str, n: u32, start: u32) -> HostGraph {
         let edges = |f: &mut dyn FnMut(u32, u32)| for_each_edge(t, n, &mut graph_rng(t.seed, segment_id), f);
@@ -199,6 +204,7 @@ mod tests {
     fn fixed_shapes_link_the_documented_pairs() {
         let g = HostGraph::generate(&topo(TopologyKind::Line), "S", 4, 10);
         assert_eq!(lists(&g), vec![vec![11], vec![10, 12], vec![11, 13], vec![12]]);
+        assert_eq!(g.local_csr(), (vec![0, 1, 3, 5, 6], vec![1, 0, 2, 1, 3, 2]), "the same, from host 0");
         let g = HostGraph::generate(&topo(TopologyKind::Star), "S", 4, 0);
         assert_eq!(lists(&g), vec![vec![1, 2, 3], vec![0], vec![0], vec![0]]);
         let tree = Topology { branching: Some(2), ..topo(TopologyKind::Tree) };

@@ -9,7 +9,6 @@ use rand::{RngExt, SeedableRng};
 
 use super::{HOUR, MIN, campaign, dur, exercise, group, nation, provider, scenario, segment, service, skills, stage};
 use crate::scenario::model::*;
-use crate::sim::topology::HostGraph;
 
 /// Hosts of a benchmark network: hardened 0.3, backed up daily, restored in 4 hours, writing
 /// 10 MB an hour; servers are of high criticality.
@@ -241,18 +240,11 @@ pub fn random_graph(n: u32, degree: u32, seed: u64) -> Graph {
     Graph { n, edges, offsets, adj }
 }
 
-/// A segment's generated host network ([`HostGraph`], slots from its `start`) as a [`Graph`] over
-/// hosts `0..n`: what the hand-written loop runs on, to compare it with the engine on the very
-/// network a `topology` generates.
-pub fn of_host_graph(g: &HostGraph) -> Graph {
-    let n = g.hosts();
-    let mut offsets = Vec::with_capacity(n as usize + 1);
-    offsets.push(0u32);
-    let mut adj = Vec::with_capacity(g.links() * 2);
-    for h in 0..n {
-        adj.extend(g.neighbours(g.start + h).iter().map(|&b| b - g.start));
-        offsets.push(adj.len() as u32);
-    }
+/// The graph of a CSR adjacency over hosts `0..n` (`offsets` of length n + 1, each link listed
+/// from both ends): what the hand-written loop runs on, e.g. the very network a `topology`
+/// generates (`HostGraph::local_csr`).
+pub fn of_csr(offsets: Vec<u32>, adj: Vec<u32>) -> Graph {
+    let n = offsets.len().saturating_sub(1) as u32;
     let edges = (0..n)
         .flat_map(|a| adj[offsets[a as usize] as usize..offsets[a as usize + 1] as usize].iter().map(move |&b| (a, b)))
         .filter(|&(a, b)| a < b)
@@ -515,20 +507,17 @@ pub fn host_count(s: &Scenario) -> u64 {
 mod tests {
     use super::*;
 
-    /// A generated network read from its first slot: the same neighbours, less that slot, each
-    /// link once in `edges`, and the hand-written loop runs on it.
+    /// A CSR adjacency becomes a graph with each link once in `edges`, and the hand-written loop
+    /// runs on it.
     #[test]
-    fn a_generated_network_becomes_the_loops_graph() {
-        let t = Topology { mean_degree: Some(3.0), ..Topology::bare(TopologyKind::Random) };
-        let h = HostGraph::generate(&t, "NET", 500, 40);
-        let g = of_host_graph(&h);
-        assert_eq!((g.n, g.edges.len(), g.offsets.len()), (500, h.links(), 501));
-        for v in 0..g.n {
-            let mine = &g.adj[g.offsets[v as usize] as usize..g.offsets[v as usize + 1] as usize];
-            let theirs: Vec<u32> = h.neighbours(40 + v).iter().map(|&b| b - 40).collect();
-            assert_eq!(mine, theirs.as_slice(), "host {v}");
-        }
-        assert!(g.edges.iter().all(|&(a, b)| a < b));
+    fn a_csr_adjacency_becomes_the_loops_graph() {
+        // A square 0-1-2-3-0 and a spoke 0-4.
+        let (offsets, adj) = (vec![0, 3, 5, 7, 9, 10], vec![1, 3, 4, 0, 2, 1, 3, 0, 2, 0]);
+        let g = of_csr(offsets, adj);
+        assert_eq!((g.n, g.edges.clone(), g.max_degree()), (5, vec![(0, 1), (0, 3), (0, 4), (1, 2), (2, 3)], 3));
+        let big = random_graph(500, 3, 1);
+        let g = of_csr(big.offsets.clone(), big.adj.clone());
+        assert_eq!(g.edges, big.edges);
         let out = raw_virus(&g, &mesa_virus(g.n, 5), 1);
         assert!(out.infections > 5 && out.detections > 0, "the outbreak of 5 spreads and is found: {out:?}");
     }
