@@ -244,6 +244,34 @@ impl Kinds {
     }
 }
 
+/// [`Facts::time_at`] for positions read in ascending order: when the log's ticks never
+/// decrease, one cursor walks where they start instead of a search per event (a position below
+/// the last one read is searched for).
+pub struct TimeCursor<'f> {
+    facts: &'f Facts<'f>,
+    /// (tick, first position) of each tick ([`Kinds::ticks`]; empty when not monotonic).
+    ticks: &'f [(u64, u32)],
+    tick_secs: u64,
+    /// The tick of the last position read.
+    k: usize,
+    last: usize,
+}
+
+impl TimeCursor<'_> {
+    /// The time (s) of the event at `index`.
+    #[inline]
+    pub fn time_at(&mut self, index: usize) -> Option<u64> {
+        if self.ticks.is_empty() || index < self.last || index >= self.facts.len() {
+            return self.facts.time_at(index);
+        }
+        self.last = index;
+        while self.ticks.get(self.k + 1).is_some_and(|&(_, first)| first as usize <= index) {
+            self.k += 1;
+        }
+        Some(self.ticks[self.k].0 * self.tick_secs)
+    }
+}
+
 /// Positions from a few sorted lists, merged in order.
 pub struct Merged<'s> {
     lists: Vec<&'s [u32]>,
@@ -420,6 +448,22 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// The times (s) of the events at `positions`, in order, as [`Facts::time_at`] gives them
+    /// (read with one [`TimeCursor`]).
+    pub fn times_at<'p>(&'p self, positions: &'p [u32]) -> impl Iterator<Item = Option<u64>> + 'p {
+        let mut cursor = self.time_cursor();
+        positions.iter().map(move |&p| cursor.time_at(p as usize))
+    }
+
+    /// A reader of event times for positions that mostly ascend.
+    pub fn time_cursor(&self) -> TimeCursor<'_> {
+        let (ticks, tick_secs) = match &self.src {
+            Source::Log { tick_secs, .. } => (self.kinds().ticks.as_slice(), *tick_secs),
+            Source::Events { .. } => (&[][..], 0),
+        };
+        TimeCursor { facts: self, ticks, tick_secs, k: 0, last: 0 }
+    }
+
     /// The id of the event at `index` (0-based).
     pub fn id_at(&self, index: usize) -> u64 {
         match &self.src {
@@ -455,6 +499,19 @@ impl<'a> Facts<'a> {
                 Some(r.incident()).filter(|&v| v != 0)
             }
             Source::Events { evs, .. } => evs[index].incident,
+        }
+    }
+
+    /// The stage and technique of the event at `index` (0-based), read without keying the rest
+    /// of it.
+    #[inline]
+    pub fn stage_technique_at(&self, index: usize) -> (Option<u32>, Option<u32>) {
+        match &self.src {
+            Source::Log { log, stage, stage_tech, entry_tech, .. } => {
+                let Some(r) = log.at(index) else { unreachable!("event index {index} past the log") };
+                stage_and_technique(r, (stage, stage_tech, entry_tech))
+            }
+            Source::Events { evs, .. } => (evs[index].stage, evs[index].technique),
         }
     }
 
@@ -595,15 +652,12 @@ fn intern(list: &mut Vec<String>, ix: &mut BTreeMap<String, u32>, s: &str) -> u3
     list.len() as u32 - 1
 }
 
-/// A compact record as an [`Ev`]: what `EventLog::render` names, as keys.
-#[inline]
-fn keyed(
-    log: &EventLog,
+/// Record `r`'s interned stage and technique: its campaign's stage and that stage's technique,
+/// or for an entry the campaign's entry technique (none where unknown).
+fn stage_and_technique(
     r: &Record,
-    index: usize,
-    tick_secs: u64,
     (stage, stage_tech, entry_tech): (&[Vec<u32>], &[Vec<u32>], &[u32]),
-) -> Ev {
+) -> (Option<u32>, Option<u32>) {
     let c = r.campaign();
     let s = c.zip(r.stage()).and_then(|(c, s)| {
         let k = stage.get(c as usize)?.get(s as usize)?;
@@ -614,6 +668,20 @@ fn keyed(
         (None, Some(c)) if r.entry() => entry_tech.get(c as usize).copied(),
         _ => None,
     };
+    (s.map(|s| s.0), technique.filter(|&t| t != NONE))
+}
+
+/// A compact record as an [`Ev`]: what `EventLog::render` names, as keys.
+#[inline]
+fn keyed(
+    log: &EventLog,
+    r: &Record,
+    index: usize,
+    tick_secs: u64,
+    (stage, stage_tech, entry_tech): (&[Vec<u32>], &[Vec<u32>], &[u32]),
+) -> Ev {
+    let c = r.campaign();
+    let (s, technique) = stage_and_technique(r, (stage, stage_tech, entry_tech));
     let (has_extra, id) = (r.has_extra(), |v: u64| (v != 0).then_some(v));
     Ev {
         id: index as u64 + 1,
@@ -622,8 +690,8 @@ fn keyed(
         nation: r.nation(),
         host: r.host(),
         campaign: c.filter(|&c| (c as usize) < entry_tech.len()),
-        stage: s.map(|s| s.0),
-        technique: technique.filter(|&t| t != NONE),
+        stage: s,
+        technique,
         service: if has_extra { log.service(r) } else { None },
         provider: if has_extra { log.provider(r) } else { None },
         inject: if has_extra { log.inject(r) } else { None },
@@ -723,7 +791,16 @@ mod tests {
             }
             for i in 0..f.len() {
                 assert_eq!((f.time_at(i), f.id_at(i)), (Some(f.at(i).time_s), f.at(i).id), "position {i}");
+                let e = f.at(i);
+                assert_eq!(f.stage_technique_at(i), (e.stage, e.technique), "position {i}");
             }
+            // A cursor reads ascending positions, then any (back, repeated, past the end).
+            let all: Vec<u32> = (0..f.len() as u32).collect();
+            let times: Vec<Option<u64>> = f.times_at(&all).collect();
+            assert_eq!(times, (0..f.len()).map(|i| f.time_at(i)).collect::<Vec<_>>());
+            let odd = [3u32, 90, 90, 2, 40, f.len() as u32, 7];
+            let times: Vec<Option<u64>> = f.times_at(&odd).collect();
+            assert_eq!(times, odd.iter().map(|&i| f.time_at(i as usize)).collect::<Vec<_>>());
             let mut seen = BTreeSet::new();
             let firsts: Vec<(u32, u32)> = (0..f.len() as u32)
                 .filter(|&i| f.kind_at(i as usize) == EventKind::HostCompromised)

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{Ev, Facts, Merged, NONE};
+use super::facts::{Ev, Facts, NONE};
 use crate::sim::EventKind;
 
 /// A metric's name and its exact start → end definition, printed in every report.
@@ -121,66 +121,81 @@ impl Incident {
 }
 
 /// Rebuilds incidents: `incident_opened` starts one; lifecycle events carry its id; the detection
-/// is its cause and the compromise is the detection's cause. One pass over the events of those
-/// kinds; the engine's incident ids (1, 2, … at most one per event) index a table of positions in
-/// the output, any other id a map.
+/// is its cause and the compromise is the detection's cause. One pass over the openings and one
+/// over each lifecycle kind's events find the positions; the incidents are keyed from them last,
+/// each written once. The engine's incident ids (1, 2, … at most one per event) index a table,
+/// any other id a map. A step counts for the incident opened last before it (an id opened again
+/// starts afresh, and a step before its opening is dropped), and the first such step of each kind
+/// is kept.
 pub fn incidents(f: &Facts) -> Vec<Incident> {
     let cap = f.len() as u64;
-    let mut out: Vec<Incident> = Vec::with_capacity(f.positions_of(EventKind::IncidentOpened).len());
-    // Per engine incident id − 1, its position + 1 in `out` (0: not opened).
+    let openings = f.positions_of(EventKind::IncidentOpened);
+    let mut found: Vec<Found> = Vec::with_capacity(openings.len());
+    // Per engine incident id − 1, its place + 1 in `found` (0: not opened).
     let mut slot: Vec<u32> = Vec::new();
-    let mut other: BTreeMap<u64, Incident> = BTreeMap::new();
-    // Only an opening is keyed whole; the later steps read their incident and time alone.
-    let lifecycle = [
-        EventKind::IncidentOpened,
-        EventKind::IncidentAcknowledged,
-        EventKind::HostContained,
-        EventKind::HostRecovered,
-    ];
-    let mut merged = Merged::of(lifecycle.map(|k| f.positions_of(k)));
-    while let Some((which, at)) = merged.next_from() {
-        let Some(inc) = f.incident_at(at) else { continue };
-        let k = (inc as usize).wrapping_sub(1);
-        let engine = (1..=cap).contains(&inc);
-        if which == 0 {
-            let i = opened(f, &f.at(at), inc);
-            if !engine {
-                other.insert(inc, i);
-                continue;
-            }
+    let mut other: BTreeMap<u64, u32> = BTreeMap::new();
+    for &at in openings {
+        let Some(inc) = f.incident_at(at as usize) else { continue };
+        let place = if (1..=cap).contains(&inc) {
+            let k = inc as usize - 1;
             if slot.len() <= k {
                 slot.resize(k + 1, 0);
             }
-            match slot[k] {
-                0 => {
-                    out.push(i);
-                    slot[k] = out.len() as u32;
-                }
-                s => out[s as usize - 1] = i,
-            }
-            continue;
-        }
-        let found = if engine {
-            slot.get(k).filter(|&&s| s > 0).map(|&s| &mut out[s as usize - 1])
+            &mut slot[k]
         } else {
-            other.get_mut(&inc)
+            other.entry(inc).or_insert(0)
         };
-        if let Some(i) = found {
-            let when = f.time_at(at).map(|t| (t, f.id_at(at)));
-            match lifecycle[which] {
-                EventKind::IncidentAcknowledged => i.acknowledged = i.acknowledged.or(when),
-                EventKind::HostContained => i.contained = i.contained.or(when),
-                _ => i.recovered = i.recovered.or(when),
+        let fresh = Found { inc, opened: at, steps: [NOT_YET; 3] };
+        match *place {
+            0 => {
+                found.push(fresh);
+                *place = found.len() as u32;
+            }
+            s => found[s as usize - 1] = fresh,
+        }
+    }
+    let steps = [EventKind::IncidentAcknowledged, EventKind::HostContained, EventKind::HostRecovered];
+    for (which, kind) in steps.into_iter().enumerate() {
+        for &at in f.positions_of(kind) {
+            let Some(inc) = f.incident_at(at as usize) else { continue };
+            let place = if (1..=cap).contains(&inc) { slot.get(inc as usize - 1) } else { other.get(&inc) };
+            let Some(x) = place.filter(|&&s| s > 0).map(|&s| &mut found[s as usize - 1]) else { continue };
+            if x.opened < at && x.steps[which] == NOT_YET {
+                x.steps[which] = at;
             }
         }
     }
-    let sorted = out.windows(2).all(|w| w[0].id < w[1].id);
-    if !other.is_empty() || !sorted {
-        out.extend(other.into_values());
+    // Each kind's steps come in about the order of the openings: a time cursor per kind.
+    let mut clocks = [f.time_cursor(), f.time_cursor(), f.time_cursor()];
+    let mut when = |which: usize, at: u32| {
+        let at = (at != NOT_YET).then_some(at as usize)?;
+        Some((clocks[which].time_at(at)?, f.id_at(at)))
+    };
+    let mut out: Vec<Incident> = found
+        .iter()
+        .map(|x| Incident {
+            acknowledged: when(0, x.steps[0]),
+            contained: when(1, x.steps[1]),
+            recovered: when(2, x.steps[2]),
+            ..opened(f, &f.at(x.opened as usize), x.inc)
+        })
+        .collect();
+    if !out.is_sorted_by_key(|i| i.id) {
         out.sort_by_key(|i| i.id);
     }
     out
 }
+
+/// An incident's positions in the log, as [`incidents`] finds them: its (last) opening and the
+/// first acknowledgement, containment and recovery after it.
+struct Found {
+    inc: u64,
+    opened: u32,
+    steps: [u32; 3],
+}
+
+/// A step not (yet) found.
+const NOT_YET: u32 = u32::MAX;
 
 /// The incident an `incident_opened` event starts, from its detection and compromise causes.
 fn opened(f: &Facts, e: &Ev, inc: u64) -> Incident {
@@ -370,14 +385,15 @@ pub fn attack_coverage(f: &Facts, incs: &[Incident]) -> Vec<Coverage> {
             ..Coverage::default()
         })
     }
-    let counted = |k| matches!(k, EventKind::StageCompleted | EventKind::HostCompromised | EventKind::HostDetected);
-    for e in f.iter_where(counted) {
-        let Some(t) = e.technique else { continue };
-        match e.kind {
-            EventKind::StageCompleted => entry(&mut counts, f, t).executed += 1,
-            EventKind::HostCompromised if e.stage.is_none() => entry(&mut counts, f, t).executed += 1,
-            EventKind::HostDetected => entry(&mut counts, f, t).detected += 1,
-            _ => {}
+    // Counts commute: each kind's events are read on their own, for their stage and technique.
+    for kind in [EventKind::StageCompleted, EventKind::HostCompromised, EventKind::HostDetected] {
+        for &at in f.positions_of(kind) {
+            let (stage, Some(t)) = f.stage_technique_at(at as usize) else { continue };
+            match kind {
+                EventKind::HostDetected => entry(&mut counts, f, t).detected += 1,
+                EventKind::HostCompromised if stage.is_some() => {}
+                _ => entry(&mut counts, f, t).executed += 1,
+            }
         }
     }
     for i in incs.iter().filter(|i| i.contained.is_some() && i.technique != NONE) {
@@ -618,6 +634,38 @@ pub(crate) mod tests {
         assert_eq!((b.ttd(), b.tta(), b.ttc(), b.ttr()), (3600, Some(1200), None, None));
         let f = Facts::from_events(&two_incidents());
         assert_eq!(f.names.stages[b.stage as usize], "lm");
+    }
+
+    /// A step counts for the incident opened last before it: one before any opening is dropped,
+    /// an id opened again starts afresh, the first of each step is kept, and an id the engine
+    /// never gives (past the log's length) is kept too.
+    #[test]
+    fn a_step_counts_for_the_incident_opened_last_before_it() {
+        let on = |id, t, kind, incident: u64, cause: Option<u64>| {
+            let mut e = host(ev(id, t, kind), "A");
+            (e.incident, e.cause) = ((incident > 0).then_some(incident), cause);
+            e
+        };
+        use EventKind::*;
+        let events = vec![
+            on(1, 0, HostCompromised, 0, None),
+            on(2, 60, HostDetected, 0, Some(1)),
+            on(3, 60, HostContained, 1, None),
+            on(4, 120, IncidentOpened, 1, Some(2)),
+            on(5, 180, IncidentAcknowledged, 1, None),
+            on(6, 240, IncidentOpened, 1, Some(2)),
+            on(7, 300, IncidentAcknowledged, 1, None),
+            on(8, 360, IncidentAcknowledged, 1, None),
+            on(9, 400, IncidentOpened, 999, Some(2)),
+            on(10, 420, HostContained, 999, None),
+            on(11, 480, HostRecovered, 1, None),
+        ];
+        let incs = incidents(&Facts::from_events(&events));
+        let got: Vec<_> = incs.iter().map(|i| (i.id, i.detected, i.acknowledged, i.contained, i.recovered)).collect();
+        assert_eq!(
+            got,
+            vec![(1, (60, 2), Some((300, 7)), None, Some((480, 11))), (999, (60, 2), None, Some((420, 10)), None)]
+        );
     }
 
     #[test]

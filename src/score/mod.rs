@@ -419,8 +419,9 @@ fn timelines(scenario: &Scenario, f: &Facts) -> Vec<Timeline> {
             ];
             // Which list an event comes from is its kind: no event is read but for its time.
             let mut merged = f.of_nation_where(f.nation(&n.id), &LIFECYCLE);
+            let mut clock = f.time_cursor();
             while let Some((slot, pos)) = merged.next_from() {
-                let Some(time_s) = f.time_at(pos) else { continue };
+                let Some(time_s) = clock.time_at(pos) else { continue };
                 counts[slot] += 1;
                 let p = [time_s, counts[0], counts[1], counts[2], counts[3]];
                 match points.last_mut() {
