@@ -527,6 +527,12 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// Reads the events by kind now, if not yet: before work side by side that all needs them
+    /// (the first to ask would read them alone while the other waited).
+    pub fn index_kinds(&self) {
+        self.kinds();
+    }
+
     /// The events by kind, read on first use.
     fn kinds(&self) -> &Kinds {
         self.kinds.get_or_init(|| {

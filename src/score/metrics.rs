@@ -377,27 +377,31 @@ pub struct Coverage {
 /// contained (the stage recorded on the containment's incident), in technique id order. Names
 /// and tactics are left empty; [`label_coverage`] fills them in.
 pub fn attack_coverage(f: &Facts, incs: &[Incident]) -> Vec<Coverage> {
-    let n = f.names.techniques.len();
-    let mut counts: Vec<Option<Coverage>> = vec![None; n];
-    fn entry<'c>(counts: &'c mut [Option<Coverage>], f: &Facts, t: u32) -> &'c mut Coverage {
-        counts[t as usize].get_or_insert_with(|| Coverage {
-            technique: f.names.techniques[t as usize].clone(),
-            ..Coverage::default()
-        })
-    }
+    coverage_of(f, coverage_counts(f), incs)
+}
+
+/// The event counts of [`attack_coverage`] (executed and detected per technique index), which
+/// need no incident: they can be read while the incidents are rebuilt.
+pub fn coverage_counts(f: &Facts) -> Vec<Option<Coverage>> {
+    let mut counts: Vec<Option<Coverage>> = vec![None; f.names.techniques.len()];
     // Counts commute: each kind's events are read on their own, for their stage and technique.
     for kind in [EventKind::StageCompleted, EventKind::HostCompromised, EventKind::HostDetected] {
         for &at in f.positions_of(kind) {
             let (stage, Some(t)) = f.stage_technique_at(at as usize) else { continue };
             match kind {
-                EventKind::HostDetected => entry(&mut counts, f, t).detected += 1,
+                EventKind::HostDetected => coverage_entry(&mut counts, f, t).detected += 1,
                 EventKind::HostCompromised if stage.is_some() => {}
-                _ => entry(&mut counts, f, t).executed += 1,
+                _ => coverage_entry(&mut counts, f, t).executed += 1,
             }
         }
     }
+    counts
+}
+
+/// [`attack_coverage`] from its event counts ([`coverage_counts`]) and the incidents.
+pub fn coverage_of(f: &Facts, mut counts: Vec<Option<Coverage>>, incs: &[Incident]) -> Vec<Coverage> {
     for i in incs.iter().filter(|i| i.contained.is_some() && i.technique != NONE) {
-        entry(&mut counts, f, i.technique).contained += 1;
+        coverage_entry(&mut counts, f, i.technique).contained += 1;
     }
     counts
         .into_iter()
@@ -407,6 +411,11 @@ pub fn attack_coverage(f: &Facts, incs: &[Incident]) -> Vec<Coverage> {
             c
         })
         .collect()
+}
+
+fn coverage_entry<'c>(counts: &'c mut [Option<Coverage>], f: &Facts, t: u32) -> &'c mut Coverage {
+    counts[t as usize]
+        .get_or_insert_with(|| Coverage { technique: f.names.techniques[t as usize].clone(), ..Coverage::default() })
 }
 
 /// Fills in each technique's name and tactics from `labels` (see [`super::techniques::labels`]);

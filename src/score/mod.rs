@@ -184,7 +184,15 @@ pub fn assess(scenario: &Scenario, outcome: &RunOutcome) -> Assessment {
 /// pure functions of the same inputs, so the result does not depend on the threads).
 pub fn assess_facts(scenario: &Scenario, summary: &RunSummary, f: &Facts) -> Assessment {
     let end_s = summary.duration_s;
-    let index = Index::build(f);
+    let n = f.len();
+    // The kind table on both cores first; then the incident index beside the reads that need no
+    // incident (timelines, the MSEL, coverage's event counts).
+    f.index_kinds();
+    let (index, ((timelines, msel), coverage_counts)) = join(
+        n,
+        || Index::build(f),
+        || join(n, || (timelines(scenario, f), msel_rows(scenario, f)), || metrics::coverage_counts(f)),
+    );
     let incidents = &index.incidents;
     let services: Vec<(String, String, f64)> = scenario
         .nations
@@ -194,15 +202,20 @@ pub fn assess_facts(scenario: &Scenario, summary: &RunSummary, f: &Facts) -> Ass
     let availability = metrics::availability(f, &services, end_s);
     let first_det = metrics::first_detection(f, incidents);
     let run = Run { scenario, summary, facts: f, index: &index, first_detection: &first_det };
-    let n = f.len();
-    let (scores, (((exercise, lifecycle), attack_coverage), (ratings, (timelines, msel)))) = join(
+    let (scores, (((exercise, lifecycle), attack_coverage), ratings)) = join(
         n,
         || scoring::score(&run, &availability),
         || {
             join(
                 n,
-                || join(n, || lifecycles(scenario, f, &index), || labelled_coverage(scenario, f, incidents)),
-                || join(n, || ratings::rate(&run, &availability), || (timelines(scenario, f), msel_rows(scenario, f))),
+                || {
+                    join(
+                        n,
+                        || lifecycles(scenario, f, &index),
+                        || labelled_coverage(scenario, f, coverage_counts, incidents),
+                    )
+                },
+                || ratings::rate(&run, &availability),
             )
         },
     );
@@ -396,8 +409,13 @@ fn sharing_timings(f: &Facts, first_det: &BTreeMap<String, (u64, u64)>) -> Vec<S
 }
 
 /// Per-technique coverage labelled with names and tactics from the scenario's ATT&CK version.
-fn labelled_coverage(scenario: &Scenario, f: &Facts, incidents: &[Incident]) -> Vec<Coverage> {
-    let mut coverage = metrics::attack_coverage(f, incidents);
+fn labelled_coverage(
+    scenario: &Scenario,
+    f: &Facts,
+    counts: Vec<Option<Coverage>>,
+    incidents: &[Incident],
+) -> Vec<Coverage> {
+    let mut coverage = metrics::coverage_of(f, counts, incidents);
     metrics::label_coverage(&mut coverage, &techniques::labels(scenario));
     coverage
 }
