@@ -413,6 +413,7 @@ pub fn coverage_of(f: &Facts, mut counts: Vec<Option<Coverage>>, incs: &[Inciden
         .collect()
 }
 
+/// Technique `t`'s row of the coverage counts, made on first use.
 fn coverage_entry<'c>(counts: &'c mut [Option<Coverage>], f: &Facts, t: u32) -> &'c mut Coverage {
     counts[t as usize]
         .get_or_insert_with(|| Coverage { technique: f.names.techniques[t as usize].clone(), ..Coverage::default() })
