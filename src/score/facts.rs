@@ -448,13 +448,6 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// The times (s) of the events at `positions`, in order, as [`Facts::time_at`] gives them
-    /// (read with one [`TimeCursor`]).
-    pub fn times_at<'p>(&'p self, positions: &'p [u32]) -> impl Iterator<Item = Option<u64>> + 'p {
-        let mut cursor = self.time_cursor();
-        positions.iter().map(move |&p| cursor.time_at(p as usize))
-    }
-
     /// A reader of event times for positions that mostly ascend.
     pub fn time_cursor(&self) -> TimeCursor<'_> {
         let (ticks, tick_secs) = match &self.src {
@@ -801,12 +794,15 @@ mod tests {
                 assert_eq!(f.stage_technique_at(i), (e.stage, e.technique), "position {i}");
             }
             // A cursor reads ascending positions, then any (back, repeated, past the end).
-            let all: Vec<u32> = (0..f.len() as u32).collect();
-            let times: Vec<Option<u64>> = f.times_at(&all).collect();
-            assert_eq!(times, (0..f.len()).map(|i| f.time_at(i)).collect::<Vec<_>>());
-            let odd = [3u32, 90, 90, 2, 40, f.len() as u32, 7];
-            let times: Vec<Option<u64>> = f.times_at(&odd).collect();
-            assert_eq!(times, odd.iter().map(|&i| f.time_at(i as usize)).collect::<Vec<_>>());
+            let read = |positions: &mut dyn Iterator<Item = usize>| {
+                let mut cursor = f.time_cursor();
+                positions.map(|i| (cursor.time_at(i), f.time_at(i))).collect::<Vec<_>>()
+            };
+            for (got, want) in
+                read(&mut (0..f.len())).into_iter().chain(read(&mut [3, 90, 90, 2, 40, f.len(), 7].into_iter()))
+            {
+                assert_eq!(got, want);
+            }
             let mut seen = BTreeSet::new();
             let firsts: Vec<(u32, u32)> = (0..f.len() as u32)
                 .filter(|&i| f.kind_at(i as usize) == EventKind::HostCompromised)
