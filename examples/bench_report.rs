@@ -89,11 +89,18 @@ fn load(path: &str) -> cydex::scenario::Loaded {
     }
 }
 
+/// The size of the worst case and of the linked world: `WORST_N` hosts (default 100,000) and
+/// `WORST_TICKS` ticks (default 20).
+fn worst_size() -> (u32, u64) {
+    let n = std::env::var("WORST_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let ticks = std::env::var("WORST_TICKS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    (n, ticks)
+}
+
 /// The worst case (`WORST_N` hosts, default 100,000; `WORST_TICKS`, default 20): its graph,
 /// virus rules, scenario and run.
 fn worst_case() -> (u32, u64, synthetic::Graph, synthetic::Virus, cydex::scenario::model::Scenario, RunConfig) {
-    let n: u32 = std::env::var("WORST_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let ticks: u64 = std::env::var("WORST_TICKS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let (n, ticks) = worst_size();
     let g = synthetic::random_graph(n, 4, 42);
     let v = synthetic::mesa_virus(n, ticks);
     let s = synthetic::virus_on_network(&g, &v, 42);
@@ -210,8 +217,7 @@ fn assess() {
 /// `WORST_N` hosts (one segment, a generated G(n, p) of mean degree 4), 1 % infected at T+0,
 /// `WORST_TICKS` ticks, against the hand-written loop on the network the file generates.
 fn linked() {
-    let n: u32 = std::env::var("WORST_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let ticks: u64 = std::env::var("WORST_TICKS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let (n, ticks) = worst_size();
     let path = "scenarios/bench/virus-on-network.yaml";
     let sets = [
         format!("nations.EST.segments.NET.host_groups.NODE.count={n}"),

@@ -252,8 +252,9 @@ pub struct TimeCursor<'f> {
     /// (tick, first position) of each tick ([`Kinds::ticks`]; empty when not monotonic).
     ticks: &'f [(u64, u32)],
     tick_secs: u64,
-    /// The tick of the last position read.
+    /// Where in `ticks` the last position read falls.
     k: usize,
+    /// The last position read.
     last: usize,
 }
 
