@@ -35,6 +35,9 @@
 //!   group): `spawn_batch` of `SPAWN_N` (default 1 143 100, the idle padding) one-`u32`
 //!   entities into an empty `World`, and dropping that world. The first rep pays the page faults
 //!   of fresh memory, as a fresh `cydex` process does.
+//!
+//! Bad arguments (an unknown section, a file that does not load, a refused override) stop with
+//! the problem on stderr and exit code 2, as `cydex` does.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -82,11 +85,32 @@ fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
     (t.elapsed(), out)
 }
 
+/// Stops on bad input (a section, a path, an override) with `message` on stderr and exit code 2,
+/// as `cydex` does: a mistyped argument is the user's to fix, not a crash.
+fn fail(message: impl std::fmt::Display) -> ! {
+    eprintln!("bench_report: {message}");
+    std::process::exit(2)
+}
+
 fn load(path: &str) -> cydex::scenario::Loaded {
-    match load_file(Path::new(path)) {
-        Ok(l) => l,
-        Err(_) => panic!("{path} does not load (run from the repository root)"),
-    }
+    load_file(Path::new(path)).unwrap_or_else(|rejected| {
+        for d in &rejected.diagnostics {
+            eprint!("{}", d.render(false));
+        }
+        fail(format_args!("{path} does not load ({} error(s); paths are from the repository root)", rejected.errors()))
+    })
+}
+
+/// Scenario file `path` with `--set`-style overrides (`KEY=VALUE`) applied.
+fn overridden(path: &str, sets: &[String]) -> cydex::scenario::model::Scenario {
+    let sets: Vec<Override> =
+        sets.iter().map(|s| Override::parse(s).unwrap_or_else(|e| fail(format_args!("--set {s}: {e}")))).collect();
+    apply(&load(path).scenario, &sets).unwrap_or_else(|errors| {
+        for e in &errors {
+            eprintln!("  {e}");
+        }
+        fail(format_args!("{path}: the overrides were refused ({} error(s))", errors.len()))
+    })
 }
 
 /// The size of the worst case and of the linked world: `WORST_N` hosts (default 100,000) and
@@ -225,10 +249,9 @@ fn linked() {
         format!("campaigns.VIRUS.entry.footholds={}", (n / 100).max(1)),
         format!("clock.duration={ticks}d"),
     ];
-    let sets: Vec<Override> = sets.iter().map(|s| Override::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))).collect();
-    let s = apply(&load(path).scenario, &sets).unwrap_or_else(|e| panic!("{path}: overrides refused: {e:?}"));
+    let s = overridden(path, &sets);
     let segment = &s.nations[0].segments[0];
-    let Some(topology) = &segment.topology else { panic!("{path}: its segment has no topology") };
+    let Some(topology) = &segment.topology else { fail(format_args!("{path}: its segment has no topology")) };
     let (offsets, adj) = cydex::sim::topology::HostGraph::generate(topology, &segment.id, n, 0).local_csr();
     let g = synthetic::of_csr(offsets, adj);
     let v = synthetic::mesa_virus(n, ticks);
@@ -430,6 +453,12 @@ fn spawn() {
 
 fn main() {
     let which: Vec<String> = std::env::args().skip(1).collect();
+    const SECTIONS: [&str; 7] = ["worst", "idle", "batch", "build", "spawn", "assess", "linked"];
+    if which.first().is_none_or(|w| w != "file")
+        && let Some(w) = which.iter().find(|w| !SECTIONS.contains(&w.as_str()))
+    {
+        fail(format_args!("unknown section `{w}` (sections: {} | file PATH [KEY=VALUE ...])", SECTIONS.join(" | ")));
+    }
     let want = |s: &str| which.is_empty() || which.first().is_some_and(|w| w != "file") && which.iter().any(|w| w == s);
     println!(
         "reps = {} (REPS), best-of and median; load: {}",
@@ -465,11 +494,9 @@ fn main() {
 /// `file PATH [K=V ...]`: build, ticks and summary of one scenario file, best-of and median.
 fn file(args: &[String]) {
     let Some((path, sets)) = args.split_first() else {
-        panic!("usage: bench_report file PATH [KEY=VALUE ...]");
+        fail("usage: bench_report file PATH [KEY=VALUE ...]");
     };
-    let sets: Vec<Override> =
-        sets.iter().map(|s| Override::parse(s).unwrap_or_else(|e| panic!("--set {s}: {e}"))).collect();
-    let scenario = apply(&load(path).scenario, &sets).unwrap_or_else(|e| panic!("{path}: overrides refused: {e:?}"));
+    let scenario = overridden(path, sets);
     let hosts = synthetic::host_count(&scenario);
     let ticks = scenario.clock.duration.secs() / scenario.clock.tick.secs();
     let cfg = RunConfig::default();
