@@ -101,8 +101,8 @@ pub(crate) fn write_outputs(dir: &Path, results: &RunResults, events: &crate::si
     let md = super::report::render(results, super::report::Format::Md);
     let html = super::report::render(results, super::report::Format::Html);
     let mut set = crate::atomic::OutputSet::new(dir, true);
-    set.add("events.jsonl", |w| ev::write_jsonl(events.iter(), w)).map_err(failed)?;
-    set.add("events.csv", |w| ev::write_csv(events.iter(), w)).map_err(failed)?;
+    set.add("events.jsonl", |w| ev::write_jsonl(events, w)).map_err(failed)?;
+    set.add("events.csv", |w| ev::write_csv(events, w)).map_err(failed)?;
     set.add_bytes("results.json", results.to_json().as_bytes()).map_err(failed)?;
     set.add_bytes("report.md", md.as_bytes()).map_err(failed)?;
     set.add_bytes("report.html", html.as_bytes()).map_err(failed)?;

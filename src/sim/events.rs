@@ -199,6 +199,85 @@ pub struct Event {
     pub detail: Option<String>,
 }
 
+/// An [`Event`] borrowed from its run's log and names rather than owned: the same fields, which
+/// serialize the same. The event writers stream these, so a run's event files cost no
+/// allocation per event.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[allow(missing_docs)] // the fields are `Event`'s
+pub struct EventRef<'a> {
+    pub id: u64,
+    pub tick: u64,
+    pub time_s: u64,
+    pub kind: EventKind,
+    pub nation: Option<&'a str>,
+    pub team: Option<&'a str>,
+    pub segment: Option<&'a str>,
+    pub host: Option<&'a str>,
+    pub campaign: Option<&'a str>,
+    pub stage: Option<&'a str>,
+    pub technique: Option<&'a str>,
+    pub service: Option<&'a str>,
+    pub provider: Option<&'a str>,
+    pub inject: Option<&'a str>,
+    pub incident: Option<u64>,
+    pub cause: Option<u64>,
+    pub value: Option<f64>,
+    pub detail: Option<&'a str>,
+}
+
+impl EventRef<'_> {
+    /// The owned event.
+    pub fn to_event(&self) -> Event {
+        let own = |s: Option<&str>| s.map(str::to_string);
+        Event {
+            id: self.id,
+            tick: self.tick,
+            time_s: self.time_s,
+            kind: self.kind,
+            nation: own(self.nation),
+            team: own(self.team),
+            segment: own(self.segment),
+            host: own(self.host),
+            campaign: own(self.campaign),
+            stage: own(self.stage),
+            technique: own(self.technique),
+            service: own(self.service),
+            provider: own(self.provider),
+            inject: own(self.inject),
+            incident: self.incident,
+            cause: self.cause,
+            value: self.value,
+            detail: own(self.detail),
+        }
+    }
+}
+
+impl Event {
+    /// This event, borrowed.
+    pub fn borrowed(&self) -> EventRef<'_> {
+        EventRef {
+            id: self.id,
+            tick: self.tick,
+            time_s: self.time_s,
+            kind: self.kind,
+            nation: self.nation.as_deref(),
+            team: self.team.as_deref(),
+            segment: self.segment.as_deref(),
+            host: self.host.as_deref(),
+            campaign: self.campaign.as_deref(),
+            stage: self.stage.as_deref(),
+            technique: self.technique.as_deref(),
+            service: self.service.as_deref(),
+            provider: self.provider.as_deref(),
+            inject: self.inject.as_deref(),
+            incident: self.incident,
+            cause: self.cause,
+            value: self.value,
+            detail: self.detail.as_deref(),
+        }
+    }
+}
+
 /// Compact integer keys of an event, as the phases know them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Keys {
@@ -656,53 +735,66 @@ impl EventLog {
     /// Renders event `index` (0-based) with readable names; without its segment and team (left
     /// `None`) unless `full`.
     fn render(&self, cat: &Catalog, tick_secs: u64, index: usize, full: bool) -> Event {
+        let mut host = String::new();
+        self.render_ref(cat, tick_secs, index, full, &mut host).to_event()
+    }
+
+    /// Event `index` borrowed from this log and `cat`, its host's name written into `host` (empty
+    /// on entry); with `full`, the segment and team too.
+    fn render_ref<'a>(
+        &'a self,
+        cat: &'a Catalog,
+        tick_secs: u64,
+        index: usize,
+        full: bool,
+        host: &'a mut String,
+    ) -> EventRef<'a> {
         let Some(r) = self.at(index) else {
             unreachable!("event index {index} rendered past the log's {} events", self.len);
         };
         let extra = self.extra(r);
         let xs = |f: fn(&Extra) -> u32| extra.map(f).and_then(opt);
+        let segment_id = |s: u32| cat.segments.get(s as usize).map(|s| s.id.as_str());
         let (segment, host) = match r.host() {
             Some(h) => {
                 let gk = cat.group_of(h);
-                let g = &cat.groups[gk as usize];
-                (full.then(|| cat.segments[g.segment as usize].id.clone()), Some(cat.host_name_in(gk, h)))
+                cat.push_host_name_in(gk, h, host);
+                let host: &'a String = host;
+                (segment_id(cat.groups[gk as usize].segment).filter(|_| full), Some(host.as_str()))
             }
-            None => (
-                xs(|x| x.segment).filter(|_| full).and_then(|s| cat.segments.get(s as usize)).map(|s| s.id.clone()),
-                None,
-            ),
+            None => (xs(|x| x.segment).filter(|_| full).and_then(segment_id), None),
         };
         let nation = r.nation().and_then(|n| cat.nations.get(n as usize));
         let camp = r.campaign().and_then(|c| cat.campaigns.get(c as usize));
         let stage = camp.zip(r.stage()).and_then(|(c, s)| c.stages.get(s as usize));
         let technique = match (stage, camp) {
-            (Some(s), _) => Some(s.technique.clone()),
-            (None, Some(c)) if r.entry() => Some(c.entry_technique.clone()),
+            (Some(s), _) => Some(s.technique.as_str()),
+            (None, Some(c)) if r.entry() => Some(c.entry_technique.as_str()),
             _ => None,
         };
-        Event {
+        let name = |names: &'a [String], i: Option<u32>| i.and_then(|i| names.get(i as usize)).map(String::as_str);
+        EventRef {
             id: index as u64 + 1,
             tick: r.tick(),
             time_s: r.tick() * tick_secs,
             kind: r.kind,
-            nation: nation.map(|n| n.id.clone()),
-            team: nation.filter(|_| full).map(|n| n.team_id.clone()),
+            nation: nation.map(|n| n.id.as_str()),
+            team: nation.filter(|_| full).map(|n| n.team_id.as_str()),
             segment,
             host,
-            campaign: camp.map(|c| c.id.clone()),
-            stage: stage.map(|s| s.id.clone()),
+            campaign: camp.map(|c| c.id.as_str()),
+            stage: stage.map(|s| s.id.as_str()),
             technique,
-            service: xs(|x| x.service).and_then(|s| cat.services.get(s as usize)).cloned(),
-            provider: xs(|x| x.provider).and_then(|p| cat.providers.get(p as usize)).cloned(),
-            inject: xs(|x| x.inject).and_then(|i| cat.injects.get(i as usize)).cloned(),
+            service: name(&cat.services, xs(|x| x.service)),
+            provider: name(&cat.providers, xs(|x| x.provider)),
+            inject: name(&cat.injects, xs(|x| x.inject)),
             incident: id(r.incident()),
             cause: id(r.cause()),
             value: extra.and_then(|x| x.value),
             detail: self
                 .detail(r)
-                .map(str::to_string)
-                .or_else(|| xs(|x| x.agreement).and_then(|a| cat.agreements.get(a as usize)).cloned())
-                .or_else(|| xs(|x| x.peer).and_then(|p| cat.segments.get(p as usize)).map(|s| s.id.clone())),
+                .or_else(|| name(&cat.agreements, xs(|x| x.agreement)))
+                .or_else(|| xs(|x| x.peer).and_then(segment_id)),
         }
     }
 }
@@ -769,6 +861,17 @@ impl EventStream {
     /// Every event, rendered.
     pub fn to_vec(&self) -> Vec<Event> {
         self.iter().collect()
+    }
+
+    /// Calls `f` on every event in id order, borrowed (one name buffer for the whole log, no
+    /// allocation per event), stopping at its first error.
+    pub fn try_for_each<E>(&self, mut f: impl FnMut(&EventRef<'_>) -> Result<(), E>) -> Result<(), E> {
+        let mut host = String::new();
+        for i in 0..self.log.len() {
+            host.clear();
+            f(&self.log.render_ref(&self.catalog, self.tick_secs, i, true, &mut host))?;
+        }
+        Ok(())
     }
 }
 

@@ -101,7 +101,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleT
 use bevy_ecs::world::World;
 use serde::{Deserialize, Serialize};
 
-pub use events::{Event, EventKind, EventStream};
+pub use events::{Event, EventKind, EventRef, EventStream};
 pub use summary::{AssistanceRecord, CampaignSummary, HostRecord, NationSummary, RunSummary, ServiceSummary};
 
 use crate::scenario::model::Scenario;

@@ -359,6 +359,14 @@ impl Catalog {
 
     /// [`Catalog::host_name`] of a slot whose group `g` the caller already knows.
     pub fn host_name_in(&self, g: u32, h: u32) -> String {
+        let mut name = String::new();
+        self.push_host_name_in(g, h, &mut name);
+        name
+    }
+
+    /// Appends [`Catalog::host_name_in`] to `name`: the event writers name every host event into
+    /// one reused buffer.
+    pub fn push_host_name_in(&self, g: u32, h: u32, name: &mut String) {
         let g = &self.groups[g as usize];
         // By hand rather than `format!`: every event and host record of a run is named this way.
         let mut digits = [0u8; 10];
@@ -372,14 +380,13 @@ impl Catalog {
                 break;
             }
         }
-        let mut name = String::with_capacity(g.id.len() + 1 + (digits.len() - i).max(4));
+        name.reserve(g.id.len() + 1 + (digits.len() - i).max(4));
         name.push_str(&g.id);
         name.push('-');
         for _ in (digits.len() - i)..4 {
             name.push('0');
         }
         name.extend(digits[i..].iter().map(|&d| char::from(d)));
-        name
     }
 
     /// The links of `seg`, sorted by target.
