@@ -108,6 +108,13 @@ pub struct OutputSet {
     staged: Vec<(String, NamedTempFile)>,
 }
 
+/// A file of an [`OutputSet`] written to its temporary file and not yet in the set.
+#[derive(Debug)]
+pub struct Staged {
+    name: String,
+    tmp: NamedTempFile,
+}
+
 impl OutputSet {
     /// A set for `dir`, which must exist. `sync` flushes each file to disk before publishing.
     pub fn new(dir: &Path, sync: bool) -> OutputSet {
@@ -117,13 +124,29 @@ impl OutputSet {
     /// Stages file `name` (a bare file name) through `fill`. Refuses a name holding anything but a
     /// regular file.
     pub fn add(&mut self, name: &str, fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>) -> io::Result<()> {
+        let staged = self.stage(name, fill)?;
+        self.push(staged);
+        Ok(())
+    }
+
+    /// Writes file `name` (a bare file name) through `fill` to a temporary file of the set's
+    /// directory, without adding it to the set: files staged on several threads at once are then
+    /// [`OutputSet::push`]ed in a fixed order. Dropped unpushed, the temporary file is removed.
+    pub fn stage(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut io::BufWriter<File>) -> io::Result<()>,
+    ) -> io::Result<Staged> {
         if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("`{name}` is not a bare file name")));
         }
         check_target(&self.dir.join(name))?;
-        let tmp = stage(&self.dir, fill, self.sync)?;
-        self.staged.push((name.to_string(), tmp));
-        Ok(())
+        Ok(Staged { name: name.to_string(), tmp: stage(&self.dir, fill, self.sync)? })
+    }
+
+    /// Adds a file [`OutputSet::stage`] wrote: published after the files added before it.
+    pub fn push(&mut self, staged: Staged) {
+        self.staged.push((staged.name, staged.tmp));
     }
 
     /// Stages file `name` with these bytes.
@@ -202,6 +225,27 @@ mod tests {
         assert_eq!(fs::read(dir.path().join("a.json")).unwrap(), b"A1", "the old set stays whole");
         assert_eq!(fs::read(dir.path().join("b.md")).unwrap(), b"B1");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "staged files are removed");
+    }
+
+    #[test]
+    fn files_staged_side_by_side_publish_in_the_order_pushed_and_unpushed_ones_vanish() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::new(dir.path(), false);
+        let (b, a) = std::thread::scope(|s| {
+            let b = s.spawn(|| set.stage("b.csv", |w| w.write_all(b"B")));
+            (b.join().unwrap(), set.stage("a.jsonl", |w| w.write_all(b"A")))
+        });
+        set.push(a.unwrap());
+        set.push(b.unwrap());
+        let published = set.publish().unwrap();
+        assert_eq!(published, [dir.path().join("a.jsonl"), dir.path().join("b.csv")]);
+        assert_eq!(fs::read(dir.path().join("b.csv")).unwrap(), b"B");
+        let set = OutputSet::new(dir.path(), false);
+        let orphan = set.stage("a.jsonl", |w| w.write_all(b"A2")).unwrap();
+        assert!(set.stage("../c.csv", |w| w.write_all(b"C")).is_err(), "a bare file name only");
+        drop(orphan);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "the unpushed file is removed");
+        assert_eq!(fs::read(dir.path().join("a.jsonl")).unwrap(), b"A");
     }
 
     #[cfg(unix)]

@@ -545,3 +545,58 @@ fn durations_beyond_the_limit_are_refused_with_it() {
     assert!(err.contains("error[invalid-duration]") && err.contains("is longer than the longest"), "{err}");
     assert!(err.contains("write at most `36525d` (100 years)"), "{err}");
 }
+
+/// A log long enough that its two event files are written side by side (over 50,000 events):
+/// both whole, in id order, agreeing with each other and with the results, byte-identical across
+/// runs; and a link planted at one of them refuses the set without leaving the other's staged file.
+#[cfg(unix)]
+#[test]
+fn a_long_log_writes_both_event_files_whole_and_refuses_a_planted_link() {
+    let t = tempfile::tempdir().unwrap();
+    let run = |dir: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cydex"))
+            .args(["run", "scenarios/bench/virus-on-network.yaml", "-q", "--set", "clock.duration=25d", "--out"])
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
+    let (a, b) = (t.path().join("a"), t.path().join("b"));
+    for dir in [&a, &b] {
+        let out = run(dir);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    for f in ["events.jsonl", "events.csv", "results.json"] {
+        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f}");
+    }
+    let results: serde_json::Value = serde_json::from_slice(&std::fs::read(a.join("results.json")).unwrap()).unwrap();
+    let n = results["summary"]["events"].as_u64().unwrap();
+    assert!(n > 50_000, "{n} events: too few to write side by side");
+    let jsonl = std::fs::read_to_string(a.join("events.jsonl")).unwrap();
+    let csv = std::fs::read_to_string(a.join("events.csv")).unwrap();
+    let rows: Vec<&str> = csv.strip_suffix("\r\n").unwrap().split("\r\n").skip(1).collect();
+    assert_eq!((jsonl.lines().count() as u64, rows.len() as u64), (n, n));
+    for (i, (line, row)) in jsonl.lines().zip(&rows).enumerate() {
+        let e: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = (i + 1).to_string();
+        assert_eq!(e["id"].to_string(), id);
+        assert_eq!(row.split(',').next(), Some(id.as_str()));
+        assert_eq!(row.split(',').nth(3), e["kind"].as_str(), "event {id}");
+    }
+
+    let victim = t.path().join("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    std::fs::remove_file(a.join("events.csv")).unwrap();
+    std::os::unix::fs::symlink(&victim, a.join("events.csv")).unwrap();
+    let out = run(&a);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("events.csv") && err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    assert_eq!(std::fs::read(a.join("events.jsonl")).unwrap(), std::fs::read(b.join("events.jsonl")).unwrap());
+    let leftovers: Vec<_> = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".cydex-"))
+        .collect();
+    assert!(leftovers.is_empty(), "the other file's staged copy is removed: {leftovers:?}");
+}

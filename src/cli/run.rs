@@ -101,8 +101,14 @@ pub(crate) fn write_outputs(dir: &Path, results: &RunResults, events: &crate::si
     let md = super::report::render(results, super::report::Format::Md);
     let html = super::report::render(results, super::report::Format::Html);
     let mut set = crate::atomic::OutputSet::new(dir, true);
-    set.add("events.jsonl", |w| ev::write_jsonl(events, w)).map_err(failed)?;
-    set.add("events.csv", |w| ev::write_csv(events, w)).map_err(failed)?;
+    // The two event files are each a pass over the whole log: side by side when it is long.
+    let (jsonl, csv) = crate::par::join(
+        events.len(),
+        || set.stage("events.jsonl", |w| ev::write_jsonl(events, w)),
+        || set.stage("events.csv", |w| ev::write_csv(events, w)),
+    );
+    set.push(jsonl.map_err(failed)?);
+    set.push(csv.map_err(failed)?);
     set.add_bytes("results.json", results.to_json().as_bytes()).map_err(failed)?;
     set.add_bytes("report.md", md.as_bytes()).map_err(failed)?;
     set.add_bytes("report.html", html.as_bytes()).map_err(failed)?;
