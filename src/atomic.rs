@@ -144,6 +144,11 @@ impl OutputSet {
         Ok(Staged { name: name.to_string(), tmp: stage(&self.dir, fill, self.sync)? })
     }
 
+    /// [`OutputSet::stage`]s file `name` with these bytes.
+    pub fn stage_bytes(&self, name: &str, bytes: &[u8]) -> io::Result<Staged> {
+        self.stage(name, |w| w.write_all(bytes))
+    }
+
     /// Adds a file [`OutputSet::stage`] wrote: published after the files added before it.
     pub fn push(&mut self, staged: Staged) {
         self.staged.push((staged.name, staged.tmp));

@@ -21,6 +21,20 @@ pub fn span(secs: u64) -> String {
     }
 }
 
+/// The decimal digits of `n`, as `n.to_string()` spells them, written into `buf` without the
+/// formatting machinery: the event writers and host names spell millions of numbers.
+pub fn digits(n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let (mut n, mut i) = (n, buf.len());
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
+}
+
 /// Thousands separators: `114,310`.
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();
@@ -136,6 +150,14 @@ pub fn shell_quote(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_spell_numbers_as_to_string_does() {
+        let mut buf = [0u8; 20];
+        for n in [0, 7, 10, 99, 100, 4_096, 1_000_000, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
+            assert_eq!(digits(n, &mut buf), n.to_string().as_bytes());
+        }
+    }
 
     #[test]
     fn shell_words_survive_a_posix_shell() {

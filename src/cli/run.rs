@@ -98,21 +98,28 @@ pub(crate) fn write_outputs(dir: &Path, results: &RunResults, events: &crate::si
             Some("check free space and permissions; the files already there are left as they were"),
         )
     };
-    let md = super::report::render(results, super::report::Format::Md);
-    let html = super::report::render(results, super::report::Format::Html);
     let mut set = crate::atomic::OutputSet::new(dir, true);
-    // The two event files are each a pass over the whole log: side by side when it is long.
-    let (jsonl, csv) = crate::par::join(
+    // The event files are each a pass over the whole log: when it is long, the JSON lines are
+    // written on one core while the other writes the CSV and then the reports.
+    let (jsonl, rest) = crate::par::join(
         events.len(),
         || set.stage("events.jsonl", |w| ev::write_jsonl(events, w)),
-        || set.stage("events.csv", |w| ev::write_csv(events, w)),
+        || {
+            let md = super::report::render(results, super::report::Format::Md);
+            let html = super::report::render(results, super::report::Format::Html);
+            Ok::<_, std::io::Error>([
+                set.stage("events.csv", |w| ev::write_csv(events, w))?,
+                set.stage_bytes("results.json", results.to_json().as_bytes())?,
+                set.stage_bytes("report.md", md.as_bytes())?,
+                set.stage_bytes("report.html", html.as_bytes())?,
+                set.stage_bytes(navigator::LAYER_FILE, navigator::run(results).as_bytes())?,
+            ])
+        },
     );
     set.push(jsonl.map_err(failed)?);
-    set.push(csv.map_err(failed)?);
-    set.add_bytes("results.json", results.to_json().as_bytes()).map_err(failed)?;
-    set.add_bytes("report.md", md.as_bytes()).map_err(failed)?;
-    set.add_bytes("report.html", html.as_bytes()).map_err(failed)?;
-    set.add_bytes(navigator::LAYER_FILE, navigator::run(results).as_bytes()).map_err(failed)?;
+    for staged in rest.map_err(failed)? {
+        set.push(staged);
+    }
     set.publish().map_err(failed)?;
     Ok(())
 }

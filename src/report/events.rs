@@ -54,7 +54,11 @@ pub fn write_jsonl<W: Write>(events: &(impl EventSource + ?Sized), mut w: W) -> 
 
 /// Writes one event's JSON object, newline included.
 fn put_json_row<W: Write>(w: &mut W, e: &EventRef<'_>) -> io::Result<()> {
-    write!(w, "{{\"id\":{},\"tick\":{},\"time_s\":{},\"kind\":", e.id, e.tick, e.time_s)?;
+    for (key, n) in [(&b"{\"id\":"[..], e.id), (b",\"tick\":", e.tick), (b",\"time_s\":", e.time_s)] {
+        w.write_all(key)?;
+        put_u64(w, n)?;
+    }
+    w.write_all(b",\"kind\":")?;
     // The kind's name and the value (`null` when not finite) exactly as `serde_json` writes them.
     serde_json::to_writer(&mut *w, &e.kind).map_err(io::Error::other)?;
     let texts = [
@@ -76,7 +80,7 @@ fn put_json_row<W: Write>(w: &mut W, e: &EventRef<'_>) -> io::Result<()> {
     for (key, v) in [(&b",\"incident\":"[..], e.incident), (b",\"cause\":", e.cause)] {
         w.write_all(key)?;
         match v {
-            Some(n) => write!(w, "{n}")?,
+            Some(n) => put_u64(w, n)?,
             None => w.write_all(b"null")?,
         }
     }
@@ -119,6 +123,11 @@ fn put_field<W: Write>(w: &mut W, s: &str) -> io::Result<()> {
     w.write_all(b"\"")
 }
 
+/// A number as `to_string` spells it.
+fn put_u64<W: Write>(w: &mut W, n: u64) -> io::Result<()> {
+    w.write_all(crate::fmt::digits(n, &mut [0; 20]))
+}
+
 /// A number that may be absent; numbers are never quoted (a negative value is not a formula).
 fn put_num<W: Write, T: std::fmt::Display>(w: &mut W, v: Option<T>) -> io::Result<()> {
     match v {
@@ -129,7 +138,11 @@ fn put_num<W: Write, T: std::fmt::Display>(w: &mut W, v: Option<T>) -> io::Resul
 
 /// Writes one event's CSV row, CRLF included.
 fn put_row<W: Write>(w: &mut W, e: &EventRef<'_>) -> io::Result<()> {
-    write!(w, "{},{},{},{}", e.id, e.tick, e.time_s, e.kind.as_str())?;
+    for n in [e.id, e.tick, e.time_s] {
+        put_u64(w, n)?;
+        w.write_all(b",")?;
+    }
+    w.write_all(e.kind.as_str().as_bytes())?;
     let texts = [e.nation, e.team, e.segment, e.host, e.campaign, e.stage, e.technique];
     for t in texts.into_iter().chain([e.service, e.provider, e.inject]) {
         w.write_all(b",")?;
@@ -137,7 +150,7 @@ fn put_row<W: Write>(w: &mut W, e: &EventRef<'_>) -> io::Result<()> {
     }
     for n in [e.incident, e.cause] {
         w.write_all(b",")?;
-        put_num(w, n)?;
+        n.map_or(Ok(()), |n| put_u64(w, n))?;
     }
     w.write_all(b",")?;
     put_num(w, e.value)?;

@@ -369,24 +369,15 @@ impl Catalog {
     pub fn push_host_name_in(&self, g: u32, h: u32, name: &mut String) {
         let g = &self.groups[g as usize];
         // By hand rather than `format!`: every event and host record of a run is named this way.
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        let mut n = h - g.start + 1;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        name.reserve(g.id.len() + 1 + (digits.len() - i).max(4));
+        let mut buf = [0u8; 20];
+        let digits = crate::fmt::digits(u64::from(h - g.start + 1), &mut buf);
+        name.reserve(g.id.len() + 1 + digits.len().max(4));
         name.push_str(&g.id);
         name.push('-');
-        for _ in (digits.len() - i)..4 {
+        for _ in digits.len()..4 {
             name.push('0');
         }
-        name.extend(digits[i..].iter().map(|&d| char::from(d)));
+        name.extend(digits.iter().map(|&d| char::from(d)));
     }
 
     /// The links of `seg`, sorted by target.
