@@ -428,6 +428,15 @@ fn run_counts_above_the_maxima_are_refused_at_once() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// The temporary files cydex stages its outputs in (`.cydex-…`) that are still in `dir`.
+fn staged_leftovers(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".cydex-"))
+        .collect()
+}
+
 /// Links and FIFOs planted in an output directory are refused, naming the path, and never
 /// followed or blocked on; a set that cannot be written whole leaves the previous set as it was.
 #[cfg(unix)]
@@ -459,11 +468,7 @@ fn planted_links_and_fifos_in_an_output_directory_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(started.elapsed().as_secs() < 10, "a FIFO must not block the run");
     assert_eq!(std::fs::read(dir.join("results.json")).unwrap(), before);
-    let leftovers: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with(".cydex-"))
-        .collect();
+    let leftovers = staged_leftovers(&dir);
     assert!(leftovers.is_empty(), "staged files are removed: {leftovers:?}");
 }
 
@@ -593,10 +598,6 @@ fn a_long_log_writes_both_event_files_whole_and_refuses_a_planted_link() {
     assert!(err.contains("events.csv") && err.contains("symbolic link"), "{err}");
     assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
     assert_eq!(std::fs::read(a.join("events.jsonl")).unwrap(), std::fs::read(b.join("events.jsonl")).unwrap());
-    let leftovers: Vec<_> = std::fs::read_dir(&a)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with(".cydex-"))
-        .collect();
+    let leftovers = staged_leftovers(&a);
     assert!(leftovers.is_empty(), "the other file's staged copy is removed: {leftovers:?}");
 }
