@@ -800,8 +800,9 @@ impl EventLog {
 }
 
 /// A finished run's event log with the names to render it: what [`super::RunOutcome`] carries.
-/// Events are rendered into owned [`Event`]s on demand (`iter`, `to_vec`), so a run that nobody
-/// reads the log of never pays for its strings.
+/// Events are rendered on demand, so a run that nobody reads the log of never pays for its
+/// strings: into owned [`Event`]s (`iter`, `to_vec`), or borrowed one at a time
+/// (`try_for_each`), as the event files are written.
 #[derive(Debug, Clone)]
 pub struct EventStream {
     log: EventLog,
