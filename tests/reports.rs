@@ -100,6 +100,12 @@ fn foreign_or_incompatible_results_are_refused_with_a_reason() {
     let err = RunResults::from_json(&r).unwrap_err().to_string();
     assert!(err.contains("version 99 is not supported"), "{err}");
     let err = RunResults::from_json("{\"format\": \"cydex-results\", \"format_version\": 4}").unwrap_err().to_string();
+    assert!(err.contains("damaged or incomplete") && err.contains("line 1 column"), "located: {err}");
+    // Not an object, or a repeated key: read as a JSON value to say what is wrong, never a panic.
+    let err = RunResults::from_json("[\"cydex-results\", 4]").unwrap_err().to_string();
+    assert!(err.contains("not a cydex results file"), "{err}");
+    let twice = "{\"format\": \"cydex-batch\", \"format\": \"cydex-results\", \"format_version\": 4}";
+    let err = RunResults::from_json(twice).unwrap_err().to_string();
     assert!(err.contains("damaged or incomplete"), "{err}");
     // A results file of the third format (one ledger line per host, every cited event) is
     // refused by version.

@@ -4,6 +4,9 @@
 
 use serde_json::Value;
 
+use crate::scenario::validate::show_path;
+use crate::scenario::yaml::Seg;
+
 /// The most ticks a scenario may have (the validator's limit).
 pub const MAX_TICKS: u64 = crate::scenario::validate::MAX_TICKS;
 
@@ -15,22 +18,49 @@ pub const MAX_METRIC: f64 = 1e15;
 /// time of every lifecycle timeline point, is within `0 ..= end_s`. `path` names where in the
 /// file, for the message.
 pub fn times_within(v: &Value, path: &str, end_s: u64) -> Result<(), String> {
-    match v {
-        Value::Object(map) => {
-            for (k, x) in map {
-                let here = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-                if k.ends_with("_s") && !time_ok(x, end_s) {
-                    return Err(format!("`{here}` is {x}, outside the exercise's {end_s} s"));
-                }
-                if k == "points" && !points_ok(x, end_s) {
-                    return Err(format!("`{here}` has a point outside the exercise's {end_s} s"));
-                }
-                times_within(x, &here, end_s)?;
-            }
-            Ok(())
+    walk(v, end_s).map_err(|mut bad| {
+        // The path is spelt only for the message: a large file has millions of nodes.
+        if !path.is_empty() {
+            bad.steps.push(Seg::Key(path.to_string()));
         }
+        bad.steps.reverse();
+        let here = show_path(&bad.steps);
+        match bad.value {
+            Some(x) => format!("`{here}` is {x}, outside the exercise's {end_s} s"),
+            None => format!("`{here}` has a point outside the exercise's {end_s} s"),
+        }
+    })
+}
+
+/// The first value out of range: the steps to it, innermost first, and the time at fault (none
+/// for a timeline's points).
+struct OutOfRange<'a> {
+    steps: Vec<Seg>,
+    value: Option<&'a Value>,
+}
+
+impl OutOfRange<'_> {
+    /// The same, one step further out.
+    fn under(mut self, seg: Seg) -> Self {
+        self.steps.push(seg);
+        self
+    }
+}
+
+fn walk(v: &Value, end_s: u64) -> Result<(), OutOfRange<'_>> {
+    match v {
+        Value::Object(map) => map.iter().try_for_each(|(k, x)| {
+            let here = |value| OutOfRange { steps: vec![Seg::Key(k.clone())], value };
+            if k.ends_with("_s") && !time_ok(x, end_s) {
+                return Err(here(Some(x)));
+            }
+            if k == "points" && !points_ok(x, end_s) {
+                return Err(here(None));
+            }
+            walk(x, end_s).map_err(|bad| bad.under(Seg::Key(k.clone())))
+        }),
         Value::Array(items) => {
-            items.iter().enumerate().try_for_each(|(i, x)| times_within(x, &format!("{path}[{i}]"), end_s))
+            items.iter().enumerate().try_for_each(|(i, x)| walk(x, end_s).map_err(|bad| bad.under(Seg::Index(i))))
         }
         _ => Ok(()),
     }
@@ -78,6 +108,13 @@ mod tests {
         assert!(times_within(&bad, "", 100).unwrap_err().contains("t[0].points"));
         let neg: Value = serde_json::json!({"x_s": -1});
         assert!(times_within(&neg, "", 100).is_err());
+        // The whole path, spelt as before paths were built only for the message.
+        let deep: Value = serde_json::json!([{"a": [{}, {"b": {"ci_s": [1, 200]}}]}]);
+        assert_eq!(
+            times_within(&deep, "", 100).unwrap_err(),
+            "`[0].a[1].b.ci_s` is [1,200], outside the exercise's 100 s"
+        );
+        assert!(times_within(&deep, "file", 100).unwrap_err().starts_with("`file[0].a[1].b.ci_s`"));
     }
 
     #[test]

@@ -284,18 +284,29 @@ impl RunResults {
     /// Reads a results file, refusing one that is not cydex's, was written in another format
     /// version, or holds values out of range (a tampered or damaged file), with a reason.
     pub fn from_json(text: &str) -> Result<RunResults, ReadError> {
+        // An object's format and version first, its other fields skipped unread; then the whole
+        // file straight into its types. Anything else (not JSON, not an object, a repeated key)
+        // is read as a JSON value to say what is wrong with it.
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<serde_json::Value>,
+            format_version: Option<serde_json::Value>,
+        }
+        match serde_json::from_str::<Header>(text) {
+            Ok(h) if text.trim_start().starts_with('{') => {
+                check_header(h.format.as_ref(), h.format_version.as_ref())?;
+                let r: RunResults = serde_json::from_str(text).map_err(|e| ReadError::Damaged(e.to_string()))?;
+                r.check_ranges().map_err(ReadError::OutOfRange)?;
+                Ok(r)
+            }
+            _ => Self::from_json_value(text),
+        }
+    }
+
+    /// [`RunResults::from_json`] through a JSON value, for files whose header does not read.
+    fn from_json_value(text: &str) -> Result<RunResults, ReadError> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ReadError::NotJson(e.to_string()))?;
-        match value.get("format").and_then(|f| f.as_str()) {
-            Some(RESULTS_FORMAT) => {}
-            Some(batch::BATCH_FORMAT) => return Err(ReadError::Batch),
-            Some(other) => return Err(ReadError::Foreign(other.to_string())),
-            None => return Err(ReadError::NoFormat),
-        }
-        match value.get("format_version").and_then(|v| v.as_u64()) {
-            Some(v) if v == u64::from(RESULTS_VERSION) => {}
-            Some(v) => return Err(ReadError::Version { found: v, engine: engine_version() }),
-            None => return Err(ReadError::NoVersion),
-        }
+        check_header(value.get("format"), value.get("format_version"))?;
         let r: RunResults = serde_json::from_value(value).map_err(|e| ReadError::Damaged(e.to_string()))?;
         r.check_ranges().map_err(ReadError::OutOfRange)?;
         Ok(r)
@@ -344,6 +355,21 @@ impl RunResults {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
         s
+    }
+}
+
+/// Refuses a file that is not cydex's results, or is of another format version.
+fn check_header(format: Option<&serde_json::Value>, version: Option<&serde_json::Value>) -> Result<(), ReadError> {
+    match format.and_then(|f| f.as_str()) {
+        Some(RESULTS_FORMAT) => {}
+        Some(batch::BATCH_FORMAT) => return Err(ReadError::Batch),
+        Some(other) => return Err(ReadError::Foreign(other.to_string())),
+        None => return Err(ReadError::NoFormat),
+    }
+    match version.and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(RESULTS_VERSION) => Ok(()),
+        Some(v) => Err(ReadError::Version { found: v, engine: engine_version() }),
+        None => Err(ReadError::NoVersion),
     }
 }
 
