@@ -156,7 +156,9 @@ impl OutputSet {
 
     /// Stages file `name` with these bytes.
     pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        self.add(name, |w| w.write_all(bytes))
+        let staged = self.stage_bytes(name, bytes)?;
+        self.push(staged);
+        Ok(())
     }
 
     /// Publishes every staged file, in the order added, and returns their paths. Each target is

@@ -128,8 +128,8 @@ fn put_u64<W: Write>(w: &mut W, n: u64) -> io::Result<()> {
     w.write_all(crate::fmt::digits(n, &mut [0; 20]))
 }
 
-/// A number that may be absent; numbers are never quoted (a negative value is not a formula).
-fn put_num<W: Write, T: std::fmt::Display>(w: &mut W, v: Option<T>) -> io::Result<()> {
+/// A value that may be absent; numbers are never quoted (a negative value is not a formula).
+fn put_num<W: Write>(w: &mut W, v: Option<f64>) -> io::Result<()> {
     match v {
         Some(v) => write!(w, "{v}"),
         None => Ok(()),

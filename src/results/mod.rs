@@ -292,24 +292,22 @@ impl RunResults {
             format: Option<serde_json::Value>,
             format_version: Option<serde_json::Value>,
         }
-        match serde_json::from_str::<Header>(text) {
+        let r = match serde_json::from_str::<Header>(text) {
             Ok(h) if text.trim_start().starts_with('{') => {
                 check_header(h.format.as_ref(), h.format_version.as_ref())?;
-                let r: RunResults = serde_json::from_str(text).map_err(|e| ReadError::Damaged(e.to_string()))?;
-                r.check_ranges().map_err(ReadError::OutOfRange)?;
-                Ok(r)
+                serde_json::from_str::<RunResults>(text).map_err(|e| ReadError::Damaged(e.to_string()))?
             }
-            _ => Self::from_json_value(text),
-        }
+            _ => Self::from_json_value(text)?,
+        };
+        r.check_ranges().map_err(ReadError::OutOfRange)?;
+        Ok(r)
     }
 
-    /// [`RunResults::from_json`] through a JSON value, for files whose header does not read.
+    /// The results in `text` read through a JSON value, for files whose header does not read.
     fn from_json_value(text: &str) -> Result<RunResults, ReadError> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| ReadError::NotJson(e.to_string()))?;
         check_header(value.get("format"), value.get("format_version"))?;
-        let r: RunResults = serde_json::from_value(value).map_err(|e| ReadError::Damaged(e.to_string()))?;
-        r.check_ranges().map_err(ReadError::OutOfRange)?;
-        Ok(r)
+        serde_json::from_value(value).map_err(|e| ReadError::Damaged(e.to_string()))
     }
 
     /// Checks what renderers rely on: every time within the exercise, the exercise no longer than
