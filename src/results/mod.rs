@@ -322,8 +322,7 @@ impl RunResults {
                 check::MAX_TICKS
             ));
         }
-        let value = serde_json::to_value(self).map_err(|e| e.to_string())?;
-        check::times_within(&value, "", s.duration_s)?;
+        check::times_within(self, "", s.duration_s)?;
         if let Some(e) = self.assessment.scores.ledger.iter().find(|e| {
             i64::try_from(e.count).ok().and_then(|n| n.checked_mul(e.each_milli)) != Some(e.milli)
                 || e.events.len() > 2 * crate::score::scoring::SAMPLE
