@@ -17,9 +17,10 @@ pub const MAX_METRIC: f64 = 1e15;
 
 /// Checks that every number under a key ending in `_s` (a time or a duration in seconds), and the
 /// time of every lifecycle timeline point, is within `0 ..= end_s`, in `x` as it serializes to
-/// JSON: the same values, keys and order as a [`Value`] of it, without building one (the 100k-host
-/// run's results were a 250 MB tree; see [`Walk`]). `path` names where in the file, for the
-/// message. When several values are out of range, the first in serialization order is named.
+/// JSON: the same keys and values as a [`Value`] of it, without building one (the 100k-host run's
+/// results were a 250 MB tree; see [`Walk`]). `path` names where in the file, for the message.
+/// When several values are out of range, the first written is named (a [`Value`]'s keys are in
+/// alphabetical order, a struct's in field order).
 pub fn times_within<T: Serialize + ?Sized>(x: &T, path: &str, end_s: u64) -> Result<(), String> {
     x.serialize(Walk { end_s }).map_err(|fault| match fault {
         Fault::Serde(message) => message,
@@ -126,6 +127,10 @@ struct Items {
 }
 
 impl Items {
+    fn finish(self) -> Result<(), Fault> {
+        Ok(())
+    }
+
     fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Fault> {
         let i = self.next;
         self.next += 1;
@@ -142,6 +147,10 @@ struct Entries {
 }
 
 impl Entries {
+    fn finish(self) -> Result<(), Fault> {
+        Ok(())
+    }
+
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Fault> {
         entry(self.end_s, key, value).map_err(|bad| match self.outer {
             Some(variant) => bad.under(Seg::Key(variant.to_string())),
@@ -169,12 +178,46 @@ impl VariantItems {
         self.items.item(value).map_err(|bad| bad.under(Seg::Key(variant.to_string())))
     }
 
-    fn end(self) -> Result<(), Fault> {
+    fn finish(self) -> Result<(), Fault> {
         match self.kept {
             Some(items) => entry(self.items.end_s, self.variant, &Value::Array(items)),
             None => Ok(()),
         }
     }
+}
+
+/// Serializer methods that take a scalar and do nothing with it.
+macro_rules! ignore {
+    ($($method:ident: $t:ty),* $(,)?) => {
+        $(fn $method(self, _: $t) -> Result<(), Fault> {
+            Ok(())
+        })*
+    };
+}
+
+/// serde's compound-serializer traits, each element or field handed to the walker's `item` or
+/// `field` (with its key) and the end to its `finish`.
+macro_rules! forward {
+    ($($tr:ident for $ty:ty: $method:ident $(($key:ident))?;)*) => {
+        $(impl ser::$tr for $ty {
+            type Ok = ();
+            type Error = Fault;
+            forward!(@method $method $(($key))?);
+            fn end(self) -> Result<(), Fault> {
+                self.finish()
+            }
+        })*
+    };
+    (@method $method:ident) => {
+        fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Fault> {
+            self.item(value)
+        }
+    };
+    (@method $method:ident ($key:ident)) => {
+        fn $method<T: Serialize + ?Sized>(&mut self, $key: &'static str, value: &T) -> Result<(), Fault> {
+            self.field($key, value)
+        }
+    };
 }
 
 impl ser::Serializer for Walk {
@@ -188,53 +231,12 @@ impl ser::Serializer for Walk {
     type SerializeStruct = Entries;
     type SerializeStructVariant = Entries;
 
-    fn serialize_bool(self, _: bool) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_i128(self, _: i128) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_u128(self, _: u128) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_char(self, _: char) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_str(self, _: &str) -> Result<(), Fault> {
-        Ok(())
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), Fault> {
-        Ok(())
+    // Scalars outside an entry are not checked.
+    ignore! {
+        serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_i128: i128, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
+        serialize_u128: u128, serialize_f32: f32, serialize_f64: f64, serialize_char: char,
+        serialize_str: &str, serialize_bytes: &[u8]
     }
     fn serialize_none(self) -> Result<(), Fault> {
         Ok(())
@@ -299,48 +301,11 @@ impl ser::Serializer for Walk {
     }
 }
 
-impl ser::SerializeSeq for Items {
-    type Ok = ();
-    type Error = Fault;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Fault> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), Fault> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTuple for Items {
-    type Ok = ();
-    type Error = Fault;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Fault> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), Fault> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Items {
-    type Ok = ();
-    type Error = Fault;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Fault> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), Fault> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for VariantItems {
-    type Ok = ();
-    type Error = Fault;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Fault> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), Fault> {
-        VariantItems::end(self)
-    }
+forward! {
+    SerializeSeq for Items: serialize_element;
+    SerializeTuple for Items: serialize_element;
+    SerializeTupleStruct for Items: serialize_field;
+    SerializeTupleVariant for VariantItems: serialize_field;
 }
 
 impl ser::SerializeMap for Entries {
@@ -355,30 +320,13 @@ impl ser::SerializeMap for Entries {
         self.field(&key, value)
     }
     fn end(self) -> Result<(), Fault> {
-        Ok(())
+        self.finish()
     }
 }
 
-impl ser::SerializeStruct for Entries {
-    type Ok = ();
-    type Error = Fault;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Fault> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Fault> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Entries {
-    type Ok = ();
-    type Error = Fault;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Fault> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Fault> {
-        Ok(())
-    }
+forward! {
+    SerializeStruct for Entries: serialize_field(key);
+    SerializeStructVariant for Entries: serialize_field(key);
 }
 
 /// A time: absent, or a number in `0 ..= end_s`.
