@@ -9,6 +9,7 @@ pub mod fmt;
 pub mod overrides;
 pub mod par;
 pub mod play;
+pub mod readback;
 pub mod report;
 pub mod results;
 pub mod scenario;

@@ -472,6 +472,27 @@ fn planted_links_and_fifos_in_an_output_directory_are_refused() {
     assert!(leftovers.is_empty(), "staged files are removed: {leftovers:?}");
 }
 
+/// Files read back (`report`'s results, `merge`'s shards, `replay`'s journal) are read only as
+/// regular files: a device or a FIFO planted in a shared folder is refused at once, never read
+/// without end (`/dev/zero` filled 4 GB in 5 s) or waited on for a writer.
+#[cfg(target_os = "linux")]
+#[test]
+fn files_read_back_are_regular_files_never_read_without_end_or_waited_on() {
+    let t = tempfile::tempdir().unwrap();
+    let fifo = t.path().join("results.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success(), "mkfifo");
+    let merged = t.path().join("merged");
+    for input in [std::path::Path::new("/dev/zero"), fifo.as_path()] {
+        for command in [vec!["report"], vec!["merge", "--out", merged.to_str().unwrap()], vec!["replay"]] {
+            let out = cydex().args(&command).arg(input).timeout(std::time::Duration::from_secs(30)).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command:?} {}: {err}", input.display());
+            assert!(err.contains("not a regular file"), "{command:?} {}: {err}", input.display());
+        }
+    }
+    assert!(!merged.exists(), "nothing merged");
+}
+
 /// An output directory that cannot be created is reported before any run, for `compare` too.
 #[cfg(target_os = "linux")]
 #[test]

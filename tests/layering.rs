@@ -10,6 +10,7 @@ use std::path::Path;
 const LAYERS: &[(&str, u32)] = &[
     ("fmt", 0),
     ("atomic", 0),
+    ("readback", 0),
     ("par", 0),
     ("scenario", 1),
     ("overrides", 2),

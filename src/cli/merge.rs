@@ -56,7 +56,7 @@ pub fn run(args: Args) -> u8 {
     let mut parts = Vec::new();
     for p in &paths {
         let name = p.display().to_string();
-        let text = match std::fs::read_to_string(p) {
+        let text = match crate::readback::read_text(p, crate::readback::MAX_BATCH_FILE) {
             Ok(t) => t,
             Err(e) => return fail(&format!("cannot read `{name}`: {e}"), None),
         };

@@ -75,30 +75,11 @@ pub struct ReplayArgs {
 /// Doctrine runs of the counterfactual unless told otherwise.
 pub(crate) const DEFAULT_COUNTERFACTUAL_RUNS: u64 = 30;
 
-/// Largest journal read (a drill's journal is a few megabytes).
-const MAX_JOURNAL: u64 = 256 << 20;
-
-/// A regular file's bytes, at most `limit`.
-fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(std::io::Error::other(format!("larger than {} MiB", limit >> 20)));
-    }
-    Ok(bytes)
-}
-
 /// Reads and parses a journal, reporting every problem.
 pub(crate) fn read_journal(path: &Path) -> Result<journal::Read, u8> {
-    let text = read_limited(path, MAX_JOURNAL)
-        .map_err(|e| fail(&format!("cannot read journal `{}`: {e}", path.display()), None))?;
-    let text = String::from_utf8(text)
-        .map_err(|_| fail(&format!("`{}` is not UTF-8 text", path.display()), Some("a journal is JSON Lines")))?;
+    let text = crate::readback::read_text(path, crate::readback::MAX_JOURNAL).map_err(|e| {
+        fail(&format!("cannot read journal `{}`: {e}", path.display()), Some("a journal is JSON Lines"))
+    })?;
     journal::parse(&text).map_err(|problems| {
         for p in &problems {
             say!("error: {}:{p}", path.display());

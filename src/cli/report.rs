@@ -46,7 +46,7 @@ pub fn render(results: &RunResults, format: Format) -> String {
 
 /// Runs `cydex report`.
 pub fn run(args: Args) -> u8 {
-    let text = match std::fs::read_to_string(&args.results) {
+    let text = match crate::readback::read_text(&args.results, crate::readback::MAX_RESULTS) {
         Ok(t) => t,
         Err(e) => {
             return fail(
