@@ -6,6 +6,9 @@
 #   SIZES=5000 REPS=5 scripts/bench-peers.sh     # one size, more repetitions
 #   NASIM=0 scripts/bench-peers.sh               # skip the NASim reference line
 #   SETTINGS=sir scripts/bench-peers.sh          # one setting (default: "sis sir")
+#   CYDEX_BIN=… CYDEX_BENCH_REPORT=… scripts/bench-peers.sh   # binaries already built: no cargo build
+#   (tests/peers.rs runs it so, at a tiny size with STEPS and NASIM_STEPS small, to check that it
+#   works end to end; nothing there is timed)
 #
 # NEEDS: bash 5, python3 with venv (Debian: `apt-get install -y python3-venv`), cargo, and PyPI (the peers are installed from scripts/peers/requirements.txt, pinned, into
 # $VENV, default target/peers-venv).
@@ -30,6 +33,7 @@ SETTINGS=${SETTINGS:-"sis sir"}
 STEPS=${STEPS:-100}
 REPS=${REPS:-3}
 NASIM=${NASIM:-1}
+NASIM_STEPS=${NASIM_STEPS:-20000}
 OUT=${OUT:-target/bench/peers}
 mkdir -p "$OUT"
 : >"$OUT/lines.jsonl"
@@ -46,11 +50,17 @@ fi
 "$VENV/bin/pip" install -q --disable-pip-version-check -r scripts/peers/requirements.txt
 "$VENV/bin/python" -c 'import mesa, sys; print("python", sys.version.split()[0], "mesa", mesa.__version__)'
 
-echo "== cydex (release)"
-cargo build --release --locked --bin cydex --example bench_report
-T=${CARGO_TARGET_DIR:-target}
-BIN=$T/release/cydex
-REPORT=$T/release/examples/bench_report
+if [ -n "${CYDEX_BIN:-}" ] && [ -n "${CYDEX_BENCH_REPORT:-}" ]; then
+    echo "== cydex ($CYDEX_BIN, $CYDEX_BENCH_REPORT)"
+    BIN=$CYDEX_BIN
+    REPORT=$CYDEX_BENCH_REPORT
+else
+    echo "== cydex (release)"
+    cargo build --release --locked --bin cydex --example bench_report
+    T=${CARGO_TARGET_DIR:-target}
+    BIN=$T/release/cydex
+    REPORT=$T/release/examples/bench_report
+fi
 
 # wall seconds of a command, to the microsecond (stdout kept in $OUT/last.out; exit 1, a run
 # below its objectives' threshold, is a finished run)
@@ -94,7 +104,7 @@ done
 
 if [ "$NASIM" = 1 ]; then
     echo "== NASim reference (one attacker's MDP: no common agent-step, so no ratio)"
-    for b in tiny medium huge-gen; do "$VENV/bin/python" scripts/peers/nasim_steps.py --benchmark "$b" --steps 20000 | sed 's/^/  /'; done
+    for b in tiny medium huge-gen; do "$VENV/bin/python" scripts/peers/nasim_steps.py --benchmark "$b" --steps "$NASIM_STEPS" | sed 's/^/  /'; done
 fi
 
 echo "== ratios (best of $REPS each side; targets: engine >= 100x Mesa per agent-step, whole process >= 30x)"
