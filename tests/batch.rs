@@ -415,6 +415,37 @@ fn compare_reports_paired_differences_with_confidence_intervals() {
     assert!(out.contains("No change whose 95% CI excludes 0."), "{out}");
 }
 
+/// Both sides of a comparison stream through a spill in `--out`: the files do not depend on
+/// `--jobs`, and the spill is gone when it ends.
+#[test]
+fn a_comparison_is_the_same_whatever_the_jobs_and_leaves_no_spill() {
+    let t = tempfile::tempdir().unwrap();
+    let written: Vec<Vec<(String, String)>> = ["1", "2"]
+        .iter()
+        .map(|jobs| {
+            let dir = t.path().join(format!("jobs{jobs}"));
+            cydex()
+                .args(["compare", DRILL, "--runs", "12", "--seed", "3", "--jobs", jobs, "-q"])
+                .args(["--variant-set", "nations.EST.team.analysts=12", "--out"])
+                .arg(&dir)
+                .assert()
+                .success();
+            let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| {
+                    let e = e.unwrap();
+                    (e.file_name().to_string_lossy().into_owned(), read(&e.path()))
+                })
+                .collect();
+            files.sort();
+            files
+        })
+        .collect();
+    let names: Vec<&str> = written[0].iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["compare.json", "report.html", "report.md"], "nothing else, no spill left");
+    assert!(written[0] == written[1], "the same bytes with --jobs 1 and --jobs 2");
+}
+
 #[test]
 fn set_errors_are_located_and_helpful() {
     let a = cydex().args(["run", DRILL, "--set", "nations.EST.team.analystz=3"]).assert().code(2);

@@ -22,6 +22,7 @@ use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::results::batch::{Aggregates, RunRecord};
+use crate::results::compare::{Paired, paired};
 use crate::results::stats::{category_counts, summarise};
 
 /// Entries a chunk holds before it is sorted and written out (16 MiB).
@@ -141,7 +142,20 @@ impl Spill {
 
     /// Adds one run (in any order).
     pub fn add(&mut self, r: &RunRecord) -> io::Result<()> {
-        let index = u32::try_from(r.run_index).map_err(|_| io::Error::other("run index beyond 2^32"))?;
+        self.add_at(r, r.run_index)
+    }
+
+    /// Adds run `r` of one side of a comparison (side 0 the base, 1 the variant), in any order:
+    /// it is spilled as run `2 × index + side`, so each key's column holds a run's two sides next
+    /// to each other ([`Spill::finish_paired`]).
+    pub fn add_side(&mut self, r: &RunRecord, side: Side) -> io::Result<()> {
+        let index = r.run_index.checked_mul(2).ok_or_else(|| io::Error::other("run index beyond 2^32"))?;
+        self.add_at(r, index + side as u64)
+    }
+
+    /// Adds run `r`'s values as those of run `index`.
+    fn add_at(&mut self, r: &RunRecord, index: u64) -> io::Result<()> {
+        let index = u32::try_from(index).map_err(|_| io::Error::other("run index beyond 2^32"))?;
         let mut h = std::hash::DefaultHasher::new();
         for (k, v) in &r.numbers {
             (k, v.to_bits()).hash(&mut h);
@@ -186,7 +200,78 @@ impl Spill {
     /// The aggregates of every run added: per-metric statistics and shapes, per-category
     /// statistics, over the runs added (each counted once); and how many runs that is. Refuses a
     /// run added twice with different values.
-    pub fn finish(mut self) -> Result<(Aggregates, u64), String> {
+    pub fn finish(self) -> Result<(Aggregates, u64), String> {
+        let (mut metrics, mut categories, mut shapes) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let mut total = 0u64;
+        self.columns(|kind, name, values, column| {
+            match kind {
+                Kind::Fingerprint => total = column.len() as u64,
+                Kind::Number => {
+                    let xs: Vec<f64> = column.iter().map(|e| f64::from_bits(e.value)).collect();
+                    let index: Vec<u64> = column.iter().map(|e| u64::from(e.index)).collect();
+                    let (stats, shape) = summarise(&xs, &index, total);
+                    metrics.insert(name.to_string(), stats);
+                    if let Some(shape) = shape {
+                        shapes.insert(name.to_string(), shape);
+                    }
+                }
+                Kind::Category => {
+                    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+                    for e in column {
+                        *counts.entry(value_of(values, e.value)).or_default() += 1;
+                    }
+                    categories.insert(name.to_string(), category_counts(counts, total));
+                }
+            }
+            Ok(())
+        })?;
+        Ok(((metrics, categories, shapes), total))
+    }
+
+    /// The paired differences (variant − base) of the two sides added with [`Spill::add_side`],
+    /// exactly as [`compare`](crate::results::compare::compare) computes them from both sides held
+    /// in memory: each metric over the runs where both sides have it, in run-index order, then
+    /// each category's value as an indicator. Refuses a run added twice with different values.
+    pub fn finish_paired(self) -> Result<BTreeMap<String, Paired>, String> {
+        let (mut numbers, mut indicators) = (BTreeMap::new(), BTreeMap::new());
+        self.columns(|kind, name, values, column| {
+            match kind {
+                Kind::Fingerprint => {}
+                Kind::Number => {
+                    let xs = pairs(column, |e| f64::from_bits(e.value));
+                    if !xs.is_empty() {
+                        numbers.insert(name.to_string(), paired(&xs));
+                    }
+                }
+                Kind::Category => {
+                    let seen: std::collections::BTreeSet<u64> = column.iter().map(|e| e.value).collect();
+                    for id in seen {
+                        let val = value_of(values, id);
+                        let xs = pairs(column, |e| f64::from(u8::from(e.value == id)));
+                        if !xs.is_empty() {
+                            let p = Paired { outcome: Some((name.to_string(), val.clone())), ..paired(&xs) };
+                            indicators.insert((name.to_string(), val), p);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        // Indicators after the metrics and in (category, value) order, as the in-memory
+        // comparison inserts them (a category or value holding `=` can spell a metric's key).
+        for ((name, val), p) in indicators {
+            numbers.insert(format!("{name}={val}"), p);
+        }
+        Ok(numbers)
+    }
+
+    /// Reads the runs back one key at a time, in key order, handing `each` the key's kind, name,
+    /// the category values' names and its column: each run once, in run-index order. Refuses a
+    /// run added twice with different values.
+    fn columns(
+        mut self,
+        mut each: impl FnMut(Kind, &str, &[String], &[Entry]) -> Result<(), String>,
+    ) -> Result<(), String> {
         self.chunk.sort_unstable();
         let mut sources: Vec<Source> = Vec::with_capacity(self.chunks.len() + 1);
         for path in &self.chunks {
@@ -194,8 +279,6 @@ impl Spill {
             sources.push(Source::file(BufReader::with_capacity(1 << 14, f)));
         }
         sources.push(Source::memory(std::mem::take(&mut self.chunk)));
-        let (mut metrics, mut categories, mut shapes) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-        let mut total = 0u64;
         for key in 0..self.keys.len() as u32 {
             let mut column = Vec::new();
             for s in &mut sources {
@@ -214,29 +297,32 @@ impl Spill {
                 }
             }
             let (kind, name) = &self.keys[key as usize];
-            match kind {
-                Kind::Fingerprint => total = unique.len() as u64,
-                Kind::Number => {
-                    let xs: Vec<f64> = unique.iter().map(|e| f64::from_bits(e.value)).collect();
-                    let index: Vec<u64> = unique.iter().map(|e| u64::from(e.index)).collect();
-                    let (stats, shape) = summarise(&xs, &index, total);
-                    metrics.insert(name.clone(), stats);
-                    if let Some(shape) = shape {
-                        shapes.insert(name.clone(), shape);
-                    }
-                }
-                Kind::Category => {
-                    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-                    for e in &unique {
-                        let v = self.values.get(e.value as usize).cloned().unwrap_or_default();
-                        *counts.entry(v).or_default() += 1;
-                    }
-                    categories.insert(name.clone(), category_counts(counts, total));
-                }
-            }
+            each(*kind, name, &self.values, &unique)?;
         }
-        Ok(((metrics, categories, shapes), total))
+        Ok(())
     }
+}
+
+/// A side of a comparison ([`Spill::add_side`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Base = 0,
+    Variant = 1,
+}
+
+/// The name of category value `id`.
+fn value_of(values: &[String], id: u64) -> String {
+    values.get(id as usize).cloned().unwrap_or_default()
+}
+
+/// The (base, variant) pairs of a column of both sides (run `i`'s at `2i` and `2i + 1`): the runs
+/// where both sides have the key, in run-index order, each value read by `x`.
+fn pairs(column: &[Entry], x: impl Fn(&Entry) -> f64) -> Vec<(f64, f64)> {
+    column
+        .windows(2)
+        .filter(|w| w[0].index % 2 == 0 && w[1].index == w[0].index + 1)
+        .map(|w| (x(&w[0]), x(&w[1])))
+        .collect()
 }
 
 /// Hands the memory freed by finished runs back to the system: glibc keeps it in per-thread arenas,
@@ -396,6 +482,57 @@ mod tests {
             prop_assert_eq!(total, n as u64);
             // Byte for byte, as batch.json writes them.
             prop_assert_eq!(serde_json::to_string(&streamed).unwrap(), serde_json::to_string(&aggregate(&records)).unwrap());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The streamed comparison, with chunks small enough to spill and both sides' runs added
+        /// in any order, equals the in-memory one of both sides, byte for byte as compare.json
+        /// writes it; metrics missing on one side, and categories and values spelling `=`, included.
+        #[test]
+        fn the_streamed_comparison_equals_the_in_memory_one(
+            runs in prop::collection::vec(
+                (
+                    prop::collection::vec((0u8..5, value()), 0..5),
+                    prop::collection::vec((0u8..5, value()), 0..5),
+                    prop::collection::vec((0u8..3, 0u8..3), 0..3),
+                    prop::collection::vec((0u8..3, 0u8..3), 0..3),
+                ),
+                0..40,
+            ),
+            chunk in 1usize..40,
+            order in any::<u64>(),
+        ) {
+            let sided = |i: usize, xs: &[(u8, f64)], cs: &[(u8, u8)]| {
+                let mut r = record(i as u64, xs, cs);
+                // Keys that spell each other: category `c0` of value `v0` and the metric `c0=v0`
+                // below; category `c0` of value `v0=v1` and category `c0=v0` of value `v1`.
+                let rename = |k: String, v: String| {
+                    let k = if k == "c2" { "c0=v0".to_string() } else { k };
+                    (k, if v == "v2" { "v0=v1".to_string() } else { v })
+                };
+                r.categories = r.categories.into_iter().map(|(k, v)| rename(k, v)).collect();
+                if xs.first().is_some_and(|x| x.0 == 4) {
+                    r.numbers.insert("c0=v0".into(), 1.0);
+                }
+                r
+            };
+            let base: Vec<RunRecord> = runs.iter().enumerate().map(|(i, (b, _, cb, _))| sided(i, b, cb)).collect();
+            let variant: Vec<RunRecord> = runs.iter().enumerate().map(|(i, (_, v, _, cv))| sided(i, v, cv)).collect();
+            let mut all: Vec<(Side, &RunRecord)> =
+                base.iter().map(|r| (Side::Base, r)).chain(variant.iter().map(|r| (Side::Variant, r))).collect();
+            let n = all.len();
+            for i in 0..n {
+                all.swap(i, (order.wrapping_mul(i as u64 + 3) % n as u64) as usize);
+            }
+            let mut spill = Spill::with_chunk(None, chunk).unwrap();
+            for (side, r) in all {
+                spill.add_side(r, side).unwrap();
+            }
+            let streamed = spill.finish_paired().unwrap();
+            let held = crate::results::compare::compare(&base, &variant);
+            prop_assert_eq!(serde_json::to_string(&streamed).unwrap(), serde_json::to_string(&held).unwrap());
         }
     }
 

@@ -9,9 +9,10 @@ use serde::Serialize;
 use super::batch::{default_jobs, end_bar, load_with_overrides, progress_bar, stop_flag};
 use super::{EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, fail, print_stdout};
 use crate::batch;
+use crate::batch::spill::{Side as RunSide, Spill};
 use crate::report::compare::{self as compare_report, Comparison, stricter_tlp};
 use crate::results::batch::RunRecord;
-use crate::results::compare::{Paired, compare};
+use crate::results::compare::Paired;
 use crate::results::engine_version;
 use crate::scenario::model::name_of;
 use crate::sim::DEFAULT_SEED;
@@ -98,22 +99,23 @@ pub fn run(args: Args) -> u8 {
     }
     let indices: Vec<u64> = (0..args.runs).collect();
     let jobs = args.budget.fit_jobs(&[&base, &variant], default_jobs(args.jobs));
+    // Both sides go to a spill as they finish, so memory does not grow with the runs; the paired
+    // differences are read back one metric at a time, in run-index order.
+    let spill = match Spill::new(args.out.as_deref()) {
+        Ok(s) => std::sync::Mutex::new(s),
+        Err(e) => return fail(&format!("cannot create a temporary directory: {e}"), None),
+    };
     let pb = progress_bar(2 * args.runs, 0, args.quiet);
     let stop = stop_flag(&pb);
-    // Both sides are held to pair them (at most `MAX_COMPARE_RUNS` runs each).
-    let collected: std::sync::Mutex<Vec<RunRecord>> = std::sync::Mutex::new(Vec::new());
-    let tick = |r: &RunRecord| -> Result<(), String> {
-        collected.lock().map_err(|_| "a worker panicked".to_string())?.push(r.clone());
-        pb.inc(1);
-        Ok(())
-    };
-    let mut sides: Vec<Vec<RunRecord>> = Vec::new();
-    for loaded in [&base, &variant] {
-        let finished = batch::execute(loaded, args.seed, &indices, jobs, stop, &tick);
-        let mut runs = std::mem::take(&mut *collected.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
-        runs.sort_by_key(|r| r.run_index);
-        match finished {
-            Ok(n) if n == indices.len() as u64 => sides.push(runs),
+    for (loaded, side) in [(&base, RunSide::Base), (&variant, RunSide::Variant)] {
+        let tick = |r: &RunRecord| -> Result<(), String> {
+            let mut spill = spill.lock().map_err(|_| "a worker panicked".to_string())?;
+            spill.add_side(r, side).map_err(|e| format!("cannot spill a finished run: {e}"))?;
+            pb.inc(1);
+            Ok(())
+        };
+        match batch::execute(loaded, args.seed, &indices, jobs, stop, &tick) {
+            Ok(n) if n == indices.len() as u64 => {}
             Ok(_) => {
                 end_bar(&pb);
                 say!("interrupted: no comparison written");
@@ -126,7 +128,11 @@ pub fn run(args: Args) -> u8 {
         }
     }
     end_bar(&pb);
-    let diffs = compare(&sides[0], &sides[1]);
+    let spill = spill.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let diffs = match spill.finish_paired() {
+        Ok(d) => d,
+        Err(m) => return fail(&m, None),
+    };
     let report = Comparison {
         title: base.scenario.exercise.title.clone(),
         tlp: stricter_tlp(&name_of(&base.scenario.exercise.tlp), &name_of(&variant.scenario.exercise.tlp)).to_string(),

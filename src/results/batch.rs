@@ -57,7 +57,9 @@ pub enum BatchError {
 /// The most runs a batch may have (`batch --runs`): a hundred million runs is weeks of work for a
 /// cluster of shards; above it the count is a typo, and a file claiming more is damaged.
 pub const MAX_RUNS: u64 = 100_000_000;
-/// The most paired runs a comparison may have (`compare --runs`): both sides are held in memory.
+/// The most paired runs a comparison may have (`compare --runs`). Both sides spill to disk as they
+/// finish (`batch::spill`), so memory does not grow with the runs; this bounds the disk (16 bytes
+/// per metric and run of each side) and the time.
 pub const MAX_COMPARE_RUNS: u64 = 1_000_000;
 /// Name of the finished batch in an output directory.
 pub const BATCH_FILE: &str = "batch.json";

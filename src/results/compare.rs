@@ -33,7 +33,8 @@ pub struct Paired {
     pub outcome: Option<(String, String)>,
 }
 
-fn paired(pairs: &[(f64, f64)]) -> Paired {
+/// The paired difference of `pairs` of (base, variant) values, in run-index order.
+pub fn paired(pairs: &[(f64, f64)]) -> Paired {
     let b: Vec<f64> = pairs.iter().map(|p| p.0).collect();
     let v: Vec<f64> = pairs.iter().map(|p| p.1).collect();
     let d: Vec<f64> = pairs.iter().map(|p| p.1 - p.0).collect();
@@ -54,6 +55,10 @@ fn paired(pairs: &[(f64, f64)]) -> Paired {
 /// Compares paired runs (both sorted by run index, same indices). Numbers: every metric present
 /// in both runs of at least one pair. Categories: for each value seen, the indicator
 /// "category = value" (its mean is the probability), keyed `KEY=VALUE`.
+///
+/// This is the definition, over both sides held in memory; `cydex compare` streams both sides
+/// through a spill instead (`batch::spill::Spill::finish_paired`), held byte-equal to this by a
+/// proptest.
 pub fn compare(base: &[RunRecord], variant: &[RunRecord]) -> BTreeMap<String, Paired> {
     let by_index: BTreeMap<u64, &RunRecord> = variant.iter().map(|r| (r.run_index, r)).collect();
     let pairs: Vec<(&RunRecord, &RunRecord)> =
