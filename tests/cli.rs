@@ -411,6 +411,10 @@ fn run_counts_above_the_maxima_are_refused_at_once() {
         vec!["compare", "scenarios/ransomware-drill.yaml", "--runs", "18446744073709551615"],
         vec!["batch", "--runs", "18446744073709551615"],
         vec!["batch", "--runs", "100000001"],
+        // Was a panic (exit 101) at `end`, allocating a result per doctrine run.
+        vec!["play", "--counterfactual-runs", "18446744073709551615"],
+        vec!["replay", "journal.jsonl", "--counterfactual-runs", "1000001"],
+        vec!["serve", "--counterfactual-runs", "18446744073709551615"],
     ] {
         let started = std::time::Instant::now();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex")).args(&args).output().unwrap();

@@ -42,7 +42,8 @@ pub struct PlayArgs {
     /// Doctrine runs of the counterfactual: the report sets the session beside the same exercise
     /// played by doctrine alone on the same seed, and says where it falls among this many doctrine
     /// runs (run indices 0 to N−1). 0 leaves the counterfactual out.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_COUNTERFACTUAL_RUNS)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_COUNTERFACTUAL_RUNS,
+        value_parser = clap::value_parser!(u64).range(0..=crate::results::played::MAX_COUNTERFACTUAL_RUNS))]
     counterfactual_runs: u64,
     #[command(flatten)]
     budget: super::BudgetArgs,
@@ -66,7 +67,8 @@ pub struct ReplayArgs {
     /// played by doctrine alone on the same seed, and says where it falls among this many doctrine
     /// runs (run indices 0 to N−1); give the number the session was played with to get its
     /// outputs byte for byte. 0 leaves the counterfactual out.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_COUNTERFACTUAL_RUNS)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_COUNTERFACTUAL_RUNS,
+        value_parser = clap::value_parser!(u64).range(0..=crate::results::played::MAX_COUNTERFACTUAL_RUNS))]
     counterfactual_runs: u64,
     #[command(flatten)]
     budget: super::BudgetArgs,

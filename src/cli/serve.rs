@@ -45,7 +45,8 @@ pub struct Args {
     set: Vec<String>,
     /// Doctrine runs of the counterfactual in the AAR (as for `play`; `cydex replay` takes the
     /// same number to reproduce the outputs). 0 leaves it out.
-    #[arg(long, value_name = "N", default_value_t = super::play::DEFAULT_COUNTERFACTUAL_RUNS)]
+    #[arg(long, value_name = "N", default_value_t = super::play::DEFAULT_COUNTERFACTUAL_RUNS,
+        value_parser = clap::value_parser!(u64).range(0..=crate::results::played::MAX_COUNTERFACTUAL_RUNS))]
     counterfactual_runs: u64,
     #[command(flatten)]
     budget: super::BudgetArgs,

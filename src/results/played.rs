@@ -132,6 +132,10 @@ pub fn beats(played: f64, runs: &[f64]) -> f64 {
     wins / runs.len() as f64
 }
 
+/// The most doctrine runs a counterfactual may have (`--counterfactual-runs` of `play`, `replay`
+/// and `serve`), as for `compare --runs`: each is a whole run.
+pub const MAX_COUNTERFACTUAL_RUNS: u64 = 1_000_000;
+
 /// Runs the played session's scenario by doctrine alone — once on its seed and run index, and
 /// `n` times over run indices 0 to `n`−1 — and pairs the outcomes with `played`'s. Deterministic
 /// given the scenario, the seed and `n`; `n` = 0 gives none.
@@ -149,14 +153,21 @@ pub fn counterfactual(
     let (same, events, doctrine) = super::run_with_doctrine(loaded, overrides, config);
     let mut in_their_place: Vec<Decision> = doctrine.into_iter().filter(|d| played.players.contains(&d.seat)).collect();
     collect_effects(&mut in_their_place, &events);
-    let runs: Vec<RunResults> = (0..n)
+    // Each doctrine run is kept as the scores it is ranked by (the alliance's, then each played
+    // nation's), not as its results: memory grows by a few numbers per run.
+    let scores: Vec<Vec<f64>> = (0..n)
         .into_par_iter()
-        .map(|i| super::run(loaded, overrides, &RunConfig { seed: config.seed, run_index: i }).0)
+        .map(|i| {
+            let r = super::run(loaded, overrides, &RunConfig { seed: config.seed, run_index: i }).0;
+            std::iter::once(alliance(&r))
+                .chain(played.players.iter().map(|p| nation_score(&r, p).unwrap_or(0.0)))
+                .collect()
+        })
         .collect();
-    let mut standing = vec![standing_of("alliance", alliance(played), runs.iter().map(alliance).collect())];
-    for p in &played.players {
-        let scores = runs.iter().map(|r| nation_score(r, p).unwrap_or(0.0)).collect();
-        standing.push(standing_of(p, nation_score(played, p).unwrap_or(0.0), scores));
+    let column = |k: usize| scores.iter().map(|s| s[k]).collect();
+    let mut standing = vec![standing_of("alliance", alliance(played), column(0))];
+    for (k, p) in played.players.iter().enumerate() {
+        standing.push(standing_of(p, nation_score(played, p).unwrap_or(0.0), column(k + 1)));
     }
     Some(Counterfactual {
         runs: n,
