@@ -415,6 +415,9 @@ fn run_counts_above_the_maxima_are_refused_at_once() {
         vec!["play", "--counterfactual-runs", "18446744073709551615"],
         vec!["replay", "journal.jsonl", "--counterfactual-runs", "1000001"],
         vec!["serve", "--counterfactual-runs", "18446744073709551615"],
+        // Was an abort: 103 GB asked for the seats' tokens.
+        vec!["serve", "--evaluators", "4294967295"],
+        vec!["serve", "--evaluators", "101"],
     ] {
         let started = std::time::Instant::now();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_cydex")).args(&args).output().unwrap();

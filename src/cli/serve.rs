@@ -31,8 +31,8 @@ pub struct Args {
     /// The teams played in the browser (nation or team ids; repeatable). Default: every team.
     #[arg(long = "seat", value_name = "TEAM")]
     seats: Vec<String>,
-    /// Evaluator seats.
-    #[arg(long, default_value_t = 1)]
+    /// Evaluator seats, 0 to 100.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::serve::MAX_EVALUATORS)))]
     evaluators: u32,
     /// Where the journal (journal.jsonl) and, at ENDEX, the after-action report go.
     #[arg(long, default_value = "cydex-drill")]

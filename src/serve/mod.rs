@@ -32,6 +32,9 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// Slowest and fastest clock: ×1 to ×3600.
 pub const SPEEDS: (f64, f64) = (1.0, 3600.0);
 
+/// The most evaluator seats a drill may have (`serve --evaluators`): each is a token and a page.
+pub const MAX_EVALUATORS: u32 = 100;
+
 /// A seat of the drill.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SeatKind {
