@@ -50,6 +50,10 @@ pub fn parse_value(text: &str) -> Result<Value, String> {
     }
     let tree = crate::scenario::yaml::parse(text, &crate::scenario::yaml::Limits::default())
         .map_err(|e| format!("`{text}` is not a YAML value: {}", e.message))?;
+    if let Some(n) = crate::scenario::de::non_finite_number(&tree) {
+        let whole = if n == text.trim() { String::new() } else { format!("`{text}`: ") };
+        return Err(format!("{whole}`{n}` is not a finite number; write digits, such as `12` or `0.25`"));
+    }
     crate::scenario::de::from_tree::<Value>(&tree).map_err(|p| {
         let why = p.problems.first().map_or_else(|| "it cannot be read".to_string(), |p| p.message.clone());
         format!("`{text}` is not a YAML value: {why}")
@@ -277,5 +281,12 @@ mod tests {
         assert_eq!(parse_value("{ mean: 2h }").unwrap(), serde_json::json!({ "mean": "2h" }));
         assert_eq!(parse_value("").unwrap(), Value::Null);
         assert!(parse_value("[1, 2").unwrap_err().contains("is not a YAML value"));
+        // Numbers a JSON value cannot hold were read as nothing (null), which unset an optional
+        // value without a word.
+        for bad in [".inf", "-.inf", ".nan", "1e400", "[1, .nan]", "{ mean: -1e999 }"] {
+            assert!(parse_value(bad).unwrap_err().contains("is not a finite number"), "{bad}");
+        }
+        assert_eq!(parse_value("'.inf'").unwrap(), serde_json::json!(".inf"), "quoted: text");
+        assert_eq!(parse_value("1e300").unwrap(), serde_json::json!(1e300));
     }
 }

@@ -458,6 +458,14 @@ fn set_errors_are_located_and_helpful() {
     let err = stderr(&a);
     assert!(err.contains("no element with id `ESTT` in `nations`") && err.contains("did you mean `EST`?"), "{err}");
 
+    // `.inf` used to be read as nothing: an optional value was unset without a word.
+    let a = cydex()
+        .args(["run", "scenarios/supply-chain.yaml", "--set", "campaigns.CAMP-SC-1.entry.fraction=.inf"])
+        .assert()
+        .code(2);
+    let err = stderr(&a);
+    assert!(err.contains("`.inf` is not a finite number"), "{err}");
+
     let a = cydex().args(["run", DRILL, "--set", "clock.duration=banana"]).assert().code(2);
     assert!(stderr(&a).contains("duration"), "{}", stderr(&a));
 

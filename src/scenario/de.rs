@@ -56,6 +56,19 @@ pub struct Partial<T> {
     pub filled: BTreeSet<NodeId>,
 }
 
+/// The first plain scalar of `tree` that reads as a number outside the finite ones (`.inf`,
+/// `.nan`, `1e400`), which a JSON value cannot hold: `--set` refuses it rather than read it as
+/// nothing.
+pub fn non_finite_number(tree: &Tree) -> Option<&str> {
+    (0..tree.len() as NodeId).find_map(|id| match &tree.node(id).kind {
+        NodeKind::Scalar { text, quoted } => match resolve(text, *quoted) {
+            Plain::Float(f) if !f.is_finite() => Some(text.as_str()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 /// Deserializes `T` from `tree`, reporting every problem found (up to [`MAX_PROBLEMS`]).
 pub fn from_tree<T: DeserializeOwned>(tree: &Tree) -> Result<T, Partial<T>> {
     let mut soft = BTreeSet::new();
