@@ -234,6 +234,8 @@ fn found_words(u: de::Unexpected<'_>) -> String {
         U::Bool(b) => format!("`{b}`"),
         U::Unsigned(n) => format!("the number `{n}`"),
         U::Signed(n) => format!("the number `{n}`"),
+        // Far from 1, in scientific notation: `1e300`, not three hundred digits.
+        U::Float(f) if f != 0.0 && !(1e-6..1e16).contains(&f.abs()) => format!("the number `{f:e}`"),
         U::Float(f) => format!("the number `{f}`"),
         U::Char(c) => format!("the text `{c}`"),
         U::Str("") => "empty text".to_string(),
@@ -987,6 +989,16 @@ mod tests {
 
     use super::*;
     use crate::scenario::yaml::{Limits, parse};
+
+    #[test]
+    fn numbers_far_from_one_are_named_in_scientific_notation() {
+        let words = |f: f64| found_words(de::Unexpected::Float(f));
+        assert_eq!(words(0.25), "the number `0.25`");
+        assert_eq!(words(1.5e15), "the number `1500000000000000`");
+        assert_eq!(words(1e300), "the number `1e300`");
+        assert_eq!(words(-2.5e-9), "the number `-2.5e-9`");
+        assert_eq!(words(0.0), "the number `0`");
+    }
 
     #[derive(Debug, Deserialize, PartialEq)]
     #[serde(deny_unknown_fields)]
