@@ -13,6 +13,10 @@ use std::path::Path;
 /// (the 100,000-host linked world's is 36 MB, about 365 bytes per host that took part).
 pub const MAX_RESULTS: u64 = 4 << 30;
 
+/// Largest after-action report the drill console serves back from its `--out` (a report says no
+/// more than the results it renders, so their limit).
+pub const MAX_REPORT: u64 = MAX_RESULTS;
+
 /// Largest `batch.json` or shard partial read back (a summary: about 1 MB at 100,000 runs).
 pub const MAX_BATCH_FILE: u64 = 256 << 20;
 

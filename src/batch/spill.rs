@@ -15,7 +15,7 @@
 //! spill created in the same `--out` removes every `.cydex-spill-*` directory whose lock nobody
 //! holds and that is older than [`STALE_AFTER`], so shards sharing the directory keep theirs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -244,7 +244,7 @@ impl Spill {
                     }
                 }
                 Kind::Category => {
-                    let seen: std::collections::BTreeSet<u64> = column.iter().map(|e| e.value).collect();
+                    let seen: BTreeSet<u64> = column.iter().map(|e| e.value).collect();
                     for id in seen {
                         let val = value_of(values, id);
                         let xs = pairs(column, |e| f64::from(u8::from(e.value == id)));

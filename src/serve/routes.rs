@@ -85,7 +85,7 @@ async fn aar(State(shared): State<Shared>, Path(token): Path<String>) -> Respons
     else {
         return refuse(StatusCode::NOT_FOUND, "the after-action report is written at ENDEX");
     };
-    match crate::readback::read_text(&path, crate::readback::MAX_RESULTS) {
+    match crate::readback::read_text(&path, crate::readback::MAX_REPORT) {
         Ok(html) => Html(html).into_response(),
         Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &format!("cannot read the report: {e}")),
     }
