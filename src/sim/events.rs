@@ -427,6 +427,13 @@ const CHUNK_BITS: u32 = 16;
 const CHUNK_BITS: u32 = 10;
 const CHUNK: usize = 1 << CHUNK_BITS;
 
+/// Record `index` (0-based) of the log is record `.1` of its chunk `.0` (every chunk before the
+/// open one holds [`CHUNK`] records).
+#[inline]
+pub(crate) const fn chunk_place(index: usize) -> (usize, usize) {
+    (index >> CHUNK_BITS, index & (CHUNK - 1))
+}
+
 /// The run's event log: compact [`Record`]s in id order (id = index + 1).
 ///
 /// Kept in chunks of [`CHUNK`] records, each allocated once at full size (the first grows from
@@ -650,26 +657,19 @@ impl EventLog {
 
     /// The chunk holding record `index` (0-based), and the record's place in it.
     fn chunk_of(&self, index: usize) -> Option<(&[Record], usize)> {
-        let k = index >> CHUNK_BITS;
+        let (k, within) = chunk_place(index);
         let chunk = match self.full.get(k) {
             Some(c) => c.as_slice(),
             None if k == self.full.len() => &self.open,
             None => return None,
         };
-        Some((chunk, index & (CHUNK - 1)))
+        Some((chunk, within))
     }
 
     /// The record at `index` (0-based: event id − 1).
     #[inline]
     pub fn at(&self, index: usize) -> Option<&Record> {
         self.chunk_of(index).and_then(|(c, i)| c.get(i))
-    }
-
-    /// Hints that the record of event `id` will be read soon.
-    pub(crate) fn prefetch(&self, id: u64) {
-        if let Some((c, i)) = self.chunk_of((id as usize).wrapping_sub(1)) {
-            super::prefetch::prefetch(c, i);
-        }
     }
 
     /// The record of event `id` (ids start at 1).

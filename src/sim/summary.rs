@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::agenda::radix_sort_by_key;
 use super::assistance::AssistanceBook;
 use super::clock::{SimClock, format_utc};
-use super::events::{EventKind, EventLog, FullChunk, Lookup, Record};
+use super::events::{EventKind, EventLog, FullChunk, Lookup, Record, chunk_place};
 use super::ids::NONE;
 use super::prefetch::{AHEAD, prefetch};
 use super::response::ResponseBook;
@@ -342,13 +342,11 @@ impl HostRecords {
         }
     }
 
-    /// Takes the records out; the closure returned sorts them by slot (radix), anywhere.
-    fn take_sorted(&mut self) -> impl FnOnce() -> Vec<HostTrace> + Send + use<> {
+    /// Takes the records out, sorted by slot (radix).
+    fn take_sorted(&mut self) -> Vec<HostTrace> {
         let mut v = std::mem::take(&mut self.traces);
-        move || {
-            radix_sort_by_key(&mut v, &mut Vec::new(), |r| r.slot);
-            v
-        }
+        radix_sort_by_key(&mut v, &mut Vec::new(), |r| r.slot);
+        v
     }
 }
 
@@ -458,26 +456,30 @@ struct Folder {
     campaigns: Vec<CampaignTally>,
     nation_delta: Vec<Option<NationTally>>,
     campaign_delta: Vec<Option<CampaignTally>>,
+    times: ResponseFold,
     tick_secs: u64,
 }
 
 impl Folder {
     /// Folds `records`, the log's from index `first` on; a tick's batch ends after each index
-    /// (exclusive) in `ends`, ascending.
+    /// (exclusive) in `ends`, ascending. Every full chunk before `first` was folded before.
     fn fold(&mut self, first: usize, records: &[Record], look: &Lookup, ends: &[usize]) {
         let mut ends = ends.iter().copied().peekable();
         for (k, r) in records.iter().enumerate() {
             self.prefetch_ahead(records, k);
+            self.times.prefetch_cause(first, records, k + 4 * AHEAD);
             self.fold_one(r, look);
+            self.times.fold(r, first, records, self.tick_secs);
             if ends.next_if_eq(&(first + k + 1)).is_some() {
                 self.end_batch();
             }
         }
     }
 
-    /// Folds a full chunk of the log.
+    /// Folds a full chunk of the log (the next one), and keeps it for the causes read later.
     fn fold_chunk(&mut self, chunk: &FullChunk, ends: &[usize]) {
         self.fold(chunk.first, &chunk.records, &chunk.lookup(), ends);
+        self.times.past.push(Arc::clone(&chunk.records));
     }
 
     #[inline]
@@ -522,6 +524,102 @@ impl Folder {
     }
 }
 
+/// The response times' part of the fold: detect is measured from the compromise (the
+/// detection's cause, an earlier event); acknowledge, contain and recover from the detection (the
+/// incident's opening). Sums of whole seconds, so the order they are added in does not matter.
+#[derive(Debug, Default)]
+struct ResponseFold {
+    /// The full chunks folded so far, shared with the log: a detection's cause is read there.
+    past: Vec<Arc<Vec<Record>>>,
+    /// Tick each incident was opened, by id − 1 (ids are dense from 1).
+    opened: Vec<Option<u32>>,
+    nations: Vec<Times>,
+    campaigns: Vec<Times>,
+}
+
+impl ResponseFold {
+    /// Room for `n_nations` and `n_campaigns` sums.
+    fn new(n_nations: usize, n_campaigns: usize) -> Self {
+        ResponseFold {
+            nations: vec![Times::default(); n_nations],
+            campaigns: vec![Times::default(); n_campaigns],
+            ..ResponseFold::default()
+        }
+    }
+
+    /// The record at log index `index`: in `records` (the log's from `first` on) or in a full
+    /// chunk folded before.
+    #[inline]
+    fn record<'a>(&'a self, index: usize, first: usize, records: &'a [Record]) -> Option<&'a Record> {
+        match index.checked_sub(first) {
+            Some(k) => records.get(k),
+            None => {
+                let (c, k) = chunk_place(index);
+                self.past.get(c).and_then(|c| c.get(k))
+            }
+        }
+    }
+
+    /// A detection reads its cause, a compromise far back in the log: asks for the cause of the
+    /// record at `k` of `records` ahead, if it is a detection.
+    #[inline]
+    fn prefetch_cause(&self, first: usize, records: &[Record], k: usize) {
+        if let Some(d) = records.get(k).filter(|r| r.kind == EventKind::HostDetected) {
+            let index = (d.cause() as usize).wrapping_sub(1);
+            match index.checked_sub(first) {
+                Some(k) => prefetch(records, k),
+                None => {
+                    let (c, k) = chunk_place(index);
+                    if let Some(c) = self.past.get(c) {
+                        prefetch(c, k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the time `r` (the log's record at `first + k` for some `k`) measures, if any.
+    #[inline]
+    fn fold(&mut self, r: &Record, first: usize, records: &[Record], tick_secs: u64) {
+        let measured = match r.kind {
+            EventKind::HostDetected => {
+                let cause = self.record((r.cause() as usize).wrapping_sub(1), first, records);
+                cause.map(|c| (0, r.tick() - c.tick()))
+            }
+            EventKind::IncidentOpened => {
+                if let Some(i) = (r.incident() as usize).checked_sub(1) {
+                    if self.opened.len() <= i {
+                        self.opened.resize(i + 1, None);
+                    }
+                    self.opened[i] = Some(r.tick() as u32);
+                }
+                None
+            }
+            EventKind::IncidentAcknowledged | EventKind::HostContained | EventKind::HostRecovered => {
+                let which = match r.kind {
+                    EventKind::IncidentAcknowledged => 1,
+                    EventKind::HostContained => 2,
+                    _ => 3,
+                };
+                (r.incident() as usize)
+                    .checked_sub(1)
+                    .and_then(|i| self.opened.get(i).copied().flatten())
+                    .map(|t| (which, r.tick() - u64::from(t)))
+            }
+            _ => None,
+        };
+        if let Some((which, ticks)) = measured {
+            let secs = ticks * tick_secs;
+            if let Some(t) = r.nation().and_then(|n| self.nations.get_mut(n as usize)) {
+                t.add(which, secs);
+            }
+            if let Some(t) = r.campaign().and_then(|c| self.campaigns.get_mut(c as usize)) {
+                t.add(which, secs);
+            }
+        }
+    }
+}
+
 /// A full chunk of the log and where ticks ended in it, for the folding thread.
 type Handover = (FullChunk, Vec<usize>);
 
@@ -558,6 +656,7 @@ impl LogFold {
             campaigns: vec![CampaignTally::default(); n_campaigns],
             nation_delta: vec![None; n_nations],
             campaign_delta: vec![None; n_campaigns],
+            times: ResponseFold::new(n_nations, n_campaigns),
             tick_secs,
         };
         LogFold { folder: Arc::new(Mutex::new(folder)), ..LogFold::default() }
@@ -616,8 +715,14 @@ impl LogFold {
             self.ends.push(log.len());
         }
         let mut folder = std::mem::take(&mut *lock(&self.folder));
+        for k in self.sent..log.full_chunks() {
+            if let Some(chunk) = log.full_chunk(k) {
+                let ends = self.take_ends(chunk.first + chunk.records.len());
+                folder.fold_chunk(&chunk, &ends);
+            }
+        }
         let look = log.lookup();
-        for (first, records) in log.chunks_from(self.sent) {
+        for (first, records) in log.chunks_from(log.full_chunks()) {
             let ends = self.take_ends(first + records.len());
             folder.fold(first, records, &look, &ends);
         }
@@ -1166,56 +1271,6 @@ impl Times {
     }
 }
 
-/// Response times per nation and per campaign index, from the event log: detect is measured from
-/// the compromise (the detection's cause); acknowledge, contain and recover from the detection
-/// (the incident's opening).
-fn response_times(log: &EventLog, cat: &Catalog, tick_secs: u64) -> (Vec<Times>, Vec<Times>) {
-    // Tick each incident was opened, by id − 1 (ids are dense from 1).
-    let mut opened: Vec<Option<u64>> = Vec::new();
-    let mut per_nation = vec![Times::default(); cat.nations.len()];
-    let mut per_campaign = vec![Times::default(); cat.campaigns.len()];
-    for (i, r) in log.records().enumerate() {
-        // A detection reads its cause, a compromise far back in the log: ask for it ahead.
-        if let Some(ahead) = log.at(i + 4 * AHEAD).filter(|a| a.kind == EventKind::HostDetected) {
-            log.prefetch(ahead.cause());
-        }
-        let measured = match r.kind {
-            EventKind::HostDetected => log.get(r.cause()).map(|c| (0, r.tick() - c.tick())),
-            EventKind::IncidentOpened => {
-                if let Some(i) = (r.incident() as usize).checked_sub(1) {
-                    if opened.len() <= i {
-                        opened.resize(i + 1, None);
-                    }
-                    opened[i] = Some(r.tick());
-                }
-                None
-            }
-            EventKind::IncidentAcknowledged | EventKind::HostContained | EventKind::HostRecovered => {
-                let which = match r.kind {
-                    EventKind::IncidentAcknowledged => 1,
-                    EventKind::HostContained => 2,
-                    _ => 3,
-                };
-                (r.incident() as usize)
-                    .checked_sub(1)
-                    .and_then(|i| opened.get(i).copied().flatten())
-                    .map(|t| (which, r.tick() - t))
-            }
-            _ => None,
-        };
-        if let Some((which, ticks)) = measured {
-            let secs = ticks * tick_secs;
-            if let Some(t) = r.nation().and_then(|n| per_nation.get_mut(n as usize)) {
-                t.add(which, secs);
-            }
-            if let Some(t) = r.campaign().and_then(|c| per_campaign.get_mut(c as usize)) {
-                t.add(which, secs);
-            }
-        }
-    }
-    (per_nation, per_campaign)
-}
-
 /// Per campaign, the hosts it holds uncontained at ENDEX (only hosts that took part can).
 fn active_at_endex(hosts: &Hosts, traces: &[HostTrace], campaigns: usize) -> Vec<u64> {
     let mut active = vec![0u64; campaigns];
@@ -1235,13 +1290,11 @@ pub fn summarize(world: &mut World, cat: &Arc<Catalog>, seed: u64, run_index: u6
     let fold = world.remove_resource::<LogFold>().unwrap_or_default();
     let clock = world.resource::<SimClock>();
     let log = world.resource::<EventLog>();
-    let Folder { mut records, nations: nation_tallies, campaigns: campaign_tallies, .. } = fold.finish(log);
-    let sort_traces = records.take_sorted();
+    let Folder { mut records, nations: nation_tallies, campaigns: campaign_tallies, times, .. } = fold.finish(log);
+    let traces = records.take_sorted();
+    let (nation_times, campaign_times) = (times.nations, times.campaigns);
     let end = clock.n_ticks;
     let secs = |t: u64| t * clock.tick_secs;
-    // The two passes over every host and every event, side by side.
-    let (traces, (nation_times, campaign_times)) =
-        crate::par::join(log.len(), sort_traces, || response_times(log, cat, clock.tick_secs));
     let services = service_summaries(world.resource::<ServiceBook>(), cat, clock);
     let active = active_at_endex(world.resource::<Hosts>(), &traces, cat.campaigns.len());
     let campaigns = campaign_tallies
