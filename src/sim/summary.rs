@@ -547,34 +547,33 @@ impl ResponseFold {
         }
     }
 
-    /// The record at log index `index`: in `records` (the log's from `first` on) or in a full
-    /// chunk folded before.
+    /// Where log index `index` is: in `records` (the log's from `first` on) or in a full chunk
+    /// folded before; the slice and the place in it.
     #[inline]
-    fn record<'a>(&'a self, index: usize, first: usize, records: &'a [Record]) -> Option<&'a Record> {
+    fn place<'a>(&'a self, index: usize, first: usize, records: &'a [Record]) -> Option<(&'a [Record], usize)> {
         match index.checked_sub(first) {
-            Some(k) => records.get(k),
+            Some(k) => Some((records, k)),
             None => {
                 let (c, k) = chunk_place(index);
-                self.past.get(c).and_then(|c| c.get(k))
+                self.past.get(c).map(|c| (c.as_slice(), k))
             }
         }
+    }
+
+    /// The cause of detection `d`, if the log holds it.
+    #[inline]
+    fn cause_of<'a>(&'a self, d: &Record, first: usize, records: &'a [Record]) -> Option<&'a Record> {
+        self.place((d.cause() as usize).wrapping_sub(1), first, records).and_then(|(c, k)| c.get(k))
     }
 
     /// A detection reads its cause, a compromise far back in the log: asks for the cause of the
     /// record at `k` of `records` ahead, if it is a detection.
     #[inline]
     fn prefetch_cause(&self, first: usize, records: &[Record], k: usize) {
-        if let Some(d) = records.get(k).filter(|r| r.kind == EventKind::HostDetected) {
-            let index = (d.cause() as usize).wrapping_sub(1);
-            match index.checked_sub(first) {
-                Some(k) => prefetch(records, k),
-                None => {
-                    let (c, k) = chunk_place(index);
-                    if let Some(c) = self.past.get(c) {
-                        prefetch(c, k);
-                    }
-                }
-            }
+        if let Some(d) = records.get(k).filter(|r| r.kind == EventKind::HostDetected)
+            && let Some((c, k)) = self.place((d.cause() as usize).wrapping_sub(1), first, records)
+        {
+            prefetch(c, k);
         }
     }
 
@@ -582,10 +581,7 @@ impl ResponseFold {
     #[inline]
     fn fold(&mut self, r: &Record, first: usize, records: &[Record], tick_secs: u64) {
         let measured = match r.kind {
-            EventKind::HostDetected => {
-                let cause = self.record((r.cause() as usize).wrapping_sub(1), first, records);
-                cause.map(|c| (0, r.tick() - c.tick()))
-            }
+            EventKind::HostDetected => self.cause_of(r, first, records).map(|c| (0, r.tick() - c.tick())),
             EventKind::IncidentOpened => {
                 if let Some(i) = (r.incident() as usize).checked_sub(1) {
                     if self.opened.len() <= i {
