@@ -570,10 +570,9 @@ impl ResponseFold {
     /// record at `k` of `records` ahead, if it is a detection.
     #[inline]
     fn prefetch_cause(&self, first: usize, records: &[Record], k: usize) {
-        if let Some(d) = records.get(k).filter(|r| r.kind == EventKind::HostDetected)
-            && let Some((c, k)) = self.place((d.cause() as usize).wrapping_sub(1), first, records)
-        {
-            prefetch(c, k);
+        let detection = records.get(k).filter(|r| r.kind == EventKind::HostDetected);
+        if let Some(cause) = detection.and_then(|d| self.cause_of(d, first, records)) {
+            prefetch(std::slice::from_ref(cause), 0);
         }
     }
 
