@@ -191,6 +191,13 @@ pub fn build_world(scenario: &Scenario, config: &RunConfig) -> World {
     let mut hosts =
         Hosts::new(cat.n_hosts as usize, cat.segments.iter().map(|s| (s.start, s.end - s.start)), cat.groups.len());
     hosts.track_resistance(cat.campaigns.iter().map(|c| c.resistance > 0.0));
+    // A generated network's hosts are picked as neighbours; only a link into its segment would
+    // pick one of them by position in the clean pool.
+    for seg in 0..cat.segments.len() as u32 {
+        if cat.graph(seg).is_some() && cat.links(seg).is_empty() {
+            hosts.drop_order(seg);
+        }
+    }
     let mut world = World::new();
     spawn_entities(&mut world, &cat);
     insert_books(&mut world, books, &cat, config);

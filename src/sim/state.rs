@@ -8,7 +8,9 @@
 //! performance research), and touches one record rather than one cache line per field. Each segment keeps
 //! an in-place partition of its slots ("clean pool": first `clean[seg]` entries of `perm` are
 //! uncompromised) so lateral movement picks a uniformly random clean host in O(1); in a segment
-//! of one slot the partition is the identity, so the pick reads no `perm` entry.
+//! of one slot the partition is the identity, so the pick reads no `perm` entry, and a segment
+//! with a generated network that no link reaches keeps only the count (nothing picks its hosts by
+//! position).
 //!
 //! Zero means "as built" in every per-host array, so building allocates them zeroed (untouched
 //! pages, no pass over the hosts) and a host that never takes part costs no work: `perm`/`pos`
@@ -475,6 +477,11 @@ pub struct Hosts {
     /// identity, so its clean host, when it has one, is its first slot: a pick that lands on it
     /// (a worm on a graph of one-host segments) reads no permutation entry.
     one_slot: Vec<u64>,
+    /// One bit per segment: nothing ever picks a clean host of it by position (a generated
+    /// network whose segment no link reaches: its hosts are picked as neighbours, by slot), so
+    /// its pool keeps the count of clean hosts and not their order: a compromise or a restore
+    /// there swaps no permutation entries (two random reads and writes of 100,000-entry arrays).
+    unordered: Vec<u64>,
     /// One bit per host: out of its segment's clean pool (compromised, or isolated by a team).
     /// Lateral movement over a generated network tests every neighbour of every spreading host;
     /// these bits of 100,000 hosts fit in 12.5 KB, their 32-byte records do not.
@@ -508,6 +515,7 @@ impl Hosts {
             state: bytemuck::zeroed_vec(n_hosts),
             perm: vec![0; n_hosts],
             clean_bits: vec![[0; 2]; pool.len().div_ceil(64)],
+            unordered: vec![0; one_slot.len()],
             one_slot,
             out_of_pool: vec![0; n_hosts.div_ceil(64)],
             pool,
@@ -626,7 +634,21 @@ impl Hosts {
     /// has only `k` = 0, its first slot, and reads no permutation entry.
     #[inline]
     pub fn clean_at_from(&self, seg: u32, start: u32, k: u32) -> u32 {
+        debug_assert!(!self.is_unordered(seg), "segment {seg} keeps no order");
         if self.has_one_slot(seg) { start } else { self.perm_at(start + k) }
+    }
+
+    /// Stops keeping the order of segment `seg`'s clean pool, before the run starts: for a
+    /// segment whose clean hosts nothing picks by position ([`Hosts::clean_at`] and
+    /// [`Hosts::clean_at_from`] are then not to be asked about it). Counts stay exact.
+    pub fn drop_order(&mut self, seg: u32) {
+        self.unordered[(seg / 64) as usize] |= 1 << (seg % 64);
+    }
+
+    /// Whether segment `seg`'s pool keeps no order (see [`Hosts::drop_order`]).
+    #[inline]
+    fn is_unordered(&self, seg: u32) -> bool {
+        self.unordered[(seg / 64) as usize] & (1 << (seg % 64)) != 0
     }
 
     /// Whether segment `seg` has exactly one slot.
@@ -655,6 +677,7 @@ impl Hosts {
     /// The `k`-th clean host of a segment (`k < clean_in(seg)`).
     #[inline]
     pub fn clean_at(&self, seg: u32, k: u32) -> u32 {
+        debug_assert!(!self.is_unordered(seg), "segment {seg} keeps no order");
         self.perm_at(self.pool[seg as usize].start + k)
     }
 
@@ -698,7 +721,9 @@ impl Hosts {
             return;
         }
         let p = self.pool[seg as usize];
-        self.pool_swap(self.pos_of(h), p.start + p.clean - 1);
+        if !self.is_unordered(seg) {
+            self.pool_swap(self.pos_of(h), p.start + p.clean - 1);
+        }
         self.pool[seg as usize].clean -= 1;
         self.set_clean_bits(seg, p.clean - 1);
     }
@@ -706,7 +731,9 @@ impl Hosts {
     fn pool_add(&mut self, seg: u32, h: u32) {
         self.set_out_of_pool(h, false);
         let p = self.pool[seg as usize];
-        self.pool_swap(self.pos_of(h), p.start + p.clean);
+        if !self.is_unordered(seg) {
+            self.pool_swap(self.pos_of(h), p.start + p.clean);
+        }
         self.pool[seg as usize].clean += 1;
         self.set_clean_bits(seg, p.clean + 1);
     }
@@ -916,6 +943,37 @@ mod tests {
         assert_eq!(out(&hosts), [65]);
         assert_eq!(hosts.clean_in(0), 69);
         assert!((0..70).all(|x| hosts.in_clean_pool(x) != (hosts.has(x, flag::COMPROMISED) || hosts.is_isolated(x))));
+    }
+
+    #[test]
+    fn a_pool_without_order_counts_as_one_with_order_and_swaps_nothing() {
+        let mut cat = Catalog::default();
+        cat.hot.push(GroupHot { segment: 0, nation: 0, covered: 0, count: 70, hardening: 0.0, restore_secs: 0 });
+        cat.group_starts.push(0);
+        cat.segment_groups = vec![0, 1];
+        let (mut ordered, mut unordered) = (Hosts::new(70, [(0, 70)], 1), Hosts::new(70, [(0, 70)], 1));
+        unordered.drop_order(0);
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        for step in 0..2_000u64 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let h = (rng % 70) as u32;
+            for hosts in [&mut ordered, &mut unordered] {
+                if hosts.has(h, flag::COMPROMISED) || hosts.is_isolated(h) {
+                    hosts.restore(&cat, h);
+                } else if step % 3 == 0 {
+                    hosts.isolate(&cat, h);
+                } else {
+                    hosts.compromise(h, (0, 0), 0, step, step);
+                }
+            }
+            assert_eq!(ordered.clean_in(0), unordered.clean_in(0), "step {step}");
+            assert_eq!(ordered.clean_count(0), unordered.clean_count(0), "step {step}");
+            assert!((0..70).all(|x| ordered.in_clean_pool(x) == unordered.in_clean_pool(x)), "step {step}");
+        }
+        assert!(ordered.perm.iter().any(|&p| p != 0), "the ordered pool was permuted");
+        assert!(unordered.perm.iter().all(|&p| p == 0), "the unordered pool was never permuted");
     }
 
     #[test]
