@@ -18,7 +18,6 @@
 //! and their pages stay untouched until a host takes part. Every resource is inserted here, none
 //! during the run (bevy keeps each resource in a sparse set indexed by entity index).
 
-use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_ecs::message::Messages;
@@ -35,6 +34,7 @@ use super::doctrine::{Doctrine, Doctrines, QueueRule, RestoreMode};
 use super::events::{Detected, EventLog, TriggerSeen};
 use super::ids::NONE;
 use super::injects::{EffectRef, InjectBook, InjectDef, TriggerDef};
+use super::prefetch::prefetch;
 use super::response::ResponseBook;
 use super::rng::{CampaignRng, DetectionRng, NationStreams, Purpose, ResponseRng, stream};
 use super::services::{ServiceBook, ServiceDef};
@@ -52,20 +52,99 @@ use crate::scenario::model::{
 };
 
 /// Ids → dense indices, borrowing the scenario's strings (lookups only: no iteration order
-/// reaches the world).
-struct IdMap<'a>(FxHashMap<&'a str, u32>);
+/// reaches the world). Open addressing with linear probing, at most half full: a slot holds the
+/// id's hash tag (high half) and its index + 1 (low half; 0 is an empty slot). Its batched
+/// lookup, [`IdMap::resolve`], asks for each id's slot, key and bytes a few ids ahead, so that the
+/// cache misses of resolving a large network's link ends (a slot, then the key's string, both
+/// anywhere in memory) overlap instead of following one another.
+struct IdMap<'a> {
+    slots: Vec<u64>,
+    keys: Vec<&'a str>,
+    mask: usize,
+}
+
+/// How many lookups ahead [`IdMap::resolve`] asks for a slot (half as many for the key).
+const RESOLVE_AHEAD: usize = 16;
 
 impl<'a> IdMap<'a> {
     /// Indexes `ids` in order; a repeated id keeps its last index.
-    fn of(ids: impl Iterator<Item = &'a str> + Clone) -> Self {
-        let mut map = FxHashMap::with_capacity_and_hasher(ids.clone().count(), Default::default());
-        map.extend(ids.enumerate().map(|(i, id)| (id, i as u32)));
-        IdMap(map)
+    fn of(ids: impl Iterator<Item = &'a str>) -> Self {
+        let keys: Vec<&'a str> = ids.collect();
+        let len = (keys.len() * 2).next_power_of_two().max(8);
+        let mut map = IdMap { slots: vec![0; len], keys: Vec::new(), mask: len - 1 };
+        let hashes: Vec<u64> = keys.iter().map(|id| id_hash(id)).collect();
+        for (i, (&h, id)) in hashes.iter().zip(&keys).enumerate() {
+            if let Some(&ahead) = hashes.get(i + RESOLVE_AHEAD) {
+                prefetch(&map.slots, map.home(ahead));
+            }
+            let mut at = map.home(h);
+            loop {
+                let slot = map.slots[at];
+                if slot == 0 || (slot >> 32 == h >> 32 && keys[Self::index(slot)] == *id) {
+                    map.slots[at] = (h >> 32 << 32) | (i as u64 + 1);
+                    break;
+                }
+                at = (at + 1) & map.mask;
+            }
+        }
+        map.keys = keys;
+        map
+    }
+
+    fn home(&self, hash: u64) -> usize {
+        hash as usize & self.mask
+    }
+
+    fn index(slot: u64) -> usize {
+        (slot as u32 - 1) as usize
     }
 
     fn get(&self, id: &str) -> Option<u32> {
-        self.0.get(id).copied()
+        self.find(id_hash(id), id)
     }
+
+    fn find(&self, hash: u64, id: &str) -> Option<u32> {
+        let mut at = self.home(hash);
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                return None;
+            }
+            if slot >> 32 == hash >> 32 && self.keys[Self::index(slot)] == id {
+                return Some(Self::index(slot) as u32);
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+
+    /// [`IdMap::get`] of each of `ids`, in order, into `out`. The slot an id hashes to is asked
+    /// for `RESOLVE_AHEAD` lookups ahead, the key it holds half as far ahead and that key's bytes
+    /// a quarter: hints only, the answers are `get`'s.
+    fn resolve(&self, ids: &[&str], out: &mut Vec<Option<u32>>) {
+        let hashes: Vec<u64> = ids.iter().map(|id| id_hash(id)).collect();
+        let held = |k: usize| {
+            let slot = self.slots[self.home(*hashes.get(k)?)];
+            (slot != 0).then(|| Self::index(slot))
+        };
+        for (k, (&h, id)) in hashes.iter().zip(ids).enumerate() {
+            if let Some(&ahead) = hashes.get(k + RESOLVE_AHEAD) {
+                prefetch(&self.slots, self.home(ahead));
+            }
+            if let Some(i) = held(k + RESOLVE_AHEAD / 2) {
+                prefetch(&self.keys, i);
+            }
+            if let Some(i) = held(k + RESOLVE_AHEAD / 4) {
+                prefetch(self.keys[i].as_bytes(), 0);
+            }
+            out.push(self.find(h, id));
+        }
+    }
+}
+
+/// The hash of an id (FxHash: ids are the scenario's, and a lookup only ever answers an index).
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id)
 }
 
 /// Every id of the scenario resolved to its dense index, in scenario order (nations own slots in
@@ -347,13 +426,18 @@ fn add_links(cat: &mut Catalog, scenario: &Scenario, ids: &Ids) {
 const LINK_BLOCK: usize = if cfg!(test) { 3 } else { 16_384 };
 
 /// The (segment, segment, filtering) pairs `links` join, in order: each pair of distinct known
-/// segments of a link once.
+/// segments of a link once. Every link end is resolved in one batch ([`IdMap::resolve`]).
 fn link_pairs(links: &[Link], ids: &Ids) -> Vec<(u32, u32, f64)> {
+    let names: Vec<&str> = links.iter().flat_map(|l| l.between.iter().map(String::as_str)).collect();
+    let mut resolved = Vec::with_capacity(names.len());
+    ids.segment.resolve(&names, &mut resolved);
     let mut pairs = Vec::with_capacity(links.len());
     let mut ends = Vec::new();
+    let mut at = 0;
     for link in links {
         ends.clear();
-        ends.extend(link.between.iter().filter_map(|id| ids.segment.get(id)));
+        ends.extend(resolved[at..at + link.between.len()].iter().flatten());
+        at += link.between.len();
         let f = link.filtering.clamp(0.0, 1.0);
         for (i, &a) in ends.iter().enumerate() {
             pairs.extend(ends[i + 1..].iter().filter(|&&b| b != a).map(|&b| (a, b, f)));
@@ -595,6 +679,28 @@ mod tests {
     use crate::scenario::model::Link;
     use crate::sim::testkit::*;
     use crate::testkit::*;
+
+    proptest::proptest! {
+        /// The id map answers as a map of the ids in order would (a repeated id keeps its last
+        /// index), one id at a time and in a batch, for ids known and unknown. Ids come from a
+        /// small alphabet, so repeats, shared prefixes and long probe runs are common.
+        #[test]
+        fn the_id_map_answers_as_an_ordered_map(
+            ids in proptest::collection::vec("[ab]{0,5}", 0..200),
+            asked in proptest::collection::vec("[abc]{0,5}", 0..200),
+        ) {
+            let map = IdMap::of(ids.iter().map(String::as_str));
+            let truth: BTreeMap<&str, u32> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i as u32)).collect();
+            let asked: Vec<&str> = asked.iter().map(String::as_str).chain(ids.iter().map(String::as_str)).collect();
+            let mut batch = Vec::new();
+            map.resolve(&asked, &mut batch);
+            for (id, got) in asked.iter().zip(batch) {
+                let want = truth.get(id).copied();
+                proptest::prop_assert_eq!(map.get(id), want, "get {:?}", id);
+                proptest::prop_assert_eq!(got, want, "resolve {:?}", id);
+            }
+        }
+    }
 
     #[test]
     fn groups_and_hosts_are_catalog_rows_and_links_are_symmetric_csr() {
