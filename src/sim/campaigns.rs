@@ -104,16 +104,33 @@ pub fn draw_ticks(rng: &mut ChaCha8Rng, cadence: CadenceDef, clock: &SimClock) -
             let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
             rng.random_range(lo..=hi)
         }
-        CadenceDef::Exponential(mean) => exp_secs(rng, mean as f64),
+        CadenceDef::Exponential(mean) => return exp_ticks(rng, mean as f64, clock),
     };
     clock.ticks_min1(secs)
 }
 
-/// An exponential draw with the given mean, in whole seconds (rounded up).
-pub fn exp_secs(rng: &mut ChaCha8Rng, mean: f64) -> u64 {
-    let u: f64 = rng.random::<f64>();
+/// The exponential of mean `mean` at the uniform draw `u` ∈ [0, 1), in whole seconds (rounded
+/// up; 0 when not a positive finite number).
+fn secs_of_draw(u: f64, mean: f64) -> u64 {
     let x = -mean * (1.0 - u).ln();
     if x.is_finite() && x > 0.0 { x.ceil().min(u64::MAX as f64 / 2.0) as u64 } else { 0 }
+}
+
+/// An exponential draw of mean `mean` seconds in whole ticks, rounded up, at least 1 (see
+/// [`ticks_of_draw`]).
+pub fn exp_ticks(rng: &mut ChaCha8Rng, mean: f64, clock: &SimClock) -> u64 {
+    ticks_of_draw(rng.random::<f64>(), mean, clock)
+}
+
+/// [`secs_of_draw`] in whole ticks, at least 1, without the logarithm when the draw is surely
+/// within one tick, as most response phases are: `−ln q ≤ 1/q − 1` for `q = 1 − u`, so
+/// `q (1 + tick / mean) ≥ 1 + 1e-9` puts the draw below one tick with room to spare for rounding
+/// (a relative 1e-9 against the logarithm's few ulps).
+fn ticks_of_draw(u: f64, mean: f64, clock: &SimClock) -> u64 {
+    if (1.0 - u) * (1.0 + clock.tick_secs as f64 / mean) >= 1.0 + 1e-9 {
+        return 1;
+    }
+    clock.ticks_min1(secs_of_draw(u, mean))
 }
 
 /// Per-attempt success probability (see module docs).
@@ -812,6 +829,11 @@ mod tests {
         assert!((attempt_probability(0.8, 0.5, 0.5) - 0.6).abs() < 1e-12);
     }
 
+    /// An exponential draw with the given mean, in whole seconds (rounded up).
+    fn exp_secs(rng: &mut ChaCha8Rng, mean: f64) -> u64 {
+        secs_of_draw(rng.random::<f64>(), mean)
+    }
+
     #[test]
     fn cadence_draws_are_whole_ticks_at_least_one() {
         let clock = SimClock::new(60, 3600, 0);
@@ -826,5 +848,43 @@ mod tests {
         let n = 20_000;
         let mean: f64 = (0..n).map(|_| exp_secs(&mut rng, 600.0) as f64).sum::<f64>() / f64::from(n);
         assert!((mean - 600.5).abs() < 20.0, "mean {mean}");
+    }
+
+    proptest::proptest! {
+        /// The shortcut of `ticks_of_draw` answers what rounding the draw's seconds up to ticks
+        /// answers, for any draw, mean and tick: near its bound (`u` = 1 − 1/(1 + tick/mean)),
+        /// at the ends of [0, 1) and for means of zero, of a second and of years.
+        #[test]
+        fn exponential_ticks_skip_the_logarithm_only_where_it_changes_nothing(
+            tick in proptest::prop_oneof![1u64..=120, 1u64..=100_000_000],
+            mean in proptest::prop_oneof![
+                proptest::strategy::Just(0.0f64), 1e-9f64..1.0, 1.0f64..1e5, 1e5f64..1e12
+            ],
+            at in proptest::prop_oneof![0.0f64..1.0, -1e-6f64..1e-6, proptest::strategy::Just(0.0)],
+            edge in proptest::prop_oneof![
+                proptest::strategy::Just(0.0f64), proptest::strategy::Just(1.0 - f64::EPSILON / 2.0), 0.0f64..1.0
+            ],
+        ) {
+            let clock = SimClock::new(tick, tick * 10, 0);
+            let bound = 1.0 - 1.0 / (1.0 + tick as f64 / mean);
+            for u in [edge, (bound + at).clamp(0.0, 1.0 - f64::EPSILON / 2.0), at.abs().min(0.999)] {
+                proptest::prop_assert_eq!(
+                    ticks_of_draw(u, mean, &clock),
+                    clock.ticks_min1(secs_of_draw(u, mean)),
+                    "u {} mean {} tick {}", u, mean, tick
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn exponential_ticks_draw_as_exponential_seconds_do() {
+        let clock = SimClock::new(3600, 86_400, 0);
+        for mean in [0.0, 60.0, 1_800.0, 3_600.0, 7_200.0, 86_400.0] {
+            let (mut a, mut b) = (stream(7, 0, Purpose::Response), stream(7, 0, Purpose::Response));
+            for _ in 0..5_000 {
+                assert_eq!(exp_ticks(&mut a, mean, &clock), clock.ticks_min1(exp_secs(&mut b, mean)), "mean {mean}");
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ use bevy_ecs::prelude::{Res, ResMut, Resource};
 use rand_chacha::ChaCha8Rng;
 
 use super::agenda::Agenda;
-use super::campaigns::exp_secs;
+use super::campaigns::exp_ticks;
 use super::clock::{SimClock, in_office_hours};
 use super::doctrine::QueueRule;
 use super::events::{EventKind, EventLog, Keys};
@@ -230,7 +230,7 @@ impl ResponseBook {
             Phase::Recovery => phase_mean_secs(cat.hot[inc.group as usize].restore_secs as f64, skills.recover),
             Phase::Queued | Phase::Closed => return,
         };
-        let due = clock.tick + clock.ticks_min1(exp_secs(rng.of(inc.nation), mean));
+        let due = clock.tick + exp_ticks(rng.of(inc.nation), mean, clock);
         self.incidents[(id - 1) as usize].phase = phase;
         self.agenda.push(clock.tick, due, id);
     }
