@@ -923,12 +923,18 @@ mod tests {
         assert_eq!((0..3).map(|s| hosts.has_one_slot(s)).collect::<Vec<_>>(), [false, true, false]);
     }
 
-    #[test]
-    fn the_pool_bits_say_which_hosts_are_compromised_or_isolated() {
+    /// A catalog of one segment holding one group of 70 hosts.
+    fn one_group_of_70() -> Catalog {
         let mut cat = Catalog::default();
         cat.hot.push(GroupHot { segment: 0, nation: 0, covered: 0, count: 70, hardening: 0.0, restore_secs: 0 });
         cat.group_starts.push(0);
         cat.segment_groups = vec![0, 1];
+        cat
+    }
+
+    #[test]
+    fn the_pool_bits_say_which_hosts_are_compromised_or_isolated() {
+        let cat = one_group_of_70();
         let mut hosts = Hosts::new(70, [(0, 70)], 1);
         let out = |h: &Hosts| (0..70).filter(|&x| !h.in_clean_pool(x)).collect::<Vec<_>>();
         assert!(out(&hosts).is_empty());
@@ -947,10 +953,7 @@ mod tests {
 
     #[test]
     fn a_pool_without_order_counts_as_one_with_order_and_swaps_nothing() {
-        let mut cat = Catalog::default();
-        cat.hot.push(GroupHot { segment: 0, nation: 0, covered: 0, count: 70, hardening: 0.0, restore_secs: 0 });
-        cat.group_starts.push(0);
-        cat.segment_groups = vec![0, 1];
+        let cat = one_group_of_70();
         let (mut ordered, mut unordered) = (Hosts::new(70, [(0, 70)], 1), Hosts::new(70, [(0, 70)], 1));
         unordered.drop_order(0);
         let mut rng = 0x2545_f491_4f6c_dd1du64;
