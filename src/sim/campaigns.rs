@@ -98,15 +98,14 @@ pub struct CampaignBook {
 
 /// Draws a cadence in whole ticks (≥ 1).
 pub fn draw_ticks(rng: &mut ChaCha8Rng, cadence: CadenceDef, clock: &SimClock) -> u64 {
-    let secs = match cadence {
-        CadenceDef::Fixed(s) => s,
+    match cadence {
+        CadenceDef::Fixed(s) => clock.ticks_min1(s),
         CadenceDef::Uniform(a, b) => {
             let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-            rng.random_range(lo..=hi)
+            clock.ticks_min1(rng.random_range(lo..=hi))
         }
-        CadenceDef::Exponential(mean) => return exp_ticks(rng, mean as f64, clock),
-    };
-    clock.ticks_min1(secs)
+        CadenceDef::Exponential(mean) => exp_ticks(rng, mean as f64, clock),
+    }
 }
 
 /// The exponential of mean `mean` at the uniform draw `u` ∈ [0, 1), in whole seconds (rounded

@@ -508,7 +508,7 @@ impl Hosts {
         let pool: Vec<Pool> = segments.into_iter().map(|(start, clean)| Pool { start, clean }).collect();
         let mut one_slot = vec![0u64; pool.len().div_ceil(64)];
         for (seg, _) in pool.iter().enumerate().filter(|(_, p)| p.clean == 1) {
-            one_slot[seg / 64] |= 1 << (seg % 64);
+            set_bit(&mut one_slot, seg as u32);
         }
         let mut hosts = Hosts {
             // `vec![HostState::default(); n]` would write every record; this is `calloc`.
@@ -642,19 +642,19 @@ impl Hosts {
     /// segment whose clean hosts nothing picks by position ([`Hosts::clean_at`] and
     /// [`Hosts::clean_at_from`] are then not to be asked about it). Counts stay exact.
     pub fn drop_order(&mut self, seg: u32) {
-        self.unordered[(seg / 64) as usize] |= 1 << (seg % 64);
+        set_bit(&mut self.unordered, seg);
     }
 
     /// Whether segment `seg`'s pool keeps no order (see [`Hosts::drop_order`]).
     #[inline]
     fn is_unordered(&self, seg: u32) -> bool {
-        self.unordered[(seg / 64) as usize] & (1 << (seg % 64)) != 0
+        bit(&self.unordered, seg)
     }
 
     /// Whether segment `seg` has exactly one slot.
     #[inline]
     fn has_one_slot(&self, seg: u32) -> bool {
-        self.one_slot[(seg / 64) as usize] & (1 << (seg % 64)) != 0
+        bit(&self.one_slot, seg)
     }
 
     fn has_many_clean(&self, seg: u32) -> bool {
@@ -851,6 +851,17 @@ impl Hosts {
         s.generation = s.generation.wrapping_add(1);
         self.undetected.remove(h);
     }
+}
+
+/// Bit `i` of a bitset kept in words.
+#[inline]
+fn bit(words: &[u64], i: u32) -> bool {
+    words[(i / 64) as usize] & (1 << (i % 64)) != 0
+}
+
+/// Sets bit `i` of a bitset kept in words.
+fn set_bit(words: &mut [u64], i: u32) {
+    words[(i / 64) as usize] |= 1 << (i % 64);
 }
 
 /// Identity of a nation entity.

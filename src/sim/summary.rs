@@ -576,6 +576,13 @@ impl ResponseFold {
         }
     }
 
+    /// Time `which` measured by `r`, a step of an incident: the ticks since it was opened.
+    #[inline]
+    fn since_opened(&self, r: &Record, which: usize) -> Option<(usize, u64)> {
+        let opened = (r.incident() as usize).checked_sub(1).and_then(|i| self.opened.get(i).copied().flatten());
+        opened.map(|t| (which, r.tick() - u64::from(t)))
+    }
+
     /// Adds the time `r` (the log's record at `first + k` for some `k`) measures, if any.
     #[inline]
     fn fold(&mut self, r: &Record, first: usize, records: &[Record], tick_secs: u64) {
@@ -590,17 +597,9 @@ impl ResponseFold {
                 }
                 None
             }
-            EventKind::IncidentAcknowledged | EventKind::HostContained | EventKind::HostRecovered => {
-                let which = match r.kind {
-                    EventKind::IncidentAcknowledged => 1,
-                    EventKind::HostContained => 2,
-                    _ => 3,
-                };
-                (r.incident() as usize)
-                    .checked_sub(1)
-                    .and_then(|i| self.opened.get(i).copied().flatten())
-                    .map(|t| (which, r.tick() - u64::from(t)))
-            }
+            EventKind::IncidentAcknowledged => self.since_opened(r, 1),
+            EventKind::HostContained => self.since_opened(r, 2),
+            EventKind::HostRecovered => self.since_opened(r, 3),
             _ => None,
         };
         if let Some((which, ticks)) = measured {
