@@ -703,12 +703,11 @@ impl Hosts {
     /// bit read, not its record).
     #[inline]
     pub fn in_clean_pool(&self, h: u32) -> bool {
-        self.out_of_pool[(h / 64) as usize] & (1 << (h % 64)) == 0
+        !bit(&self.out_of_pool, h)
     }
 
     fn set_out_of_pool(&mut self, h: u32, out: bool) {
-        let (w, b) = ((h / 64) as usize, 1u64 << (h % 64));
-        self.out_of_pool[w] = if out { self.out_of_pool[w] | b } else { self.out_of_pool[w] & !b };
+        put_bit(&mut self.out_of_pool, h, out);
     }
 
     fn pool_remove(&mut self, seg: u32, h: u32) {
@@ -861,7 +860,14 @@ fn bit(words: &[u64], i: u32) -> bool {
 
 /// Sets bit `i` of a bitset kept in words.
 fn set_bit(words: &mut [u64], i: u32) {
-    words[(i / 64) as usize] |= 1 << (i % 64);
+    put_bit(words, i, true);
+}
+
+/// Sets bit `i` of a bitset kept in words to `on`.
+#[inline]
+fn put_bit(words: &mut [u64], i: u32, on: bool) {
+    let (w, b) = ((i / 64) as usize, 1u64 << (i % 64));
+    words[w] = if on { words[w] | b } else { words[w] & !b };
 }
 
 /// Identity of a nation entity.
