@@ -781,10 +781,7 @@ impl Hosts {
     /// Whether host `h` is resistant to campaign `c`.
     #[inline]
     pub fn is_resistant(&self, c: u32, h: u32) -> bool {
-        self.resistant
-            .get(c as usize)
-            .and_then(|bits| bits.get((h / 64) as usize))
-            .is_some_and(|w| w & (1 << (h % 64)) != 0)
+        self.resistant.get(c as usize).is_some_and(|bits| !bits.is_empty() && bit(bits, h))
     }
 
     /// Whether some host may be resistant to campaign `c` (its resistance is tracked).
@@ -795,8 +792,8 @@ impl Hosts {
 
     /// Makes host `h` resistant to campaign `c` (ignored if `c` is not tracked).
     pub fn set_resistant(&mut self, c: u32, h: u32) {
-        if let Some(w) = self.resistant.get_mut(c as usize).and_then(|bits| bits.get_mut((h / 64) as usize)) {
-            *w |= 1 << (h % 64);
+        if let Some(bits) = self.resistant.get_mut(c as usize).filter(|bits| !bits.is_empty()) {
+            set_bit(bits, h);
         }
     }
 
