@@ -13,10 +13,10 @@ Usage (from the repository root; standard library only, Python 3.9+):
     cydex validate scenarios/alliance-exercise.yaml
     python3 scripts/gen-alliance.py --idle-x10   # rewrites scenarios/bench/alliance-idle-x10.yaml
 
-`--idle-x10` writes the benchmark variant of BENCHMARKS.md §2 instead: the same exercise plus
+`--idle-x10` writes the benchmark variant of goal G5 of BENCHMARKS.md instead: the same exercise plus
 10x its host count of idle workstations, in new unlinked `enterprise` segments of at most 10,000
 hosts dealt round-robin over the 32 nations (the layout of `synthetic::add_idle_hosts` in
-benches/support/synthetic.rs, so the in-process and whole-process figures measure one scenario).
+src/testkit/synthetic.rs, so the in-process and whole-process figures measure one scenario).
 No campaign enters these segments and no link reaches them.
 
 The output is deterministic: the same script always writes the same bytes, with no randomness
@@ -932,7 +932,7 @@ IDLE_BANNER = """\
 # ({factor} x {total:,}) in {segments} new `enterprise` segments <N>-BENCH-IDLE<k> of at most
 # {chunk:,} hosts, segment k in nation k mod 32, the layout of `synthetic::add_idle_hosts`. No
 # link reaches them and no campaign enters them, so they stay idle for the whole run. It is the
-# whole-process half of BENCHMARKS.md §2 (activity-proportional cost):
+# whole-process half of goal G5 of BENCHMARKS.md (idle hosts cost next to nothing):
 #     hyperfine -N 'cydex run scenarios/alliance-exercise.yaml -q' \\
 #                  'cydex run scenarios/bench/alliance-idle-x10.yaml -q'
 #
