@@ -26,14 +26,15 @@ use super::prefetch::{AHEAD, prefetch};
 use super::rng::{Purpose, mix};
 use crate::scenario::model::{Topology, TopologyKind};
 
-/// FNV-1a of a text: a fixed, portable hash (the segment id's part of a graph's key).
-fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
+/// FNV-1a over `words` (a text's bytes, for the segment id's part of a graph's key): a fixed,
+/// portable hash.
+fn fnv1a(words: impl IntoIterator<Item = u64>) -> u64 {
+    words.into_iter().fold(0xCBF2_9CE4_8422_2325, |h, w| (h ^ w).wrapping_mul(0x0100_0000_01B3))
 }
 
 /// The stream a segment's graph is drawn from: seeded by the topology's `seed` and the segment id.
 pub fn graph_rng(seed: u64, segment_id: &str) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(mix(seed, fnv1a(segment_id)));
+    let mut rng = ChaCha8Rng::seed_from_u64(mix(seed, fnv1a(segment_id.bytes().map(u64::from))));
     rng.set_stream(Purpose::Topology as u64);
     rng
 }
@@ -337,10 +338,7 @@ mod tests {
         let t = Topology { mean_degree: Some(4.0), filtering: 0.6, seed: 42, ..topo(TopologyKind::Random) };
         let g = HostGraph::generate(&t, "NET", 5_000, 0);
         let (offsets, targets) = g.local_csr();
-        let print = offsets
-            .iter()
-            .chain(&targets)
-            .fold(0xCBF2_9CE4_8422_2325u64, |h, &x| (h ^ u64::from(x)).wrapping_mul(0x0100_0000_01B3));
+        let print = fnv1a(offsets.iter().chain(&targets).map(|&x| u64::from(x)));
         assert_eq!((g.links(), print), (9_826, 11_137_054_373_948_519_105));
     }
 
